@@ -1,0 +1,90 @@
+# mtm: one binary for the Mobility Tracking Matrix.
+#
+#   make          build build/mtm (optimised)
+#   make demo     install missing Debian packages, build, run the demo operation
+#   make check    install, build with ASan+UBSan, run every test
+#   make bench    run the benchmarks in bench/ (see BENCHMARKS.md)
+
+VERSION := 0.1.0
+CC      ?= gcc
+PKGS    := sqlite3 libzip expat jansson libutf8proc freexl libsodium xlsxwriter
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+WARN    := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-unused-parameter
+DEFS    := -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -DMTM_VERSION='"$(VERSION)"'
+CFLAGS  ?= -O2 -g
+ALL_CFLAGS = $(WARN) $(DEFS) -Isrc $(PKG_CFLAGS) $(CFLAGS) -MMD -MP
+LIBS     = $(PKG_LIBS) -lm
+
+SAN     := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+
+SRCS    := $(sort $(wildcard src/*/*.c))
+LIBSRCS := $(filter-out src/cli/main.c,$(SRCS))
+UNITS   := $(sort $(wildcard tests/unit/*/test_*.c))
+
+OBJ      = $(patsubst src/%.c,build/obj/%.o,$(LIBSRCS))
+SANOBJ   = $(patsubst src/%.c,build/asan/obj/%.o,$(LIBSRCS))
+UNITBINS = $(patsubst tests/unit/%.c,build/asan/unit/%,$(UNITS))
+
+.PHONY: all deps demo check test unit bench clean format
+all: build/mtm
+
+deps:
+	@scripts/deps.sh build
+
+build/obj/%.o: src/%.c
+	@mkdir -p $(dir $@)
+	@echo '  CC      $<'
+	@$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+build/asan/obj/%.o: src/%.c
+	@mkdir -p $(dir $@)
+	@echo '  CC asan $<'
+	@$(CC) $(WARN) $(DEFS) -Isrc $(PKG_CFLAGS) $(SAN) -MMD -MP -c $< -o $@
+
+build/libmtm.a: $(OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+build/asan/libmtm.a: $(SANOBJ)
+	@mkdir -p $(dir $@)
+	@rm -f $@
+	ar rcs $@ $^
+
+build/mtm: build/obj/cli/main.o build/libmtm.a
+	$(CC) $(CFLAGS) -o $@ $^ $(LIBS)
+
+build/asan/mtm: build/asan/obj/cli/main.o build/asan/libmtm.a
+	$(CC) $(SAN) -o $@ $^ $(LIBS)
+
+build/asan/unit/%: tests/unit/%.c build/asan/libmtm.a
+	@mkdir -p $(dir $@)
+	@echo '  UNIT    $<'
+	@$(CC) $(WARN) $(DEFS) -Isrc -Itests $(PKG_CFLAGS) $$(pkg-config --cflags cmocka) $(SAN) \
+	  -o $@ $< build/asan/libmtm.a $(LIBS) $$(pkg-config --libs cmocka)
+
+demo:
+	@scripts/deps.sh build
+	@$(MAKE) --no-print-directory build/mtm
+	build/mtm demo --out demo-out
+
+check:
+	@scripts/deps.sh check
+	@$(MAKE) --no-print-directory -j2 build/asan/mtm $(UNITBINS)
+	@tests/run.sh build/asan
+
+test: check
+
+bench:
+	@scripts/deps.sh bench
+	@$(MAKE) --no-print-directory build/mtm
+	bench/run.sh
+
+format:
+	clang-format -i src/*/*.c src/*/*.h
+
+clean:
+	rm -rf build demo-out
+
+-include $(OBJ:.o=.d) $(SANOBJ:.o=.d) build/obj/cli/main.d build/asan/obj/cli/main.d

@@ -1,0 +1,7 @@
+/* mtm clean: being built (see the open issue); replaced by its module's command. */
+#include "cli/cli.h"
+
+int mtm_cmd_clean(mtm_cli *cli, int argc, char **argv) {
+  (void)cli, (void)argc;
+  return mtm_cli_usage(argv[0], "this command is not built yet");
+}

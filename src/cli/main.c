@@ -1,0 +1,165 @@
+/* mtm: the Mobility Tracking Matrix from one binary. The command table. */
+#include "cli/cli.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const mtm_cmd commands[] = {
+    {"init", mtm_cmd_init,
+     "init [--operation NAME] [--country ISO3] [--currency CODE] [--languages en,ru]",
+     "Create a workspace (or update its operation)."},
+    {"status", mtm_cmd_status, "status [--format text|json]",
+     "Show the operation, areas per level, forms, versions and submissions."},
+    {"round", mtm_cmd_round,
+     "round add N [--name NAME] [--start DATE] [--end DATE] [--usd-rate R] | round list",
+     "Declare a data-collection round and its exchange rate."},
+    {"areas", mtm_cmd_areas,
+     "areas import FILE [...] | areas list [--level N] [--format csv|json] | areas resolve NAME",
+     "Load and query the gazetteer of administrative areas."},
+    {"form", mtm_cmd_form, "form add [--kind survey|baseline] FILE | form list | form show FORM_ID",
+     "Add an XLSForm (a new version of a known form is kept beside the old)."},
+    {"import", mtm_cmd_import, "import --form FORM_ID --round N [--keep-going] FILE...",
+     "Import KoboToolbox or ODK Central exports (CSV, XLSX, JSON) in one transaction."},
+    {"check", mtm_cmd_check, "check --form FORM_ID --round N [--format text|csv|json]",
+     "List findings: required, constraint, relevance, choice, type, duplicate, outlier, ..."},
+    {"clean", mtm_cmd_clean, "clean apply LOG.csv | clean log [--format csv|xlsx] [--out FILE]",
+     "Apply a cleaning log, or export every change made."},
+    {"demo", mtm_cmd_demo, "demo --out DIR",
+     "Build the bundled demo operation into DIR and show its status."},
+};
+#define N_COMMANDS ((int)(sizeof commands / sizeof commands[0]))
+
+static void usage(FILE *f) {
+  fputs("usage: mtm [-w WORKSPACE] COMMAND [ARGS]\n\n"
+        "The workspace is -w FILE, else $MTM_WORKSPACE, else ./mtm.db.\n\n"
+        "commands:\n",
+        f);
+  for (int i = 0; i < N_COMMANDS; i++)
+    fprintf(f, "  %-8s %s\n           mtm %s\n", commands[i].name, commands[i].help,
+            commands[i].usage);
+}
+
+static const mtm_cmd *find(const char *name) {
+  for (int i = 0; i < N_COMMANDS; i++)
+    if (strcmp(commands[i].name, name) == 0) return &commands[i];
+  return NULL;
+}
+
+int mtm_cli_usage(const char *cmd, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  fprintf(stderr, "mtm %s: ", cmd);
+  vfprintf(stderr, fmt, ap);
+  fputc('\n', stderr);
+  va_end(ap);
+  const mtm_cmd *c = find(cmd);
+  if (c) fprintf(stderr, "usage: mtm %s\n", c->usage);
+  return 2;
+}
+
+int mtm_cli_fail(const mtm_err *err) {
+  mtm_err_print(err, stderr);
+  return err->code == MTM_ESTORE ? 3 : 2;
+}
+
+int mtm_cli_open(mtm_cli *cli, mtm_store **st) {
+  mtm_err err;
+  mtm_err_clear(&err);
+  if (mtm_store_open(st, cli->workspace, 0, &err)) return mtm_cli_fail(&err);
+  return 0;
+}
+
+FILE *mtm_cli_out(const char *path, mtm_err *err) {
+  if (!path || strcmp(path, "-") == 0) return stdout;
+  FILE *f = fopen(path, "wb");
+  if (!f) {
+    mtm_err_where(err, path, NULL, 0, NULL, NULL);
+    mtm_err_set(err, MTM_EIO, "cannot write the file");
+  }
+  return f;
+}
+
+int mtm_cli_out_close(FILE *f, const char *path, mtm_err *err) {
+  if (!f) return 0;
+  int bad = fflush(f) != 0 || ferror(f);
+  if (f != stdout) bad |= fclose(f) != 0;
+  if (bad) {
+    mtm_err_where(err, path ? path : "standard output", NULL, 0, NULL, NULL);
+    return mtm_err_set(err, MTM_EIO, "writing failed");
+  }
+  return 0;
+}
+
+int mtm_cli_parse(const char *cmd, int argc, char **argv, const mtm_opt *opts) {
+  int n = 0;
+  while (opts[n].name) n++;
+  struct option *lo = mtm_xcalloc((size_t)n + 1, sizeof *lo);
+  for (int i = 0; i < n; i++) {
+    lo[i].name = opts[i].name;
+    lo[i].has_arg = opts[i].has_arg ? required_argument : no_argument;
+    lo[i].val = 1000 + i;
+  }
+  optind = 1;
+  opterr = 0;
+  int c, idx = 0, rc = 0;
+  while ((c = getopt_long(argc, argv, "", lo, &idx)) != -1) {
+    if (c >= 1000 && c < 1000 + n) {
+      *opts[c - 1000].value = opts[c - 1000].has_arg ? optarg : "1";
+      continue;
+    }
+    const char *bad = argv[optind - 1];
+    if (c == ':' || (c == '?' && optopt))
+      rc = mtm_cli_usage(cmd, "option '%s' needs a value", bad);
+    else rc = mtm_cli_usage(cmd, "unknown option '%s'", bad);
+    break;
+  }
+  free(lo);
+  return rc ? -1 : optind;
+}
+
+int main(int argc, char **argv) {
+  mtm_cli cli = {0};
+  cli.argv0 = argv[0];
+  cli.workspace = getenv("MTM_WORKSPACE");
+  int i = 1;
+  for (; i < argc && argv[i][0] == '-'; i++) {
+    if (strcmp(argv[i], "-w") == 0 || strcmp(argv[i], "--workspace") == 0) {
+      if (++i >= argc) {
+        fputs("mtm: -w needs a workspace file\n", stderr);
+        return 2;
+      }
+      cli.workspace = argv[i];
+    } else if (strncmp(argv[i], "--workspace=", 12) == 0) {
+      cli.workspace = argv[i] + 12;
+    } else if (strcmp(argv[i], "-q") == 0) {
+      cli.quiet = 1;
+    } else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+      usage(stdout);
+      return 0;
+    } else if (strcmp(argv[i], "--version") == 0) {
+      puts("mtm " MTM_VERSION);
+      return 0;
+    } else {
+      fprintf(stderr, "mtm: unknown option '%s'\n", argv[i]);
+      usage(stderr);
+      return 2;
+    }
+  }
+  if (!cli.workspace || !*cli.workspace) cli.workspace = "mtm.db";
+  if (i >= argc) {
+    usage(stderr);
+    return 2;
+  }
+  const mtm_cmd *c = find(argv[i]);
+  if (!c) {
+    fprintf(stderr, "mtm: unknown command '%s'\n", argv[i]);
+    usage(stderr);
+    return 2;
+  }
+  if (i + 1 < argc && (strcmp(argv[i + 1], "--help") == 0 || strcmp(argv[i + 1], "-h") == 0)) {
+    printf("mtm %s\n%s\n", c->usage, c->help);
+    return 0;
+  }
+  return c->fn(&cli, argc - i, argv + i);
+}

@@ -1,0 +1,169 @@
+/*
+ * core: the few things every mtm module shares.
+ *
+ *   mtm_err    one error type: where (file, row, column, question) and a
+ *              human sentence a field officer can act on.
+ *   mtm_arena  a region allocator: allocate freely, free everything at once.
+ *   mtm_buf    a growable byte buffer (NUL-terminated at all times).
+ *   mtm_slice  a {ptr, len} view that never owns its bytes.
+ *   text       UTF-8 validation and the folding used to match names.
+ *   dates      ISO dates and date-times as days/seconds since 1970.
+ *
+ * Ownership rule: memory returned by mtm_arena_* belongs to the arena and
+ * lives until mtm_arena_free(); mtm_buf owns its bytes until mtm_buf_free();
+ * a slice owns nothing. Every *_free() accepts NULL.
+ *
+ * Functions that can fail return 0 on success and a negative MTM_E* code on
+ * failure, after filling the mtm_err they were given (which may be NULL).
+ */
+#ifndef MTM_CORE_H
+#define MTM_CORE_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define MTM_MUST_USE __attribute__((warn_unused_result))
+#define MTM_PRINTF(a, b) __attribute__((format(printf, a, b)))
+
+/* ---- errors -------------------------------------------------------------- */
+
+enum {
+  MTM_OK = 0,
+  MTM_EINVAL = -1,  /* bad input: the data or the arguments are wrong      */
+  MTM_EIO = -2,     /* a file could not be read or written                  */
+  MTM_ENOMEM = -3,  /* out of memory                                        */
+  MTM_ESTORE = -4,  /* the workspace database refused an operation          */
+  MTM_ENOTFOUND = -5, /* a named thing (form, round, area, file) is unknown */
+  MTM_EUSAGE = -6   /* the command line is wrong                            */
+};
+
+typedef struct mtm_err {
+  int code;           /* one of MTM_E*, 0 when no error was set            */
+  char file[512];     /* the file being read, "" if none                    */
+  char sheet[64];     /* XLSX sheet, "" if none                              */
+  long row;           /* 1-based row in the file (data or sheet), 0 if none */
+  char column[128];   /* column header or letter, "" if none                */
+  char question[128]; /* XLSForm question name, "" if none                  */
+  char msg[1024];     /* the sentence                                        */
+} mtm_err;
+
+void mtm_err_clear(mtm_err *e);
+/* Sets code and message; keeps any position already recorded. Returns code. */
+int mtm_err_set(mtm_err *e, int code, const char *fmt, ...) MTM_PRINTF(3, 4);
+/* Records a position; NULL or 0 leaves that part as it was. */
+void mtm_err_where(mtm_err *e, const char *file, const char *sheet, long row,
+                   const char *column, const char *question);
+/* "file, sheet S, row R, column 'C', question 'q': message" */
+void mtm_err_format(const mtm_err *e, char *out, size_t n);
+void mtm_err_print(const mtm_err *e, FILE *f);
+
+/* ---- slices -------------------------------------------------------------- */
+
+typedef struct mtm_slice {
+  const char *p;
+  size_t n;
+} mtm_slice;
+
+#define MTM_SLICE(s) ((mtm_slice){(s), sizeof(s) - 1})
+static inline mtm_slice mtm_slice_c(const char *s) {
+  mtm_slice r = {s, 0};
+  if (s)
+    while (s[r.n]) r.n++;
+  return r;
+}
+int mtm_slice_eq(mtm_slice a, const char *s);
+int mtm_slice_eq_nocase(mtm_slice a, const char *s);
+mtm_slice mtm_slice_trim(mtm_slice s);
+
+/* ---- arena --------------------------------------------------------------- */
+
+typedef struct mtm_arena_block mtm_arena_block;
+typedef struct mtm_arena {
+  mtm_arena_block *head;
+  size_t used, cap; /* within head */
+  size_t total;     /* bytes obtained from malloc, for statistics */
+} mtm_arena;
+
+void mtm_arena_init(mtm_arena *a);
+void mtm_arena_free(mtm_arena *a);
+/* Aborts the process when memory is exhausted: callers never see NULL. */
+void *mtm_arena_alloc(mtm_arena *a, size_t n);
+void *mtm_arena_zalloc(mtm_arena *a, size_t n);
+char *mtm_arena_strdup(mtm_arena *a, const char *s);
+char *mtm_arena_strndup(mtm_arena *a, const char *s, size_t n);
+char *mtm_arena_printf(mtm_arena *a, const char *fmt, ...) MTM_PRINTF(2, 3);
+
+/* ---- growable buffer ----------------------------------------------------- */
+
+typedef struct mtm_buf {
+  char *p;
+  size_t n, cap;
+} mtm_buf;
+
+void mtm_buf_init(mtm_buf *b);
+void mtm_buf_free(mtm_buf *b);
+void mtm_buf_reset(mtm_buf *b);
+void mtm_buf_reserve(mtm_buf *b, size_t extra);
+void mtm_buf_add(mtm_buf *b, const void *p, size_t n);
+void mtm_buf_adds(mtm_buf *b, const char *s);
+void mtm_buf_addc(mtm_buf *b, char c);
+void mtm_buf_printf(mtm_buf *b, const char *fmt, ...) MTM_PRINTF(2, 3);
+/* Appends s as a CSV field (quoted when it holds , " CR or LF). */
+void mtm_buf_add_csv(mtm_buf *b, const char *s);
+/* Appends s as a JSON string literal with quotes. */
+void mtm_buf_add_json(mtm_buf *b, const char *s);
+/* Reads a whole file; returns 0 or MTM_EIO with err filled. */
+int mtm_buf_read_file(mtm_buf *b, const char *path, mtm_err *err) MTM_MUST_USE;
+
+/* Malloc wrappers that abort on exhaustion. */
+void *mtm_xmalloc(size_t n);
+void *mtm_xcalloc(size_t n, size_t m);
+void *mtm_xrealloc(void *p, size_t n);
+char *mtm_xstrdup(const char *s);
+
+/* ---- text ---------------------------------------------------------------- */
+
+/* 1 when s[0..n) is valid UTF-8; else 0 and *bad_at is the byte offset. */
+int mtm_utf8_valid(const char *s, size_t n, size_t *bad_at);
+/*
+ * The key under which names are matched: NFKD, case-folded, combining
+ * marks removed, every run of spaces, punctuation, hyphens and
+ * apostrophes turned into nothing. "Nur-Sultan", "nur sultan" and
+ * "NUR–SULTAN" share one key. Returns an arena string; "" for NULL.
+ */
+char *mtm_text_key(mtm_arena *a, const char *s);
+/* Lower-cases ASCII in place and returns s. */
+char *mtm_ascii_lower(char *s);
+int mtm_strcasecmp(const char *a, const char *b);
+
+/* ---- numbers and dates --------------------------------------------------- */
+
+/* Strict parsers: the whole (trimmed) text must be the number. */
+int mtm_parse_int(mtm_slice s, long long *out);
+int mtm_parse_double(mtm_slice s, double *out);
+/* Days since 1970-01-01 from YYYY-MM-DD (also YYYY-MM-DDThh..., ignoring the
+ * time), DD.MM.YYYY, DD/MM/YYYY. Returns 0 or MTM_EINVAL. */
+int mtm_parse_date(mtm_slice s, int32_t *days);
+/* Seconds since 1970 from ISO 8601 date-times with optional fraction and
+ * zone (Z, +hh:mm, +hhmm), or "YYYY-MM-DD hh:mm:ss". */
+int mtm_parse_datetime(mtm_slice s, int64_t *secs);
+void mtm_format_date(int32_t days, char out[11]);
+int32_t mtm_days_from_civil(int y, unsigned m, unsigned d);
+void mtm_civil_from_days(int32_t z, int *y, unsigned *m, unsigned *d);
+/* Today in UTC, as days since 1970; MTM_TODAY=YYYY-MM-DD overrides (tests). */
+int32_t mtm_today(void);
+
+/* ---- records ------------------------------------------------------------ */
+/*
+ * A record is a row of optional strings packed into one blob, the form in
+ * which the store keeps submissions: per field a varint (length + 1), 0 for
+ * a missing value, then the bytes. Empty string and missing stay distinct.
+ */
+void mtm_record_add(mtm_buf *b, const char *v, size_t n); /* v NULL: missing */
+/* Decodes into an arena array of n strings (NULL = missing). Returns the
+ * number of fields, or MTM_EINVAL for a damaged blob. */
+int mtm_record_decode(const void *blob, size_t len, mtm_arena *a, char ***out);
+
+#endif

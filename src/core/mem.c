@@ -1,0 +1,188 @@
+/* Allocation: malloc wrappers, the arena and the growable buffer. */
+#include "core/core.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void oom(void) {
+  fputs("mtm: out of memory\n", stderr);
+  abort();
+}
+
+void *mtm_xmalloc(size_t n) {
+  void *p = malloc(n ? n : 1);
+  if (!p) oom();
+  return p;
+}
+void *mtm_xcalloc(size_t n, size_t m) {
+  void *p = calloc(n ? n : 1, m ? m : 1);
+  if (!p) oom();
+  return p;
+}
+void *mtm_xrealloc(void *p, size_t n) {
+  p = realloc(p, n ? n : 1);
+  if (!p) oom();
+  return p;
+}
+char *mtm_xstrdup(const char *s) {
+  size_t n = strlen(s) + 1;
+  return memcpy(mtm_xmalloc(n), s, n);
+}
+
+/* ---- arena: a list of blocks; big requests get a block of their own. ---- */
+
+struct mtm_arena_block {
+  mtm_arena_block *next;
+  max_align_t data[];
+};
+
+#define ARENA_BLOCK 65536
+
+void mtm_arena_init(mtm_arena *a) { memset(a, 0, sizeof *a); }
+
+void mtm_arena_free(mtm_arena *a) {
+  if (!a) return;
+  for (mtm_arena_block *b = a->head, *nx; b; b = nx) {
+    nx = b->next;
+    free(b);
+  }
+  memset(a, 0, sizeof *a);
+}
+
+void *mtm_arena_alloc(mtm_arena *a, size_t n) {
+  size_t al = sizeof(max_align_t);
+  n = (n + al - 1) / al * al;
+  if (!a->head || a->used + n > a->cap) {
+    size_t cap = n > ARENA_BLOCK / 4 ? n : ARENA_BLOCK;
+    mtm_arena_block *b = mtm_xmalloc(sizeof *b + cap);
+    a->total += cap;
+    if (cap > ARENA_BLOCK && a->head) {
+      /* Keep the current block for small requests. */
+      b->next = a->head->next;
+      a->head->next = b;
+      return b->data;
+    }
+    b->next = a->head;
+    a->head = b;
+    a->used = 0;
+    a->cap = cap;
+  }
+  void *p = (char *)a->head->data + a->used;
+  a->used += n;
+  return p;
+}
+
+void *mtm_arena_zalloc(mtm_arena *a, size_t n) {
+  return memset(mtm_arena_alloc(a, n), 0, n);
+}
+
+char *mtm_arena_strndup(mtm_arena *a, const char *s, size_t n) {
+  char *p = mtm_arena_alloc(a, n + 1);
+  if (n) memcpy(p, s, n);
+  p[n] = 0;
+  return p;
+}
+
+char *mtm_arena_strdup(mtm_arena *a, const char *s) {
+  return s ? mtm_arena_strndup(a, s, strlen(s)) : NULL;
+}
+
+char *mtm_arena_printf(mtm_arena *a, const char *fmt, ...) {
+  va_list ap, aq;
+  va_start(ap, fmt);
+  va_copy(aq, ap);
+  int n = vsnprintf(NULL, 0, fmt, ap);
+  va_end(ap);
+  char *p = mtm_arena_alloc(a, (size_t)n + 1);
+  vsnprintf(p, (size_t)n + 1, fmt, aq);
+  va_end(aq);
+  return p;
+}
+
+/* ---- buffer ---- */
+
+void mtm_buf_init(mtm_buf *b) { memset(b, 0, sizeof *b); }
+void mtm_buf_free(mtm_buf *b) {
+  if (!b) return;
+  free(b->p);
+  memset(b, 0, sizeof *b);
+}
+void mtm_buf_reset(mtm_buf *b) {
+  b->n = 0;
+  if (b->p) b->p[0] = 0;
+}
+void mtm_buf_reserve(mtm_buf *b, size_t extra) {
+  if (b->n + extra + 1 <= b->cap) return;
+  size_t cap = b->cap ? b->cap : 64;
+  while (cap < b->n + extra + 1) cap *= 2;
+  b->p = mtm_xrealloc(b->p, cap);
+  b->cap = cap;
+}
+void mtm_buf_add(mtm_buf *b, const void *p, size_t n) {
+  mtm_buf_reserve(b, n);
+  if (n) memcpy(b->p + b->n, p, n);
+  b->n += n;
+  b->p[b->n] = 0;
+}
+void mtm_buf_adds(mtm_buf *b, const char *s) { mtm_buf_add(b, s, strlen(s)); }
+void mtm_buf_addc(mtm_buf *b, char c) { mtm_buf_add(b, &c, 1); }
+void mtm_buf_printf(mtm_buf *b, const char *fmt, ...) {
+  va_list ap, aq;
+  va_start(ap, fmt);
+  va_copy(aq, ap);
+  int n = vsnprintf(NULL, 0, fmt, ap);
+  va_end(ap);
+  mtm_buf_reserve(b, (size_t)n);
+  vsnprintf(b->p + b->n, (size_t)n + 1, fmt, aq);
+  va_end(aq);
+  b->n += (size_t)n;
+}
+void mtm_buf_add_csv(mtm_buf *b, const char *s) {
+  if (!s) return;
+  if (!strpbrk(s, ",\"\r\n")) {
+    mtm_buf_adds(b, s);
+    return;
+  }
+  mtm_buf_addc(b, '"');
+  for (; *s; s++) {
+    if (*s == '"') mtm_buf_addc(b, '"');
+    mtm_buf_addc(b, *s);
+  }
+  mtm_buf_addc(b, '"');
+}
+void mtm_buf_add_json(mtm_buf *b, const char *s) {
+  mtm_buf_addc(b, '"');
+  for (const unsigned char *u = (const unsigned char *)(s ? s : ""); *u; u++) {
+    switch (*u) {
+    case '"': mtm_buf_adds(b, "\\\""); break;
+    case '\\': mtm_buf_adds(b, "\\\\"); break;
+    case '\n': mtm_buf_adds(b, "\\n"); break;
+    case '\r': mtm_buf_adds(b, "\\r"); break;
+    case '\t': mtm_buf_adds(b, "\\t"); break;
+    default:
+      if (*u < 0x20) mtm_buf_printf(b, "\\u%04x", *u);
+      else mtm_buf_addc(b, (char)*u);
+    }
+  }
+  mtm_buf_addc(b, '"');
+}
+
+int mtm_buf_read_file(mtm_buf *b, const char *path, mtm_err *err) {
+  FILE *f = fopen(path, "rb");
+  if (!f) {
+    mtm_err_where(err, path, NULL, 0, NULL, NULL);
+    return mtm_err_set(err, MTM_EIO, "cannot open the file: %s", strerror(errno));
+  }
+  char tmp[65536];
+  size_t k;
+  while ((k = fread(tmp, 1, sizeof tmp, f)) > 0) mtm_buf_add(b, tmp, k);
+  int bad = ferror(f);
+  fclose(f);
+  if (bad) {
+    mtm_err_where(err, path, NULL, 0, NULL, NULL);
+    return mtm_err_set(err, MTM_EIO, "cannot read the file");
+  }
+  if (!b->p) mtm_buf_reserve(b, 0), b->p[0] = 0;
+  return 0;
+}

@@ -1,0 +1,161 @@
+/*
+ * form: the XLSForm model, its readers, and the expression language of
+ * relevant / constraint / calculation / choice_filter.
+ *
+ * A form is parsed from .xlsx, .xls, .csv or pyxform Markdown (through the
+ * table module) into an immutable mtm_form. Expressions are parsed once,
+ * when the form is read, and evaluated per submission.
+ *
+ * Ownership rule: a mtm_form owns everything it points to (its own arena);
+ * mtm_form_free releases it all. mtm_expr values live in the arena passed to
+ * mtm_expr_parse. mtm_value strings returned by mtm_expr_eval live in the
+ * arena passed to it.
+ *
+ * Errors name the sheet, the row and the column of the form, e.g.
+ * "form.xlsx, sheet 'survey', row 12, column 'relevant', question 'age':
+ *  cannot read the expression: unexpected ')' at character 14".
+ */
+#ifndef MTM_FORM_H
+#define MTM_FORM_H
+
+#include "core/core.h"
+
+/* ---- expressions ---------------------------------------------------------- */
+
+typedef struct mtm_expr mtm_expr;
+
+typedef enum { MTM_V_NULL, MTM_V_NUM, MTM_V_STR, MTM_V_BOOL } mtm_vtype;
+
+/* XPath-like values. A missing answer is the empty string, as in ODK. */
+typedef struct mtm_value {
+  mtm_vtype t;
+  double num;
+  const char *str;
+  int b;
+} mtm_value;
+
+/* How an expression reads a submission: the value of ${name} and of ".". A
+ * lookup returns NULL for an unanswered question. */
+typedef struct mtm_expr_env {
+  const char *(*lookup)(void *ctx, const char *name);
+  void *ctx;
+  const char *self; /* the value of "." (the question being checked) */
+  int32_t today;    /* days since 1970, for today() and now() */
+} mtm_expr_env;
+
+/* Parses src; on error fills err->msg with what and where (character). */
+int mtm_expr_parse(mtm_arena *a, const char *src, mtm_expr **out, mtm_err *err) MTM_MUST_USE;
+/* Evaluates; runtime problems (an unknown function) give MTM_EINVAL. */
+int mtm_expr_eval(const mtm_expr *e, const mtm_expr_env *env, mtm_arena *a, mtm_value *out,
+                  mtm_err *err);
+/* XPath boolean(), number() and string() conversions. */
+int mtm_value_bool(const mtm_value *v);
+double mtm_value_num(const mtm_value *v); /* NaN when not a number */
+const char *mtm_value_str(const mtm_value *v, mtm_arena *a);
+/* Calls fn for every ${name} the expression references. */
+void mtm_expr_refs(const mtm_expr *e, void (*fn)(void *ctx, const char *name), void *ctx);
+
+/* ---- the model ------------------------------------------------------------ */
+
+typedef enum {
+  MTM_Q_TEXT,
+  MTM_Q_INTEGER,
+  MTM_Q_DECIMAL,
+  MTM_Q_RANGE,
+  MTM_Q_SELECT_ONE,
+  MTM_Q_SELECT_MULTIPLE,
+  MTM_Q_RANK,
+  MTM_Q_DATE,
+  MTM_Q_DATETIME,
+  MTM_Q_TIME,
+  MTM_Q_GEOPOINT,
+  MTM_Q_GEOTRACE,
+  MTM_Q_GEOSHAPE,
+  MTM_Q_MEDIA,     /* image, audio, video, file, background-audio */
+  MTM_Q_BARCODE,
+  MTM_Q_ACKNOWLEDGE,
+  MTM_Q_CALCULATE,
+  MTM_Q_HIDDEN,
+  MTM_Q_NOTE,
+  MTM_Q_BEGIN_GROUP,
+  MTM_Q_END_GROUP,
+  MTM_Q_BEGIN_REPEAT,
+  MTM_Q_END_REPEAT,
+  MTM_Q_META       /* start, end, today, deviceid, username, audit, ... */
+} mtm_qtype;
+
+typedef struct mtm_choice {
+  const char *name;
+  const char **labels; /* one per form language (form->langs), may be NULL */
+  const char *filter_cols; /* extra choices columns as "col=value\n..." or NULL */
+  long row;
+} mtm_choice;
+
+typedef struct mtm_choice_list {
+  const char *name;
+  int n;
+  mtm_choice *choices;
+} mtm_choice_list;
+
+typedef struct mtm_question {
+  const char *name;
+  const char *type_text;     /* as written, e.g. "select_one yes_no or_other" */
+  mtm_qtype type;
+  const char *meta;          /* for MTM_Q_META: "start", "end", "deviceid", ... */
+  mtm_choice_list *list;     /* selects; NULL otherwise */
+  int or_other;
+  const char **labels;       /* one per form language; entries may be NULL */
+  const char **hints;
+  const char **constraint_msgs;
+  int required;              /* "yes"/"true"/"TRUE()" */
+  const char *required_src;
+  const char *relevant_src, *constraint_src, *calculation_src, *choice_filter_src;
+  mtm_expr *relevant, *constraint, *calculation, *choice_filter; /* NULL if none */
+  const char *appearance;
+  const char *hxl;
+  const char *default_value;
+  const char *path;          /* group path of names: "profile/work/sector" */
+  int group;                 /* index of the enclosing begin_group/begin_repeat
+                                question, -1 at top level */
+  int repeat;                /* index of the enclosing begin_repeat, -1 if none */
+  int field;                 /* index in form->fields, -1 if it holds no data */
+  long row;                  /* row on the survey sheet */
+} mtm_question;
+
+typedef struct mtm_form {
+  const char *form_id;       /* settings form_id (or id_string), else file stem */
+  const char *title;
+  const char *version;       /* settings version, "" if none */
+  const char *default_language;
+  const char *file_name;
+  int nlangs;
+  const char **langs;        /* "English (en)", "Russian (ru)", or "default" */
+  const char **lang_codes;   /* "en", "ru", ... or the name itself lower-cased */
+  int nq;
+  mtm_question *q;           /* every survey row, groups included, in order */
+  int nfields;
+  int *fields;               /* indices of the questions that hold data
+                                (not groups, notes, end markers), in order */
+  int nlists;
+  mtm_choice_list *lists;
+  void *priv;                /* the arena and indices */
+} mtm_form;
+
+/* Reads an XLSForm file (.xlsx .xls .csv .md). On error *out is NULL. */
+int mtm_form_read(const char *path, mtm_form **out, mtm_err *err) MTM_MUST_USE;
+/* Same from bytes kept in the workspace; name is used in messages. */
+int mtm_form_read_mem(const void *bytes, size_t len, const char *name, mtm_form **out,
+                      mtm_err *err) MTM_MUST_USE;
+void mtm_form_free(mtm_form *f);
+
+/* Lookups; NULL / -1 when absent. */
+const mtm_question *mtm_form_question(const mtm_form *f, const char *name);
+int mtm_form_question_index(const mtm_form *f, const char *name);
+const mtm_choice *mtm_form_choice(const mtm_choice_list *l, const char *name);
+/* The index of a language by name, code or label ("ru", "Russian (ru)",
+ * "Russian"); -1 if unknown. */
+int mtm_form_lang(const mtm_form *f, const char *lang);
+/* Label in language i, falling back to the default language, then to any. */
+const char *mtm_form_label(const mtm_form *f, const char **labels, int lang);
+
+#endif

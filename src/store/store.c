@@ -1,0 +1,445 @@
+/* The workspace file: opening, schema migrations, transactions, the
+ * operation and its rounds. */
+#define MTM_STORE_INTERNAL
+#include "store/store.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define STMT_CACHE 256
+
+struct mtm_store {
+  sqlite3 *db;
+  char *path;
+  int depth; /* transaction nesting */
+  struct {
+    const char *sql;
+    sqlite3_stmt *stmt;
+  } cache[STMT_CACHE];
+};
+
+/*
+ * Forward migrations. Entry i takes the schema from version i to i+1.
+ * Never edit a released entry: append a new one.
+ */
+static const char *const migrations[] = {
+    /* 0 -> 1: the first schema. */
+    "CREATE TABLE operation("
+    "  id INTEGER PRIMARY KEY CHECK (id = 1),"
+    "  name TEXT NOT NULL, country TEXT, currency TEXT, languages TEXT,"
+    "  created_at TEXT NOT NULL);"
+    "CREATE TABLE rounds("
+    "  number INTEGER PRIMARY KEY, name TEXT, start_date TEXT, end_date TEXT,"
+    "  usd_rate REAL);"
+    /* Gazetteer. An area is a P-code with a level, a parent and a validity
+     * interval; names carry a language, aliases are names too. */
+    "CREATE TABLE areas("
+    "  id INTEGER PRIMARY KEY, pcode TEXT NOT NULL UNIQUE,"
+    "  level INTEGER NOT NULL, parent TEXT,"
+    "  valid_from TEXT, valid_to TEXT, source TEXT);"
+    "CREATE INDEX areas_level ON areas(level);"
+    "CREATE TABLE area_names("
+    "  area INTEGER NOT NULL REFERENCES areas(id) ON DELETE CASCADE,"
+    "  lang TEXT NOT NULL, name TEXT NOT NULL, key TEXT NOT NULL,"
+    "  is_alias INTEGER NOT NULL DEFAULT 0,"
+    "  UNIQUE(area, lang, name));"
+    "CREATE INDEX area_names_key ON area_names(key);"
+    "CREATE TABLE area_successors("
+    "  pcode TEXT NOT NULL, successor TEXT NOT NULL, note TEXT,"
+    "  PRIMARY KEY(pcode, successor));"
+    "CREATE TABLE area_shapes("
+    "  area INTEGER PRIMARY KEY REFERENCES areas(id) ON DELETE CASCADE,"
+    "  geojson TEXT NOT NULL);"
+    /* Forms and their versions; the source file is kept byte for byte. */
+    "CREATE TABLE forms("
+    "  id INTEGER PRIMARY KEY, form_id TEXT NOT NULL UNIQUE,"
+    "  kind TEXT NOT NULL DEFAULT 'survey', title TEXT, settings TEXT);"
+    "CREATE TABLE form_versions("
+    "  id INTEGER PRIMARY KEY, form INTEGER NOT NULL REFERENCES forms(id),"
+    "  version TEXT NOT NULL, file_name TEXT, file_format TEXT,"
+    "  source BLOB NOT NULL, sha256 TEXT, fields TEXT NOT NULL,"
+    "  added_at TEXT NOT NULL, UNIQUE(form, version));"
+    /* Imports and submissions. raw = the row's cells in file order (headers
+     * in imports.headers); data = typed values in the order of the form
+     * version's fields (form_versions.fields). Both are mtm_record blobs. */
+    "CREATE TABLE imports("
+    "  id INTEGER PRIMARY KEY, form INTEGER NOT NULL REFERENCES forms(id),"
+    "  round INTEGER NOT NULL, file_name TEXT NOT NULL, file_format TEXT,"
+    "  sha256 TEXT, headers TEXT NOT NULL, mapping TEXT,"
+    "  rows_read INTEGER, added INTEGER, changed INTEGER, unchanged INTEGER,"
+    "  at TEXT NOT NULL, who TEXT);"
+    "CREATE TABLE submissions("
+    "  id INTEGER PRIMARY KEY, form INTEGER NOT NULL REFERENCES forms(id),"
+    "  round INTEGER NOT NULL, uuid TEXT NOT NULL, version TEXT,"
+    "  import INTEGER REFERENCES imports(id), row INTEGER,"
+    "  submitted_at TEXT, removed INTEGER NOT NULL DEFAULT 0,"
+    "  raw BLOB NOT NULL, data BLOB NOT NULL,"
+    "  UNIQUE(form, round, uuid));"
+    "CREATE TABLE repeat_rows("
+    "  id INTEGER PRIMARY KEY,"
+    "  submission INTEGER NOT NULL REFERENCES submissions(id) ON DELETE CASCADE,"
+    "  repeat TEXT NOT NULL, position INTEGER NOT NULL,"
+    "  raw BLOB, data BLOB NOT NULL);"
+    "CREATE INDEX repeat_rows_sub ON repeat_rows(submission);"
+    /* Cells that could not be typed under --keep-going: stored as missing,
+     * reported by check. */
+    "CREATE TABLE cell_issues("
+    "  submission INTEGER NOT NULL REFERENCES submissions(id) ON DELETE CASCADE,"
+    "  question TEXT NOT NULL, value TEXT, rule TEXT NOT NULL,"
+    "  message TEXT NOT NULL);"
+    "CREATE INDEX cell_issues_sub ON cell_issues(submission);"
+    /* Every change to collected data: who, when, why. */
+    "CREATE TABLE clean_log("
+    "  id INTEGER PRIMARY KEY,"
+    "  submission INTEGER REFERENCES submissions(id),"
+    "  form INTEGER REFERENCES forms(id), round INTEGER, uuid TEXT NOT NULL,"
+    "  question TEXT, old_value TEXT, new_value TEXT,"
+    "  action TEXT NOT NULL, issue TEXT, reason TEXT, who TEXT,"
+    "  at TEXT NOT NULL, source TEXT);"
+    "CREATE INDEX clean_log_sub ON clean_log(submission);"
+    /* Inclusion criteria an operation declares for a form (check). */
+    "CREATE TABLE inclusion_rules("
+    "  id INTEGER PRIMARY KEY, form INTEGER REFERENCES forms(id),"
+    "  expr TEXT NOT NULL, label TEXT);",
+};
+#define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
+
+sqlite3 *mtm_store__db(mtm_store *st) { return st->db; }
+const char *mtm_store_path(const mtm_store *st) { return st->path; }
+
+int mtm_store__fail(mtm_store *st, mtm_err *err, const char *what) {
+  return mtm_err_set(err, MTM_ESTORE, "workspace %s: %s failed: %s", st->path, what,
+                     sqlite3_errmsg(st->db));
+}
+
+sqlite3_stmt *mtm_store__stmt(mtm_store *st, const char *sql, mtm_err *err) {
+  size_t h = ((uintptr_t)sql >> 3) % STMT_CACHE;
+  for (size_t i = 0; i < STMT_CACHE; i++) {
+    size_t k = (h + i) % STMT_CACHE;
+    if (st->cache[k].sql == sql) {
+      sqlite3_stmt *s = st->cache[k].stmt;
+      sqlite3_reset(s);
+      sqlite3_clear_bindings(s);
+      return s;
+    }
+    if (!st->cache[k].sql) {
+      sqlite3_stmt *s;
+      if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK) {
+        mtm_store__fail(st, err, "preparing a statement");
+        return NULL;
+      }
+      st->cache[k].sql = sql;
+      st->cache[k].stmt = s;
+      return s;
+    }
+  }
+  /* The cache is full: a programming error, there are not that many. */
+  mtm_err_set(err, MTM_ESTORE, "statement cache full");
+  return NULL;
+}
+
+void mtm_store__bind_text(sqlite3_stmt *s, int i, const char *v) {
+  if (v) sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT);
+  else sqlite3_bind_null(s, i);
+}
+
+char *mtm_store__col_text(sqlite3_stmt *s, int i, mtm_arena *a) {
+  const unsigned char *t = sqlite3_column_text(s, i);
+  return t ? mtm_arena_strdup(a, (const char *)t) : NULL;
+}
+
+static int exec(mtm_store *st, const char *sql, mtm_err *err) {
+  char *msg = NULL;
+  if (sqlite3_exec(st->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+    mtm_err_set(err, MTM_ESTORE, "workspace %s: %s", st->path, msg ? msg : "error");
+    sqlite3_free(msg);
+    return MTM_ESTORE;
+  }
+  return 0;
+}
+
+int mtm_store_schema_version(mtm_store *st) {
+  sqlite3_stmt *s;
+  int v = -1;
+  if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &s, NULL) == SQLITE_OK) {
+    if (sqlite3_step(s) == SQLITE_ROW) v = sqlite3_column_int(s, 0);
+    sqlite3_finalize(s);
+  }
+  return v;
+}
+
+static int migrate(mtm_store *st, mtm_err *err) {
+  int v = mtm_store_schema_version(st);
+  if (v < 0) return mtm_store__fail(st, err, "reading the schema version");
+  if (v > N_MIGRATIONS)
+    return mtm_err_set(err, MTM_ESTORE,
+                       "workspace %s has schema version %d, newer than this mtm "
+                       "understands (%d): upgrade mtm",
+                       st->path, v, N_MIGRATIONS);
+  for (; v < N_MIGRATIONS; v++) {
+    char pragma[64];
+    snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", v + 1);
+    if (exec(st, "BEGIN IMMEDIATE", err)) return MTM_ESTORE;
+    if (exec(st, migrations[v], err) || exec(st, pragma, err)) {
+      exec(st, "ROLLBACK", NULL);
+      return MTM_ESTORE;
+    }
+    if (exec(st, "COMMIT", err)) return MTM_ESTORE;
+  }
+  return 0;
+}
+
+int mtm_store_open(mtm_store **out, const char *path, int create, mtm_err *err) {
+  *out = NULL;
+  if (!create && access(path, F_OK) != 0) {
+    mtm_err_set(err, MTM_ENOTFOUND,
+                "no workspace at %s: create one with 'mtm -w %s init', or point "
+                "-w or MTM_WORKSPACE at an existing one",
+                path, path);
+    return MTM_ENOTFOUND;
+  }
+  mtm_store *st = mtm_xcalloc(1, sizeof *st);
+  st->path = mtm_xstrdup(path);
+  int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
+  if (sqlite3_open_v2(path, &st->db, flags, NULL) != SQLITE_OK) {
+    mtm_err_set(err, MTM_ESTORE, "cannot open workspace %s: %s", path,
+                st->db ? sqlite3_errmsg(st->db) : "out of memory");
+    mtm_store_close(st);
+    return MTM_ESTORE;
+  }
+  sqlite3_busy_timeout(st->db, 5000);
+  if (exec(st, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+               "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;",
+           err)) {
+    if (strstr(err ? err->msg : "", "not a database"))
+      mtm_err_set(err, MTM_ESTORE, "%s is not an mtm workspace (not an SQLite file)", path);
+    mtm_store_close(st);
+    return MTM_ESTORE;
+  }
+  if (!create) {
+    /* An existing file must already be ours. */
+    sqlite3_stmt *s;
+    int ours = 0;
+    if (sqlite3_prepare_v2(st->db,
+                           "SELECT 1 FROM sqlite_master WHERE type='table' AND name='operation'",
+                           -1, &s, NULL) == SQLITE_OK) {
+      ours = sqlite3_step(s) == SQLITE_ROW;
+      sqlite3_finalize(s);
+    }
+    if (!ours) {
+      mtm_err_set(err, MTM_ESTORE, "%s is not an mtm workspace", path);
+      mtm_store_close(st);
+      return MTM_ESTORE;
+    }
+  }
+  if (migrate(st, err)) {
+    mtm_store_close(st);
+    return MTM_ESTORE;
+  }
+  *out = st;
+  return 0;
+}
+
+void mtm_store_close(mtm_store *st) {
+  if (!st) return;
+  for (int i = 0; i < STMT_CACHE; i++)
+    if (st->cache[i].stmt) sqlite3_finalize(st->cache[i].stmt);
+  if (st->db) sqlite3_close(st->db);
+  free(st->path);
+  free(st);
+}
+
+int mtm_store_begin(mtm_store *st, mtm_err *err) {
+  if (st->depth++ > 0) return 0;
+  if (exec(st, "BEGIN IMMEDIATE", err)) {
+    st->depth = 0;
+    return MTM_ESTORE;
+  }
+  return 0;
+}
+
+int mtm_store_commit(mtm_store *st, mtm_err *err) {
+  if (st->depth <= 0) return mtm_err_set(err, MTM_ESTORE, "commit without begin");
+  if (--st->depth > 0) return 0;
+  if (exec(st, "COMMIT", err)) {
+    exec(st, "ROLLBACK", NULL);
+    return MTM_ESTORE;
+  }
+  return 0;
+}
+
+void mtm_store_rollback(mtm_store *st) {
+  if (!st || st->depth <= 0) return;
+  st->depth = 0;
+  exec(st, "ROLLBACK", NULL);
+}
+
+/* ---- operation and rounds ---- */
+
+int mtm_store_operation_set(mtm_store *st, const mtm_operation *op, mtm_err *err) {
+  sqlite3_stmt *s = mtm_store__stmt(
+      st,
+      "INSERT INTO operation(id, name, country, currency, languages, created_at) "
+      "VALUES (1, ?1, ?2, ?3, ?4, strftime('%Y-%m-%dT%H:%M:%SZ','now')) "
+      "ON CONFLICT(id) DO UPDATE SET name = ?1, country = ?2, currency = ?3, "
+      "languages = ?4",
+      err);
+  if (!s) return MTM_ESTORE;
+  mtm_store__bind_text(s, 1, op->name);
+  mtm_store__bind_text(s, 2, op->country);
+  mtm_store__bind_text(s, 3, op->currency);
+  mtm_store__bind_text(s, 4, op->languages);
+  if (sqlite3_step(s) != SQLITE_DONE) return mtm_store__fail(st, err, "saving the operation");
+  return 0;
+}
+
+int mtm_store_operation_get(mtm_store *st, mtm_arena *a, mtm_operation *op, mtm_err *err) {
+  memset(op, 0, sizeof *op);
+  sqlite3_stmt *s = mtm_store__stmt(
+      st, "SELECT name, country, currency, languages, created_at FROM operation WHERE id = 1",
+      err);
+  if (!s) return MTM_ESTORE;
+  int rc = sqlite3_step(s);
+  if (rc == SQLITE_DONE)
+    return mtm_err_set(err, MTM_ENOTFOUND, "workspace %s has no operation: run 'mtm init'",
+                       st->path);
+  if (rc != SQLITE_ROW) return mtm_store__fail(st, err, "reading the operation");
+  op->name = mtm_store__col_text(s, 0, a);
+  op->country = mtm_store__col_text(s, 1, a);
+  op->currency = mtm_store__col_text(s, 2, a);
+  op->languages = mtm_store__col_text(s, 3, a);
+  op->created_at = mtm_store__col_text(s, 4, a);
+  return 0;
+}
+
+int mtm_store_round_put(mtm_store *st, const mtm_round *r, mtm_err *err) {
+  sqlite3_stmt *s = mtm_store__stmt(
+      st,
+      "INSERT INTO rounds(number, name, start_date, end_date, usd_rate) "
+      "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT(number) DO UPDATE SET "
+      "name = coalesce(?2, name), start_date = coalesce(?3, start_date), "
+      "end_date = coalesce(?4, end_date), usd_rate = coalesce(?5, usd_rate)",
+      err);
+  if (!s) return MTM_ESTORE;
+  sqlite3_bind_int(s, 1, r->number);
+  mtm_store__bind_text(s, 2, r->name);
+  mtm_store__bind_text(s, 3, r->start_date);
+  mtm_store__bind_text(s, 4, r->end_date);
+  if (r->usd_rate > 0) sqlite3_bind_double(s, 5, r->usd_rate);
+  else sqlite3_bind_null(s, 5);
+  if (sqlite3_step(s) != SQLITE_DONE) return mtm_store__fail(st, err, "saving a round");
+  return 0;
+}
+
+static void read_round(sqlite3_stmt *s, mtm_arena *a, mtm_round *r) {
+  r->number = sqlite3_column_int(s, 0);
+  r->name = mtm_store__col_text(s, 1, a);
+  r->start_date = mtm_store__col_text(s, 2, a);
+  r->end_date = mtm_store__col_text(s, 3, a);
+  r->usd_rate = sqlite3_column_double(s, 4);
+}
+
+int mtm_store_round_get(mtm_store *st, int number, mtm_arena *a, mtm_round *r, mtm_err *err) {
+  sqlite3_stmt *s = mtm_store__stmt(
+      st, "SELECT number, name, start_date, end_date, usd_rate FROM rounds WHERE number = ?1",
+      err);
+  if (!s) return MTM_ESTORE;
+  sqlite3_bind_int(s, 1, number);
+  int rc = sqlite3_step(s);
+  if (rc == SQLITE_DONE) return mtm_err_set(err, MTM_ENOTFOUND, "round %d does not exist", number);
+  if (rc != SQLITE_ROW) return mtm_store__fail(st, err, "reading a round");
+  read_round(s, a, r);
+  return 0;
+}
+
+int mtm_store_rounds(mtm_store *st, mtm_arena *a, mtm_round **out, int *n, mtm_err *err) {
+  sqlite3_stmt *s = mtm_store__stmt(
+      st, "SELECT number, name, start_date, end_date, usd_rate FROM rounds ORDER BY number", err);
+  if (!s) return MTM_ESTORE;
+  int cap = 8, k = 0;
+  mtm_round *r = mtm_arena_alloc(a, sizeof *r * (size_t)cap);
+  int rc;
+  while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    if (k == cap) {
+      mtm_round *g = mtm_arena_alloc(a, sizeof *r * (size_t)cap * 2);
+      memcpy(g, r, sizeof *r * (size_t)cap);
+      r = g;
+      cap *= 2;
+    }
+    read_round(s, a, &r[k++]);
+  }
+  if (rc != SQLITE_DONE) return mtm_store__fail(st, err, "listing rounds");
+  *out = r;
+  *n = k;
+  return 0;
+}
+
+int mtm_store_area_counts(mtm_store *st, long counts[10], mtm_err *err) {
+  memset(counts, 0, sizeof(long) * 10);
+  sqlite3_stmt *s = mtm_store__stmt(
+      st, "SELECT level, count(*) FROM areas GROUP BY level ORDER BY level", err);
+  if (!s) return MTM_ESTORE;
+  int rc;
+  while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    int lv = sqlite3_column_int(s, 0);
+    if (lv >= 0 && lv < 10) counts[lv] = sqlite3_column_int64(s, 1);
+  }
+  if (rc != SQLITE_DONE) return mtm_store__fail(st, err, "counting areas");
+  return 0;
+}
+
+int mtm_store_form_summaries(mtm_store *st, mtm_arena *a, mtm_form_summary **out, int *n,
+                             mtm_err *err) {
+  *out = NULL;
+  *n = 0;
+  sqlite3_stmt *s = mtm_store__stmt(st, "SELECT id, form_id, kind, title FROM forms ORDER BY form_id", err);
+  if (!s) return MTM_ESTORE;
+  int cap = 0, k = 0, rc;
+  long *ids = NULL;
+  mtm_form_summary *r = NULL;
+  while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    if (k == cap) {
+      cap = cap ? cap * 2 : 8;
+      mtm_form_summary *g = mtm_arena_zalloc(a, sizeof *g * (size_t)cap);
+      long *gi = mtm_arena_alloc(a, sizeof *gi * (size_t)cap);
+      if (k) memcpy(g, r, sizeof *g * (size_t)k), memcpy(gi, ids, sizeof *gi * (size_t)k);
+      r = g, ids = gi;
+    }
+    ids[k] = sqlite3_column_int64(s, 0);
+    r[k].form_id = mtm_store__col_text(s, 1, a);
+    r[k].kind = mtm_store__col_text(s, 2, a);
+    r[k].title = mtm_store__col_text(s, 3, a);
+    k++;
+  }
+  if (rc != SQLITE_DONE) return mtm_store__fail(st, err, "listing forms");
+  for (int i = 0; i < k; i++) {
+    s = mtm_store__stmt(st, "SELECT version FROM form_versions WHERE form = ?1 ORDER BY id", err);
+    if (!s) return MTM_ESTORE;
+    sqlite3_bind_int64(s, 1, ids[i]);
+    int vc = 0;
+    char **v = mtm_arena_alloc(a, sizeof *v * 64);
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW && vc < 64) v[vc++] = mtm_store__col_text(s, 0, a);
+    r[i].versions = v;
+    r[i].nversions = vc;
+    s = mtm_store__stmt(st,
+                        "SELECT round, count(*) FROM submissions WHERE form = ?1 AND removed = 0 "
+                        "GROUP BY round ORDER BY round",
+                        err);
+    if (!s) return MTM_ESTORE;
+    sqlite3_bind_int64(s, 1, ids[i]);
+    int rcap = 64, rn = 0;
+    r[i].rounds = mtm_arena_alloc(a, sizeof(int) * (size_t)rcap);
+    r[i].counts = mtm_arena_alloc(a, sizeof(long) * (size_t)rcap);
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW && rn < rcap) {
+      r[i].rounds[rn] = sqlite3_column_int(s, 0);
+      r[i].counts[rn++] = sqlite3_column_int64(s, 1);
+    }
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW) return mtm_store__fail(st, err, "counting submissions");
+    r[i].nrounds = rn;
+  }
+  *out = r;
+  *n = k;
+  return 0;
+}

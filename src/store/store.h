@@ -1,0 +1,94 @@
+/*
+ * store: the workspace. Every SQL statement of mtm lives in this module,
+ * so that a PostgreSQL backend can be added without touching any other.
+ *
+ * A workspace is one SQLite file (WAL, synchronous=NORMAL) whose schema is
+ * versioned with PRAGMA user_version and migrated forward on open.
+ *
+ * Ownership rule: strings and arrays that a mtm_store_* function returns are
+ * allocated in the arena the caller passes; the store keeps nothing of the
+ * caller's. Blobs passed in are copied by SQLite before the call returns.
+ *
+ * Transactions: mtm_store_begin/commit/rollback nest by counting; only the
+ * outermost pair talks to the database. One import, one cleaning-log
+ * application, one area import: one transaction.
+ *
+ * The functions are grouped by the module that uses them; each group's
+ * implementation is in src/store/<group>.c.
+ */
+#ifndef MTM_STORE_H
+#define MTM_STORE_H
+
+#include "core/core.h"
+
+typedef struct mtm_store mtm_store;
+
+/* ---- workspace (store.c) -------------------------------------------------- */
+
+#define MTM_STORE_SCHEMA_VERSION 1
+
+/* Opens path. With create=0 the file must exist and be a workspace. */
+int mtm_store_open(mtm_store **out, const char *path, int create, mtm_err *err) MTM_MUST_USE;
+void mtm_store_close(mtm_store *st);
+const char *mtm_store_path(const mtm_store *st);
+int mtm_store_schema_version(mtm_store *st);
+
+int mtm_store_begin(mtm_store *st, mtm_err *err) MTM_MUST_USE;
+int mtm_store_commit(mtm_store *st, mtm_err *err) MTM_MUST_USE;
+void mtm_store_rollback(mtm_store *st);
+
+typedef struct mtm_operation {
+  char *name, *country, *currency, *languages; /* languages: "en,ru" */
+  char *created_at;
+} mtm_operation;
+
+int mtm_store_operation_set(mtm_store *st, const mtm_operation *op, mtm_err *err);
+/* Returns MTM_ENOTFOUND when the workspace was never initialised. */
+int mtm_store_operation_get(mtm_store *st, mtm_arena *a, mtm_operation *op, mtm_err *err);
+
+typedef struct mtm_round {
+  int number;
+  char *name, *start_date, *end_date; /* dates YYYY-MM-DD or NULL */
+  double usd_rate;                    /* units of currency per USD; 0 = unknown */
+} mtm_round;
+
+int mtm_store_round_put(mtm_store *st, const mtm_round *r, mtm_err *err);
+/* Returns MTM_ENOTFOUND if the round does not exist. */
+int mtm_store_round_get(mtm_store *st, int number, mtm_arena *a, mtm_round *r, mtm_err *err);
+int mtm_store_rounds(mtm_store *st, mtm_arena *a, mtm_round **out, int *n, mtm_err *err);
+
+/* Areas per level: counts[level] for level 0..9. */
+int mtm_store_area_counts(mtm_store *st, long counts[10], mtm_err *err);
+
+/* What 'mtm status' shows of one form: its versions and the live (not
+ * removed) submissions per round. */
+typedef struct mtm_form_summary {
+  char *form_id, *kind, *title;
+  int nversions;
+  char **versions;
+  int nrounds;
+  int *rounds;
+  long *counts;
+} mtm_form_summary;
+int mtm_store_form_summaries(mtm_store *st, mtm_arena *a, mtm_form_summary **out, int *n,
+                             mtm_err *err);
+
+/* ---- internal: shared by the store's own files only ----------------------- */
+#ifdef MTM_STORE_INTERNAL
+#include <sqlite3.h>
+/* A prepared statement cached on the connection, keyed by the SQL text's
+ * address: pass string literals only. It comes back reset and unbound. */
+sqlite3_stmt *mtm_store__stmt(mtm_store *st, const char *sql, mtm_err *err);
+sqlite3 *mtm_store__db(mtm_store *st);
+int mtm_store__fail(mtm_store *st, mtm_err *err, const char *what);
+/* Binds a C string or NULL. */
+void mtm_store__bind_text(sqlite3_stmt *s, int i, const char *v);
+char *mtm_store__col_text(sqlite3_stmt *s, int i, mtm_arena *a);
+#endif
+
+/* ---- gazetteer (areas.c): used by geo ------------------------------------- */
+/* ---- forms (forms.c): used by form ---------------------------------------- */
+/* ---- submissions (submissions.c): used by ingest and check ---------------- */
+/* ---- cleaning log (cleaning.c): used by clean ----------------------------- */
+
+#endif
