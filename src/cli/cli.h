@@ -55,6 +55,7 @@ int mtm_cmd_areas(mtm_cli *cli, int argc, char **argv);
 int mtm_cmd_form(mtm_cli *cli, int argc, char **argv);
 int mtm_cmd_import(mtm_cli *cli, int argc, char **argv);
 int mtm_cmd_check(mtm_cli *cli, int argc, char **argv);
+int mtm_cmd_criteria(mtm_cli *cli, int argc, char **argv);
 int mtm_cmd_clean(mtm_cli *cli, int argc, char **argv);
 int mtm_cmd_demo(mtm_cli *cli, int argc, char **argv);
 

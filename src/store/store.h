@@ -86,9 +86,34 @@ void mtm_store__bind_text(sqlite3_stmt *s, int i, const char *v);
 char *mtm_store__col_text(sqlite3_stmt *s, int i, mtm_arena *a);
 #endif
 
-/* ---- gazetteer (areas.c): used by geo ------------------------------------- */
-/* ---- forms (forms.c): used by form ---------------------------------------- */
-/* ---- submissions (submissions.c): used by ingest and check ---------------- */
-/* ---- cleaning log (cleaning.c): used by clean ----------------------------- */
+/* ==== gazetteer (areas.c): used by geo ===================================== */
+
+/* (geo's store functions go here) */
+
+/* ==== end of gazetteer ==================================================== */
+
+
+
+/* ==== forms (forms.c): used by form ======================================= */
+
+/* (form's store functions go here) */
+
+/* ==== end of forms ======================================================== */
+
+
+
+/* ==== submissions (submissions.c): used by ingest and check =============== */
+
+/* (ingest's store functions go here) */
+
+/* ==== end of submissions ================================================== */
+
+
+
+/* ==== checks and cleaning log (cleaning.c): used by check and clean ======= */
+
+/* (check's and clean's store functions go here) */
+
+/* ==== end of checks and cleaning ========================================== */
 
 #endif
