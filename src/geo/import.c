@@ -244,7 +244,7 @@ static void ocha_names(ictx *c, const rec *r, int n, irow *w) {
  * ancestors from the lower ADMk_* columns. */
 static int take_ocha(ictx *c, const rec *r, long rownum, const char *shape) {
   int top = -1, pc[10];
-  char names[10][16];
+  char names[10][24];
   for (int n = 0; n < 10; n++) {
     snprintf(names[n], sizeof names[n], "ADM%d_PCODE", n);
     pc[n] = col(r, names[n]);
@@ -378,7 +378,7 @@ static int layout(ictx *c, const rec *r) {
     return MTM_GEO_FILE_CROSSWALK;
   if (col(r, "pcode") >= 0) return MTM_GEO_FILE_AREAS;
   for (int n = 0; n < 10; n++) {
-    char f[16];
+    char f[24];
     snprintf(f, sizeof f, "ADM%d_PCODE", n);
     if (col(r, f) >= 0) return MTM_GEO_FILE_ATTRS;
   }

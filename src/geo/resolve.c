@@ -192,6 +192,14 @@ static void narrow(const mtm_geo *g, const gx_query *q, gx_set *s) {
   s->n = k;
 }
 
+/* Does area x fit one hint? A region is a first-level unit that is not a
+ * city; a district a second-level unit; a city has "city" in a name. */
+static int hinted(const gx_area *x, int bit) {
+  if (bit == MTM_GEO_HINT_REGION) return x->level == 1 && !x->city;
+  if (bit == MTM_GEO_HINT_DISTRICT) return x->level == 2;
+  return x->city;
+}
+
 /* Applies the hints of dropped qualifying words, but only when they leave
  * at least one candidate: "Almaty oblysy" prefers the region. */
 static void prefer(const mtm_geo *g, int hints, gx_set *s) {
@@ -200,19 +208,13 @@ static void prefer(const mtm_geo *g, int hints, gx_set *s) {
     int keep = 0;
     for (int i = 0; i < s->n; i++) {
       const gx_area *x = &g->areas[s->v[i]];
-      int ok = bit == MTM_GEO_HINT_REGION ? x->level == 1
-               : bit == MTM_GEO_HINT_DISTRICT ? x->level == 2
-                                              : x->city;
-      keep += ok;
+      keep += hinted(x, bit);
     }
     if (keep == 0 || keep == s->n) continue;
     int k = 0;
     for (int i = 0; i < s->n; i++) {
       const gx_area *x = &g->areas[s->v[i]];
-      int ok = bit == MTM_GEO_HINT_REGION ? x->level == 1
-               : bit == MTM_GEO_HINT_DISTRICT ? x->level == 2
-                                              : x->city;
-      if (ok) s->v[k++] = s->v[i];
+      if (hinted(x, bit)) s->v[k++] = s->v[i];
     }
     s->n = k;
   }
