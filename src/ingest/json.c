@@ -3,6 +3,7 @@
 #include "ingest/internal.h"
 
 #include <jansson.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -57,7 +58,7 @@ static mtm_slice text_of(json_t *v, mtm_arena *a) {
   case JSON_FALSE: return MTM_SLICE("false");
   case JSON_NULL: return (mtm_slice){NULL, 0};
   default: {
-    char *s = json_dumps(v, JSON_COMPACT);
+    char *s = json_dumps(v, JSON_COMPACT | JSON_REAL_PRECISION(15));
     mtm_slice r = {mtm_arena_strdup(a, s ? s : ""), s ? strlen(s) : 0};
     free(s);
     return r;
@@ -99,6 +100,15 @@ int mtm_ingest_json_open(const char *path, mtm_json_export **out, mtm_err *err) 
   if (!root) {
     if (je.line <= 0 && je.position <= 0)
       return mtm_err_set(err, MTM_EIO, "cannot read the file: %s", je.text);
+    const char *bad = strstr(je.text, "unable to decode byte ");
+    if (bad) {
+      char byte[8] = {0};
+      sscanf(bad + 22, "%7s", byte);
+      return mtm_err_set(err, MTM_EINVAL,
+                         "line %d, column %d: this is not UTF-8 text (byte %s); save the file "
+                         "as UTF-8",
+                         je.line, je.column, byte);
+    }
     return mtm_err_set(err, MTM_EINVAL, "line %d, column %d: this is not valid JSON: %s",
                        je.line, je.column, je.text);
   }
