@@ -177,6 +177,7 @@ typedef struct fctx {
   mtm_import_file *file;
   int index;
   int json;
+  int workbook; /* XLSX or XLS: repeat sheets link by _index */
   int flags; /* MTM_TYPE_* */
   int64_t import_id;
   long listed_bad;
@@ -196,6 +197,8 @@ typedef struct imp {
   mtm_arena row; /* reset for every row */
   mtm_buf raw, data;
   int capwarn;
+  ing_sink *sink;   /* the writer thread */
+  int64_t next_id;  /* submission ids are given here, inside the transaction */
 } imp;
 
 static void warn(imp *m, const char *fmt, ...) MTM_PRINTF(2, 3);
@@ -497,12 +500,12 @@ static int rb_finish(imp *m, fctx *fc, const loc *l, recb *rb, const char *const
 
 static void rb_record(const recb *rb, mtm_buf *b) {
   mtm_buf_reset(b);
-  for (int i = 0; i < rb->nf; i++) mtm_record_add(b, rb->vals[i].p, rb->vals[i].n);
+  for (int i = 0; i < rb->nf; i++) ing_rec_add(b, rb->vals[i].p, rb->vals[i].n);
 }
 
 static int write_issues(imp *m, int64_t sub, issue *is, mtm_err *err) {
   for (; is; is = is->next)
-    if (mtm_store_cell_issue_add(m->st, sub, is->question, is->value, is->rule, is->message, err))
+    if (ing_sink_issue(m->sink, sub, is->question, is->value, is->rule, is->message, err))
       return MTM_ESTORE;
   return 0;
 }
@@ -524,8 +527,8 @@ static int instance(imp *m, fctx *fc, const loc *l, int v, int64_t sub, int rr, 
   rb_init(&rb, t, rr, &m->row);
   mtm_buf_reset(&m->raw);
   for (int i = 0; i < n; i++) {
-    mtm_record_add(&m->raw, keys[i], strlen(keys[i]));
-    mtm_record_add(&m->raw, vals[i].p, vals[i].n);
+    ing_rec_add(&m->raw, keys[i], strlen(keys[i]));
+    ing_rec_add(&m->raw, vals[i].p, vals[i].n);
     const mtm_col *c = cols[i];
     if ((c->kind == MTM_COL_QUESTION || c->kind == MTM_COL_OPTION) && t->rep[c->q] == rr) {
       int rc = rb_cell(m, fc, l, &rb, c, keys[i], i, vals[i], issues, err);
@@ -535,8 +538,7 @@ static int instance(imp *m, fctx *fc, const loc *l, int v, int64_t sub, int rr, 
   int rc = rb_finish(m, fc, l, &rb, keys, vals, n, issues, err);
   if (rc) return rc;
   rb_record(&rb, &m->data);
-  if (mtm_store_repeat_row_add(m->st, sub, t->reps[rr].name, position, m->raw.p, m->raw.n,
-                               m->data.p, m->data.n, err))
+  if (ing_sink_repeat(m->sink, sub, t->reps[rr].name, position, &m->raw, &m->data, err))
     return MTM_ESTORE;
   fc->file->repeat_rows++;
   return 0;
@@ -596,6 +598,7 @@ static int json_groups(imp *m, fctx *fc, const loc *l, int v, int64_t sub, const
  * the file still has the value first imported. */
 static int differences(imp *m, uent *e, int v, const recb *rb, mtm_buf *out, mtm_err *err) {
   mtm_submission s;
+  if (ing_sink_drain(m->sink, err)) return MTM_ESTORE;
   if (mtm_store_submission_get(m->st, e->id, &m->row, &s, err)) return MTM_ESTORE;
   int sv;
   if (get_ver(m, mtm_slice_c(s.version), err, &sv)) return MTM_EINVAL;
@@ -692,7 +695,7 @@ static int main_row(imp *m, fctx *fc, sheet *sh, long rowno, int ncells, const m
     const char *first = m->rep->files[e->file].path;
     if (e->hash == h) {
       file->duplicates++;
-      if (sh->c_index >= 0) {
+      if (fc->workbook && sh->c_index >= 0) {
         long long ix;
         mtm_slice xs = cell_at(cells, ncells, sh->c_index);
         if (xs.p && !mtm_parse_int(xs, &ix)) lmap_set(&sh->index, ix, 0, v);
@@ -703,7 +706,7 @@ static int main_row(imp *m, fctx *fc, sheet *sh, long rowno, int ncells, const m
                                    "%ld; the copy was skipped",
                                    u, first, fc->json ? "submission" : "row", e->row, fc->path,
                                    fc->json ? "submission" : "row", rowno);
-      return mtm_store_cell_issue_add(m->st, e->id, "_uuid", u, "duplicate", msg, err);
+      return ing_sink_issue(m->sink, e->id, "_uuid", u, "duplicate", msg, err);
     }
     if (!m->o->keep_going) {
       set_where(err, fc, &l, NULL, NULL);
@@ -752,7 +755,7 @@ static int main_row(imp *m, fctx *fc, sheet *sh, long rowno, int ncells, const m
     }
     mtm_buf_free(&diff);
     e->hash = h;
-    if (sh->c_index >= 0) {
+    if (fc->workbook && sh->c_index >= 0) {
       long long ix;
       mtm_slice xs = cell_at(cells, ncells, sh->c_index);
       if (xs.p && !mtm_parse_int(xs, &ix)) lmap_set(&sh->index, ix, 0, v);
@@ -762,8 +765,8 @@ static int main_row(imp *m, fctx *fc, sheet *sh, long rowno, int ncells, const m
   /* A new submission. */
   mtm_buf_reset(&m->raw);
   for (int i = 0; i < sh->n; i++) {
-    if (i >= ncells || (jr && hm->cols[i].kind == MTM_COL_REPEAT)) mtm_record_add(&m->raw, NULL, 0);
-    else mtm_record_add(&m->raw, cells[i].p, cells[i].n);
+    if (i >= ncells || (jr && hm->cols[i].kind == MTM_COL_REPEAT)) ing_rec_add(&m->raw, NULL, 0);
+    else ing_rec_add(&m->raw, cells[i].p, cells[i].n);
   }
   mtm_slice sat = cell_at(cells, ncells, sh->c_sub);
   const char *submitted_at = NULL;
@@ -772,20 +775,10 @@ static int main_row(imp *m, fctx *fc, sheet *sh, long rowno, int ncells, const m
     submitted_at = mtm_parse_datetime(sat, &secs) == 0 ? ing_format_datetime(secs, &m->row).p
                                                        : cstr(&m->row, sat);
   }
-  mtm_submission s = {0};
-  s.form = m->form;
-  s.round = m->o->round;
-  s.uuid = u;
-  s.version = stored_version;
-  s.import = fc->import_id;
-  s.row = rowno;
-  s.submitted_at = submitted_at;
-  s.raw = m->raw.p;
-  s.raw_n = m->raw.n;
-  s.data = m->data.p;
-  s.data_n = m->data.n;
-  int64_t id;
-  if (mtm_store_submission_add(m->st, &s, &id, err)) return MTM_ESTORE;
+  int64_t id = m->next_id++;
+  if (ing_sink_submission(m->sink, id, fc->import_id, rowno, u, stored_version, submitted_at,
+                          &m->raw, &m->data, err))
+    return MTM_ESTORE;
   file->added++;
   if (!e) e = uset_add(&m->uuids, u, strlen(u));
   e->state |= U_SEEN;
@@ -796,7 +789,7 @@ static int main_row(imp *m, fctx *fc, sheet *sh, long rowno, int ncells, const m
   if (dup_issue) dup_issue->next = issues, issues = dup_issue;
   if ((rc = write_issues(m, id, issues, err))) return rc;
   issues = NULL;
-  if (sh->c_index >= 0) {
+  if (fc->workbook && sh->c_index >= 0) {
     long long ix;
     mtm_slice xs = cell_at(cells, ncells, sh->c_index);
     if (xs.p && !mtm_parse_int(xs, &ix)) lmap_set(&sh->index, ix, id, v);
@@ -805,9 +798,7 @@ static int main_row(imp *m, fctx *fc, sheet *sh, long rowno, int ncells, const m
   for (int r = 0; rbs && r < t->nreps; r++) {
     if (!rbs[r].vals || !rbs[r].any) continue;
     rb_record(&rbs[r], &m->data);
-    if (mtm_store_repeat_row_add(m->st, id, t->reps[r].name, 1, NULL, 0, m->data.p, m->data.n,
-                                 err))
-      return MTM_ESTORE;
+    if (ing_sink_repeat(m->sink, id, t->reps[r].name, 1, NULL, &m->data, err)) return MTM_ESTORE;
     file->repeat_rows++;
   }
   if (jr && jr->ngroups) {
@@ -848,30 +839,6 @@ static void describe_headers(imp *m, const sheet *sh, const mtm_header_map *hm, 
   mtm_buf_addc(&b, '}');
   *mj = mtm_arena_strdup(m->a, b.p);
   mtm_buf_free(&b);
-}
-
-/* SHA-256 of the file, in hex. */
-static int file_sha256(const char *path, char out[65], mtm_err *err) {
-  FILE *f = fopen(path, "rb");
-  if (!f) {
-    mtm_err_where(err, path, NULL, 0, NULL, NULL);
-    return mtm_err_set(err, MTM_EIO, "cannot open the file");
-  }
-  crypto_hash_sha256_state s;
-  crypto_hash_sha256_init(&s);
-  static unsigned char buf[1 << 16];
-  size_t k;
-  while ((k = fread(buf, 1, sizeof buf, f)) > 0) crypto_hash_sha256_update(&s, buf, k);
-  int bad = ferror(f);
-  fclose(f);
-  if (bad) {
-    mtm_err_where(err, path, NULL, 0, NULL, NULL);
-    return mtm_err_set(err, MTM_EIO, "cannot read the file");
-  }
-  unsigned char h[32];
-  crypto_hash_sha256_final(&s, h);
-  sodium_bin2hex(out, 65, h, 32);
-  return 0;
 }
 
 /* Opens the file's table (sheet NULL: the first) and reads its header row. */
@@ -1045,8 +1012,15 @@ static const char *base_name(const char *p) {
 static int import_file(imp *m, fctx *fc, mtm_err *err) {
   mtm_import_file *file = fc->file;
   char sha[65];
-  int rc = file_sha256(fc->path, sha, err);
-  if (rc) return rc;
+  int rc;
+  ing_sha *hash = NULL;
+  FILE *probe = fopen(fc->path, "rb");
+  if (!probe) {
+    mtm_err_where(err, fc->path, NULL, 0, NULL, NULL);
+    return mtm_err_set(err, MTM_EIO, "cannot open the file");
+  }
+  fclose(probe);
+  hash = ing_sha_start(fc->path);
   size_t pl = strlen(fc->path);
   fc->json = pl > 5 && !mtm_strcasecmp(fc->path + pl - 5, ".json");
   mtm_table *tb = NULL;
@@ -1073,6 +1047,7 @@ static int import_file(imp *m, fctx *fc, mtm_err *err) {
       if ((rc = mtm_table_sheets(fc->path, m->a, &names, &ns, err))) goto out;
       if (ns > 0) sh.name = names[0];
       fc->flags |= MTM_TYPE_EXCEL_SERIAL;
+      fc->workbook = 1;
     }
   }
   mtm_header_map *hm;
@@ -1107,9 +1082,9 @@ static int import_file(imp *m, fctx *fc, mtm_err *err) {
   ir.round = m->o->round;
   ir.file_name = file->name;
   ir.file_format = file->format;
-  ir.sha256 = sha;
   describe_headers(m, &sh, hm, &ir.headers, &ir.mapping);
   ir.who = m->o->who;
+  if ((rc = ing_sink_drain(m->sink, err))) goto out;
   if ((rc = mtm_store_import_add(m->st, &ir, &fc->import_id, err))) goto out;
   if (js) {
     mtm_json_rec jr;
@@ -1135,9 +1110,16 @@ static int import_file(imp *m, fctx *fc, mtm_err *err) {
     }
   }
   if (rc < 0) goto out;
-  rc = mtm_store_import_counts(m->st, fc->import_id, file->rows, file->added, file->changed,
+  if ((rc = ing_sha_finish(hash, sha, err))) {
+    hash = NULL;
+    goto out;
+  }
+  hash = NULL;
+  if ((rc = ing_sink_drain(m->sink, err))) goto out;
+  rc = mtm_store_import_finish(m->st, fc->import_id, sha, file->rows, file->added, file->changed,
                                file->unchanged, err);
 out:
+  ing_sha_finish(hash, NULL, NULL);
   mtm_table_close(tb);
   mtm_ingest_json_close(js);
   sheet_free(&sh);
@@ -1189,6 +1171,9 @@ int mtm_ingest_import(mtm_store *st, const mtm_import_opts *o, mtm_arena *a,
   mtm_import_opts oo = *o;
   if (!oo.who) oo.who = getenv("USER") && *getenv("USER") ? getenv("USER") : "unknown";
   m.o = &oo;
+  /* A large import writes each page once and keeps more of the workspace
+   * in memory (a small one gains little but loses nothing). */
+  mtm_store_bulk_begin(st, 256);
   int rc = mtm_store_begin(st, err);
   if (rc) goto done;
   if ((rc = mtm_store_form_key(st, o->form_id, &m.form, err))) goto fail;
@@ -1214,6 +1199,8 @@ int mtm_ingest_import(mtm_store *st, const mtm_import_opts *o, mtm_arena *a,
     goto fail;
   }
   if ((rc = mtm_store_submissions_each(st, m.form, o->round, 0, preload_one, &m, err))) goto fail;
+  if ((rc = mtm_store_submission_next_id(st, &m.next_id, err))) goto fail;
+  m.sink = ing_sink_start(st, m.form, o->round);
   rep->nfiles = o->nfiles;
   rep->files = mtm_arena_zalloc(a, sizeof *rep->files * (size_t)(o->nfiles ? o->nfiles : 1));
   for (int i = 0; i < o->nfiles; i++) {
@@ -1237,11 +1224,17 @@ int mtm_ingest_import(mtm_store *st, const mtm_import_opts *o, mtm_arena *a,
            m.vers[i].unknown_rows, m.vers[i].unknown_rows == 1 ? "" : "s",
            m.vers[i].unknown_rows == 1 ? "s" : "", m.vers[i].key, o->form_id,
            m.vers[i].unknown_rows == 1 ? "it was" : "they were", m.vers[0].key);
+  if ((rc = ing_sink_drain(m.sink, err))) goto fail;
+  ing_sink_stop(m.sink);
+  m.sink = NULL;
   if ((rc = mtm_store_commit(st, err))) goto done;
   goto done;
 fail:
+  ing_sink_stop(m.sink);
+  m.sink = NULL;
   mtm_store_rollback(st);
 done:
+  mtm_store_bulk_end(st);
   for (int i = 0; i < m.nvers; i++) {
     mtm_ingest_form_free(m.vers[i].t);
     mtm_form_free(m.vers[i].f);

@@ -5,6 +5,8 @@
 #ifndef MTM_INGEST_INTERNAL_H
 #define MTM_INGEST_INTERNAL_H
 
+#include <string.h>
+
 #include "ingest/ingest.h"
 
 /* ---- a string -> int hash map whose keys live in an arena ----------------- */
@@ -91,5 +93,50 @@ mtm_slice ing_format_datetime(int64_t secs, mtm_arena *a);
 
 /* The shortest text that reads back as v ("12", "0.5", "1e-05"). */
 void ing_shortest(double v, char out[32]);
+
+/* ---- the writer thread and the checksum thread (sink.c) ------------------- */
+
+typedef struct ing_sink ing_sink;
+ing_sink *ing_sink_start(mtm_store *st, int64_t form, int round);
+/* Queue operations; an error the writer met earlier is returned (and err
+ * filled) by whichever call notices it. */
+int ing_sink_submission(ing_sink *k, int64_t id, int64_t import, long row, const char *uuid,
+                        const char *version, const char *submitted_at, const mtm_buf *raw,
+                        const mtm_buf *data, mtm_err *err);
+int ing_sink_repeat(ing_sink *k, int64_t sub, const char *repeat, int position,
+                    const mtm_buf *raw /* NULL: none */, const mtm_buf *data, mtm_err *err);
+int ing_sink_issue(ing_sink *k, int64_t sub, const char *question, const char *value,
+                   const char *rule, const char *message, mtm_err *err);
+/* Waits until everything queued is stored: then the caller may use the
+ * store itself. */
+int ing_sink_drain(ing_sink *k, mtm_err *err);
+void ing_sink_stop(ing_sink *k);
+
+typedef struct ing_sha ing_sha;
+ing_sha *ing_sha_start(const char *path);
+/* Waits for the checksum: hex is the SHA-256 in lower-case hex. */
+int ing_sha_finish(ing_sha *h, char hex[65], mtm_err *err);
+
+/* mtm_record_add, inlined for the per-cell path. */
+static inline void ing_rec_add(mtm_buf *b, const char *p, size_t n) {
+  if (b->n + n + 12 > b->cap) mtm_buf_reserve(b, n + 12);
+  unsigned char *w = (unsigned char *)b->p + b->n;
+  if (!p) {
+    w[0] = 0;
+    w[1] = 0;
+    b->n++;
+    return;
+  }
+  uint64_t v = (uint64_t)n + 1;
+  while (v >= 0x80) {
+    *w++ = (unsigned char)(v | 0x80);
+    v >>= 7;
+  }
+  *w++ = (unsigned char)v;
+  memcpy(w, p, n);
+  w += n;
+  *w = 0;
+  b->n = (size_t)((char *)w - b->p);
+}
 
 #endif

@@ -81,12 +81,27 @@ static void put2(char *o, int v) {
   o[1] = (char)('0' + v % 10);
 }
 
+/* YYYY-MM-DD into o (10 bytes and a NUL), without printf. */
+static void fmt_date(int32_t days, char *o) {
+  int y;
+  unsigned m, d;
+  mtm_civil_from_days(days, &y, &m, &d);
+  unsigned u = (unsigned)y % 10000u;
+  o[0] = (char)('0' + u / 1000), o[1] = (char)('0' + u / 100 % 10);
+  o[2] = (char)('0' + u / 10 % 10), o[3] = (char)('0' + u % 10);
+  o[4] = '-';
+  put2(o + 5, (int)m);
+  o[7] = '-';
+  put2(o + 8, (int)d);
+  o[10] = 0;
+}
+
 /* "YYYY-MM-DDTHH:MM:SSZ" for seconds since 1970. */
 mtm_slice ing_format_datetime(int64_t secs, mtm_arena *a) {
   int64_t days = secs >= 0 ? secs / 86400 : -((-secs + 86399) / 86400);
   int64_t rem = secs - days * 86400;
   char *o = mtm_arena_alloc(a, 21);
-  mtm_format_date((int32_t)days, o);
+  fmt_date((int32_t)days, o);
   o[10] = 'T';
   put2(o + 11, (int)(rem / 3600));
   o[13] = ':';
@@ -121,7 +136,7 @@ static int type_date(mtm_slice v, int flags, mtm_arena *a, mtm_slice *out, mtm_e
     return bad(err, v, a, "a date (YYYY-MM-DD)");
   }
   char *o = mtm_arena_alloc(a, 11);
-  mtm_format_date(days, o);
+  fmt_date(days, o);
   *out = (mtm_slice){o, 10};
   return 0;
 }

@@ -191,9 +191,20 @@ typedef struct mtm_import_rec {
 /* Records one imported file (at = now) and returns its imports.id. */
 int mtm_store_import_add(mtm_store *st, const mtm_import_rec *r, int64_t *id,
                          mtm_err *err) MTM_MUST_USE;
-/* Sets the counts of an import once its file is read. */
-int mtm_store_import_counts(mtm_store *st, int64_t id, long rows_read, long added, long changed,
-                            long unchanged, mtm_err *err) MTM_MUST_USE;
+/* Sets the checksum and the counts of an import once its file is read. */
+int mtm_store_import_finish(mtm_store *st, int64_t id, const char *sha256, long rows_read,
+                            long added, long changed, long unchanged, mtm_err *err) MTM_MUST_USE;
+
+/* Large imports. bulk_begin (outside a transaction) makes the workspace
+ * write each page once (rollback journal instead of WAL, which a large
+ * transaction writes twice) with a cache of cache_mb; bulk_end restores WAL.
+ * Both are best effort: another process holding the workspace open keeps
+ * WAL. */
+void mtm_store_bulk_begin(mtm_store *st, int cache_mb);
+void mtm_store_bulk_end(mtm_store *st);
+/* The id the next submission will get (max(id) + 1), for callers that
+ * assign ids themselves inside their write transaction. */
+int mtm_store_submission_next_id(mtm_store *st, int64_t *id, mtm_err *err) MTM_MUST_USE;
 
 typedef struct mtm_submission {
   int64_t id, form, import;
@@ -205,8 +216,9 @@ typedef struct mtm_submission {
   size_t raw_n, data_n;
 } mtm_submission;
 
-/* Adds a submission (id, removed ignored); returns its id. A uuid already
- * stored for the form and round is refused (MTM_ESTORE). */
+/* Adds a submission (with s->id when not 0; removed ignored); returns its
+ * id. A uuid already stored for the form and round is refused (MTM_ESTORE).
+ * The blobs and strings are bound without copying. */
 int mtm_store_submission_add(mtm_store *st, const mtm_submission *s, int64_t *id,
                              mtm_err *err) MTM_MUST_USE;
 int mtm_store_repeat_row_add(mtm_store *st, int64_t submission, const char *repeat, int position,

@@ -2,6 +2,7 @@
 #define MTM_STORE_INTERNAL
 #include "store/store.h"
 
+#include <stdio.h>
 #include <string.h>
 
 /* Binds a blob without copying (the caller's bytes outlive the step); never
@@ -55,13 +56,16 @@ int mtm_store_import_add(mtm_store *st, const mtm_import_rec *r, int64_t *id, mt
   return 0;
 }
 
-int mtm_store_import_counts(mtm_store *st, int64_t id, long rows_read, long added, long changed,
-                            long unchanged, mtm_err *err) {
+int mtm_store_import_finish(mtm_store *st, int64_t id, const char *sha256, long rows_read,
+                            long added, long changed, long unchanged, mtm_err *err) {
   sqlite3_stmt *s = mtm_store__stmt(
-      st, "UPDATE imports SET rows_read = ?2, added = ?3, changed = ?4, unchanged = ?5 WHERE id = ?1",
+      st,
+      "UPDATE imports SET rows_read = ?2, added = ?3, changed = ?4, unchanged = ?5, "
+      "sha256 = ?6 WHERE id = ?1",
       err);
   if (!s) return MTM_ESTORE;
   sqlite3_bind_int64(s, 1, id);
+  bind_text_static(s, 6, sha256);
   sqlite3_bind_int64(s, 2, rows_read);
   sqlite3_bind_int64(s, 3, added);
   sqlite3_bind_int64(s, 4, changed);
@@ -70,13 +74,35 @@ int mtm_store_import_counts(mtm_store *st, int64_t id, long rows_read, long adde
   return 0;
 }
 
+void mtm_store_bulk_begin(mtm_store *st, int cache_mb) {
+  char sql[96];
+  snprintf(sql, sizeof sql, "PRAGMA cache_size = -%d", cache_mb * 1024);
+  sqlite3_exec(mtm_store__db(st), sql, NULL, NULL, NULL);
+  sqlite3_exec(mtm_store__db(st), "PRAGMA journal_mode = DELETE", NULL, NULL, NULL);
+}
+
+void mtm_store_bulk_end(mtm_store *st) {
+  sqlite3_exec(mtm_store__db(st), "PRAGMA journal_mode = WAL", NULL, NULL, NULL);
+  sqlite3_exec(mtm_store__db(st), "PRAGMA cache_size = -2000", NULL, NULL, NULL);
+}
+
+int mtm_store_submission_next_id(mtm_store *st, int64_t *id, mtm_err *err) {
+  sqlite3_stmt *s = mtm_store__stmt(st, "SELECT coalesce(max(id), 0) + 1 FROM submissions", err);
+  if (!s) return MTM_ESTORE;
+  if (sqlite3_step(s) != SQLITE_ROW) return mtm_store__fail(st, err, "numbering submissions");
+  *id = sqlite3_column_int64(s, 0);
+  return 0;
+}
+
 int mtm_store_submission_add(mtm_store *st, const mtm_submission *x, int64_t *id, mtm_err *err) {
   sqlite3_stmt *s = mtm_store__stmt(
       st,
-      "INSERT INTO submissions(form, round, uuid, version, import, row, submitted_at, raw, data) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+      "INSERT INTO submissions(id, form, round, uuid, version, import, row, submitted_at, raw, "
+      "data) VALUES (?10, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
       err);
   if (!s) return MTM_ESTORE;
+  if (x->id) sqlite3_bind_int64(s, 10, x->id);
+  else sqlite3_bind_null(s, 10);
   sqlite3_bind_int64(s, 1, x->form);
   sqlite3_bind_int(s, 2, x->round);
   bind_text_static(s, 3, x->uuid);
