@@ -434,7 +434,8 @@ static int empty(const char *s) { return !s || !*s; }
 /* Evaluates e as a boolean; -1 when it cannot be evaluated. */
 static int eval_bool(const mtm_expr *e, env_ctx *ec, const char *self, int32_t today,
                      mtm_arena *a, mtm_err *why) {
-  mtm_expr_env env = {lookup, ec, self, today};
+  mtm_expr_env env = {0};
+  env.lookup = lookup, env.ctx = ec, env.self = self, env.today = today;
   mtm_value val;
   mtm_err_clear(why);
   if (mtm_expr_eval(e, &env, a, &val, why)) return -1;
@@ -579,7 +580,8 @@ int mtm_check_add(mtm_check *c, long submission, const char *uuid, int vi, char 
         memset(g->locs + g->caplocs, 0, sizeof *g->locs * (size_t)(nc - g->caplocs));
         g->caplocs = nc;
       }
-      g->locs[order] = c->strv[intern(c, val)];
+      int id = intern(c, val);
+      g->locs[order] = c->strv[id];
     }
   numeric:;
     gq *g = &c->g[v->slot_g[s]];
@@ -735,10 +737,15 @@ static void outliers(mtm_check *c) {
                      group_name(c, g->vals[k].group));
           int m = snprintf(msg, sizeof msg, "%.10g is an outlier among %d answers%s:", val, n,
                            where);
-          if (zout)
+          if (zout && s.mad > 0)
             m += snprintf(msg + m, sizeof msg - (size_t)m,
                           " modified z-score %.2f beyond %.1f (median %.10g, MAD %.10g)", z,
                           MTM_CHECK_MODZ_LIMIT, s.median, s.mad);
+          else if (zout)
+            m += snprintf(msg + m, sizeof msg - (size_t)m,
+                          " modified z-score %.2f beyond %.1f (median %.10g, MAD 0, so the mean "
+                          "absolute deviation %.10g)",
+                          z, MTM_CHECK_MODZ_LIMIT, s.median, s.meanad);
           if (iout)
             snprintf(msg + m, sizeof msg - (size_t)m,
                      "%s outside the IQR fences [%.10g, %.10g] (Q1 %.10g, Q3 %.10g)",
@@ -876,7 +883,10 @@ static void ki_disagreement(mtm_check *c) {
 static int cmp_finding(const void *a, const void *b) {
   const mtm_finding *x = a, *y = b;
   if (x->order != y->order) return x->order < y->order ? -1 : 1;
-  if (x->field != y->field) return x->field < y->field ? -1 : 1;
+  /* Findings about a question first, in question order; then those about
+   * the whole submission. */
+  int fx = x->field < 0 ? 1 << 30 : x->field, fy = y->field < 0 ? 1 << 30 : y->field;
+  if (fx != fy) return fx < fy ? -1 : 1;
   int rx = rule_rank(x->rule), ry = rule_rank(y->rule);
   if (rx != ry) return rx < ry ? -1 : 1;
   int r = strcmp(x->question, y->question);
