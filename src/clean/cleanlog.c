@@ -1,6 +1,7 @@
 /* Cleaning logs as files: reading the header and rows of mtm's layout and
  * REACH's, and exporting the workspace's log in REACH's layout (CSV, XLSX). */
 #include "clean/clean.h"
+#include "table/table.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -179,6 +180,46 @@ int mtm_clean_row_read(const mtm_clean_header *h, long row, int n, const mtm_sli
                        out->uuid);
   }
   return 0;
+}
+
+int mtm_clean_read(const char *path, mtm_arena *a, mtm_clean_log *out, mtm_err *err) {
+  memset(out, 0, sizeof *out);
+  out->file = mtm_arena_strdup(a, path);
+  mtm_table *t;
+  if (mtm_table_open(&t, path, NULL, err)) return err && err->code ? err->code : MTM_EIO;
+  mtm_row r;
+  int rc = mtm_table_next(t, &r, err);
+  if (rc <= 0) {
+    mtm_table_close(t);
+    if (rc < 0) return rc;
+    mtm_err_where(err, path, NULL, 0, NULL, NULL);
+    return mtm_err_set(err, MTM_EINVAL, "the cleaning log is empty");
+  }
+  mtm_clean_header h;
+  if ((rc = mtm_clean_header_read(&h, r.n, r.cells, path, err))) {
+    mtm_table_close(t);
+    return rc;
+  }
+  out->reach = h.change_type >= 0 && h.action < 0;
+  int cap = 0;
+  while ((rc = mtm_table_next(t, &r, err)) == 1) {
+    mtm_clean_row row;
+    int k = mtm_clean_row_read(&h, r.row, r.n, r.cells, path, a, &row, err);
+    if (k < 0) {
+      mtm_table_close(t);
+      return k;
+    }
+    if (k == 1) continue;
+    if (out->n == cap) {
+      cap = cap ? cap * 2 : 64;
+      mtm_clean_row *g = mtm_arena_alloc(a, sizeof *g * (size_t)cap);
+      if (out->n) memcpy(g, out->rows, sizeof *g * (size_t)out->n);
+      out->rows = g;
+    }
+    out->rows[out->n++] = row;
+  }
+  mtm_table_close(t);
+  return rc < 0 ? rc : 0;
 }
 
 /* ---- export ---- */

@@ -370,6 +370,54 @@ static void store_walk_and_cell_issues(void **state) {
   unlink(path);
 }
 
+static void reads_the_real_reach_log(void **state) {
+  (void)state;
+  const char *shared = getenv("MTM_SHARED");
+  assert_non_null(shared);
+  char path[1024];
+  snprintf(path, sizeof path, "%s/data/kobo_exports/reach_cleaningtools/cleaningtools_cleaning_log.csv",
+           shared);
+  mtm_arena a;
+  mtm_arena_init(&a);
+  mtm_clean_log log;
+  mtm_err e;
+  mtm_err_clear(&e);
+  assert_int_equal(mtm_clean_read(path, &a, &log, &e), 0);
+  assert_int_equal(log.reach, 1);
+  assert_int_equal(log.n, 726);
+  int change = 0, blank = 0, rem = 0, none = 0;
+  for (int i = 0; i < log.n; i++) switch (log.rows[i].action) {
+    case MTM_CLEAN_CHANGE: change++; break;
+    case MTM_CLEAN_BLANK: blank++; break;
+    case MTM_CLEAN_REMOVE: rem++; break;
+    default: none++;
+    }
+  /* As R's table(change_type) says. */
+  assert_int_equal(change, 48);
+  assert_int_equal(blank, 3);
+  assert_int_equal(rem, 55);
+  assert_int_equal(none, 620);
+  mtm_clean_row *r = &log.rows[0];
+  assert_int_equal(r->row, 2);
+  assert_string_equal(r->uuid, "1a80239e-a815-4fcd-8549-294fb190c27f");
+  assert_string_equal(r->question, "air_coolers_nb");
+  assert_string_equal(r->old_value, "24");
+  assert_string_equal(r->new_value, "4");
+  assert_string_equal(r->reported, "06/07/2021");
+  assert_string_equal(r->response, "it should be 4");
+  r = &log.rows[7];
+  assert_string_equal(r->question, "water_sources.borehole");
+  /* line 691 of the file (a quoted comment above spans two lines): an R NA old_value */
+  r = &log.rows[688];
+  assert_int_equal(r->row, 691);
+  assert_string_equal(r->question, "tot_expenses");
+  assert_int_equal(r->has_old, 0);
+  assert_string_equal(r->new_value, "350000");
+  mtm_err_clear(&e);
+  assert_int_equal(mtm_clean_read("build/no-such-log.csv", &a, &log, &e) < 0, 1);
+  mtm_arena_free(&a);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(reach_header_is_understood),
@@ -379,6 +427,7 @@ int main(void) {
       cmocka_unit_test(store_and_export_csv),
       cmocka_unit_test(store_criteria_and_find),
       cmocka_unit_test(store_walk_and_cell_issues),
+      cmocka_unit_test(reads_the_real_reach_log),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
