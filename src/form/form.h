@@ -41,11 +41,33 @@ typedef struct mtm_expr_env {
   void *ctx;
   const char *self; /* the value of "." (the question being checked) */
   int32_t today;    /* days since 1970, for today() and now() */
+  /* Optional, NULL/0 when not needed: */
+  /* A bare path (/data/grp/q, ../q, q) resolves by its last name; with
+   * lookup_node set, through it (choice filters read choice columns so),
+   * else through lookup. */
+  const char *(*lookup_node)(void *ctx, const char *name);
+  /* All values of a question inside a repeat, for count(), sum(), min(),
+   * max(), join(); returns their number. Without it a question is one
+   * value. */
+  int (*lookup_many)(void *ctx, const char *name, const char ***vals);
+  /* jr:choice-name(value, '${q}'): the label of value in q's list; without
+   * it (or when it returns NULL) the value itself. */
+  const char *(*choice_label)(void *ctx, const char *question, const char *value);
+  int position;     /* position() inside a repeat, 1-based; 0: 1 */
+  int64_t now;      /* seconds since 1970 for now(); 0: midnight of today */
 } mtm_expr_env;
 
-/* Parses src; on error fills err->msg with what and where (character). */
+/* Parses src; on error fills err->msg with what and where (1-based
+ * character), e.g. "unexpected ')' at character 14". Function names are not
+ * checked here: an unknown function fails at evaluation. */
 int mtm_expr_parse(mtm_arena *a, const char *src, mtm_expr **out, mtm_err *err) MTM_MUST_USE;
-/* Evaluates; runtime problems (an unknown function) give MTM_EINVAL. */
+/* Evaluates with XPath 1.0 / ODK semantics: a missing answer is "" (NULL
+ * value); = and != compare numbers when either side is a number, booleans
+ * when either is a boolean, else strings; < <= > >= compare numbers; an ISO
+ * date string counts as days since 1970 wherever a number is needed, so
+ * today() + 1 and ${dob} < today() work; date functions return ISO text.
+ * Runtime problems (an unknown function, a wrong number of arguments, a bad
+ * regex) give MTM_EINVAL with the reason. */
 int mtm_expr_eval(const mtm_expr *e, const mtm_expr_env *env, mtm_arena *a, mtm_value *out,
                   mtm_err *err);
 /* XPath boolean(), number() and string() conversions. */
