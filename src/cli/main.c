@@ -17,7 +17,9 @@ static const mtm_cmd commands[] = {
     {"areas", mtm_cmd_areas,
      "areas import FILE [...] | areas list [--level N] [--format csv|json] | areas resolve NAME",
      "Load and query the gazetteer of administrative areas."},
-    {"form", mtm_cmd_form, "form add [--kind survey|baseline] FILE | form list | form show FORM_ID",
+    {"form", mtm_cmd_form,
+     "form add [--kind survey|baseline] FILE... | form list | form show FORM_ID [--version V] "
+     "[--format text|json]",
      "Add an XLSForm (a new version of a known form is kept beside the old)."},
     {"import", mtm_cmd_import, "import --form FORM_ID --round N [--keep-going] FILE...",
      "Import KoboToolbox or ODK Central exports (CSV, XLSX, JSON) in one transaction."},

@@ -136,6 +136,13 @@ typedef struct mtm_question {
   const char *appearance;
   const char *hxl;
   const char *default_value;
+  const char *list_name;     /* selects: the list (or file) as written */
+  const char *parameters;    /* the parameters column, e.g. "start=0 end=10" */
+  int read_only;
+  mtm_expr *required_expr;   /* required written as an expression, else NULL
+                                (then required is 0: evaluate it) */
+  int synthetic;             /* 1 for the <name>_other text question that
+                                "or_other" adds */
   const char *path;          /* group path of names: "profile/work/sector" */
   int group;                 /* index of the enclosing begin_group/begin_repeat
                                 question, -1 at top level */
@@ -150,6 +157,7 @@ typedef struct mtm_form {
   const char *version;       /* settings version, "" if none */
   const char *default_language;
   const char *file_name;
+  const char *format;        /* "xlsx", "xls", "csv" or "md" */
   int nlangs;
   const char **langs;        /* "English (en)", "Russian (ru)", or "default" */
   const char **lang_codes;   /* "en", "ru", ... or the name itself lower-cased */
@@ -163,12 +171,29 @@ typedef struct mtm_form {
   void *priv;                /* the arena and indices */
 } mtm_form;
 
-/* Reads an XLSForm file (.xlsx .xls .csv .md). On error *out is NULL. */
+/* Reads an XLSForm file (.xlsx .xls .csv .md). On error *out is NULL and
+ * err names the sheet, row, column and question. pyxform's CSV layout (the
+ * first column holds "survey", "choices", "settings") is understood; a
+ * plain CSV is read as the survey sheet alone. */
 int mtm_form_read(const char *path, mtm_form **out, mtm_err *err) MTM_MUST_USE;
 /* Same from bytes kept in the workspace; name is used in messages. */
 int mtm_form_read_mem(const void *bytes, size_t len, const char *name, mtm_form **out,
                       mtm_err *err) MTM_MUST_USE;
 void mtm_form_free(mtm_form *f);
+
+/* Reads version `version` (NULL: the latest added) of form `form_id` from
+ * the workspace. MTM_ENOTFOUND when the form or version is unknown. */
+struct mtm_store;
+int mtm_form_load(struct mtm_store *st, const char *form_id, const char *version,
+                  mtm_form **out, mtm_err *err) MTM_MUST_USE;
+
+/* The number of survey rows that are questions: everything but the begin
+ * and end markers of groups and repeats. */
+int mtm_form_nquestions(const mtm_form *f);
+/* The fields (data-holding question names, in order) as a JSON array. */
+char *mtm_form_fields_json(const mtm_form *f, mtm_arena *a);
+/* The name of a question type: "select_one", "integer", "begin_group", ... */
+const char *mtm_form_type_name(mtm_qtype t);
 
 /* Lookups; NULL / -1 when absent. */
 const mtm_question *mtm_form_question(const mtm_form *f, const char *name);
