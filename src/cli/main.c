@@ -15,7 +15,9 @@ static const mtm_cmd commands[] = {
      "round add N [--name NAME] [--start DATE] [--end DATE] [--usd-rate R] | round list",
      "Declare a data-collection round and its exchange rate."},
     {"areas", mtm_cmd_areas,
-     "areas import FILE [...] | areas list [--level N] [--format csv|json] | areas resolve NAME",
+     "areas import [--pcode F --level N [--name F[:LANG]]... [--alias F[:LANG]]... [--parent F] "
+     "[--lang L]] [--valid-from D] [--valid-to D] FILE... | areas list [--level N] [--at DATE] "
+     "[--format csv|json] | areas resolve [--level N] [--at DATE] [--within PCODE] TEXT...",
      "Load and query the gazetteer of administrative areas."},
     {"form", mtm_cmd_form,
      "form add [--kind survey|baseline] FILE... | form list | form show FORM_ID [--version V] "

@@ -49,7 +49,7 @@ int mtm_record_decode(const void *blob, size_t len, mtm_arena *a, char ***out) {
   }
   char **r = mtm_arena_alloc(a, sizeof *r * (size_t)(n ? n : 1));
   for (int i = 0; i < n; i++) {
-    uint64_t v;
+    uint64_t v = 0;
     get_varint(&p, end, &v);
     if (!v) {
       r[i] = NULL;

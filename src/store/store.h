@@ -88,7 +88,69 @@ char *mtm_store__col_text(sqlite3_stmt *s, int i, mtm_arena *a);
 
 /* ==== gazetteer (areas.c): used by geo ===================================== */
 
-/* (geo's store functions go here) */
+/*
+ * Areas are keyed by P-code (exact, case-sensitive in the store; geo does
+ * the case-insensitive matching). Names carry a language ("" for aliases in
+ * no particular language) and the key geo computed with mtm_text_key; one
+ * name per (area, language) is the canonical one (is_alias = 0).
+ * Validity dates are YYYY-MM-DD text: valid_from inclusive, valid_to
+ * exclusive; NULL means unbounded.
+ */
+
+/* What one import writes about one area. NULL (or level < 0, or
+ * set_parent == 0) keeps the stored value of an existing area. */
+typedef struct mtm_area_put {
+  const char *pcode;
+  int level;              /* < 0: keep (the area must exist)            */
+  int set_parent;         /* 1: store parent (NULL = top level)         */
+  const char *parent;
+  const char *valid_from; /* NULL: keep                                  */
+  const char *valid_to;   /* NULL: keep                                  */
+  const char *source;     /* NULL: keep                                  */
+} mtm_area_put;
+
+/* Inserts or updates an area; *id receives its row id, *created 1 when it
+ * was new (either may be NULL). */
+int mtm_store_area_put(mtm_store *st, const mtm_area_put *a, long long *id, int *created,
+                       mtm_err *err) MTM_MUST_USE;
+/* Finds an area by exact P-code: 0 with *id and *level set, or
+ * MTM_ENOTFOUND (err untouched), or MTM_ESTORE. */
+int mtm_store_area_find(mtm_store *st, const char *pcode, long long *id, int *level,
+                        mtm_err *err) MTM_MUST_USE;
+/* Adds a name. A canonical name (is_alias 0) replaces the area's canonical
+ * name in that language, which is kept as an alias (a former name); an
+ * alias never demotes a canonical name. Returns 0 or MTM_ESTORE. */
+int mtm_store_area_name_add(mtm_store *st, long long area, const char *lang, const char *name,
+                            const char *key, int is_alias, mtm_err *err) MTM_MUST_USE;
+/* Stores (replaces) the boundary of an area: one GeoJSON geometry. */
+int mtm_store_area_shape_put(mtm_store *st, long long area, const char *geojson,
+                             mtm_err *err) MTM_MUST_USE;
+/* Records that successor took over (part of) pcode; note may be NULL. */
+int mtm_store_area_successor_add(mtm_store *st, const char *pcode, const char *successor,
+                                 const char *note, mtm_err *err) MTM_MUST_USE;
+
+typedef struct mtm_area_name {
+  char *lang, *name, *key;
+  int is_alias;
+} mtm_area_name;
+
+typedef struct mtm_area {
+  char *pcode, *parent, *valid_from, *valid_to, *source;
+  int level;
+  int has_shape;
+  int nnames;
+  mtm_area_name *names; /* canonical names first, then by language, name */
+  int nsuccessors;
+  char **successors;
+} mtm_area;
+
+/* Every area with its names and successors, ordered by level then P-code.
+ * level >= 0 keeps only that level. Arena memory. */
+int mtm_store_areas(mtm_store *st, int level, mtm_arena *a, mtm_area **out, int *n,
+                    mtm_err *err) MTM_MUST_USE;
+/* The stored boundary of an area (arena string), or MTM_ENOTFOUND. */
+int mtm_store_area_shape(mtm_store *st, const char *pcode, mtm_arena *a, char **geojson,
+                         mtm_err *err) MTM_MUST_USE;
 
 /* ==== end of gazetteer ==================================================== */
 
