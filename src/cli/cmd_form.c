@@ -37,9 +37,7 @@ static int form_add(mtm_cli *cli, int argc, char **argv) {
   for (int k = 0; k < nfiles && !rc; k++) {
     const char *path = argv[i + k];
     mtm_buf_init(&src[k]);
-    if (mtm_buf_read_file(&src[k], path, &err) ||
-        mtm_form_read_mem(src[k].p ? src[k].p : "", src[k].n, path, &forms[k], &err))
-      rc = mtm_cli_fail(&err);
+    if (mtm_form_read_file(path, &src[k], &forms[k], &err)) rc = mtm_cli_fail(&err);
   }
   /* Two files of one call may not claim the same form version. */
   for (int k = 0; k < nfiles && !rc; k++)
@@ -78,7 +76,8 @@ static int form_add(mtm_cli *cli, int argc, char **argv) {
                      shown_version(f->version), base_name(argv[i + k]));
       continue;
     }
-    mtm_buf_printf(&out, "added form %s version %s (%d questions, %d fields, %d choice lists, "
+    mtm_buf_printf(&out,
+                   "added form %s version %s (%d questions, %d fields, %d choice lists, "
                    "languages: ",
                    f->form_id, shown_version(f->version), mtm_form_nquestions(f), f->nfields,
                    f->nlists);
@@ -86,8 +85,10 @@ static int form_add(mtm_cli *cli, int argc, char **argv) {
     mtm_buf_adds(&out, ")\n");
   }
   if (began) {
-    if (rc) mtm_store_rollback(st);
-    else if (mtm_store_commit(st, &err)) rc = mtm_cli_fail(&err);
+    if (rc)
+      mtm_store_rollback(st);
+    else if (mtm_store_commit(st, &err))
+      rc = mtm_cli_fail(&err);
   }
   if (!rc && !cli->quiet && out.n) fwrite(out.p, 1, out.n, stdout);
   mtm_buf_free(&out);
@@ -117,7 +118,8 @@ static int form_list(mtm_cli *cli, int argc, char **argv) {
   mtm_arena_init(&a);
   mtm_form_version *v;
   int n;
-  if (mtm_store_form_versions(st, NULL, &a, &v, &n, &err)) rc = mtm_cli_fail(&err);
+  if (mtm_store_form_versions(st, NULL, &a, &v, &n, &err))
+    rc = mtm_cli_fail(&err);
   else {
     mtm_buf b;
     mtm_buf_init(&b);
@@ -146,8 +148,10 @@ static int form_list(mtm_cli *cli, int argc, char **argv) {
 }
 
 static void json_str_or_null(mtm_buf *b, const char *s) {
-  if (s) mtm_buf_add_json(b, s);
-  else mtm_buf_adds(b, "null");
+  if (s)
+    mtm_buf_add_json(b, s);
+  else
+    mtm_buf_adds(b, "null");
 }
 
 static void json_labels(mtm_buf *b, const mtm_form *f, const char **labels) {
@@ -200,8 +204,10 @@ static void show_json(mtm_buf *b, const mtm_form *f, const char *kind) {
     mtm_buf_adds(b, ",\"list\":");
     json_str_or_null(b, q->list_name);
     mtm_buf_adds(b, ",\"field\":");
-    if (q->field >= 0) mtm_buf_printf(b, "%d", q->field);
-    else mtm_buf_adds(b, "null");
+    if (q->field >= 0)
+      mtm_buf_printf(b, "%d", q->field);
+    else
+      mtm_buf_adds(b, "null");
     mtm_buf_adds(b, ",\"labels\":");
     json_labels(b, f, q->labels);
     mtm_buf_printf(b, ",\"required\":%s", q->required ? "true" : "false");
@@ -236,8 +242,8 @@ static void show_json(mtm_buf *b, const mtm_form *f, const char *kind) {
 }
 
 static void show_text(mtm_buf *b, const mtm_form *f, const char *kind) {
-  mtm_buf_printf(b, "form       %s (%s)\ntitle      %s\nversion    %s\nfile       %s\n",
-                 f->form_id, kind, f->title, shown_version(f->version), f->file_name);
+  mtm_buf_printf(b, "form       %s (%s)\ntitle      %s\nversion    %s\nfile       %s\n", f->form_id,
+                 kind, f->title, shown_version(f->version), f->file_name);
   mtm_buf_adds(b, "languages  ");
   print_langs(b, f);
   mtm_buf_printf(b, "\nquestions  %d, fields %d, choice lists %d\n\n", mtm_form_nquestions(f),
@@ -262,7 +268,8 @@ static void show_text(mtm_buf *b, const mtm_form *f, const char *kind) {
     for (int l = 0; l < f->nlangs; l++)
       if (q->labels && q->labels[l])
         mtm_buf_printf(b, "%*s%slabel[%s]: %s\n", 2 * depth, "", pad, f->langs[l], q->labels[l]);
-    if (q->relevant_src) mtm_buf_printf(b, "%*s%srelevant: %s\n", 2 * depth, "", pad, q->relevant_src);
+    if (q->relevant_src)
+      mtm_buf_printf(b, "%*s%srelevant: %s\n", 2 * depth, "", pad, q->relevant_src);
     if (q->constraint_src)
       mtm_buf_printf(b, "%*s%sconstraint: %s\n", 2 * depth, "", pad, q->constraint_src);
     if (q->calculation_src)
@@ -298,8 +305,10 @@ static int form_show(mtm_cli *cli, int argc, char **argv) {
   else {
     mtm_buf b;
     mtm_buf_init(&b);
-    if (!strcmp(format, "json")) show_json(&b, f, kind);
-    else show_text(&b, f, kind);
+    if (!strcmp(format, "json"))
+      show_json(&b, f, kind);
+    else
+      show_text(&b, f, kind);
     fwrite(b.p, 1, b.n, stdout);
     mtm_buf_free(&b);
   }

@@ -176,6 +176,10 @@ typedef struct mtm_form {
  * first column holds "survey", "choices", "settings") is understood; a
  * plain CSV is read as the survey sheet alone. */
 int mtm_form_read(const char *path, mtm_form **out, mtm_err *err) MTM_MUST_USE;
+/* Same, and hands back the file's bytes in *bytes (initialised by the
+ * caller), for storing them. */
+int mtm_form_read_file(const char *path, mtm_buf *bytes, mtm_form **out,
+                       mtm_err *err) MTM_MUST_USE;
 /* Same from bytes kept in the workspace; name is used in messages. */
 int mtm_form_read_mem(const void *bytes, size_t len, const char *name, mtm_form **out,
                       mtm_err *err) MTM_MUST_USE;

@@ -28,14 +28,31 @@ typedef struct sheet {
 
 /* Column roles on the survey and choices sheets. */
 enum {
-  C_NONE, C_TYPE, C_NAME, C_LABEL, C_HINT, C_REQUIRED, C_REQUIRED_MSG, C_RELEVANT,
-  C_CONSTRAINT, C_CONSTRAINT_MSG, C_CHOICE_FILTER, C_CALCULATION, C_APPEARANCE, C_DEFAULT,
-  C_HXL, C_READ_ONLY, C_PARAMETERS, C_LIST_NAME, C_MEDIA, C_IGNORED
+  C_NONE,
+  C_TYPE,
+  C_NAME,
+  C_LABEL,
+  C_HINT,
+  C_REQUIRED,
+  C_REQUIRED_MSG,
+  C_RELEVANT,
+  C_CONSTRAINT,
+  C_CONSTRAINT_MSG,
+  C_CHOICE_FILTER,
+  C_CALCULATION,
+  C_APPEARANCE,
+  C_DEFAULT,
+  C_HXL,
+  C_READ_ONLY,
+  C_PARAMETERS,
+  C_LIST_NAME,
+  C_MEDIA,
+  C_IGNORED
 };
 
 typedef struct colspec {
   int role;
-  int lang; /* translatable roles: index in the form's languages */
+  int lang;           /* translatable roles: index in the form's languages */
   const char *header; /* as written, for messages */
 } colspec;
 
@@ -110,12 +127,14 @@ static mtm_table_format guess_format(const void *bytes, size_t len, const char *
     if (!mtm_strcasecmp(dot, ".xlsx") || !mtm_strcasecmp(dot, ".xlsm")) return MTM_TABLE_XLSX;
     if (!mtm_strcasecmp(dot, ".xls")) return MTM_TABLE_XLS;
     if (!mtm_strcasecmp(dot, ".md")) return MTM_TABLE_MD;
-    if (!mtm_strcasecmp(dot, ".csv") || !mtm_strcasecmp(dot, ".tsv") || !mtm_strcasecmp(dot, ".txt"))
+    if (!mtm_strcasecmp(dot, ".csv") || !mtm_strcasecmp(dot, ".tsv") ||
+        !mtm_strcasecmp(dot, ".txt"))
       return MTM_TABLE_CSV;
   }
   const unsigned char *b = bytes;
   if (len >= 4 && b[0] == 'P' && b[1] == 'K' && b[2] == 3 && b[3] == 4) return MTM_TABLE_XLSX;
-  if (len >= 4 && b[0] == 0xD0 && b[1] == 0xCF && b[2] == 0x11 && b[3] == 0xE0) return MTM_TABLE_XLS;
+  if (len >= 4 && b[0] == 0xD0 && b[1] == 0xCF && b[2] == 0x11 && b[3] == 0xE0)
+    return MTM_TABLE_XLS;
   size_t i = 0;
   while (i < len && isspace(b[i])) i++;
   if (i < len && b[i] == '|') return MTM_TABLE_MD;
@@ -124,10 +143,14 @@ static mtm_table_format guess_format(const void *bytes, size_t len, const char *
 
 static const char *format_name(mtm_table_format f) {
   switch (f) {
-  case MTM_TABLE_XLSX: return "xlsx";
-  case MTM_TABLE_XLS: return "xls";
-  case MTM_TABLE_MD: return "md";
-  default: return "csv";
+  case MTM_TABLE_XLSX:
+    return "xlsx";
+  case MTM_TABLE_XLS:
+    return "xls";
+  case MTM_TABLE_MD:
+    return "md";
+  default:
+    return "csv";
   }
 }
 
@@ -235,7 +258,8 @@ static int lang_index(reader *r, const char *name) {
   char *code;
   if (open && close && close > open + 1 && close[1] == 0)
     code = mtm_arena_strndup(r->a, open + 1, (size_t)(close - open - 1));
-  else code = dup(r, name);
+  else
+    code = dup(r, name);
   f->lang_codes[f->nlangs] = mtm_ascii_lower(code);
   return f->nlangs++;
 }
@@ -362,13 +386,17 @@ static void read_settings(reader *r, const char *stem) {
     for (int i = 0; i < s->hdr.n; i++) {
       const char *h = s->hdr.c[i], *val = cell(v, i);
       if (!val[0]) continue;
-      if (!mtm_strcasecmp(h, "form_id") || !mtm_strcasecmp(h, "set form id")) id = val;
-      else if (!mtm_strcasecmp(h, "id_string")) id_string = val;
+      if (!mtm_strcasecmp(h, "form_id") || !mtm_strcasecmp(h, "set form id"))
+        id = val;
+      else if (!mtm_strcasecmp(h, "id_string"))
+        id_string = val;
       else if (!mtm_strcasecmp(h, "form_title") || !mtm_strcasecmp(h, "set form title") ||
                !mtm_strcasecmp(h, "title"))
         title = val;
-      else if (!mtm_strcasecmp(h, "version")) version = val;
-      else if (!mtm_strcasecmp(h, "default_language")) lang = val;
+      else if (!mtm_strcasecmp(h, "version"))
+        version = val;
+      else if (!mtm_strcasecmp(h, "default_language"))
+        lang = val;
       else if (!mtm_strcasecmp(h, "allow_choice_duplicates"))
         r->allow_dup_choices = !mtm_strcasecmp(val, "yes") || !mtm_strcasecmp(val, "true");
     }
@@ -458,8 +486,8 @@ static int read_choices(reader *r) {
 typedef struct typeinfo {
   mtm_qtype t;
   const char *meta;
-  int has_list;    /* the type names a list */
-  int from_file;   /* the list is a file or an external sheet: not checked */
+  int has_list;  /* the type names a list */
+  int from_file; /* the list is a file or an external sheet: not checked */
 } typeinfo;
 
 static const struct {
@@ -612,7 +640,8 @@ static char *squeeze(reader *r, const char *s) {
   size_t k = 0;
   int sp = 0;
   for (; *s; s++) {
-    if (isspace((unsigned char)*s)) sp = 1;
+    if (isspace((unsigned char)*s))
+      sp = 1;
     else {
       if (sp && k) o[k++] = ' ';
       sp = 0;
@@ -666,8 +695,7 @@ static int parse_type(reader *r, const char *text, typeinfo *ti, const char **li
                          select_types[i].prefix);
     if (strchr(l, ' '))
       return mtm_err_set(r->err, MTM_EINVAL,
-                         "the type '%s' names more than one list: a list name has no spaces",
-                         text);
+                         "the type '%s' names more than one list: a list name has no spaces", text);
     *list = l;
     if (*or_other && ti->t != MTM_Q_SELECT_ONE && ti->t != MTM_Q_SELECT_MULTIPLE)
       return mtm_err_set(r->err, MTM_EINVAL,
@@ -696,8 +724,7 @@ static int valid_name(const char *s) {
 }
 
 static int is_yes(const char *v) {
-  return !mtm_strcasecmp(v, "yes") || !mtm_strcasecmp(v, "true") ||
-         !mtm_strcasecmp(v, "true()");
+  return !mtm_strcasecmp(v, "yes") || !mtm_strcasecmp(v, "true") || !mtm_strcasecmp(v, "true()");
 }
 static int is_no(const char *v) {
   return !v[0] || !mtm_strcasecmp(v, "no") || !mtm_strcasecmp(v, "false") ||
@@ -710,10 +737,12 @@ static int holds_data(const mtm_question *q) {
   case MTM_Q_BEGIN_GROUP:
   case MTM_Q_END_GROUP:
   case MTM_Q_BEGIN_REPEAT:
-  case MTM_Q_END_REPEAT: return 0;
+  case MTM_Q_END_REPEAT:
+    return 0;
   case MTM_Q_META:
     return strcmp(q->meta, "xml-external") != 0 && strcmp(q->meta, "csv-external") != 0;
-  default: return 1;
+  default:
+    return 1;
   }
 }
 
@@ -721,7 +750,7 @@ static int holds_data(const mtm_question *q) {
 typedef struct qsrc {
   long row;
   const char *cols[5]; /* relevant, constraint, calculation, choice_filter, required */
-  const srow *srow; /* the row itself, for ${} in labels and hints */
+  const srow *srow;    /* the row itself, for ${} in labels and hints */
 } qsrc;
 
 static int parse_expr(reader *r, const char *src, mtm_expr **out, long row, const char *col,
@@ -802,8 +831,7 @@ static int read_survey(reader *r) {
     const char *type = cell(row, tcol), *name = cell(row, ncol);
     if (!type[0]) {
       if (name[0])
-        return ferr(r, "survey", row->row, tname, name,
-                    "the question '%s' has no type", name);
+        return ferr(r, "survey", row->row, tname, name, "the question '%s' has no type", name);
       continue; /* a blank or comment row */
     }
     typeinfo ti;
@@ -912,16 +940,20 @@ static int read_survey(reader *r) {
       case C_HXL:
         if (!q->hxl) q->hxl = v;
         break;
-      case C_READ_ONLY: q->read_only = is_yes(v); break;
+      case C_READ_ONLY:
+        q->read_only = is_yes(v);
+        break;
       case C_PARAMETERS:
         if (!q->parameters) q->parameters = v;
         break;
-      default: break;
+      default:
+        break;
       }
     }
     if (required[0]) {
       q->required_src = required;
-      if (is_yes(required)) q->required = 1;
+      if (is_yes(required))
+        q->required = 1;
       else if (!is_no(required) &&
                parse_expr(r, required, &q->required_expr, row->row, qs->cols[4], name))
         return MTM_EINVAL;
@@ -956,8 +988,7 @@ static int read_survey(reader *r) {
       int both_data = holds_data(o) && holds_data(q) && o->repeat == q->repeat;
       if (same_group || both_data)
         return ferr(r, "survey", row->row, nname, name,
-                    "the name '%s' is already used on row %ld: names must be unique", name,
-                    o->row);
+                    "the name '%s' is already used on row %ld: names must be unique", name, o->row);
     }
     if (ti.t == MTM_Q_BEGIN_GROUP || ti.t == MTM_Q_BEGIN_REPEAT) stack[depth++] = qi;
     if (or_other) {
@@ -983,8 +1014,8 @@ static int read_survey(reader *r) {
         if (f->q[k].type != MTM_Q_END_GROUP && f->q[k].type != MTM_Q_END_REPEAT &&
             holds_data(&f->q[k]) && f->q[k].repeat == o->repeat && !strcmp(f->q[k].name, oname))
           return ferr(r, "survey", row->row, tname, name,
-                      "'or_other' adds the question '%s', but row %ld already has that name",
-                      oname, f->q[k].row);
+                      "'or_other' adds the question '%s', but row %ld already has that name", oname,
+                      f->q[k].row);
       src[f->nq - 1] = *qs;
       src[f->nq - 1].srow = NULL;
     }
@@ -993,8 +1024,8 @@ static int read_survey(reader *r) {
     mtm_question *open = &f->q[stack[depth - 1]];
     int rep = open->type == MTM_Q_BEGIN_REPEAT;
     return ferr(r, "survey", open->row, tname, open->name,
-                "the %s '%s' begun on this row is never closed: add an '%s' row", rep ? "repeat" : "group",
-                open->name, rep ? "end_repeat" : "end_group");
+                "the %s '%s' begun on this row is never closed: add an '%s' row",
+                rep ? "repeat" : "group", open->name, rep ? "end_repeat" : "end_group");
   }
   if (f->nq == 0) return ferr(r, "survey", 0, NULL, NULL, "the survey sheet has no questions");
   /* Fields, in order. */
@@ -1008,13 +1039,15 @@ static int read_survey(reader *r) {
   for (int i = 0; i < f->nq; i++) {
     mtm_question *q = &f->q[i];
     if (q->type == MTM_Q_END_GROUP || q->type == MTM_Q_END_REPEAT) continue;
-    mtm_expr *ex[5] = {q->relevant, q->constraint, q->calculation, q->choice_filter, q->required_expr};
+    mtm_expr *ex[5] = {q->relevant, q->constraint, q->calculation, q->choice_filter,
+                       q->required_expr};
     for (int k = 0; k < 5; k++) {
       refcheck rc = {f, NULL};
       mtm_expr_refs(ex[k], check_ref, &rc);
       if (rc.bad)
         return ferr(r, "survey", src[i].row, q->synthetic ? tname : src[i].cols[k], q->name,
-                    "the expression refers to ${%s}, but no question is named '%s'", rc.bad, rc.bad);
+                    "the expression refers to ${%s}, but no question is named '%s'", rc.bad,
+                    rc.bad);
     }
     if (q->synthetic) continue;
     /* ${name} in labels and hints, in any language. */
@@ -1035,7 +1068,7 @@ static int read_survey(reader *r) {
 typedef struct priv {
   mtm_arena arena;
   int nslots;
-  int *slots; /* open addressing: question index + 1, 0 empty */
+  int *slots;  /* open addressing: question index + 1, 0 empty */
   void *bytes; /* the source, kept for mtm_form_read */
 } priv;
 
@@ -1144,10 +1177,10 @@ char *mtm_form_fields_json(const mtm_form *f, mtm_arena *a) {
 
 const char *mtm_form_type_name(mtm_qtype t) {
   static const char *names[] = {
-      "text", "integer", "decimal", "range", "select_one", "select_multiple", "rank", "date",
-      "datetime", "time", "geopoint", "geotrace", "geoshape", "media", "barcode", "acknowledge",
-      "calculate", "hidden", "note", "begin_group", "end_group", "begin_repeat", "end_repeat",
-      "meta"};
+      "text",     "integer",     "decimal",   "range",        "select_one", "select_multiple",
+      "rank",     "date",        "datetime",  "time",         "geopoint",   "geotrace",
+      "geoshape", "media",       "barcode",   "acknowledge",  "calculate",  "hidden",
+      "note",     "begin_group", "end_group", "begin_repeat", "end_repeat", "meta"};
   return (unsigned)t < sizeof names / sizeof names[0] ? names[t] : "?";
 }
 
@@ -1192,7 +1225,8 @@ static int read_form(const void *bytes, size_t len, const char *name, const char
   mtm_table_format fmt = guess_format(bytes, len, name);
   f->format = format_name(fmt);
   int rc = 0;
-  if (fmt == MTM_TABLE_CSV) rc = read_csv(&r, bytes, len);
+  if (fmt == MTM_TABLE_CSV)
+    rc = read_csv(&r, bytes, len);
   else {
     rc = read_sheet(&r, bytes, len, fmt, &r.survey);
     if (!rc) rc = read_sheet(&r, bytes, len, fmt, &r.choices);
@@ -1208,8 +1242,10 @@ static int read_form(const void *bytes, size_t len, const char *name, const char
       for (int i = 0; i < n; i++) mtm_buf_printf(&b, "%s'%s'", i ? ", " : "", names[i]);
     }
     mtm_err_where(r.err, name, NULL, 0, NULL, NULL);
-    if (b.n) rc = mtm_err_set(r.err, MTM_EINVAL, "there is no 'survey' sheet (the sheets are: %s)", b.p);
-    else rc = mtm_err_set(r.err, MTM_EINVAL, "there is no 'survey' sheet");
+    if (b.n)
+      rc = mtm_err_set(r.err, MTM_EINVAL, "there is no 'survey' sheet (the sheets are: %s)", b.p);
+    else
+      rc = mtm_err_set(r.err, MTM_EINVAL, "there is no 'survey' sheet");
     mtm_buf_free(&b);
   }
   if (!rc) {
@@ -1237,16 +1273,18 @@ int mtm_form_read_mem(const void *bytes, size_t len, const char *name, mtm_form 
   return read_form(bytes, len, name, NULL, out, err);
 }
 
-int mtm_form_read(const char *path, mtm_form **out, mtm_err *err) {
+int mtm_form_read_file(const char *path, mtm_buf *bytes, mtm_form **out, mtm_err *err) {
   *out = NULL;
+  mtm_buf_reset(bytes);
+  int rc = mtm_buf_read_file(bytes, path, err);
+  if (rc) return rc;
+  return read_form(bytes->p ? bytes->p : "", bytes->n, path, path, out, err);
+}
+
+int mtm_form_read(const char *path, mtm_form **out, mtm_err *err) {
   mtm_buf b;
   mtm_buf_init(&b);
-  int rc = mtm_buf_read_file(&b, path, err);
-  if (rc) {
-    mtm_buf_free(&b);
-    return rc;
-  }
-  rc = read_form(b.p ? b.p : "", b.n, path, path, out, err);
+  int rc = mtm_form_read_file(path, &b, out, err);
   mtm_buf_free(&b);
   return rc;
 }

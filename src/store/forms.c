@@ -26,7 +26,8 @@ static int form_row(mtm_store *st, const char *form_id, long long *id, char kind
   if (rc == SQLITE_ROW) {
     *id = sqlite3_column_int64(s, 0);
     snprintf(kind, 32, "%s", (const char *)sqlite3_column_text(s, 1));
-  } else if (rc != SQLITE_DONE) return mtm_store__fail(st, err, "reading a form");
+  } else if (rc != SQLITE_DONE)
+    return mtm_store__fail(st, err, "reading a form");
   return 0;
 }
 
@@ -81,8 +82,8 @@ int mtm_store_form_add(mtm_store *st, const char *form_id, const char *kind, con
     mtm_store__bind_text(s, 2, title);
     if (sqlite3_step(s) != SQLITE_DONE) goto store_fail;
   } else {
-    sqlite3_stmt *s = mtm_store__stmt(
-        st, "INSERT INTO forms(form_id, kind, title) VALUES (?1, ?2, ?3)", err);
+    sqlite3_stmt *s =
+        mtm_store__stmt(st, "INSERT INTO forms(form_id, kind, title) VALUES (?1, ?2, ?3)", err);
     if (!s) goto store_fail;
     mtm_store__bind_text(s, 1, form_id);
     mtm_store__bind_text(s, 2, kind ? kind : "survey");
@@ -197,8 +198,7 @@ int mtm_store_form_kind(mtm_store *st, const char *form_id, mtm_arena *a, char *
   if (form_row(st, form_id, &id, k, err)) return MTM_ESTORE;
   if (!id)
     return mtm_err_set(err, MTM_ENOTFOUND,
-                       "there is no form %s in the workspace: add it with 'mtm form add'",
-                       form_id);
+                       "there is no form %s in the workspace: add it with 'mtm form add'", form_id);
   *kind = mtm_arena_strdup(a, k);
   return 0;
 }
