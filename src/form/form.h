@@ -154,7 +154,9 @@ typedef struct mtm_question {
 typedef struct mtm_form {
   const char *form_id;       /* settings form_id (or id_string), else file stem */
   const char *title;
-  const char *version;       /* settings version, "" if none */
+  const char *version;       /* settings version, "" if none (kept as "" in the
+                                workspace too, shown as "(none)"; a changed
+                                form without a version is refused there) */
   const char *default_language;
   const char *file_name;
   const char *format;        /* "xlsx", "xls", "csv" or "md" */
