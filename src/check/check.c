@@ -920,7 +920,7 @@ int mtm_check_finish(mtm_check *c, mtm_arena *a, mtm_finding **out, int *n, mtm_
     c->nf = k;
     map_free(&typed);
     mtm_arena_free(&ka);
-    qsort(c->f, (size_t)c->nf, sizeof *c->f, cmp_finding);
+    if (c->nf > 1) qsort(c->f, (size_t)c->nf, sizeof *c->f, cmp_finding);
   }
   mtm_finding *r = mtm_arena_alloc(a, sizeof *r * (size_t)(c->nf + 1));
   for (int i = 0; i < c->nf; i++) {
