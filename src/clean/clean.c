@@ -162,24 +162,37 @@ static int has_token(const char *v, const char *option) {
   return 0;
 }
 
-/* v with option added (at the end) or removed. */
-static const char *set_token(const char *v, const char *option, int on, mtm_arena *a) {
+/* v with option added or removed, in choice-list order (the canonical
+ * order of select_multiple values); tokens that are no choice stay, last. */
+static const char *set_token(const mtm_choice_list *l, const char *v, const char *option, int on,
+                             mtm_arena *a) {
   mtm_buf b;
   mtm_buf_init(&b);
-  size_t n = strlen(option);
-  for (const char *p = v ? v : ""; *p;) {
+  v = v ? v : "";
+  for (int i = 0; i < l->n; i++) {
+    const char *name = l->choices[i].name;
+    int is_opt = strcmp(name, option) == 0;
+    if (is_opt ? on : has_token(v, name)) {
+      if (b.n) mtm_buf_addc(&b, ' ');
+      mtm_buf_adds(&b, name);
+    }
+  }
+  if (on && !mtm_form_choice(l, option)) { /* "other" of or_other */
+    if (b.n) mtm_buf_addc(&b, ' ');
+    mtm_buf_adds(&b, option);
+  }
+  for (const char *p = v; *p;) {
     while (*p == ' ') p++;
     const char *e = p;
     while (*e && *e != ' ') e++;
-    if (e > p && !((size_t)(e - p) == n && strncmp(p, option, n) == 0)) {
-      if (b.n) mtm_buf_addc(&b, ' ');
-      mtm_buf_add(&b, p, (size_t)(e - p));
+    if (e > p) {
+      char *tok = mtm_arena_strndup(a, p, (size_t)(e - p));
+      if (!mtm_form_choice(l, tok) && strcmp(tok, option) != 0) {
+        if (b.n) mtm_buf_addc(&b, ' ');
+        mtm_buf_adds(&b, tok);
+      }
     }
     p = e;
-  }
-  if (on) {
-    if (b.n) mtm_buf_addc(&b, ' ');
-    mtm_buf_adds(&b, option);
   }
   const char *r = b.n ? mtm_arena_strdup(a, b.p) : NULL;
   mtm_buf_free(&b);
@@ -464,7 +477,7 @@ int mtm_clean_apply(mtm_store *st, const mtm_clean_log *log, const mtm_clean_opt
                  r->uuid, nf);
         continue;
       }
-      want = set_token(cur, option, nf, a);
+      want = set_token(q->list, cur, option, nf, a);
     } else {
       if (r->has_old && !same_value(f, q, cur, r->old_value, a)) {
         /* Already applied (the same log again, or a row repeated)? */

@@ -1,6 +1,6 @@
 /* Unit tests of applying a cleaning log: success, the refusals (stale
  * old_value, unknown uuid or question, bad type) with nothing applied,
- * removal, select_multiple option columns, idempotence, raw never touched. */
+ * removal, the REACH layout, idempotence. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -209,7 +209,7 @@ static void refuses_everything_when_one_row_is_wrong(void **state) {
   unlink("build/test_apply_bad.csv");
 }
 
-static void reach_layout_and_option_columns(void **state) {
+static void reach_layout(void **state) {
   (void)state;
   mtm_store *st = workspace();
   mtm_arena a;
@@ -260,7 +260,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(applies_changes_blanks_and_removals),
       cmocka_unit_test(refuses_everything_when_one_row_is_wrong),
-      cmocka_unit_test(reach_layout_and_option_columns),
+      cmocka_unit_test(reach_layout),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
