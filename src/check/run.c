@@ -127,7 +127,7 @@ int mtm_check_store(mtm_store *st, const char *form_id, int round, const mtm_che
   if ((rc = mtm_store_check_each(st, fr.id, round, on_submission, &w, err))) goto out;
   mtm_store_cell_issue *ci;
   int nci;
-  if ((rc = mtm_store_cell_issues(st, fr.id, round, &t, &ci, &nci, err))) goto out;
+  if ((rc = mtm_store_check_issues(st, fr.id, round, &t, &ci, &nci, err))) goto out;
   for (int i = 0; i < nci; i++)
     mtm_check_issue(c, ci[i].submission, ci[i].question, ci[i].value, ci[i].rule, ci[i].message);
   if ((rc = mtm_check_finish(c, a, out, n, err))) goto out;

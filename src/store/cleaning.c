@@ -107,7 +107,7 @@ int mtm_store_check_each(mtm_store *st, long form, int round, mtm_store_sub_fn f
   return ret;
 }
 
-int mtm_store_cell_issues(mtm_store *st, long form, int round, mtm_arena *a,
+int mtm_store_check_issues(mtm_store *st, long form, int round, mtm_arena *a,
                           mtm_store_cell_issue **out, int *n, mtm_err *err) {
   *out = NULL;
   *n = 0;

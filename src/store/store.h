@@ -247,7 +247,7 @@ typedef struct mtm_store_cell_issue {
   char *uuid, *question, *value, *rule, *message;
 } mtm_store_cell_issue;
 /* The cell issues of the live submissions of form in round. */
-int mtm_store_cell_issues(mtm_store *st, long form, int round, mtm_arena *a,
+int mtm_store_check_issues(mtm_store *st, long form, int round, mtm_arena *a,
                           mtm_store_cell_issue **out, int *n, mtm_err *err) MTM_MUST_USE;
 
 /* Inclusion criteria ('mtm criteria'). */

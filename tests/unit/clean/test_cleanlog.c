@@ -361,7 +361,7 @@ static void store_walk_and_cell_issues(void **state) {
   mtm_arena_init(&a);
   mtm_store_cell_issue *ci;
   int n;
-  assert_int_equal(mtm_store_cell_issues(st, 7, 2, &a, &ci, &n, &e), 0);
+  assert_int_equal(mtm_store_check_issues(st, 7, 2, &a, &ci, &n, &e), 0);
   assert_int_equal(n, 1);
   assert_string_equal(ci[0].uuid, "u-1");
   assert_string_equal(ci[0].message, "'abc' is not an integer");
