@@ -681,7 +681,12 @@ int mtm_clean_show(mtm_store *st, const char *form_id, int round, const char *uu
     /* Changed by cleaning: the value before its first change differs now. */
     for (int l = 0; l < out->nlog; l++) {
       const mtm_clean_entry *e = &out->log[l];
-      if (!e->question || strcmp(e->question, q->name) != 0) continue;
+      if (!e->question || strncmp(e->question, q->name, qlen) != 0) continue;
+      if (e->question[qlen] == '.' || e->question[qlen] == '/') {
+        x->differs = 1; /* an option of a select_multiple was set or cleared */
+        break;
+      }
+      if (e->question[qlen]) continue;
       const char *before = e->old_value ? e->old_value : "";
       x->differs = strcmp(before, x->clean ? x->clean : "") != 0;
       break;
