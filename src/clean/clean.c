@@ -648,7 +648,7 @@ int mtm_clean_show(mtm_store *st, const char *form_id, int round, const char *uu
     const mtm_question *q = &f->q[f->fields[k]];
     if (q->repeat >= 0) continue;
     mtm_clean_field *x = &out->fields[out->nfields++];
-    x->question = q->name;
+    x->question = mtm_arena_strdup(a, q->name);
     x->clean = slot < nclean ? clean[slot] : NULL;
     slot++;
     /* The raw cells of the columns mapped to this question. */
