@@ -25,7 +25,7 @@ typedef struct mtm_store mtm_store;
 
 /* ---- workspace (store.c) -------------------------------------------------- */
 
-#define MTM_STORE_SCHEMA_VERSION 1
+#define MTM_STORE_SCHEMA_VERSION 2
 
 /* Opens path. With create=0 the file must exist and be a workspace. */
 int mtm_store_open(mtm_store **out, const char *path, int create, mtm_err *err) MTM_MUST_USE;
@@ -158,7 +158,42 @@ int mtm_store_area_shape(mtm_store *st, const char *pcode, mtm_arena *a, char **
 
 /* ==== forms (forms.c): used by form ======================================= */
 
-/* (form's store functions go here) */
+/* One stored version of a form. */
+typedef struct mtm_form_version {
+  char *form_id, *kind, *title; /* the form */
+  char *version, *file_name, *format, *sha256, *added_at;
+  char *fields; /* JSON array of the data-holding question names, in order */
+  long size;    /* bytes of the source file */
+} mtm_form_version;
+
+/* What mtm_store_form_add did. */
+enum { MTM_FORM_ADDED = 1, MTM_FORM_SAME = 2 };
+
+/*
+ * Adds a version of a form: its source file byte for byte, its sha256
+ * (libsodium) and its fields. kind is "survey" or "baseline"; NULL keeps
+ * the kind of a known form ("survey" for a new one). Sets *what to
+ * MTM_FORM_ADDED, or MTM_FORM_SAME when these very bytes are already stored
+ * for the form (nothing changes). Refuses (MTM_EINVAL) the same form_id and
+ * version with different bytes, and a kind that differs from the form's.
+ * The form's title becomes the new version's.
+ */
+int mtm_store_form_add(mtm_store *st, const char *form_id, const char *kind, const char *title,
+                       const char *version, const char *file_name, const char *format,
+                       const void *bytes, size_t len, const char *fields_json, int *what,
+                       mtm_err *err) MTM_MUST_USE;
+/* Every version of every form (form_id NULL) or of one form, by form_id
+ * then in the order they were added. */
+int mtm_store_form_versions(mtm_store *st, const char *form_id, mtm_arena *a,
+                            mtm_form_version **out, int *n, mtm_err *err) MTM_MUST_USE;
+/* The source bytes of a version (NULL: the latest added). MTM_ENOTFOUND
+ * when the form or the version is unknown. */
+int mtm_store_form_source(mtm_store *st, const char *form_id, const char *version, mtm_arena *a,
+                          void **bytes, size_t *len, char **file_name, char **version_out,
+                          mtm_err *err) MTM_MUST_USE;
+/* The kind of a form ("survey", "baseline"); MTM_ENOTFOUND if unknown. */
+int mtm_store_form_kind(mtm_store *st, const char *form_id, mtm_arena *a, char **kind,
+                        mtm_err *err) MTM_MUST_USE;
 
 /* ==== end of forms ======================================================== */
 
@@ -270,7 +305,91 @@ int mtm_store_imported_value(mtm_store *st, int64_t submission, const char *ques
 
 /* ==== checks and cleaning log (cleaning.c): used by check and clean ======= */
 
-/* (check's and clean's store functions go here) */
+/* The form a check or a cleaning works on. MTM_ENOTFOUND when form_id is
+ * not in the workspace. */
+typedef struct mtm_store_formref {
+  long id;
+  char *form_id, *kind; /* kind: 'survey' or 'baseline' */
+} mtm_store_formref;
+int mtm_store_check_form(mtm_store *st, const char *form_id, mtm_arena *a,
+                         mtm_store_formref *out, mtm_err *err) MTM_MUST_USE;
+/* 1 when round is declared or holds submissions of any form, else 0. */
+int mtm_store_check_round_known(mtm_store *st, int round, mtm_err *err);
+/* The distinct versions of the live submissions of form in round, oldest
+ * first ("" for submissions without a version). */
+int mtm_store_check_versions(mtm_store *st, long form, int round, mtm_arena *a,
+                             char ***out, int *n, mtm_err *err) MTM_MUST_USE;
+
+/* One submission as the check and clean modules read it. The pointers are
+ * valid during the callback only (mtm_store_check_each) or live in the
+ * arena passed (the other functions). */
+typedef struct mtm_store_sub {
+  long id, import, row, form;
+  int round, removed;
+  const char *uuid, *version, *form_id;
+  const void *data, *raw;
+  size_t ndata, nraw;
+} mtm_store_sub;
+typedef int (*mtm_store_sub_fn)(void *ctx, const mtm_store_sub *s, mtm_err *err);
+/* Calls fn for every live (not removed) submission of form in round, in
+ * the order they were imported. A non-zero return from fn stops the walk
+ * and is returned. */
+int mtm_store_check_each(mtm_store *st, long form, int round, mtm_store_sub_fn fn, void *ctx,
+                         mtm_err *err) MTM_MUST_USE;
+
+/* A cell ingest could not type, or a uuid repeated in one import. */
+typedef struct mtm_store_cell_issue {
+  long submission;
+  char *uuid, *question, *value, *rule, *message;
+} mtm_store_cell_issue;
+/* The cell issues of the live submissions of form in round. */
+int mtm_store_check_issues(mtm_store *st, long form, int round, mtm_arena *a,
+                          mtm_store_cell_issue **out, int *n, mtm_err *err) MTM_MUST_USE;
+
+/* Inclusion criteria ('mtm criteria'). */
+typedef struct mtm_store_criterion {
+  long id;
+  char *form_id, *expr, *label; /* label may be NULL */
+} mtm_store_criterion;
+int mtm_store_criterion_add(mtm_store *st, long form, const char *expr, const char *label,
+                            long *id, mtm_err *err) MTM_MUST_USE;
+/* The criteria of form (0: of every form), in the order they were added. */
+int mtm_store_criteria(mtm_store *st, long form, mtm_arena *a, mtm_store_criterion **out,
+                       int *n, mtm_err *err) MTM_MUST_USE;
+
+/* Every submission (removed ones included) with this uuid, narrowed to
+ * form (0: any) and round (-1: any); blobs copied into a. */
+int mtm_store_clean_find(mtm_store *st, const char *uuid, long form, int round, mtm_arena *a,
+                         mtm_store_sub **out, int *n, mtm_err *err) MTM_MUST_USE;
+/* Replaces the clean values (data blob) of a submission; raw never changes. */
+int mtm_store_clean_set_data(mtm_store *st, long submission, const void *data, size_t n,
+                             mtm_err *err) MTM_MUST_USE;
+/* Marks a submission removed (its row and raw values stay). */
+int mtm_store_clean_remove(mtm_store *st, long submission, mtm_err *err) MTM_MUST_USE;
+/* The headers and the column-to-question mapping that an import recorded
+ * (as ingest wrote them; NULL when absent). */
+int mtm_store_clean_import(mtm_store *st, long import, mtm_arena *a, char **headers,
+                           char **mapping, char **file_name, mtm_err *err) MTM_MUST_USE;
+/* The field names of a form version (form_versions.fields as the form
+ * module wrote it). MTM_ENOTFOUND when the version is unknown. */
+int mtm_store_clean_version_fields(mtm_store *st, long form, const char *version,
+                                   mtm_arena *a, char **fields, mtm_err *err) MTM_MUST_USE;
+
+/* One entry of the cleaning log. action: change, blank or remove. The
+ * REACH columns (reported date, enumerator, comment for the field
+ * officer, the officer's response, issue) are kept when a log brings them. */
+typedef struct mtm_clean_entry {
+  long id, submission, form;
+  int round;
+  char *form_id, *uuid, *question, *old_value, *new_value, *action, *issue, *reason, *who,
+      *at, *source, *reported, *enumerator, *comment, *response;
+} mtm_clean_entry;
+/* Appends e (id, form_id ignored); e->at NULL means now (UTC). */
+int mtm_store_clean_log_add(mtm_store *st, const mtm_clean_entry *e, mtm_err *err) MTM_MUST_USE;
+/* The log, oldest first, narrowed to form (0: all), round (-1: all) and
+ * submission (0: all). */
+int mtm_store_clean_log(mtm_store *st, long form, int round, long submission, mtm_arena *a,
+                        mtm_clean_entry **out, int *n, mtm_err *err) MTM_MUST_USE;
 
 /* ==== end of checks and cleaning ========================================== */
 
