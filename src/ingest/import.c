@@ -9,9 +9,6 @@
 
 #define MAX_LISTED 20 /* bad cells listed per file */
 
-/* Reads a stored version of a form (form module; NULL version: the latest). */
-int mtm_form_load(mtm_store *st, const char *form_id, const char *version, mtm_form **out,
-                  mtm_err *err);
 
 /* ---- the uuids of this form and round ------------------------------------- */
 
@@ -1060,6 +1057,21 @@ static int import_file(imp *m, fctx *fc, mtm_err *err) {
                      "no column identifies the submissions: expected _uuid, meta/instanceID, "
                      "instanceID, KEY or uuid");
     goto out;
+  }
+  /* Repeat questions in the main sheet: an export flattened to one instance
+   * per row (as R users often save one). */
+  const mtm_ingest_form *t0 = m->vers[0].t;
+  for (int r = 0; r < t0->nreps; r++) {
+    int k = 0;
+    for (int i = 0; i < hm->n; i++)
+      if ((hm->cols[i].kind == MTM_COL_QUESTION || hm->cols[i].kind == MTM_COL_OPTION) &&
+          t0->rep[hm->cols[i].q] == r)
+        k++;
+    if (k)
+      warn(m, "%s: %d column%s belong%s to repeat '%s'; each row's values %s stored as the "
+              "first instance of that repeat",
+           fc->path, k, k == 1 ? "" : "s", k == 1 ? "s" : "", t0->reps[r].name,
+           k == 1 ? "is" : "are");
   }
   if (hm->nunknown) {
     mtm_buf b;

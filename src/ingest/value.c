@@ -425,7 +425,14 @@ int mtm_ingest_type(const mtm_ingest_form *t, int qi, mtm_slice cell, int flags,
       return 0;
     }
     long long x;
-    if (mtm_parse_int(v, &x)) return bad(err, v, a, "a whole number");
+    double d;
+    /* R writes 1000000 as 1e+06: a whole number all the same. */
+    if (mtm_parse_int(v, &x) == 0) {
+    } else if (mtm_parse_double(v, &d) == 0 && d == floor(d) && fabs(d) < 9007199254740992.0) {
+      x = (long long)d;
+    } else {
+      return bad(err, v, a, "a whole number");
+    }
     char tmp[32];
     int n = snprintf(tmp, sizeof tmp, "%lld", x);
     *out = dup(a, tmp, (size_t)n);

@@ -74,7 +74,16 @@ int mtm_store_import_finish(mtm_store *st, int64_t id, const char *sha256, long 
   return 0;
 }
 
+/* Resets every statement of the connection: one left on a row keeps a
+ * read transaction open, and the journal mode cannot change under it. */
+static void reset_all(mtm_store *st) {
+  for (sqlite3_stmt *s = sqlite3_next_stmt(mtm_store__db(st), NULL); s;
+       s = sqlite3_next_stmt(mtm_store__db(st), s))
+    sqlite3_reset(s);
+}
+
 void mtm_store_bulk_begin(mtm_store *st, int cache_mb) {
+  reset_all(st);
   char sql[96];
   snprintf(sql, sizeof sql, "PRAGMA cache_size = -%d", cache_mb * 1024);
   sqlite3_exec(mtm_store__db(st), sql, NULL, NULL, NULL);
@@ -82,6 +91,7 @@ void mtm_store_bulk_begin(mtm_store *st, int cache_mb) {
 }
 
 void mtm_store_bulk_end(mtm_store *st) {
+  reset_all(st);
   sqlite3_exec(mtm_store__db(st), "PRAGMA journal_mode = WAL", NULL, NULL, NULL);
   sqlite3_exec(mtm_store__db(st), "PRAGMA cache_size = -2000", NULL, NULL, NULL);
 }

@@ -62,6 +62,9 @@ static void integers(void **state) {
   assert_string_equal(typed(e, "age", "042", 0), "42");
   assert_string_equal(typed(e, "age", "42.0", 0), "42");
   assert_string_equal(typed(e, "age", "-7", 0), "-7");
+  assert_string_equal(typed(e, "age", "1e+06", 0), "1000000");
+  assert_string_equal(typed(e, "age", "1.5e1", 0), "15");
+  assert_string_equal(typed(e, "age", "1.55e1", 0), "error: '1.55e1' is not a whole number");
   assert_string_equal(typed(e, "age", "", 0), "<missing>");
   assert_string_equal(typed(e, "age", "   ", 0), "<missing>");
   assert_string_equal(typed(e, "age", "abc", 0), "error: 'abc' is not a whole number");
