@@ -3,6 +3,7 @@
 #include "ingest/internal.h"
 #include "table/table.h"
 
+#include <errno.h>
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1014,7 +1015,7 @@ static int import_file(imp *m, fctx *fc, mtm_err *err) {
   FILE *probe = fopen(fc->path, "rb");
   if (!probe) {
     mtm_err_where(err, fc->path, NULL, 0, NULL, NULL);
-    return mtm_err_set(err, MTM_EIO, "cannot open the file");
+    return mtm_err_set(err, MTM_EIO, "cannot open the file: %s", strerror(errno));
   }
   fclose(probe);
   hash = ing_sha_start(fc->path);
@@ -1024,18 +1025,16 @@ static int import_file(imp *m, fctx *fc, mtm_err *err) {
   mtm_json_export *js = NULL;
   sheet sh;
   mtm_table_format fmt = MTM_TABLE_CSV;
+  memset(&sh, 0, sizeof sh);
   if (fc->json) {
-    if ((rc = mtm_ingest_json_open(fc->path, &js, err))) return rc;
+    if ((rc = mtm_ingest_json_open(fc->path, &js, err))) goto out;
     int n;
     const char *const *h;
     mtm_ingest_json_headers(js, &n, &h);
     sheet_init(&sh, NULL, n, (const char **)h);
     file->format = "json";
   } else {
-    if ((rc = open_sheet(m, fc, NULL, &tb, &sh, err))) {
-      mtm_table_close(tb);
-      return rc;
-    }
+    if ((rc = open_sheet(m, fc, NULL, &tb, &sh, err))) goto out;
     fmt = mtm_table_format_of(tb);
     file->format = fmt == MTM_TABLE_XLSX ? "xlsx" : fmt == MTM_TABLE_XLS ? "xls" : "csv";
     if (fmt == MTM_TABLE_XLSX || fmt == MTM_TABLE_XLS) {
