@@ -25,7 +25,7 @@ typedef struct mtm_store mtm_store;
 
 /* ---- workspace (store.c) -------------------------------------------------- */
 
-#define MTM_STORE_SCHEMA_VERSION 2
+#define MTM_STORE_SCHEMA_VERSION 3
 
 /* Opens path. With create=0 the file must exist and be a workspace. */
 int mtm_store_open(mtm_store **out, const char *path, int create, mtm_err *err) MTM_MUST_USE;
@@ -237,6 +237,13 @@ int mtm_store_import_finish(mtm_store *st, int64_t id, const char *sha256, long 
  * WAL. */
 void mtm_store_bulk_begin(mtm_store *st, int cache_mb);
 void mtm_store_bulk_end(mtm_store *st);
+/* The number of submissions in the workspace (every form and round). */
+int mtm_store_submission_total(mtm_store *st, long *n, mtm_err *err) MTM_MUST_USE;
+/* Inside a large import's transaction: drop the submissions' uuid indexes,
+ * and build them again before commit (which fails, naming a uuid, if the
+ * import broke the one-uuid-per-form-and-round rule). */
+int mtm_store_submission_keys_drop(mtm_store *st, mtm_err *err) MTM_MUST_USE;
+int mtm_store_submission_keys_build(mtm_store *st, mtm_err *err) MTM_MUST_USE;
 /* The id the next submission will get (max(id) + 1), for callers that
  * assign ids themselves inside their write transaction. */
 int mtm_store_submission_next_id(mtm_store *st, int64_t *id, mtm_err *err) MTM_MUST_USE;

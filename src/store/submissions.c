@@ -96,6 +96,46 @@ void mtm_store_bulk_end(mtm_store *st) {
   sqlite3_exec(mtm_store__db(st), "PRAGMA cache_size = -2000", NULL, NULL, NULL);
 }
 
+int mtm_store_submission_total(mtm_store *st, long *n, mtm_err *err) {
+  sqlite3_stmt *s = mtm_store__stmt(st, "SELECT count(*) FROM submissions", err);
+  if (!s) return MTM_ESTORE;
+  if (sqlite3_step(s) != SQLITE_ROW) return mtm_store__fail(st, err, "counting submissions");
+  *n = (long)sqlite3_column_int64(s, 0);
+  return 0;
+}
+
+static void reset_all(mtm_store *st);
+
+static int exec_ddl(mtm_store *st, const char *sql, const char *what, mtm_err *err) {
+  reset_all(st);
+  if (sqlite3_exec(mtm_store__db(st), sql, NULL, NULL, NULL) != SQLITE_OK)
+    return mtm_store__fail(st, err, what);
+  return 0;
+}
+
+int mtm_store_submission_keys_drop(mtm_store *st, mtm_err *err) {
+  return exec_ddl(st,
+                  "DROP INDEX IF EXISTS submissions_key; DROP INDEX IF EXISTS submissions_uuid;",
+                  "dropping the submission keys", err);
+}
+
+int mtm_store_submission_keys_build(mtm_store *st, mtm_err *err) {
+  reset_all(st);
+  if (sqlite3_exec(mtm_store__db(st),
+                   "CREATE UNIQUE INDEX IF NOT EXISTS submissions_key ON submissions(form, round, "
+                   "uuid); CREATE INDEX IF NOT EXISTS submissions_uuid ON submissions(uuid);",
+                   NULL, NULL, NULL) == SQLITE_OK)
+    return 0;
+  /* Name one offending uuid. */
+  sqlite3_stmt *q = mtm_store__stmt(
+      st,
+      "SELECT uuid FROM submissions GROUP BY form, round, uuid HAVING count(*) > 1 LIMIT 1", err);
+  if (q && sqlite3_step(q) == SQLITE_ROW)
+    return mtm_err_set(err, MTM_ESTORE, "workspace %s: uuid '%s' would be stored twice",
+                       mtm_store_path(st), (const char *)sqlite3_column_text(q, 0));
+  return mtm_store__fail(st, err, "building the submission keys");
+}
+
 int mtm_store_submission_next_id(mtm_store *st, int64_t *id, mtm_err *err) {
   sqlite3_stmt *s = mtm_store__stmt(st, "SELECT coalesce(max(id), 0) + 1 FROM submissions", err);
   if (!s) return MTM_ESTORE;
