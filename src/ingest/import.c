@@ -30,7 +30,8 @@ typedef struct uent {
 
 typedef struct uset {
   size_t cap;     /* slots, a power of two */
-  uint32_t *slot; /* entry index + 1; 0 empty */
+  uint64_t *slot; /* entry index + 1 in the low half, the hash's high half
+                     above it (so that a probe rarely touches an entry); 0 empty */
   uent *e;
   size_t n, ecap;
   mtm_arena a;
@@ -50,24 +51,31 @@ static void uset_free(uset *u) {
 }
 
 static uent *uset_find(const uset *u, const char *s, size_t n) {
-  size_t i = (size_t)ing_hash(s, n, 7) & (u->cap - 1);
+  uint64_t h = ing_hash(s, n, 7);
+  uint64_t tag = h >> 32 << 32;
+  size_t i = (size_t)h & (u->cap - 1);
   for (; u->slot[i]; i = (i + 1) & (u->cap - 1)) {
-    uent *e = &u->e[u->slot[i] - 1];
+    if ((u->slot[i] & 0xFFFFFFFF00000000ULL) != tag) continue;
+    uent *e = &u->e[(u->slot[i] & 0xFFFFFFFFu) - 1];
     if (e->len == n && memcmp(e->uuid, s, n) == 0) return e;
   }
   return NULL;
+}
+
+/* Puts entry k (hash h) into the first free slot of its probe sequence. */
+static void uset_place(uint64_t *slot, size_t cap, uint64_t h, size_t k) {
+  size_t i = (size_t)h & (cap - 1);
+  while (slot[i]) i = (i + 1) & (cap - 1);
+  slot[i] = (h >> 32 << 32) | (uint64_t)(k + 1);
 }
 
 /* Adds a uuid known to be absent. */
 static uent *uset_add(uset *u, const char *s, size_t n) {
   if ((u->n + 1) * 2 > u->cap) {
     size_t cap = u->cap * 2;
-    uint32_t *slot = mtm_xcalloc(cap, sizeof *slot);
-    for (size_t k = 0; k < u->n; k++) {
-      size_t i = (size_t)ing_hash(u->e[k].uuid, u->e[k].len, 7) & (cap - 1);
-      while (slot[i]) i = (i + 1) & (cap - 1);
-      slot[i] = (uint32_t)k + 1;
-    }
+    uint64_t *slot = mtm_xcalloc(cap, sizeof *slot);
+    for (size_t k = 0; k < u->n; k++)
+      uset_place(slot, cap, ing_hash(u->e[k].uuid, u->e[k].len, 7), k);
     free(u->slot);
     u->slot = slot;
     u->cap = cap;
@@ -81,9 +89,8 @@ static uent *uset_add(uset *u, const char *s, size_t n) {
   e->uuid = mtm_arena_strndup(&u->a, s, n);
   e->len = (uint32_t)n;
   e->sver = -1;
-  size_t i = (size_t)ing_hash(s, n, 7) & (u->cap - 1);
-  while (u->slot[i]) i = (i + 1) & (u->cap - 1);
-  u->slot[i] = (uint32_t)++u->n;
+  uset_place(u->slot, u->cap, ing_hash(s, n, 7), u->n);
+  u->n++;
   return e;
 }
 
@@ -1010,16 +1017,13 @@ static const char *base_name(const char *p) {
 
 static int import_file(imp *m, fctx *fc, mtm_err *err) {
   mtm_import_file *file = fc->file;
-  char sha[65];
   int rc;
-  ing_sha *hash = NULL;
   FILE *probe = fopen(fc->path, "rb");
   if (!probe) {
     mtm_err_where(err, fc->path, NULL, 0, NULL, NULL);
     return mtm_err_set(err, MTM_EIO, "cannot open the file: %s", strerror(errno));
   }
   fclose(probe);
-  hash = ing_sha_start(fc->path);
   size_t pl = strlen(fc->path);
   fc->json = pl > 5 && !mtm_strcasecmp(fc->path + pl - 5, ".json");
   mtm_table *tb = NULL;
@@ -1121,17 +1125,7 @@ static int import_file(imp *m, fctx *fc, mtm_err *err) {
       rc = repeat_sheets(m, fc, &sh, err);
     }
   }
-  if (rc < 0) goto out;
-  if ((rc = ing_sha_finish(hash, sha, err))) {
-    hash = NULL;
-    goto out;
-  }
-  hash = NULL;
-  if ((rc = ing_sink_drain(m->sink, err))) goto out;
-  rc = mtm_store_import_finish(m->st, fc->import_id, sha, file->rows, file->added, file->changed,
-                               file->unchanged, err);
 out:
-  ing_sha_finish(hash, NULL, NULL);
   mtm_table_close(tb);
   mtm_ingest_json_close(js);
   sheet_free(&sh);
@@ -1186,6 +1180,7 @@ int mtm_ingest_import(mtm_store *st, const mtm_import_opts *o, mtm_arena *a,
   /* A large import writes each page once and keeps more of the workspace
    * in memory (a small one gains little but loses nothing). */
   mtm_store_bulk_begin(st, 256);
+  ing_sha *sha = NULL;
   int rc = mtm_store_begin(st, err);
   if (rc) goto done;
   if ((rc = mtm_store_form_key(st, o->form_id, &m.form, err))) goto fail;
@@ -1221,11 +1216,13 @@ int mtm_ingest_import(mtm_store *st, const mtm_import_opts *o, mtm_arena *a,
     struct stat sb;
     if (stat(o->files[i], &sb) == 0) est += (long)(sb.st_size / 200);
   }
+  est -= (long)m.uuids.n; /* the rows of this form and round are likely known */
   int rebuild = est >= 50000 && est >= existing;
   if (rebuild && (rc = mtm_store_submission_keys_drop(st, err))) goto fail;
   m.sink = ing_sink_start(st, m.form, o->round);
   rep->nfiles = o->nfiles;
   rep->files = mtm_arena_zalloc(a, sizeof *rep->files * (size_t)(o->nfiles ? o->nfiles : 1));
+  int64_t *import_ids = mtm_arena_zalloc(a, sizeof(int64_t) * (size_t)(o->nfiles ? o->nfiles : 1));
   for (int i = 0; i < o->nfiles; i++) {
     mtm_import_file *f = &rep->files[i];
     f->path = o->files[i];
@@ -1235,6 +1232,7 @@ int mtm_ingest_import(mtm_store *st, const mtm_import_opts *o, mtm_arena *a,
     fc.file = f;
     fc.index = i;
     if ((rc = import_file(&m, &fc, err))) goto fail;
+    import_ids[i] = fc.import_id;
     if (f->bad_cells > MAX_LISTED)
       warn(&m, "%s: %ld more cells could not be typed and were stored as missing", f->path,
            f->bad_cells - MAX_LISTED);
@@ -1247,13 +1245,29 @@ int mtm_ingest_import(mtm_store *st, const mtm_import_opts *o, mtm_arena *a,
            m.vers[i].unknown_rows, m.vers[i].unknown_rows == 1 ? "" : "s",
            m.vers[i].unknown_rows == 1 ? "s" : "", m.vers[i].key, o->form_id,
            m.vers[i].unknown_rows == 1 ? "it was" : "they were", m.vers[0].key);
+  /* The checksums are read now, beside the building of the key, which
+   * leaves the other core idle. */
+  sha = ing_sha_start(o->files, o->nfiles);
   if ((rc = ing_sink_drain(m.sink, err))) goto fail;
   ing_sink_stop(m.sink);
   m.sink = NULL;
   if (rebuild && (rc = mtm_store_submission_keys_build(st, err))) goto fail;
+  {
+    char **hex;
+    rc = ing_sha_finish(sha, a, &hex, err);
+    sha = NULL;
+    if (rc) goto fail;
+    for (int i = 0; i < o->nfiles; i++) {
+      const mtm_import_file *f = &rep->files[i];
+      if ((rc = mtm_store_import_finish(st, import_ids[i], hex[i], f->rows, f->added, f->changed,
+                                        f->unchanged, err)))
+        goto fail;
+    }
+  }
   if ((rc = mtm_store_commit(st, err))) goto done;
   goto done;
 fail:
+  ing_sha_finish(sha, a, NULL, NULL);
   ing_sink_stop(m.sink);
   m.sink = NULL;
   mtm_store_rollback(st);

@@ -113,9 +113,11 @@ int ing_sink_drain(ing_sink *k, mtm_err *err);
 void ing_sink_stop(ing_sink *k);
 
 typedef struct ing_sha ing_sha;
-ing_sha *ing_sha_start(const char *path);
-/* Waits for the checksum: hex is the SHA-256 in lower-case hex. */
-int ing_sha_finish(ing_sha *h, char hex[65], mtm_err *err);
+/* Starts computing the SHA-256 of the files, on a thread of its own. */
+ing_sha *ing_sha_start(const char *const *paths, int n);
+/* Waits for the checksums: (*hex)[i] is file i's in lower-case hex, in
+ * arena a (hex NULL: just wait and release). Accepts NULL. */
+int ing_sha_finish(ing_sha *h, mtm_arena *a, char ***hex, mtm_err *err);
 
 /* mtm_record_add, inlined for the per-cell path. */
 static inline void ing_rec_add(mtm_buf *b, const char *p, size_t n) {

@@ -3,6 +3,7 @@
  * reader fills one batch while the writer executes the other; the store is
  * touched by one thread at a time (the reader drains the writer before it
  * calls the store itself). Also the file checksum, on a thread of its own. */
+#define _GNU_SOURCE /* pthread_setname_np */
 #include "ingest/internal.h"
 
 #include <pthread.h>
@@ -109,6 +110,7 @@ static int run_batch(ing_sink *k, const mtm_buf *b, mtm_err *err) {
 
 static void *writer(void *arg) {
   ing_sink *k = arg;
+  pthread_setname_np(pthread_self(), "mtm-writer");
   pthread_mutex_lock(&k->mu);
   for (;;) {
     while (!k->has_work && !k->stop) pthread_cond_wait(&k->cv, &k->mu);
@@ -229,44 +231,51 @@ void ing_sink_stop(ing_sink *k) {
   free(k);
 }
 
-/* ---- the checksum --------------------------------------------------------- */
+/* ---- the checksums -------------------------------------------------------- */
 
 struct ing_sha {
   pthread_t th;
-  const char *path;
-  char hex[65];
+  const char *const *paths;
+  int n;
+  char (*hex)[65];
   int rc;
   mtm_err err;
 };
 
+/* Hashes the files one after the other; stops at the first it cannot read. */
 static void *sha_run(void *arg) {
   ing_sha *h = arg;
-  FILE *f = fopen(h->path, "rb");
-  if (!f) {
-    mtm_err_where(&h->err, h->path, NULL, 0, NULL, NULL);
-    h->rc = mtm_err_set(&h->err, MTM_EIO, "cannot open the file");
-    return NULL;
-  }
-  crypto_hash_sha256_state s;
-  crypto_hash_sha256_init(&s);
+  pthread_setname_np(pthread_self(), "mtm-sha256");
   unsigned char *buf = mtm_xmalloc(1 << 20);
-  size_t n;
-  while ((n = fread(buf, 1, 1 << 20, f)) > 0) crypto_hash_sha256_update(&s, buf, n);
-  if (ferror(f)) {
-    mtm_err_where(&h->err, h->path, NULL, 0, NULL, NULL);
-    h->rc = mtm_err_set(&h->err, MTM_EIO, "cannot read the file");
+  for (int i = 0; i < h->n && !h->rc; i++) {
+    FILE *f = fopen(h->paths[i], "rb");
+    if (!f) {
+      mtm_err_where(&h->err, h->paths[i], NULL, 0, NULL, NULL);
+      h->rc = mtm_err_set(&h->err, MTM_EIO, "cannot open the file again to compute its checksum");
+      break;
+    }
+    crypto_hash_sha256_state s;
+    crypto_hash_sha256_init(&s);
+    size_t n;
+    while ((n = fread(buf, 1, 1 << 20, f)) > 0) crypto_hash_sha256_update(&s, buf, n);
+    if (ferror(f)) {
+      mtm_err_where(&h->err, h->paths[i], NULL, 0, NULL, NULL);
+      h->rc = mtm_err_set(&h->err, MTM_EIO, "cannot read the file to compute its checksum");
+    }
+    fclose(f);
+    unsigned char d[32];
+    crypto_hash_sha256_final(&s, d);
+    sodium_bin2hex(h->hex[i], 65, d, sizeof d);
   }
-  fclose(f);
   free(buf);
-  unsigned char d[32];
-  crypto_hash_sha256_final(&s, d);
-  sodium_bin2hex(h->hex, sizeof h->hex, d, sizeof d);
   return NULL;
 }
 
-ing_sha *ing_sha_start(const char *path) {
+ing_sha *ing_sha_start(const char *const *paths, int n) {
   ing_sha *h = mtm_xcalloc(1, sizeof *h);
-  h->path = path;
+  h->paths = paths;
+  h->n = n;
+  h->hex = mtm_xcalloc((size_t)(n ? n : 1), sizeof *h->hex);
   if (pthread_create(&h->th, NULL, sha_run, h) != 0) {
     fputs("mtm: cannot start a thread\n", stderr);
     abort();
@@ -274,12 +283,16 @@ ing_sha *ing_sha_start(const char *path) {
   return h;
 }
 
-int ing_sha_finish(ing_sha *h, char hex[65], mtm_err *err) {
+int ing_sha_finish(ing_sha *h, mtm_arena *a, char ***hex, mtm_err *err) {
   if (!h) return 0;
   pthread_join(h->th, NULL);
   int rc = h->rc;
   if (rc && err) *err = h->err;
-  if (hex) memcpy(hex, h->hex, 65);
+  if (hex) {
+    *hex = mtm_arena_alloc(a, sizeof(char *) * (size_t)(h->n ? h->n : 1));
+    for (int i = 0; i < h->n; i++) (*hex)[i] = mtm_arena_strdup(a, h->hex[i]);
+  }
+  free(h->hex);
   free(h);
   return rc;
 }

@@ -111,11 +111,13 @@ static const char *const migrations[] = {
     "ALTER TABLE clean_log ADD COLUMN comment TEXT;"
     "ALTER TABLE clean_log ADD COLUMN response TEXT;"
     "CREATE INDEX submissions_uuid ON submissions(uuid);",
-    /* 2 -> 3 (ingest): a submission's key (form, round, uuid) becomes a
-     * named index instead of a table constraint, so that a large import can
-     * drop it and build it again at the end (sorting once instead of a
-     * million random inserts). The table is rebuilt as SQLite's documented
-     * procedure says, with foreign keys off (see migrate). */
+    /* 2 -> 3 (ingest): a submission's key becomes a named index instead of
+     * a table constraint, so that a large import can drop it and build it
+     * again at the end (sorting once instead of a million random inserts).
+     * Its columns lead with uuid, so it also finds submissions by uuid alone
+     * (what submissions_uuid did); (form, round) gets an index of its own,
+     * which an import appends to in order. The table is rebuilt as SQLite's
+     * documented procedure says, with foreign keys off (see migrate). */
     "CREATE TABLE submissions_new("
     "  id INTEGER PRIMARY KEY, form INTEGER NOT NULL REFERENCES forms(id),"
     "  round INTEGER NOT NULL, uuid TEXT NOT NULL, version TEXT,"
@@ -127,8 +129,8 @@ static const char *const migrations[] = {
     "  removed, raw, data FROM submissions;"
     "DROP TABLE submissions;"
     "ALTER TABLE submissions_new RENAME TO submissions;"
-    "CREATE UNIQUE INDEX submissions_key ON submissions(form, round, uuid);"
-    "CREATE INDEX submissions_uuid ON submissions(uuid);",
+    "CREATE UNIQUE INDEX submissions_key ON submissions(uuid, form, round);"
+    "CREATE INDEX submissions_form_round ON submissions(form, round);",
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 

@@ -239,8 +239,8 @@ void mtm_store_bulk_begin(mtm_store *st, int cache_mb);
 void mtm_store_bulk_end(mtm_store *st);
 /* The number of submissions in the workspace (every form and round). */
 int mtm_store_submission_total(mtm_store *st, long *n, mtm_err *err) MTM_MUST_USE;
-/* Inside a large import's transaction: drop the submissions' uuid indexes,
- * and build them again before commit (which fails, naming a uuid, if the
+/* Inside a large import's transaction: drop the submissions' key (uuid,
+ * form, round), and build it again before commit (which fails, naming a uuid, if the
  * import broke the one-uuid-per-form-and-round rule). */
 int mtm_store_submission_keys_drop(mtm_store *st, mtm_err *err) MTM_MUST_USE;
 int mtm_store_submission_keys_build(mtm_store *st, mtm_err *err) MTM_MUST_USE;

@@ -115,15 +115,15 @@ static int exec_ddl(mtm_store *st, const char *sql, const char *what, mtm_err *e
 
 int mtm_store_submission_keys_drop(mtm_store *st, mtm_err *err) {
   return exec_ddl(st,
-                  "DROP INDEX IF EXISTS submissions_key; DROP INDEX IF EXISTS submissions_uuid;",
+                  "DROP INDEX IF EXISTS submissions_key",
                   "dropping the submission keys", err);
 }
 
 int mtm_store_submission_keys_build(mtm_store *st, mtm_err *err) {
   reset_all(st);
   if (sqlite3_exec(mtm_store__db(st),
-                   "CREATE UNIQUE INDEX IF NOT EXISTS submissions_key ON submissions(form, round, "
-                   "uuid); CREATE INDEX IF NOT EXISTS submissions_uuid ON submissions(uuid);",
+                   "CREATE UNIQUE INDEX IF NOT EXISTS submissions_key ON submissions(uuid, form, "
+                   "round)",
                    NULL, NULL, NULL) == SQLITE_OK)
     return 0;
   /* Name one offending uuid. */
