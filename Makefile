@@ -7,7 +7,7 @@
 
 VERSION := 0.1.0
 CC      ?= gcc
-PKGS    := sqlite3 libzip expat jansson libutf8proc freexl libsodium xlsxwriter
+PKGS    := sqlite3 libzip expat jansson libutf8proc libsodium xlsxwriter
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
