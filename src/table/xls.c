@@ -192,7 +192,8 @@ static int cfb_open(cfb *c, mtm_err *err) {
   uint32_t nfatsec = rd32(h + 0x2C);
   uint32_t difat_start = rd32(h + 0x44), ndifat = rd32(h + 0x48);
   if (nfatsec == 0 || nfatsec > c->nsec)
-    return BAD("the file header is damaged (it counts %u FAT sectors in a file of %u sectors)",
+    return BAD("the file is cut short or its header is damaged: the header counts %u FAT "
+               "sectors, the file has %u sectors",
                nfatsec, c->nsec);
   if (ndifat > c->nsec)
     return BAD("the file header is damaged (it counts %u DIFAT sectors in a file of %u "
