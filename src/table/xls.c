@@ -428,8 +428,8 @@ typedef struct xls {
 
 /* Reads the record at *pos of the stream with its CONTINUE records into r
  * and moves *pos past them. Returns 1, 0 at the end of the stream, or an
- * error when a record runs past the end. */
-static int next_rec(xls *x, size_t *pos, rec *r, mtm_err *err) {
+ * error (in sheet, NULL for the globals) when a record runs past the end. */
+static int next_rec(xls *x, size_t *pos, rec *r, const char *sheet, mtm_err *err) {
   const char *name = x->name;
   size_t p = *pos;
   if (p + 4 > x->nwb) return 0;
@@ -437,9 +437,10 @@ static int next_rec(xls *x, size_t *pos, rec *r, mtm_err *err) {
   r->at = p;
   size_t len = rd16(x->wb + p + 2);
   if (p + 4 + len > x->nwb)
-    return BAD("the workbook stream is cut short: record 0x%04X at byte %zu needs %zu bytes, "
-               "the stream has %zu",
-               r->id, p, len, x->nwb - p - 4);
+    return bad_at(err, name, sheet, 0, -1,
+                  "the workbook stream is cut short: record 0x%04X at byte %zu needs %zu "
+                  "bytes, only %zu are left",
+                  r->id, p, len, x->nwb - p - 4);
   r->d = x->wb + p + 4;
   r->n = len;
   r->nb = 0;
@@ -450,9 +451,10 @@ static int next_rec(xls *x, size_t *pos, rec *r, mtm_err *err) {
     while (p + 4 <= x->nwb && rd16(x->wb + p) == R_CONTINUE) {
       size_t cl = rd16(x->wb + p + 2);
       if (p + 4 + cl > x->nwb)
-        return BAD("the workbook stream is cut short: a CONTINUE record at byte %zu needs %zu "
-                   "bytes",
-                   p, cl);
+        return bad_at(err, name, sheet, 0, -1,
+                      "the workbook stream is cut short: a CONTINUE record at byte %zu needs "
+                      "%zu bytes, only %zu are left",
+                      p, cl, x->nwb - p - 4);
       if (r->nb == r->capb) {
         r->capb = r->capb ? 2 * r->capb : 16;
         r->bounds = mtm_xrealloc(r->bounds, (size_t)r->capb * sizeof *r->bounds);
@@ -712,7 +714,7 @@ static int read_sheet(xls *x, const char *sheet, size_t pos, mtm_err *err) {
                   "the sheet starts at byte %zu, past the end of the workbook stream (%zu "
                   "bytes)",
                   pos, x->nwb);
-  while ((rc = next_rec(x, &pos, r, err)) == 1) {
+  while ((rc = next_rec(x, &pos, r, sheet, err)) == 1) {
     if (r->id == R_BOF || r->id == 0x0409 || r->id == 0x0209 || r->id == 0x0009) {
       depth++;
       continue;
@@ -807,7 +809,7 @@ static int read_sheet(xls *x, const char *sheet, size_t pos, mtm_err *err) {
   if (rc < 0) return rc;
   if (depth)
     return bad_at(err, name, sheet, 0, -1, "the workbook stream ends inside the sheet");
-  qsort(x->cells, x->ncells, sizeof *x->cells, cell_cmp);
+  if (x->ncells) qsort(x->cells, x->ncells, sizeof *x->cells, cell_cmp);
   /* Of two cells at one place the later one wins: drop the earlier. */
   size_t k = 0;
   for (size_t i = 0; i < x->ncells; i++) {
@@ -825,7 +827,7 @@ static int read_globals(xls *x, mtm_err *err) {
   const char *name = x->name;
   size_t pos = 0;
   rec *r = &x->r;
-  int rc = next_rec(x, &pos, r, err);
+  int rc = next_rec(x, &pos, r, NULL, err);
   if (rc < 0) return rc;
   if (rc == 0 || (r->id & 0xFF) != 0x09 || (r->id >> 8) > 8)
     return BAD("the workbook stream does not start with a BOF record");
@@ -839,7 +841,7 @@ static int read_globals(xls *x, mtm_err *err) {
   else
     return BAD("its BIFF version 0x%04X is not one mtm reads (Excel 5 to 2003)", vers);
   x->codepage = x->biff8 ? 1200 : 1252;
-  while ((rc = next_rec(x, &pos, r, err)) == 1) {
+  while ((rc = next_rec(x, &pos, r, NULL, err)) == 1) {
     const unsigned char *d = r->d;
     size_t n = r->n;
     switch (r->id) {
