@@ -19,7 +19,9 @@ static const mtm_cmd commands[] = {
      "[--lang L]] [--valid-from D] [--valid-to D] FILE... | areas list [--level N] [--at DATE] "
      "[--format csv|json] | areas resolve [--level N] [--at DATE] [--within PCODE] TEXT...",
      "Load and query the gazetteer of administrative areas."},
-    {"form", mtm_cmd_form, "form add [--kind survey|baseline] FILE | form list | form show FORM_ID",
+    {"form", mtm_cmd_form,
+     "form add [--kind survey|baseline] FILE... | form list | form show FORM_ID [--version V] "
+     "[--format text|json]",
      "Add an XLSForm (a new version of a known form is kept beside the old)."},
     {"import", mtm_cmd_import, "import --form FORM_ID --round N [--keep-going] FILE...",
      "Import KoboToolbox or ODK Central exports (CSV, XLSX, JSON) in one transaction."},

@@ -41,11 +41,33 @@ typedef struct mtm_expr_env {
   void *ctx;
   const char *self; /* the value of "." (the question being checked) */
   int32_t today;    /* days since 1970, for today() and now() */
+  /* Optional, NULL/0 when not needed: */
+  /* A bare path (/data/grp/q, ../q, q) resolves by its last name; with
+   * lookup_node set, through it (choice filters read choice columns so),
+   * else through lookup. */
+  const char *(*lookup_node)(void *ctx, const char *name);
+  /* All values of a question inside a repeat, for count(), sum(), min(),
+   * max(), join(); returns their number. Without it a question is one
+   * value. */
+  int (*lookup_many)(void *ctx, const char *name, const char ***vals);
+  /* jr:choice-name(value, '${q}'): the label of value in q's list; without
+   * it (or when it returns NULL) the value itself. */
+  const char *(*choice_label)(void *ctx, const char *question, const char *value);
+  int position;     /* position() inside a repeat, 1-based; 0: 1 */
+  int64_t now;      /* seconds since 1970 for now(); 0: midnight of today */
 } mtm_expr_env;
 
-/* Parses src; on error fills err->msg with what and where (character). */
+/* Parses src; on error fills err->msg with what and where (1-based
+ * character), e.g. "unexpected ')' at character 14". Function names are not
+ * checked here: an unknown function fails at evaluation. */
 int mtm_expr_parse(mtm_arena *a, const char *src, mtm_expr **out, mtm_err *err) MTM_MUST_USE;
-/* Evaluates; runtime problems (an unknown function) give MTM_EINVAL. */
+/* Evaluates with XPath 1.0 / ODK semantics: a missing answer is "" (NULL
+ * value); = and != compare numbers when either side is a number, booleans
+ * when either is a boolean, else strings; < <= > >= compare numbers; an ISO
+ * date string counts as days since 1970 wherever a number is needed, so
+ * today() + 1 and ${dob} < today() work; date functions return ISO text.
+ * Runtime problems (an unknown function, a wrong number of arguments, a bad
+ * regex) give MTM_EINVAL with the reason. */
 int mtm_expr_eval(const mtm_expr *e, const mtm_expr_env *env, mtm_arena *a, mtm_value *out,
                   mtm_err *err);
 /* XPath boolean(), number() and string() conversions. */
@@ -114,6 +136,13 @@ typedef struct mtm_question {
   const char *appearance;
   const char *hxl;
   const char *default_value;
+  const char *list_name;     /* selects: the list (or file) as written */
+  const char *parameters;    /* the parameters column, e.g. "start=0 end=10" */
+  int read_only;
+  mtm_expr *required_expr;   /* required written as an expression, else NULL
+                                (then required is 0: evaluate it) */
+  int synthetic;             /* 1 for the <name>_other text question that
+                                "or_other" adds */
   const char *path;          /* group path of names: "profile/work/sector" */
   int group;                 /* index of the enclosing begin_group/begin_repeat
                                 question, -1 at top level */
@@ -125,9 +154,12 @@ typedef struct mtm_question {
 typedef struct mtm_form {
   const char *form_id;       /* settings form_id (or id_string), else file stem */
   const char *title;
-  const char *version;       /* settings version, "" if none */
+  const char *version;       /* settings version, "" if none (kept as "" in the
+                                workspace too, shown as "(none)"; a changed
+                                form without a version is refused there) */
   const char *default_language;
   const char *file_name;
+  const char *format;        /* "xlsx", "xls", "csv" or "md" */
   int nlangs;
   const char **langs;        /* "English (en)", "Russian (ru)", or "default" */
   const char **lang_codes;   /* "en", "ru", ... or the name itself lower-cased */
@@ -141,12 +173,33 @@ typedef struct mtm_form {
   void *priv;                /* the arena and indices */
 } mtm_form;
 
-/* Reads an XLSForm file (.xlsx .xls .csv .md). On error *out is NULL. */
+/* Reads an XLSForm file (.xlsx .xls .csv .md). On error *out is NULL and
+ * err names the sheet, row, column and question. pyxform's CSV layout (the
+ * first column holds "survey", "choices", "settings") is understood; a
+ * plain CSV is read as the survey sheet alone. */
 int mtm_form_read(const char *path, mtm_form **out, mtm_err *err) MTM_MUST_USE;
+/* Same, and hands back the file's bytes in *bytes (initialised by the
+ * caller), for storing them. */
+int mtm_form_read_file(const char *path, mtm_buf *bytes, mtm_form **out,
+                       mtm_err *err) MTM_MUST_USE;
 /* Same from bytes kept in the workspace; name is used in messages. */
 int mtm_form_read_mem(const void *bytes, size_t len, const char *name, mtm_form **out,
                       mtm_err *err) MTM_MUST_USE;
 void mtm_form_free(mtm_form *f);
+
+/* Reads version `version` (NULL: the latest added) of form `form_id` from
+ * the workspace. MTM_ENOTFOUND when the form or version is unknown. */
+struct mtm_store;
+int mtm_form_load(struct mtm_store *st, const char *form_id, const char *version,
+                  mtm_form **out, mtm_err *err) MTM_MUST_USE;
+
+/* The number of survey rows that are questions: everything but the begin
+ * and end markers of groups and repeats. */
+int mtm_form_nquestions(const mtm_form *f);
+/* The fields (data-holding question names, in order) as a JSON array. */
+char *mtm_form_fields_json(const mtm_form *f, mtm_arena *a);
+/* The name of a question type: "select_one", "integer", "begin_group", ... */
+const char *mtm_form_type_name(mtm_qtype t);
 
 /* Lookups; NULL / -1 when absent. */
 const mtm_question *mtm_form_question(const mtm_form *f, const char *name);

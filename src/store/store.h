@@ -158,7 +158,42 @@ int mtm_store_area_shape(mtm_store *st, const char *pcode, mtm_arena *a, char **
 
 /* ==== forms (forms.c): used by form ======================================= */
 
-/* (form's store functions go here) */
+/* One stored version of a form. */
+typedef struct mtm_form_version {
+  char *form_id, *kind, *title; /* the form */
+  char *version, *file_name, *format, *sha256, *added_at;
+  char *fields; /* JSON array of the data-holding question names, in order */
+  long size;    /* bytes of the source file */
+} mtm_form_version;
+
+/* What mtm_store_form_add did. */
+enum { MTM_FORM_ADDED = 1, MTM_FORM_SAME = 2 };
+
+/*
+ * Adds a version of a form: its source file byte for byte, its sha256
+ * (libsodium) and its fields. kind is "survey" or "baseline"; NULL keeps
+ * the kind of a known form ("survey" for a new one). Sets *what to
+ * MTM_FORM_ADDED, or MTM_FORM_SAME when these very bytes are already stored
+ * for the form (nothing changes). Refuses (MTM_EINVAL) the same form_id and
+ * version with different bytes, and a kind that differs from the form's.
+ * The form's title becomes the new version's.
+ */
+int mtm_store_form_add(mtm_store *st, const char *form_id, const char *kind, const char *title,
+                       const char *version, const char *file_name, const char *format,
+                       const void *bytes, size_t len, const char *fields_json, int *what,
+                       mtm_err *err) MTM_MUST_USE;
+/* Every version of every form (form_id NULL) or of one form, by form_id
+ * then in the order they were added. */
+int mtm_store_form_versions(mtm_store *st, const char *form_id, mtm_arena *a,
+                            mtm_form_version **out, int *n, mtm_err *err) MTM_MUST_USE;
+/* The source bytes of a version (NULL: the latest added). MTM_ENOTFOUND
+ * when the form or the version is unknown. */
+int mtm_store_form_source(mtm_store *st, const char *form_id, const char *version, mtm_arena *a,
+                          void **bytes, size_t *len, char **file_name, char **version_out,
+                          mtm_err *err) MTM_MUST_USE;
+/* The kind of a form ("survey", "baseline"); MTM_ENOTFOUND if unknown. */
+int mtm_store_form_kind(mtm_store *st, const char *form_id, mtm_arena *a, char **kind,
+                        mtm_err *err) MTM_MUST_USE;
 
 /* ==== end of forms ======================================================== */
 

@@ -1,0 +1,344 @@
+/* The XLSForm reader on real forms and on broken fixtures, and forms kept
+ * in the workspace (add, versions, load). */
+// clang-format off
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+// clang-format on
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "form/form.h"
+#include "store/store.h"
+
+static char *shared(const char *rel) {
+  static char buf[4][1024];
+  static int k;
+  const char *root = getenv("MTM_SHARED");
+  char *b = buf[k++ % 4];
+  snprintf(b, 1024, "%s/data/xlsforms/%s", root ? root : "../shared", rel);
+  return b;
+}
+
+static mtm_form *must_read(const char *path) {
+  mtm_form *f = NULL;
+  mtm_err err;
+  mtm_err_clear(&err);
+  int rc = mtm_form_read(path, &f, &err);
+  if (rc) {
+    char line[2048];
+    mtm_err_format(&err, line, sizeof line);
+    fail_msg("%s", line);
+  }
+  return f;
+}
+
+static void spec_test_form(void **state) {
+  (void)state;
+  mtm_form *f = must_read(shared("pyxform_examples/xlsform_spec_test.xlsx"));
+  assert_string_equal(f->form_id, "Spec test");
+  assert_string_equal(f->version, "");
+  assert_string_equal(f->format, "xlsx");
+  assert_int_equal(f->nlangs, 3);
+  assert_string_equal(f->langs[0], "english");
+  assert_string_equal(f->langs[1], "default");
+  assert_string_equal(f->langs[2], "chinese");
+  assert_int_equal(mtm_form_nquestions(f), 46);
+  assert_int_equal(f->nfields, 34);
+  assert_int_equal(f->nlists, 2);
+  /* Groups and repeats: paths, enclosing indices. */
+  const mtm_question *q = mtm_form_question(f, "select_multiple_test");
+  assert_non_null(q);
+  assert_int_equal(q->type, MTM_Q_SELECT_MULTIPLE);
+  assert_string_equal(q->path, "everything/repeat_test/group_test/select_multiple_test");
+  assert_string_equal(f->q[q->group].name, "group_test");
+  assert_string_equal(f->q[q->repeat].name, "repeat_test");
+  assert_int_equal(f->q[q->repeat].type, MTM_Q_BEGIN_REPEAT);
+  assert_string_equal(q->list->name, "yes_no");
+  assert_non_null(q->constraint);
+  q = mtm_form_question(f, "required_text");
+  assert_int_equal(q->required, 1);
+  q = mtm_form_question(f, "address");
+  assert_string_equal(q->labels[0], "Enter an address");
+  assert_string_equal(q->labels[2], "您好");
+  assert_null(q->labels[1]);
+  /* The first fields, in order. */
+  assert_string_equal(f->q[f->fields[0]].name, "skip_to_end");
+  assert_string_equal(f->q[f->fields[1]].name, "my_name");
+  assert_string_equal(f->q[f->fields[2]].name, "address");
+  assert_string_equal(f->q[f->fields[3]].name, "text_image_audio_video_test");
+  assert_int_equal(mtm_form_question(f, "email_note")->field, -1);
+  assert_int_equal(mtm_form_question(f, "my_name")->field, 1);
+  assert_int_equal(mtm_form_question_index(f, "nonexistent"), -1);
+  mtm_form_free(f);
+}
+
+static void languages_and_settings(void **state) {
+  (void)state;
+  mtm_form *f = must_read(shared("xlsformutil_unhcr/demo.xlsx"));
+  /* settings: form_id wins over id_string; version kept as text. */
+  assert_string_equal(f->form_id, "RQ-etr6-v1");
+  assert_string_equal(f->version, "vT6CzZdSmJJvyeXQmTRFnu");
+  assert_string_equal(f->default_language, "English");
+  assert_int_equal(f->nlangs, 4);
+  assert_string_equal(f->langs[3], "Oromiffa");
+  assert_string_equal(f->lang_codes[3], "oromiffa");
+  assert_int_equal(mtm_form_lang(f, "amharic"), 2);
+  assert_int_equal(mtm_form_lang(f, "xx"), -1);
+  mtm_form_free(f);
+
+  f = must_read(shared("reach_reconstructed_from_R_packages/reach_cleaningtools_iraq_form.xlsx"));
+  assert_string_equal(f->form_id, "reach_cleaningtools_iraq_form"); /* the file stem */
+  assert_string_equal(f->langs[0], "English (en)");
+  assert_string_equal(f->lang_codes[1], "ar");
+  assert_int_equal(mtm_form_lang(f, "ar"), 1);
+  assert_int_equal(mtm_form_lang(f, "Arabic"), 1);
+  assert_int_equal(mtm_form_lang(f, "Arabic (ar)"), 1);
+  const mtm_question *q = mtm_form_question(f, "gps_point_interview");
+  assert_string_equal(q->choice_filter_src, "filter=${neighbourhood}");
+  /* Extra choices columns are kept as filter columns. */
+  const mtm_choice *c = &q->list->choices[0];
+  assert_non_null(c->filter_cols);
+  assert_int_equal(strncmp(c->filter_cols, "filter=", 7), 0);
+  /* A label missing in one language falls back. */
+  const char *one[2] = {NULL, "only arabic"};
+  assert_string_equal(mtm_form_label(f, one, 0), "only arabic");
+  mtm_form_free(f);
+
+  /* Upper-case sheet and column names. */
+  f = must_read(shared("pyxform_examples/case_insensitivity.xlsx"));
+  assert_string_equal(f->form_id, "YesNo");
+  assert_string_equal(f->langs[0], "EN");
+  assert_int_equal(f->nq, 3);
+  assert_int_equal(f->q[1].type, MTM_Q_SELECT_ONE); /* select_one_external */
+  assert_null(f->q[1].list);
+  mtm_form_free(f);
+}
+
+static void or_other_and_variants(void **state) {
+  (void)state;
+  mtm_form *f = must_read(shared("pyxform_examples/or_other.xlsx"));
+  assert_int_equal(f->nq, 3);
+  const mtm_question *q = &f->q[0], *o = &f->q[1];
+  assert_true(q->or_other);
+  assert_non_null(mtm_form_choice(q->list, "other"));
+  assert_null(mtm_form_choice(f->q[2].list, "other")); /* the list itself is untouched */
+  assert_string_equal(o->name, "fav_color_other");
+  assert_int_equal(o->type, MTM_Q_TEXT);
+  assert_int_equal(o->synthetic, 1);
+  assert_string_equal(o->relevant_src, "selected(${fav_color}, 'other')");
+  assert_int_equal(o->field, 1);
+  mtm_form_free(f);
+
+  /* The .xlsx, .md and .csv of one form agree. */
+  const char *v[] = {"pyxform_examples/group.xlsx", "pyxform_examples/group.md",
+                     "pyxform_examples/group.csv"};
+  for (int i = 0; i < 3; i++) {
+    f = must_read(shared(v[i]));
+    assert_string_equal(f->form_id, "group");
+    assert_int_equal(f->nq, 5);
+    assert_string_equal(f->q[3].path, "father/age");
+    assert_int_equal(f->q[3].type, MTM_Q_INTEGER);
+    assert_int_equal(f->q[2].type, MTM_Q_TEXT); /* "phone number" */
+    assert_string_equal(f->langs[0], "English (en)");
+    assert_int_equal(f->nfields, 3);
+    mtm_form_free(f);
+  }
+}
+
+/* Reads a broken fixture and returns its formatted error. */
+static char *broken(const char *name, char *out, size_t n) {
+  char path[512];
+  snprintf(path, sizeof path, "tests/fixtures/form/%s", name);
+  mtm_form *f = NULL;
+  mtm_err err;
+  mtm_err_clear(&err);
+  int rc = mtm_form_read(path, &f, &err);
+  assert_int_equal(rc, MTM_EINVAL);
+  assert_null(f);
+  mtm_err_format(&err, out, n);
+  return out;
+}
+
+static void broken_forms(void **state) {
+  (void)state;
+  char b[2048];
+  assert_string_equal(broken("dup_name.csv", b, sizeof b),
+                      "tests/fixtures/form/dup_name.csv, sheet 'survey', row 5, column 'name', "
+                      "question 'age': the name 'age' is already used on row 3: names must be "
+                      "unique");
+  assert_string_equal(broken("unknown_list.csv", b, sizeof b),
+                      "tests/fixtures/form/unknown_list.csv, sheet 'survey', row 4, column "
+                      "'type', question 'works': select_one yesno: there is no list 'yesno' on "
+                      "the choices sheet");
+  assert_string_equal(broken("unmatched_group.csv", b, sizeof b),
+                      "tests/fixtures/form/unmatched_group.csv, sheet 'survey', row 4, column "
+                      "'type', question 'household': the group 'household' begun on this row is "
+                      "never closed: add an 'end_group' row");
+  assert_string_equal(broken("end_without_begin.csv", b, sizeof b),
+                      "tests/fixtures/form/end_without_begin.csv, sheet 'survey', row 4, column "
+                      "'type': 'end_group' has no matching 'begin group' above it");
+  assert_string_equal(broken("bad_expr.csv", b, sizeof b),
+                      "tests/fixtures/form/bad_expr.csv, sheet 'survey', row 4, column "
+                      "'relevant', question 'job': cannot read the expression: unexpected ')' at "
+                      "character 12");
+  assert_string_equal(broken("unknown_ref.csv", b, sizeof b),
+                      "tests/fixtures/form/unknown_ref.csv, sheet 'survey', row 4, column "
+                      "'relevant', question 'job': the expression refers to ${agee}, but no "
+                      "question is named 'agee'");
+  assert_string_equal(broken("missing_name.csv", b, sizeof b),
+                      "tests/fixtures/form/missing_name.csv, sheet 'survey', row 4, column "
+                      "'name': the text on this row has no name: every question needs one");
+  assert_string_equal(broken("unknown_type.csv", b, sizeof b),
+                      "tests/fixtures/form/unknown_type.csv, sheet 'survey', row 4, column "
+                      "'type', question 'job': unknown question type 'textt'");
+}
+
+static void invalid_shared_forms(void **state) {
+  (void)state;
+  mtm_form *f = NULL;
+  mtm_err err;
+  mtm_err_clear(&err);
+  char *p = shared("pyxform_examples/survey_no_name.xlsx");
+  assert_int_equal(mtm_form_read(p, &f, &err), MTM_EINVAL);
+  assert_string_equal(err.msg, "there is no 'survey' sheet (the sheets are: 'Sheet1')");
+  assert_string_equal(err.file, p);
+  mtm_err_clear(&err);
+  assert_int_equal(mtm_form_read(shared("pyxform_examples/bad_calc.xlsx"), &f, &err), MTM_EINVAL);
+  assert_string_equal(err.sheet, "survey");
+  assert_int_equal(err.row, 2);
+  assert_string_equal(err.column, "calculation");
+  assert_string_equal(err.question, "badcalc");
+  assert_string_equal(err.msg, "cannot read the expression: unexpected 'pyxform' at character 9");
+  mtm_err_clear(&err);
+  assert_int_equal(mtm_form_read(shared("pyxform_examples/include_json.xlsx"), &f, &err),
+                   MTM_EINVAL);
+  assert_string_equal(err.question, "how_old_are_you");
+  assert_null(f);
+}
+
+static void read_mem_matches_read(void **state) {
+  (void)state;
+  mtm_buf b;
+  mtm_buf_init(&b);
+  mtm_form *f1, *f2;
+  mtm_err err;
+  assert_int_equal(mtm_form_read_file(shared("pyxform_examples/tutorial.xls"), &b, &f1, &err), 0);
+  assert_int_equal(mtm_form_read_mem(b.p, b.n, "tutorial.xls", &f2, &err), 0);
+  assert_int_equal(f1->nq, f2->nq);
+  assert_int_equal(f1->nfields, f2->nfields);
+  for (int i = 0; i < f1->nq; i++) assert_string_equal(f1->q[i].name, f2->q[i].name);
+  assert_string_equal(f2->format, "xls");
+  mtm_arena a;
+  mtm_arena_init(&a);
+  assert_string_equal(mtm_form_fields_json(f2, &a),
+                      "[\"name\",\"relationship_to_household_head\",\"sex\",\"resident\","
+                      "\"stayed_last_night\",\"older_than_five\",\"age_in_months\","
+                      "\"age_in_years\",\"literate\",\"pregnant\"]");
+  mtm_arena_free(&a);
+  mtm_form_free(f1);
+  mtm_form_free(f2);
+  mtm_buf_free(&b);
+}
+
+static void store_versions(void **state) {
+  (void)state;
+  char path[] = "/tmp/mtm_form_test_XXXXXX";
+  int fd = mkstemp(path);
+  assert_true(fd >= 0);
+  close(fd);
+  unlink(path);
+  mtm_store *st;
+  mtm_err err;
+  mtm_err_clear(&err);
+  assert_int_equal(mtm_store_open(&st, path, 1, &err), 0);
+  mtm_arena a;
+  mtm_arena_init(&a);
+  const char *files[] = {"tests/fixtures/form/good_v1.csv", "tests/fixtures/form/good_v2.csv",
+                         "tests/fixtures/form/good_v1_changed.csv"};
+  mtm_buf src[3];
+  mtm_form *f[3];
+  for (int i = 0; i < 3; i++) {
+    mtm_buf_init(&src[i]);
+    assert_int_equal(mtm_form_read_file(files[i], &src[i], &f[i], &err), 0);
+  }
+  int what;
+  assert_int_equal(mtm_store_form_add(st, "mtm_test", NULL, f[0]->title, f[0]->version, "v1.csv",
+                                      "csv", src[0].p, src[0].n, mtm_form_fields_json(f[0], &a),
+                                      &what, &err),
+                   0);
+  assert_int_equal(what, MTM_FORM_ADDED);
+  assert_int_equal(mtm_store_form_add(st, "mtm_test", NULL, f[0]->title, f[0]->version, "v1.csv",
+                                      "csv", src[0].p, src[0].n, mtm_form_fields_json(f[0], &a),
+                                      &what, &err),
+                   0);
+  assert_int_equal(what, MTM_FORM_SAME);
+  assert_int_equal(mtm_store_form_add(st, "mtm_test", NULL, f[2]->title, f[2]->version, "v1b.csv",
+                                      "csv", src[2].p, src[2].n, mtm_form_fields_json(f[2], &a),
+                                      &what, &err),
+                   MTM_EINVAL);
+  assert_string_equal(err.msg,
+                      "version 1 of form mtm_test is already in the workspace with different "
+                      "content: give the new form a new version in its settings sheet");
+  assert_int_equal(mtm_store_form_add(st, "mtm_test", "baseline", f[1]->title, f[1]->version,
+                                      "v2.csv", "csv", src[1].p, src[1].n,
+                                      mtm_form_fields_json(f[1], &a), &what, &err),
+                   MTM_EINVAL);
+  assert_string_equal(err.msg, "form mtm_test is already in the workspace as a survey form: it "
+                               "cannot become a baseline form");
+  assert_int_equal(mtm_store_form_add(st, "mtm_test", "survey", f[1]->title, f[1]->version,
+                                      "v2.csv", "csv", src[1].p, src[1].n,
+                                      mtm_form_fields_json(f[1], &a), &what, &err),
+                   0);
+  mtm_form_version *v;
+  int n;
+  assert_int_equal(mtm_store_form_versions(st, NULL, &a, &v, &n, &err), 0);
+  assert_int_equal(n, 2);
+  assert_string_equal(v[0].version, "1");
+  assert_string_equal(v[1].version, "2");
+  assert_string_equal(v[0].fields, "[\"start\",\"age\",\"works\",\"works_other\",\"sector\"]");
+  assert_int_equal(strlen(v[0].sha256), 64);
+  assert_int_equal(v[1].size, (long)src[1].n);
+  /* Load: the latest by default, or a named version. */
+  mtm_form *g;
+  assert_int_equal(mtm_form_load(st, "mtm_test", NULL, &g, &err), 0);
+  assert_string_equal(g->version, "2");
+  assert_int_equal(g->nfields, 6);
+  assert_string_equal(g->file_name, "v2.csv");
+  mtm_form_free(g);
+  assert_int_equal(mtm_form_load(st, "mtm_test", "1", &g, &err), 0);
+  assert_string_equal(g->version, "1");
+  assert_int_equal(g->nfields, 5);
+  mtm_form_free(g);
+  assert_int_equal(mtm_form_load(st, "mtm_test", "9", &g, &err), MTM_ENOTFOUND);
+  assert_string_equal(err.msg, "form mtm_test has no version 9 in the workspace");
+  assert_int_equal(mtm_form_load(st, "nope", NULL, &g, &err), MTM_ENOTFOUND);
+  assert_string_equal(err.msg,
+                      "there is no form nope in the workspace: add it with 'mtm form add'");
+  assert_null(g);
+  for (int i = 0; i < 3; i++) {
+    mtm_form_free(f[i]);
+    mtm_buf_free(&src[i]);
+  }
+  mtm_arena_free(&a);
+  mtm_store_close(st);
+  char side[600];
+  unlink(path);
+  snprintf(side, sizeof side, "%s-wal", path);
+  unlink(side);
+  snprintf(side, sizeof side, "%s-shm", path);
+  unlink(side);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(spec_test_form),        cmocka_unit_test(languages_and_settings),
+      cmocka_unit_test(or_other_and_variants), cmocka_unit_test(broken_forms),
+      cmocka_unit_test(invalid_shared_forms),  cmocka_unit_test(read_mem_matches_read),
+      cmocka_unit_test(store_versions),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
