@@ -1,12 +1,205 @@
-/* mtm check: being built (see the open issue); replaced by its module's command. */
+/* mtm check and mtm criteria: findings on a form's submissions, and the
+ * inclusion criteria they are held to. */
+#include "check/check.h"
 #include "cli/cli.h"
+#include "geo/geo.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The area rule's view of the gazetteer. */
+static mtm_area_match resolve_area(void *ctx, const char *value, mtm_arena *a,
+                                   const char **candidates, int *level) {
+  mtm_geo_match m;
+  mtm_err e;
+  mtm_err_clear(&e);
+  *candidates = NULL;
+  *level = -1;
+  int rc = mtm_geo_find(ctx, value, -1, NULL, NULL, &m, &e);
+  if (rc == MTM_GEO_FOUND) {
+    if (m.by == MTM_GEO_BY_PCODE && m.n > 0) *level = m.c[0].level;
+    return MTM_AREA_FOUND;
+  }
+  if (rc == MTM_GEO_AMBIGUOUS) {
+    mtm_buf b;
+    mtm_buf_init(&b);
+    for (int i = 0; i < m.n && i < MTM_GEO_MAX_CANDIDATES; i++)
+      mtm_buf_printf(&b, "%s%s %s (admin%d)", i ? ", " : "", m.c[i].pcode, m.c[i].name,
+                     m.c[i].level);
+    *candidates = mtm_arena_strdup(a, b.p ? b.p : "");
+    mtm_buf_free(&b);
+    return MTM_AREA_AMBIGUOUS;
+  }
+  return MTM_AREA_UNKNOWN;
+}
+
+/* Reads a positive number option; returns 0 or prints the usage. */
+static int positive(const char *cmd, const char *opt, const char *s, double *out) {
+  if (!s) return 0;
+  if (mtm_parse_double(mtm_slice_c(s), out) || !(*out > 0) || !isfinite(*out))
+    return mtm_cli_usage(cmd, "%s takes a positive number, not '%s'", opt, s);
+  return 0;
+}
 
 int mtm_cmd_check(mtm_cli *cli, int argc, char **argv) {
-  (void)cli, (void)argc;
-  return mtm_cli_usage(argv[0], "this command is not built yet");
+  const char *form = NULL, *round = NULL, *format = "text", *mind = NULL, *by = NULL,
+             *loc = NULL, *sev = "info", *ratio = NULL, *out = NULL;
+  mtm_opt opts[] = {{"form", 1, &form},         {"round", 1, &round},
+                    {"format", 1, &format},     {"min-duration", 1, &mind},
+                    {"outliers-by", 1, &by},    {"location", 1, &loc},
+                    {"severity", 1, &sev},      {"disagreement", 1, &ratio},
+                    {"out", 1, &out},           {0}};
+  int i = mtm_cli_parse("check", argc, argv, opts);
+  if (i < 0) return 2;
+  if (i < argc) return mtm_cli_usage("check", "unexpected argument '%s'", argv[i]);
+  if (!form) return mtm_cli_usage("check", "--form FORM_ID is required");
+  if (!round) return mtm_cli_usage("check", "--round N is required");
+  long long rn;
+  if (mtm_parse_int(mtm_slice_c(round), &rn) || rn < 0 || rn > 1000000)
+    return mtm_cli_usage("check", "--round takes a round number, not '%s'", round);
+  if (strcmp(format, "text") && strcmp(format, "csv") && strcmp(format, "json"))
+    return mtm_cli_usage("check", "--format is text, csv or json, not '%s'", format);
+  mtm_severity minsev;
+  if (mtm_severity_parse(sev, &minsev))
+    return mtm_cli_usage("check", "--severity is error, warning or info, not '%s'", sev);
+  mtm_check_opts o = {0};
+  o.lang = -1;
+  o.today = mtm_today();
+  o.outliers_by = by;
+  o.location = loc;
+  if (positive("check", "--min-duration", mind, &o.min_duration) ||
+      positive("check", "--disagreement", ratio, &o.disagreement))
+    return 2;
+  mtm_store *st;
+  int rc = mtm_cli_open(cli, &st);
+  if (rc) return rc;
+  mtm_err err;
+  mtm_err_clear(&err);
+  mtm_geo *geo = NULL;
+  if (mtm_geo_open(st, &geo, &err)) {
+    rc = mtm_cli_fail(&err);
+    mtm_store_close(st);
+    return rc;
+  }
+  if (mtm_geo_count(geo) > 0) {
+    o.area = resolve_area;
+    o.area_ctx = geo;
+  }
+  mtm_arena a;
+  mtm_arena_init(&a);
+  mtm_finding *f;
+  int n, nnotes;
+  const char **notes;
+  rc = mtm_check_store(st, form, (int)rn, &o, &a, &f, &n, &notes, &nnotes, &err);
+  if (rc) {
+    rc = mtm_cli_fail(&err);
+    goto done;
+  }
+  int errors = 0;
+  for (int k = 0; k < n; k++) errors += f[k].severity == MTM_SEV_ERROR;
+  n = mtm_check_filter(f, n, minsev);
+  mtm_buf b;
+  mtm_buf_init(&b);
+  if (strcmp(format, "csv") == 0) mtm_check_write_csv(&b, f, n);
+  else if (strcmp(format, "json") == 0) mtm_check_write_json(&b, f, n, notes, nnotes);
+  else {
+    mtm_check_write_text(&b, f, n);
+    for (int k = 0; k < nnotes; k++) mtm_buf_printf(&b, "note: %s\n", notes[k]);
+  }
+  if (strcmp(format, "csv") == 0)
+    for (int k = 0; k < nnotes; k++) fprintf(stderr, "note: %s\n", notes[k]);
+  FILE *fo = mtm_cli_out(out, &err);
+  if (!fo) rc = mtm_cli_fail(&err);
+  else {
+    fwrite(b.p ? b.p : "", 1, b.n, fo);
+    if (mtm_cli_out_close(fo, out, &err)) rc = mtm_cli_fail(&err);
+    else rc = errors ? 1 : 0;
+  }
+  mtm_buf_free(&b);
+done:
+  mtm_arena_free(&a);
+  mtm_geo_close(geo);
+  mtm_store_close(st);
+  return rc;
+}
+
+static int criteria_add(mtm_cli *cli, int argc, char **argv) {
+  const char *form = NULL, *label = NULL;
+  mtm_opt opts[] = {{"form", 1, &form}, {"label", 1, &label}, {0}};
+  int i = mtm_cli_parse("criteria", argc, argv, opts);
+  if (i < 0) return 2;
+  if (!form) return mtm_cli_usage("criteria", "criteria add needs --form FORM_ID");
+  if (i >= argc) return mtm_cli_usage("criteria", "criteria add needs an expression, e.g. '${age} >= 18'");
+  /* The expression may come as several words when not quoted. */
+  mtm_buf e;
+  mtm_buf_init(&e);
+  for (int k = i; k < argc; k++) mtm_buf_printf(&e, "%s%s", k > i ? " " : "", argv[k]);
+  mtm_store *st;
+  int rc = mtm_cli_open(cli, &st);
+  if (rc) {
+    mtm_buf_free(&e);
+    return rc;
+  }
+  mtm_err err;
+  mtm_err_clear(&err);
+  mtm_arena a;
+  mtm_arena_init(&a);
+  mtm_store_formref fr;
+  long id;
+  if (mtm_check_criterion_valid(st, form, e.p, &err) ||
+      mtm_store_check_form(st, form, &a, &fr, &err) ||
+      mtm_store_criterion_add(st, fr.id, e.p, label, &id, &err))
+    rc = mtm_cli_fail(&err);
+  else if (!cli->quiet)
+    printf("criterion %ld added to form '%s': %s%s%s%s\n", id, form, e.p, label ? " (" : "",
+           label ? label : "", label ? ")" : "");
+  mtm_arena_free(&a);
+  mtm_buf_free(&e);
+  mtm_store_close(st);
+  return rc;
+}
+
+static int criteria_list(mtm_cli *cli, int argc, char **argv) {
+  const char *form = NULL;
+  mtm_opt opts[] = {{"form", 1, &form}, {0}};
+  int i = mtm_cli_parse("criteria", argc, argv, opts);
+  if (i < 0) return 2;
+  if (i < argc) return mtm_cli_usage("criteria", "unexpected argument '%s'", argv[i]);
+  mtm_store *st;
+  int rc = mtm_cli_open(cli, &st);
+  if (rc) return rc;
+  mtm_err err;
+  mtm_err_clear(&err);
+  mtm_arena a;
+  mtm_arena_init(&a);
+  mtm_store_formref fr = {0};
+  mtm_store_criterion *c;
+  int n;
+  if ((form && mtm_store_check_form(st, form, &a, &fr, &err)) ||
+      mtm_store_criteria(st, fr.id, &a, &c, &n, &err))
+    rc = mtm_cli_fail(&err);
+  else {
+    if (n == 0) printf("no inclusion criteria%s%s%s\n", form ? " for form '" : "",
+                       form ? form : "", form ? "'" : "");
+    int wf = 4, we = 4;
+    for (int k = 0; k < n; k++) {
+      if ((int)strlen(c[k].form_id) > wf) wf = (int)strlen(c[k].form_id);
+      if ((int)strlen(c[k].expr) > we) we = (int)strlen(c[k].expr);
+    }
+    for (int k = 0; k < n; k++) {
+      if (c[k].label) printf("%-3ld %-*s  %-*s  %s\n", c[k].id, wf, c[k].form_id, we, c[k].expr, c[k].label);
+      else printf("%-3ld %-*s  %s\n", c[k].id, wf, c[k].form_id, c[k].expr);
+    }
+  }
+  mtm_arena_free(&a);
+  mtm_store_close(st);
+  return rc;
 }
 
 int mtm_cmd_criteria(mtm_cli *cli, int argc, char **argv) {
-  (void)cli, (void)argc;
-  return mtm_cli_usage(argv[0], "this command is not built yet");
+  if (argc < 2) return mtm_cli_usage("criteria", "say add or list");
+  if (strcmp(argv[1], "add") == 0) return criteria_add(cli, argc - 1, argv + 1);
+  if (strcmp(argv[1], "list") == 0) return criteria_list(cli, argc - 1, argv + 1);
+  return mtm_cli_usage("criteria", "unknown subcommand '%s': use add or list", argv[1]);
 }

@@ -1,7 +1,156 @@
-/* mtm clean: being built (see the open issue); replaced by its module's command. */
+/* mtm clean: apply a cleaning log, export the log, show raw and clean. */
+#include "clean/clean.h"
 #include "cli/cli.h"
 
+#include <stdlib.h>
+#include <string.h>
+
+static int parse_round(const char *cmd, const char *s, int *out) {
+  long long x;
+  if (!s) {
+    *out = -1;
+    return 0;
+  }
+  if (mtm_parse_int(mtm_slice_c(s), &x) || x < 0 || x > 1000000)
+    return mtm_cli_usage(cmd, "--round takes a round number, not '%s'", s);
+  *out = (int)x;
+  return 0;
+}
+
+static int clean_apply(mtm_cli *cli, int argc, char **argv) {
+  const char *by = NULL, *form = NULL, *round = NULL, *skip = NULL, *dry = NULL;
+  mtm_opt opts[] = {{"by", 1, &by},          {"form", 1, &form}, {"round", 1, &round},
+                    {"skip-unknown", 0, &skip}, {"dry-run", 0, &dry}, {0}};
+  int i = mtm_cli_parse("clean", argc, argv, opts);
+  if (i < 0) return 2;
+  if (i >= argc) return mtm_cli_usage("clean", "clean apply needs a cleaning log file (CSV or XLSX)");
+  if (i + 1 < argc) return mtm_cli_usage("clean", "clean apply takes one log file, not '%s' too", argv[i + 1]);
+  mtm_clean_opts o = {by, form, -1, skip != NULL, dry != NULL};
+  if (parse_round("clean", round, &o.round)) return 2;
+  mtm_store *st;
+  int rc = mtm_cli_open(cli, &st);
+  if (rc) return rc;
+  mtm_err err;
+  mtm_err_clear(&err);
+  mtm_arena a;
+  mtm_arena_init(&a);
+  mtm_clean_log log;
+  mtm_clean_report r;
+  if ((rc = mtm_clean_read(argv[i], &a, &log, &err))) {
+    rc = mtm_cli_fail(&err);
+    goto done;
+  }
+  rc = mtm_clean_apply(st, &log, &o, &a, &r, &err);
+  if (rc && r.nproblems) {
+    for (int k = 0; k < r.nproblems; k++) mtm_err_print(&r.problems[k], stderr);
+    fprintf(stderr, "mtm clean: %d row%s of %s refused; nothing was applied\n", r.nproblems,
+            r.nproblems == 1 ? "" : "s", argv[i]);
+    rc = 2;
+    goto done;
+  }
+  if (rc) {
+    rc = mtm_cli_fail(&err);
+    goto done;
+  }
+  if (!cli->quiet) {
+    printf("%s %s: %d changed, %d blanked, %d removed", o.dry_run ? "checked (dry run, nothing applied)" : "applied",
+           argv[i], r.changed, r.blanked, r.removed);
+    printf("; %d reviewed with no action; %d already applied; %d skipped\n", r.reviewed,
+           r.already, r.skipped);
+    for (int k = 0; k < r.nnotes; k++) printf("  %s\n", r.notes[k]);
+  }
+done:
+  mtm_arena_free(&a);
+  mtm_store_close(st);
+  return rc;
+}
+
+static int clean_log(mtm_cli *cli, int argc, char **argv) {
+  const char *form = NULL, *round = NULL, *format = "csv", *out = NULL;
+  mtm_opt opts[] = {{"form", 1, &form}, {"round", 1, &round}, {"format", 1, &format},
+                    {"out", 1, &out}, {0}};
+  int i = mtm_cli_parse("clean", argc, argv, opts);
+  if (i < 0) return 2;
+  if (i < argc) return mtm_cli_usage("clean", "unexpected argument '%s'", argv[i]);
+  if (strcmp(format, "csv") && strcmp(format, "xlsx"))
+    return mtm_cli_usage("clean", "--format is csv or xlsx, not '%s'", format);
+  if (strcmp(format, "xlsx") == 0 && (!out || strcmp(out, "-") == 0))
+    return mtm_cli_usage("clean", "--format xlsx needs --out FILE.xlsx");
+  int rn;
+  if (parse_round("clean", round, &rn)) return 2;
+  mtm_store *st;
+  int rc = mtm_cli_open(cli, &st);
+  if (rc) return rc;
+  mtm_err err;
+  mtm_err_clear(&err);
+  mtm_arena a;
+  mtm_arena_init(&a);
+  mtm_store_formref fr = {0};
+  if (form && mtm_store_check_form(st, form, &a, &fr, &err)) {
+    rc = mtm_cli_fail(&err);
+    goto done;
+  }
+  if (strcmp(format, "xlsx") == 0) {
+    if (mtm_clean_export_xlsx(st, fr.id, rn, out, &err)) rc = mtm_cli_fail(&err);
+    goto done;
+  }
+  mtm_buf b;
+  mtm_buf_init(&b);
+  if (mtm_clean_export_csv(st, fr.id, rn, &b, &err)) rc = mtm_cli_fail(&err);
+  else {
+    FILE *f = mtm_cli_out(out, &err);
+    if (!f) rc = mtm_cli_fail(&err);
+    else {
+      fwrite(b.p, 1, b.n, f);
+      if (mtm_cli_out_close(f, out, &err)) rc = mtm_cli_fail(&err);
+    }
+  }
+  mtm_buf_free(&b);
+done:
+  mtm_arena_free(&a);
+  mtm_store_close(st);
+  return rc;
+}
+
+static int clean_show(mtm_cli *cli, int argc, char **argv) {
+  const char *form = NULL, *round = NULL, *uuid = NULL, *format = "text";
+  mtm_opt opts[] = {{"form", 1, &form}, {"round", 1, &round}, {"uuid", 1, &uuid},
+                    {"format", 1, &format}, {0}};
+  int i = mtm_cli_parse("clean", argc, argv, opts);
+  if (i < 0) return 2;
+  if (i < argc) return mtm_cli_usage("clean", "unexpected argument '%s'", argv[i]);
+  if (!form || !round || !uuid)
+    return mtm_cli_usage("clean", "clean show needs --form FORM_ID --round N --uuid UUID");
+  if (strcmp(format, "text") && strcmp(format, "csv"))
+    return mtm_cli_usage("clean", "--format is text or csv, not '%s'", format);
+  int rn;
+  if (parse_round("clean", round, &rn)) return 2;
+  mtm_store *st;
+  int rc = mtm_cli_open(cli, &st);
+  if (rc) return rc;
+  mtm_err err;
+  mtm_err_clear(&err);
+  mtm_arena a;
+  mtm_arena_init(&a);
+  mtm_clean_view v;
+  if (mtm_clean_show(st, form, rn, uuid, &a, &v, &err)) rc = mtm_cli_fail(&err);
+  else {
+    mtm_buf b;
+    mtm_buf_init(&b);
+    if (strcmp(format, "csv") == 0) mtm_clean_show_csv(&b, &v);
+    else mtm_clean_show_text(&b, &v);
+    fwrite(b.p, 1, b.n, stdout);
+    mtm_buf_free(&b);
+  }
+  mtm_arena_free(&a);
+  mtm_store_close(st);
+  return rc;
+}
+
 int mtm_cmd_clean(mtm_cli *cli, int argc, char **argv) {
-  (void)cli, (void)argc;
-  return mtm_cli_usage(argv[0], "this command is not built yet");
+  if (argc < 2) return mtm_cli_usage("clean", "say apply, log or show");
+  if (strcmp(argv[1], "apply") == 0) return clean_apply(cli, argc - 1, argv + 1);
+  if (strcmp(argv[1], "log") == 0) return clean_log(cli, argc - 1, argv + 1);
+  if (strcmp(argv[1], "show") == 0) return clean_show(cli, argc - 1, argv + 1);
+  return mtm_cli_usage("clean", "unknown subcommand '%s': use apply, log or show", argv[1]);
 }

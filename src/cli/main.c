@@ -25,13 +25,19 @@ static const mtm_cmd commands[] = {
      "Add an XLSForm (a new version of a known form is kept beside the old)."},
     {"import", mtm_cmd_import, "import --form FORM_ID --round N [--keep-going] FILE...",
      "Import KoboToolbox or ODK Central exports (CSV, XLSX, JSON) in one transaction."},
-    {"check", mtm_cmd_check, "check --form FORM_ID --round N [--format text|csv|json]",
+    {"check", mtm_cmd_check,
+     "check --form FORM_ID --round N [--format text|csv|json] [--severity error|warning|info] "
+     "[--min-duration MINUTES] [--outliers-by QUESTION] [--location QUESTION] "
+     "[--disagreement RATIO] [--out FILE]",
      "List findings: required, constraint, relevance, choice, type, duplicate, outlier, ..."},
     {"criteria", mtm_cmd_criteria,
      "criteria add --form FORM_ID [--label TEXT] EXPR | criteria list [--form FORM_ID]",
      "Declare the survey's inclusion criteria (XLSForm expressions) that check enforces."},
-    {"clean", mtm_cmd_clean, "clean apply LOG.csv | clean log [--format csv|xlsx] [--out FILE]",
-     "Apply a cleaning log, or export every change made."},
+    {"clean", mtm_cmd_clean,
+     "clean apply [--by NAME] [--form FORM_ID] [--round N] [--skip-unknown] [--dry-run] LOG.csv"
+     " | clean log [--form FORM_ID] [--round N] [--format csv|xlsx] [--out FILE]"
+     " | clean show --form FORM_ID --round N --uuid UUID [--format text|csv]",
+     "Apply a cleaning log, export every change made, or show raw and clean values."},
     {"demo", mtm_cmd_demo, "demo --out DIR",
      "Build the bundled demo operation into DIR and show its status."},
 };

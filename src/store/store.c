@@ -103,6 +103,14 @@ static const char *const migrations[] = {
     "CREATE TABLE inclusion_rules("
     "  id INTEGER PRIMARY KEY, form INTEGER REFERENCES forms(id),"
     "  expr TEXT NOT NULL, label TEXT);",
+    /* 1 -> 2 (check/clean): the REACH cleaning-log columns that mtm keeps
+     * when a log brings them, and submissions found by uuid alone (a
+     * cleaning log names uuids, not forms or rounds). */
+    "ALTER TABLE clean_log ADD COLUMN reported TEXT;"
+    "ALTER TABLE clean_log ADD COLUMN enumerator TEXT;"
+    "ALTER TABLE clean_log ADD COLUMN comment TEXT;"
+    "ALTER TABLE clean_log ADD COLUMN response TEXT;"
+    "CREATE INDEX submissions_uuid ON submissions(uuid);",
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 

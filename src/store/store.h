@@ -25,7 +25,7 @@ typedef struct mtm_store mtm_store;
 
 /* ---- workspace (store.c) -------------------------------------------------- */
 
-#define MTM_STORE_SCHEMA_VERSION 1
+#define MTM_STORE_SCHEMA_VERSION 2
 
 /* Opens path. With create=0 the file must exist and be a workspace. */
 int mtm_store_open(mtm_store **out, const char *path, int create, mtm_err *err) MTM_MUST_USE;
@@ -209,7 +209,91 @@ int mtm_store_form_kind(mtm_store *st, const char *form_id, mtm_arena *a, char *
 
 /* ==== checks and cleaning log (cleaning.c): used by check and clean ======= */
 
-/* (check's and clean's store functions go here) */
+/* The form a check or a cleaning works on. MTM_ENOTFOUND when form_id is
+ * not in the workspace. */
+typedef struct mtm_store_formref {
+  long id;
+  char *form_id, *kind; /* kind: 'survey' or 'baseline' */
+} mtm_store_formref;
+int mtm_store_check_form(mtm_store *st, const char *form_id, mtm_arena *a,
+                         mtm_store_formref *out, mtm_err *err) MTM_MUST_USE;
+/* 1 when round is declared or holds submissions of any form, else 0. */
+int mtm_store_check_round_known(mtm_store *st, int round, mtm_err *err);
+/* The distinct versions of the live submissions of form in round, oldest
+ * first ("" for submissions without a version). */
+int mtm_store_check_versions(mtm_store *st, long form, int round, mtm_arena *a,
+                             char ***out, int *n, mtm_err *err) MTM_MUST_USE;
+
+/* One submission as the check and clean modules read it. The pointers are
+ * valid during the callback only (mtm_store_check_each) or live in the
+ * arena passed (the other functions). */
+typedef struct mtm_store_sub {
+  long id, import, row, form;
+  int round, removed;
+  const char *uuid, *version, *form_id;
+  const void *data, *raw;
+  size_t ndata, nraw;
+} mtm_store_sub;
+typedef int (*mtm_store_sub_fn)(void *ctx, const mtm_store_sub *s, mtm_err *err);
+/* Calls fn for every live (not removed) submission of form in round, in
+ * the order they were imported. A non-zero return from fn stops the walk
+ * and is returned. */
+int mtm_store_check_each(mtm_store *st, long form, int round, mtm_store_sub_fn fn, void *ctx,
+                         mtm_err *err) MTM_MUST_USE;
+
+/* A cell ingest could not type, or a uuid repeated in one import. */
+typedef struct mtm_store_cell_issue {
+  long submission;
+  char *uuid, *question, *value, *rule, *message;
+} mtm_store_cell_issue;
+/* The cell issues of the live submissions of form in round. */
+int mtm_store_check_issues(mtm_store *st, long form, int round, mtm_arena *a,
+                          mtm_store_cell_issue **out, int *n, mtm_err *err) MTM_MUST_USE;
+
+/* Inclusion criteria ('mtm criteria'). */
+typedef struct mtm_store_criterion {
+  long id;
+  char *form_id, *expr, *label; /* label may be NULL */
+} mtm_store_criterion;
+int mtm_store_criterion_add(mtm_store *st, long form, const char *expr, const char *label,
+                            long *id, mtm_err *err) MTM_MUST_USE;
+/* The criteria of form (0: of every form), in the order they were added. */
+int mtm_store_criteria(mtm_store *st, long form, mtm_arena *a, mtm_store_criterion **out,
+                       int *n, mtm_err *err) MTM_MUST_USE;
+
+/* Every submission (removed ones included) with this uuid, narrowed to
+ * form (0: any) and round (-1: any); blobs copied into a. */
+int mtm_store_clean_find(mtm_store *st, const char *uuid, long form, int round, mtm_arena *a,
+                         mtm_store_sub **out, int *n, mtm_err *err) MTM_MUST_USE;
+/* Replaces the clean values (data blob) of a submission; raw never changes. */
+int mtm_store_clean_set_data(mtm_store *st, long submission, const void *data, size_t n,
+                             mtm_err *err) MTM_MUST_USE;
+/* Marks a submission removed (its row and raw values stay). */
+int mtm_store_clean_remove(mtm_store *st, long submission, mtm_err *err) MTM_MUST_USE;
+/* The headers and the column-to-question mapping that an import recorded
+ * (as ingest wrote them; NULL when absent). */
+int mtm_store_clean_import(mtm_store *st, long import, mtm_arena *a, char **headers,
+                           char **mapping, char **file_name, mtm_err *err) MTM_MUST_USE;
+/* The field names of a form version (form_versions.fields as the form
+ * module wrote it). MTM_ENOTFOUND when the version is unknown. */
+int mtm_store_clean_version_fields(mtm_store *st, long form, const char *version,
+                                   mtm_arena *a, char **fields, mtm_err *err) MTM_MUST_USE;
+
+/* One entry of the cleaning log. action: change, blank or remove. The
+ * REACH columns (reported date, enumerator, comment for the field
+ * officer, the officer's response, issue) are kept when a log brings them. */
+typedef struct mtm_clean_entry {
+  long id, submission, form;
+  int round;
+  char *form_id, *uuid, *question, *old_value, *new_value, *action, *issue, *reason, *who,
+      *at, *source, *reported, *enumerator, *comment, *response;
+} mtm_clean_entry;
+/* Appends e (id, form_id ignored); e->at NULL means now (UTC). */
+int mtm_store_clean_log_add(mtm_store *st, const mtm_clean_entry *e, mtm_err *err) MTM_MUST_USE;
+/* The log, oldest first, narrowed to form (0: all), round (-1: all) and
+ * submission (0: all). */
+int mtm_store_clean_log(mtm_store *st, long form, int round, long submission, mtm_arena *a,
+                        mtm_clean_entry **out, int *n, mtm_err *err) MTM_MUST_USE;
 
 /* ==== end of checks and cleaning ========================================== */
 
