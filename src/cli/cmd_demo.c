@@ -60,7 +60,8 @@ static const step script[] = {
      {"import", "--form", DEMO_SURVEY_FORM_ID, "--round", "2", "%D/exports/round2_kobo.xlsx"},
      0},
     {"check Round 2 (findings in %D/check_round2.csv)", mtm_cmd_check,
-     {"check", "--form", DEMO_SURVEY_FORM_ID, "--round", "2", "--format", "csv"},
+     {"check", "--form", DEMO_SURVEY_FORM_ID, "--round", "2", "--format", "csv", "--out",
+      "%D/check_round2.csv"},
      1},
     {"status", mtm_cmd_status, {"status"}, 0},
 };
@@ -175,29 +176,9 @@ int mtm_cmd_demo(mtm_cli *cli, int argc, char **argv) {
     for (; n < 16 && script[s].argv[n]; n++) args[n] = expand(&a, script[s].argv[n], out, geo);
     args[n] = NULL;
     if (script[s].say) printf("\n== %s\n", expand(&a, script[s].say, out, geo));
-    /* The check's findings go to a file; everything else to the terminal. */
-    int is_check = script[s].fn == mtm_cmd_check;
-    int saved = -1;
-    if (is_check) {
-      char path[4200];
-      snprintf(path, sizeof path, "%s/check_round2.csv", out);
-      fflush(stdout);
-      saved = dup(1);
-      FILE *f = freopen(path, "w", stdout);
-      if (!f) {
-        fprintf(stderr, "mtm demo: cannot write %s\n", path);
-        rc = 2;
-        break;
-      }
-    }
     int st = script[s].fn(&sub, n, args);
-    if (is_check) {
-      fflush(stdout);
-      dup2(saved, 1);
-      close(saved);
-      clearerr(stdout);
+    if (script[s].fn == mtm_cmd_check)
       printf("%s\n", st == 0 ? "no error-level findings" : "error-level findings listed (exit 1)");
-    }
     if (st != 0 && st != script[s].ok_status) {
       fprintf(stderr, "mtm demo: step '%s' failed (exit %d)\n", args[0], st);
       rc = st;
