@@ -4,10 +4,11 @@
 #   make demo     install missing Debian packages, build, run the demo operation
 #   make check    install, build with ASan+UBSan, run every test
 #   make bench    run the benchmarks in bench/ (see BENCHMARKS.md)
+#   make fuzz-xls build the libFuzzer harness of the XLS reader (clang; see tests/fuzz/)
 
 VERSION := 0.1.0
 CC      ?= gcc
-PKGS    := sqlite3 libzip expat jansson libutf8proc freexl libsodium xlsxwriter
+PKGS    := sqlite3 libzip expat jansson libutf8proc libsodium xlsxwriter
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -27,7 +28,7 @@ OBJ      = $(patsubst src/%.c,build/obj/%.o,$(LIBSRCS))
 SANOBJ   = $(patsubst src/%.c,build/asan/obj/%.o,$(LIBSRCS))
 UNITBINS = $(patsubst tests/unit/%.c,build/asan/unit/%,$(UNITS))
 
-.PHONY: all deps demo check test unit bench clean format
+.PHONY: all deps demo check test unit bench clean format fuzz-xls
 all: build/mtm
 
 deps:
@@ -88,3 +89,13 @@ clean:
 	rm -rf build demo-out
 
 -include $(OBJ:.o=.d) $(SANOBJ:.o=.d) build/obj/cli/main.d build/asan/obj/cli/main.d
+
+# libFuzzer harness for the XLS reader (needs clang): see tests/fuzz/fuzz_xls.c.
+FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
+build/fuzz/fuzz_xls: tests/fuzz/fuzz_xls.c src/table/*.c src/table/*.h src/core/*.c src/core/*.h
+	@mkdir -p build/fuzz/corpus
+	clang $(WARN) $(DEFS) -Isrc $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz_xls.c src/table/*.c src/core/*.c \
+	  $$(pkg-config --cflags --libs libzip expat libutf8proc) -lm
+	@cp -n $$(find $${MTM_SHARED:-../shared}/data -name '*.xls') build/fuzz/corpus/ 2>/dev/null || true
+
+fuzz-xls: build/fuzz/fuzz_xls

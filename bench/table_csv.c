@@ -1,7 +1,7 @@
 /* Times the table module's CSV reader alone: reads every row of a file and
  * prints rows, cells, bytes and MB/s. Not a test; build and run with
  *   make && cc -O2 -Isrc -D_POSIX_C_SOURCE=200809L bench/table_csv.c build/libmtm.a \
- *     $(pkg-config --libs sqlite3 libzip expat jansson libutf8proc freexl libsodium \
+ *     $(pkg-config --libs sqlite3 libzip expat jansson libutf8proc libsodium \
  *     xlsxwriter) -lm -o build/table_csv && build/table_csv FILE.csv
  */
 #include <stdio.h>

@@ -5,7 +5,7 @@
 set -e
 what=${1:-check}
 BUILD="build-essential pkg-config libsqlite3-dev libzip-dev libexpat1-dev
-       libjansson-dev libutf8proc-dev libfreexl-dev libsodium-dev
+       libjansson-dev libutf8proc-dev libsodium-dev
        libxlsxwriter-dev"
 CHECK="$BUILD libcmocka-dev sqlite3 zip unzip"
 BENCH="$CHECK python3-pandas python3-openpyxl time"

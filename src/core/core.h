@@ -44,6 +44,8 @@ typedef struct mtm_err {
   char file[512];     /* the file being read, "" if none                    */
   char sheet[64];     /* XLSX sheet, "" if none                              */
   long row;           /* 1-based row in the file (data or sheet), 0 if none */
+  char row_word[16];  /* what "row" counts when it is not a row, e.g.
+                         "submission" for JSON exports; "" means "row" */
   char column[128];   /* column header or letter, "" if none                */
   char question[128]; /* XLSForm question name, "" if none                  */
   char msg[1024];     /* the sentence                                        */
@@ -55,6 +57,8 @@ int mtm_err_set(mtm_err *e, int code, const char *fmt, ...) MTM_PRINTF(3, 4);
 /* Records a position; NULL or 0 leaves that part as it was. */
 void mtm_err_where(mtm_err *e, const char *file, const char *sheet, long row,
                    const char *column, const char *question);
+/* Names the unit the row number counts ("submission"); NULL: "row". */
+void mtm_err_row_word(mtm_err *e, const char *word);
 /* "file, sheet S, row R, column 'C', question 'q': message" */
 void mtm_err_format(const mtm_err *e, char *out, size_t n);
 void mtm_err_print(const mtm_err *e, FILE *f);
@@ -88,6 +92,9 @@ typedef struct mtm_arena {
 
 void mtm_arena_init(mtm_arena *a);
 void mtm_arena_free(mtm_arena *a);
+/* Frees everything allocated but keeps one block for reuse: the cheap way to
+ * empty a per-row arena. */
+void mtm_arena_reset(mtm_arena *a);
 /* Aborts the process when memory is exhausted: callers never see NULL. */
 void *mtm_arena_alloc(mtm_arena *a, size_t n);
 void *mtm_arena_zalloc(mtm_arena *a, size_t n);

@@ -32,6 +32,12 @@ void mtm_err_where(mtm_err *e, const char *file, const char *sheet, long row,
   copy(e->question, sizeof e->question, question);
 }
 
+void mtm_err_row_word(mtm_err *e, const char *word) {
+  if (!e) return;
+  e->row_word[0] = 0;
+  copy(e->row_word, sizeof e->row_word, word);
+}
+
 void mtm_err_format(const mtm_err *e, char *out, size_t n) {
   size_t k = 0;
   out[0] = 0;
@@ -42,7 +48,10 @@ void mtm_err_format(const mtm_err *e, char *out, size_t n) {
   const char *sep = "";
   if (e->file[0]) { PUT("%s", e->file); sep = ", "; }
   if (e->sheet[0]) { PUT("%ssheet '%s'", sep, e->sheet); sep = ", "; }
-  if (e->row) { PUT("%srow %ld", sep, e->row); sep = ", "; }
+  if (e->row) {
+    PUT("%s%s %ld", sep, e->row_word[0] ? e->row_word : "row", e->row);
+    sep = ", ";
+  }
   if (e->column[0]) { PUT("%scolumn '%s'", sep, e->column); sep = ", "; }
   if (e->question[0]) { PUT("%squestion '%s'", sep, e->question); sep = ", "; }
   PUT("%s%s", sep[0] ? ": " : "", e->msg[0] ? e->msg : "unknown error");

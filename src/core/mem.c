@@ -50,6 +50,17 @@ void mtm_arena_free(mtm_arena *a) {
   memset(a, 0, sizeof *a);
 }
 
+void mtm_arena_reset(mtm_arena *a) {
+  if (!a || !a->head) return;
+  for (mtm_arena_block *b = a->head->next, *nx; b; b = nx) {
+    nx = b->next;
+    free(b);
+  }
+  a->head->next = NULL;
+  a->used = 0;
+  a->total = a->cap;
+}
+
 void *mtm_arena_alloc(mtm_arena *a, size_t n) {
   size_t al = sizeof(max_align_t);
   n = (n + al - 1) / al * al;

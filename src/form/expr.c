@@ -171,6 +171,12 @@ static int fail(parser *p, int off, const char *fmt, ...) {
 }
 
 /* The length in bytes of the UTF-8 character at s. */
+/* 1 when s starts with a typographic quote: ‘ ’ “ ” (three bytes each). */
+static int typographic_quote(const char *s) {
+  return strncmp(s, "\u2018", 3) == 0 || strncmp(s, "\u2019", 3) == 0 ||
+         strncmp(s, "\u201C", 3) == 0 || strncmp(s, "\u201D", 3) == 0;
+}
+
 static int u8len(const char *s) {
   unsigned char c = (unsigned char)*s;
   int n = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
@@ -226,6 +232,20 @@ static int lex(parser *p) {
       t->k = T_STR;
       t->text = mtm_arena_strndup(p->a, s + i + 1, (size_t)(e - s - i - 1));
       i = (int)(e - s) + 1;
+    } else if (typographic_quote(s + i)) {
+      /* Word and Excel turn ' into ‘ or ’ as one types: read a pair of
+       * typographic quotes as string delimiters rather than refuse a form
+       * whose author never saw the difference. */
+      int j = i + 3;
+      while (s[j] && !typographic_quote(s + j)) j++;
+      if (!s[j]) {
+        lexfail(p, "the text in typographic quotes starting at character %d has no closing quote",
+                charpos(s, i));
+        goto stop;
+      }
+      t->k = T_STR;
+      t->text = mtm_arena_strndup(p->a, s + i + 3, (size_t)(j - i - 3));
+      i = j + 3;
     } else if (c == '$' && s[i + 1] == '{') {
       const char *e = strchr(s + i + 2, '}');
       if (!e) {
@@ -320,14 +340,6 @@ static int lex(parser *p) {
         break;
       default:
       bad:
-        if (strncmp(s + i, "\u2018", 3) == 0 || strncmp(s + i, "\u2019", 3) == 0 ||
-            strncmp(s + i, "\u201C", 3) == 0 || strncmp(s + i, "\u201D", 3) == 0) {
-          lexfail(p,
-                  "unexpected character '%.*s' at character %d: write quotes as ' or \", "
-                  "not as typographic quotes",
-                  u8len(s + i), s + i, charpos(s, i));
-          goto stop;
-        }
         {
           lexfail(p, "unexpected character '%.*s' at character %d", u8len(s + i), s + i,
                   charpos(s, i));

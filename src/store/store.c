@@ -111,6 +111,26 @@ static const char *const migrations[] = {
     "ALTER TABLE clean_log ADD COLUMN comment TEXT;"
     "ALTER TABLE clean_log ADD COLUMN response TEXT;"
     "CREATE INDEX submissions_uuid ON submissions(uuid);",
+    /* 2 -> 3 (ingest): a submission's key becomes a named index instead of
+     * a table constraint, so that a large import can drop it and build it
+     * again at the end (sorting once instead of a million random inserts).
+     * Its columns lead with uuid, so it also finds submissions by uuid alone
+     * (what submissions_uuid did); (form, round) gets an index of its own,
+     * which an import appends to in order. The table is rebuilt as SQLite's
+     * documented procedure says, with foreign keys off (see migrate). */
+    "CREATE TABLE submissions_new("
+    "  id INTEGER PRIMARY KEY, form INTEGER NOT NULL REFERENCES forms(id),"
+    "  round INTEGER NOT NULL, uuid TEXT NOT NULL, version TEXT,"
+    "  import INTEGER REFERENCES imports(id), row INTEGER,"
+    "  submitted_at TEXT, removed INTEGER NOT NULL DEFAULT 0,"
+    "  raw BLOB NOT NULL, data BLOB NOT NULL);"
+    "INSERT INTO submissions_new(id, form, round, uuid, version, import, row, submitted_at,"
+    "  removed, raw, data) SELECT id, form, round, uuid, version, import, row, submitted_at,"
+    "  removed, raw, data FROM submissions;"
+    "DROP TABLE submissions;"
+    "ALTER TABLE submissions_new RENAME TO submissions;"
+    "CREATE UNIQUE INDEX submissions_key ON submissions(uuid, form, round);"
+    "CREATE INDEX submissions_form_round ON submissions(form, round);",
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -178,6 +198,19 @@ int mtm_store_schema_version(mtm_store *st) {
   return v;
 }
 
+/* Fails when a migration left a row pointing at nothing. */
+static int fk_check(mtm_store *st, mtm_err *err) {
+  sqlite3_stmt *s;
+  if (sqlite3_prepare_v2(st->db, "PRAGMA foreign_key_check", -1, &s, NULL) != SQLITE_OK)
+    return mtm_store__fail(st, err, "checking references");
+  int bad = sqlite3_step(s) == SQLITE_ROW;
+  sqlite3_finalize(s);
+  if (bad)
+    return mtm_err_set(err, MTM_ESTORE,
+                       "workspace %s: a schema upgrade would leave broken references", st->path);
+  return 0;
+}
+
 static int migrate(mtm_store *st, mtm_err *err) {
   int v = mtm_store_schema_version(st);
   if (v < 0) return mtm_store__fail(st, err, "reading the schema version");
@@ -186,16 +219,25 @@ static int migrate(mtm_store *st, mtm_err *err) {
                        "workspace %s has schema version %d, newer than this mtm "
                        "understands (%d): upgrade mtm",
                        st->path, v, N_MIGRATIONS);
+  /* A migration may rebuild a table that others reference: with foreign
+   * keys on, dropping the old one would cascade. They are checked before
+   * each commit instead. */
+  if (v < N_MIGRATIONS) exec(st, "PRAGMA foreign_keys=OFF", NULL);
   for (; v < N_MIGRATIONS; v++) {
     char pragma[64];
     snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", v + 1);
     if (exec(st, "BEGIN IMMEDIATE", err)) return MTM_ESTORE;
-    if (exec(st, migrations[v], err) || exec(st, pragma, err)) {
+    if (exec(st, migrations[v], err) || exec(st, pragma, err) || fk_check(st, err)) {
       exec(st, "ROLLBACK", NULL);
+      exec(st, "PRAGMA foreign_keys=ON", NULL);
       return MTM_ESTORE;
     }
-    if (exec(st, "COMMIT", err)) return MTM_ESTORE;
+    if (exec(st, "COMMIT", err)) {
+      exec(st, "PRAGMA foreign_keys=ON", NULL);
+      return MTM_ESTORE;
+    }
   }
+  exec(st, "PRAGMA foreign_keys=ON", NULL);
   return 0;
 }
 

@@ -25,7 +25,7 @@ typedef struct mtm_store mtm_store;
 
 /* ---- workspace (store.c) -------------------------------------------------- */
 
-#define MTM_STORE_SCHEMA_VERSION 2
+#define MTM_STORE_SCHEMA_VERSION 3
 
 /* Opens path. With create=0 the file must exist and be a workspace. */
 int mtm_store_open(mtm_store **out, const char *path, int create, mtm_err *err) MTM_MUST_USE;
@@ -201,7 +201,110 @@ int mtm_store_form_kind(mtm_store *st, const char *form_id, mtm_arena *a, char *
 
 /* ==== submissions (submissions.c): used by ingest and check =============== */
 
-/* (ingest's store functions go here) */
+/*
+ * Blobs: submissions.raw is a mtm_record of the file row's cells in column
+ * order (headers in imports.headers, a JSON array); submissions.data a
+ * mtm_record of the typed values in the order of the form version's fields
+ * outside repeats. repeat_rows.data holds the fields of its (innermost)
+ * repeat in form order; repeat_rows.raw is a mtm_record of header, value,
+ * header, value, ... of the instance's cells.
+ */
+
+/* The forms.id of form_id; MTM_ENOTFOUND when the workspace lacks it. */
+int mtm_store_form_key(mtm_store *st, const char *form_id, int64_t *id, mtm_err *err) MTM_MUST_USE;
+
+typedef struct mtm_import_rec {
+  int64_t form;
+  int round;
+  const char *file_name, *file_format, *sha256;
+  const char *headers; /* JSON array of the file's headers */
+  const char *mapping; /* JSON object: header -> question or "question/option" */
+  const char *who;
+  long rows_read, added, changed, unchanged;
+} mtm_import_rec;
+
+/* Records one imported file (at = now) and returns its imports.id. */
+int mtm_store_import_add(mtm_store *st, const mtm_import_rec *r, int64_t *id,
+                         mtm_err *err) MTM_MUST_USE;
+/* Sets the checksum and the counts of an import once its file is read. */
+int mtm_store_import_finish(mtm_store *st, int64_t id, const char *sha256, long rows_read,
+                            long added, long changed, long unchanged, mtm_err *err) MTM_MUST_USE;
+
+/* Large imports. bulk_begin (outside a transaction) makes the workspace
+ * write each page once (rollback journal instead of WAL, which a large
+ * transaction writes twice) with a cache of cache_mb; bulk_end restores WAL.
+ * Both are best effort: another process holding the workspace open keeps
+ * WAL. */
+void mtm_store_bulk_begin(mtm_store *st, int cache_mb);
+void mtm_store_bulk_end(mtm_store *st);
+/* The number of submissions in the workspace (every form and round). */
+int mtm_store_submission_total(mtm_store *st, long *n, mtm_err *err) MTM_MUST_USE;
+/* Inside a large import's transaction: drop the submissions' key (uuid,
+ * form, round), and build it again before commit (which fails, naming a uuid, if the
+ * import broke the one-uuid-per-form-and-round rule). */
+int mtm_store_submission_keys_drop(mtm_store *st, mtm_err *err) MTM_MUST_USE;
+int mtm_store_submission_keys_build(mtm_store *st, mtm_err *err) MTM_MUST_USE;
+/* The id the next submission will get (max(id) + 1), for callers that
+ * assign ids themselves inside their write transaction. */
+int mtm_store_submission_next_id(mtm_store *st, int64_t *id, mtm_err *err) MTM_MUST_USE;
+
+typedef struct mtm_submission {
+  int64_t id, form, import;
+  int round;
+  const char *uuid, *version, *submitted_at; /* NULL when unknown */
+  long row;                                  /* row in the imported file */
+  int removed;
+  const void *raw, *data;
+  size_t raw_n, data_n;
+} mtm_submission;
+
+/* Adds a submission (with s->id when not 0; removed ignored); returns its
+ * id. A uuid already stored for the form and round is refused (MTM_ESTORE).
+ * The blobs and strings are bound without copying. */
+int mtm_store_submission_add(mtm_store *st, const mtm_submission *s, int64_t *id,
+                             mtm_err *err) MTM_MUST_USE;
+int mtm_store_repeat_row_add(mtm_store *st, int64_t submission, const char *repeat, int position,
+                             const void *raw, size_t raw_n, const void *data, size_t data_n,
+                             mtm_err *err) MTM_MUST_USE;
+/* Records a cell problem found at import (rule "type" or "duplicate"). */
+int mtm_store_cell_issue_add(mtm_store *st, int64_t submission, const char *question,
+                             const char *value, const char *rule, const char *message,
+                             mtm_err *err) MTM_MUST_USE;
+
+/* Calls fn for every submission of the form and round (removed ones too), in
+ * id order; the strings and blobs are valid during the call only. with_raw=0
+ * leaves raw NULL. A non-zero return from fn stops and is returned. */
+typedef int (*mtm_submission_fn)(void *ctx, const mtm_submission *s);
+int mtm_store_submissions_each(mtm_store *st, int64_t form, int round, int with_raw,
+                               mtm_submission_fn fn, void *ctx, mtm_err *err);
+/* One submission, copied into arena a; MTM_ENOTFOUND if no such id. */
+int mtm_store_submission_get(mtm_store *st, int64_t id, mtm_arena *a, mtm_submission *s,
+                             mtm_err *err) MTM_MUST_USE;
+
+typedef struct mtm_repeat_row {
+  int64_t id;
+  const char *repeat;
+  int position;
+  const void *raw, *data;
+  size_t raw_n, data_n;
+} mtm_repeat_row;
+/* The repeat rows of a submission, by repeat then position, in arena a. */
+int mtm_store_repeat_rows(mtm_store *st, int64_t submission, mtm_arena *a, mtm_repeat_row **out,
+                          int *n, mtm_err *err) MTM_MUST_USE;
+
+typedef struct mtm_cell_issue {
+  int64_t submission;
+  const char *uuid, *question, *value, *rule, *message;
+} mtm_cell_issue;
+/* The cell issues of a form and round, in submission order, in arena a. */
+int mtm_store_cell_issues(mtm_store *st, int64_t form, int round, mtm_arena *a,
+                          mtm_cell_issue **out, int *n, mtm_err *err) MTM_MUST_USE;
+
+/* The value a question of a submission had when it was imported, as the
+ * cleaning log remembers it (the old_value of its first change): *found is 0
+ * when the question was never changed. */
+int mtm_store_imported_value(mtm_store *st, int64_t submission, const char *question,
+                             mtm_arena *a, char **value, int *found, mtm_err *err) MTM_MUST_USE;
 
 /* ==== end of submissions ================================================== */
 

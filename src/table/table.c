@@ -66,6 +66,41 @@ void mtm_table__excel_date(double serial, int date1904, int time_only, char out[
     snprintf(out, 32, "%04d-%02u-%02u", y, m, d);
 }
 
+/* Classifies a number format code: a date (with or without time) when it
+ * has d, y or a month m outside quotes, brackets and escapes; a time of day
+ * when it has only h, m, s. Without a code, the built-in formats. */
+int mtm_table__numfmt_kind(int id, const char *code) {
+  if (!code) {
+    if ((id >= 14 && id <= 17) || id == 22) return MTM_TABLE__DATE;
+    if ((id >= 18 && id <= 21) || (id >= 45 && id <= 47)) return MTM_TABLE__TIME;
+    return MTM_TABLE__PLAIN;
+  }
+  int d = 0, m = 0, y = 0, h = 0, s = 0;
+  for (const char *p = code; *p; p++) {
+    char ch = *p;
+    if (ch == '"') {
+      while (p[1] && p[1] != '"') p++;
+      if (p[1]) p++;
+    } else if (ch == '[') {
+      while (p[1] && p[1] != ']') p++;
+      if (p[1]) p++;
+    } else if (ch == '\\' || ch == '_' || ch == '*') {
+      if (p[1]) p++;
+    } else {
+      switch (ch | 0x20) {
+      case 'd': d = 1; break;
+      case 'm': m = 1; break;
+      case 'y': y = 1; break;
+      case 'h': h = 1; break;
+      case 's': s = 1; break;
+      }
+    }
+  }
+  if (d || y || (m && !h && !s)) return MTM_TABLE__DATE;
+  if (h || s) return MTM_TABLE__TIME;
+  return MTM_TABLE__PLAIN;
+}
+
 /* Validates UTF-8: skips ASCII eight bytes at a time, then checks each
  * multi-byte sequence for overlong forms, surrogates and range. */
 int mtm_table__utf8_ok(const char *s, size_t n, size_t *bad) {
@@ -216,7 +251,7 @@ int mtm_table_open(mtm_table **out, const char *path, const char *sheet, mtm_err
   switch (fmt) {
   case MTM_TABLE_CSV: rc = mtm_table__csv_open(t, path, NULL, 0, err); break;
   case MTM_TABLE_XLSX: rc = mtm_table__xlsx_open(t, path, NULL, 0, sheet, err); break;
-  case MTM_TABLE_XLS: rc = mtm_table__xls_open(t, path, sheet, err); break;
+  case MTM_TABLE_XLS: rc = mtm_table__xls_open(t, path, NULL, 0, sheet, err); break;
   case MTM_TABLE_MD: rc = mtm_table__md_open(t, path, NULL, 0, sheet, err); break;
   }
   if (rc) {
@@ -227,36 +262,7 @@ int mtm_table_open(mtm_table **out, const char *path, const char *sheet, mtm_err
   return 0;
 }
 
-/* Writes bytes to a fresh temporary file for the readers that need a path
- * (FreeXL); the caller unlinks it. */
-static int temp_copy(const void *bytes, size_t len, char path[64], const char *name,
-                     mtm_err *err) {
-  const char *dir = getenv("TMPDIR");
-  snprintf(path, 64, "%s/mtm-xls-XXXXXX", dir && strlen(dir) < 40 ? dir : "/tmp");
-  int fd = mkstemp(path);
-  if (fd < 0) goto fail;
-  const char *p = bytes;
-  size_t left = len;
-  while (left) {
-    ssize_t w = write(fd, p, left);
-    if (w < 0) {
-      if (errno == EINTR) continue;
-      close(fd);
-      unlink(path);
-      goto fail;
-    }
-    p += w;
-    left -= (size_t)w;
-  }
-  close(fd);
-  return 0;
-fail:
-  mtm_err_where(err, name, NULL, 0, NULL, NULL);
-  return mtm_err_set(err, MTM_EIO, "cannot write a temporary copy of the workbook (%s)",
-                     strerror(errno));
-}
-
-/* Opens an in-memory copy of a file; XLS goes through a temporary file. */
+/* Opens an in-memory copy of a file. */
 int mtm_table_open_mem(mtm_table **out, const void *bytes, size_t len, mtm_table_format fmt,
                        const char *name, const char *sheet, mtm_err *err) {
   *out = NULL;
@@ -266,15 +272,7 @@ int mtm_table_open_mem(mtm_table **out, const void *bytes, size_t len, mtm_table
   case MTM_TABLE_CSV: rc = mtm_table__csv_open(t, NULL, bytes, len, err); break;
   case MTM_TABLE_XLSX: rc = mtm_table__xlsx_open(t, NULL, bytes, len, sheet, err); break;
   case MTM_TABLE_MD: rc = mtm_table__md_open(t, NULL, bytes, len, sheet, err); break;
-  case MTM_TABLE_XLS: {
-    char tmp[64];
-    rc = temp_copy(bytes, len, tmp, name, err);
-    if (!rc) {
-      rc = mtm_table__xls_open(t, tmp, sheet, err);
-      unlink(tmp);
-    }
-    break;
-  }
+  case MTM_TABLE_XLS: rc = mtm_table__xls_open(t, NULL, bytes, len, sheet, err); break;
   }
   if (rc) {
     mtm_table_close(t);

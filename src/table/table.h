@@ -4,7 +4,8 @@
  *     without BOM; RFC 4180 quoting, quoted fields may hold newlines),
  *   - XLSX (libzip + expat, streaming one row at a time; shared strings and
  *     inline strings; sheets chosen by name, case-insensitively),
- *   - XLS (legacy BIFF, through FreeXL),
+ *   - XLS (legacy BIFF8 and BIFF5 workbooks, Excel 5 to 2003, read by mtm
+ *     itself: OLE2 compound file, then the BIFF records),
  *   - Markdown pipe tables as pyxform writes XLSForms ("| survey | | ...").
  * Every cell comes back as UTF-8 text; numbers as the shortest text that
  * round-trips ("12", "0.5"), booleans as TRUE/FALSE.

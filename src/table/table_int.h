@@ -35,6 +35,14 @@ void mtm_table__number(double v, char out[32]);
 /* Turns an Excel serial day number into YYYY-MM-DD, YYYY-MM-DDTHH:MM:SS,
  * or HH:MM:SS when time_only; date1904 selects the 1904 date system. */
 void mtm_table__excel_date(double serial, int date1904, int time_only, char out[32]);
+/* How a number format shows numbers: plainly, as a date (or date-time), or
+ * as a time of day. */
+enum { MTM_TABLE__PLAIN = 0, MTM_TABLE__DATE = 1, MTM_TABLE__TIME = 2 };
+/* Classifies number format id with format code (NULL: the built-in format
+ * id, where 14-17 and 22 are dates, 18-21 and 45-47 times). A code is a
+ * date when it has d, y or a month m outside quotes, brackets and escapes;
+ * a time when it has only h, m, s. */
+int mtm_table__numfmt_kind(int id, const char *code);
 /* Checks UTF-8 quickly (ASCII fast path). 1 when valid, else 0 and *bad
  * is the byte offset of the first bad byte. */
 int mtm_table__utf8_ok(const char *s, size_t n, size_t *bad);
@@ -50,7 +58,8 @@ int mtm_table__xlsx_open(mtm_table *t, const char *path, const void *bytes, size
                          const char *sheet, mtm_err *err);
 int mtm_table__xlsx_sheets(const char *path, const void *bytes, size_t len, mtm_arena *a,
                            char ***names, int *n, mtm_err *err);
-int mtm_table__xls_open(mtm_table *t, const char *path, const char *sheet, mtm_err *err);
+int mtm_table__xls_open(mtm_table *t, const char *path, const void *bytes, size_t len,
+                        const char *sheet, mtm_err *err);
 int mtm_table__xls_sheets(const char *path, mtm_arena *a, char ***names, int *n,
                           mtm_err *err);
 int mtm_table__md_open(mtm_table *t, const char *path, const void *bytes, size_t len,

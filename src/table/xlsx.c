@@ -13,7 +13,7 @@
 #define CHUNK (64 * 1024)
 #define MAX_COLS 16384
 
-enum { STYLE_PLAIN = 0, STYLE_DATE = 1, STYLE_TIME = 2 };
+enum { STYLE_PLAIN = MTM_TABLE__PLAIN, STYLE_DATE = MTM_TABLE__DATE, STYLE_TIME = MTM_TABLE__TIME };
 
 typedef struct sheet_ref {
   char *name, *rid;
@@ -350,43 +350,11 @@ typedef struct styles {
   int nkind, capkind;
 } styles;
 
-/* Classifies a number format code: a date (with or without time) when it
- * has d, y or a month m outside quotes, brackets and escapes; a time of day
- * when it has only h, m, s. */
-static int classify_code(const char *code) {
-  int d = 0, m = 0, y = 0, h = 0, s = 0;
-  for (const char *p = code; *p; p++) {
-    char ch = *p;
-    if (ch == '"') {
-      while (p[1] && p[1] != '"') p++;
-      if (p[1]) p++;
-    } else if (ch == '[') {
-      while (p[1] && p[1] != ']') p++;
-      if (p[1]) p++;
-    } else if (ch == '\\' || ch == '_' || ch == '*') {
-      if (p[1]) p++;
-    } else {
-      switch (ch | 0x20) {
-      case 'd': d = 1; break;
-      case 'm': m = 1; break;
-      case 'y': y = 1; break;
-      case 'h': h = 1; break;
-      case 's': s = 1; break;
-      }
-    }
-  }
-  if (d || y || (m && !h && !s)) return STYLE_DATE;
-  if (h || s) return STYLE_TIME;
-  return STYLE_PLAIN;
-}
-
-/* Classifies number format id, built-in or custom. */
+/* Classifies number format id, custom (with its code) or built-in. */
 static int classify(const styles *st, int id) {
   for (int i = 0; i < st->nfmts; i++)
-    if (st->fmts[i].id == id) return classify_code(st->fmts[i].code);
-  if ((id >= 14 && id <= 17) || id == 22) return STYLE_DATE;
-  if ((id >= 18 && id <= 21) || (id >= 45 && id <= 47)) return STYLE_TIME;
-  return STYLE_PLAIN;
+    if (st->fmts[i].id == id) return mtm_table__numfmt_kind(id, st->fmts[i].code);
+  return mtm_table__numfmt_kind(id, NULL);
 }
 
 /* Collects <numFmt> codes and the numFmtId of each <cellXfs><xf>. */

@@ -61,6 +61,7 @@ static void test_literals_and_arithmetic(void **state) {
   EV("1.50", "1.5");
   EV(".5", "0.5");
   EV("'single'", "single");
+  EV("‘typographic’", "typographic");
   EV("\"double\"", "double");
   EV("1 + 2 * 3", "7");
   EV("(1 + 2) * 3", "9");
@@ -346,8 +347,9 @@ static void test_parse_errors(void **state) {
   PE(". > 5 and and . < 3", "unexpected 'and' at character 11");
   PE("1 + * 2", "unexpected '*' at character 5");
   PE("1 ! 2", "unexpected character '!' at character 3");
-  PE("‘yes’ = ${a}",
-     "unexpected character '‘' at character 1: write quotes as ' or \", not as typographic quotes");
+  PE("‘yes’ = ${a}", "parsed");
+  PE("format-date(., ’%Y%m%d’)", "parsed");
+  PE("‘yes = ${a}", "the text in typographic quotes starting at character 1 has no closing quote");
   PE("${возраст} > 18 and ${имя} != ''", "parsed");
   PE("Ж = #", "unexpected character '#' at character 5");
   PE("a[1", "missing ']' to close the '[' at character 2");

@@ -1,0 +1,299 @@
+/* Mapping export headers to questions, select_multiple options and the
+ * system columns KoboToolbox and ODK Central add. */
+#include "ingest/internal.h"
+
+#include <string.h>
+
+static const struct {
+  const char *name;
+  mtm_sys_col sys;
+} sys_cols[] = {
+    {"_uuid", MTM_SYS_UUID},
+    {"_submission_time", MTM_SYS_SUBMITTED_AT},
+    {"__version__", MTM_SYS_VERSION},
+    {"_version_", MTM_SYS_VERSION},
+    {"_index", MTM_SYS_INDEX},
+    {"_parent_index", MTM_SYS_PARENT_INDEX},
+    {"_parent_table_name", MTM_SYS_PARENT_TABLE},
+    {"meta/instanceID", MTM_SYS_INSTANCE_ID},
+    {"instanceID", MTM_SYS_INSTANCE_ID},
+    {"KEY", MTM_SYS_KEY},
+    {"SubmissionDate", MTM_SYS_SUBMITTED_AT},
+    {"FormVersion", MTM_SYS_FORM_VERSION},
+    {"formhub/uuid", MTM_SYS_OTHER},
+    {"meta/rootUuid", MTM_SYS_OTHER},
+    {"meta/deprecatedID", MTM_SYS_OTHER},
+    {"meta/instanceName", MTM_SYS_OTHER},
+    {"PARENT_KEY", MTM_SYS_OTHER},
+    {"SubmitterID", MTM_SYS_OTHER},
+    {"SubmitterName", MTM_SYS_OTHER},
+    {"AttachmentsPresent", MTM_SYS_OTHER},
+    {"AttachmentsExpected", MTM_SYS_OTHER},
+    {"Status", MTM_SYS_OTHER},
+    {"ReviewState", MTM_SYS_OTHER},
+    {"DeviceID", MTM_SYS_OTHER},
+    {"Edits", MTM_SYS_OTHER},
+};
+
+static int is_sep(char c) { return c == '/' || c == '.' || c == '-'; }
+
+/* Recognises a system column; h has had R's "X" prefix removed already. */
+static int system_col(const char *h, mtm_sys_col *sys, const char **canon) {
+  char norm[128];
+  size_t n = strlen(h);
+  if (n >= sizeof norm) return 0;
+  for (size_t i = 0; i <= n; i++) norm[i] = (h[i] == '.' || h[i] == '-') ? '/' : h[i];
+  for (size_t i = 0; i < sizeof sys_cols / sizeof sys_cols[0]; i++) {
+    const char *s = sys_cols[i].name;
+    if (strcmp(h, s) == 0 || (strchr(s, '/') && strcmp(norm, s) == 0)) {
+      *sys = sys_cols[i].sys;
+      *canon = s;
+      return 1;
+    }
+  }
+  if (strncmp(h, "__system", 8) == 0) {
+    *sys = MTM_SYS_OTHER;
+    *canon = NULL;
+    return 1;
+  }
+  return 0;
+}
+
+typedef struct cand {
+  int q, choice;
+  size_t ignored; /* bytes of the header left unexplained at its start */
+} cand;
+
+typedef struct cands {
+  int n;
+  cand c[32];
+} cands;
+
+static void add_cand(cands *cs, int q, int choice, size_t ignored) {
+  for (int i = 0; i < cs->n; i++)
+    if (cs->c[i].q == q && cs->c[i].choice == choice) {
+      if (ignored < cs->c[i].ignored) cs->c[i].ignored = ignored;
+      return;
+    }
+  if (cs->n < 32) cs->c[cs->n++] = (cand){q, choice, ignored};
+}
+
+/* Adds every question the map has for key. */
+static void add_found(const mtm_ingest_form *t, const ing_map *m, const char *key, size_t n,
+                      size_t ignored, cands *cs) {
+  int qs[8];
+  int k = ing_form_find(t, m, key, n, qs, 8);
+  for (int i = 0; i < k && i < 8; i++) add_cand(cs, qs[i], -1, ignored);
+}
+
+/* The choice of select_multiple question q named (or keyed) opt, -1 if none. */
+static int option_of(const mtm_ingest_form *t, int q, const char *opt, size_t n, int by_key) {
+  const mtm_form *f = t->f;
+  if (q < 0 || f->q[q].type != MTM_Q_SELECT_MULTIPLE || t->qlist[q] < 0) return -1;
+  const ing_list *l = &t->lists[t->qlist[q]];
+  int c = ing_map_get(by_key ? &l->keys : &l->names, opt, n, -1);
+  return c >= 0 ? c : -1;
+}
+
+/* Step 1: the whole header is a group path of names (any separator), or
+ * such a path, a separator and an option name. */
+static void by_path(const mtm_ingest_form *t, const char *h, cands *cs) {
+  size_t n = strlen(h);
+  add_found(t, &t->by_path, h, n, 0, cs);
+  for (size_t p = 1; p + 1 < n; p++) {
+    if (!is_sep(h[p])) continue;
+    int qs[8];
+    int k = ing_form_find(t, &t->by_path, h, p, qs, 8);
+    for (int i = 0; i < k && i < 8; i++) {
+      int c = option_of(t, qs[i], h + p + 1, n - p - 1, 0);
+      if (c >= 0) add_cand(cs, qs[i], c, 0);
+    }
+  }
+}
+
+/* Step 2: the last segment(s) are a question name; or a question name, a
+ * separator and an option name. Whatever precedes is taken as the groups. */
+static void by_name(const mtm_ingest_form *t, const char *h, cands *cs) {
+  size_t n = strlen(h);
+  for (size_t s = 0; s < n; s++) {
+    if (s && !is_sep(h[s - 1])) continue;
+    add_found(t, &t->by_name, h + s, n - s, s, cs);
+    for (size_t p = s + 1; p + 1 < n; p++) {
+      if (!is_sep(h[p])) continue;
+      int qs[8];
+      int k = ing_form_find(t, &t->by_name, h + s, p - s, qs, 8);
+      for (int i = 0; i < k && i < 8; i++) {
+        int c = option_of(t, qs[i], h + p + 1, n - p - 1, 0);
+        if (c >= 0) add_cand(cs, qs[i], c, s);
+      }
+    }
+  }
+}
+
+/* Options by label: the key starts with one of the question's keys and the
+ * rest is the key of an option's label or name. */
+static void options_by_key(const mtm_ingest_form *t, const char *hk, int group_keys, cands *cs) {
+  size_t n = strlen(hk);
+  for (int k = 0; k < t->nsm; k++) {
+    int q = t->sm[k];
+    int nk = group_keys ? t->ngkeys[k] : t->npkeys[k];
+    const char **keys = group_keys ? t->gkeys[k] : t->pkeys[k];
+    for (int j = 0; j < nk; j++) {
+      size_t m = strlen(keys[j]);
+      if (m == 0 || m >= n || memcmp(hk, keys[j], m) != 0) continue;
+      int c = option_of(t, q, hk + m, n - m, 1);
+      if (c >= 0) add_cand(cs, q, c, 0);
+    }
+  }
+}
+
+/* Step 3: labels in any language, with the group labels, then alone, then
+ * for the last segment(s) alone. */
+static void by_label(const mtm_ingest_form *t, const char *h, mtm_arena *a, cands *cs) {
+  char *hk = mtm_text_key(a, h);
+  if (!hk[0]) return;
+  add_found(t, &t->by_gkey, hk, strlen(hk), 0, cs);
+  options_by_key(t, hk, 1, cs);
+  if (cs->n) return;
+  add_found(t, &t->by_key, hk, strlen(hk), 0, cs);
+  options_by_key(t, hk, 0, cs);
+  if (cs->n) return;
+  size_t n = strlen(h);
+  for (size_t s = 1; s < n; s++) {
+    if (!is_sep(h[s - 1])) continue;
+    char *k = mtm_text_key(a, h + s);
+    add_found(t, &t->by_key, k, strlen(k), s, cs);
+  }
+}
+
+/* Keeps only the candidates that explain the most of the header. */
+static void best(cands *cs) {
+  size_t least = (size_t)-1;
+  for (int i = 0; i < cs->n; i++)
+    if (cs->c[i].ignored < least) least = cs->c[i].ignored;
+  int k = 0;
+  for (int i = 0; i < cs->n; i++)
+    if (cs->c[i].ignored == least) cs->c[k++] = cs->c[i];
+  cs->n = k;
+}
+
+/* "question 'age'", "option 'x' of question 'q'", "repeat 'members'". */
+static const char *describe(const mtm_ingest_form *t, int q, int choice, mtm_arena *a) {
+  const mtm_question *qq = &t->f->q[q];
+  if (choice >= 0)
+    return mtm_arena_printf(a, "option '%s' of question '%s'", qq->list->choices[choice].name,
+                            qq->name);
+  const char *what = qq->type == MTM_Q_BEGIN_REPEAT  ? "repeat"
+                     : qq->type == MTM_Q_BEGIN_GROUP ? "group"
+                                                     : "question";
+  return mtm_arena_printf(a, "%s '%s'", what, qq->name);
+}
+
+/* Strips a BOM and R's mangling ("X.U.FEFF.start", "X_uuid"). Sets *r when
+ * the header was mangled by R. */
+static const char *unmangle(const char *h, int *r) {
+  if (!strncmp(h, "\xEF\xBB\xBF", 3)) h += 3;
+  if (!strncmp(h, "X.U.FEFF.", 9)) {
+    *r = 1;
+    h += 9;
+  }
+  return h;
+}
+
+int mtm_ingest_map_headers(const mtm_ingest_form *t, int n, const char *const *headers,
+                           const char *file, mtm_arena *a, mtm_header_map *out, mtm_err *err) {
+  const mtm_form *f = t->f;
+  memset(out, 0, sizeof *out);
+  out->n = n;
+  out->cols = mtm_arena_zalloc(a, sizeof *out->cols * (size_t)(n ? n : 1));
+  out->unknown = mtm_arena_alloc(a, sizeof *out->unknown * (size_t)(n ? n : 1));
+  mtm_arena tmp;
+  mtm_arena_init(&tmp);
+  int rc = 0;
+  for (int i = 0; i < n && !rc; i++) {
+    mtm_col *c = &out->cols[i];
+    c->q = c->choice = -1;
+    int r = 0;
+    const char *h0 = headers[i] ? headers[i] : "";
+    const char *h = unmangle(h0, &r);
+    mtm_slice tr = mtm_slice_trim(mtm_slice_c(h));
+    char *hh = mtm_arena_strndup(&tmp, tr.p, tr.n);
+    /* System columns, also as R writes them ("X_uuid", "X__version__"). */
+    const char *canon;
+    if (system_col(hh, &c->sys, &canon) ||
+        (hh[0] == 'X' && hh[1] == '_' && system_col(hh + 1, &c->sys, &canon) && (r = 1))) {
+      c->kind = MTM_COL_SYSTEM;
+      c->target = mtm_arena_strdup(a, canon ? canon : hh);
+      out->r_export |= r;
+      continue;
+    }
+    cands cs = {0};
+    by_path(t, hh, &cs);
+    if (!cs.n) by_name(t, hh, &cs);
+    if (!cs.n && (hh[0] == '_' || (hh[0] == 'X' && hh[1] == '_'))) {
+      /* Another KoBo system column (KoBo adds new ones from time to time). */
+      c->kind = MTM_COL_SYSTEM;
+      c->sys = MTM_SYS_OTHER;
+      c->target = mtm_arena_strdup(a, hh[0] == 'X' ? hh + 1 : hh);
+      out->r_export |= hh[0] == 'X';
+      continue;
+    }
+    if (!cs.n) by_label(t, hh, &tmp, &cs);
+    if (!cs.n) {
+      if (strcmp(hh, "uuid") == 0) {
+        c->kind = MTM_COL_SYSTEM;
+        c->sys = MTM_SYS_PLAIN_UUID;
+        c->target = "uuid";
+      } else {
+        c->kind = MTM_COL_RAW;
+        out->unknown[out->nunknown++] = mtm_arena_strdup(a, h0);
+      }
+      continue;
+    }
+    best(&cs);
+    if (cs.n > 1) {
+      mtm_buf b;
+      mtm_buf_init(&b);
+      for (int k = 0; k < cs.n; k++) {
+        if (k) mtm_buf_adds(&b, k + 1 == cs.n ? " or " : ", ");
+        mtm_buf_adds(&b, describe(t, cs.c[k].q, cs.c[k].choice, &tmp));
+      }
+      mtm_err_where(err, file, NULL, 0, h0, NULL);
+      rc = mtm_err_set(err, MTM_EINVAL,
+                       "this column could be %s; rename it to the name of one of them "
+                       "(or export with XML names)",
+                       b.p);
+      mtm_buf_free(&b);
+      break;
+    }
+    int q = cs.c[0].q, ch = cs.c[0].choice;
+    const mtm_question *qq = &f->q[q];
+    c->q = q;
+    c->choice = ch;
+    if (ch >= 0) {
+      c->kind = MTM_COL_OPTION;
+      c->target = mtm_arena_printf(a, "%s/%s", qq->name, qq->list->choices[ch].name);
+    } else {
+      c->kind = qq->type == MTM_Q_BEGIN_REPEAT  ? MTM_COL_REPEAT
+                : qq->type == MTM_Q_BEGIN_GROUP ? MTM_COL_GROUP
+                                                : MTM_COL_QUESTION;
+      c->target = qq->name;
+    }
+    /* An R export writes group paths with '.'. */
+    if (strchr(hh, '.') && !strchr(hh, '/') && !strchr(qq->name, '.')) out->r_export = 1;
+    out->r_export |= r;
+    /* Two columns for one question (or option) cannot both be right. */
+    for (int k = 0; k < i; k++) {
+      mtm_col *o = &out->cols[k];
+      if (o->q == q && o->choice == ch && o->kind == c->kind && c->kind != MTM_COL_GROUP) {
+        mtm_err_where(err, file, NULL, 0, h0, NULL);
+        rc = mtm_err_set(err, MTM_EINVAL,
+                         "%s is already in column '%s'; remove one of the two columns",
+                         describe(t, q, ch, &tmp), headers[k]);
+        break;
+      }
+    }
+  }
+  mtm_arena_free(&tmp);
+  return rc;
+}

@@ -1,0 +1,144 @@
+/*
+ * ingest internals: shared by the files of src/ingest only. Nothing here is
+ * part of the module's contract; the public API is ingest.h.
+ */
+#ifndef MTM_INGEST_INTERNAL_H
+#define MTM_INGEST_INTERNAL_H
+
+#include <string.h>
+
+#include "ingest/ingest.h"
+
+/* ---- a string -> int hash map whose keys live in an arena ----------------- */
+
+typedef struct ing_map {
+  size_t cap, n;     /* cap is a power of two */
+  const char **keys; /* NULL: empty slot */
+  size_t *lens;
+  int *vals;
+  mtm_arena *a;
+} ing_map;
+
+void ing_map_init(ing_map *m, mtm_arena *a, size_t hint);
+/* Adds key -> v unless key is there already; returns the value now stored. */
+int ing_map_put(ing_map *m, const char *key, size_t n, int v);
+/* Replaces or adds. */
+void ing_map_set(ing_map *m, const char *key, size_t n, int v);
+/* The value for key, or dflt when absent. */
+int ing_map_get(const ing_map *m, const char *key, size_t n, int dflt);
+uint64_t ing_hash(const void *p, size_t n, uint64_t seed);
+
+/* A map value below ING_AMB_BASE stands for a list of candidates:
+ * t->amb[ING_AMB_BASE - v]. */
+#define ING_AMB_BASE (-3)
+
+/* ---- the per-form tables (form.c) ----------------------------------------- */
+
+typedef struct ing_list {
+  ing_map names;      /* choice name -> index */
+  ing_map labels;     /* exact label in any language -> index (or ambiguous) */
+  ing_map keys;       /* text key of a label or name -> index (or ambiguous) */
+} ing_list;
+
+typedef struct ing_repeat {
+  int q;              /* the begin_repeat question */
+  const char *name;
+  const char *path;   /* "grp/rep" */
+  int nf;             /* its fields (innermost repeat), in form->fields order */
+  int *fq;
+  int parent;         /* enclosing repeat (index into reps), -1 if none */
+} ing_repeat;
+
+struct mtm_ingest_form {
+  const mtm_form *f;
+  mtm_arena a;
+  const char **path;  /* per question: group names joined with '/' */
+  int *pos;           /* per question: index in its record (main or repeat), -1 */
+  int *rep;           /* per question: index in reps of its innermost repeat, -1 */
+  int *self_rep;      /* per question: for a begin_repeat, its index in reps; -1 */
+  int *smi;           /* per question: its index in sm, -1 */
+  int nmain;
+  int *main_q;        /* questions of the main record, in order */
+  int nreps;
+  ing_repeat *reps;
+  ing_list *lists;    /* per form->lists entry */
+  int *qlist;         /* per question: index in lists, -1 */
+  /* Header matching. */
+  ing_map by_path;    /* "g/s/q", "g.s.q", "g-s-q" -> question (or ambiguous) */
+  ing_map by_name;    /* name -> question (or ambiguous) */
+  ing_map by_gkey;    /* key of group labels/names + label -> question */
+  ing_map by_key;     /* key of label or name alone -> question */
+  int nsm;
+  int *sm;            /* select_multiple questions */
+  const char ***gkeys; /* per select_multiple: keys with group labels/names */
+  int *ngkeys;
+  const char ***pkeys; /* per select_multiple: keys of its labels and name */
+  int *npkeys;
+  int namb, capamb;   /* candidate lists of ambiguous keys */
+  struct ing_amb { int n; int q[8]; } *amb;
+};
+
+/* Adds key -> q to one of the header maps, turning a clash into a list of
+ * candidates. */
+void ing_form_add(mtm_ingest_form *t, ing_map *m, const char *key, size_t n, int q);
+/* Looks key up: the number of candidates (0, 1 or more) copied into
+ * out[0..max). */
+int ing_form_find(const mtm_ingest_form *t, const ing_map *m, const char *key, size_t n, int *out,
+                  int max);
+
+/* ---- numbers --------------------------------------------------------------- */
+
+/* "YYYY-MM-DDTHH:MM:SSZ" for seconds since 1970, in arena a. */
+mtm_slice ing_format_datetime(int64_t secs, mtm_arena *a);
+
+/* The shortest text that reads back as v ("12", "0.5", "1e-05"). */
+void ing_shortest(double v, char out[32]);
+
+/* ---- the writer thread and the checksum thread (sink.c) ------------------- */
+
+typedef struct ing_sink ing_sink;
+ing_sink *ing_sink_start(mtm_store *st, int64_t form, int round);
+/* Queue operations; an error the writer met earlier is returned (and err
+ * filled) by whichever call notices it. */
+int ing_sink_submission(ing_sink *k, int64_t id, int64_t import, long row, const char *uuid,
+                        const char *version, const char *submitted_at, const mtm_buf *raw,
+                        const mtm_buf *data, mtm_err *err);
+int ing_sink_repeat(ing_sink *k, int64_t sub, const char *repeat, int position,
+                    const mtm_buf *raw /* NULL: none */, const mtm_buf *data, mtm_err *err);
+int ing_sink_issue(ing_sink *k, int64_t sub, const char *question, const char *value,
+                   const char *rule, const char *message, mtm_err *err);
+/* Waits until everything queued is stored: then the caller may use the
+ * store itself. */
+int ing_sink_drain(ing_sink *k, mtm_err *err);
+void ing_sink_stop(ing_sink *k);
+
+typedef struct ing_sha ing_sha;
+/* Starts computing the SHA-256 of the files, on a thread of its own. */
+ing_sha *ing_sha_start(const char *const *paths, int n);
+/* Waits for the checksums: (*hex)[i] is file i's in lower-case hex, in
+ * arena a (hex NULL: just wait and release). Accepts NULL. */
+int ing_sha_finish(ing_sha *h, mtm_arena *a, char ***hex, mtm_err *err);
+
+/* mtm_record_add, inlined for the per-cell path. */
+static inline void ing_rec_add(mtm_buf *b, const char *p, size_t n) {
+  if (b->n + n + 12 > b->cap) mtm_buf_reserve(b, n + 12);
+  unsigned char *w = (unsigned char *)b->p + b->n;
+  if (!p) {
+    w[0] = 0;
+    w[1] = 0;
+    b->n++;
+    return;
+  }
+  uint64_t v = (uint64_t)n + 1;
+  while (v >= 0x80) {
+    *w++ = (unsigned char)(v | 0x80);
+    v >>= 7;
+  }
+  *w++ = (unsigned char)v;
+  memcpy(w, p, n);
+  w += n;
+  *w = 0;
+  b->n = (size_t)((char *)w - b->p);
+}
+
+#endif
