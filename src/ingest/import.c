@@ -462,9 +462,38 @@ static int rb_cell(imp *m, fctx *fc, const loc *l, recb *rb, const mtm_col *col,
 /* Reconciles select_multiple option columns with the combined column: the
  * options make the value when there is no combined column, and must agree
  * with it when there is. */
+/* The value of question name in the record being built, for choice filters. */
+typedef struct rb_lookup_ctx {
+  const recb *rb;
+  mtm_arena *a;
+} rb_lookup_ctx;
+
+static const char *rb_lookup(void *p, const char *name) {
+  rb_lookup_ctx *c = p;
+  const mtm_ingest_form *t = c->rb->t;
+  int q = mtm_form_question_index(t->f, name);
+  if (q < 0 || t->pos[q] < 0 || t->rep[q] != c->rb->rr) return NULL;
+  mtm_slice v = c->rb->vals[t->pos[q]];
+  return v.p ? mtm_arena_strndup(c->a, v.p, v.n) : NULL;
+}
+
+/* Settles select_one labels shared by several choices with the question's
+ * choice_filter, once the whole record is typed. */
+static void rb_choice_filters(imp *m, recb *rb) {
+  const mtm_ingest_form *t = rb->t;
+  rb_lookup_ctx c = {rb, &m->row};
+  for (int qi = 0; qi < t->f->nq; qi++) {
+    if (!t->f->q[qi].choice_filter || t->pos[qi] < 0 || t->rep[qi] != rb->rr) continue;
+    mtm_slice *v = &rb->vals[t->pos[qi]];
+    mtm_slice out;
+    if (v->p && mtm_ingest_choice_by_filter(t, qi, *v, rb_lookup, &c, &m->row, &out)) *v = out;
+  }
+}
+
 static int rb_finish(imp *m, fctx *fc, const loc *l, recb *rb, const char *const *headers,
                      const mtm_slice *cells, int ncells, issue **issues, mtm_err *err) {
   const mtm_ingest_form *t = rb->t;
+  rb_choice_filters(m, rb);
   if (!rb->dums) return 0;
   for (int k = 0; k < t->nsm; k++) {
     dummy *d = rb->dums[k];

@@ -114,6 +114,14 @@ enum {
  * sentence such as "'abc' is not a whole number" (position left to the
  * caller). *out may point into cell, into the form, or into arena a.
  */
+/* A select_one value that is a label shared by several choices (a rayon
+ * named like a rayon of another region, in a labels export) names the one
+ * choice that passes the question's choice_filter, the other answers read
+ * through lookup (NULL: unanswered). Returns 1 and sets *out to its name when
+ * exactly one passes; 0 otherwise (the value stays as given). */
+int mtm_ingest_choice_by_filter(const mtm_ingest_form *t, int qi, mtm_slice v,
+                                const char *(*lookup)(void *ctx, const char *name), void *ctx,
+                                mtm_arena *a, mtm_slice *out);
 int mtm_ingest_type(const mtm_ingest_form *t, int qi, mtm_slice cell, int flags, mtm_arena *a,
                     mtm_slice *out, mtm_err *err) MTM_MUST_USE;
 /* Reads a select_multiple option column cell: *sel is 1 (1, 1.0, True,

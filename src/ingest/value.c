@@ -471,3 +471,65 @@ int mtm_ingest_type(const mtm_ingest_form *t, int qi, mtm_slice cell, int flags,
   default: *out = v; return 0;
   }
 }
+
+/* Context of a choice filter evaluated for one candidate choice. */
+typedef struct cf_ctx {
+  const char *(*lookup)(void *ctx, const char *name);
+  void *ctx;
+  const mtm_choice *choice;
+  mtm_arena *a;
+} cf_ctx;
+
+static const char *cf_lookup(void *p, const char *name) {
+  cf_ctx *c = p;
+  return c->lookup(c->ctx, name);
+}
+
+/* A bare name in a choice filter is a column of the choices sheet. */
+static const char *cf_node(void *p, const char *name) {
+  cf_ctx *c = p;
+  const char *s = c->choice->filter_cols;
+  size_t n = strlen(name);
+  while (s && *s) {
+    const char *eol = strchr(s, '\n');
+    size_t len = eol ? (size_t)(eol - s) : strlen(s);
+    if (len > n && strncmp(s, name, n) == 0 && s[n] == '=')
+      return mtm_arena_strndup(c->a, s + n + 1, len - n - 1);
+    s = eol ? eol + 1 : NULL;
+  }
+  return c->lookup(c->ctx, name);
+}
+
+int mtm_ingest_choice_by_filter(const mtm_ingest_form *t, int qi, mtm_slice v,
+                                const char *(*lookup)(void *ctx, const char *name), void *ctx,
+                                mtm_arena *a, mtm_slice *out) {
+  const mtm_question *q = &t->f->q[qi];
+  if (q->type != MTM_Q_SELECT_ONE || !q->list || !q->choice_filter || !v.n) return 0;
+  const mtm_choice_list *l = q->list;
+  if (ing_map_get(&t->lists[t->qlist[qi]].names, v.p, v.n, -1) >= 0) return 0;
+  const char *key = mtm_text_key(a, mtm_arena_strndup(a, v.p, v.n));
+  int found = -1, nfound = 0;
+  for (int c = 0; c < l->n && nfound < 2; c++) {
+    const mtm_choice *ch = &l->choices[c];
+    int match = 0;
+    for (int g = 0; g < t->f->nlangs && !match; g++)
+      match = ch->labels && ch->labels[g] && strcmp(mtm_text_key(a, ch->labels[g]), key) == 0;
+    if (!match) continue;
+    cf_ctx cc = {lookup, ctx, ch, a};
+    mtm_expr_env env = {0};
+    env.lookup = cf_lookup;
+    env.lookup_node = cf_node;
+    env.ctx = &cc;
+    env.today = mtm_today();
+    mtm_value r;
+    mtm_err e;
+    if (mtm_expr_eval(q->choice_filter, &env, a, &r, &e) == 0 && mtm_value_bool(&r)) {
+      found = c;
+      nfound++;
+    }
+  }
+  if (nfound != 1) return 0;
+  const char *name = l->choices[found].name;
+  *out = (mtm_slice){name, strlen(name)};
+  return 1;
+}
