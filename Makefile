@@ -13,7 +13,7 @@ PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
 WARN    := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-unused-parameter
-DEFS    := -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -DMTM_VERSION='"$(VERSION)"'
+DEFS    := -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -DMTM_VERSION='"$(VERSION)"' -DMTM_DATADIR='"$(CURDIR)/data"'
 CFLAGS  ?= -O2 -g
 ALL_CFLAGS = $(WARN) $(DEFS) -Isrc $(PKG_CFLAGS) $(CFLAGS) -MMD -MP
 LIBS     = $(PKG_LIBS) -lm

@@ -1,7 +1,190 @@
-/* mtm demo: being built (see the open issue); replaced by its module's command. */
+/* mtm demo: a Kazakhstan-like operation with two rounds, built from the
+ * bundled gazetteer and generated KoBo files by running the real commands
+ * in sequence, exactly as a user would type them. */
 #include "cli/cli.h"
+#include "demo/demo.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* One step of the script: a command and its arguments; "%D" stands for the
+ * output directory, "%G" for the bundled gazetteer directory. */
+typedef struct step {
+  const char *say;
+  mtm_cmd_fn fn;
+  const char *argv[16];
+  int ok_status; /* the exit status that counts as success (check: 0 or 1) */
+} step;
+
+static const step script[] = {
+    {"create the workspace", mtm_cmd_init,
+     {"init", "--operation", "Kazakhstan MTM (demo)", "--country", "KAZ", "--currency", "KZT",
+      "--languages", "en,ru,kk"},
+     0},
+    {"declare Round 1", mtm_cmd_round,
+     {"round", "add", "1", "--name", "Round 1 (2022)", "--start", "2022-03-01", "--end",
+      "2022-04-15", "--usd-rate", "460.5"},
+     0},
+    {"declare Round 2", mtm_cmd_round,
+     {"round", "add", "2", "--name", "Round 2 (2023)", "--start", "2023-03-01", "--end",
+      "2023-04-30", "--usd-rate", "451.7"},
+     0},
+    {"load the gazetteer (2018 and 2024 layers, the 2022 reform, aliases)", mtm_cmd_areas,
+     {"areas", "import", "%G/kaz_adm1_2018_attributes.csv", "%G/kaz_adm2_2018_attributes.csv",
+      "%G/kaz_admbnda_adm1_2024.geojson", "%G/kaz_admbnda_adm2_2024.geojson",
+      "%G/kaz_reform_2022.csv", "%G/kaz_successors_2022.csv", "%G/kaz_admin1_aliases.csv"},
+     0},
+    {"add both versions of the survey form", mtm_cmd_form,
+     {"form", "add", "--kind", "survey", "%D/forms/migrant_worker_survey_2022.xlsx",
+      "%D/forms/migrant_worker_survey_2023.xlsx"},
+     0},
+    {"declare the inclusion criteria", mtm_cmd_criteria,
+     {"criteria", "add", "--form", DEMO_SURVEY_FORM_ID, "--label", "aged 18 or over",
+      "${age} >= 18"},
+     0},
+    {NULL, mtm_cmd_criteria,
+     {"criteria", "add", "--form", DEMO_SURVEY_FORM_ID, "--label", "not a Kazakh national",
+      "${nationality} != 'KAZ'"},
+     0},
+    {NULL, mtm_cmd_criteria,
+     {"criteria", "add", "--form", DEMO_SURVEY_FORM_ID, "--label",
+      "working in Kazakhstan now", "${working_now} = 'yes'"},
+     0},
+    {"import Round 1 (KoBo labels export, ';'-separated CSV)", mtm_cmd_import,
+     {"import", "--form", DEMO_SURVEY_FORM_ID, "--round", "1", "%D/exports/round1_kobo_labels.csv"},
+     0},
+    {"import Round 2 (KoBo XML-names export, XLSX)", mtm_cmd_import,
+     {"import", "--form", DEMO_SURVEY_FORM_ID, "--round", "2", "%D/exports/round2_kobo.xlsx"},
+     0},
+    {"check Round 2 (findings in %D/check_round2.csv)", mtm_cmd_check,
+     {"check", "--form", DEMO_SURVEY_FORM_ID, "--round", "2", "--format", "csv", "--out",
+      "%D/check_round2.csv"},
+     1},
+    {"status", mtm_cmd_status, {"status"}, 0},
+};
+
+static int mkdir_p(const char *path) {
+  char tmp[4096];
+  snprintf(tmp, sizeof tmp, "%s", path);
+  for (char *p = tmp + 1; *p; p++)
+    if (*p == '/') {
+      *p = 0;
+      if (mkdir(tmp, 0777) && errno != EEXIST) return -1;
+      *p = '/';
+    }
+  return mkdir(tmp, 0777) && errno != EEXIST ? -1 : 0;
+}
+
+static char *expand(mtm_arena *a, const char *s, const char *dir, const char *geo) {
+  mtm_buf b;
+  mtm_buf_init(&b);
+  for (; *s; s++) {
+    if (s[0] == '%' && (s[1] == 'D' || s[1] == 'G')) {
+      mtm_buf_adds(&b, s[1] == 'D' ? dir : geo);
+      s++;
+    } else mtm_buf_addc(&b, *s);
+  }
+  char *r = mtm_arena_strdup(a, b.p ? b.p : "");
+  mtm_buf_free(&b);
+  return r;
+}
+
+/* Writes the forms and the exports the script imports. */
+static int generate(const char *dir, const char *data, uint64_t seed, int n1, int n2, mtm_err *err) {
+  mtm_arena a;
+  mtm_arena_init(&a);
+  char p[4096];
+  demo_area *reg18, *ray18, *reg24, *ray24;
+  int nreg18, nray18, nreg24, nray24, rc;
+#define GEO(file) (snprintf(p, sizeof p, "%s/geo/kazakhstan/%s", data, file), p)
+  if ((rc = demo_load_areas(GEO("kaz_adm1_2018_attributes.csv"), 1, &a, &reg18, &nreg18, err)) ||
+      (rc = demo_load_areas(GEO("kaz_adm2_2018_attributes.csv"), 2, &a, &ray18, &nray18, err)) ||
+      (rc = demo_load_areas(GEO("kaz_adm1_2024_attributes.csv"), 1, &a, &reg24, &nreg24, err)) ||
+      (rc = demo_load_areas(GEO("kaz_adm2_2024_attributes.csv"), 2, &a, &ray24, &nray24, err)))
+    goto done;
+#undef GEO
+#define OUT(file) (snprintf(p, sizeof p, "%s/%s", dir, file), p)
+  if ((rc = demo_write_form(OUT("forms/migrant_worker_survey_2022.xlsx"), "2022.1", reg18, nreg18,
+                            ray18, nray18, err)) ||
+      (rc = demo_write_form(OUT("forms/migrant_worker_survey_2023.xlsx"), "2023.1", reg24, nreg24,
+                            ray24, nray24, err)))
+    goto done;
+  /* Round 1: March to mid-April 2022, before the reform; Round 2: March
+   * and April 2023. */
+  demo_round_spec r1 = {1, reg18, ray18, nreg18, nray18, mtm_days_from_civil(2022, 3, 1), 45};
+  demo_round_spec r2 = {2, reg24, ray24, nreg24, nray24, mtm_days_from_civil(2023, 3, 1), 60};
+  demo_respondent *p1, *p2;
+  int m1 = demo_draw_round(&r1, n1, seed * 2 + 1, &a, &p1);
+  int m2 = demo_draw_round(&r2, n2, seed * 2 + 2, &a, &p2);
+  if ((rc = demo_write_csv(OUT("exports/round1_kobo_labels.csv"), &r1, p1, m1, "2022.1", err)) ||
+      (rc = demo_write_xlsx(OUT("exports/round2_kobo.xlsx"), &r2, p2, m2, "2023.1", err)))
+    goto done;
+#undef OUT
+done:
+  mtm_arena_free(&a);
+  return rc;
+}
 
 int mtm_cmd_demo(mtm_cli *cli, int argc, char **argv) {
-  (void)cli, (void)argc;
-  return mtm_cli_usage(argv[0], "this command is not built yet");
+  const char *out = NULL, *seed_s = NULL, *n1_s = NULL, *n2_s = NULL;
+  mtm_opt opts[] = {{"out", 1, &out}, {"seed", 1, &seed_s}, {"round1", 1, &n1_s},
+                    {"round2", 1, &n2_s}, {0}};
+  int i = mtm_cli_parse("demo", argc, argv, opts);
+  if (i < 0) return 2;
+  if (i < argc) return mtm_cli_usage("demo", "unexpected argument '%s'", argv[i]);
+  if (!out) return mtm_cli_usage("demo", "say where to write the demo with --out DIR");
+  long long seed = 2023, n1 = 1000, n2 = 1129;
+  if ((seed_s && mtm_parse_int(mtm_slice_c(seed_s), &seed)) ||
+      (n1_s && (mtm_parse_int(mtm_slice_c(n1_s), &n1) || n1 < 1 || n1 > 10000000)) ||
+      (n2_s && (mtm_parse_int(mtm_slice_c(n2_s), &n2) || n2 < 1 || n2 > 10000000)))
+    return mtm_cli_usage("demo", "--seed, --round1 and --round2 take whole numbers");
+  char forms[4096], exports[4096];
+  snprintf(forms, sizeof forms, "%s/forms", out);
+  snprintf(exports, sizeof exports, "%s/exports", out);
+  if (mkdir_p(forms) || mkdir_p(exports)) {
+    fprintf(stderr, "mtm demo: cannot create %s: %s\n", out, strerror(errno));
+    return 2;
+  }
+  const char *data = mtm_demo_data_dir();
+  char geo[4096];
+  snprintf(geo, sizeof geo, "%s/geo/kazakhstan", data);
+  mtm_err err;
+  mtm_err_clear(&err);
+  if (generate(out, data, (uint64_t)seed, (int)n1, (int)n2, &err)) return mtm_cli_fail(&err);
+
+  /* A fresh workspace every time, so the demo is the same on every run. */
+  char ws[4096];
+  snprintf(ws, sizeof ws, "%s/mtm-demo.db", out);
+  const char *sfx[] = {"", "-wal", "-shm"};
+  for (int k = 0; k < 3; k++) {
+    char f[4200];
+    snprintf(f, sizeof f, "%s%s", ws, sfx[k]);
+    unlink(f);
+  }
+  mtm_cli sub = *cli;
+  sub.workspace = ws;
+  printf("mtm demo: building %s\n", ws);
+  mtm_arena a;
+  mtm_arena_init(&a);
+  int rc = 0;
+  for (size_t s = 0; s < sizeof script / sizeof script[0] && !rc; s++) {
+    char *args[16];
+    int n = 0;
+    for (; n < 16 && script[s].argv[n]; n++) args[n] = expand(&a, script[s].argv[n], out, geo);
+    args[n] = NULL;
+    if (script[s].say) printf("\n== %s\n", expand(&a, script[s].say, out, geo));
+    int st = script[s].fn(&sub, n, args);
+    if (script[s].fn == mtm_cmd_check)
+      printf("%s\n", st == 0 ? "no error-level findings" : "error-level findings listed (exit 1)");
+    if (st != 0 && st != script[s].ok_status) {
+      fprintf(stderr, "mtm demo: step '%s' failed (exit %d)\n", args[0], st);
+      rc = st;
+    }
+  }
+  mtm_arena_free(&a);
+  if (!rc) printf("\nmtm demo: done. Workspace %s; forms, exports and findings in %s\n", ws, out);
+  return rc;
 }

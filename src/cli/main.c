@@ -113,7 +113,7 @@ int mtm_cli_parse(const char *cmd, int argc, char **argv, const mtm_opt *opts) {
     lo[i].has_arg = opts[i].has_arg ? required_argument : no_argument;
     lo[i].val = 1000 + i;
   }
-  optind = 1;
+  optind = 0; /* 0: glibc starts afresh, needed when commands run in sequence */
   opterr = 0;
   int c, idx = 0, rc = 0;
   while ((c = getopt_long(argc, argv, "", lo, &idx)) != -1) {

@@ -1,0 +1,91 @@
+/*
+ * demo: a Kazakhstan-like MTM operation, built through the real pipeline.
+ *
+ * mtm_demo_build writes into a directory: the XLSForm questionnaires it
+ * generates (.xlsx), KoboToolbox-style exports (a ';'-separated labels CSV
+ * for Round 1, a names XLSX for Round 2), and a workspace made from them by
+ * the same module calls the commands use: init, rounds, areas import of the
+ * bundled gazetteer, form add, import, check. Nothing is written to the
+ * workspace directly. The generator is deterministic for a given seed.
+ *
+ * Ownership rule: the caller owns the options; everything the demo
+ * allocates is freed before it returns.
+ */
+#ifndef MTM_DEMO_H
+#define MTM_DEMO_H
+
+#include "core/core.h"
+
+typedef struct mtm_demo_opts {
+  const char *out_dir;  /* created if missing */
+  const char *data_dir; /* the bundled data (repo's data/); NULL: found */
+  uint64_t seed;        /* 0: the default seed */
+  int round1_n, round2_n; /* 0: 1000 and 1129 */
+  FILE *log;            /* progress lines; NULL for silence */
+} mtm_demo_opts;
+
+int mtm_demo_build(const mtm_demo_opts *o, char *ws_path, size_t ws_len, mtm_err *err) MTM_MUST_USE;
+
+/* The bundled data directory: $MTM_DATA, else <dir of the executable>/../data,
+ * else the source tree's data/ recorded at build time. */
+const char *mtm_demo_data_dir(void);
+
+/* ---- internal, shared by the demo's files ---- */
+typedef struct demo_rng {
+  uint64_t s;
+} demo_rng;
+uint64_t demo_rng_next(demo_rng *r);
+double demo_rng_unit(demo_rng *r); /* [0, 1) */
+double demo_rng_normal(demo_rng *r);
+/* Picks an index from weights (need not sum to 1). */
+int demo_rng_pick(demo_rng *r, const double *w, int n);
+
+
+#define DEMO_SURVEY_FORM_ID "mtm_kaz_migrant_workers"
+
+typedef struct demo_question {
+  const char *type, *name, *en, *ru, *relevant, *constraint, *message, *required;
+  const char *extra; /* "cf:EXPR" = choice_filter */
+  const char *hxl;
+} demo_question;
+typedef struct demo_choice {
+  const char *list, *name, *en, *ru;
+  double weight;
+} demo_choice;
+typedef struct demo_area {
+  char *pcode, *parent, *en, *ru;
+  double weight; /* share of migrant workers (regions) */
+} demo_area;
+
+typedef struct demo_round_spec {
+  int number;
+  const demo_area *regions, *rayons;
+  int nregions, nrayons;
+  int32_t first_day; /* days since 1970 */
+  int ndays;
+} demo_round_spec;
+typedef struct demo_respondent {
+  char **v; /* per entry of demo_questions; NULL = unanswered */
+  char uuid[37];
+  int64_t start, end, submitted;
+} demo_respondent;
+
+extern const demo_question demo_questions[];
+extern const int demo_nquestions;
+extern const demo_choice demo_choices[];
+extern const int demo_nchoices;
+const demo_choice *demo_choice_find(const char *list, const char *name);
+int demo_write_form(const char *path, const char *version, const demo_area *regions, int nreg,
+                    const demo_area *rayons, int nray, mtm_err *err);
+double demo_region_share(const char *pcode);
+int demo_load_areas(const char *path, int level, mtm_arena *a, demo_area **out, int *n,
+                    mtm_err *err);
+/* Draws n respondents (plus a few duplicated submissions); returns the count. */
+int demo_draw_round(const demo_round_spec *rs, int n, uint64_t seed, mtm_arena *a,
+                    demo_respondent **out);
+int demo_write_csv(const char *path, const demo_round_spec *rs, const demo_respondent *p, int n,
+                   const char *version, mtm_err *err);
+int demo_write_xlsx(const char *path, const demo_round_spec *rs, const demo_respondent *p, int n,
+                    const char *version, mtm_err *err);
+
+#endif
