@@ -8,7 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define BLOCK (1u << 20)
+/* The fuzz build (make fuzz) makes blocks tiny so that records cross them. */
+#ifndef MTM_CSV_BLOCK
+#define MTM_CSV_BLOCK (1u << 20)
+#endif
+#define BLOCK ((size_t)MTM_CSV_BLOCK)
 
 typedef struct csv {
   FILE *f;               /* file source, or NULL */
