@@ -253,6 +253,16 @@ done:
         return mtm_table__utf8_error(err, t->name, NULL, row->row, col, t->cells[i].p, bad);
       }
   }
+  /* A NUL byte would cut the cell where it is used as a C string. */
+  for (int i = 0; i < n; i++) {
+    const char *z = memchr(t->cells[i].p, 0, t->cells[i].n);
+    if (z) {
+      char col[128];
+      column_label(c, i, col);
+      return mtm_table__utf8_error(err, t->name, NULL, row->row, col, t->cells[i].p,
+                                   (size_t)(z - t->cells[i].p));
+    }
+  }
   if (c->nheader < 0) {
     c->header = mtm_xcalloc((size_t)n + 1, sizeof *c->header);
     for (int i = 0; i < n; i++) c->header[i] = mtm_xstrdup(t->cells[i].p);

@@ -38,8 +38,9 @@ static inline void fuzz_check_err(const mtm_err *err, int rc) {
   mtm_err_format(err, out, sizeof out);
 }
 
-/* Checks a row: every cell readable to its end and NUL-terminated, the
- * text valid UTF-8 as the readers promise, row numbers positive. Returns a
+/* Checks a row: every cell readable to its end, NUL-terminated and free of
+ * other NULs, the text valid UTF-8 as the readers promise, row numbers
+ * positive. Returns a
  * checksum so that the reads are not optimised away. */
 static inline unsigned fuzz_check_row(const mtm_row *row) {
   unsigned sum = 0;
@@ -50,6 +51,7 @@ static inline unsigned fuzz_check_row(const mtm_row *row) {
     if (!c.p) fuzz_fail("a cell with a NULL pointer");
     for (size_t k = 0; k < c.n; k++) sum += (unsigned char)c.p[k];
     if (c.p[c.n] != 0) fuzz_fail("a cell that is not NUL-terminated");
+    if (strlen(c.p) != c.n) fuzz_fail("a cell holding a NUL byte (cut as a C string)");
     if (!mtm_utf8_valid(c.p, c.n, NULL)) fuzz_fail("a cell that is not valid UTF-8");
   }
   return sum;
