@@ -232,6 +232,9 @@ static int csv_next(mtm_table *t, mtm_row *row, mtm_err *err) {
       mtm_table__cells_reserve(t, n + 1);
       t->cells[n++] = (mtm_slice){cs, (size_t)(w - cs)};
       *w = 0;
+      /* AFTER_QUOTE stops before a '\r' that ends the input (it might have
+       * begun a CRLF); it belongs to this record, not to a blank one. */
+      p = lim;
       break;
     }
     break;

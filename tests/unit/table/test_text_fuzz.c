@@ -64,6 +64,19 @@ static void nul_byte_in_csv_is_refused(void **state) {
                       "UTF-8");
 }
 
+/* A '\r' ending the input right after a quoted field was left unread and
+ * came back as an extra blank row (the minimised input ends "\"1\"1\r\r"). */
+static void carriage_return_after_last_quoted_field(void **state) {
+  (void)state;
+  static const char found[] = "en,t,\"y\"\r\n]20n,\"gE\"\r\n\",\"\r\n\"1\"1\r\r";
+  assert_string_equal(read_all(found, sizeof found - 1, MTM_TABLE_CSV, "f.csv"),
+                      "1:[en][t][y] 2:[]20n][gE] 3:[,] 4:[11\r] END");
+  static const char cr[] = "a\n\"x\"\r";
+  assert_string_equal(read_all(cr, sizeof cr - 1, MTM_TABLE_CSV, "f.csv"), "1:[a] 2:[x] END");
+  static const char crlf[] = "a\n\"x\"\r\n";
+  assert_string_equal(read_all(crlf, sizeof crlf - 1, MTM_TABLE_CSV, "f.csv"), "1:[a] 2:[x] END");
+}
+
 static void nul_byte_in_markdown_is_refused(void **state) {
   (void)state;
   static const char md[] = "| survey |\n|  | type | name |\n|  | text | a\0b |\n";
@@ -76,6 +89,7 @@ static void nul_byte_in_markdown_is_refused(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(nul_byte_in_csv_is_refused),
+      cmocka_unit_test(carriage_return_after_last_quoted_field),
       cmocka_unit_test(nul_byte_in_markdown_is_refused),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
