@@ -4,7 +4,8 @@
 #   make demo     install missing Debian packages, build, run the demo operation
 #   make check    install, build with ASan+UBSan, run every test
 #   make bench    run the benchmarks in bench/ (see BENCHMARKS.md)
-#   make fuzz-xls build the libFuzzer harness of the XLS reader (clang; see tests/fuzz/)
+#   make fuzz     build the libFuzzer harnesses of tests/fuzz/ with clang
+#                 (see tests/fuzz/README.md; not part of make check)
 
 VERSION := 0.1.0
 CC      ?= gcc
@@ -28,7 +29,7 @@ OBJ      = $(patsubst src/%.c,build/obj/%.o,$(LIBSRCS))
 SANOBJ   = $(patsubst src/%.c,build/asan/obj/%.o,$(LIBSRCS))
 UNITBINS = $(patsubst tests/unit/%.c,build/asan/unit/%,$(UNITS))
 
-.PHONY: all deps demo check test unit bench clean format fuzz-xls
+.PHONY: all deps demo check test unit bench clean format fuzz
 all: build/mtm
 
 deps:
@@ -65,6 +66,37 @@ build/asan/unit/%: tests/unit/%.c build/asan/libmtm.a
 	@$(CC) $(WARN) $(DEFS) -Isrc -Itests $(PKG_CFLAGS) $$(pkg-config --cflags cmocka) $(SAN) \
 	  -o $@ $< build/asan/libmtm.a $(LIBS) $$(pkg-config --libs cmocka)
 
+# The fuzz harnesses: the library compiled by clang with coverage
+# instrumentation and ASan+UBSan into build/fuzz/, one binary per
+# tests/fuzz/fuzz_*.c. gcc builds above are not affected.
+FUZZ_CC    := clang
+FUZZ_SAN   := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+              -fno-omit-frame-pointer
+# Tiny read blocks, so that records and rows cross them on small inputs.
+FUZZ_DEFS  := -DMTM_CSV_BLOCK=16 -DMTM_XLSX_CHUNK=64
+FUZZ_SRCS  := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BINS  := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(FUZZ_SRCS))
+FUZZ_OBJ    = $(patsubst src/%.c,build/fuzz/obj/%.o,$(LIBSRCS))
+
+build/fuzz/obj/%.o: src/%.c
+	@mkdir -p $(dir $@)
+	@echo '  CC fuzz $<'
+	@$(FUZZ_CC) $(WARN) $(DEFS) $(FUZZ_DEFS) -Isrc $(PKG_CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer-no-link \
+	  -MMD -MP -c $< -o $@
+
+build/fuzz/libmtm.a: $(FUZZ_OBJ)
+	@rm -f $@
+	@ar rcs $@ $^
+
+build/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz.h build/fuzz/libmtm.a
+	@echo '  FUZZER  $<'
+	@$(FUZZ_CC) $(WARN) $(DEFS) -Isrc -Itests/fuzz $(PKG_CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer \
+	  -o $@ $< build/fuzz/libmtm.a $(LIBS)
+
+fuzz: $(FUZZ_BINS)
+
+fuzz-xls: build/fuzz/fuzz_xls
+
 demo:
 	@scripts/deps.sh build
 	@$(MAKE) --no-print-directory build/mtm
@@ -88,14 +120,4 @@ format:
 clean:
 	rm -rf build demo-out
 
--include $(OBJ:.o=.d) $(SANOBJ:.o=.d) build/obj/cli/main.d build/asan/obj/cli/main.d
-
-# libFuzzer harness for the XLS reader (needs clang): see tests/fuzz/fuzz_xls.c.
-FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
-build/fuzz/fuzz_xls: tests/fuzz/fuzz_xls.c src/table/*.c src/table/*.h src/core/*.c src/core/*.h
-	@mkdir -p build/fuzz/corpus
-	clang $(WARN) $(DEFS) -Isrc $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz_xls.c src/table/*.c src/core/*.c \
-	  $$(pkg-config --cflags --libs libzip expat libutf8proc) -lm
-	@cp -n $$(find $${MTM_SHARED:-../shared}/data -name '*.xls') build/fuzz/corpus/ 2>/dev/null || true
-
-fuzz-xls: build/fuzz/fuzz_xls
+-include $(OBJ:.o=.d) $(SANOBJ:.o=.d) $(FUZZ_OBJ:.o=.d) build/obj/cli/main.d build/asan/obj/cli/main.d

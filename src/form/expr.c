@@ -1201,7 +1201,7 @@ static int f_string_length(ectx *c, const mtm_expr *call, mtm_value *out) {
 static struct {
   char *pattern;
   regex_t rx;
-  int ok;
+  int state; /* rx_compile's answer: 0 compiled, 1 invalid, 2 too large */
 } rx_cache[RX_CACHE];
 static int rx_n;
 static pthread_mutex_t rx_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -1258,11 +1258,120 @@ static void rx_translate(const char *re, mtm_buf *b) {
   }
 }
 
+/* A bound on the number of nodes glibc's regcomp builds for the ERE re: it
+ * copies a repeated atom once per repetition ('x+' as "xx*", x{n,m} as m
+ * copies), so stacked or nested repetitions grow the tree geometrically
+ * ("a+++++..." doubles with every '+', "a{99}{99}{99}" is a million). */
+static double rx_size(const char *re) {
+  enum { DEPTH = 64 };
+  double seq[DEPTH] = {0}, last[DEPTH] = {0};
+  int d = 0, over = 0; /* over: parentheses nested deeper than DEPTH */
+  for (const char *p = re; *p; p++) {
+    double mult = 0;
+    switch (*p) {
+    case '\\':
+      if (p[1]) p++;
+      seq[d] += 1, last[d] = 1;
+      continue;
+    case '[': /* a bracket expression is one node */
+      p++;
+      if (*p == '^') p++;
+      if (*p == ']') p++;
+      while (*p && *p != ']') {
+        if (*p == '[' && (p[1] == ':' || p[1] == '.' || p[1] == '=')) {
+          char kind = p[1];
+          p += 2;
+          while (*p && !(*p == kind && p[1] == ']')) p++;
+          if (*p) p++;
+        }
+        if (*p) p++;
+      }
+      if (!*p) p--;
+      seq[d] += 1, last[d] = 1;
+      continue;
+    case '(':
+      if (d + 1 < DEPTH)
+        d++, seq[d] = last[d] = 0;
+      else
+        over++;
+      continue;
+    case ')':
+      if (over)
+        over--;
+      else if (d > 0) {
+        double g = seq[d] + 1;
+        d--;
+        seq[d] += g, last[d] = g;
+      }
+      continue;
+    case '|':
+      seq[d] += 1, last[d] = 0;
+      continue;
+    case '*':
+    case '?':
+      mult = 1;
+      break;
+    case '+':
+      mult = 2;
+      break;
+    case '{': {
+      const char *q = p + 1;
+      double n = 0, m = -1;
+      if (*q < '0' || *q > '9') break;
+      while (*q >= '0' && *q <= '9') n = n * 10 + (*q++ - '0');
+      if (*q == ',') {
+        q++;
+        if (*q >= '0' && *q <= '9') {
+          m = 0;
+          while (*q >= '0' && *q <= '9') m = m * 10 + (*q++ - '0');
+        } else
+          m = n + 1; /* {n,}: n copies and a star */
+      } else
+        m = n;
+      if (*q != '}') break;
+      mult = m > 1 ? m : 1;
+      p = q;
+      break;
+    }
+    default:
+      break;
+    }
+    if (mult > 0) { /* a repetition of the last atom */
+      seq[d] += last[d] * (mult - 1) + 1;
+      last[d] = last[d] * mult + 1;
+    } else {
+      seq[d] += 1, last[d] = 1;
+    }
+  }
+  double total = 0;
+  for (int i = 0; i <= d; i++) total += seq[i];
+  return total;
+}
+
+/* The most nodes a pattern may ask of regcomp (rx_size): far above any real
+ * form's pattern, far below what takes seconds or gigabytes to build. */
+#define RX_MAX_SIZE 50000.0
+
+/* Compiles re (translated) into rx. Returns 0 when compiled, 1 when the
+ * pattern is not valid, 2 when it is too large to compile. */
+static int rx_compile(const char *re, regex_t *rx) {
+  mtm_buf b;
+  mtm_buf_init(&b);
+  mtm_buf_reserve(&b, 0); /* "" for an empty pattern, never NULL */
+  b.p[0] = 0;
+  rx_translate(re, &b);
+  int st = rx_size(b.p) > RX_MAX_SIZE                          ? 2
+           : regcomp(rx, b.p, REG_EXTENDED | REG_NOSUB) == 0 ? 0
+                                                              : 1;
+  mtm_buf_free(&b);
+  return st;
+}
+
 static int f_regex(ectx *c, const mtm_expr *call, mtm_value *out) {
   const char *s, *re;
   TRY(arg_str(c, call, 0, &s));
   TRY(arg_str(c, call, 1, &re));
-  int found = -1, match = 0, ok = 0;
+  int found = -1, match = 0, st = 0;
   pthread_mutex_lock(&rx_lock);
   for (int i = 0; i < rx_n; i++)
     if (strcmp(rx_cache[i].pattern, re) == 0) {
@@ -1270,35 +1379,33 @@ static int f_regex(ectx *c, const mtm_expr *call, mtm_value *out) {
       break;
     }
   if (found < 0 && rx_n < RX_CACHE) {
-    mtm_buf b;
-    mtm_buf_init(&b);
-    rx_translate(re, &b);
     found = rx_n++;
     rx_cache[found].pattern = mtm_xstrdup(re);
-    rx_cache[found].ok = regcomp(&rx_cache[found].rx, b.p, REG_EXTENDED | REG_NOSUB) == 0;
-    mtm_buf_free(&b);
+    rx_cache[found].state = rx_compile(re, &rx_cache[found].rx);
   }
   if (found >= 0) {
-    ok = rx_cache[found].ok;
-    if (ok) match = regexec(&rx_cache[found].rx, s, 0, NULL, 0) == 0;
+    st = rx_cache[found].state;
+    if (st == 0) match = regexec(&rx_cache[found].rx, s, 0, NULL, 0) == 0;
   }
   pthread_mutex_unlock(&rx_lock);
   if (found < 0) {
     /* The cache is full: compile for this call only. */
-    mtm_buf b;
-    mtm_buf_init(&b);
-    rx_translate(re, &b);
     regex_t rx;
-    ok = regcomp(&rx, b.p, REG_EXTENDED | REG_NOSUB) == 0;
-    if (ok) {
+    st = rx_compile(re, &rx);
+    if (st == 0) {
       match = regexec(&rx, s, 0, NULL, 0) == 0;
       regfree(&rx);
     }
-    mtm_buf_free(&b);
   }
-  if (!ok)
+  if (st == 1)
     return mtm_err_set(c->err, MTM_EINVAL,
                        "the pattern '%s' of regex() is not a valid regular expression", re);
+  if (st == 2)
+    return mtm_err_set(c->err, MTM_EINVAL,
+                       "the pattern '%s' of regex() is too large once its repetitions are "
+                       "spelled out (more than %.0f parts); use fewer nested or stacked "
+                       "repetitions",
+                       re, RX_MAX_SIZE);
   *out = vbool(match);
   return 0;
 }

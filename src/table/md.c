@@ -112,12 +112,15 @@ static int md_next(mtm_table *t, mtm_row *row, mtm_err *err) {
       if (t->cells[i].n) any = 1;
     if (!any) continue;
     size_t bad;
-    for (int i = 1; i < k; i++)
-      if (!mtm_table__utf8_ok(t->cells[i].p, t->cells[i].n, &bad)) {
+    for (int i = 1; i < k; i++) {
+      const char *z = memchr(t->cells[i].p, 0, t->cells[i].n);
+      if (z) bad = (size_t)(z - t->cells[i].p);
+      if (z || !mtm_table__utf8_ok(t->cells[i].p, t->cells[i].n, &bad)) {
         char col[8];
         mtm_table_column_name(i - 1, col);
         return mtm_table__utf8_error(err, t->name, t->sheet, line, col, t->cells[i].p, bad);
       }
+    }
     row->row = line;
     row->n = k - 1;
     row->cells = t->cells + 1;

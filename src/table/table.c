@@ -153,14 +153,19 @@ int mtm_table__utf8_ok(const char *s, size_t n, size_t *bad) {
   return 1;
 }
 
-/* Reports bad UTF-8 in a cell: the byte and the character (1-based) where
- * reading fails, and what to do about it. */
+/* Reports bad UTF-8 (or a NUL byte) in a cell: the byte and the character
+ * (1-based) where reading fails, and what to do about it. */
 int mtm_table__utf8_error(mtm_err *err, const char *file, const char *sheet, long row,
                           const char *column, const char *s, size_t bad) {
   size_t chars = 1;
   for (size_t i = 0; i < bad; i++)
     if (((unsigned char)s[i] & 0xC0) != 0x80) chars++;
   mtm_err_where(err, file, sheet, row, column, NULL);
+  if (!s[bad])
+    return mtm_err_set(err, MTM_EINVAL,
+                       "the text holds a NUL byte at character %zu, which text never does; "
+                       "the file may be UTF-16: save it as UTF-8",
+                       chars);
   return mtm_err_set(err, MTM_EINVAL,
                      "the text is not valid UTF-8 (byte 0x%02X at character %zu); save "
                      "the file as UTF-8",

@@ -46,7 +46,9 @@ int mtm_table__numfmt_kind(int id, const char *code);
 /* Checks UTF-8 quickly (ASCII fast path). 1 when valid, else 0 and *bad
  * is the byte offset of the first bad byte. */
 int mtm_table__utf8_ok(const char *s, size_t n, size_t *bad);
-/* Fills err with the message for bad UTF-8 in cell s[0..n) at byte bad. */
+/* Fills err with the message for bad UTF-8 in cell s[0..n) at byte bad;
+ * when s[bad] is 0, the message for a NUL byte (which the C strings cells
+ * are used as would silently cut). */
 int mtm_table__utf8_error(mtm_err *err, const char *file, const char *sheet, long row,
                           const char *column, const char *s, size_t bad);
 
