@@ -665,7 +665,18 @@ int mtm_clean_show(mtm_store *st, const char *form_id, int round, const char *uu
         int main_col = strcmp(to, q->name) == 0;
         int opt_col = !main_col && strncmp(to, q->name, qlen) == 0 && to[qlen] == '/';
         if (pass == 0 ? !main_col : !opt_col) continue;
-        const char *cell = (int)h < nraw && raw[h] ? raw[h] : "";
+        const char *cell = (int)h < nraw && raw[h] ? raw[h] : NULL;
+        /* A cell imported unchanged is kept once, as the value: the value
+         * before the first cleaning change, else the value now. */
+        if (!cell && main_col && q->type != MTM_Q_SELECT_MULTIPLE) {
+          cell = x->clean;
+          for (int l = 0; l < out->nlog; l++)
+            if (out->log[l].question && strcmp(out->log[l].question, q->name) == 0) {
+              cell = out->log[l].old_value;
+              break;
+            }
+        }
+        if (!cell) cell = "";
         if (pass == 1) {
           if (!*cell) continue;
           mtm_buf_printf(&rv, "%s%s=%s", rv.n ? " " : "", to + qlen + 1, cell);

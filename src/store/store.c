@@ -62,8 +62,11 @@ static const char *const migrations[] = {
     "  source BLOB NOT NULL, sha256 TEXT, fields TEXT NOT NULL,"
     "  added_at TEXT NOT NULL, UNIQUE(form, version));"
     /* Imports and submissions. raw = the row's cells in file order (headers
-     * in imports.headers); data = typed values in the order of the form
-     * version's fields (form_versions.fields). Both are mtm_record blobs. */
+     * in imports.headers), except that a cell whose question's typed value is
+     * the same bytes is stored as missing (the value stands for it; after
+     * cleaning, the first old_value of the log does); data = typed values in
+     * the order of the form version's fields (form_versions.fields). Both
+     * are mtm_record blobs. */
     "CREATE TABLE imports("
     "  id INTEGER PRIMARY KEY, form INTEGER NOT NULL REFERENCES forms(id),"
     "  round INTEGER NOT NULL, file_name TEXT NOT NULL, file_format TEXT,"
