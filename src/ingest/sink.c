@@ -245,7 +245,7 @@ struct ing_sha {
 /* Hashes the files one after the other; stops at the first it cannot read. */
 static void *sha_run(void *arg) {
   ing_sha *h = arg;
-  pthread_setname_np(pthread_self(), "mtm-sha256");
+  pthread_setname_np(pthread_self(), "mtm-checksum");
   unsigned char *buf = mtm_xmalloc(1 << 20);
   for (int i = 0; i < h->n && !h->rc; i++) {
     FILE *f = fopen(h->paths[i], "rb");
@@ -254,17 +254,17 @@ static void *sha_run(void *arg) {
       h->rc = mtm_err_set(&h->err, MTM_EIO, "cannot open the file again to compute its checksum");
       break;
     }
-    crypto_hash_sha256_state s;
-    crypto_hash_sha256_init(&s);
+    crypto_generichash_state s;
+    crypto_generichash_init(&s, NULL, 0, 32);
     size_t n;
-    while ((n = fread(buf, 1, 1 << 20, f)) > 0) crypto_hash_sha256_update(&s, buf, n);
+    while ((n = fread(buf, 1, 1 << 20, f)) > 0) crypto_generichash_update(&s, buf, n);
     if (ferror(f)) {
       mtm_err_where(&h->err, h->paths[i], NULL, 0, NULL, NULL);
       h->rc = mtm_err_set(&h->err, MTM_EIO, "cannot read the file to compute its checksum");
     }
     fclose(f);
     unsigned char d[32];
-    crypto_hash_sha256_final(&s, d);
+    crypto_generichash_final(&s, d, 32);
     sodium_bin2hex(h->hex[i], 65, d, sizeof d);
   }
   free(buf);

@@ -25,7 +25,7 @@ typedef struct mtm_store mtm_store;
 
 /* ---- workspace (store.c) -------------------------------------------------- */
 
-#define MTM_STORE_SCHEMA_VERSION 3
+#define MTM_STORE_SCHEMA_VERSION 4
 
 /* Opens path. With create=0 the file must exist and be a workspace. */
 int mtm_store_open(mtm_store **out, const char *path, int create, mtm_err *err) MTM_MUST_USE;
@@ -216,7 +216,7 @@ int mtm_store_form_key(mtm_store *st, const char *form_id, int64_t *id, mtm_err 
 typedef struct mtm_import_rec {
   int64_t form;
   int round;
-  const char *file_name, *file_format, *sha256;
+  const char *file_name, *file_format, *checksum; /* BLAKE2b-256, hex */
   const char *headers; /* JSON array of the file's headers */
   const char *mapping; /* JSON object: header -> question or "question/option" */
   const char *who;
@@ -227,7 +227,7 @@ typedef struct mtm_import_rec {
 int mtm_store_import_add(mtm_store *st, const mtm_import_rec *r, int64_t *id,
                          mtm_err *err) MTM_MUST_USE;
 /* Sets the checksum and the counts of an import once its file is read. */
-int mtm_store_import_finish(mtm_store *st, int64_t id, const char *sha256, long rows_read,
+int mtm_store_import_finish(mtm_store *st, int64_t id, const char *checksum, long rows_read,
                             long added, long changed, long unchanged, mtm_err *err) MTM_MUST_USE;
 
 /* Large imports. bulk_begin (outside a transaction) makes the workspace

@@ -34,7 +34,7 @@ int mtm_store_form_key(mtm_store *st, const char *form_id, int64_t *id, mtm_err 
 int mtm_store_import_add(mtm_store *st, const mtm_import_rec *r, int64_t *id, mtm_err *err) {
   sqlite3_stmt *s = mtm_store__stmt(
       st,
-      "INSERT INTO imports(form, round, file_name, file_format, sha256, headers, mapping, "
+      "INSERT INTO imports(form, round, file_name, file_format, checksum, headers, mapping, "
       "rows_read, added, changed, unchanged, at, who) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
       "?9, ?10, ?11, strftime('%Y-%m-%dT%H:%M:%SZ','now'), ?12)",
       err);
@@ -43,7 +43,7 @@ int mtm_store_import_add(mtm_store *st, const mtm_import_rec *r, int64_t *id, mt
   sqlite3_bind_int(s, 2, r->round);
   bind_text_static(s, 3, r->file_name);
   bind_text_static(s, 4, r->file_format);
-  bind_text_static(s, 5, r->sha256);
+  bind_text_static(s, 5, r->checksum);
   bind_text_static(s, 6, r->headers ? r->headers : "[]");
   bind_text_static(s, 7, r->mapping);
   sqlite3_bind_int64(s, 8, r->rows_read);
@@ -56,16 +56,16 @@ int mtm_store_import_add(mtm_store *st, const mtm_import_rec *r, int64_t *id, mt
   return 0;
 }
 
-int mtm_store_import_finish(mtm_store *st, int64_t id, const char *sha256, long rows_read,
+int mtm_store_import_finish(mtm_store *st, int64_t id, const char *checksum, long rows_read,
                             long added, long changed, long unchanged, mtm_err *err) {
   sqlite3_stmt *s = mtm_store__stmt(
       st,
       "UPDATE imports SET rows_read = ?2, added = ?3, changed = ?4, unchanged = ?5, "
-      "sha256 = ?6 WHERE id = ?1",
+      "checksum = ?6 WHERE id = ?1",
       err);
   if (!s) return MTM_ESTORE;
   sqlite3_bind_int64(s, 1, id);
-  bind_text_static(s, 6, sha256);
+  bind_text_static(s, 6, checksum);
   sqlite3_bind_int64(s, 2, rows_read);
   sqlite3_bind_int64(s, 3, added);
   sqlite3_bind_int64(s, 4, changed);
