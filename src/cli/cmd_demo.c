@@ -119,8 +119,8 @@ static int generate(const char *dir, const char *data, uint64_t seed, int n1, in
   demo_respondent *p1, *p2;
   int m1 = demo_draw_round(&r1, n1, seed * 2 + 1, &a, &p1);
   int m2 = demo_draw_round(&r2, n2, seed * 2 + 2, &a, &p2);
-  if ((rc = demo_write_csv(OUT("exports/round1_kobo_labels.csv"), &r1, p1, m1, "2022.1", err)) ||
-      (rc = demo_write_xlsx(OUT("exports/round2_kobo.xlsx"), &r2, p2, m2, "2023.1", err)))
+  if ((rc = demo_write_csv(OUT("exports/round1_kobo_labels.csv"), &demo_survey_qset, &r1, p1, m1, "2022.1", err)) ||
+      (rc = demo_write_xlsx(OUT("exports/round2_kobo.xlsx"), &demo_survey_qset, &r2, p2, m2, "2023.1", err)))
     goto done;
 #undef OUT
 done:

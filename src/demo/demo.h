@@ -64,17 +64,42 @@ typedef struct demo_round_spec {
   int32_t first_day; /* days since 1970 */
   int ndays;
 } demo_round_spec;
+/* The errors planted in a respondent, which the demo's cleaning log fixes. */
+enum {
+  DEMO_FLAW_YEARLY_INCOME = 1, /* a yearly income entered as monthly (x12) */
+  DEMO_FLAW_DUPLICATE = 2,     /* a second submission of an earlier interview */
+  DEMO_FLAW_NATIONAL = 4,      /* nationality recorded as KAZ */
+  DEMO_FLAW_UNDERAGE = 8       /* aged under 18 */
+};
 typedef struct demo_respondent {
-  char **v; /* per entry of demo_questions; NULL = unanswered */
+  char **v; /* per entry of the question set; NULL = unanswered */
   char uuid[37];
   int64_t start, end, submitted;
+  unsigned flaws; /* DEMO_FLAW_* */
+  int dup_of;     /* the index of the original, for DEMO_FLAW_DUPLICATE */
 } demo_respondent;
+
+/* A questionnaire: its questions and choices, its settings, and the sheet
+ * name KoBo gives its XLSX export (the title cut to 31 characters, without
+ * the characters Excel forbids). */
+typedef struct demo_qset {
+  const demo_question *q;
+  int nq;
+  const demo_choice *c;
+  int nc;
+  const char *form_id, *title, *sheet;
+} demo_qset;
 
 extern const demo_question demo_questions[];
 extern const int demo_nquestions;
 extern const demo_choice demo_choices[];
 extern const int demo_nchoices;
+extern const demo_qset demo_survey_qset;
 const demo_choice *demo_choice_find(const char *list, const char *name);
+const demo_choice *demo_qset_choice(const demo_qset *qs, const char *list, const char *name);
+int demo_write_xlsform(const char *path, const demo_qset *qs, const char *version,
+                       const demo_area *regions, int nreg, const demo_area *rayons, int nray,
+                       mtm_err *err);
 int demo_write_form(const char *path, const char *version, const demo_area *regions, int nreg,
                     const demo_area *rayons, int nray, mtm_err *err);
 double demo_region_share(const char *pcode);
@@ -83,9 +108,9 @@ int demo_load_areas(const char *path, int level, mtm_arena *a, demo_area **out, 
 /* Draws n respondents (plus a few duplicated submissions); returns the count. */
 int demo_draw_round(const demo_round_spec *rs, int n, uint64_t seed, mtm_arena *a,
                     demo_respondent **out);
-int demo_write_csv(const char *path, const demo_round_spec *rs, const demo_respondent *p, int n,
+int demo_write_csv(const char *path, const demo_qset *qs, const demo_round_spec *rs, const demo_respondent *p, int n,
                    const char *version, mtm_err *err);
-int demo_write_xlsx(const char *path, const demo_round_spec *rs, const demo_respondent *p, int n,
+int demo_write_xlsx(const char *path, const demo_qset *qs, const demo_round_spec *rs, const demo_respondent *p, int n,
                     const char *version, mtm_err *err);
 
 #endif

@@ -129,9 +129,15 @@ static void draw(demo_rng *r, const demo_round_spec *rs, demo_respondent *p, mtm
   long age = lround(33.5 + 9 * demo_rng_normal(r));
   if (age < 18) age = 18 + (long)(demo_rng_next(r) % 6);
   if (age > 64) age = 64 - (long)(demo_rng_next(r) % 10);
-  if (demo_rng_unit(r) < 0.005) age = 16 + (long)(demo_rng_next(r) % 2); /* under age */
+  if (demo_rng_unit(r) < 0.005) { /* under age */
+    age = 16 + (long)(demo_rng_next(r) % 2);
+    p->flaws |= DEMO_FLAW_UNDERAGE;
+  }
   set_num(p, "age", age, a);
-  set(p, "nationality", demo_rng_unit(r) < 0.004 ? "KAZ" : pick_list(r, "country"), a);
+  if (demo_rng_unit(r) < 0.004) {
+    set(p, "nationality", "KAZ", a);
+    p->flaws |= DEMO_FLAW_NATIONAL;
+  } else set(p, "nationality", pick_list(r, "country"), a);
   set(p, "working_now", demo_rng_unit(r) < 0.006 ? "no" : "yes", a);
 
   set(p, "sex", female ? "female" : "male", a);
@@ -186,7 +192,10 @@ static void draw(demo_rng *r, const demo_round_spec *rs, demo_respondent *p, mtm
   double mean = female ? 186424 : 218183, sigma = 0.42;
   double inc = exp(log(mean) - sigma * sigma / 2 + sigma * demo_rng_normal(r));
   long income = lround(inc / 1000) * 1000;
-  if (demo_rng_unit(r) < 0.003) income *= 12; /* a yearly figure entered as monthly */
+  if (demo_rng_unit(r) < 0.003) { /* a yearly figure entered as monthly */
+    income *= 12;
+    p->flaws |= DEMO_FLAW_YEARLY_INCOME;
+  }
   set_num(p, "income_kzt", income, a);
   set(p, "income_sufficiency", pick_list(r, "sufficiency"), a);
   int sends = demo_rng_unit(r) < (female ? 0.24 : 0.53);
@@ -221,6 +230,8 @@ int demo_draw_round(const demo_round_spec *rs, int n, uint64_t seed, mtm_arena *
   for (int k = 0; k < ndup; k++) {
     int src = (int)(demo_rng_next(&r) % (uint64_t)n);
     p[n + k] = p[src];
+    p[n + k].flaws |= DEMO_FLAW_DUPLICATE;
+    p[n + k].dup_of = src;
     uuid4(&r, p[n + k].uuid);
     p[n + k].submitted += 60;
   }
@@ -230,7 +241,8 @@ int demo_draw_round(const demo_round_spec *rs, int n, uint64_t seed, mtm_arena *
 
 /* ---- exports ---- */
 
-static const char *label_of(const demo_round_spec *rs, const char *type, const char *v) {
+static const char *label_of(const demo_qset *qs, const demo_round_spec *rs, const char *type,
+                            const char *v) {
   const char *list = strchr(type, ' ') + 1;
   if (strcmp(list, "region") == 0 || strcmp(list, "rayon") == 0) {
     const demo_area *ar = strcmp(list, "region") == 0 ? rs->regions : rs->rayons;
@@ -239,7 +251,7 @@ static const char *label_of(const demo_round_spec *rs, const char *type, const c
       if (strcmp(ar[i].pcode, v) == 0) return ar[i].en;
     return v;
   }
-  const demo_choice *c = demo_choice_find(list, v);
+  const demo_choice *c = demo_qset_choice(qs, list, v);
   return c ? c->en : v;
 }
 
@@ -258,12 +270,13 @@ static int has_option(const char *v, const char *opt) {
  * column order; labels=1 gives the "labels" export, 0 the "names" one. */
 typedef void (*emit_fn)(void *ctx, int col, const char *v);
 
-static int columns(const demo_round_spec *rs, const demo_respondent *p, int labels, long id,
-                   const char *version, mtm_arena *a, emit_fn emit, void *ctx) {
+static int columns(const demo_qset *qs, const demo_round_spec *rs, const demo_respondent *p,
+                   int labels, long id, const char *version, mtm_arena *a, emit_fn emit,
+                   void *ctx) {
   int col = 0;
   const char *group = NULL, *group_label = NULL;
-  for (int i = 0; i < demo_nquestions; i++) {
-    const demo_question *q = &demo_questions[i];
+  for (int i = 0; i < qs->nq; i++) {
+    const demo_question *q = &qs->q[i];
     if (strncmp(q->type, "begin_group", 11) == 0) {
       group = q->name, group_label = q->en;
       continue;
@@ -279,17 +292,17 @@ static int columns(const demo_round_spec *rs, const demo_respondent *p, int labe
     if (strncmp(q->type, "select_multiple", 15) == 0) {
       const char *list = q->type + 16;
       if (!labels) emit(ctx, col++, p ? (v ? v : "") : head); /* names export: both forms */
-      for (int c = 0; c < demo_nchoices; c++) {
-        if (strcmp(demo_choices[c].list, list)) continue;
-        const char *opt = labels ? demo_choices[c].en : demo_choices[c].name;
+      for (int c = 0; c < qs->nc; c++) {
+        if (strcmp(qs->c[c].list, list)) continue;
+        const char *opt = labels ? qs->c[c].en : qs->c[c].name;
         if (!p) emit(ctx, col++, mtm_arena_printf(a, "%s/%s", head, opt));
-        else emit(ctx, col++, v ? (has_option(v, demo_choices[c].name) ? "1" : "0") : "");
+        else emit(ctx, col++, v ? (has_option(v, qs->c[c].name) ? "1" : "0") : "");
       }
       continue;
     }
     if (!p) emit(ctx, col++, head);
     else if (v && labels && strncmp(q->type, "select_one", 10) == 0)
-      emit(ctx, col++, label_of(rs, q->type, v));
+      emit(ctx, col++, label_of(qs, rs, q->type, v));
     else emit(ctx, col++, v ? v : "");
   }
   const char *meta[] = {"_id", "_uuid", "_submission_time", "_validation_status", "_status",
@@ -344,7 +357,7 @@ static void csv_emit(void *ctx, int col, const char *v) {
   } else mtm_buf_adds(c->b, v);
 }
 
-int demo_write_csv(const char *path, const demo_round_spec *rs, const demo_respondent *p, int n,
+int demo_write_csv(const char *path, const demo_qset *qs, const demo_round_spec *rs, const demo_respondent *p, int n,
                    const char *version, mtm_err *err) {
   mtm_buf b;
   mtm_buf_init(&b);
@@ -352,10 +365,10 @@ int demo_write_csv(const char *path, const demo_round_spec *rs, const demo_respo
   mtm_arena_init(&a);
   csv_ctx c = {&b, ';'};
   mtm_buf_add(&b, "\xEF\xBB\xBF", 3); /* Excel-friendly BOM, as KoBo writes */
-  columns(rs, NULL, 1, 0, version, &a, csv_emit, &c);
+  columns(qs, rs, NULL, 1, 0, version, &a, csv_emit, &c);
   mtm_buf_adds(&b, "\r\n");
   for (int i = 0; i < n; i++) {
-    columns(rs, &p[i], 1, i + 1, version, &a, csv_emit, &c);
+    columns(qs, rs, &p[i], 1, i + 1, version, &a, csv_emit, &c);
     mtm_buf_adds(&b, "\r\n");
   }
   mtm_arena_free(&a);
@@ -381,7 +394,7 @@ static void xlsx_emit(void *ctx, int col, const char *v) {
     c->bad = 1;
 }
 
-int demo_write_xlsx(const char *path, const demo_round_spec *rs, const demo_respondent *p, int n,
+int demo_write_xlsx(const char *path, const demo_qset *qs, const demo_round_spec *rs, const demo_respondent *p, int n,
                     const char *version, mtm_err *err) {
   lxw_workbook_options o = {.constant_memory = LXW_TRUE, .tmpdir = NULL};
   lxw_workbook *wb = workbook_new_opt(path, &o);
@@ -389,9 +402,7 @@ int demo_write_xlsx(const char *path, const demo_round_spec *rs, const demo_resp
     mtm_err_where(err, path, NULL, 0, NULL, NULL);
     return mtm_err_set(err, MTM_EIO, "cannot create the workbook");
   }
-  /* KoBo names the sheet after the form title, cut to 31 characters and
-   * without the characters Excel forbids (':' among them). */
-  xlsx_ctx c = {workbook_add_worksheet(wb, "MTM Kazakhstan - survey of int"), 0, 0};
+  xlsx_ctx c = {workbook_add_worksheet(wb, qs->sheet), 0, 0};
   if (!c.ws) {
     workbook_close(wb);
     mtm_err_where(err, path, NULL, 0, NULL, NULL);
@@ -399,10 +410,10 @@ int demo_write_xlsx(const char *path, const demo_round_spec *rs, const demo_resp
   }
   mtm_arena a;
   mtm_arena_init(&a);
-  columns(rs, NULL, 0, 0, version, &a, xlsx_emit, &c);
+  columns(qs, rs, NULL, 0, 0, version, &a, xlsx_emit, &c);
   for (int i = 0; i < n; i++) {
     c.row = i + 1;
-    columns(rs, &p[i], 0, i + 1, version, &a, xlsx_emit, &c);
+    columns(qs, rs, &p[i], 0, i + 1, version, &a, xlsx_emit, &c);
   }
   mtm_arena_free(&a);
   lxw_error e = workbook_close(wb);

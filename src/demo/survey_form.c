@@ -192,10 +192,12 @@ static int write_row(lxw_worksheet *ws, int r, const char **cells, int n) {
   return 0;
 }
 
-/* Writes the questionnaire as an XLSForm. The region and rayon lists come
- * from the gazetteer layer the round uses. */
-int demo_write_form(const char *path, const char *version, const demo_area *regions, int nreg,
-                    const demo_area *rayons, int nray, mtm_err *err) {
+/* Writes a questionnaire as an XLSForm (survey, choices, settings). The
+ * region and rayon lists come from the gazetteer layer the round uses; the
+ * rayon choices carry their region for the choice_filter. */
+int demo_write_xlsform(const char *path, const demo_qset *qs, const char *version,
+                       const demo_area *regions, int nreg, const demo_area *rayons, int nray,
+                       mtm_err *err) {
   lxw_workbook *wb = workbook_new(path);
   if (!wb) {
     mtm_err_where(err, path, NULL, 0, NULL, NULL);
@@ -208,8 +210,8 @@ int demo_write_form(const char *path, const char *version, const demo_area *regi
                       "constraint", "constraint_message::English (en)", "required",
                       "choice_filter", "hxl"};
   int bad = write_row(survey, 0, sh, 10);
-  for (int i = 0; i < demo_nquestions; i++) {
-    const demo_question *q = &demo_questions[i];
+  for (int i = 0; i < qs->nq; i++) {
+    const demo_question *q = &qs->q[i];
     const char *cf = q->extra && strncmp(q->extra, "cf:", 3) == 0 ? q->extra + 3 : NULL;
     const char *row[] = {q->type, q->name, q->en, q->ru, q->relevant, q->constraint,
                          q->message, q->required, cf, q->hxl};
@@ -218,8 +220,8 @@ int demo_write_form(const char *path, const char *version, const demo_area *regi
   const char *ch[] = {"list_name", "name", "label::English (en)", "label::Russian (ru)", "region"};
   bad |= write_row(choices, 0, ch, 5);
   int r = 1;
-  for (int i = 0; i < demo_nchoices; i++) {
-    const demo_choice *c = &demo_choices[i];
+  for (int i = 0; i < qs->nc; i++) {
+    const demo_choice *c = &qs->c[i];
     const char *row[] = {c->list, c->name, c->en, c->ru, NULL};
     bad |= write_row(choices, r++, row, 5);
   }
@@ -232,8 +234,7 @@ int demo_write_form(const char *path, const char *version, const demo_area *regi
     bad |= write_row(choices, r++, row, 5);
   }
   const char *st[] = {"form_id", "form_title", "version", "default_language"};
-  const char *sv[] = {DEMO_SURVEY_FORM_ID, "MTM Kazakhstan: survey of international migrant workers",
-                      version, "English (en)"};
+  const char *sv[] = {qs->form_id, qs->title, version, "English (en)"};
   bad |= write_row(settings, 0, st, 4);
   bad |= write_row(settings, 1, sv, 4);
   lxw_error e = workbook_close(wb);
@@ -244,9 +245,26 @@ int demo_write_form(const char *path, const char *version, const demo_area *regi
   return 0;
 }
 
-const demo_choice *demo_choice_find(const char *list, const char *name) {
-  for (int i = 0; i < demo_nchoices; i++)
-    if (strcmp(demo_choices[i].list, list) == 0 && strcmp(demo_choices[i].name, name) == 0)
-      return &demo_choices[i];
+const demo_qset demo_survey_qset = {
+    demo_questions, (int)(sizeof demo_questions / sizeof demo_questions[0]), demo_choices,
+    (int)(sizeof demo_choices / sizeof demo_choices[0]), DEMO_SURVEY_FORM_ID,
+    "MTM Kazakhstan: survey of international migrant workers",
+    /* KoBo names the sheet after the form title, cut to 31 characters and
+     * without the characters Excel forbids (':' among them). */
+    "MTM Kazakhstan - survey of int"};
+
+/* Writes the migrant-worker questionnaire as an XLSForm. */
+int demo_write_form(const char *path, const char *version, const demo_area *regions, int nreg,
+                    const demo_area *rayons, int nray, mtm_err *err) {
+  return demo_write_xlsform(path, &demo_survey_qset, version, regions, nreg, rayons, nray, err);
+}
+
+const demo_choice *demo_qset_choice(const demo_qset *qs, const char *list, const char *name) {
+  for (int i = 0; i < qs->nc; i++)
+    if (strcmp(qs->c[i].list, list) == 0 && strcmp(qs->c[i].name, name) == 0) return &qs->c[i];
   return NULL;
+}
+
+const demo_choice *demo_choice_find(const char *list, const char *name) {
+  return demo_qset_choice(&demo_survey_qset, list, name);
 }
