@@ -119,9 +119,72 @@ static int generate(const char *dir, const char *data, uint64_t seed, int n1, in
   demo_respondent *p1, *p2;
   int m1 = demo_draw_round(&r1, n1, seed * 2 + 1, &a, &p1);
   int m2 = demo_draw_round(&r2, n2, seed * 2 + 2, &a, &p2);
-  if ((rc = demo_write_csv(OUT("exports/round1_kobo_labels.csv"), &demo_survey_qset, &r1, p1, m1, "2022.1", err)) ||
-      (rc = demo_write_xlsx(OUT("exports/round2_kobo.xlsx"), &demo_survey_qset, &r2, p2, m2, "2023.1", err)))
+  if ((rc = demo_write_csv(OUT("exports/round1_kobo_labels.csv"), &demo_survey_qset, &r1, p1, m1,
+                           "2022.1", err)) ||
+      (rc = demo_write_xlsx(OUT("exports/round2_kobo.xlsx"), &demo_survey_qset, &r2, p2, m2,
+                            "2023.1", err)))
     goto done;
+
+  /* The key informants. Round 1 (March 2022, 2018 layer) counts arrivals
+   * from 2019 to Q1 2022 and knows return migrants and emigrants; Round 2
+   * (March 2023, 2024 layer) is drawn to the published baseline and has
+   * migrant workers only. */
+  demo_ki_spec k1 = {1,
+                     2018,
+                     {"2019", "2020", "2021", "2022Q1"},
+                     {0.30, 0.15, 0.45, 0.10},
+                     598000,
+                     {0.70, 0.125, 0.09, 0.055, 0.018, 0.007, 0.005},
+                     41000,
+                     88000,
+                     0.9,
+                     262,
+                     reg18,
+                     ray18,
+                     nreg18,
+                     nray18,
+                     mtm_days_from_civil(2022, 3, 1),
+                     28};
+  demo_ki_spec k2 = {2,
+                     2024,
+                     {"2020", "2021", "2022", "2023Q1"},
+                     {0.170, 0.270, 0.48255, 0.07745},
+                     724534,
+                     {0.636, 0.196, 0.096, 0.046, 0.016, 0.006, 0.004},
+                     0,
+                     0,
+                     0.03,
+                     270,
+                     reg24,
+                     ray24,
+                     nreg24,
+                     nray24,
+                     mtm_days_from_civil(2023, 3, 1),
+                     28};
+  const demo_ki_spec *ks[2] = {&k1, &k2};
+  for (int k = 0; k < 2; k++) {
+    demo_qset qs;
+    demo_ki_qset(ks[k], &a, &qs);
+    demo_ki_truth *t;
+    demo_respondent *ki;
+    int nt, nki;
+    const char *year = k ? "2023" : "2022", *version = k ? "2023.1" : "2022.1";
+    const demo_round_spec *rs = k ? &r2 : &r1;
+    char name[64];
+    snprintf(name, sizeof name, "forms/ki_baseline_%s.xlsx", year);
+    if ((rc = demo_write_xlsform(OUT(name), &qs, version, rs->regions, rs->nregions, rs->rayons,
+                                 rs->nrayons, err)))
+      goto done;
+    snprintf(name, sizeof name, "forms/ki_mapping_%s.csv", year);
+    if ((rc = demo_ki_write_mapping(OUT(name), ks[k], err))) goto done;
+    demo_ki_draw(ks[k], seed * 2 + 11 + (uint64_t)k, &a, &t, &nt);
+    nki = demo_ki_interviews(ks[k], &qs, t, nt, seed * 2 + 21 + (uint64_t)k, &a, &ki);
+    if ((rc = k ? demo_write_xlsx(OUT("exports/ki_round2_kobo.xlsx"), &qs, rs, ki, nki, version,
+                                  err)
+                : demo_write_csv(OUT("exports/ki_round1_kobo_labels.csv"), &qs, rs, ki, nki,
+                                 version, err)))
+      goto done;
+  }
 #undef OUT
 done:
   mtm_arena_free(&a);

@@ -5,15 +5,17 @@
 
 #include <string.h>
 
-/* Share of international migrant workers by region, Round 2 (published top
- * five, the rest spread); indexed by P-code. Regions not listed are not
- * assessed. */
+/* Share of international migrant workers by region, Round 2: the published
+ * top five (Almaty city 27%, Mangystau 23%, Astana 15%, Almaty oblast 13%,
+ * Karagandy 5%), the remaining 17% spread over the other seven assessed
+ * regions; indexed by P-code, in per cent, adding to 100. Regions not
+ * listed are not assessed. */
 static const struct {
   const char *pcode;
   double share;
 } assessed[] = {
-    {"KZ75", 27}, {"KZ47", 23}, {"KZ71", 15}, {"KZ19", 13}, {"KZ35", 5},   {"KZ79", 5},
-    {"KZ15", 3},  {"KZ27", 2.5}, {"KZ43", 2}, {"KZ39", 1.5}, {"KZ63", 1.5}, {"KZ59", 1.5},
+    {"KZ75", 27}, {"KZ47", 23},  {"KZ71", 15},  {"KZ19", 13},  {"KZ35", 5.3}, {"KZ79", 4.4},
+    {"KZ15", 3},  {"KZ27", 2.5}, {"KZ43", 2.2}, {"KZ39", 1.6}, {"KZ63", 1.6}, {"KZ59", 1.4},
 };
 
 double demo_region_share(const char *pcode) {

@@ -113,4 +113,47 @@ int demo_write_csv(const char *path, const demo_qset *qs, const demo_round_spec 
 int demo_write_xlsx(const char *path, const demo_qset *qs, const demo_round_spec *rs, const demo_respondent *p, int n,
                     const char *version, mtm_err *err);
 
+/* ---- the Baseline Mobility Assessment (key informants) ---- */
+
+#define DEMO_KI_FORM_ID "mtm_kaz_bma"
+#define DEMO_KI_NPERIODS 4
+#define DEMO_KI_NORIGINS 7
+
+/* One round of the assessment: its periods, the layer of its areas, and
+ * the country figures its true rayon figures are drawn to. */
+typedef struct demo_ki_spec {
+  int number, layer;                      /* layer: 2018 or 2024 */
+  const char *periods[DEMO_KI_NPERIODS];  /* "2020", ..., "2023Q1" */
+  double period_share[DEMO_KI_NPERIODS];  /* of total; sums to 1 */
+  double total;                           /* migrant workers, all periods */
+  double origin_share[DEMO_KI_NORIGINS];  /* UZB RUS TJK KGZ AZE CHN TUR; sums to 1 */
+  double rm_total, em_total;              /* return migrants, emigrants */
+  double others_answered;                 /* share of KIs who know those two */
+  int nkis;
+  const demo_area *regions, *rayons;
+  int nregions, nrayons;
+  int32_t first_day;
+  int ndays;
+} demo_ki_spec;
+
+/* The true figures of one assessed rayon. */
+typedef struct demo_ki_truth {
+  const demo_area *rayon, *region;
+  double weight; /* share of the country's migrant workers */
+  double mw[DEMO_KI_NPERIODS], origin[DEMO_KI_NPERIODS][DEMO_KI_NORIGINS], women;
+  double rm[DEMO_KI_NPERIODS], em[DEMO_KI_NPERIODS];
+  int nki;
+} demo_ki_truth;
+
+/* The KI questionnaire of a round (strings in a). */
+void demo_ki_qset(const demo_ki_spec *ks, mtm_arena *a, demo_qset *out);
+/* Writes the mapping CSV (field,population,period,origin,sex) of a round. */
+int demo_ki_write_mapping(const char *path, const demo_ki_spec *ks, mtm_err *err);
+/* Draws the assessed rayons and their true figures. */
+int demo_ki_draw(const demo_ki_spec *ks, uint64_t seed, mtm_arena *a, demo_ki_truth **truth,
+                 int *ntruth);
+/* Draws the KIs' interviews (qs from demo_ki_qset); returns their count. */
+int demo_ki_interviews(const demo_ki_spec *ks, const demo_qset *qs, const demo_ki_truth *t, int nt,
+                       uint64_t seed, mtm_arena *a, demo_respondent **out);
+
 #endif
