@@ -3,6 +3,7 @@
  * in sequence, exactly as a user would type them. */
 #include "cli/cli.h"
 #include "demo/demo.h"
+#include "table/table.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -53,15 +54,39 @@ static const step script[] = {
      {"criteria", "add", "--form", DEMO_SURVEY_FORM_ID, "--label",
       "working in Kazakhstan now", "${working_now} = 'yes'"},
      0},
-    {"import Round 1 (KoBo labels export, ';'-separated CSV)", mtm_cmd_import,
+    {"import the survey, Round 1 (KoBo labels export, ';'-separated CSV)", mtm_cmd_import,
      {"import", "--form", DEMO_SURVEY_FORM_ID, "--round", "1", "%D/exports/round1_kobo_labels.csv"},
      0},
-    {"import Round 2 (KoBo XML-names export, XLSX)", mtm_cmd_import,
+    {"import the survey, Round 2 (KoBo XML-names export, XLSX)", mtm_cmd_import,
      {"import", "--form", DEMO_SURVEY_FORM_ID, "--round", "2", "%D/exports/round2_kobo.xlsx"},
      0},
-    {"check Round 2 (findings in %D/check_round2.csv)", mtm_cmd_check,
+    {"add the key-informant (baseline) form, Round 1 version (2018 areas)", mtm_cmd_form,
+     {"form", "add", "--kind", "baseline", "%D/forms/ki_baseline_2022.xlsx"},
+     0},
+    {"import the key informants, Round 1 (KoBo labels export, ';'-separated CSV)", mtm_cmd_import,
+     {"import", "--form", DEMO_KI_FORM_ID, "--round", "1", "%D/exports/ki_round1_kobo_labels.csv"},
+     0},
+    {"add the key-informant form, Round 2 version (2024 areas)", mtm_cmd_form,
+     {"form", "add", "--kind", "baseline", "%D/forms/ki_baseline_2023.xlsx"},
+     0},
+    {"import the key informants, Round 2 (KoBo XML-names export, XLSX)", mtm_cmd_import,
+     {"import", "--form", DEMO_KI_FORM_ID, "--round", "2", "%D/exports/ki_round2_kobo.xlsx"},
+     0},
+    {"check the survey, Round 2", mtm_cmd_check,
      {"check", "--form", DEMO_SURVEY_FORM_ID, "--round", "2", "--format", "csv", "--out",
       "%D/check_round2.csv"},
+     1},
+    {"check the key informants, Round 2", mtm_cmd_check,
+     {"check", "--form", DEMO_KI_FORM_ID, "--round", "2", "--location", "rayon", "--outliers-by",
+      "rayon", "--format", "csv", "--out", "%D/check_ki_round2.csv"},
+     1},
+    {"apply the field team's cleaning log to the survey, Round 2", mtm_cmd_clean,
+     {"clean", "apply", "--by", "demo field team", "--form", DEMO_SURVEY_FORM_ID, "--round", "2",
+      "%D/cleaning_log_round2.csv"},
+     0},
+    {"check the survey, Round 2, once cleaned", mtm_cmd_check,
+     {"check", "--form", DEMO_SURVEY_FORM_ID, "--round", "2", "--format", "csv", "--out",
+      "%D/check_round2_cleaned.csv"},
      1},
     {"status", mtm_cmd_status, {"status"}, 0},
 };
@@ -76,6 +101,52 @@ static int mkdir_p(const char *path) {
       *p = '/';
     }
   return mkdir(tmp, 0777) && errno != EEXIST ? -1 : 0;
+}
+
+/* Prints how many findings of each rule a check wrote to its CSV file, and
+ * where the file is. */
+static void summarize_findings(const char *path) {
+  mtm_err err;
+  mtm_err_clear(&err);
+  mtm_table *t;
+  if (mtm_table_open(&t, path, NULL, &err)) {
+    mtm_err_print(&err, stderr);
+    return;
+  }
+  struct {
+    char rule[32], sev[16];
+    int n;
+  } c[32];
+  int nc = 0, total = 0, irule = -1, isev = -1, rc;
+  mtm_row r;
+  while ((rc = mtm_table_next(t, &r, &err)) == 1) {
+    if (irule < 0) {
+      for (int i = 0; i < r.n; i++) {
+        if (mtm_slice_eq(r.cells[i], "rule")) irule = i;
+        if (mtm_slice_eq(r.cells[i], "severity")) isev = i;
+      }
+      if (irule < 0 || isev < 0) break;
+      continue;
+    }
+    if (r.n <= irule || r.n <= isev) continue;
+    int k = 0;
+    while (k < nc && !(mtm_slice_eq(r.cells[irule], c[k].rule) &&
+                       mtm_slice_eq(r.cells[isev], c[k].sev)))
+      k++;
+    if (k == nc && nc < 32) {
+      snprintf(c[k].rule, sizeof c[k].rule, "%.*s", (int)r.cells[irule].n, r.cells[irule].p);
+      snprintf(c[k].sev, sizeof c[k].sev, "%.*s", (int)r.cells[isev].n, r.cells[isev].p);
+      c[k].n = 0;
+      nc++;
+    }
+    if (k < nc) c[k].n++;
+    total++;
+  }
+  mtm_table_close(t);
+  printf("%d finding%s in %s", total, total == 1 ? "" : "s", path);
+  for (int k = 0; k < nc; k++)
+    printf("%s%d %s (%s)", k ? ", " : ": ", c[k].n, c[k].rule, c[k].sev);
+  printf("\n");
 }
 
 static char *expand(mtm_arena *a, const char *s, const char *dir, const char *geo) {
@@ -124,6 +195,7 @@ static int generate(const char *dir, const char *data, uint64_t seed, int n1, in
       (rc = demo_write_xlsx(OUT("exports/round2_kobo.xlsx"), &demo_survey_qset, &r2, p2, m2,
                             "2023.1", err)))
     goto done;
+  if ((rc = demo_write_cleaning_log(OUT("cleaning_log_round2.csv"), p2, m2, err))) goto done;
 
   /* The key informants. Round 1 (March 2022, 2018 layer) counts arrivals
    * from 2019 to Q1 2022 and knows return migrants and emigrants; Round 2
@@ -240,8 +312,7 @@ int mtm_cmd_demo(mtm_cli *cli, int argc, char **argv) {
     args[n] = NULL;
     if (script[s].say) printf("\n== %s\n", expand(&a, script[s].say, out, geo));
     int st = script[s].fn(&sub, n, args);
-    if (script[s].fn == mtm_cmd_check)
-      printf("%s\n", st == 0 ? "no error-level findings" : "error-level findings listed (exit 1)");
+    if (script[s].fn == mtm_cmd_check && (st == 0 || st == 1)) summarize_findings(args[n - 1]);
     if (st != 0 && st != script[s].ok_status) {
       fprintf(stderr, "mtm demo: step '%s' failed (exit %d)\n", args[0], st);
       rc = st;

@@ -112,6 +112,8 @@ int demo_write_csv(const char *path, const demo_qset *qs, const demo_round_spec 
                    const char *version, mtm_err *err);
 int demo_write_xlsx(const char *path, const demo_qset *qs, const demo_round_spec *rs, const demo_respondent *p, int n,
                     const char *version, mtm_err *err);
+/* Writes the cleaning log that fixes the flaws planted in p[0..n). */
+int demo_write_cleaning_log(const char *path, const demo_respondent *p, int n, mtm_err *err);
 
 /* ---- the Baseline Mobility Assessment (key informants) ---- */
 

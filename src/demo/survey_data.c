@@ -423,3 +423,58 @@ int demo_write_xlsx(const char *path, const demo_qset *qs, const demo_round_spec
   }
   return 0;
 }
+
+/* ---- the cleaning log ---- */
+
+/* Writes the cleaning log a field team would write after reading check's
+ * findings: the second copies of duplicated submissions removed, an
+ * under-age respondent removed, the first "Kazakh national" corrected to
+ * Kyrgyz after the supervisor saw the passport and any other removed, and
+ * yearly incomes entered as monthly divided by twelve. Every row applies
+ * to the values as imported. */
+int demo_write_cleaning_log(const char *path, const demo_respondent *p, int n, mtm_err *err) {
+  mtm_buf b;
+  mtm_buf_init(&b);
+  mtm_buf_adds(&b, "uuid,question,old_value,new_value,action,reason\n");
+  int corrected = 0;
+  int inc = qindex("income_kzt"), nat = qindex("nationality");
+  for (int i = 0; i < n; i++) {
+    const demo_respondent *x = &p[i];
+    if (x->flaws & DEMO_FLAW_DUPLICATE) {
+      mtm_buf_printf(&b, "%s,,,,remove,\"same interview submitted twice (first sent as %s)\"\n",
+                     x->uuid, p[x->dup_of].uuid);
+      continue;
+    }
+    if (x->flaws & DEMO_FLAW_UNDERAGE) {
+      mtm_buf_printf(&b, "%s,,,,remove,under 18: outside the inclusion criteria\n", x->uuid);
+      continue;
+    }
+    if (x->flaws & DEMO_FLAW_NATIONAL) {
+      if (corrected++) {
+        mtm_buf_printf(&b, "%s,,,,remove,Kazakh national: outside the inclusion criteria\n",
+                       x->uuid);
+        continue;
+      }
+      mtm_buf_printf(&b,
+                     "%s,nationality,%s,KGZ,change,\"passport seen by the supervisor: Kyrgyz "
+                     "national, KAZ chosen by mistake\"\n",
+                     x->uuid, x->v[nat]);
+    }
+    if ((x->flaws & DEMO_FLAW_YEARLY_INCOME) && x->v[inc]) {
+      long v = atol(x->v[inc]);
+      mtm_buf_printf(&b,
+                     "%s,income_kzt,%ld,%ld,change,\"yearly income entered as monthly; "
+                     "confirmed with the enumerator\"\n",
+                     x->uuid, v, lround((double)v / 12 / 1000) * 1000);
+    }
+  }
+  FILE *f = fopen(path, "wb");
+  int bad = !f || fwrite(b.p, 1, b.n, f) != b.n;
+  if (f) bad |= fclose(f) != 0;
+  mtm_buf_free(&b);
+  if (bad) {
+    mtm_err_where(err, path, NULL, 0, NULL, NULL);
+    return mtm_err_set(err, MTM_EIO, "cannot write the cleaning log");
+  }
+  return 0;
+}
