@@ -121,11 +121,15 @@ int mtm_store_submission_keys_drop(mtm_store *st, mtm_err *err) {
 
 int mtm_store_submission_keys_build(mtm_store *st, mtm_err *err) {
   reset_all(st);
-  if (sqlite3_exec(mtm_store__db(st),
-                   "CREATE UNIQUE INDEX IF NOT EXISTS submissions_key ON submissions(uuid, form, "
-                   "round)",
-                   NULL, NULL, NULL) == SQLITE_OK)
-    return 0;
+  /* SQLite sorts the keys of a new index with helper threads when allowed:
+   * the second core halves the longest serial step of a large import. */
+  sqlite3_exec(mtm_store__db(st), "PRAGMA threads = 2", NULL, NULL, NULL);
+  int rc = sqlite3_exec(mtm_store__db(st),
+                        "CREATE UNIQUE INDEX IF NOT EXISTS submissions_key ON submissions(uuid, "
+                        "form, round)",
+                        NULL, NULL, NULL);
+  sqlite3_exec(mtm_store__db(st), "PRAGMA threads = 0", NULL, NULL, NULL);
+  if (rc == SQLITE_OK) return 0;
   /* Name one offending uuid. */
   sqlite3_stmt *q = mtm_store__stmt(
       st,
