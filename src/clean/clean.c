@@ -2,135 +2,57 @@
  * clean values, then all changes in one transaction. */
 #include "clean/clean.h"
 #include "form/form.h"
-#include "table/table.h"
+#include "ingest/ingest.h"
 
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 /* ---- typing a value as an import would ---- */
 
-/* Types text for question q: select labels become names, dates ISO, numbers
- * checked. Returns 0 and *out (arena), or MTM_EINVAL with why filled. */
-static int type_value(const mtm_form *f, const mtm_question *q, const char *in, mtm_arena *a,
-                      const char **out, char *why, size_t nwhy) {
-  mtm_slice s = mtm_slice_trim(mtm_slice_c(in));
-  char *v = mtm_arena_strndup(a, s.p, s.n);
-  *out = v;
-  mtm_qtype type = q->type;
-  if (type == MTM_Q_META && q->meta)
-    type = strcmp(q->meta, "start") == 0 || strcmp(q->meta, "end") == 0 ? MTM_Q_DATETIME
-           : strcmp(q->meta, "today") == 0                             ? MTM_Q_DATE
-                                                                       : type;
-  switch (type) {
-  case MTM_Q_INTEGER: {
-    long long x;
-    double d;
-    if (mtm_parse_int(s, &x) == 0) {
-      *out = mtm_arena_printf(a, "%lld", x);
-      return 0;
-    }
-    if (mtm_parse_double(s, &d) == 0 && d == floor(d) && fabs(d) < 9e15) {
-      *out = mtm_arena_printf(a, "%.0f", d);
-      return 0;
-    }
-    snprintf(why, nwhy, "'%s' is not a whole number", v);
-    return MTM_EINVAL;
+/* 1 when name is a choice of q's list, or "other" under or_other. */
+static int is_choice(const mtm_question *q, const char *name) {
+  return mtm_form_choice(q->list, name) || (q->or_other && strcmp(name, "other") == 0);
+}
+
+/* Types text for question qi exactly as an import types a cell (ingest's
+ * typer: labels to names, decimals' shortest text, dates, geopoints,
+ * select_multiple in list order, and its messages), then refuses a select
+ * value that is no choice of its list, which an import keeps but a cleaning
+ * must not bring in. Returns 0 and *out (arena; NULL for an empty value), or
+ * MTM_EINVAL with why->msg saying why. */
+static int type_value(const mtm_ingest_form *t, int qi, const char *in, mtm_arena *a,
+                      const char **out, mtm_err *why) {
+  const mtm_question *q = &mtm_ingest_form_of(t)->q[qi];
+  mtm_slice v;
+  mtm_err_clear(why);
+  *out = NULL;
+  if (mtm_ingest_type(t, qi, mtm_slice_c(in), 0, a, &v, why)) return MTM_EINVAL;
+  if (!v.p) return 0;
+  *out = mtm_arena_strndup(a, v.p, v.n);
+  if ((q->type != MTM_Q_SELECT_ONE && q->type != MTM_Q_SELECT_MULTIPLE) || !q->list) return 0;
+  const char *bad = NULL;
+  if (q->type == MTM_Q_SELECT_ONE) {
+    if (!is_choice(q, *out)) bad = *out;
+  } else {
+    char *copy = mtm_arena_strdup(a, *out), *save = NULL;
+    for (char *tok = strtok_r(copy, " ", &save); tok && !bad; tok = strtok_r(NULL, " ", &save))
+      if (!is_choice(q, tok)) bad = tok;
   }
-  case MTM_Q_DECIMAL:
-  case MTM_Q_RANGE: {
-    double d;
-    if (mtm_parse_double(s, &d) == 0 && isfinite(d)) return 0;
-    snprintf(why, nwhy, "'%s' is not a number", v);
-    return MTM_EINVAL;
-  }
-  case MTM_Q_DATE: {
-    int32_t days;
-    if (mtm_parse_date(s, &days) == 0) {
-      char buf[11];
-      mtm_format_date(days, buf);
-      *out = mtm_arena_strdup(a, buf);
-      return 0;
-    }
-    snprintf(why, nwhy, "'%s' is not a date (write YYYY-MM-DD)", v);
-    return MTM_EINVAL;
-  }
-  case MTM_Q_DATETIME: {
-    int64_t t;
-    if (mtm_parse_datetime(s, &t) == 0) {
-      int64_t days = t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
-      int64_t sec = t - days * 86400;
-      char buf[11];
-      mtm_format_date((int32_t)days, buf);
-      *out = mtm_arena_printf(a, "%sT%02d:%02d:%02dZ", buf, (int)(sec / 3600),
-                              (int)(sec / 60 % 60), (int)(sec % 60));
-      return 0;
-    }
-    snprintf(why, nwhy, "'%s' is not a date and time (write YYYY-MM-DDTHH:MM:SSZ)", v);
-    return MTM_EINVAL;
-  }
-  case MTM_Q_SELECT_ONE:
-  case MTM_Q_SELECT_MULTIPLE: {
-    if (!q->list) return 0;
-    /* The whole answer as one choice name or label first. */
-    const char *key = NULL;
-    for (int pass = 0; pass < 2; pass++) {
-      for (int i = 0; i < q->list->n; i++) {
-        const mtm_choice *ch = &q->list->choices[i];
-        if (pass == 0 && strcmp(ch->name, v) == 0) {
-          *out = ch->name;
-          return 0;
-        }
-        if (pass == 1 && ch->labels)
-          for (int l = 0; l < f->nlangs; l++) {
-            if (!ch->labels[l]) continue;
-            if (!key) key = mtm_text_key(a, v);
-            if (strcmp(mtm_text_key(a, ch->labels[l]), key) == 0) {
-              *out = ch->name;
-              return 0;
-            }
-          }
-      }
-    }
-    if (q->or_other && strcmp(v, "other") == 0) return 0;
-    if (q->type == MTM_Q_SELECT_MULTIPLE) {
-      /* Names separated by spaces. */
-      mtm_buf b;
-      mtm_buf_init(&b);
-      char *copy = mtm_arena_strdup(a, v), *save = NULL;
-      int ok = 1;
-      for (char *tok = strtok_r(copy, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
-        if (!mtm_form_choice(q->list, tok) && !(q->or_other && strcmp(tok, "other") == 0)) {
-          snprintf(why, nwhy, "'%s' is not a choice of list '%s'", tok, q->list->name);
-          ok = 0;
-          break;
-        }
-        if (b.n) mtm_buf_addc(&b, ' ');
-        mtm_buf_adds(&b, tok);
-      }
-      if (ok && b.n) *out = mtm_arena_strdup(a, b.p);
-      mtm_buf_free(&b);
-      if (ok && *v) return 0;
-      if (!ok) return MTM_EINVAL;
-    }
-    snprintf(why, nwhy, "'%s' is not a choice of list '%s'", v, q->list->name);
-    return MTM_EINVAL;
-  }
-  default:
-    return 0;
-  }
+  if (!bad) return 0;
+  return mtm_err_set(why, MTM_EINVAL, "'%s' is not a choice of list '%s'", bad, q->list->name);
 }
 
 /* 1 when the current value matches the old value the log expected. */
-static int same_value(const mtm_form *f, const mtm_question *q, const char *cur, const char *old,
+static int same_value(const mtm_ingest_form *t, int qi, const char *cur, const char *old,
                       mtm_arena *a) {
   if (!cur || !*cur) return !old || !*old;
   if (!old || !*old) return 0;
   if (strcmp(cur, old) == 0) return 1;
-  char why[256];
-  const char *t;
-  if (type_value(f, q, old, a, &t, why, sizeof why) == 0 && strcmp(t, cur) == 0) return 1;
+  mtm_err why;
+  const char *typed;
+  if (type_value(t, qi, old, a, &typed, &why) == 0 && typed && strcmp(typed, cur) == 0)
+    return 1;
   double x, y;
   if (mtm_parse_double(mtm_slice_c(cur), &x) == 0 && mtm_parse_double(mtm_slice_c(old), &y) == 0)
     return x == y;
@@ -205,6 +127,7 @@ typedef struct {
   long form;
   const char *form_id, *version;
   mtm_form *f;
+  mtm_ingest_form *t; /* ingest's tables of f, to type values as an import */
   int nslots;
   int *q_slot; /* question index -> slot in the data blob */
 } vcache;
@@ -238,6 +161,7 @@ static int version_of(work *w, const mtm_store_sub *s, mtm_err *err) {
   memset(c, 0, sizeof *c);
   int rc = mtm_form_load(w->st, s->form_id, s->version[0] ? s->version : NULL, &c->f, err);
   if (rc) return rc;
+  c->t = mtm_ingest_form_new(c->f);
   c->form = s->form;
   c->form_id = mtm_arena_strdup(w->a, s->form_id);
   c->version = mtm_arena_strdup(w->a, s->version);
@@ -479,15 +403,15 @@ int mtm_clean_apply(mtm_store *st, const mtm_clean_log *log, const mtm_clean_opt
       }
       want = set_token(q->list, cur, option, nf, a);
     } else {
-      if (r->has_old && !same_value(f, q, cur, r->old_value, a)) {
+      if (r->has_old && !same_value(w.v[vc].t, qi, cur, r->old_value, a)) {
         /* Already applied (the same log again, or a row repeated)? */
         const char *t;
-        char why[256];
+        mtm_err why;
         int done_already =
             r->action == MTM_CLEAN_BLANK
                 ? (!cur || !*cur)
-                : (type_value(f, q, r->new_value, a, &t, why, sizeof why) == 0 && cur &&
-                   strcmp(t, cur) == 0);
+                : (type_value(w.v[vc].t, qi, r->new_value, a, &t, &why) == 0 && t &&
+                   cur && strcmp(t, cur) == 0);
         if (done_already) {
           rep->already++;
           add_note(rep, a, "%s, row %ld: '%s' of '%s' was already %s%s%s", log->file, r->row,
@@ -503,9 +427,9 @@ int mtm_clean_apply(mtm_store *st, const mtm_clean_log *log, const mtm_clean_opt
       }
       if (r->action == MTM_CLEAN_BLANK) want = NULL;
       else {
-        char why[512];
-        if (type_value(f, q, r->new_value, a, &want, why, sizeof why)) {
-          add_problem(rep, a, log->file, r, "uuid '%s': new_value %s", r->uuid, why);
+        mtm_err why;
+        if (type_value(w.v[vc].t, qi, r->new_value, a, &want, &why)) {
+          add_problem(rep, a, log->file, r, "uuid '%s': new_value %s", r->uuid, why.msg);
           continue;
         }
       }
@@ -582,7 +506,10 @@ int mtm_clean_apply(mtm_store *st, const mtm_clean_log *log, const mtm_clean_opt
   if (rc) mtm_store_rollback(st);
   else rc = mtm_store_commit(st, err);
 done:
-  for (int i = 0; i < w.nv; i++) mtm_form_free(w.v[i].f);
+  for (int i = 0; i < w.nv; i++) {
+    mtm_ingest_form_free(w.v[i].t);
+    mtm_form_free(w.v[i].f);
+  }
   free(w.v);
   free(w.s);
   return rc;
