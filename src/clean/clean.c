@@ -123,6 +123,16 @@ static const char *set_token(const mtm_choice_list *l, const char *v, const char
 
 /* ---- the working state ---- */
 
+/* The submissions with this uuid (mtm_store_submissions_by_uuid), with ""
+ * for an unknown version. */
+static int find_subs(mtm_store *st, const char *uuid, long form, int round, mtm_arena *a,
+                     mtm_submission **subs, int *n, mtm_err *err) {
+  int rc = mtm_store_submissions_by_uuid(st, uuid, form, round, a, subs, n, err);
+  for (int k = 0; !rc && k < *n; k++)
+    if (!(*subs)[k].version) (*subs)[k].version = "";
+  return rc;
+}
+
 typedef struct {
   long form;
   const char *form_id, *version;
@@ -150,7 +160,7 @@ typedef struct {
 } work;
 
 /* The form version of a submission, loaded once. */
-static int version_of(work *w, const mtm_store_sub *s, mtm_err *err) {
+static int version_of(work *w, const mtm_submission *s, mtm_err *err) {
   for (int i = 0; i < w->nv; i++)
     if (w->v[i].form == s->form && strcmp(w->v[i].version, s->version) == 0) return i;
   if (w->nv == w->capv) {
@@ -175,7 +185,7 @@ static int version_of(work *w, const mtm_store_sub *s, mtm_err *err) {
 }
 
 /* The working copy of a submission. */
-static wsub *sub_of(work *w, const mtm_store_sub *s, int vc, mtm_err *err) {
+static wsub *sub_of(work *w, const mtm_submission *s, int vc, mtm_err *err) {
   for (int i = 0; i < w->ns; i++)
     if (w->s[i].id == s->id) return &w->s[i];
   if (w->ns == w->caps) {
@@ -187,7 +197,7 @@ static wsub *sub_of(work *w, const mtm_store_sub *s, int vc, mtm_err *err) {
   x->id = s->id;
   x->vc = vc;
   x->removed = s->removed;
-  int n = mtm_record_decode(s->data, s->ndata, w->a, &x->values);
+  int n = mtm_record_decode(s->data, s->data_n, w->a, &x->values);
   if (n < 0) {
     mtm_err_set(err, MTM_ESTORE, "the values of submission %s are damaged", s->uuid);
     return NULL;
@@ -305,9 +315,9 @@ int mtm_clean_apply(mtm_store *st, const mtm_clean_log *log, const mtm_clean_opt
       long long x;
       if (mtm_parse_int(mtm_slice_c(r->round), &x) == 0) round = (int)x;
     }
-    mtm_store_sub *subs;
+    mtm_submission *subs;
     int ns;
-    if ((rc = mtm_store_clean_find(st, r->uuid, form, round, a, &subs, &ns, err))) goto done;
+    if ((rc = find_subs(st, r->uuid, form, round, a, &subs, &ns, err))) goto done;
     if (ns == 0) {
       if (opts->skip_unknown) {
         rep->skipped++;
@@ -328,7 +338,7 @@ int mtm_clean_apply(mtm_store *st, const mtm_clean_log *log, const mtm_clean_opt
       mtm_buf_free(&b);
       continue;
     }
-    mtm_store_sub *s = &subs[0];
+    mtm_submission *s = &subs[0];
     int vc = version_of(&w, s, err);
     if (vc < 0) {
       rc = vc;
@@ -525,13 +535,13 @@ int mtm_clean_show(mtm_store *st, const char *form_id, int round, const char *uu
   mtm_store_formref fr;
   int rc = mtm_store_check_form(st, form_id, a, &fr, err);
   if (rc) return rc;
-  mtm_store_sub *subs;
+  mtm_submission *subs;
   int ns;
-  if ((rc = mtm_store_clean_find(st, uuid, fr.id, round, a, &subs, &ns, err))) return rc;
+  if ((rc = find_subs(st, uuid, fr.id, round, a, &subs, &ns, err))) return rc;
   if (ns == 0)
     return mtm_err_set(err, MTM_ENOTFOUND, "form '%s' has no submission with uuid '%s' in round %d",
                        form_id, uuid, round);
-  mtm_store_sub *s = &subs[0];
+  mtm_submission *s = &subs[0];
   mtm_form *f = NULL;
   rc = mtm_form_load(st, form_id, s->version, &f, err);
   if (rc == MTM_ENOTFOUND && !s->version[0]) {
@@ -540,8 +550,8 @@ int mtm_clean_show(mtm_store *st, const char *form_id, int round, const char *uu
   }
   if (rc) return rc;
   char **clean = NULL, **raw = NULL;
-  int nclean = mtm_record_decode(s->data, s->ndata, a, &clean);
-  int nraw = s->nraw ? mtm_record_decode(s->raw, s->nraw, a, &raw) : 0;
+  int nclean = mtm_record_decode(s->data, s->data_n, a, &clean);
+  int nraw = s->raw_n ? mtm_record_decode(s->raw, s->raw_n, a, &raw) : 0;
   if (nclean < 0 || nraw < 0) {
     mtm_form_free(f);
     return mtm_err_set(err, MTM_ESTORE, "the values of submission %s are damaged", uuid);
@@ -551,7 +561,7 @@ int mtm_clean_show(mtm_store *st, const char *form_id, int round, const char *uu
   if (s->import) {
     mtm_err e2;
     mtm_err_clear(&e2);
-    if (mtm_store_clean_import(st, s->import, a, &headers, &mapping, &file, &e2) == 0) {
+    if (mtm_store_import_mapping(st, s->import, a, &headers, &mapping, &file, &e2) == 0) {
       if (headers) jh = json_loads(headers, 0, NULL);
       if (mapping) jm = json_loads(mapping, 0, NULL);
     }

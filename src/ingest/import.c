@@ -1162,7 +1162,7 @@ out:
 }
 
 /* Remembers a stored submission's uuid, version and data hash. */
-static int preload_one(void *ctx, const mtm_submission *s) {
+static int preload_one(void *ctx, const mtm_submission *s, mtm_err *err) {
   imp *m = ctx;
   const char *v = s->version ? s->version : "";
   int k = -1;
