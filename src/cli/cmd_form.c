@@ -25,8 +25,8 @@ static int form_add(mtm_cli *cli, int argc, char **argv) {
   mtm_opt opts[] = {{"kind", 1, &kind}, {0}};
   int i = mtm_cli_parse("form", argc, argv, opts);
   if (i < 0) return 2;
-  if (kind && strcmp(kind, "survey") && strcmp(kind, "baseline"))
-    return mtm_cli_usage("form", "--kind is survey or baseline, not '%s'", kind);
+  if (kind && mtm_cli_choice("form", "--kind", kind, (const char *const[]){"survey", "baseline", NULL}) < 0)
+    return 2;
   if (i >= argc) return mtm_cli_usage("form", "'form add' needs at least one XLSForm file");
   int nfiles = argc - i;
   mtm_form **forms = mtm_xcalloc((size_t)nfiles, sizeof *forms);
@@ -109,17 +109,13 @@ static int form_list(mtm_cli *cli, int argc, char **argv) {
   int i = mtm_cli_parse("form", argc, argv, opts);
   if (i < 0) return 2;
   if (i < argc) return mtm_cli_usage("form", "unexpected argument '%s'", argv[i]);
-  mtm_store *st;
-  int rc = mtm_cli_open(cli, &st);
+  mtm_cli_ws w;
+  int rc = mtm_cli_ws_open(cli, &w);
   if (rc) return rc;
-  mtm_err err;
-  mtm_err_clear(&err);
-  mtm_arena a;
-  mtm_arena_init(&a);
   mtm_form_version *v;
   int n;
-  if (mtm_store_form_versions(st, NULL, &a, &v, &n, &err))
-    rc = mtm_cli_fail(&err);
+  if (mtm_store_form_versions(w.st, NULL, &w.a, &v, &n, &w.err))
+    rc = mtm_cli_fail(&w.err);
   else {
     mtm_buf b;
     mtm_buf_init(&b);
@@ -142,8 +138,7 @@ static int form_list(mtm_cli *cli, int argc, char **argv) {
     fwrite(b.p, 1, b.n, stdout);
     mtm_buf_free(&b);
   }
-  mtm_arena_free(&a);
-  mtm_store_close(st);
+  mtm_cli_ws_close(&w);
   return rc;
 }
 
@@ -286,26 +281,22 @@ static int form_show(mtm_cli *cli, int argc, char **argv) {
   mtm_opt opts[] = {{"version", 1, &version}, {"format", 1, &format}, {0}};
   int i = mtm_cli_parse("form", argc, argv, opts);
   if (i < 0) return 2;
-  if (strcmp(format, "text") && strcmp(format, "json"))
-    return mtm_cli_usage("form", "--format is text or json, not '%s'", format);
+  int json = mtm_cli_choice("form", "--format", format, (const char *const[]){"text", "json", NULL});
+  if (json < 0) return 2;
   if (i >= argc) return mtm_cli_usage("form", "'form show' needs a form id");
   if (i + 1 < argc) return mtm_cli_usage("form", "unexpected argument '%s'", argv[i + 1]);
-  mtm_store *st;
-  int rc = mtm_cli_open(cli, &st);
+  mtm_cli_ws w;
+  int rc = mtm_cli_ws_open(cli, &w);
   if (rc) return rc;
-  mtm_err err;
-  mtm_err_clear(&err);
-  mtm_arena a;
-  mtm_arena_init(&a);
   mtm_form *f = NULL;
   char *kind;
-  if (mtm_store_form_kind(st, argv[i], &a, &kind, &err) ||
-      mtm_form_load(st, argv[i], version, &f, &err))
-    rc = mtm_cli_fail(&err);
+  if (mtm_store_form_kind(w.st, argv[i], &w.a, &kind, &w.err) ||
+      mtm_form_load(w.st, argv[i], version, &f, &w.err))
+    rc = mtm_cli_fail(&w.err);
   else {
     mtm_buf b;
     mtm_buf_init(&b);
-    if (!strcmp(format, "json"))
+    if (json)
       show_json(&b, f, kind);
     else
       show_text(&b, f, kind);
@@ -313,8 +304,7 @@ static int form_show(mtm_cli *cli, int argc, char **argv) {
     mtm_buf_free(&b);
   }
   mtm_form_free(f);
-  mtm_arena_free(&a);
-  mtm_store_close(st);
+  mtm_cli_ws_close(&w);
   return rc;
 }
 
