@@ -96,7 +96,7 @@ int mtm_check_store(mtm_store *st, const char *form_id, int round, const mtm_che
   int nv = 0;
   mtm_check *c = NULL;
   mtm_store_formref fr;
-  int rc = mtm_store_check_form(st, form_id, &t, &fr, err);
+  int rc = mtm_store_form_find(st, form_id, &t, &fr, err);
   if (rc == MTM_ENOTFOUND) rc = unknown_form(st, form_id, &t, err);
   if (rc) goto out;
   if (!mtm_store_check_round_known(st, round, err)) {
@@ -163,7 +163,7 @@ int mtm_check_criterion_valid(mtm_store *st, const char *form_id, const char *ex
   mtm_arena_init(&a);
   mtm_store_formref fr;
   mtm_form *f = NULL;
-  int rc = mtm_store_check_form(st, form_id, &a, &fr, err);
+  int rc = mtm_store_form_find(st, form_id, &a, &fr, err);
   if (rc == MTM_ENOTFOUND) rc = unknown_form(st, form_id, &a, err);
   if (rc || (rc = mtm_form_load(st, form_id, NULL, &f, err))) goto out;
   mtm_expr *e;

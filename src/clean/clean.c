@@ -289,7 +289,7 @@ int mtm_clean_apply(mtm_store *st, const mtm_clean_log *log, const mtm_clean_opt
   long only_form = 0;
   if (opts->form_id) {
     mtm_store_formref fr;
-    if ((rc = mtm_store_check_form(st, opts->form_id, a, &fr, err))) goto done;
+    if ((rc = mtm_store_form_find(st, opts->form_id, a, &fr, err))) goto done;
     only_form = fr.id;
   }
   for (int i = 0; i < log->n; i++) {
@@ -304,7 +304,7 @@ int mtm_clean_apply(mtm_store *st, const mtm_clean_log *log, const mtm_clean_opt
       mtm_store_formref fr;
       mtm_err e2;
       mtm_err_clear(&e2);
-      if (mtm_store_check_form(st, r->form, a, &fr, &e2)) {
+      if (mtm_store_form_find(st, r->form, a, &fr, &e2)) {
         add_problem(rep, a, log->file, r, "uuid '%s': there is no form '%s' in the workspace",
                     r->uuid, r->form);
         continue;
@@ -533,7 +533,7 @@ int mtm_clean_show(mtm_store *st, const char *form_id, int round, const char *uu
                    mtm_arena *a, mtm_clean_view *out, mtm_err *err) {
   memset(out, 0, sizeof *out);
   mtm_store_formref fr;
-  int rc = mtm_store_check_form(st, form_id, a, &fr, err);
+  int rc = mtm_store_form_find(st, form_id, a, &fr, err);
   if (rc) return rc;
   mtm_submission *subs;
   int ns;

@@ -134,7 +134,7 @@ static int criteria_add(mtm_cli *cli, int argc, char **argv) {
   mtm_store_formref fr;
   long id;
   if (mtm_check_criterion_valid(w.st, form, e.p, &w.err) ||
-      mtm_store_check_form(w.st, form, &w.a, &fr, &w.err) ||
+      mtm_store_form_find(w.st, form, &w.a, &fr, &w.err) ||
       mtm_store_criterion_add(w.st, fr.id, e.p, label, &id, &w.err))
     rc = mtm_cli_fail(&w.err);
   else if (!cli->quiet)
@@ -157,7 +157,7 @@ static int criteria_list(mtm_cli *cli, int argc, char **argv) {
   mtm_store_formref fr = {0};
   mtm_store_criterion *c;
   int n;
-  if ((form && mtm_store_check_form(w.st, form, &w.a, &fr, &w.err)) ||
+  if ((form && mtm_store_form_find(w.st, form, &w.a, &fr, &w.err)) ||
       mtm_store_criteria(w.st, fr.id, &w.a, &c, &n, &w.err))
     rc = mtm_cli_fail(&w.err);
   else {

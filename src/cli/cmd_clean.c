@@ -65,7 +65,7 @@ static int clean_log(mtm_cli *cli, int argc, char **argv) {
   int rc = mtm_cli_ws_open(cli, &w);
   if (rc) return rc;
   mtm_store_formref fr = {0};
-  if (form && mtm_store_check_form(w.st, form, &w.a, &fr, &w.err)) {
+  if (form && mtm_store_form_find(w.st, form, &w.a, &fr, &w.err)) {
     rc = mtm_cli_fail(&w.err);
     goto done;
   }

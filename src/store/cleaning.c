@@ -1,6 +1,7 @@
-/* The store functions of check and clean: the form and round a check works
- * on, inclusion criteria, and the cleaning log with the changes it makes to
- * clean values. Submissions are read with the readers of submissions.c. */
+/* The store functions of check and clean: the round and versions a check
+ * works on, inclusion criteria, and the cleaning log with the changes it
+ * makes to clean values. Forms are found with mtm_store_form_find (forms.c),
+ * submissions read with the readers of submissions.c. */
 #define MTM_STORE_INTERNAL
 #include "store/store.h"
 
@@ -13,23 +14,6 @@ static void *grow(mtm_arena *a, void *old, int n, int *cap, size_t sz) {
   if (n) memcpy(g, old, sz * (size_t)n);
   *cap = nc;
   return g;
-}
-
-int mtm_store_check_form(mtm_store *st, const char *form_id, mtm_arena *a,
-                         mtm_store_formref *out, mtm_err *err) {
-  memset(out, 0, sizeof *out);
-  sqlite3_stmt *s =
-      mtm_store__stmt(st, "SELECT id, form_id, kind FROM forms WHERE form_id = ?1", err);
-  if (!s) return MTM_ESTORE;
-  mtm_store__bind_text(s, 1, form_id);
-  int rc = sqlite3_step(s);
-  if (rc == SQLITE_DONE)
-    return mtm_err_set(err, MTM_ENOTFOUND, "there is no form '%s' in the workspace", form_id);
-  if (rc != SQLITE_ROW) return mtm_store__fail(st, err, "reading a form");
-  out->id = sqlite3_column_int64(s, 0);
-  out->form_id = mtm_store__col_text(s, 1, a);
-  out->kind = mtm_store__col_text(s, 2, a);
-  return 0;
 }
 
 int mtm_store_check_round_known(mtm_store *st, int round, mtm_err *err) {

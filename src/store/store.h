@@ -191,6 +191,15 @@ int mtm_store_form_versions(mtm_store *st, const char *form_id, mtm_arena *a,
 int mtm_store_form_source(mtm_store *st, const char *form_id, const char *version, mtm_arena *a,
                           void **bytes, size_t *len, char **file_name, char **version_out,
                           mtm_err *err) MTM_MUST_USE;
+/* The form a command works on: its forms.id, form_id and kind ("survey" or
+ * "baseline"). MTM_ENOTFOUND ("there is no form 'X' in the workspace") when
+ * form_id is not in the workspace. */
+typedef struct mtm_store_formref {
+  long id;
+  char *form_id, *kind;
+} mtm_store_formref;
+int mtm_store_form_find(mtm_store *st, const char *form_id, mtm_arena *a,
+                        mtm_store_formref *out, mtm_err *err) MTM_MUST_USE;
 /* The kind of a form ("survey", "baseline"); MTM_ENOTFOUND if unknown. */
 int mtm_store_form_kind(mtm_store *st, const char *form_id, mtm_arena *a, char **kind,
                         mtm_err *err) MTM_MUST_USE;
@@ -209,9 +218,6 @@ int mtm_store_form_kind(mtm_store *st, const char *form_id, mtm_arena *a, char *
  * repeat in form order; repeat_rows.raw is a mtm_record of header, value,
  * header, value, ... of the instance's cells.
  */
-
-/* The forms.id of form_id; MTM_ENOTFOUND when the workspace lacks it. */
-int mtm_store_form_key(mtm_store *st, const char *form_id, int64_t *id, mtm_err *err) MTM_MUST_USE;
 
 typedef struct mtm_import_rec {
   int64_t form;
@@ -329,14 +335,6 @@ int mtm_store_imported_value(mtm_store *st, int64_t submission, const char *ques
 
 /* ==== checks and cleaning log (cleaning.c): used by check and clean ======= */
 
-/* The form a check or a cleaning works on. MTM_ENOTFOUND when form_id is
- * not in the workspace. */
-typedef struct mtm_store_formref {
-  long id;
-  char *form_id, *kind; /* kind: 'survey' or 'baseline' */
-} mtm_store_formref;
-int mtm_store_check_form(mtm_store *st, const char *form_id, mtm_arena *a,
-                         mtm_store_formref *out, mtm_err *err) MTM_MUST_USE;
 /* 1 when round is declared or holds submissions of any form, else 0. */
 int mtm_store_check_round_known(mtm_store *st, int round, mtm_err *err);
 /* The distinct versions of the live submissions of form in round, oldest

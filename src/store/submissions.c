@@ -16,21 +16,6 @@ static void bind_text_static(sqlite3_stmt *s, int i, const char *v) {
   else sqlite3_bind_null(s, i);
 }
 
-int mtm_store_form_key(mtm_store *st, const char *form_id, int64_t *id, mtm_err *err) {
-  sqlite3_stmt *s = mtm_store__stmt(st, "SELECT id FROM forms WHERE form_id = ?1", err);
-  if (!s) return MTM_ESTORE;
-  mtm_store__bind_text(s, 1, form_id);
-  int rc = sqlite3_step(s);
-  if (rc == SQLITE_ROW) {
-    *id = sqlite3_column_int64(s, 0);
-    return 0;
-  }
-  if (rc != SQLITE_DONE) return mtm_store__fail(st, err, "looking up a form");
-  return mtm_err_set(err, MTM_ENOTFOUND,
-                     "form '%s' is not in the workspace: add its XLSForm with 'mtm form add FILE'",
-                     form_id);
-}
-
 int mtm_store_import_add(mtm_store *st, const mtm_import_rec *r, int64_t *id, mtm_err *err) {
   sqlite3_stmt *s = mtm_store__stmt(
       st,

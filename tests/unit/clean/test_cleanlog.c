@@ -281,10 +281,10 @@ static void store_criteria_and_find(void **state) {
   mtm_arena a;
   mtm_arena_init(&a);
   mtm_store_formref f;
-  assert_int_equal(mtm_store_check_form(st, "hh", &a, &f, &e), 0);
+  assert_int_equal(mtm_store_form_find(st, "hh", &a, &f, &e), 0);
   assert_int_equal(f.id, 7);
   assert_string_equal(f.kind, "survey");
-  assert_int_equal(mtm_store_check_form(st, "nope", &a, &f, &e), MTM_ENOTFOUND);
+  assert_int_equal(mtm_store_form_find(st, "nope", &a, &f, &e), MTM_ENOTFOUND);
   assert_string_equal(e.msg, "there is no form 'nope' in the workspace");
   long id;
   assert_int_equal(mtm_store_criterion_add(st, 7, "${age} >= 18", "adults", &id, &e), 0);
