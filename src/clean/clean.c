@@ -635,18 +635,6 @@ int mtm_clean_show(mtm_store *st, const char *form_id, int round, const char *uu
   return 0;
 }
 
-static int width(const char *s) {
-  int w = 0;
-  for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-    if ((*p & 0xc0) != 0x80) w++;
-  return w;
-}
-
-static void pad(mtm_buf *b, const char *s, int w) {
-  mtm_buf_adds(b, s);
-  for (int k = width(s); k < w; k++) mtm_buf_addc(b, ' ');
-}
-
 void mtm_clean_show_text(mtm_buf *b, const mtm_clean_view *v) {
   mtm_buf_printf(b, "submission %s: form %s version %s, round %d", v->uuid, v->form_id,
                  v->version[0] ? v->version : "(none)", v->round);
@@ -654,19 +642,19 @@ void mtm_clean_show_text(mtm_buf *b, const mtm_clean_view *v) {
   mtm_buf_printf(b, "%s\n", v->removed ? " (removed)" : "");
   int wq = 8, wr = 3;
   for (int i = 0; i < v->nfields; i++) {
-    if (width(v->fields[i].question) > wq) wq = width(v->fields[i].question);
-    if (width(v->fields[i].raw) > wr) wr = width(v->fields[i].raw);
+    if (mtm_text_width(v->fields[i].question) > wq) wq = mtm_text_width(v->fields[i].question);
+    if (mtm_text_width(v->fields[i].raw) > wr) wr = mtm_text_width(v->fields[i].raw);
   }
   if (wr > 40) wr = 40;
   mtm_buf_adds(b, "  ");
-  pad(b, "question", wq + 2);
-  pad(b, "raw", wr + 2);
+  mtm_buf_add_padded(b, "question", wq + 2);
+  mtm_buf_add_padded(b, "raw", wr + 2);
   mtm_buf_adds(b, "clean\n");
   for (int i = 0; i < v->nfields; i++) {
     const mtm_clean_field *x = &v->fields[i];
     mtm_buf_adds(b, x->differs ? "* " : "  ");
-    pad(b, x->question, wq + 2);
-    pad(b, x->raw[0] ? x->raw : "-", wr + 2);
+    mtm_buf_add_padded(b, x->question, wq + 2);
+    mtm_buf_add_padded(b, x->raw[0] ? x->raw : "-", wr + 2);
     mtm_buf_printf(b, "%s\n", x->clean ? (x->clean[0] ? x->clean : "\"\"") : "-");
   }
   if (!v->nlog) {

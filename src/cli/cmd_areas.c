@@ -225,7 +225,7 @@ static int cmd_list(mtm_cli *cli, int argc, char **argv) {
       mtm_buf_adds(&b, k ? ",\n{\"pcode\":" : "\n{\"pcode\":");
       mtm_buf_add_json(&b, x->pcode);
       mtm_buf_printf(&b, ",\"level\":%d,\"parent\":", x->level);
-      x->parent ? mtm_buf_add_json(&b, x->parent) : mtm_buf_adds(&b, "null");
+      mtm_buf_add_json_or_null(&b, x->parent);
       mtm_buf_adds(&b, ",\"names\":{");
       int first = 1;
       for (int j = 0; j < x->nnames; j++) {
@@ -249,9 +249,9 @@ static int cmd_list(mtm_cli *cli, int argc, char **argv) {
         mtm_buf_addc(&b, '}');
       }
       mtm_buf_adds(&b, "],\"valid_from\":");
-      x->valid_from ? mtm_buf_add_json(&b, x->valid_from) : mtm_buf_adds(&b, "null");
+      mtm_buf_add_json_or_null(&b, x->valid_from);
       mtm_buf_adds(&b, ",\"valid_to\":");
-      x->valid_to ? mtm_buf_add_json(&b, x->valid_to) : mtm_buf_adds(&b, "null");
+      mtm_buf_add_json_or_null(&b, x->valid_to);
       mtm_buf_adds(&b, ",\"successors\":[");
       for (int j = 0; j < x->nsuccessors; j++) {
         if (j) mtm_buf_addc(&b, ',');

@@ -142,13 +142,6 @@ static int form_list(mtm_cli *cli, int argc, char **argv) {
   return rc;
 }
 
-static void json_str_or_null(mtm_buf *b, const char *s) {
-  if (s)
-    mtm_buf_add_json(b, s);
-  else
-    mtm_buf_adds(b, "null");
-}
-
 static void json_labels(mtm_buf *b, const mtm_form *f, const char **labels) {
   mtm_buf_addc(b, '{');
   int first = 1;
@@ -175,7 +168,7 @@ static void show_json(mtm_buf *b, const mtm_form *f, const char *kind) {
   mtm_buf_adds(b, ",\"file_name\":");
   mtm_buf_add_json(b, f->file_name);
   mtm_buf_adds(b, ",\"default_language\":");
-  json_str_or_null(b, f->default_language);
+  mtm_buf_add_json_or_null(b, f->default_language);
   mtm_buf_adds(b, ",\"languages\":[");
   for (int l = 0; l < f->nlangs; l++) {
     if (l) mtm_buf_addc(b, ',');
@@ -197,7 +190,7 @@ static void show_json(mtm_buf *b, const mtm_form *f, const char *kind) {
     mtm_buf_adds(b, ",\"path\":");
     mtm_buf_add_json(b, q->path);
     mtm_buf_adds(b, ",\"list\":");
-    json_str_or_null(b, q->list_name);
+    mtm_buf_add_json_or_null(b, q->list_name);
     mtm_buf_adds(b, ",\"field\":");
     if (q->field >= 0)
       mtm_buf_printf(b, "%d", q->field);
@@ -207,15 +200,15 @@ static void show_json(mtm_buf *b, const mtm_form *f, const char *kind) {
     json_labels(b, f, q->labels);
     mtm_buf_printf(b, ",\"required\":%s", q->required ? "true" : "false");
     mtm_buf_adds(b, ",\"relevant\":");
-    json_str_or_null(b, q->relevant_src);
+    mtm_buf_add_json_or_null(b, q->relevant_src);
     mtm_buf_adds(b, ",\"constraint\":");
-    json_str_or_null(b, q->constraint_src);
+    mtm_buf_add_json_or_null(b, q->constraint_src);
     mtm_buf_adds(b, ",\"calculation\":");
-    json_str_or_null(b, q->calculation_src);
+    mtm_buf_add_json_or_null(b, q->calculation_src);
     mtm_buf_adds(b, ",\"choice_filter\":");
-    json_str_or_null(b, q->choice_filter_src);
+    mtm_buf_add_json_or_null(b, q->choice_filter_src);
     mtm_buf_adds(b, ",\"hxl\":");
-    json_str_or_null(b, q->hxl);
+    mtm_buf_add_json_or_null(b, q->hxl);
     mtm_buf_addc(b, '}');
   }
   mtm_buf_adds(b, "],\"lists\":[");

@@ -91,9 +91,9 @@ int mtm_cmd_status(mtm_cli *cli, int argc, char **argv) {
     mtm_buf_adds(&b, "{\"operation\":{\"name\":");
     mtm_buf_add_json(&b, op.name);
     mtm_buf_adds(&b, ",\"country\":");
-    op.country ? mtm_buf_add_json(&b, op.country) : mtm_buf_adds(&b, "null");
+    mtm_buf_add_json_or_null(&b, op.country);
     mtm_buf_adds(&b, ",\"currency\":");
-    op.currency ? mtm_buf_add_json(&b, op.currency) : mtm_buf_adds(&b, "null");
+    mtm_buf_add_json_or_null(&b, op.currency);
     mtm_buf_adds(&b, ",\"languages\":[");
     char *l = mtm_arena_strdup(a, op.languages ? op.languages : "");
     int first = 1;
@@ -104,11 +104,11 @@ int mtm_cmd_status(mtm_cli *cli, int argc, char **argv) {
     mtm_buf_adds(&b, "],\"rounds\":[");
     for (int r = 0; r < nrounds; r++) {
       mtm_buf_printf(&b, "%s{\"number\":%d,\"name\":", r ? "," : "", rounds[r].number);
-      rounds[r].name ? mtm_buf_add_json(&b, rounds[r].name) : mtm_buf_adds(&b, "null");
+      mtm_buf_add_json_or_null(&b, rounds[r].name);
       mtm_buf_adds(&b, ",\"start_date\":");
-      rounds[r].start_date ? mtm_buf_add_json(&b, rounds[r].start_date) : mtm_buf_adds(&b, "null");
+      mtm_buf_add_json_or_null(&b, rounds[r].start_date);
       mtm_buf_adds(&b, ",\"end_date\":");
-      rounds[r].end_date ? mtm_buf_add_json(&b, rounds[r].end_date) : mtm_buf_adds(&b, "null");
+      mtm_buf_add_json_or_null(&b, rounds[r].end_date);
       if (rounds[r].usd_rate > 0) mtm_buf_printf(&b, ",\"usd_rate\":%.15g}", rounds[r].usd_rate);
       else mtm_buf_adds(&b, ",\"usd_rate\":null}");
     }
@@ -126,7 +126,7 @@ int mtm_cmd_status(mtm_cli *cli, int argc, char **argv) {
       mtm_buf_adds(&b, ",\"kind\":");
       mtm_buf_add_json(&b, forms[f].kind);
       mtm_buf_adds(&b, ",\"title\":");
-      forms[f].title ? mtm_buf_add_json(&b, forms[f].title) : mtm_buf_adds(&b, "null");
+      mtm_buf_add_json_or_null(&b, forms[f].title);
       mtm_buf_adds(&b, ",\"versions\":[");
       for (int v = 0; v < forms[f].nversions; v++) {
         if (v) mtm_buf_addc(&b, ',');
