@@ -138,18 +138,9 @@ static const char *nz(const char *s) { return s ? s : ""; }
 void mtm_check_write_csv(mtm_buf *b, const mtm_finding *f, int n) {
   mtm_buf_adds(b, "uuid,question,value,rule,severity,message\n");
   for (int i = 0; i < n; i++) {
-    mtm_buf_add_csv(b, nz(f[i].uuid));
-    mtm_buf_addc(b, ',');
-    mtm_buf_add_csv(b, nz(f[i].question));
-    mtm_buf_addc(b, ',');
-    mtm_buf_add_csv(b, nz(f[i].value));
-    mtm_buf_addc(b, ',');
-    mtm_buf_add_csv(b, nz(f[i].rule));
-    mtm_buf_addc(b, ',');
-    mtm_buf_adds(b, mtm_severity_name(f[i].severity));
-    mtm_buf_addc(b, ',');
-    mtm_buf_add_csv(b, nz(f[i].message));
-    mtm_buf_addc(b, '\n');
+    const char *cells[] = {f[i].uuid,  f[i].question, f[i].value,
+                           f[i].rule,  mtm_severity_name(f[i].severity), f[i].message};
+    mtm_buf_add_csv_row(b, 6, cells);
   }
 }
 

@@ -677,15 +677,8 @@ void mtm_clean_show_csv(mtm_buf *b, const mtm_clean_view *v) {
   mtm_buf_adds(b, "uuid,question,column,raw,clean,changed\n");
   for (int i = 0; i < v->nfields; i++) {
     const mtm_clean_field *x = &v->fields[i];
-    mtm_buf_add_csv(b, v->uuid);
-    mtm_buf_addc(b, ',');
-    mtm_buf_add_csv(b, x->question);
-    mtm_buf_addc(b, ',');
-    mtm_buf_add_csv(b, x->column);
-    mtm_buf_addc(b, ',');
-    mtm_buf_add_csv(b, x->raw);
-    mtm_buf_addc(b, ',');
-    mtm_buf_add_csv(b, x->clean ? x->clean : "");
-    mtm_buf_printf(b, ",%d\n", x->differs);
+    const char *cells[] = {v->uuid, x->question, x->column, x->raw, x->clean,
+                           x->differs ? "1" : "0"};
+    mtm_buf_add_csv_row(b, 6, cells);
   }
 }

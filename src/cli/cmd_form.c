@@ -123,17 +123,13 @@ static int form_list(mtm_cli *cli, int argc, char **argv) {
     for (int k = 0; k < n; k++) {
       int nf = 0;
       for (const char *p = v[k].fields; p && *p; p++) nf += *p == '"';
-      mtm_buf_add_csv(&b, v[k].form_id);
-      mtm_buf_addc(&b, ',');
-      mtm_buf_add_csv(&b, v[k].kind);
-      mtm_buf_addc(&b, ',');
-      mtm_buf_add_csv(&b, v[k].version ? v[k].version : "");
-      mtm_buf_addc(&b, ',');
-      mtm_buf_add_csv(&b, v[k].title ? v[k].title : "");
-      mtm_buf_addc(&b, ',');
-      mtm_buf_add_csv(&b, v[k].file_name ? v[k].file_name : "");
-      mtm_buf_printf(&b, ",%s,%d,%ld,%s\n", v[k].format ? v[k].format : "", nf / 2, v[k].size,
-                     v[k].sha256 ? v[k].sha256 : "");
+      const char *cells[] = {v[k].form_id,   v[k].kind,
+                             v[k].version,   v[k].title,
+                             v[k].file_name, v[k].format,
+                             mtm_arena_printf(&w.a, "%d", nf / 2),
+                             mtm_arena_printf(&w.a, "%ld", v[k].size),
+                             v[k].sha256};
+      mtm_buf_add_csv_row(&b, 9, cells);
     }
     fwrite(b.p, 1, b.n, stdout);
     mtm_buf_free(&b);

@@ -119,6 +119,9 @@ void mtm_buf_addc(mtm_buf *b, char c);
 void mtm_buf_printf(mtm_buf *b, const char *fmt, ...) MTM_PRINTF(2, 3);
 /* Appends s as a CSV field (quoted when it holds , " CR or LF). */
 void mtm_buf_add_csv(mtm_buf *b, const char *s);
+/* Appends one CSV line: the n cells as CSV fields (NULL ones empty)
+ * separated by commas, then LF. */
+void mtm_buf_add_csv_row(mtm_buf *b, int n, const char *const *cells);
 /* Appends s as a JSON string literal with quotes. */
 void mtm_buf_add_json(mtm_buf *b, const char *s);
 /* Appends s as a JSON string literal, or null when s is NULL. */
