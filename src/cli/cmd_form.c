@@ -138,6 +138,14 @@ static int form_list(mtm_cli *cli, int argc, char **argv) {
   return rc;
 }
 
+/* Appends ,"key": and v as a JSON string; a NULL v is null when or_null,
+ * else "". */
+static void json_member(mtm_buf *b, const char *key, const char *v, int or_null) {
+  mtm_buf_printf(b, ",\"%s\":", key);
+  if (or_null) mtm_buf_add_json_or_null(b, v);
+  else mtm_buf_add_json(b, v);
+}
+
 static void json_labels(mtm_buf *b, const mtm_form *f, const char **labels) {
   mtm_buf_addc(b, '{');
   int first = 1;
@@ -155,16 +163,11 @@ static void json_labels(mtm_buf *b, const mtm_form *f, const char **labels) {
 static void show_json(mtm_buf *b, const mtm_form *f, const char *kind) {
   mtm_buf_adds(b, "{\"form_id\":");
   mtm_buf_add_json(b, f->form_id);
-  mtm_buf_adds(b, ",\"kind\":");
-  mtm_buf_add_json(b, kind);
-  mtm_buf_adds(b, ",\"title\":");
-  mtm_buf_add_json(b, f->title);
-  mtm_buf_adds(b, ",\"version\":");
-  mtm_buf_add_json(b, f->version);
-  mtm_buf_adds(b, ",\"file_name\":");
-  mtm_buf_add_json(b, f->file_name);
-  mtm_buf_adds(b, ",\"default_language\":");
-  mtm_buf_add_json_or_null(b, f->default_language);
+  json_member(b, "kind", kind, 0);
+  json_member(b, "title", f->title, 0);
+  json_member(b, "version", f->version, 0);
+  json_member(b, "file_name", f->file_name, 0);
+  json_member(b, "default_language", f->default_language, 1);
   mtm_buf_adds(b, ",\"languages\":[");
   for (int l = 0; l < f->nlangs; l++) {
     if (l) mtm_buf_addc(b, ',');
@@ -179,14 +182,10 @@ static void show_json(mtm_buf *b, const mtm_form *f, const char *kind) {
     first = 0;
     mtm_buf_printf(b, "{\"row\":%ld,\"type\":", q->row);
     mtm_buf_add_json(b, mtm_form_type_name(q->type));
-    mtm_buf_adds(b, ",\"type_text\":");
-    mtm_buf_add_json(b, q->type_text);
-    mtm_buf_adds(b, ",\"name\":");
-    mtm_buf_add_json(b, q->name);
-    mtm_buf_adds(b, ",\"path\":");
-    mtm_buf_add_json(b, q->path);
-    mtm_buf_adds(b, ",\"list\":");
-    mtm_buf_add_json_or_null(b, q->list_name);
+    json_member(b, "type_text", q->type_text, 0);
+    json_member(b, "name", q->name, 0);
+    json_member(b, "path", q->path, 0);
+    json_member(b, "list", q->list_name, 1);
     mtm_buf_adds(b, ",\"field\":");
     if (q->field >= 0)
       mtm_buf_printf(b, "%d", q->field);
@@ -195,16 +194,11 @@ static void show_json(mtm_buf *b, const mtm_form *f, const char *kind) {
     mtm_buf_adds(b, ",\"labels\":");
     json_labels(b, f, q->labels);
     mtm_buf_printf(b, ",\"required\":%s", q->required ? "true" : "false");
-    mtm_buf_adds(b, ",\"relevant\":");
-    mtm_buf_add_json_or_null(b, q->relevant_src);
-    mtm_buf_adds(b, ",\"constraint\":");
-    mtm_buf_add_json_or_null(b, q->constraint_src);
-    mtm_buf_adds(b, ",\"calculation\":");
-    mtm_buf_add_json_or_null(b, q->calculation_src);
-    mtm_buf_adds(b, ",\"choice_filter\":");
-    mtm_buf_add_json_or_null(b, q->choice_filter_src);
-    mtm_buf_adds(b, ",\"hxl\":");
-    mtm_buf_add_json_or_null(b, q->hxl);
+    json_member(b, "relevant", q->relevant_src, 1);
+    json_member(b, "constraint", q->constraint_src, 1);
+    json_member(b, "calculation", q->calculation_src, 1);
+    json_member(b, "choice_filter", q->choice_filter_src, 1);
+    json_member(b, "hxl", q->hxl, 1);
     mtm_buf_addc(b, '}');
   }
   mtm_buf_adds(b, "],\"lists\":[");
