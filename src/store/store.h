@@ -299,6 +299,10 @@ int mtm_store_submissions_by_uuid(mtm_store *st, const char *uuid, int64_t form,
 /* The headers, the column-to-question mapping and the file name that an
  * import recorded (as ingest wrote them; NULL when absent). MTM_ENOTFOUND
  * when no such import. */
+/* The mapping (JSON: header -> question) of every import of a form and
+ * round, oldest first; entries may be NULL. */
+int mtm_store_import_mappings(mtm_store *st, int64_t form, int round, mtm_arena *a, char ***out,
+                              int *n, mtm_err *err);
 int mtm_store_import_mapping(mtm_store *st, int64_t import, mtm_arena *a, char **headers,
                              char **mapping, char **file_name, mtm_err *err) MTM_MUST_USE;
 
