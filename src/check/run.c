@@ -2,6 +2,7 @@
  * of inclusion criteria. */
 #include "check/check.h"
 
+#include <jansson.h>
 #include <string.h>
 
 /* "a, b, c" from a list of strings (arena). */
@@ -67,7 +68,7 @@ typedef struct {
 } walk_ctx;
 
 /* Decodes one submission once and hands it to the run. */
-static int on_submission(void *ctx, const mtm_store_sub *s, mtm_err *err) {
+static int on_submission(void *ctx, const mtm_submission *s, mtm_err *err) {
   walk_ctx *w = ctx;
   int vi = 0;
   for (int i = 0; i < w->nversions; i++)
@@ -75,12 +76,52 @@ static int on_submission(void *ctx, const mtm_store_sub *s, mtm_err *err) {
   mtm_arena a;
   mtm_arena_init(&a);
   char **values;
-  int n = mtm_record_decode(s->data, s->ndata, &a, &values);
+  int n = mtm_record_decode(s->data, s->data_n, &a, &values);
   int rc;
   if (n < 0) rc = mtm_err_set(err, MTM_ESTORE, "the values of submission %s are damaged", s->uuid);
   else rc = mtm_check_add(w->c, s->id, s->uuid, vi, values, n, err);
   mtm_arena_free(&a);
   return rc;
+}
+
+/* The questions that the imported files of the round had a column for:
+ * the targets of their mappings, "q/option" counting for q. */
+static int exported_questions(mtm_store *st, int64_t form, int round, mtm_arena *a,
+                              mtm_check_opts *o, mtm_err *err) {
+  char **maps;
+  int nm;
+  int rc = mtm_store_import_mappings(st, form, round, a, &maps, &nm, err);
+  if (rc) return rc;
+  int cap = 64, k = 0;
+  const char **names = mtm_arena_alloc(a, sizeof(char *) * (size_t)cap);
+  for (int i = 0; i < nm; i++) {
+    json_t *j = maps[i] ? json_loads(maps[i], 0, NULL) : NULL;
+    if (!json_is_object(j)) {
+      /* An import whose mapping is unknown: assume every question was there. */
+      json_decref(j);
+      o->nexported = 0;
+      return 0;
+    }
+    const char *key;
+    json_t *val;
+    json_object_foreach(j, key, val) {
+      const char *to = json_string_value(val);
+      if (!to) continue;
+      const char *slash = strchr(to, '/');
+      size_t len = slash ? (size_t)(slash - to) : strlen(to);
+      if (k == cap) {
+        const char **g = mtm_arena_alloc(a, sizeof(char *) * (size_t)cap * 2);
+        memcpy(g, names, sizeof(char *) * (size_t)cap);
+        names = g;
+        cap *= 2;
+      }
+      names[k++] = mtm_arena_strndup(a, to, len);
+    }
+    json_decref(j);
+  }
+  o->exported = names;
+  o->nexported = k;
+  return 0;
 }
 
 int mtm_check_store(mtm_store *st, const char *form_id, int round, const mtm_check_opts *opts,
@@ -96,7 +137,7 @@ int mtm_check_store(mtm_store *st, const char *form_id, int round, const mtm_che
   int nv = 0;
   mtm_check *c = NULL;
   mtm_store_formref fr;
-  int rc = mtm_store_check_form(st, form_id, &t, &fr, err);
+  int rc = mtm_store_form_find(st, form_id, &t, &fr, err);
   if (rc == MTM_ENOTFOUND) rc = unknown_form(st, form_id, &t, err);
   if (rc) goto out;
   if (!mtm_store_check_round_known(st, round, err)) {
@@ -122,12 +163,14 @@ int mtm_check_store(mtm_store *st, const char *form_id, int round, const mtm_che
   for (int i = 0; i < nc; i++) cr[i] = (mtm_criterion){sc[i].id, sc[i].expr, sc[i].label};
   mtm_check_opts o = *opts;
   o.baseline = fr.kind && strcmp(fr.kind, "baseline") == 0;
+  if ((rc = exported_questions(st, fr.id, round, &t, &o, err))) goto out;
   if ((rc = mtm_check_new(&c, forms, nv, cr, nc, &o, err))) goto out;
   walk_ctx w = {c, versions, nv};
-  if ((rc = mtm_store_check_each(st, fr.id, round, on_submission, &w, err))) goto out;
-  mtm_store_cell_issue *ci;
+  if ((rc = mtm_store_submissions_each(st, fr.id, round, MTM_SUB_LIVE, on_submission, &w, err)))
+    goto out;
+  mtm_cell_issue *ci;
   int nci;
-  if ((rc = mtm_store_check_issues(st, fr.id, round, &t, &ci, &nci, err))) goto out;
+  if ((rc = mtm_store_cell_issues(st, fr.id, round, &t, &ci, &nci, err))) goto out;
   for (int i = 0; i < nci; i++)
     mtm_check_issue(c, ci[i].submission, ci[i].question, ci[i].value, ci[i].rule, ci[i].message);
   if ((rc = mtm_check_finish(c, a, out, n, err))) goto out;
@@ -162,7 +205,7 @@ int mtm_check_criterion_valid(mtm_store *st, const char *form_id, const char *ex
   mtm_arena_init(&a);
   mtm_store_formref fr;
   mtm_form *f = NULL;
-  int rc = mtm_store_check_form(st, form_id, &a, &fr, err);
+  int rc = mtm_store_form_find(st, form_id, &a, &fr, err);
   if (rc == MTM_ENOTFOUND) rc = unknown_form(st, form_id, &a, err);
   if (rc || (rc = mtm_form_load(st, form_id, NULL, &f, err))) goto out;
   mtm_expr *e;
