@@ -149,13 +149,28 @@ static void summarize_findings(const char *path) {
   printf("\n");
 }
 
-static char *expand(mtm_arena *a, const char *s, const char *dir, const char *geo) {
+/* The values the script's placeholders stand for: "%D" the output
+ * directory, "%G" the gazetteer directory, "%{NAME}" a value the generator
+ * chose (which rayon to call back, for instance). */
+typedef struct var {
+  const char *name, *value;
+} var;
+
+static char *expand(mtm_arena *a, const char *s, const var *vars, int nvars) {
   mtm_buf b;
   mtm_buf_init(&b);
   for (; *s; s++) {
-    if (s[0] == '%' && (s[1] == 'D' || s[1] == 'G')) {
-      mtm_buf_adds(&b, s[1] == 'D' ? dir : geo);
-      s++;
+    size_t len = 0;
+    const char *name = NULL;
+    if (s[0] == '%' && (s[1] == 'D' || s[1] == 'G')) name = s + 1, len = 1;
+    else if (s[0] == '%' && s[1] == '{' && strchr(s, '}'))
+      name = s + 2, len = (size_t)(strchr(s, '}') - name);
+    int k = 0;
+    while (name && k < nvars && !(strlen(vars[k].name) == len && !strncmp(vars[k].name, name, len)))
+      k++;
+    if (name && k < nvars) {
+      mtm_buf_adds(&b, vars[k].value);
+      s = name + len - (s[1] == '{' ? 0 : 1);
     } else mtm_buf_addc(&b, *s);
   }
   char *r = mtm_arena_strdup(a, b.p ? b.p : "");
@@ -164,7 +179,8 @@ static char *expand(mtm_arena *a, const char *s, const char *dir, const char *ge
 }
 
 /* Writes the forms and the exports the script imports. */
-static int generate(const char *dir, const char *data, uint64_t seed, int n1, int n2, mtm_err *err) {
+static int generate(const char *dir, const char *data, uint64_t seed, int n1, int n2,
+                    mtm_arena *keep, var *vars, int *nvars, mtm_err *err) {
   mtm_arena a;
   mtm_arena_init(&a);
   char p[4096];
@@ -251,6 +267,21 @@ static int generate(const char *dir, const char *data, uint64_t seed, int n1, in
     if ((rc = demo_ki_write_mapping(OUT(name), ks[k], err))) goto done;
     demo_ki_draw(ks[k], seed * 2 + 11 + (uint64_t)k, &a, &t, &nt);
     nki = demo_ki_interviews(ks[k], &qs, t, nt, seed * 2 + 21 + (uint64_t)k, &a, &ki);
+    if (k) { /* the phone calls back of Round 2 */
+      demo_ki_call calls[2];
+      demo_ki_calls(ks[k], &qs, t, nt, ki, &a, calls);
+      for (int c = 0; c < 2; c++) {
+        if (!calls[c].pcode) continue;
+        const char *v[] = {calls[c].pcode, calls[c].field, mtm_arena_printf(&a, "%ld", calls[c].value),
+                           calls[c].status, calls[c].note};
+        const char *names[] = {"pcode", "field", "value", "status", "note"};
+        for (int j = 0; j < 5; j++) {
+          vars[*nvars].name = mtm_arena_printf(keep, "call%d.%s", c + 1, names[j]);
+          vars[*nvars].value = mtm_arena_strdup(keep, v[j]);
+          (*nvars)++;
+        }
+      }
+    }
     if ((rc = k ? demo_write_xlsx(OUT("exports/ki_round2_kobo.xlsx"), &qs, rs, ki, nki, version,
                                   err)
                 : demo_write_csv(OUT("exports/ki_round1_kobo_labels.csv"), &qs, rs, ki, nki,
@@ -288,7 +319,14 @@ int mtm_cmd_demo(mtm_cli *cli, int argc, char **argv) {
   snprintf(geo, sizeof geo, "%s/geo/kazakhstan", data);
   mtm_err err;
   mtm_err_clear(&err);
-  if (generate(out, data, (uint64_t)seed, (int)n1, (int)n2, &err)) return mtm_cli_fail(&err);
+  mtm_arena a;
+  mtm_arena_init(&a);
+  var vars[16] = {{"D", out}, {"G", geo}};
+  int nvars = 2;
+  if (generate(out, data, (uint64_t)seed, (int)n1, (int)n2, &a, vars, &nvars, &err)) {
+    mtm_arena_free(&a);
+    return mtm_cli_fail(&err);
+  }
 
   /* A fresh workspace every time, so the demo is the same on every run. */
   char ws[4096];
@@ -302,15 +340,13 @@ int mtm_cmd_demo(mtm_cli *cli, int argc, char **argv) {
   mtm_cli sub = *cli;
   sub.workspace = ws;
   printf("mtm demo: building %s\n", ws);
-  mtm_arena a;
-  mtm_arena_init(&a);
   int rc = 0;
   for (size_t s = 0; s < sizeof script / sizeof script[0] && !rc; s++) {
     char *args[16];
     int n = 0;
-    for (; n < 16 && script[s].argv[n]; n++) args[n] = expand(&a, script[s].argv[n], out, geo);
+    for (; n < 16 && script[s].argv[n]; n++) args[n] = expand(&a, script[s].argv[n], vars, nvars);
     args[n] = NULL;
-    if (script[s].say) printf("\n== %s\n", expand(&a, script[s].say, out, geo));
+    if (script[s].say) printf("\n== %s\n", expand(&a, script[s].say, vars, nvars));
     int st = script[s].fn(&sub, n, args);
     if (script[s].fn == mtm_cmd_check && (st == 0 || st == 1)) summarize_findings(args[n - 1]);
     if (st != 0 && st != script[s].ok_status) {

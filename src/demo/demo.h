@@ -158,4 +158,17 @@ int demo_ki_draw(const demo_ki_spec *ks, uint64_t seed, mtm_arena *a, demo_ki_tr
 int demo_ki_interviews(const demo_ki_spec *ks, const demo_qset *qs, const demo_ki_truth *t, int nt,
                        uint64_t seed, mtm_arena *a, demo_respondent **out);
 
+/* A phone call back to a rayon's KIs: which figure, and what came of it. */
+typedef struct demo_ki_call {
+  const char *pcode, *field;
+  long value;
+  const char *status, *note;
+} demo_ki_call;
+/* The demo's two calls for the latest period's migrant workers: out[0]
+ * updates the largest rayon whose KIs disagree (max/min over 2) to its true
+ * figure, out[1] confirms the largest single-KI rayon's figure. ki holds
+ * the interviews of demo_ki_interviews, rayon by rayon. */
+void demo_ki_calls(const demo_ki_spec *ks, const demo_qset *qs, const demo_ki_truth *t, int nt,
+                   const demo_respondent *ki, mtm_arena *a, demo_ki_call out[2]);
+
 #endif

@@ -381,3 +381,34 @@ int demo_ki_interviews(const demo_ki_spec *ks, const demo_qset *qs, const demo_k
   *out = p;
   return m;
 }
+
+void demo_ki_calls(const demo_ki_spec *ks, const demo_qset *qs, const demo_ki_truth *t, int nt,
+                   const demo_respondent *ki, mtm_arena *a, demo_ki_call out[2]) {
+  const char *field =
+      mtm_arena_printf(a, "mw_%s", period_key(a, ks->periods[DEMO_KI_NPERIODS - 1]));
+  int f = 0;
+  while (f < qs->nq && strcmp(qs->q[f].name, field)) f++;
+  memset(out, 0, sizeof *out * 2);
+  double best_dis = -1, best_one = -1;
+  for (int i = 0, m = 0; i < nt; m += t[i].nki, i++) {
+    double lo = HUGE_VAL, hi = -1;
+    for (int k = 0; k < t[i].nki && f < qs->nq; k++) {
+      const char *v = ki[m + k].v[f];
+      if (!v) continue;
+      double x = atof(v);
+      if (x < lo) lo = x;
+      if (x > hi) hi = x;
+    }
+    double truth = t[i].mw[DEMO_KI_NPERIODS - 1];
+    if (t[i].nki > 1 && hi > 0 && lo > 0 && hi / lo > 2 && truth > best_dis) {
+      best_dis = truth;
+      out[0] = (demo_ki_call){t[i].rayon->pcode, field, (long)truth, "updated",
+                              "called back: the figure the KIs agreed on by phone"};
+    }
+    if (t[i].nki == 1 && hi >= 0 && truth > best_one) {
+      best_one = truth;
+      out[1] = (demo_ki_call){t[i].rayon->pcode, field, (long)hi, "verified",
+                              "the only KI of the rayon confirmed the figure by phone"};
+    }
+  }
+}
