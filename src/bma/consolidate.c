@@ -838,21 +838,24 @@ int mtm_bma_consolidate(mtm_store *st, const mtm_bma_opts *o, mtm_arena *a, mtm_
       }
       mtm_bma_figure *f = &r->fig[(size_t)k * (size_t)ns + (size_t)newpos[m]];
       mtm_bma_ki_figure(x, n, o->method, r->disagreement, f);
-      const mtm_store_bma_verif *last = NULL;
+      /* The latest verification says what the figure is: updated gives
+       * its value, verified confirms the figure as it stood (the KIs', or
+       * an earlier update), unreachable only flags it. */
+      const mtm_store_bma_verif *last = NULL, *upd = NULL;
       for (int i = 0; i < nver; i++)
-        if (!strcmp(ver[i].pcode, r->areas[k].pcode) && !strcmp(ver[i].field, map[m].field))
+        if (!strcmp(ver[i].pcode, r->areas[k].pcode) && !strcmp(ver[i].field, map[m].field)) {
           last = &ver[i];
+          if (!strcmp(ver[i].status, "updated") && ver[i].has_new) upd = &ver[i];
+        }
       if (last) {
         r->nverifications++;
-        if (!strcmp(last->status, "updated") && last->has_new) {
-          f->value = last->new_value;
+        if (upd) {
+          f->value = upd->new_value;
           f->flags |= MTM_BMA_UPDATED;
           f->flags &= ~(unsigned)MTM_BMA_NO_ANSWER;
-        } else if (!strcmp(last->status, "verified")) {
-          f->flags |= MTM_BMA_VERIFIED;
-        } else if (!strcmp(last->status, "unreachable")) {
-          f->flags |= MTM_BMA_UNREACHABLE;
         }
+        if (!strcmp(last->status, "verified")) f->flags |= MTM_BMA_VERIFIED;
+        else if (!strcmp(last->status, "unreachable")) f->flags |= MTM_BMA_UNREACHABLE;
       }
     }
     /* derived series: the sum of the parts that have a figure */

@@ -36,25 +36,26 @@ static void jnum(mtm_buf *b, double v) {
   else num(b, v);
 }
 
-/* A number for people: integers with thousands separators, others with
- * up to two decimals; "-" for NaN. */
+/* A number for people: the integer part with thousands separators, then
+ * up to two decimals without trailing zeros; "-" for NaN. */
 static void hnum(mtm_buf *b, double v) {
   if (isnan(v)) {
     mtm_buf_adds(b, "-");
     return;
   }
-  if (v == floor(v) && fabs(v) < 1e15) {
-    char s[32];
-    snprintf(s, sizeof s, "%.0f", fabs(v));
-    size_t n = strlen(s);
-    if (v < 0) mtm_buf_addc(b, '-');
-    for (size_t i = 0; i < n; i++) {
-      if (i && (n - i) % 3 == 0) mtm_buf_addc(b, ',');
-      mtm_buf_addc(b, s[i]);
-    }
-    return;
+  char s[64];
+  snprintf(s, sizeof s, "%.2f", fabs(v));
+  size_t z = strlen(s);
+  while (z > 0 && s[z - 1] == '0') s[--z] = 0;
+  if (z > 0 && s[z - 1] == '.') s[--z] = 0;
+  if (v < 0 && strcmp(s, "0")) mtm_buf_addc(b, '-');
+  char *dot = strchr(s, '.');
+  size_t n = dot ? (size_t)(dot - s) : strlen(s);
+  for (size_t i = 0; i < n; i++) {
+    if (i && (n - i) % 3 == 0) mtm_buf_addc(b, ',');
+    mtm_buf_addc(b, s[i]);
   }
-  mtm_buf_printf(b, "%.2f", v);
+  if (dot) mtm_buf_adds(b, dot);
 }
 
 static void tenths(mtm_buf *b, long t) { mtm_buf_printf(b, "%ld.%ld", t / 10, t % 10); }
