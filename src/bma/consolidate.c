@@ -204,7 +204,7 @@ int mtm_bma_form_pick(mtm_store *st, const char *form_id, int round, mtm_arena *
   *out = NULL;
   if (form_id) {
     mtm_store_formref fr;
-    int rc = mtm_store_check_form(st, form_id, a, &fr, err);
+    int rc = mtm_store_form_find(st, form_id, a, &fr, err);
     if (rc) return rc;
     if (!fr.kind || strcmp(fr.kind, "baseline"))
       return mtm_err_set(err, MTM_EINVAL,
@@ -260,13 +260,13 @@ typedef struct {
 } walk;
 
 /* Keeps one submission's decoded values. */
-static int on_sub(void *ctx, const mtm_store_sub *s, mtm_err *err) {
+static int on_sub(void *ctx, const mtm_submission *s, mtm_err *err) {
   walk *w = ctx;
   int vi = 0;
   for (int i = 0; i < w->nversions; i++)
     if (strcmp(w->versions[i], s->version ? s->version : "") == 0) vi = i;
   char **v;
-  int n = mtm_record_decode(s->data, s->ndata, w->t, &v);
+  int n = mtm_record_decode(s->data, s->data_n, w->t, &v);
   if (n < 0) return mtm_err_set(err, MTM_ESTORE, "the values of submission %s are damaged", s->uuid);
   if (w->nsubs == w->cap) {
     int nc = w->cap ? w->cap * 2 : 256;
@@ -614,7 +614,7 @@ int mtm_bma_consolidate(mtm_store *st, const mtm_bma_opts *o, mtm_arena *a, mtm_
   r->method = o->method;
   r->disagreement = o->disagreement > 0 ? o->disagreement : 2;
   mtm_store_formref fr;
-  if ((rc = mtm_store_check_form(st, form_id, &t, &fr, err))) goto out;
+  if ((rc = mtm_store_form_find(st, form_id, &t, &fr, err))) goto out;
   if (!mtm_store_check_round_known(st, o->round, err)) {
     rc = mtm_err_set(err, MTM_ENOTFOUND, "round %d does not exist", o->round);
     goto out;
@@ -646,7 +646,7 @@ int mtm_bma_consolidate(mtm_store *st, const mtm_bma_opts *o, mtm_arena *a, mtm_
   if ((rc = mtm_form_load(st, form_id, NULL, &latest, err))) goto out;
   forms[nv] = latest;
   walk w = {st, &t, NULL, 0, 0, versions, nv, err};
-  if ((rc = mtm_store_check_each(st, fr.id, o->round, on_sub, &w, err))) goto out;
+  if ((rc = mtm_store_submissions_each(st, fr.id, o->round, MTM_SUB_LIVE, on_sub, &w, err))) goto out;
   if (w.nsubs == 0) {
     rc = mtm_err_set(err, MTM_ENOTFOUND, "form '%s' has no submissions in round %d", form_id,
                      o->round);

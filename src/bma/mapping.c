@@ -215,7 +215,7 @@ int mtm_bma_mapping_save(mtm_store *st, const char *form_id, const char *path,
   mtm_arena_init(&a);
   mtm_form *f = NULL;
   mtm_store_formref fr;
-  int rc = mtm_store_check_form(st, form_id, &a, &fr, err);
+  int rc = mtm_store_form_find(st, form_id, &a, &fr, err);
   if (rc || (rc = mtm_form_load(st, form_id, NULL, &f, err))) goto out;
   mtm_bma_map *m = NULL;
   int n = 0;
@@ -256,7 +256,7 @@ int mtm_bma_mapping_load(mtm_store *st, const char *form_id, mtm_arena *a, mtm_b
   *n = 0;
   if (location) *location = NULL;
   mtm_store_formref fr;
-  int rc = mtm_store_check_form(st, form_id, a, &fr, err);
+  int rc = mtm_store_form_find(st, form_id, a, &fr, err);
   if (rc) return rc;
   mtm_store_bma_row *r;
   int k;

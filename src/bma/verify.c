@@ -121,6 +121,17 @@ static int check_one(const mtm_bma_result *r, const vrow *in, const char *path, 
 
 /* Consolidates form_id's round by the median for the verification's old
  * values, and finds the form's key. */
+/* The workspace key of form form_id. */
+static int form_key(mtm_store *st, const char *form_id, int64_t *key, mtm_err *err) {
+  mtm_arena a;
+  mtm_arena_init(&a);
+  mtm_store_formref fr;
+  int rc = mtm_store_form_find(st, form_id, &a, &fr, err);
+  if (!rc) *key = fr.id;
+  mtm_arena_free(&a);
+  return rc;
+}
+
 static int prepare(mtm_store *st, const char *form_id, int round, mtm_arena *a, mtm_bma_result *r,
                    int64_t *form, mtm_err *err) {
   mtm_bma_opts o = {0};
@@ -132,7 +143,7 @@ static int prepare(mtm_store *st, const char *form_id, int round, mtm_arena *a, 
   if (rc) return rc;
   o.form_id = fid;
   if ((rc = mtm_bma_consolidate(st, &o, a, r, err))) return rc;
-  return mtm_store_form_key(st, fid, form, err);
+  return form_key(st, fid, form, err);
 }
 
 int mtm_bma_verify(mtm_store *st, const mtm_bma_verif_in *in, double *old, int *has_old,
@@ -254,7 +265,7 @@ int mtm_bma_verify_list(mtm_store *st, const char *form_id, int round, mtm_arena
   int rc = mtm_bma_form_pick(st, form_id, round, a, &fid, err);
   if (rc) return rc;
   int64_t form;
-  if ((rc = mtm_store_form_key(st, fid, &form, err))) return rc;
+  if ((rc = form_key(st, fid, &form, err))) return rc;
   if (form_out) *form_out = fid;
   return mtm_store_bma_verifs(st, form, round, a, out, n, err);
 }
