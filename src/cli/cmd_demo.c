@@ -16,7 +16,7 @@
 typedef struct step {
   const char *say;
   mtm_cmd_fn fn;
-  const char *argv[16];
+  const char *argv[24];
   int ok_status; /* the exit status that counts as success (check: 0 or 1) */
 } step;
 
@@ -57,14 +57,26 @@ static const step script[] = {
     {"import the survey, Round 1 (KoBo labels export, ';'-separated CSV)", mtm_cmd_import,
      {"import", "--form", DEMO_SURVEY_FORM_ID, "--round", "1", "%D/exports/round1_kobo_labels.csv"},
      0},
-    {"import the survey, Round 2 (KoBo XML-names export, XLSX)", mtm_cmd_import,
-     {"import", "--form", DEMO_SURVEY_FORM_ID, "--round", "2", "%D/exports/round2_kobo.xlsx"},
-     0},
     {"add the key-informant (baseline) form, Round 1 version (2018 areas)", mtm_cmd_form,
      {"form", "add", "--kind", "baseline", "%D/forms/ki_baseline_2022.xlsx"},
      0},
     {"import the key informants, Round 1 (KoBo labels export, ';'-separated CSV)", mtm_cmd_import,
      {"import", "--form", DEMO_KI_FORM_ID, "--round", "1", "%D/exports/ki_round1_kobo_labels.csv"},
+     0},
+    {"check the key informants, Round 1", mtm_cmd_check,
+     {"check", "--form", DEMO_KI_FORM_ID, "--round", "1", "--location", "rayon", "--outliers-by",
+      "rayon", "--format", "csv", "--out", "%D/check_ki_round1.csv"},
+     1},
+    {"settle the rayon names the Round 1 labels export left ambiguous", mtm_cmd_clean,
+     {"clean", "apply", "--by", "demo field team", "--form", DEMO_KI_FORM_ID, "--round", "1",
+      "%D/cleaning_log_ki_round1.csv"},
+     0},
+    {"consolidate the key informants of Round 1 (its own periods: 2019 to Q1 2022)", mtm_cmd_bma,
+     {"bma", "--form", DEMO_KI_FORM_ID, "--round", "1", "--mapping", "%D/forms/ki_mapping_2022.csv",
+      "--out", "%D/bma_round1.csv"},
+     0},
+    {"import the survey, Round 2 (KoBo XML-names export, XLSX)", mtm_cmd_import,
+     {"import", "--form", DEMO_SURVEY_FORM_ID, "--round", "2", "%D/exports/round2_kobo.xlsx"},
      0},
     {"add the key-informant form, Round 2 version (2024 areas)", mtm_cmd_form,
      {"form", "add", "--kind", "baseline", "%D/forms/ki_baseline_2023.xlsx"},
@@ -88,6 +100,24 @@ static const step script[] = {
      {"check", "--form", DEMO_SURVEY_FORM_ID, "--round", "2", "--format", "csv", "--out",
       "%D/check_round2_cleaned.csv"},
      1},
+    {"consolidate the key informants of Round 2, before the calls back", mtm_cmd_bma,
+     {"bma", "--form", DEMO_KI_FORM_ID, "--round", "2", "--mapping", "%D/forms/ki_mapping_2023.csv",
+      "--out", "%D/bma_round2_before_calls.csv"},
+     0},
+    {"call back the key informants of two rayons", mtm_cmd_bma,
+     {"bma", "verify", "--round", "2", "--form", DEMO_KI_FORM_ID, "--pcode", "%{call1.pcode}",
+      "--field", "%{call1.field}", "--value", "%{call1.value}", "--status", "%{call1.status}",
+      "--by", "demo field officer", "--note", "%{call1.note}"},
+     0},
+    {NULL, mtm_cmd_bma,
+     {"bma", "verify", "--round", "2", "--form", DEMO_KI_FORM_ID, "--pcode", "%{call2.pcode}",
+      "--field", "%{call2.field}", "--status", "%{call2.status}", "--by", "demo field officer",
+      "--note", "%{call2.note}"},
+     0},
+    {"the consolidated baseline of Round 2 (figures in %D/bma_round2.csv)", mtm_cmd_bma,
+     {"bma", "--form", DEMO_KI_FORM_ID, "--round", "2", "--out", "%D/bma_round2.csv"},
+     0},
+    {NULL, mtm_cmd_bma, {"bma", "--form", DEMO_KI_FORM_ID, "--round", "2", "--summary"}, 0},
     {"status", mtm_cmd_status, {"status"}, 0},
 };
 
@@ -239,8 +269,8 @@ static int generate(const char *dir, const char *data, uint64_t seed, int n1, in
                      {0.170, 0.270, 0.48255, 0.07745},
                      724534,
                      {0.636, 0.196, 0.096, 0.046, 0.016, 0.006, 0.004},
-                     0,
-                     0,
+                     38000,
+                     92000,
                      0.03,
                      270,
                      reg24,
@@ -282,6 +312,9 @@ static int generate(const char *dir, const char *data, uint64_t seed, int n1, in
         }
       }
     }
+    if (!k && (rc = demo_ki_write_cleaning_log(OUT("cleaning_log_ki_round1.csv"), ks[k], t, nt,
+                                               ki, err)))
+      goto done;
     if ((rc = k ? demo_write_xlsx(OUT("exports/ki_round2_kobo.xlsx"), &qs, rs, ki, nki, version,
                                   err)
                 : demo_write_csv(OUT("exports/ki_round1_kobo_labels.csv"), &qs, rs, ki, nki,
@@ -342,12 +375,14 @@ int mtm_cmd_demo(mtm_cli *cli, int argc, char **argv) {
   printf("mtm demo: building %s\n", ws);
   int rc = 0;
   for (size_t s = 0; s < sizeof script / sizeof script[0] && !rc; s++) {
-    char *args[16];
+    char *args[24];
     int n = 0;
-    for (; n < 16 && script[s].argv[n]; n++) args[n] = expand(&a, script[s].argv[n], vars, nvars);
+    for (; n < 23 && script[s].argv[n]; n++) args[n] = expand(&a, script[s].argv[n], vars, nvars);
     args[n] = NULL;
     if (script[s].say) printf("\n== %s\n", expand(&a, script[s].say, vars, nvars));
+    fflush(stdout); /* the command's messages on stderr come after its heading */
     int st = script[s].fn(&sub, n, args);
+    fflush(stdout);
     if (script[s].fn == mtm_cmd_check && (st == 0 || st == 1)) summarize_findings(args[n - 1]);
     if (st != 0 && st != script[s].ok_status) {
       fprintf(stderr, "mtm demo: step '%s' failed (exit %d)\n", args[0], st);

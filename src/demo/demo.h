@@ -170,5 +170,9 @@ typedef struct demo_ki_call {
  * the interviews of demo_ki_interviews, rayon by rayon. */
 void demo_ki_calls(const demo_ki_spec *ks, const demo_qset *qs, const demo_ki_truth *t, int nt,
                    const demo_respondent *ki, mtm_arena *a, demo_ki_call out[2]);
+/* Writes the KI cleaning log of a labels export: the rayons whose name
+ * another rayon of the region shares, set to their P-code. */
+int demo_ki_write_cleaning_log(const char *path, const demo_ki_spec *ks, const demo_ki_truth *t,
+                               int nt, const demo_respondent *ki, mtm_err *err);
 
 #endif

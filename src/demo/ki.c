@@ -412,3 +412,34 @@ void demo_ki_calls(const demo_ki_spec *ks, const demo_qset *qs, const demo_ki_tr
     }
   }
 }
+
+int demo_ki_write_cleaning_log(const char *path, const demo_ki_spec *ks, const demo_ki_truth *t,
+                               int nt, const demo_respondent *ki, mtm_err *err) {
+  mtm_buf b;
+  mtm_buf_init(&b);
+  mtm_buf_adds(&b, "uuid,question,old_value,new_value,action,reason\n");
+  for (int i = 0, m = 0; i < nt; m += t[i].nki, i++) {
+    /* A rayon whose name another rayon of its region shares: the labels
+     * export cannot tell them apart, the call back can. */
+    int shared = 0;
+    for (int j = 0; j < ks->nrayons && !shared; j++)
+      shared = &ks->rayons[j] != t[i].rayon &&
+               strcmp(ks->rayons[j].parent, t[i].rayon->parent) == 0 &&
+               strcmp(ks->rayons[j].en, t[i].rayon->en) == 0;
+    for (int k = 0; k < t[i].nki && shared; k++)
+      mtm_buf_printf(&b,
+                     "%s,rayon,%s,%s,change,\"'%s' is both a city and a district in the labels "
+                     "export; the key informant named %s when called back\"\n",
+                     ki[m + k].uuid, t[i].rayon->en, t[i].rayon->pcode, t[i].rayon->en,
+                     t[i].rayon->ru);
+  }
+  FILE *fp = fopen(path, "wb");
+  int bad = !fp || fwrite(b.p, 1, b.n, fp) != b.n;
+  if (fp) bad |= fclose(fp) != 0;
+  mtm_buf_free(&b);
+  if (bad) {
+    mtm_err_where(err, path, NULL, 0, NULL, NULL);
+    return mtm_err_set(err, MTM_EIO, "cannot write the cleaning log");
+  }
+  return 0;
+}
