@@ -67,7 +67,7 @@ typedef struct {
 } walk_ctx;
 
 /* Decodes one submission once and hands it to the run. */
-static int on_submission(void *ctx, const mtm_store_sub *s, mtm_err *err) {
+static int on_submission(void *ctx, const mtm_submission *s, mtm_err *err) {
   walk_ctx *w = ctx;
   int vi = 0;
   for (int i = 0; i < w->nversions; i++)
@@ -75,7 +75,7 @@ static int on_submission(void *ctx, const mtm_store_sub *s, mtm_err *err) {
   mtm_arena a;
   mtm_arena_init(&a);
   char **values;
-  int n = mtm_record_decode(s->data, s->ndata, &a, &values);
+  int n = mtm_record_decode(s->data, s->data_n, &a, &values);
   int rc;
   if (n < 0) rc = mtm_err_set(err, MTM_ESTORE, "the values of submission %s are damaged", s->uuid);
   else rc = mtm_check_add(w->c, s->id, s->uuid, vi, values, n, err);
@@ -96,7 +96,7 @@ int mtm_check_store(mtm_store *st, const char *form_id, int round, const mtm_che
   int nv = 0;
   mtm_check *c = NULL;
   mtm_store_formref fr;
-  int rc = mtm_store_check_form(st, form_id, &t, &fr, err);
+  int rc = mtm_store_form_find(st, form_id, &t, &fr, err);
   if (rc == MTM_ENOTFOUND) rc = unknown_form(st, form_id, &t, err);
   if (rc) goto out;
   if (!mtm_store_check_round_known(st, round, err)) {
@@ -124,10 +124,11 @@ int mtm_check_store(mtm_store *st, const char *form_id, int round, const mtm_che
   o.baseline = fr.kind && strcmp(fr.kind, "baseline") == 0;
   if ((rc = mtm_check_new(&c, forms, nv, cr, nc, &o, err))) goto out;
   walk_ctx w = {c, versions, nv};
-  if ((rc = mtm_store_check_each(st, fr.id, round, on_submission, &w, err))) goto out;
-  mtm_store_cell_issue *ci;
+  if ((rc = mtm_store_submissions_each(st, fr.id, round, MTM_SUB_LIVE, on_submission, &w, err)))
+    goto out;
+  mtm_cell_issue *ci;
   int nci;
-  if ((rc = mtm_store_check_issues(st, fr.id, round, &t, &ci, &nci, err))) goto out;
+  if ((rc = mtm_store_cell_issues(st, fr.id, round, &t, &ci, &nci, err))) goto out;
   for (int i = 0; i < nci; i++)
     mtm_check_issue(c, ci[i].submission, ci[i].question, ci[i].value, ci[i].rule, ci[i].message);
   if ((rc = mtm_check_finish(c, a, out, n, err))) goto out;
@@ -162,7 +163,7 @@ int mtm_check_criterion_valid(mtm_store *st, const char *form_id, const char *ex
   mtm_arena_init(&a);
   mtm_store_formref fr;
   mtm_form *f = NULL;
-  int rc = mtm_store_check_form(st, form_id, &a, &fr, err);
+  int rc = mtm_store_form_find(st, form_id, &a, &fr, err);
   if (rc == MTM_ENOTFOUND) rc = unknown_form(st, form_id, &a, err);
   if (rc || (rc = mtm_form_load(st, form_id, NULL, &f, err))) goto out;
   mtm_expr *e;

@@ -138,18 +138,9 @@ static const char *nz(const char *s) { return s ? s : ""; }
 void mtm_check_write_csv(mtm_buf *b, const mtm_finding *f, int n) {
   mtm_buf_adds(b, "uuid,question,value,rule,severity,message\n");
   for (int i = 0; i < n; i++) {
-    mtm_buf_add_csv(b, nz(f[i].uuid));
-    mtm_buf_addc(b, ',');
-    mtm_buf_add_csv(b, nz(f[i].question));
-    mtm_buf_addc(b, ',');
-    mtm_buf_add_csv(b, nz(f[i].value));
-    mtm_buf_addc(b, ',');
-    mtm_buf_add_csv(b, nz(f[i].rule));
-    mtm_buf_addc(b, ',');
-    mtm_buf_adds(b, mtm_severity_name(f[i].severity));
-    mtm_buf_addc(b, ',');
-    mtm_buf_add_csv(b, nz(f[i].message));
-    mtm_buf_addc(b, '\n');
+    const char *cells[] = {f[i].uuid,  f[i].question, f[i].value,
+                           f[i].rule,  mtm_severity_name(f[i].severity), f[i].message};
+    mtm_buf_add_csv_row(b, 6, cells);
   }
 }
 
@@ -187,20 +178,6 @@ static int summarise(const mtm_finding *f, int n, tally *t, int cap) {
   return k;
 }
 
-/* Display width of UTF-8 text: one per code point (good enough for
- * aligning uuids, names and short values). */
-static int width(const char *s) {
-  int w = 0;
-  for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-    if ((*p & 0xc0) != 0x80) w++;
-  return w;
-}
-
-static void pad(mtm_buf *b, const char *s, int w) {
-  mtm_buf_adds(b, s);
-  for (int k = width(s); k < w; k++) mtm_buf_addc(b, ' ');
-}
-
 /* One line per finding: severity, rule, uuid, question, value, message,
  * columns aligned (values longer than 40 characters are cut). */
 void mtm_check_write_text(mtm_buf *b, const mtm_finding *f, int n) {
@@ -210,7 +187,7 @@ void mtm_check_write_text(mtm_buf *b, const mtm_finding *f, int n) {
   const char **vals = mtm_arena_alloc(&a, sizeof *vals * (size_t)(n ? n : 1));
   for (int i = 0; i < n; i++) {
     const char *v = nz(f[i].value);
-    if (width(v) > 40) {
+    if (mtm_text_width(v) > 40) {
       /* Cut at a code point boundary after 37 code points. */
       int cp = 0;
       const char *p = v;
@@ -230,17 +207,17 @@ void mtm_check_write_text(mtm_buf *b, const mtm_finding *f, int n) {
         break;
       }
     vals[i] = v;
-    if (width(f[i].rule) > wr) wr = width(f[i].rule);
-    if (width(nz(f[i].uuid)) > wu) wu = width(nz(f[i].uuid));
-    if (width(nz(f[i].question)) > wq) wq = width(nz(f[i].question));
-    if (width(v) > wv) wv = width(v);
+    if (mtm_text_width(f[i].rule) > wr) wr = mtm_text_width(f[i].rule);
+    if (mtm_text_width(nz(f[i].uuid)) > wu) wu = mtm_text_width(nz(f[i].uuid));
+    if (mtm_text_width(nz(f[i].question)) > wq) wq = mtm_text_width(nz(f[i].question));
+    if (mtm_text_width(v) > wv) wv = mtm_text_width(v);
   }
   for (int i = 0; i < n; i++) {
-    pad(b, mtm_severity_name(f[i].severity), 8);
-    pad(b, f[i].rule, wr + 2);
-    pad(b, nz(f[i].uuid), wu + 2);
-    pad(b, f[i].question && f[i].question[0] ? f[i].question : "-", wq + 2);
-    pad(b, vals[i][0] ? vals[i] : "-", wv + 2);
+    mtm_buf_add_padded(b, mtm_severity_name(f[i].severity), 8);
+    mtm_buf_add_padded(b, f[i].rule, wr + 2);
+    mtm_buf_add_padded(b, nz(f[i].uuid), wu + 2);
+    mtm_buf_add_padded(b, f[i].question && f[i].question[0] ? f[i].question : "-", wq + 2);
+    mtm_buf_add_padded(b, vals[i][0] ? vals[i] : "-", wv + 2);
     mtm_buf_adds(b, nz(f[i].message));
     mtm_buf_addc(b, '\n');
   }
@@ -257,8 +234,8 @@ void mtm_check_write_text(mtm_buf *b, const mtm_finding *f, int n) {
                  errors, errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s", infos);
   for (int i = 0; i < k; i++) {
     mtm_buf_adds(b, "  ");
-    pad(b, t[i].rule, 17);
-    pad(b, mtm_severity_name(t[i].sev), 9);
+    mtm_buf_add_padded(b, t[i].rule, 17);
+    mtm_buf_add_padded(b, mtm_severity_name(t[i].sev), 9);
     mtm_buf_printf(b, "%d\n", t[i].count);
   }
   mtm_arena_free(&a);

@@ -2,135 +2,57 @@
  * clean values, then all changes in one transaction. */
 #include "clean/clean.h"
 #include "form/form.h"
-#include "table/table.h"
+#include "ingest/ingest.h"
 
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 /* ---- typing a value as an import would ---- */
 
-/* Types text for question q: select labels become names, dates ISO, numbers
- * checked. Returns 0 and *out (arena), or MTM_EINVAL with why filled. */
-static int type_value(const mtm_form *f, const mtm_question *q, const char *in, mtm_arena *a,
-                      const char **out, char *why, size_t nwhy) {
-  mtm_slice s = mtm_slice_trim(mtm_slice_c(in));
-  char *v = mtm_arena_strndup(a, s.p, s.n);
-  *out = v;
-  mtm_qtype type = q->type;
-  if (type == MTM_Q_META && q->meta)
-    type = strcmp(q->meta, "start") == 0 || strcmp(q->meta, "end") == 0 ? MTM_Q_DATETIME
-           : strcmp(q->meta, "today") == 0                             ? MTM_Q_DATE
-                                                                       : type;
-  switch (type) {
-  case MTM_Q_INTEGER: {
-    long long x;
-    double d;
-    if (mtm_parse_int(s, &x) == 0) {
-      *out = mtm_arena_printf(a, "%lld", x);
-      return 0;
-    }
-    if (mtm_parse_double(s, &d) == 0 && d == floor(d) && fabs(d) < 9e15) {
-      *out = mtm_arena_printf(a, "%.0f", d);
-      return 0;
-    }
-    snprintf(why, nwhy, "'%s' is not a whole number", v);
-    return MTM_EINVAL;
+/* 1 when name is a choice of q's list, or "other" under or_other. */
+static int is_choice(const mtm_question *q, const char *name) {
+  return mtm_form_choice(q->list, name) || (q->or_other && strcmp(name, "other") == 0);
+}
+
+/* Types text for question qi exactly as an import types a cell (ingest's
+ * typer: labels to names, decimals' shortest text, dates, geopoints,
+ * select_multiple in list order, and its messages), then refuses a select
+ * value that is no choice of its list, which an import keeps but a cleaning
+ * must not bring in. Returns 0 and *out (arena; NULL for an empty value), or
+ * MTM_EINVAL with why->msg saying why. */
+static int type_value(const mtm_ingest_form *t, int qi, const char *in, mtm_arena *a,
+                      const char **out, mtm_err *why) {
+  const mtm_question *q = &mtm_ingest_form_of(t)->q[qi];
+  mtm_slice v;
+  mtm_err_clear(why);
+  *out = NULL;
+  if (mtm_ingest_type(t, qi, mtm_slice_c(in), 0, a, &v, why)) return MTM_EINVAL;
+  if (!v.p) return 0;
+  *out = mtm_arena_strndup(a, v.p, v.n);
+  if ((q->type != MTM_Q_SELECT_ONE && q->type != MTM_Q_SELECT_MULTIPLE) || !q->list) return 0;
+  const char *bad = NULL;
+  if (q->type == MTM_Q_SELECT_ONE) {
+    if (!is_choice(q, *out)) bad = *out;
+  } else {
+    char *copy = mtm_arena_strdup(a, *out), *save = NULL;
+    for (char *tok = strtok_r(copy, " ", &save); tok && !bad; tok = strtok_r(NULL, " ", &save))
+      if (!is_choice(q, tok)) bad = tok;
   }
-  case MTM_Q_DECIMAL:
-  case MTM_Q_RANGE: {
-    double d;
-    if (mtm_parse_double(s, &d) == 0 && isfinite(d)) return 0;
-    snprintf(why, nwhy, "'%s' is not a number", v);
-    return MTM_EINVAL;
-  }
-  case MTM_Q_DATE: {
-    int32_t days;
-    if (mtm_parse_date(s, &days) == 0) {
-      char buf[11];
-      mtm_format_date(days, buf);
-      *out = mtm_arena_strdup(a, buf);
-      return 0;
-    }
-    snprintf(why, nwhy, "'%s' is not a date (write YYYY-MM-DD)", v);
-    return MTM_EINVAL;
-  }
-  case MTM_Q_DATETIME: {
-    int64_t t;
-    if (mtm_parse_datetime(s, &t) == 0) {
-      int64_t days = t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
-      int64_t sec = t - days * 86400;
-      char buf[11];
-      mtm_format_date((int32_t)days, buf);
-      *out = mtm_arena_printf(a, "%sT%02d:%02d:%02dZ", buf, (int)(sec / 3600),
-                              (int)(sec / 60 % 60), (int)(sec % 60));
-      return 0;
-    }
-    snprintf(why, nwhy, "'%s' is not a date and time (write YYYY-MM-DDTHH:MM:SSZ)", v);
-    return MTM_EINVAL;
-  }
-  case MTM_Q_SELECT_ONE:
-  case MTM_Q_SELECT_MULTIPLE: {
-    if (!q->list) return 0;
-    /* The whole answer as one choice name or label first. */
-    const char *key = NULL;
-    for (int pass = 0; pass < 2; pass++) {
-      for (int i = 0; i < q->list->n; i++) {
-        const mtm_choice *ch = &q->list->choices[i];
-        if (pass == 0 && strcmp(ch->name, v) == 0) {
-          *out = ch->name;
-          return 0;
-        }
-        if (pass == 1 && ch->labels)
-          for (int l = 0; l < f->nlangs; l++) {
-            if (!ch->labels[l]) continue;
-            if (!key) key = mtm_text_key(a, v);
-            if (strcmp(mtm_text_key(a, ch->labels[l]), key) == 0) {
-              *out = ch->name;
-              return 0;
-            }
-          }
-      }
-    }
-    if (q->or_other && strcmp(v, "other") == 0) return 0;
-    if (q->type == MTM_Q_SELECT_MULTIPLE) {
-      /* Names separated by spaces. */
-      mtm_buf b;
-      mtm_buf_init(&b);
-      char *copy = mtm_arena_strdup(a, v), *save = NULL;
-      int ok = 1;
-      for (char *tok = strtok_r(copy, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
-        if (!mtm_form_choice(q->list, tok) && !(q->or_other && strcmp(tok, "other") == 0)) {
-          snprintf(why, nwhy, "'%s' is not a choice of list '%s'", tok, q->list->name);
-          ok = 0;
-          break;
-        }
-        if (b.n) mtm_buf_addc(&b, ' ');
-        mtm_buf_adds(&b, tok);
-      }
-      if (ok && b.n) *out = mtm_arena_strdup(a, b.p);
-      mtm_buf_free(&b);
-      if (ok && *v) return 0;
-      if (!ok) return MTM_EINVAL;
-    }
-    snprintf(why, nwhy, "'%s' is not a choice of list '%s'", v, q->list->name);
-    return MTM_EINVAL;
-  }
-  default:
-    return 0;
-  }
+  if (!bad) return 0;
+  return mtm_err_set(why, MTM_EINVAL, "'%s' is not a choice of list '%s'", bad, q->list->name);
 }
 
 /* 1 when the current value matches the old value the log expected. */
-static int same_value(const mtm_form *f, const mtm_question *q, const char *cur, const char *old,
+static int same_value(const mtm_ingest_form *t, int qi, const char *cur, const char *old,
                       mtm_arena *a) {
   if (!cur || !*cur) return !old || !*old;
   if (!old || !*old) return 0;
   if (strcmp(cur, old) == 0) return 1;
-  char why[256];
-  const char *t;
-  if (type_value(f, q, old, a, &t, why, sizeof why) == 0 && strcmp(t, cur) == 0) return 1;
+  mtm_err why;
+  const char *typed;
+  if (type_value(t, qi, old, a, &typed, &why) == 0 && typed && strcmp(typed, cur) == 0)
+    return 1;
   double x, y;
   if (mtm_parse_double(mtm_slice_c(cur), &x) == 0 && mtm_parse_double(mtm_slice_c(old), &y) == 0)
     return x == y;
@@ -201,10 +123,21 @@ static const char *set_token(const mtm_choice_list *l, const char *v, const char
 
 /* ---- the working state ---- */
 
+/* The submissions with this uuid (mtm_store_submissions_by_uuid), with ""
+ * for an unknown version. */
+static int find_subs(mtm_store *st, const char *uuid, long form, int round, mtm_arena *a,
+                     mtm_submission **subs, int *n, mtm_err *err) {
+  int rc = mtm_store_submissions_by_uuid(st, uuid, form, round, a, subs, n, err);
+  for (int k = 0; !rc && k < *n; k++)
+    if (!(*subs)[k].version) (*subs)[k].version = "";
+  return rc;
+}
+
 typedef struct {
   long form;
   const char *form_id, *version;
   mtm_form *f;
+  mtm_ingest_form *t; /* ingest's tables of f, to type values as an import */
   int nslots;
   int *q_slot; /* question index -> slot in the data blob */
 } vcache;
@@ -227,7 +160,7 @@ typedef struct {
 } work;
 
 /* The form version of a submission, loaded once. */
-static int version_of(work *w, const mtm_store_sub *s, mtm_err *err) {
+static int version_of(work *w, const mtm_submission *s, mtm_err *err) {
   for (int i = 0; i < w->nv; i++)
     if (w->v[i].form == s->form && strcmp(w->v[i].version, s->version) == 0) return i;
   if (w->nv == w->capv) {
@@ -238,6 +171,7 @@ static int version_of(work *w, const mtm_store_sub *s, mtm_err *err) {
   memset(c, 0, sizeof *c);
   int rc = mtm_form_load(w->st, s->form_id, s->version[0] ? s->version : NULL, &c->f, err);
   if (rc) return rc;
+  c->t = mtm_ingest_form_new(c->f);
   c->form = s->form;
   c->form_id = mtm_arena_strdup(w->a, s->form_id);
   c->version = mtm_arena_strdup(w->a, s->version);
@@ -251,7 +185,7 @@ static int version_of(work *w, const mtm_store_sub *s, mtm_err *err) {
 }
 
 /* The working copy of a submission. */
-static wsub *sub_of(work *w, const mtm_store_sub *s, int vc, mtm_err *err) {
+static wsub *sub_of(work *w, const mtm_submission *s, int vc, mtm_err *err) {
   for (int i = 0; i < w->ns; i++)
     if (w->s[i].id == s->id) return &w->s[i];
   if (w->ns == w->caps) {
@@ -263,7 +197,7 @@ static wsub *sub_of(work *w, const mtm_store_sub *s, int vc, mtm_err *err) {
   x->id = s->id;
   x->vc = vc;
   x->removed = s->removed;
-  int n = mtm_record_decode(s->data, s->ndata, w->a, &x->values);
+  int n = mtm_record_decode(s->data, s->data_n, w->a, &x->values);
   if (n < 0) {
     mtm_err_set(err, MTM_ESTORE, "the values of submission %s are damaged", s->uuid);
     return NULL;
@@ -355,7 +289,7 @@ int mtm_clean_apply(mtm_store *st, const mtm_clean_log *log, const mtm_clean_opt
   long only_form = 0;
   if (opts->form_id) {
     mtm_store_formref fr;
-    if ((rc = mtm_store_check_form(st, opts->form_id, a, &fr, err))) goto done;
+    if ((rc = mtm_store_form_find(st, opts->form_id, a, &fr, err))) goto done;
     only_form = fr.id;
   }
   for (int i = 0; i < log->n; i++) {
@@ -370,7 +304,7 @@ int mtm_clean_apply(mtm_store *st, const mtm_clean_log *log, const mtm_clean_opt
       mtm_store_formref fr;
       mtm_err e2;
       mtm_err_clear(&e2);
-      if (mtm_store_check_form(st, r->form, a, &fr, &e2)) {
+      if (mtm_store_form_find(st, r->form, a, &fr, &e2)) {
         add_problem(rep, a, log->file, r, "uuid '%s': there is no form '%s' in the workspace",
                     r->uuid, r->form);
         continue;
@@ -381,9 +315,9 @@ int mtm_clean_apply(mtm_store *st, const mtm_clean_log *log, const mtm_clean_opt
       long long x;
       if (mtm_parse_int(mtm_slice_c(r->round), &x) == 0) round = (int)x;
     }
-    mtm_store_sub *subs;
+    mtm_submission *subs;
     int ns;
-    if ((rc = mtm_store_clean_find(st, r->uuid, form, round, a, &subs, &ns, err))) goto done;
+    if ((rc = find_subs(st, r->uuid, form, round, a, &subs, &ns, err))) goto done;
     if (ns == 0) {
       if (opts->skip_unknown) {
         rep->skipped++;
@@ -404,7 +338,7 @@ int mtm_clean_apply(mtm_store *st, const mtm_clean_log *log, const mtm_clean_opt
       mtm_buf_free(&b);
       continue;
     }
-    mtm_store_sub *s = &subs[0];
+    mtm_submission *s = &subs[0];
     int vc = version_of(&w, s, err);
     if (vc < 0) {
       rc = vc;
@@ -479,15 +413,15 @@ int mtm_clean_apply(mtm_store *st, const mtm_clean_log *log, const mtm_clean_opt
       }
       want = set_token(q->list, cur, option, nf, a);
     } else {
-      if (r->has_old && !same_value(f, q, cur, r->old_value, a)) {
+      if (r->has_old && !same_value(w.v[vc].t, qi, cur, r->old_value, a)) {
         /* Already applied (the same log again, or a row repeated)? */
         const char *t;
-        char why[256];
+        mtm_err why;
         int done_already =
             r->action == MTM_CLEAN_BLANK
                 ? (!cur || !*cur)
-                : (type_value(f, q, r->new_value, a, &t, why, sizeof why) == 0 && cur &&
-                   strcmp(t, cur) == 0);
+                : (type_value(w.v[vc].t, qi, r->new_value, a, &t, &why) == 0 && t &&
+                   cur && strcmp(t, cur) == 0);
         if (done_already) {
           rep->already++;
           add_note(rep, a, "%s, row %ld: '%s' of '%s' was already %s%s%s", log->file, r->row,
@@ -503,9 +437,9 @@ int mtm_clean_apply(mtm_store *st, const mtm_clean_log *log, const mtm_clean_opt
       }
       if (r->action == MTM_CLEAN_BLANK) want = NULL;
       else {
-        char why[512];
-        if (type_value(f, q, r->new_value, a, &want, why, sizeof why)) {
-          add_problem(rep, a, log->file, r, "uuid '%s': new_value %s", r->uuid, why);
+        mtm_err why;
+        if (type_value(w.v[vc].t, qi, r->new_value, a, &want, &why)) {
+          add_problem(rep, a, log->file, r, "uuid '%s': new_value %s", r->uuid, why.msg);
           continue;
         }
       }
@@ -582,7 +516,10 @@ int mtm_clean_apply(mtm_store *st, const mtm_clean_log *log, const mtm_clean_opt
   if (rc) mtm_store_rollback(st);
   else rc = mtm_store_commit(st, err);
 done:
-  for (int i = 0; i < w.nv; i++) mtm_form_free(w.v[i].f);
+  for (int i = 0; i < w.nv; i++) {
+    mtm_ingest_form_free(w.v[i].t);
+    mtm_form_free(w.v[i].f);
+  }
   free(w.v);
   free(w.s);
   return rc;
@@ -596,15 +533,15 @@ int mtm_clean_show(mtm_store *st, const char *form_id, int round, const char *uu
                    mtm_arena *a, mtm_clean_view *out, mtm_err *err) {
   memset(out, 0, sizeof *out);
   mtm_store_formref fr;
-  int rc = mtm_store_check_form(st, form_id, a, &fr, err);
+  int rc = mtm_store_form_find(st, form_id, a, &fr, err);
   if (rc) return rc;
-  mtm_store_sub *subs;
+  mtm_submission *subs;
   int ns;
-  if ((rc = mtm_store_clean_find(st, uuid, fr.id, round, a, &subs, &ns, err))) return rc;
+  if ((rc = find_subs(st, uuid, fr.id, round, a, &subs, &ns, err))) return rc;
   if (ns == 0)
     return mtm_err_set(err, MTM_ENOTFOUND, "form '%s' has no submission with uuid '%s' in round %d",
                        form_id, uuid, round);
-  mtm_store_sub *s = &subs[0];
+  mtm_submission *s = &subs[0];
   mtm_form *f = NULL;
   rc = mtm_form_load(st, form_id, s->version, &f, err);
   if (rc == MTM_ENOTFOUND && !s->version[0]) {
@@ -613,8 +550,8 @@ int mtm_clean_show(mtm_store *st, const char *form_id, int round, const char *uu
   }
   if (rc) return rc;
   char **clean = NULL, **raw = NULL;
-  int nclean = mtm_record_decode(s->data, s->ndata, a, &clean);
-  int nraw = s->nraw ? mtm_record_decode(s->raw, s->nraw, a, &raw) : 0;
+  int nclean = mtm_record_decode(s->data, s->data_n, a, &clean);
+  int nraw = s->raw_n ? mtm_record_decode(s->raw, s->raw_n, a, &raw) : 0;
   if (nclean < 0 || nraw < 0) {
     mtm_form_free(f);
     return mtm_err_set(err, MTM_ESTORE, "the values of submission %s are damaged", uuid);
@@ -624,7 +561,7 @@ int mtm_clean_show(mtm_store *st, const char *form_id, int round, const char *uu
   if (s->import) {
     mtm_err e2;
     mtm_err_clear(&e2);
-    if (mtm_store_clean_import(st, s->import, a, &headers, &mapping, &file, &e2) == 0) {
+    if (mtm_store_import_mapping(st, s->import, a, &headers, &mapping, &file, &e2) == 0) {
       if (headers) jh = json_loads(headers, 0, NULL);
       if (mapping) jm = json_loads(mapping, 0, NULL);
     }
@@ -709,18 +646,6 @@ int mtm_clean_show(mtm_store *st, const char *form_id, int round, const char *uu
   return 0;
 }
 
-static int width(const char *s) {
-  int w = 0;
-  for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-    if ((*p & 0xc0) != 0x80) w++;
-  return w;
-}
-
-static void pad(mtm_buf *b, const char *s, int w) {
-  mtm_buf_adds(b, s);
-  for (int k = width(s); k < w; k++) mtm_buf_addc(b, ' ');
-}
-
 void mtm_clean_show_text(mtm_buf *b, const mtm_clean_view *v) {
   mtm_buf_printf(b, "submission %s: form %s version %s, round %d", v->uuid, v->form_id,
                  v->version[0] ? v->version : "(none)", v->round);
@@ -728,19 +653,19 @@ void mtm_clean_show_text(mtm_buf *b, const mtm_clean_view *v) {
   mtm_buf_printf(b, "%s\n", v->removed ? " (removed)" : "");
   int wq = 8, wr = 3;
   for (int i = 0; i < v->nfields; i++) {
-    if (width(v->fields[i].question) > wq) wq = width(v->fields[i].question);
-    if (width(v->fields[i].raw) > wr) wr = width(v->fields[i].raw);
+    if (mtm_text_width(v->fields[i].question) > wq) wq = mtm_text_width(v->fields[i].question);
+    if (mtm_text_width(v->fields[i].raw) > wr) wr = mtm_text_width(v->fields[i].raw);
   }
   if (wr > 40) wr = 40;
   mtm_buf_adds(b, "  ");
-  pad(b, "question", wq + 2);
-  pad(b, "raw", wr + 2);
+  mtm_buf_add_padded(b, "question", wq + 2);
+  mtm_buf_add_padded(b, "raw", wr + 2);
   mtm_buf_adds(b, "clean\n");
   for (int i = 0; i < v->nfields; i++) {
     const mtm_clean_field *x = &v->fields[i];
     mtm_buf_adds(b, x->differs ? "* " : "  ");
-    pad(b, x->question, wq + 2);
-    pad(b, x->raw[0] ? x->raw : "-", wr + 2);
+    mtm_buf_add_padded(b, x->question, wq + 2);
+    mtm_buf_add_padded(b, x->raw[0] ? x->raw : "-", wr + 2);
     mtm_buf_printf(b, "%s\n", x->clean ? (x->clean[0] ? x->clean : "\"\"") : "-");
   }
   if (!v->nlog) {
@@ -763,15 +688,8 @@ void mtm_clean_show_csv(mtm_buf *b, const mtm_clean_view *v) {
   mtm_buf_adds(b, "uuid,question,column,raw,clean,changed\n");
   for (int i = 0; i < v->nfields; i++) {
     const mtm_clean_field *x = &v->fields[i];
-    mtm_buf_add_csv(b, v->uuid);
-    mtm_buf_addc(b, ',');
-    mtm_buf_add_csv(b, x->question);
-    mtm_buf_addc(b, ',');
-    mtm_buf_add_csv(b, x->column);
-    mtm_buf_addc(b, ',');
-    mtm_buf_add_csv(b, x->raw);
-    mtm_buf_addc(b, ',');
-    mtm_buf_add_csv(b, x->clean ? x->clean : "");
-    mtm_buf_printf(b, ",%d\n", x->differs);
+    const char *cells[] = {v->uuid, x->question, x->column, x->raw, x->clean,
+                           x->differs ? "1" : "0"};
+    mtm_buf_add_csv_row(b, 6, cells);
   }
 }

@@ -104,9 +104,10 @@ typedef struct mtm_clean_report {
  * order (so a later row sees an earlier one's change). A row is refused
  * when its uuid or question is unknown (unless skip_unknown), when its
  * old_value no longer matches the current clean value, or when its
- * new_value cannot be typed as the question says; then nothing at all is
- * applied, every refused row is listed in report->problems and the return
- * is MTM_EINVAL with err naming the first. A row whose new value is
+ * new_value cannot be typed as the question says (it is typed exactly as an
+ * import types a cell, by mtm_ingest_type, and a select value must then be a
+ * choice); then nothing at all is applied, every refused row is listed in
+ * report->problems and the return is MTM_EINVAL with err naming the first. A row whose new value is
  * already the current value is counted as already applied, not refused, so
  * that applying a log twice changes nothing. */
 int mtm_clean_apply(mtm_store *st, const mtm_clean_log *log, const mtm_clean_opts *opts,

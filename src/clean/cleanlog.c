@@ -267,17 +267,13 @@ int mtm_clean_export_csv(mtm_store *st, long form, int round, mtm_buf *b, mtm_er
   int n;
   int rc = mtm_store_clean_log(st, form, round, 0, &a, &e, &n, err);
   if (rc) goto done;
-  for (int c = 0; mtm_clean_export_columns[c]; c++) {
-    if (c) mtm_buf_addc(b, ',');
-    mtm_buf_add_csv(b, mtm_clean_export_columns[c]);
-  }
-  mtm_buf_addc(b, '\n');
+  int nc = 0;
+  while (mtm_clean_export_columns[nc]) nc++;
+  mtm_buf_add_csv_row(b, nc, mtm_clean_export_columns);
+  const char **cells = mtm_arena_alloc(&a, sizeof *cells * (size_t)nc);
   for (int i = 0; i < n; i++) {
-    for (int c = 0; mtm_clean_export_columns[c]; c++) {
-      if (c) mtm_buf_addc(b, ',');
-      mtm_buf_add_csv(b, mtm_clean_export_cell(&e[i], c, &a));
-    }
-    mtm_buf_addc(b, '\n');
+    for (int c = 0; c < nc; c++) cells[c] = mtm_clean_export_cell(&e[i], c, &a);
+    mtm_buf_add_csv_row(b, nc, cells);
   }
 done:
   mtm_arena_free(&a);

@@ -37,6 +37,34 @@ FILE *mtm_cli_out(const char *path, mtm_err *err);
 /* Closes an output opened with mtm_cli_out; reports write errors. */
 int mtm_cli_out_close(FILE *f, const char *path, mtm_err *err);
 
+/* A command's work on the workspace: the open store, an error and an arena.
+ * mtm_cli_ws_open opens the workspace (which must exist), clears err and
+ * initialises the arena; on failure it prints why and returns the exit code,
+ * with nothing left to close. mtm_cli_ws_close frees the arena and closes
+ * the store. */
+typedef struct mtm_cli_ws {
+  mtm_store *st;
+  mtm_err err;
+  mtm_arena a;
+} mtm_cli_ws;
+int mtm_cli_ws_open(mtm_cli *cli, mtm_cli_ws *w);
+void mtm_cli_ws_close(mtm_cli_ws *w);
+
+/* Reads a whole number from min to max into *out: 0, or -1 (nothing
+ * printed) when s is NULL or no such number. */
+int mtm_cli_number(const char *s, long long min, long long max, long long *out);
+/* Reads an optional --round value: NULL gives -1; a round number (0 to
+ * 1000000) itself; anything else prints "--round takes a round number, not
+ * 'X'" with the usage and returns 2. */
+int mtm_cli_round(const char *cmd, const char *s, int *out);
+/* The index of value in names (NULL-terminated); anything else prints
+ * "OPT is a, b or c, not 'X'" with the usage and returns -1. */
+int mtm_cli_choice(const char *cmd, const char *opt, const char *value,
+                   const char *const *names);
+/* Writes b to path (NULL or "-": standard output) and closes it: 0, or the
+ * exit code after printing why. */
+int mtm_cli_write(const char *path, const mtm_buf *b);
+
 /* Option parsing shared by the commands: getopt_long with the usage line
  * printed on error. Long options only. Returns the index of the first
  * non-option argument, or -1 after printing the usage. */

@@ -9,7 +9,7 @@
 static int level_opt(const char *cmd, const char *v, int *out) {
   long long lv;
   if (!v) return 0;
-  if (mtm_parse_int(mtm_slice_c(v), &lv) || lv < 0 || lv > 9)
+  if (mtm_cli_number(v, 0, 9, &lv))
     return mtm_cli_usage(cmd, "--level takes a whole number from 0 to 9, not '%s'", v);
   *out = (int)lv;
   return 0;
@@ -85,15 +85,13 @@ static int cmd_import(mtm_cli *cli, int argc, char **argv) {
   if (lang) o.lang = mtm_ascii_lower((char *)lang);
   o.valid_from = vf;
   o.valid_to = vt;
-  mtm_store *st;
-  int rc = mtm_cli_open(cli, &st);
+  mtm_cli_ws w;
+  int rc = mtm_cli_ws_open(cli, &w);
   if (rc) return rc;
   for (; i < argc && !rc; i++) {
-    mtm_err err;
-    mtm_err_clear(&err);
     mtm_geo_import_stats s;
-    if (mtm_geo_import(st, argv[i], &o, &s, &err)) {
-      rc = mtm_cli_fail(&err);
+    if (mtm_geo_import(w.st, argv[i], &o, &s, &w.err)) {
+      rc = mtm_cli_fail(&w.err);
       break;
     }
     if (cli->quiet) continue;
@@ -107,7 +105,7 @@ static int cmd_import(mtm_cli *cli, int argc, char **argv) {
       putchar('\n');
     }
   }
-  mtm_store_close(st);
+  mtm_cli_ws_close(&w);
   return rc;
 }
 
@@ -187,26 +185,22 @@ static int cmd_list(mtm_cli *cli, int argc, char **argv) {
   if (i < argc) return mtm_cli_usage("areas", "unexpected argument '%s'", argv[i]);
   int lv = -1;
   if (level_opt("areas", level, &lv) || date_opt("areas", "--at", at)) return 2;
-  if (strcmp(format, "csv") && strcmp(format, "json"))
-    return mtm_cli_usage("areas", "--format is csv or json, not '%s'", format);
-  mtm_store *st;
-  int rc = mtm_cli_open(cli, &st);
+  int json = mtm_cli_choice("areas", "--format", format, (const char *const[]){"csv", "json", NULL});
+  if (json < 0) return 2;
+  mtm_cli_ws w;
+  int rc = mtm_cli_ws_open(cli, &w);
   if (rc) return rc;
-  mtm_arena a;
-  mtm_arena_init(&a);
-  mtm_err err;
-  mtm_err_clear(&err);
   mtm_area *ar;
   int n;
-  if (mtm_geo_list(st, lv, at, &a, &ar, &n, &err)) {
-    rc = mtm_cli_fail(&err);
+  if (mtm_geo_list(w.st, lv, at, &w.a, &ar, &n, &w.err)) {
+    rc = mtm_cli_fail(&w.err);
     goto done;
   }
   mtm_buf b;
   mtm_buf_init(&b);
-  if (strcmp(format, "csv") == 0) {
+  if (!json) {
     const char **langs;
-    int nl = languages(st, ar, n, &a, &langs);
+    int nl = languages(w.st, ar, n, &w.a, &langs);
     mtm_buf_adds(&b, "pcode,level,parent");
     for (int l = 0; l < nl; l++) mtm_buf_printf(&b, ",name_%s", langs[l]);
     mtm_buf_adds(&b, ",valid_from,valid_to\n");
@@ -231,7 +225,7 @@ static int cmd_list(mtm_cli *cli, int argc, char **argv) {
       mtm_buf_adds(&b, k ? ",\n{\"pcode\":" : "\n{\"pcode\":");
       mtm_buf_add_json(&b, x->pcode);
       mtm_buf_printf(&b, ",\"level\":%d,\"parent\":", x->level);
-      x->parent ? mtm_buf_add_json(&b, x->parent) : mtm_buf_adds(&b, "null");
+      mtm_buf_add_json_or_null(&b, x->parent);
       mtm_buf_adds(&b, ",\"names\":{");
       int first = 1;
       for (int j = 0; j < x->nnames; j++) {
@@ -255,9 +249,9 @@ static int cmd_list(mtm_cli *cli, int argc, char **argv) {
         mtm_buf_addc(&b, '}');
       }
       mtm_buf_adds(&b, "],\"valid_from\":");
-      x->valid_from ? mtm_buf_add_json(&b, x->valid_from) : mtm_buf_adds(&b, "null");
+      mtm_buf_add_json_or_null(&b, x->valid_from);
       mtm_buf_adds(&b, ",\"valid_to\":");
-      x->valid_to ? mtm_buf_add_json(&b, x->valid_to) : mtm_buf_adds(&b, "null");
+      mtm_buf_add_json_or_null(&b, x->valid_to);
       mtm_buf_adds(&b, ",\"successors\":[");
       for (int j = 0; j < x->nsuccessors; j++) {
         if (j) mtm_buf_addc(&b, ',');
@@ -267,12 +261,10 @@ static int cmd_list(mtm_cli *cli, int argc, char **argv) {
     }
     mtm_buf_adds(&b, n ? "\n]\n" : "]\n");
   }
-  fwrite(b.p ? b.p : "", 1, b.n, stdout);
+  rc = mtm_cli_write(NULL, &b);
   mtm_buf_free(&b);
-  if (mtm_cli_out_close(stdout, NULL, &err)) rc = mtm_cli_fail(&err);
 done:
-  mtm_arena_free(&a);
-  mtm_store_close(st);
+  mtm_cli_ws_close(&w);
   return rc;
 }
 
@@ -285,22 +277,19 @@ static int cmd_resolve(mtm_cli *cli, int argc, char **argv) {
   if (i >= argc) return mtm_cli_usage("areas", "say which names or P-codes to resolve");
   int lv = -1;
   if (level_opt("areas", level, &lv) || date_opt("areas", "--at", at)) return 2;
-  mtm_store *st;
-  int rc = mtm_cli_open(cli, &st);
+  mtm_cli_ws w;
+  int rc = mtm_cli_ws_open(cli, &w);
   if (rc) return rc;
-  mtm_err err;
-  mtm_err_clear(&err);
-  mtm_geo *g;
-  if (mtm_geo_open(st, &g, &err)) {
-    rc = mtm_cli_fail(&err);
-    mtm_store_close(st);
-    return rc;
+  mtm_geo *g = NULL;
+  if (mtm_geo_open(w.st, &g, &w.err)) {
+    rc = mtm_cli_fail(&w.err);
+    i = argc;
   }
   for (; i < argc; i++) {
     mtm_geo_match m;
-    int r = mtm_geo_find(g, argv[i], lv, at, within, &m, &err);
+    int r = mtm_geo_find(g, argv[i], lv, at, within, &m, &w.err);
     if (r < 0) {
-      rc = mtm_cli_fail(&err);
+      rc = mtm_cli_fail(&w.err);
       break;
     }
     if (r == MTM_GEO_FOUND) {
@@ -319,7 +308,7 @@ static int cmd_resolve(mtm_cli *cli, int argc, char **argv) {
     putchar('\n');
   }
   mtm_geo_close(g);
-  mtm_store_close(st);
+  mtm_cli_ws_close(&w);
   return rc;
 }
 

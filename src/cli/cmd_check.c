@@ -55,11 +55,12 @@ int mtm_cmd_check(mtm_cli *cli, int argc, char **argv) {
   if (i < argc) return mtm_cli_usage("check", "unexpected argument '%s'", argv[i]);
   if (!form) return mtm_cli_usage("check", "--form FORM_ID is required");
   if (!round) return mtm_cli_usage("check", "--round N is required");
-  long long rn;
-  if (mtm_parse_int(mtm_slice_c(round), &rn) || rn < 0 || rn > 1000000)
-    return mtm_cli_usage("check", "--round takes a round number, not '%s'", round);
-  if (strcmp(format, "text") && strcmp(format, "csv") && strcmp(format, "json"))
-    return mtm_cli_usage("check", "--format is text, csv or json, not '%s'", format);
+  int rn;
+  if (mtm_cli_round("check", round, &rn)) return 2;
+  enum { TEXT, CSV, JSON };
+  int fmt =
+      mtm_cli_choice("check", "--format", format, (const char *const[]){"text", "csv", "json", NULL});
+  if (fmt < 0) return 2;
   mtm_severity minsev;
   if (mtm_severity_parse(sev, &minsev))
     return mtm_cli_usage("check", "--severity is error, warning or info, not '%s'", sev);
@@ -71,29 +72,24 @@ int mtm_cmd_check(mtm_cli *cli, int argc, char **argv) {
   if (positive("check", "--min-duration", mind, &o.min_duration) ||
       positive("check", "--disagreement", ratio, &o.disagreement))
     return 2;
-  mtm_store *st;
-  int rc = mtm_cli_open(cli, &st);
+  mtm_cli_ws w;
+  int rc = mtm_cli_ws_open(cli, &w);
   if (rc) return rc;
-  mtm_err err;
-  mtm_err_clear(&err);
   mtm_geo *geo = NULL;
-  if (mtm_geo_open(st, &geo, &err)) {
-    rc = mtm_cli_fail(&err);
-    mtm_store_close(st);
-    return rc;
+  if (mtm_geo_open(w.st, &geo, &w.err)) {
+    rc = mtm_cli_fail(&w.err);
+    goto done;
   }
   if (mtm_geo_count(geo) > 0) {
     o.area = resolve_area;
     o.area_ctx = geo;
   }
-  mtm_arena a;
-  mtm_arena_init(&a);
   mtm_finding *f;
   int n, nnotes;
   const char **notes;
-  rc = mtm_check_store(st, form, (int)rn, &o, &a, &f, &n, &notes, &nnotes, &err);
+  rc = mtm_check_store(w.st, form, rn, &o, &w.a, &f, &n, &notes, &nnotes, &w.err);
   if (rc) {
-    rc = mtm_cli_fail(&err);
+    rc = mtm_cli_fail(&w.err);
     goto done;
   }
   int errors = 0;
@@ -101,26 +97,20 @@ int mtm_cmd_check(mtm_cli *cli, int argc, char **argv) {
   n = mtm_check_filter(f, n, minsev);
   mtm_buf b;
   mtm_buf_init(&b);
-  if (strcmp(format, "csv") == 0) mtm_check_write_csv(&b, f, n);
-  else if (strcmp(format, "json") == 0) mtm_check_write_json(&b, f, n, notes, nnotes);
+  if (fmt == CSV) mtm_check_write_csv(&b, f, n);
+  else if (fmt == JSON) mtm_check_write_json(&b, f, n, notes, nnotes);
   else {
     mtm_check_write_text(&b, f, n);
     for (int k = 0; k < nnotes; k++) mtm_buf_printf(&b, "note: %s\n", notes[k]);
   }
-  if (strcmp(format, "csv") == 0)
+  if (fmt == CSV)
     for (int k = 0; k < nnotes; k++) fprintf(stderr, "note: %s\n", notes[k]);
-  FILE *fo = mtm_cli_out(out, &err);
-  if (!fo) rc = mtm_cli_fail(&err);
-  else {
-    fwrite(b.p ? b.p : "", 1, b.n, fo);
-    if (mtm_cli_out_close(fo, out, &err)) rc = mtm_cli_fail(&err);
-    else rc = errors ? 1 : 0;
-  }
+  rc = mtm_cli_write(out, &b);
+  if (!rc) rc = errors ? 1 : 0;
   mtm_buf_free(&b);
 done:
-  mtm_arena_free(&a);
   mtm_geo_close(geo);
-  mtm_store_close(st);
+  mtm_cli_ws_close(&w);
   return rc;
 }
 
@@ -135,28 +125,23 @@ static int criteria_add(mtm_cli *cli, int argc, char **argv) {
   mtm_buf e;
   mtm_buf_init(&e);
   for (int k = i; k < argc; k++) mtm_buf_printf(&e, "%s%s", k > i ? " " : "", argv[k]);
-  mtm_store *st;
-  int rc = mtm_cli_open(cli, &st);
+  mtm_cli_ws w;
+  int rc = mtm_cli_ws_open(cli, &w);
   if (rc) {
     mtm_buf_free(&e);
     return rc;
   }
-  mtm_err err;
-  mtm_err_clear(&err);
-  mtm_arena a;
-  mtm_arena_init(&a);
   mtm_store_formref fr;
   long id;
-  if (mtm_check_criterion_valid(st, form, e.p, &err) ||
-      mtm_store_check_form(st, form, &a, &fr, &err) ||
-      mtm_store_criterion_add(st, fr.id, e.p, label, &id, &err))
-    rc = mtm_cli_fail(&err);
+  if (mtm_check_criterion_valid(w.st, form, e.p, &w.err) ||
+      mtm_store_form_find(w.st, form, &w.a, &fr, &w.err) ||
+      mtm_store_criterion_add(w.st, fr.id, e.p, label, &id, &w.err))
+    rc = mtm_cli_fail(&w.err);
   else if (!cli->quiet)
     printf("criterion %ld added to form '%s': %s%s%s%s\n", id, form, e.p, label ? " (" : "",
            label ? label : "", label ? ")" : "");
-  mtm_arena_free(&a);
   mtm_buf_free(&e);
-  mtm_store_close(st);
+  mtm_cli_ws_close(&w);
   return rc;
 }
 
@@ -166,19 +151,15 @@ static int criteria_list(mtm_cli *cli, int argc, char **argv) {
   int i = mtm_cli_parse("criteria", argc, argv, opts);
   if (i < 0) return 2;
   if (i < argc) return mtm_cli_usage("criteria", "unexpected argument '%s'", argv[i]);
-  mtm_store *st;
-  int rc = mtm_cli_open(cli, &st);
+  mtm_cli_ws w;
+  int rc = mtm_cli_ws_open(cli, &w);
   if (rc) return rc;
-  mtm_err err;
-  mtm_err_clear(&err);
-  mtm_arena a;
-  mtm_arena_init(&a);
   mtm_store_formref fr = {0};
   mtm_store_criterion *c;
   int n;
-  if ((form && mtm_store_check_form(st, form, &a, &fr, &err)) ||
-      mtm_store_criteria(st, fr.id, &a, &c, &n, &err))
-    rc = mtm_cli_fail(&err);
+  if ((form && mtm_store_form_find(w.st, form, &w.a, &fr, &w.err)) ||
+      mtm_store_criteria(w.st, fr.id, &w.a, &c, &n, &w.err))
+    rc = mtm_cli_fail(&w.err);
   else {
     if (n == 0) printf("no inclusion criteria%s%s%s\n", form ? " for form '" : "",
                        form ? form : "", form ? "'" : "");
@@ -192,8 +173,7 @@ static int criteria_list(mtm_cli *cli, int argc, char **argv) {
       else printf("%-3ld %-*s  %s\n", c[k].id, wf, c[k].form_id, c[k].expr);
     }
   }
-  mtm_arena_free(&a);
-  mtm_store_close(st);
+  mtm_cli_ws_close(&w);
   return rc;
 }
 

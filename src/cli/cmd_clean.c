@@ -5,18 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int parse_round(const char *cmd, const char *s, int *out) {
-  long long x;
-  if (!s) {
-    *out = -1;
-    return 0;
-  }
-  if (mtm_parse_int(mtm_slice_c(s), &x) || x < 0 || x > 1000000)
-    return mtm_cli_usage(cmd, "--round takes a round number, not '%s'", s);
-  *out = (int)x;
-  return 0;
-}
-
 static int clean_apply(mtm_cli *cli, int argc, char **argv) {
   const char *by = NULL, *form = NULL, *round = NULL, *skip = NULL, *dry = NULL;
   mtm_opt opts[] = {{"by", 1, &by},          {"form", 1, &form}, {"round", 1, &round},
@@ -26,21 +14,17 @@ static int clean_apply(mtm_cli *cli, int argc, char **argv) {
   if (i >= argc) return mtm_cli_usage("clean", "clean apply needs a cleaning log file (CSV or XLSX)");
   if (i + 1 < argc) return mtm_cli_usage("clean", "clean apply takes one log file, not '%s' too", argv[i + 1]);
   mtm_clean_opts o = {by, form, -1, skip != NULL, dry != NULL};
-  if (parse_round("clean", round, &o.round)) return 2;
-  mtm_store *st;
-  int rc = mtm_cli_open(cli, &st);
+  if (mtm_cli_round("clean", round, &o.round)) return 2;
+  mtm_cli_ws w;
+  int rc = mtm_cli_ws_open(cli, &w);
   if (rc) return rc;
-  mtm_err err;
-  mtm_err_clear(&err);
-  mtm_arena a;
-  mtm_arena_init(&a);
   mtm_clean_log log;
   mtm_clean_report r;
-  if ((rc = mtm_clean_read(argv[i], &a, &log, &err))) {
-    rc = mtm_cli_fail(&err);
+  if ((rc = mtm_clean_read(argv[i], &w.a, &log, &w.err))) {
+    rc = mtm_cli_fail(&w.err);
     goto done;
   }
-  rc = mtm_clean_apply(st, &log, &o, &a, &r, &err);
+  rc = mtm_clean_apply(w.st, &log, &o, &w.a, &r, &w.err);
   if (rc && r.nproblems) {
     for (int k = 0; k < r.nproblems; k++) mtm_err_print(&r.problems[k], stderr);
     fprintf(stderr, "mtm clean: %d row%s of %s refused; nothing was applied\n", r.nproblems,
@@ -49,7 +33,7 @@ static int clean_apply(mtm_cli *cli, int argc, char **argv) {
     goto done;
   }
   if (rc) {
-    rc = mtm_cli_fail(&err);
+    rc = mtm_cli_fail(&w.err);
     goto done;
   }
   if (!cli->quiet) {
@@ -60,8 +44,7 @@ static int clean_apply(mtm_cli *cli, int argc, char **argv) {
     for (int k = 0; k < r.nnotes; k++) printf("  %s\n", r.notes[k]);
   }
 done:
-  mtm_arena_free(&a);
-  mtm_store_close(st);
+  mtm_cli_ws_close(&w);
   return rc;
 }
 
@@ -72,43 +55,31 @@ static int clean_log(mtm_cli *cli, int argc, char **argv) {
   int i = mtm_cli_parse("clean", argc, argv, opts);
   if (i < 0) return 2;
   if (i < argc) return mtm_cli_usage("clean", "unexpected argument '%s'", argv[i]);
-  if (strcmp(format, "csv") && strcmp(format, "xlsx"))
-    return mtm_cli_usage("clean", "--format is csv or xlsx, not '%s'", format);
-  if (strcmp(format, "xlsx") == 0 && (!out || strcmp(out, "-") == 0))
+  int xlsx = mtm_cli_choice("clean", "--format", format, (const char *const[]){"csv", "xlsx", NULL});
+  if (xlsx < 0) return 2;
+  if (xlsx && (!out || strcmp(out, "-") == 0))
     return mtm_cli_usage("clean", "--format xlsx needs --out FILE.xlsx");
   int rn;
-  if (parse_round("clean", round, &rn)) return 2;
-  mtm_store *st;
-  int rc = mtm_cli_open(cli, &st);
+  if (mtm_cli_round("clean", round, &rn)) return 2;
+  mtm_cli_ws w;
+  int rc = mtm_cli_ws_open(cli, &w);
   if (rc) return rc;
-  mtm_err err;
-  mtm_err_clear(&err);
-  mtm_arena a;
-  mtm_arena_init(&a);
   mtm_store_formref fr = {0};
-  if (form && mtm_store_check_form(st, form, &a, &fr, &err)) {
-    rc = mtm_cli_fail(&err);
+  if (form && mtm_store_form_find(w.st, form, &w.a, &fr, &w.err)) {
+    rc = mtm_cli_fail(&w.err);
     goto done;
   }
-  if (strcmp(format, "xlsx") == 0) {
-    if (mtm_clean_export_xlsx(st, fr.id, rn, out, &err)) rc = mtm_cli_fail(&err);
+  if (xlsx) {
+    if (mtm_clean_export_xlsx(w.st, fr.id, rn, out, &w.err)) rc = mtm_cli_fail(&w.err);
     goto done;
   }
   mtm_buf b;
   mtm_buf_init(&b);
-  if (mtm_clean_export_csv(st, fr.id, rn, &b, &err)) rc = mtm_cli_fail(&err);
-  else {
-    FILE *f = mtm_cli_out(out, &err);
-    if (!f) rc = mtm_cli_fail(&err);
-    else {
-      fwrite(b.p, 1, b.n, f);
-      if (mtm_cli_out_close(f, out, &err)) rc = mtm_cli_fail(&err);
-    }
-  }
+  if (mtm_clean_export_csv(w.st, fr.id, rn, &b, &w.err)) rc = mtm_cli_fail(&w.err);
+  else rc = mtm_cli_write(out, &b);
   mtm_buf_free(&b);
 done:
-  mtm_arena_free(&a);
-  mtm_store_close(st);
+  mtm_cli_ws_close(&w);
   return rc;
 }
 
@@ -121,29 +92,24 @@ static int clean_show(mtm_cli *cli, int argc, char **argv) {
   if (i < argc) return mtm_cli_usage("clean", "unexpected argument '%s'", argv[i]);
   if (!form || !round || !uuid)
     return mtm_cli_usage("clean", "clean show needs --form FORM_ID --round N --uuid UUID");
-  if (strcmp(format, "text") && strcmp(format, "csv"))
-    return mtm_cli_usage("clean", "--format is text or csv, not '%s'", format);
+  int csv = mtm_cli_choice("clean", "--format", format, (const char *const[]){"text", "csv", NULL});
+  if (csv < 0) return 2;
   int rn;
-  if (parse_round("clean", round, &rn)) return 2;
-  mtm_store *st;
-  int rc = mtm_cli_open(cli, &st);
+  if (mtm_cli_round("clean", round, &rn)) return 2;
+  mtm_cli_ws w;
+  int rc = mtm_cli_ws_open(cli, &w);
   if (rc) return rc;
-  mtm_err err;
-  mtm_err_clear(&err);
-  mtm_arena a;
-  mtm_arena_init(&a);
   mtm_clean_view v;
-  if (mtm_clean_show(st, form, rn, uuid, &a, &v, &err)) rc = mtm_cli_fail(&err);
+  if (mtm_clean_show(w.st, form, rn, uuid, &w.a, &v, &w.err)) rc = mtm_cli_fail(&w.err);
   else {
     mtm_buf b;
     mtm_buf_init(&b);
-    if (strcmp(format, "csv") == 0) mtm_clean_show_csv(&b, &v);
+    if (csv) mtm_clean_show_csv(&b, &v);
     else mtm_clean_show_text(&b, &v);
     fwrite(b.p, 1, b.n, stdout);
     mtm_buf_free(&b);
   }
-  mtm_arena_free(&a);
-  mtm_store_close(st);
+  mtm_cli_ws_close(&w);
   return rc;
 }
 

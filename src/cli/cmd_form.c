@@ -25,8 +25,8 @@ static int form_add(mtm_cli *cli, int argc, char **argv) {
   mtm_opt opts[] = {{"kind", 1, &kind}, {0}};
   int i = mtm_cli_parse("form", argc, argv, opts);
   if (i < 0) return 2;
-  if (kind && strcmp(kind, "survey") && strcmp(kind, "baseline"))
-    return mtm_cli_usage("form", "--kind is survey or baseline, not '%s'", kind);
+  if (kind && mtm_cli_choice("form", "--kind", kind, (const char *const[]){"survey", "baseline", NULL}) < 0)
+    return 2;
   if (i >= argc) return mtm_cli_usage("form", "'form add' needs at least one XLSForm file");
   int nfiles = argc - i;
   mtm_form **forms = mtm_xcalloc((size_t)nfiles, sizeof *forms);
@@ -109,17 +109,13 @@ static int form_list(mtm_cli *cli, int argc, char **argv) {
   int i = mtm_cli_parse("form", argc, argv, opts);
   if (i < 0) return 2;
   if (i < argc) return mtm_cli_usage("form", "unexpected argument '%s'", argv[i]);
-  mtm_store *st;
-  int rc = mtm_cli_open(cli, &st);
+  mtm_cli_ws w;
+  int rc = mtm_cli_ws_open(cli, &w);
   if (rc) return rc;
-  mtm_err err;
-  mtm_err_clear(&err);
-  mtm_arena a;
-  mtm_arena_init(&a);
   mtm_form_version *v;
   int n;
-  if (mtm_store_form_versions(st, NULL, &a, &v, &n, &err))
-    rc = mtm_cli_fail(&err);
+  if (mtm_store_form_versions(w.st, NULL, &w.a, &v, &n, &w.err))
+    rc = mtm_cli_fail(&w.err);
   else {
     mtm_buf b;
     mtm_buf_init(&b);
@@ -127,31 +123,27 @@ static int form_list(mtm_cli *cli, int argc, char **argv) {
     for (int k = 0; k < n; k++) {
       int nf = 0;
       for (const char *p = v[k].fields; p && *p; p++) nf += *p == '"';
-      mtm_buf_add_csv(&b, v[k].form_id);
-      mtm_buf_addc(&b, ',');
-      mtm_buf_add_csv(&b, v[k].kind);
-      mtm_buf_addc(&b, ',');
-      mtm_buf_add_csv(&b, v[k].version ? v[k].version : "");
-      mtm_buf_addc(&b, ',');
-      mtm_buf_add_csv(&b, v[k].title ? v[k].title : "");
-      mtm_buf_addc(&b, ',');
-      mtm_buf_add_csv(&b, v[k].file_name ? v[k].file_name : "");
-      mtm_buf_printf(&b, ",%s,%d,%ld,%s\n", v[k].format ? v[k].format : "", nf / 2, v[k].size,
-                     v[k].sha256 ? v[k].sha256 : "");
+      const char *cells[] = {v[k].form_id,   v[k].kind,
+                             v[k].version,   v[k].title,
+                             v[k].file_name, v[k].format,
+                             mtm_arena_printf(&w.a, "%d", nf / 2),
+                             mtm_arena_printf(&w.a, "%ld", v[k].size),
+                             v[k].sha256};
+      mtm_buf_add_csv_row(&b, 9, cells);
     }
     fwrite(b.p, 1, b.n, stdout);
     mtm_buf_free(&b);
   }
-  mtm_arena_free(&a);
-  mtm_store_close(st);
+  mtm_cli_ws_close(&w);
   return rc;
 }
 
-static void json_str_or_null(mtm_buf *b, const char *s) {
-  if (s)
-    mtm_buf_add_json(b, s);
-  else
-    mtm_buf_adds(b, "null");
+/* Appends ,"key": and v as a JSON string; a NULL v is null when or_null,
+ * else "". */
+static void json_member(mtm_buf *b, const char *key, const char *v, int or_null) {
+  mtm_buf_printf(b, ",\"%s\":", key);
+  if (or_null) mtm_buf_add_json_or_null(b, v);
+  else mtm_buf_add_json(b, v);
 }
 
 static void json_labels(mtm_buf *b, const mtm_form *f, const char **labels) {
@@ -171,16 +163,11 @@ static void json_labels(mtm_buf *b, const mtm_form *f, const char **labels) {
 static void show_json(mtm_buf *b, const mtm_form *f, const char *kind) {
   mtm_buf_adds(b, "{\"form_id\":");
   mtm_buf_add_json(b, f->form_id);
-  mtm_buf_adds(b, ",\"kind\":");
-  mtm_buf_add_json(b, kind);
-  mtm_buf_adds(b, ",\"title\":");
-  mtm_buf_add_json(b, f->title);
-  mtm_buf_adds(b, ",\"version\":");
-  mtm_buf_add_json(b, f->version);
-  mtm_buf_adds(b, ",\"file_name\":");
-  mtm_buf_add_json(b, f->file_name);
-  mtm_buf_adds(b, ",\"default_language\":");
-  json_str_or_null(b, f->default_language);
+  json_member(b, "kind", kind, 0);
+  json_member(b, "title", f->title, 0);
+  json_member(b, "version", f->version, 0);
+  json_member(b, "file_name", f->file_name, 0);
+  json_member(b, "default_language", f->default_language, 1);
   mtm_buf_adds(b, ",\"languages\":[");
   for (int l = 0; l < f->nlangs; l++) {
     if (l) mtm_buf_addc(b, ',');
@@ -195,14 +182,10 @@ static void show_json(mtm_buf *b, const mtm_form *f, const char *kind) {
     first = 0;
     mtm_buf_printf(b, "{\"row\":%ld,\"type\":", q->row);
     mtm_buf_add_json(b, mtm_form_type_name(q->type));
-    mtm_buf_adds(b, ",\"type_text\":");
-    mtm_buf_add_json(b, q->type_text);
-    mtm_buf_adds(b, ",\"name\":");
-    mtm_buf_add_json(b, q->name);
-    mtm_buf_adds(b, ",\"path\":");
-    mtm_buf_add_json(b, q->path);
-    mtm_buf_adds(b, ",\"list\":");
-    json_str_or_null(b, q->list_name);
+    json_member(b, "type_text", q->type_text, 0);
+    json_member(b, "name", q->name, 0);
+    json_member(b, "path", q->path, 0);
+    json_member(b, "list", q->list_name, 1);
     mtm_buf_adds(b, ",\"field\":");
     if (q->field >= 0)
       mtm_buf_printf(b, "%d", q->field);
@@ -211,16 +194,11 @@ static void show_json(mtm_buf *b, const mtm_form *f, const char *kind) {
     mtm_buf_adds(b, ",\"labels\":");
     json_labels(b, f, q->labels);
     mtm_buf_printf(b, ",\"required\":%s", q->required ? "true" : "false");
-    mtm_buf_adds(b, ",\"relevant\":");
-    json_str_or_null(b, q->relevant_src);
-    mtm_buf_adds(b, ",\"constraint\":");
-    json_str_or_null(b, q->constraint_src);
-    mtm_buf_adds(b, ",\"calculation\":");
-    json_str_or_null(b, q->calculation_src);
-    mtm_buf_adds(b, ",\"choice_filter\":");
-    json_str_or_null(b, q->choice_filter_src);
-    mtm_buf_adds(b, ",\"hxl\":");
-    json_str_or_null(b, q->hxl);
+    json_member(b, "relevant", q->relevant_src, 1);
+    json_member(b, "constraint", q->constraint_src, 1);
+    json_member(b, "calculation", q->calculation_src, 1);
+    json_member(b, "choice_filter", q->choice_filter_src, 1);
+    json_member(b, "hxl", q->hxl, 1);
     mtm_buf_addc(b, '}');
   }
   mtm_buf_adds(b, "],\"lists\":[");
@@ -286,26 +264,22 @@ static int form_show(mtm_cli *cli, int argc, char **argv) {
   mtm_opt opts[] = {{"version", 1, &version}, {"format", 1, &format}, {0}};
   int i = mtm_cli_parse("form", argc, argv, opts);
   if (i < 0) return 2;
-  if (strcmp(format, "text") && strcmp(format, "json"))
-    return mtm_cli_usage("form", "--format is text or json, not '%s'", format);
+  int json = mtm_cli_choice("form", "--format", format, (const char *const[]){"text", "json", NULL});
+  if (json < 0) return 2;
   if (i >= argc) return mtm_cli_usage("form", "'form show' needs a form id");
   if (i + 1 < argc) return mtm_cli_usage("form", "unexpected argument '%s'", argv[i + 1]);
-  mtm_store *st;
-  int rc = mtm_cli_open(cli, &st);
+  mtm_cli_ws w;
+  int rc = mtm_cli_ws_open(cli, &w);
   if (rc) return rc;
-  mtm_err err;
-  mtm_err_clear(&err);
-  mtm_arena a;
-  mtm_arena_init(&a);
   mtm_form *f = NULL;
   char *kind;
-  if (mtm_store_form_kind(st, argv[i], &a, &kind, &err) ||
-      mtm_form_load(st, argv[i], version, &f, &err))
-    rc = mtm_cli_fail(&err);
+  if (mtm_store_form_kind(w.st, argv[i], &w.a, &kind, &w.err) ||
+      mtm_form_load(w.st, argv[i], version, &f, &w.err))
+    rc = mtm_cli_fail(&w.err);
   else {
     mtm_buf b;
     mtm_buf_init(&b);
-    if (!strcmp(format, "json"))
+    if (json)
       show_json(&b, f, kind);
     else
       show_text(&b, f, kind);
@@ -313,8 +287,7 @@ static int form_show(mtm_cli *cli, int argc, char **argv) {
     mtm_buf_free(&b);
   }
   mtm_form_free(f);
-  mtm_arena_free(&a);
-  mtm_store_close(st);
+  mtm_cli_ws_close(&w);
   return rc;
 }
 

@@ -23,16 +23,12 @@ int mtm_cmd_import(mtm_cli *cli, int argc, char **argv) {
   if (i < 0) return 2;
   if (!form) return mtm_cli_usage("import", "--form is needed: the form_id of a form added with 'mtm form add'");
   long long rn;
-  if (!round || mtm_parse_int(mtm_slice_c(round), &rn) || rn < 1 || rn > 1000000)
+  if (mtm_cli_number(round, 1, 1000000, &rn))
     return mtm_cli_usage("import", "--round is needed: the round number (1, 2, ...)");
   if (i >= argc) return mtm_cli_usage("import", "name at least one export file");
-  mtm_store *st;
-  int rc = mtm_cli_open(cli, &st);
+  mtm_cli_ws w;
+  int rc = mtm_cli_ws_open(cli, &w);
   if (rc) return rc;
-  mtm_err err;
-  mtm_err_clear(&err);
-  mtm_arena a;
-  mtm_arena_init(&a);
   mtm_import_opts o = {0};
   o.form_id = form;
   o.round = (int)rn;
@@ -40,10 +36,10 @@ int mtm_cmd_import(mtm_cli *cli, int argc, char **argv) {
   o.nfiles = argc - i;
   o.files = (const char *const *)(argv + i);
   mtm_import_report rep;
-  if (mtm_ingest_import(st, &o, &a, &rep, &err)) {
-    rc = mtm_cli_fail(&err);
+  if (mtm_ingest_import(w.st, &o, &w.a, &rep, &w.err)) {
+    rc = mtm_cli_fail(&w.err);
     fprintf(stderr, "mtm import: nothing was imported%s\n",
-            err.code == MTM_EINVAL && !o.keep_going && err.question[0]
+            w.err.code == MTM_EINVAL && !o.keep_going && w.err.question[0]
                 ? " (--keep-going stores such cells as missing and goes on)"
                 : "");
     goto done;
@@ -74,7 +70,6 @@ int mtm_cmd_import(mtm_cli *cli, int argc, char **argv) {
   counts(t[0], t[1], t[2], t[3], t[4], t[5], t[6]);
   printf(" in %d file%s\n", rep.nfiles, rep.nfiles == 1 ? "" : "s");
 done:
-  mtm_arena_free(&a);
-  mtm_store_close(st);
+  mtm_cli_ws_close(&w);
   return rc;
 }

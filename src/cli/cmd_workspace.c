@@ -67,37 +67,35 @@ int mtm_cmd_status(mtm_cli *cli, int argc, char **argv) {
   mtm_opt opts[] = {{"format", 1, &format}, {0}};
   int i = mtm_cli_parse("status", argc, argv, opts);
   if (i < 0) return 2;
-  if (strcmp(format, "text") && strcmp(format, "json"))
-    return mtm_cli_usage("status", "--format is text or json, not '%s'", format);
-  mtm_store *st;
-  int rc = mtm_cli_open(cli, &st);
+  int json = mtm_cli_choice("status", "--format", format, (const char *const[]){"text", "json", NULL});
+  if (json < 0) return 2;
+  mtm_cli_ws w;
+  int rc = mtm_cli_ws_open(cli, &w);
   if (rc) return rc;
-  mtm_err err;
-  mtm_err_clear(&err);
-  mtm_arena a;
-  mtm_arena_init(&a);
+  mtm_store *st = w.st;
+  mtm_arena *a = &w.a;
   mtm_operation op;
   long counts[10];
   mtm_form_summary *forms;
   mtm_round *rounds;
   int nforms, nrounds;
-  if (mtm_store_operation_get(st, &a, &op, &err) || mtm_store_area_counts(st, counts, &err) ||
-      mtm_store_form_summaries(st, &a, &forms, &nforms, &err) ||
-      mtm_store_rounds(st, &a, &rounds, &nrounds, &err)) {
-    rc = mtm_cli_fail(&err);
+  if (mtm_store_operation_get(st, a, &op, &w.err) || mtm_store_area_counts(st, counts, &w.err) ||
+      mtm_store_form_summaries(st, a, &forms, &nforms, &w.err) ||
+      mtm_store_rounds(st, a, &rounds, &nrounds, &w.err)) {
+    rc = mtm_cli_fail(&w.err);
     goto done;
   }
   mtm_buf b;
   mtm_buf_init(&b);
-  if (strcmp(format, "json") == 0) {
+  if (json) {
     mtm_buf_adds(&b, "{\"operation\":{\"name\":");
     mtm_buf_add_json(&b, op.name);
     mtm_buf_adds(&b, ",\"country\":");
-    op.country ? mtm_buf_add_json(&b, op.country) : mtm_buf_adds(&b, "null");
+    mtm_buf_add_json_or_null(&b, op.country);
     mtm_buf_adds(&b, ",\"currency\":");
-    op.currency ? mtm_buf_add_json(&b, op.currency) : mtm_buf_adds(&b, "null");
+    mtm_buf_add_json_or_null(&b, op.currency);
     mtm_buf_adds(&b, ",\"languages\":[");
-    char *l = mtm_arena_strdup(&a, op.languages ? op.languages : "");
+    char *l = mtm_arena_strdup(a, op.languages ? op.languages : "");
     int first = 1;
     for (char *t = strtok(l, ","); t; t = strtok(NULL, ","), first = 0) {
       if (!first) mtm_buf_addc(&b, ',');
@@ -106,11 +104,11 @@ int mtm_cmd_status(mtm_cli *cli, int argc, char **argv) {
     mtm_buf_adds(&b, "],\"rounds\":[");
     for (int r = 0; r < nrounds; r++) {
       mtm_buf_printf(&b, "%s{\"number\":%d,\"name\":", r ? "," : "", rounds[r].number);
-      rounds[r].name ? mtm_buf_add_json(&b, rounds[r].name) : mtm_buf_adds(&b, "null");
+      mtm_buf_add_json_or_null(&b, rounds[r].name);
       mtm_buf_adds(&b, ",\"start_date\":");
-      rounds[r].start_date ? mtm_buf_add_json(&b, rounds[r].start_date) : mtm_buf_adds(&b, "null");
+      mtm_buf_add_json_or_null(&b, rounds[r].start_date);
       mtm_buf_adds(&b, ",\"end_date\":");
-      rounds[r].end_date ? mtm_buf_add_json(&b, rounds[r].end_date) : mtm_buf_adds(&b, "null");
+      mtm_buf_add_json_or_null(&b, rounds[r].end_date);
       if (rounds[r].usd_rate > 0) mtm_buf_printf(&b, ",\"usd_rate\":%.15g}", rounds[r].usd_rate);
       else mtm_buf_adds(&b, ",\"usd_rate\":null}");
     }
@@ -128,7 +126,7 @@ int mtm_cmd_status(mtm_cli *cli, int argc, char **argv) {
       mtm_buf_adds(&b, ",\"kind\":");
       mtm_buf_add_json(&b, forms[f].kind);
       mtm_buf_adds(&b, ",\"title\":");
-      forms[f].title ? mtm_buf_add_json(&b, forms[f].title) : mtm_buf_adds(&b, "null");
+      mtm_buf_add_json_or_null(&b, forms[f].title);
       mtm_buf_adds(&b, ",\"versions\":[");
       for (int v = 0; v < forms[f].nversions; v++) {
         if (v) mtm_buf_addc(&b, ',');
@@ -178,18 +176,13 @@ int mtm_cmd_status(mtm_cli *cli, int argc, char **argv) {
   fwrite(b.p, 1, b.n, stdout);
   mtm_buf_free(&b);
 done:
-  mtm_arena_free(&a);
-  mtm_store_close(st);
+  mtm_cli_ws_close(&w);
   return rc;
 }
 
 int mtm_cmd_round(mtm_cli *cli, int argc, char **argv) {
   if (argc < 2) return mtm_cli_usage("round", "say 'add' or 'list'");
-  mtm_store *st;
-  mtm_err err;
-  mtm_err_clear(&err);
-  mtm_arena a;
-  mtm_arena_init(&a);
+  mtm_cli_ws w;
   int rc;
   if (strcmp(argv[1], "add") == 0) {
     const char *name = NULL, *start = NULL, *end = NULL, *rate = NULL;
@@ -199,7 +192,7 @@ int mtm_cmd_round(mtm_cli *cli, int argc, char **argv) {
     if (i < 0) return 2;
     i += 1;
     long long num;
-    if (i >= argc || mtm_parse_int(mtm_slice_c(argv[i]), &num) || num < 1 || num > 1000000)
+    if (i >= argc || mtm_cli_number(argv[i], 1, 1000000, &num))
       return mtm_cli_usage("round", "'round add' needs a round number (1, 2, ...)");
     int32_t d;
     if (start && mtm_parse_date(mtm_slice_c(start), &d))
@@ -209,15 +202,15 @@ int mtm_cmd_round(mtm_cli *cli, int argc, char **argv) {
     double r = 0;
     if (rate && (mtm_parse_double(mtm_slice_c(rate), &r) || r <= 0))
       return mtm_cli_usage("round", "--usd-rate is a positive number (currency units per USD)");
-    if ((rc = mtm_cli_open(cli, &st))) return rc;
+    if ((rc = mtm_cli_ws_open(cli, &w))) return rc;
     mtm_round rd = {(int)num, (char *)name, (char *)start, (char *)end, r};
-    rc = mtm_store_round_put(st, &rd, &err) ? mtm_cli_fail(&err) : 0;
+    rc = mtm_store_round_put(w.st, &rd, &w.err) ? mtm_cli_fail(&w.err) : 0;
     if (!rc && !cli->quiet) printf("round %d saved\n", (int)num);
   } else if (strcmp(argv[1], "list") == 0) {
-    if ((rc = mtm_cli_open(cli, &st))) return rc;
+    if ((rc = mtm_cli_ws_open(cli, &w))) return rc;
     mtm_round *r;
     int n;
-    rc = mtm_store_rounds(st, &a, &r, &n, &err) ? mtm_cli_fail(&err) : 0;
+    rc = mtm_store_rounds(w.st, &w.a, &r, &n, &w.err) ? mtm_cli_fail(&w.err) : 0;
     if (!rc) {
       puts("number,name,start_date,end_date,usd_rate");
       for (int k = 0; k < n; k++) {
@@ -235,7 +228,6 @@ int mtm_cmd_round(mtm_cli *cli, int argc, char **argv) {
   } else {
     return mtm_cli_usage("round", "unknown subcommand '%s'", argv[1]);
   }
-  mtm_arena_free(&a);
-  mtm_store_close(st);
+  mtm_cli_ws_close(&w);
   return rc;
 }

@@ -83,6 +83,60 @@ int mtm_cli_open(mtm_cli *cli, mtm_store **st) {
   return 0;
 }
 
+int mtm_cli_ws_open(mtm_cli *cli, mtm_cli_ws *w) {
+  mtm_err_clear(&w->err);
+  int rc = mtm_cli_open(cli, &w->st);
+  if (rc) return rc;
+  mtm_arena_init(&w->a);
+  return 0;
+}
+
+void mtm_cli_ws_close(mtm_cli_ws *w) {
+  mtm_arena_free(&w->a);
+  mtm_store_close(w->st);
+}
+
+int mtm_cli_number(const char *s, long long min, long long max, long long *out) {
+  long long x;
+  if (!s || mtm_parse_int(mtm_slice_c(s), &x) || x < min || x > max) return -1;
+  *out = x;
+  return 0;
+}
+
+int mtm_cli_round(const char *cmd, const char *s, int *out) {
+  long long x;
+  *out = -1;
+  if (!s) return 0;
+  if (mtm_cli_number(s, 0, 1000000, &x))
+    return mtm_cli_usage(cmd, "--round takes a round number, not '%s'", s);
+  *out = (int)x;
+  return 0;
+}
+
+int mtm_cli_choice(const char *cmd, const char *opt, const char *value,
+                   const char *const *names) {
+  int n = 0;
+  for (; names[n]; n++)
+    if (strcmp(value, names[n]) == 0) return n;
+  mtm_buf b;
+  mtm_buf_init(&b);
+  for (int k = 0; k < n; k++)
+    mtm_buf_printf(&b, "%s%s", k == 0 ? "" : k == n - 1 ? " or " : ", ", names[k]);
+  mtm_cli_usage(cmd, "%s is %s, not '%s'", opt, b.p ? b.p : "", value);
+  mtm_buf_free(&b);
+  return -1;
+}
+
+int mtm_cli_write(const char *path, const mtm_buf *b) {
+  mtm_err err;
+  mtm_err_clear(&err);
+  FILE *f = mtm_cli_out(path, &err);
+  if (!f) return mtm_cli_fail(&err);
+  fwrite(b->p ? b->p : "", 1, b->n, f);
+  if (mtm_cli_out_close(f, path, &err)) return mtm_cli_fail(&err);
+  return 0;
+}
+
 FILE *mtm_cli_out(const char *path, mtm_err *err) {
   if (!path || strcmp(path, "-") == 0) return stdout;
   FILE *f = fopen(path, "wb");

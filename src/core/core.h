@@ -119,8 +119,15 @@ void mtm_buf_addc(mtm_buf *b, char c);
 void mtm_buf_printf(mtm_buf *b, const char *fmt, ...) MTM_PRINTF(2, 3);
 /* Appends s as a CSV field (quoted when it holds , " CR or LF). */
 void mtm_buf_add_csv(mtm_buf *b, const char *s);
+/* Appends one CSV line: the n cells as CSV fields (NULL ones empty)
+ * separated by commas, then LF. */
+void mtm_buf_add_csv_row(mtm_buf *b, int n, const char *const *cells);
 /* Appends s as a JSON string literal with quotes. */
 void mtm_buf_add_json(mtm_buf *b, const char *s);
+/* Appends s as a JSON string literal, or null when s is NULL. */
+void mtm_buf_add_json_or_null(mtm_buf *b, const char *s);
+/* Appends s, then spaces up to a display width of w (mtm_text_width). */
+void mtm_buf_add_padded(mtm_buf *b, const char *s, int w);
 /* Reads a whole file; returns 0 or MTM_EIO with err filled. */
 int mtm_buf_read_file(mtm_buf *b, const char *path, mtm_err *err) MTM_MUST_USE;
 
@@ -141,6 +148,9 @@ int mtm_utf8_valid(const char *s, size_t n, size_t *bad_at);
  * "NUR–SULTAN" share one key. Returns an arena string; "" for NULL.
  */
 char *mtm_text_key(mtm_arena *a, const char *s);
+/* The display width of UTF-8 text: one per code point (good enough for
+ * aligning uuids, names and short values in columns). */
+int mtm_text_width(const char *s);
 /* Lower-cases ASCII in place and returns s. */
 char *mtm_ascii_lower(char *s);
 int mtm_strcasecmp(const char *a, const char *b);

@@ -162,6 +162,24 @@ void mtm_buf_add_csv(mtm_buf *b, const char *s) {
   }
   mtm_buf_addc(b, '"');
 }
+void mtm_buf_add_csv_row(mtm_buf *b, int n, const char *const *cells) {
+  for (int i = 0; i < n; i++) {
+    if (i) mtm_buf_addc(b, ',');
+    mtm_buf_add_csv(b, cells[i]);
+  }
+  mtm_buf_addc(b, '\n');
+}
+
+void mtm_buf_add_json_or_null(mtm_buf *b, const char *s) {
+  if (s) mtm_buf_add_json(b, s);
+  else mtm_buf_adds(b, "null");
+}
+
+void mtm_buf_add_padded(mtm_buf *b, const char *s, int w) {
+  mtm_buf_adds(b, s);
+  for (int k = mtm_text_width(s); k < w; k++) mtm_buf_addc(b, ' ');
+}
+
 void mtm_buf_add_json(mtm_buf *b, const char *s) {
   mtm_buf_addc(b, '"');
   for (const unsigned char *u = (const unsigned char *)(s ? s : ""); *u; u++) {

@@ -135,3 +135,10 @@ int mtm_parse_double(mtm_slice s, double *out) {
   *out = v;
   return 0;
 }
+
+int mtm_text_width(const char *s) {
+  int w = 0;
+  for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+    if ((*p & 0xc0) != 0x80) w++;
+  return w;
+}

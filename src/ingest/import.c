@@ -1177,7 +1177,7 @@ out:
 }
 
 /* Remembers a stored submission's uuid, version and data hash. */
-static int preload_one(void *ctx, const mtm_submission *s) {
+static int preload_one(void *ctx, const mtm_submission *s, mtm_err *err) {
   imp *m = ctx;
   const char *v = s->version ? s->version : "";
   int k = -1;
@@ -1227,7 +1227,15 @@ int mtm_ingest_import(mtm_store *st, const mtm_import_opts *o, mtm_arena *a,
   ing_sha *sha = NULL;
   int rc = mtm_store_begin(st, err);
   if (rc) goto done;
-  if ((rc = mtm_store_form_key(st, o->form_id, &m.form, err))) goto fail;
+  mtm_store_formref fr;
+  if ((rc = mtm_store_form_find(st, o->form_id, a, &fr, err))) {
+    if (rc == MTM_ENOTFOUND)
+      mtm_err_set(err, MTM_ENOTFOUND,
+                  "form '%s' is not in the workspace: add its XLSForm with 'mtm form add FILE'",
+                  o->form_id);
+    goto fail;
+  }
+  m.form = fr.id;
   /* The latest version is version 0. */
   ver *v0 = &m.vers[0];
   if ((rc = mtm_form_load(st, o->form_id, NULL, &v0->f, err))) goto fail;

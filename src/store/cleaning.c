@@ -1,19 +1,11 @@
-/* The store functions of check and clean: reading submissions of a form
- * and round, ingest's cell issues, inclusion criteria, and the cleaning
- * log with the changes it makes to clean values. */
+/* The store functions of check and clean: the round and versions a check
+ * works on, inclusion criteria, and the cleaning log with the changes it
+ * makes to clean values. Forms are found with mtm_store_form_find (forms.c),
+ * submissions read with the readers of submissions.c. */
 #define MTM_STORE_INTERNAL
 #include "store/store.h"
 
 #include <string.h>
-
-/* Copies a blob column into the arena (an empty blob for NULL). */
-static const void *col_blob(sqlite3_stmt *s, int i, mtm_arena *a, size_t *n) {
-  const void *p = sqlite3_column_blob(s, i);
-  *n = (size_t)sqlite3_column_bytes(s, i);
-  void *r = mtm_arena_alloc(a, *n ? *n : 1);
-  if (*n) memcpy(r, p, *n);
-  return r;
-}
 
 /* Grows an arena array of elements of size sz from cap to twice cap. */
 static void *grow(mtm_arena *a, void *old, int n, int *cap, size_t sz) {
@@ -22,23 +14,6 @@ static void *grow(mtm_arena *a, void *old, int n, int *cap, size_t sz) {
   if (n) memcpy(g, old, sz * (size_t)n);
   *cap = nc;
   return g;
-}
-
-int mtm_store_check_form(mtm_store *st, const char *form_id, mtm_arena *a,
-                         mtm_store_formref *out, mtm_err *err) {
-  memset(out, 0, sizeof *out);
-  sqlite3_stmt *s =
-      mtm_store__stmt(st, "SELECT id, form_id, kind FROM forms WHERE form_id = ?1", err);
-  if (!s) return MTM_ESTORE;
-  mtm_store__bind_text(s, 1, form_id);
-  int rc = sqlite3_step(s);
-  if (rc == SQLITE_DONE)
-    return mtm_err_set(err, MTM_ENOTFOUND, "there is no form '%s' in the workspace", form_id);
-  if (rc != SQLITE_ROW) return mtm_store__fail(st, err, "reading a form");
-  out->id = sqlite3_column_int64(s, 0);
-  out->form_id = mtm_store__col_text(s, 1, a);
-  out->kind = mtm_store__col_text(s, 2, a);
-  return 0;
 }
 
 int mtm_store_check_round_known(mtm_store *st, int round, mtm_err *err) {
@@ -72,68 +47,6 @@ int mtm_store_check_versions(mtm_store *st, long form, int round, mtm_arena *a, 
   }
   if (rc != SQLITE_DONE) return mtm_store__fail(st, err, "listing the versions of submissions");
   *out = v;
-  *n = k;
-  return 0;
-}
-
-int mtm_store_check_each(mtm_store *st, long form, int round, mtm_store_sub_fn fn, void *ctx,
-                         mtm_err *err) {
-  /* A statement of its own (not the cache): fn may call the store. */
-  sqlite3_stmt *s;
-  if (sqlite3_prepare_v2(mtm_store__db(st),
-                         "SELECT id, import, row, uuid, coalesce(version, ''), data "
-                         "FROM submissions WHERE form = ?1 AND round = ?2 AND removed = 0 "
-                         "ORDER BY id",
-                         -1, &s, NULL) != SQLITE_OK)
-    return mtm_store__fail(st, err, "reading submissions");
-  sqlite3_bind_int64(s, 1, form);
-  sqlite3_bind_int(s, 2, round);
-  int rc, ret = 0;
-  while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-    mtm_store_sub sub = {0};
-    sub.id = sqlite3_column_int64(s, 0);
-    sub.import = sqlite3_column_int64(s, 1);
-    sub.row = sqlite3_column_int64(s, 2);
-    sub.uuid = (const char *)sqlite3_column_text(s, 3);
-    sub.version = (const char *)sqlite3_column_text(s, 4);
-    sub.data = sqlite3_column_blob(s, 5);
-    sub.ndata = (size_t)sqlite3_column_bytes(s, 5);
-    sub.form = form;
-    sub.round = round;
-    if ((ret = fn(ctx, &sub, err)) != 0) break;
-  }
-  if (!ret && rc != SQLITE_DONE) ret = mtm_store__fail(st, err, "reading submissions");
-  sqlite3_finalize(s);
-  return ret;
-}
-
-int mtm_store_check_issues(mtm_store *st, long form, int round, mtm_arena *a,
-                          mtm_store_cell_issue **out, int *n, mtm_err *err) {
-  *out = NULL;
-  *n = 0;
-  sqlite3_stmt *s = mtm_store__stmt(
-      st,
-      "SELECT c.submission, s.uuid, c.question, c.value, c.rule, c.message "
-      "FROM cell_issues c JOIN submissions s ON s.id = c.submission "
-      "WHERE s.form = ?1 AND s.round = ?2 AND s.removed = 0 ORDER BY c.rowid",
-      err);
-  if (!s) return MTM_ESTORE;
-  sqlite3_bind_int64(s, 1, form);
-  sqlite3_bind_int(s, 2, round);
-  int cap = 0, k = 0, rc;
-  mtm_store_cell_issue *r = NULL;
-  while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-    if (k == cap) r = grow(a, r, k, &cap, sizeof *r);
-    r[k].submission = sqlite3_column_int64(s, 0);
-    r[k].uuid = mtm_store__col_text(s, 1, a);
-    r[k].question = mtm_store__col_text(s, 2, a);
-    r[k].value = mtm_store__col_text(s, 3, a);
-    r[k].rule = mtm_store__col_text(s, 4, a);
-    r[k].message = mtm_store__col_text(s, 5, a);
-    k++;
-  }
-  if (rc != SQLITE_DONE) return mtm_store__fail(st, err, "reading cell issues");
-  *out = r;
   *n = k;
   return 0;
 }
@@ -178,45 +91,6 @@ int mtm_store_criteria(mtm_store *st, long form, mtm_arena *a, mtm_store_criteri
   return 0;
 }
 
-int mtm_store_clean_find(mtm_store *st, const char *uuid, long form, int round, mtm_arena *a,
-                         mtm_store_sub **out, int *n, mtm_err *err) {
-  *out = NULL;
-  *n = 0;
-  sqlite3_stmt *s = mtm_store__stmt(
-      st,
-      "SELECT s.id, s.import, s.row, s.form, s.round, s.removed, s.uuid, "
-      "coalesce(s.version, ''), f.form_id, s.data, s.raw "
-      "FROM submissions s JOIN forms f ON f.id = s.form "
-      "WHERE s.uuid = ?1 AND (?2 = 0 OR s.form = ?2) AND (?3 < 0 OR s.round = ?3) "
-      "ORDER BY s.id",
-      err);
-  if (!s) return MTM_ESTORE;
-  mtm_store__bind_text(s, 1, uuid);
-  sqlite3_bind_int64(s, 2, form);
-  sqlite3_bind_int(s, 3, round);
-  int cap = 0, k = 0, rc;
-  mtm_store_sub *r = NULL;
-  while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-    if (k == cap) r = grow(a, r, k, &cap, sizeof *r);
-    r[k].id = sqlite3_column_int64(s, 0);
-    r[k].import = sqlite3_column_int64(s, 1);
-    r[k].row = sqlite3_column_int64(s, 2);
-    r[k].form = sqlite3_column_int64(s, 3);
-    r[k].round = sqlite3_column_int(s, 4);
-    r[k].removed = sqlite3_column_int(s, 5);
-    r[k].uuid = mtm_store__col_text(s, 6, a);
-    r[k].version = mtm_store__col_text(s, 7, a);
-    r[k].form_id = mtm_store__col_text(s, 8, a);
-    r[k].data = col_blob(s, 9, a, &r[k].ndata);
-    r[k].raw = col_blob(s, 10, a, &r[k].nraw);
-    k++;
-  }
-  if (rc != SQLITE_DONE) return mtm_store__fail(st, err, "finding a submission");
-  *out = r;
-  *n = k;
-  return 0;
-}
-
 int mtm_store_clean_set_data(mtm_store *st, long submission, const void *data, size_t n,
                              mtm_err *err) {
   sqlite3_stmt *s = mtm_store__stmt(st, "UPDATE submissions SET data = ?2 WHERE id = ?1", err);
@@ -232,40 +106,6 @@ int mtm_store_clean_remove(mtm_store *st, long submission, mtm_err *err) {
   if (!s) return MTM_ESTORE;
   sqlite3_bind_int64(s, 1, submission);
   if (sqlite3_step(s) != SQLITE_DONE) return mtm_store__fail(st, err, "removing a submission");
-  return 0;
-}
-
-int mtm_store_clean_import(mtm_store *st, long import, mtm_arena *a, char **headers,
-                           char **mapping, char **file_name, mtm_err *err) {
-  *headers = *mapping = *file_name = NULL;
-  sqlite3_stmt *s = mtm_store__stmt(
-      st, "SELECT headers, mapping, file_name FROM imports WHERE id = ?1", err);
-  if (!s) return MTM_ESTORE;
-  sqlite3_bind_int64(s, 1, import);
-  int rc = sqlite3_step(s);
-  if (rc == SQLITE_DONE)
-    return mtm_err_set(err, MTM_ENOTFOUND, "import %ld is not in the workspace", import);
-  if (rc != SQLITE_ROW) return mtm_store__fail(st, err, "reading an import");
-  *headers = mtm_store__col_text(s, 0, a);
-  *mapping = mtm_store__col_text(s, 1, a);
-  *file_name = mtm_store__col_text(s, 2, a);
-  return 0;
-}
-
-int mtm_store_clean_version_fields(mtm_store *st, long form, const char *version,
-                                   mtm_arena *a, char **fields, mtm_err *err) {
-  *fields = NULL;
-  sqlite3_stmt *s = mtm_store__stmt(
-      st, "SELECT fields FROM form_versions WHERE form = ?1 AND version = ?2", err);
-  if (!s) return MTM_ESTORE;
-  sqlite3_bind_int64(s, 1, form);
-  mtm_store__bind_text(s, 2, version ? version : "");
-  int rc = sqlite3_step(s);
-  if (rc == SQLITE_DONE)
-    return mtm_err_set(err, MTM_ENOTFOUND, "version '%s' of the form is not in the workspace",
-                       version ? version : "");
-  if (rc != SQLITE_ROW) return mtm_store__fail(st, err, "reading a form version");
-  *fields = mtm_store__col_text(s, 0, a);
   return 0;
 }
 

@@ -191,6 +191,19 @@ int mtm_store_form_source(mtm_store *st, const char *form_id, const char *versio
   return 0;
 }
 
+int mtm_store_form_find(mtm_store *st, const char *form_id, mtm_arena *a,
+                        mtm_store_formref *out, mtm_err *err) {
+  memset(out, 0, sizeof *out);
+  long long id;
+  char k[32];
+  if (form_row(st, form_id, &id, k, err)) return MTM_ESTORE;
+  if (!id) return mtm_err_set(err, MTM_ENOTFOUND, "there is no form '%s' in the workspace", form_id);
+  out->id = (long)id;
+  out->form_id = mtm_arena_strdup(a, form_id);
+  out->kind = mtm_arena_strdup(a, k);
+  return 0;
+}
+
 int mtm_store_form_kind(mtm_store *st, const char *form_id, mtm_arena *a, char **kind,
                         mtm_err *err) {
   long long id;

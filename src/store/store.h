@@ -191,6 +191,15 @@ int mtm_store_form_versions(mtm_store *st, const char *form_id, mtm_arena *a,
 int mtm_store_form_source(mtm_store *st, const char *form_id, const char *version, mtm_arena *a,
                           void **bytes, size_t *len, char **file_name, char **version_out,
                           mtm_err *err) MTM_MUST_USE;
+/* The form a command works on: its forms.id, form_id and kind ("survey" or
+ * "baseline"). MTM_ENOTFOUND ("there is no form 'X' in the workspace") when
+ * form_id is not in the workspace. */
+typedef struct mtm_store_formref {
+  long id;
+  char *form_id, *kind;
+} mtm_store_formref;
+int mtm_store_form_find(mtm_store *st, const char *form_id, mtm_arena *a,
+                        mtm_store_formref *out, mtm_err *err) MTM_MUST_USE;
 /* The kind of a form ("survey", "baseline"); MTM_ENOTFOUND if unknown. */
 int mtm_store_form_kind(mtm_store *st, const char *form_id, mtm_arena *a, char **kind,
                         mtm_err *err) MTM_MUST_USE;
@@ -199,7 +208,7 @@ int mtm_store_form_kind(mtm_store *st, const char *form_id, mtm_arena *a, char *
 
 
 
-/* ==== submissions (submissions.c): used by ingest and check =============== */
+/* ==== submissions (submissions.c): used by ingest, check and clean ======== */
 
 /*
  * Blobs: submissions.raw is a mtm_record of the file row's cells in column
@@ -209,9 +218,6 @@ int mtm_store_form_kind(mtm_store *st, const char *form_id, mtm_arena *a, char *
  * repeat in form order; repeat_rows.raw is a mtm_record of header, value,
  * header, value, ... of the instance's cells.
  */
-
-/* The forms.id of form_id; MTM_ENOTFOUND when the workspace lacks it. */
-int mtm_store_form_key(mtm_store *st, const char *form_id, int64_t *id, mtm_err *err) MTM_MUST_USE;
 
 typedef struct mtm_import_rec {
   int64_t form;
@@ -251,6 +257,7 @@ int mtm_store_submission_next_id(mtm_store *st, int64_t *id, mtm_err *err) MTM_M
 typedef struct mtm_submission {
   int64_t id, form, import;
   int round;
+  const char *form_id;                       /* the form's form_id (readers fill it) */
   const char *uuid, *version, *submitted_at; /* NULL when unknown */
   long row;                                  /* row in the imported file */
   int removed;
@@ -271,15 +278,29 @@ int mtm_store_cell_issue_add(mtm_store *st, int64_t submission, const char *ques
                              const char *value, const char *rule, const char *message,
                              mtm_err *err) MTM_MUST_USE;
 
-/* Calls fn for every submission of the form and round (removed ones too), in
- * id order; the strings and blobs are valid during the call only. with_raw=0
- * leaves raw NULL. A non-zero return from fn stops and is returned. */
-typedef int (*mtm_submission_fn)(void *ctx, const mtm_submission *s);
-int mtm_store_submissions_each(mtm_store *st, int64_t form, int round, int with_raw,
+/* What mtm_store_submissions_each reads: MTM_SUB_RAW also the raw blob
+ * (else raw is NULL), MTM_SUB_LIVE only the submissions not removed. */
+enum { MTM_SUB_RAW = 1, MTM_SUB_LIVE = 2 };
+/* Calls fn for every submission of the form and round (removed ones too,
+ * unless MTM_SUB_LIVE), in id order, that is the order they were imported;
+ * the strings and blobs are valid during the call only. A non-zero return
+ * from fn stops the walk and is returned. */
+typedef int (*mtm_submission_fn)(void *ctx, const mtm_submission *s, mtm_err *err);
+int mtm_store_submissions_each(mtm_store *st, int64_t form, int round, int flags,
                                mtm_submission_fn fn, void *ctx, mtm_err *err);
 /* One submission, copied into arena a; MTM_ENOTFOUND if no such id. */
 int mtm_store_submission_get(mtm_store *st, int64_t id, mtm_arena *a, mtm_submission *s,
                              mtm_err *err) MTM_MUST_USE;
+/* Every submission (removed ones included) with this uuid, narrowed to
+ * form (0: any) and round (-1: any), in id order, copied into arena a. */
+int mtm_store_submissions_by_uuid(mtm_store *st, const char *uuid, int64_t form, int round,
+                                  mtm_arena *a, mtm_submission **out, int *n,
+                                  mtm_err *err) MTM_MUST_USE;
+/* The headers, the column-to-question mapping and the file name that an
+ * import recorded (as ingest wrote them; NULL when absent). MTM_ENOTFOUND
+ * when no such import. */
+int mtm_store_import_mapping(mtm_store *st, int64_t import, mtm_arena *a, char **headers,
+                             char **mapping, char **file_name, mtm_err *err) MTM_MUST_USE;
 
 typedef struct mtm_repeat_row {
   int64_t id;
@@ -296,7 +317,9 @@ typedef struct mtm_cell_issue {
   int64_t submission;
   const char *uuid, *question, *value, *rule, *message;
 } mtm_cell_issue;
-/* The cell issues of a form and round, in submission order, in arena a. */
+/* The cell issues (a cell ingest could not type, a uuid repeated in one
+ * import) of the live (not removed) submissions of a form and round, in the
+ * order they were found, in arena a. */
 int mtm_store_cell_issues(mtm_store *st, int64_t form, int round, mtm_arena *a,
                           mtm_cell_issue **out, int *n, mtm_err *err) MTM_MUST_USE;
 
@@ -312,46 +335,12 @@ int mtm_store_imported_value(mtm_store *st, int64_t submission, const char *ques
 
 /* ==== checks and cleaning log (cleaning.c): used by check and clean ======= */
 
-/* The form a check or a cleaning works on. MTM_ENOTFOUND when form_id is
- * not in the workspace. */
-typedef struct mtm_store_formref {
-  long id;
-  char *form_id, *kind; /* kind: 'survey' or 'baseline' */
-} mtm_store_formref;
-int mtm_store_check_form(mtm_store *st, const char *form_id, mtm_arena *a,
-                         mtm_store_formref *out, mtm_err *err) MTM_MUST_USE;
 /* 1 when round is declared or holds submissions of any form, else 0. */
 int mtm_store_check_round_known(mtm_store *st, int round, mtm_err *err);
 /* The distinct versions of the live submissions of form in round, oldest
  * first ("" for submissions without a version). */
 int mtm_store_check_versions(mtm_store *st, long form, int round, mtm_arena *a,
                              char ***out, int *n, mtm_err *err) MTM_MUST_USE;
-
-/* One submission as the check and clean modules read it. The pointers are
- * valid during the callback only (mtm_store_check_each) or live in the
- * arena passed (the other functions). */
-typedef struct mtm_store_sub {
-  long id, import, row, form;
-  int round, removed;
-  const char *uuid, *version, *form_id;
-  const void *data, *raw;
-  size_t ndata, nraw;
-} mtm_store_sub;
-typedef int (*mtm_store_sub_fn)(void *ctx, const mtm_store_sub *s, mtm_err *err);
-/* Calls fn for every live (not removed) submission of form in round, in
- * the order they were imported. A non-zero return from fn stops the walk
- * and is returned. */
-int mtm_store_check_each(mtm_store *st, long form, int round, mtm_store_sub_fn fn, void *ctx,
-                         mtm_err *err) MTM_MUST_USE;
-
-/* A cell ingest could not type, or a uuid repeated in one import. */
-typedef struct mtm_store_cell_issue {
-  long submission;
-  char *uuid, *question, *value, *rule, *message;
-} mtm_store_cell_issue;
-/* The cell issues of the live submissions of form in round. */
-int mtm_store_check_issues(mtm_store *st, long form, int round, mtm_arena *a,
-                          mtm_store_cell_issue **out, int *n, mtm_err *err) MTM_MUST_USE;
 
 /* Inclusion criteria ('mtm criteria'). */
 typedef struct mtm_store_criterion {
@@ -364,23 +353,11 @@ int mtm_store_criterion_add(mtm_store *st, long form, const char *expr, const ch
 int mtm_store_criteria(mtm_store *st, long form, mtm_arena *a, mtm_store_criterion **out,
                        int *n, mtm_err *err) MTM_MUST_USE;
 
-/* Every submission (removed ones included) with this uuid, narrowed to
- * form (0: any) and round (-1: any); blobs copied into a. */
-int mtm_store_clean_find(mtm_store *st, const char *uuid, long form, int round, mtm_arena *a,
-                         mtm_store_sub **out, int *n, mtm_err *err) MTM_MUST_USE;
 /* Replaces the clean values (data blob) of a submission; raw never changes. */
 int mtm_store_clean_set_data(mtm_store *st, long submission, const void *data, size_t n,
                              mtm_err *err) MTM_MUST_USE;
 /* Marks a submission removed (its row and raw values stay). */
 int mtm_store_clean_remove(mtm_store *st, long submission, mtm_err *err) MTM_MUST_USE;
-/* The headers and the column-to-question mapping that an import recorded
- * (as ingest wrote them; NULL when absent). */
-int mtm_store_clean_import(mtm_store *st, long import, mtm_arena *a, char **headers,
-                           char **mapping, char **file_name, mtm_err *err) MTM_MUST_USE;
-/* The field names of a form version (form_versions.fields as the form
- * module wrote it). MTM_ENOTFOUND when the version is unknown. */
-int mtm_store_clean_version_fields(mtm_store *st, long form, const char *version,
-                                   mtm_arena *a, char **fields, mtm_err *err) MTM_MUST_USE;
 
 /* One entry of the cleaning log. action: change, blank or remove. The
  * REACH columns (reported date, enumerator, comment for the field

@@ -16,21 +16,6 @@ static void bind_text_static(sqlite3_stmt *s, int i, const char *v) {
   else sqlite3_bind_null(s, i);
 }
 
-int mtm_store_form_key(mtm_store *st, const char *form_id, int64_t *id, mtm_err *err) {
-  sqlite3_stmt *s = mtm_store__stmt(st, "SELECT id FROM forms WHERE form_id = ?1", err);
-  if (!s) return MTM_ESTORE;
-  mtm_store__bind_text(s, 1, form_id);
-  int rc = sqlite3_step(s);
-  if (rc == SQLITE_ROW) {
-    *id = sqlite3_column_int64(s, 0);
-    return 0;
-  }
-  if (rc != SQLITE_DONE) return mtm_store__fail(st, err, "looking up a form");
-  return mtm_err_set(err, MTM_ENOTFOUND,
-                     "form '%s' is not in the workspace: add its XLSForm with 'mtm form add FILE'",
-                     form_id);
-}
-
 int mtm_store_import_add(mtm_store *st, const mtm_import_rec *r, int64_t *id, mtm_err *err) {
   sqlite3_stmt *s = mtm_store__stmt(
       st,
@@ -121,11 +106,15 @@ int mtm_store_submission_keys_drop(mtm_store *st, mtm_err *err) {
 
 int mtm_store_submission_keys_build(mtm_store *st, mtm_err *err) {
   reset_all(st);
-  if (sqlite3_exec(mtm_store__db(st),
-                   "CREATE UNIQUE INDEX IF NOT EXISTS submissions_key ON submissions(uuid, form, "
-                   "round)",
-                   NULL, NULL, NULL) == SQLITE_OK)
-    return 0;
+  /* SQLite sorts the keys of a new index with helper threads when allowed:
+   * the second core halves the longest serial step of a large import. */
+  sqlite3_exec(mtm_store__db(st), "PRAGMA threads = 2", NULL, NULL, NULL);
+  int rc = sqlite3_exec(mtm_store__db(st),
+                        "CREATE UNIQUE INDEX IF NOT EXISTS submissions_key ON submissions(uuid, "
+                        "form, round)",
+                        NULL, NULL, NULL);
+  sqlite3_exec(mtm_store__db(st), "PRAGMA threads = 0", NULL, NULL, NULL);
+  if (rc == SQLITE_OK) return 0;
   /* Name one offending uuid. */
   sqlite3_stmt *q = mtm_store__stmt(
       st,
@@ -205,8 +194,15 @@ int mtm_store_cell_issue_add(mtm_store *st, int64_t submission, const char *ques
   return 0;
 }
 
-/* Fills s from a row of "id, form, round, uuid, version, import, row,
- * submitted_at, removed, data, raw" (raw optional). */
+/* The columns every submission reader selects, in the order read_submission
+ * reads them; raw last, so that a walk without raw leaves it out. */
+#define SUB_COLS                                                                                \
+  "s.id, s.form, s.round, s.uuid, s.version, s.import, s.row, s.submitted_at, s.removed, "     \
+  "f.form_id, s.data"
+#define SUB_FROM " FROM submissions s JOIN forms f ON f.id = s.form "
+
+/* Fills s from a row of SUB_COLS, then raw when with_raw. The pointers are
+ * the statement's: valid until its next step. */
 static void read_submission(sqlite3_stmt *q, mtm_submission *s, int with_raw) {
   memset(s, 0, sizeof *s);
   s->id = sqlite3_column_int64(q, 0);
@@ -218,36 +214,13 @@ static void read_submission(sqlite3_stmt *q, mtm_submission *s, int with_raw) {
   s->row = (long)sqlite3_column_int64(q, 6);
   s->submitted_at = (const char *)sqlite3_column_text(q, 7);
   s->removed = sqlite3_column_int(q, 8);
-  s->data = sqlite3_column_blob(q, 9);
-  s->data_n = (size_t)sqlite3_column_bytes(q, 9);
+  s->form_id = (const char *)sqlite3_column_text(q, 9);
+  s->data = sqlite3_column_blob(q, 10);
+  s->data_n = (size_t)sqlite3_column_bytes(q, 10);
   if (with_raw) {
-    s->raw = sqlite3_column_blob(q, 10);
-    s->raw_n = (size_t)sqlite3_column_bytes(q, 10);
+    s->raw = sqlite3_column_blob(q, 11);
+    s->raw_n = (size_t)sqlite3_column_bytes(q, 11);
   }
-}
-
-int mtm_store_submissions_each(mtm_store *st, int64_t form, int round, int with_raw,
-                               mtm_submission_fn fn, void *ctx, mtm_err *err) {
-  /* Not a cached statement: fn may call the store, even recursively. */
-  sqlite3_stmt *q;
-  const char *sql =
-      with_raw ? "SELECT id, form, round, uuid, version, import, row, submitted_at, removed, "
-                 "data, raw FROM submissions WHERE form = ?1 AND round = ?2 ORDER BY id"
-               : "SELECT id, form, round, uuid, version, import, row, submitted_at, removed, "
-                 "data FROM submissions WHERE form = ?1 AND round = ?2 ORDER BY id";
-  if (sqlite3_prepare_v2(mtm_store__db(st), sql, -1, &q, NULL) != SQLITE_OK)
-    return mtm_store__fail(st, err, "listing submissions");
-  sqlite3_bind_int64(q, 1, form);
-  sqlite3_bind_int(q, 2, round);
-  int rc, r = 0;
-  while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-    mtm_submission s;
-    read_submission(q, &s, with_raw);
-    if ((r = fn(ctx, &s)) != 0) break;
-  }
-  if (!r && rc != SQLITE_DONE) r = mtm_store__fail(st, err, "listing submissions");
-  sqlite3_finalize(q);
-  return r;
 }
 
 static const void *copy_blob(mtm_arena *a, const void *p, size_t n) {
@@ -256,13 +229,46 @@ static const void *copy_blob(mtm_arena *a, const void *p, size_t n) {
   return r;
 }
 
+/* Copies the strings and blobs of s into arena a. */
+static void keep_submission(mtm_submission *s, mtm_arena *a) {
+  s->uuid = mtm_arena_strdup(a, s->uuid);
+  s->version = mtm_arena_strdup(a, s->version);
+  s->submitted_at = mtm_arena_strdup(a, s->submitted_at);
+  s->form_id = mtm_arena_strdup(a, s->form_id);
+  s->data = copy_blob(a, s->data, s->data_n);
+  s->raw = copy_blob(a, s->raw, s->raw_n);
+}
+
+int mtm_store_submissions_each(mtm_store *st, int64_t form, int round, int flags,
+                               mtm_submission_fn fn, void *ctx, mtm_err *err) {
+  /* Not a cached statement: fn may call the store, even recursively. */
+  sqlite3_stmt *q;
+  int with_raw = (flags & MTM_SUB_RAW) != 0;
+  const char *sql =
+      with_raw ? "SELECT " SUB_COLS ", s.raw" SUB_FROM
+                 "WHERE s.form = ?1 AND s.round = ?2 AND (?3 = 0 OR s.removed = 0) ORDER BY s.id"
+               : "SELECT " SUB_COLS SUB_FROM
+                 "WHERE s.form = ?1 AND s.round = ?2 AND (?3 = 0 OR s.removed = 0) ORDER BY s.id";
+  if (sqlite3_prepare_v2(mtm_store__db(st), sql, -1, &q, NULL) != SQLITE_OK)
+    return mtm_store__fail(st, err, "listing submissions");
+  sqlite3_bind_int64(q, 1, form);
+  sqlite3_bind_int(q, 2, round);
+  sqlite3_bind_int(q, 3, (flags & MTM_SUB_LIVE) != 0);
+  int rc, r = 0;
+  while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+    mtm_submission s;
+    read_submission(q, &s, with_raw);
+    if ((r = fn(ctx, &s, err)) != 0) break;
+  }
+  if (!r && rc != SQLITE_DONE) r = mtm_store__fail(st, err, "listing submissions");
+  sqlite3_finalize(q);
+  return r;
+}
+
 int mtm_store_submission_get(mtm_store *st, int64_t id, mtm_arena *a, mtm_submission *s,
                              mtm_err *err) {
-  sqlite3_stmt *q = mtm_store__stmt(
-      st,
-      "SELECT id, form, round, uuid, version, import, row, submitted_at, removed, data, raw "
-      "FROM submissions WHERE id = ?1",
-      err);
+  sqlite3_stmt *q =
+      mtm_store__stmt(st, "SELECT " SUB_COLS ", s.raw" SUB_FROM "WHERE s.id = ?1", err);
   if (!q) return MTM_ESTORE;
   sqlite3_bind_int64(q, 1, id);
   int rc = sqlite3_step(q);
@@ -270,11 +276,56 @@ int mtm_store_submission_get(mtm_store *st, int64_t id, mtm_arena *a, mtm_submis
     return mtm_err_set(err, MTM_ENOTFOUND, "submission %lld does not exist", (long long)id);
   if (rc != SQLITE_ROW) return mtm_store__fail(st, err, "reading a submission");
   read_submission(q, s, 1);
-  s->uuid = mtm_arena_strdup(a, s->uuid);
-  s->version = mtm_arena_strdup(a, s->version);
-  s->submitted_at = mtm_arena_strdup(a, s->submitted_at);
-  s->data = copy_blob(a, s->data, s->data_n);
-  s->raw = copy_blob(a, s->raw, s->raw_n);
+  keep_submission(s, a);
+  return 0;
+}
+
+int mtm_store_submissions_by_uuid(mtm_store *st, const char *uuid, int64_t form, int round,
+                                  mtm_arena *a, mtm_submission **out, int *n, mtm_err *err) {
+  *out = NULL;
+  *n = 0;
+  sqlite3_stmt *q = mtm_store__stmt(
+      st,
+      "SELECT " SUB_COLS ", s.raw" SUB_FROM
+      "WHERE s.uuid = ?1 AND (?2 = 0 OR s.form = ?2) AND (?3 < 0 OR s.round = ?3) ORDER BY s.id",
+      err);
+  if (!q) return MTM_ESTORE;
+  mtm_store__bind_text(q, 1, uuid);
+  sqlite3_bind_int64(q, 2, form);
+  sqlite3_bind_int(q, 3, round);
+  int cap = 0, k = 0, rc;
+  mtm_submission *r = NULL;
+  while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+    if (k == cap) {
+      cap = cap ? cap * 2 : 4;
+      mtm_submission *g = mtm_arena_alloc(a, sizeof *g * (size_t)cap);
+      if (k) memcpy(g, r, sizeof *g * (size_t)k);
+      r = g;
+    }
+    read_submission(q, &r[k], 1);
+    keep_submission(&r[k++], a);
+  }
+  if (rc != SQLITE_DONE) return mtm_store__fail(st, err, "finding a submission");
+  *out = r;
+  *n = k;
+  return 0;
+}
+
+int mtm_store_import_mapping(mtm_store *st, int64_t import, mtm_arena *a, char **headers,
+                             char **mapping, char **file_name, mtm_err *err) {
+  *headers = *mapping = *file_name = NULL;
+  sqlite3_stmt *s = mtm_store__stmt(
+      st, "SELECT headers, mapping, file_name FROM imports WHERE id = ?1", err);
+  if (!s) return MTM_ESTORE;
+  sqlite3_bind_int64(s, 1, import);
+  int rc = sqlite3_step(s);
+  if (rc == SQLITE_DONE)
+    return mtm_err_set(err, MTM_ENOTFOUND, "import %lld is not in the workspace",
+                       (long long)import);
+  if (rc != SQLITE_ROW) return mtm_store__fail(st, err, "reading an import");
+  *headers = mtm_store__col_text(s, 0, a);
+  *mapping = mtm_store__col_text(s, 1, a);
+  *file_name = mtm_store__col_text(s, 2, a);
   return 0;
 }
 
@@ -322,7 +373,7 @@ int mtm_store_cell_issues(mtm_store *st, int64_t form, int round, mtm_arena *a,
       st,
       "SELECT c.submission, s.uuid, c.question, c.value, c.rule, c.message "
       "FROM cell_issues c JOIN submissions s ON s.id = c.submission "
-      "WHERE s.form = ?1 AND s.round = ?2 ORDER BY c.submission, c.rowid",
+      "WHERE s.form = ?1 AND s.round = ?2 AND s.removed = 0 ORDER BY c.rowid",
       err);
   if (!q) return MTM_ESTORE;
   sqlite3_bind_int64(q, 1, form);

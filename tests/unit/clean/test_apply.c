@@ -83,17 +83,17 @@ static void log_from(const char *path, const char *text, mtm_arena *a, mtm_clean
 
 /* The clean value of question slot k of submission id. */
 static char *value(mtm_store *st, const char *uuid, int k, mtm_arena *a, int *removed) {
-  mtm_store_sub *s;
+  mtm_submission *s;
   int n;
   mtm_err e;
   mtm_err_clear(&e);
-  assert_int_equal(mtm_store_clean_find(st, uuid, 0, -1, a, &s, &n, &e), 0);
+  assert_int_equal(mtm_store_submissions_by_uuid(st, uuid, 0, -1, a, &s, &n, &e), 0);
   assert_int_equal(n, 1);
   char **v;
-  assert_int_equal(mtm_record_decode(s->data, s->ndata, a, &v), 10);
+  assert_int_equal(mtm_record_decode(s->data, s->data_n, a, &v), 10);
   if (removed) *removed = s->removed;
   char **raw;
-  assert_int_equal(mtm_record_decode(s->raw, s->nraw, a, &raw), 10);
+  assert_int_equal(mtm_record_decode(s->raw, s->raw_n, a, &raw), 10);
   return v[k];
 }
 

@@ -281,10 +281,10 @@ static void store_criteria_and_find(void **state) {
   mtm_arena a;
   mtm_arena_init(&a);
   mtm_store_formref f;
-  assert_int_equal(mtm_store_check_form(st, "hh", &a, &f, &e), 0);
+  assert_int_equal(mtm_store_form_find(st, "hh", &a, &f, &e), 0);
   assert_int_equal(f.id, 7);
   assert_string_equal(f.kind, "survey");
-  assert_int_equal(mtm_store_check_form(st, "nope", &a, &f, &e), MTM_ENOTFOUND);
+  assert_int_equal(mtm_store_form_find(st, "nope", &a, &f, &e), MTM_ENOTFOUND);
   assert_string_equal(e.msg, "there is no form 'nope' in the workspace");
   long id;
   assert_int_equal(mtm_store_criterion_add(st, 7, "${age} >= 18", "adults", &id, &e), 0);
@@ -297,13 +297,13 @@ static void store_criteria_and_find(void **state) {
   assert_string_equal(c[0].label, "adults");
   assert_null(c[1].label);
   assert_string_equal(c[1].form_id, "hh");
-  mtm_store_sub *s;
-  assert_int_equal(mtm_store_clean_find(st, "u-2", 0, -1, &a, &s, &n, &e), 0);
+  mtm_submission *s;
+  assert_int_equal(mtm_store_submissions_by_uuid(st, "u-2", 0, -1, &a, &s, &n, &e), 0);
   assert_int_equal(n, 1);
   assert_int_equal(s[0].id, 4);
   assert_int_equal(s[0].round, 2);
   assert_string_equal(s[0].form_id, "hh");
-  assert_int_equal(mtm_store_clean_find(st, "u-2", 7, 1, &a, &s, &n, &e), 0);
+  assert_int_equal(mtm_store_submissions_by_uuid(st, "u-2", 7, 1, &a, &s, &n, &e), 0);
   assert_int_equal(n, 0);
   assert_int_equal(mtm_store_check_round_known(st, 2, &e), 1);
   assert_int_equal(mtm_store_check_round_known(st, 3, &e), 0);
@@ -314,7 +314,7 @@ static void store_criteria_and_find(void **state) {
   /* set data, remove: the walk then sees one submission with the new blob */
   assert_int_equal(mtm_store_clean_set_data(st, 3, "\x02x", 2, &e), 0);
   assert_int_equal(mtm_store_clean_remove(st, 4, &e), 0);
-  assert_int_equal(mtm_store_clean_find(st, "u-2", 0, -1, &a, &s, &n, &e), 0);
+  assert_int_equal(mtm_store_submissions_by_uuid(st, "u-2", 0, -1, &a, &s, &n, &e), 0);
   assert_int_equal(s[0].removed, 1);
   mtm_arena_free(&a);
   mtm_store_close(st);
@@ -327,7 +327,7 @@ typedef struct {
   char uuids[4][8];
 } walk;
 
-static int on_sub(void *ctx, const mtm_store_sub *s, mtm_err *err) {
+static int on_sub(void *ctx, const mtm_submission *s, mtm_err *err) {
   (void)err;
   walk *w = ctx;
   w->ids[w->n] = s->id;
@@ -353,15 +353,15 @@ static void store_walk_and_cell_issues(void **state) {
   mtm_err e;
   mtm_err_clear(&e);
   walk w = {0};
-  assert_int_equal(mtm_store_check_each(st, 7, 2, on_sub, &w, &e), 0);
+  assert_int_equal(mtm_store_submissions_each(st, 7, 2, MTM_SUB_LIVE, on_sub, &w, &e), 0);
   assert_int_equal(w.n, 2); /* removed u-3 and round-1 u-4 are not walked */
   assert_int_equal(w.ids[0], 3);
   assert_string_equal(w.uuids[1], "u-2");
   mtm_arena a;
   mtm_arena_init(&a);
-  mtm_store_cell_issue *ci;
+  mtm_cell_issue *ci;
   int n;
-  assert_int_equal(mtm_store_check_issues(st, 7, 2, &a, &ci, &n, &e), 0);
+  assert_int_equal(mtm_store_cell_issues(st, 7, 2, &a, &ci, &n, &e), 0);
   assert_int_equal(n, 1);
   assert_string_equal(ci[0].uuid, "u-1");
   assert_string_equal(ci[0].message, "'abc' is not an integer");
