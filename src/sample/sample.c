@@ -442,3 +442,152 @@ int mtm_sample_load(mtm_store *st, int round, const char *population, mtm_arena 
   }
   return 0;
 }
+
+/* ---- output -------------------------------------------------------------- */
+
+/* Appends the shortest decimal that reads back as x (at most 17 digits). */
+static void add_num(mtm_buf *b, double x) {
+  char t[40];
+  for (int prec = 15; prec <= 17; prec++) {
+    snprintf(t, sizeof t, "%.*g", prec, x);
+    if (strtod(t, NULL) == x) break;
+  }
+  mtm_buf_adds(b, t);
+}
+
+/* The CSV of the plan, one row per stratum. */
+void mtm_sample_csv(const mtm_sample_plan *plan, mtm_buf *b) {
+  mtm_buf_adds(b, "level,pcode,name,population,share,sample\n");
+  for (int i = 0; i < plan->nstrata; i++) {
+    const mtm_sample_stratum *s = &plan->strata[i];
+    mtm_buf_printf(b, "%d,", s->level);
+    mtm_buf_add_csv(b, s->pcode ? s->pcode : "");
+    mtm_buf_addc(b, ',');
+    mtm_buf_add_csv(b, s->name ? s->name : "");
+    mtm_buf_addc(b, ',');
+    if (!isnan(s->figure)) {
+      add_num(b, s->figure);
+      mtm_buf_printf(b, ",%.6f,%ld", s->share, s->sample);
+    } else {
+      mtm_buf_adds(b, ",,");
+    }
+    mtm_buf_addc(b, '\n');
+  }
+}
+
+/* Appends "key":value for a number, or null for NaN. */
+static void json_num(mtm_buf *b, const char *key, double x) {
+  mtm_buf_printf(b, "\"%s\":", key);
+  if (isnan(x) || isinf(x)) mtm_buf_adds(b, "null");
+  else add_num(b, x);
+}
+
+static void json_str(mtm_buf *b, const char *key, const char *s) {
+  mtm_buf_printf(b, "\"%s\":", key);
+  if (s) mtm_buf_add_json(b, s);
+  else mtm_buf_adds(b, "null");
+}
+
+/* The JSON of the plan: its parameters and its rows. */
+void mtm_sample_json(const mtm_sample_plan *plan, mtm_buf *b) {
+  const mtm_sample_params *p = &plan->params;
+  mtm_buf_printf(b, "{\"round\":%d,", plan->round);
+  json_str(b, "form_id", plan->form_id);
+  mtm_buf_addc(b, ',');
+  json_str(b, "population", plan->population);
+  mtm_buf_addc(b, ',');
+  json_str(b, "period", plan->period);
+  mtm_buf_printf(b, ",\"level\":%d,\"parameters\":{", plan->level);
+  json_num(b, "confidence", p->confidence);
+  mtm_buf_addc(b, ',');
+  json_num(b, "z", plan->z);
+  mtm_buf_addc(b, ',');
+  json_num(b, "margin", p->margin);
+  mtm_buf_addc(b, ',');
+  json_num(b, "proportion", p->proportion);
+  mtm_buf_addc(b, ',');
+  json_num(b, "deff", p->deff);
+  mtm_buf_addc(b, ',');
+  json_num(b, "N", plan->figure_total);
+  mtm_buf_addc(b, ',');
+  json_num(b, "n0", plan->n0);
+  mtm_buf_printf(b, ",\"n\":%ld,\"total\":%ld,", plan->required, plan->total);
+  json_str(b, "allocation", mtm_sample_allocation_name(p->allocation));
+  mtm_buf_printf(b, ",\"per_stratum\":%s,\"min_per_stratum\":%ld},", p->per_stratum ? "true" : "false",
+                 p->min_per_stratum);
+  mtm_buf_printf(b, "\"strata\":%d,\"strata_assessed\":%d,\"plan_id\":", plan->nstrata,
+                 plan->nassessed);
+  if (plan->id) mtm_buf_printf(b, "%ld", plan->id);
+  else mtm_buf_adds(b, "null");
+  mtm_buf_adds(b, ",\"rows\":[");
+  for (int i = 0; i < plan->nstrata; i++) {
+    const mtm_sample_stratum *s = &plan->strata[i];
+    mtm_buf_printf(b, "%s{\"level\":%d,", i ? "," : "", s->level);
+    json_str(b, "pcode", s->pcode);
+    mtm_buf_addc(b, ',');
+    json_str(b, "name", s->name);
+    mtm_buf_addc(b, ',');
+    json_num(b, "population", s->figure);
+    mtm_buf_adds(b, ",\"share\":");
+    if (isnan(s->share)) mtm_buf_adds(b, "null");
+    else mtm_buf_printf(b, "%.6f", s->share);
+    mtm_buf_adds(b, ",\"sample\":");
+    if (s->sample < 0) mtm_buf_adds(b, "null");
+    else mtm_buf_printf(b, "%ld", s->sample);
+    mtm_buf_addc(b, ',');
+    json_num(b, "pi", s->pi);
+    mtm_buf_printf(b, ",\"assessed\":%s}", isnan(s->figure) ? "false" : "true");
+  }
+  mtm_buf_adds(b, "]}\n");
+}
+
+/* The computation in words and numbers, so that a user can redo it. */
+void mtm_sample_summary(const mtm_sample_plan *plan, mtm_buf *b) {
+  const mtm_sample_params *p = &plan->params;
+  mtm_buf_printf(b, "sample plan: %s, period %s, round %d, %d areas of admin%d (%d with a baseline "
+                    "figure)\n",
+                 plan->population ? plan->population : "?", plan->period ? plan->period : "?",
+                 plan->round, plan->nstrata, plan->level, plan->nassessed);
+  mtm_buf_printf(b, "  z = %.6f (confidence %g), margin e = %g, proportion p = %g, design effect %g\n",
+                 plan->z, p->confidence, p->margin, p->proportion, p->deff);
+  mtm_buf_printf(b, "  n0 = z^2 p (1 - p) deff / e^2 = %.2f\n", plan->n0);
+  mtm_buf_adds(b, "  N = ");
+  add_num(b, plan->figure_total);
+  mtm_buf_printf(b, ", the baseline figures of the %d areas added up\n", plan->nassessed);
+  if (p->per_stratum) {
+    mtm_buf_printf(b, "  each area on its own: n_h = n0 / (1 + (n0 - 1) / N_h), rounded up, at "
+                      "most N_h: %ld in all\n",
+                   plan->required);
+  } else {
+    double n = plan->figure_total > 0 ? plan->n0 / (1 + (plan->n0 - 1) / plan->figure_total) : 0;
+    mtm_buf_printf(b, "  n = n0 / (1 + (n0 - 1) / N) = %.2f, rounded up: %ld\n", n,
+                   plan->required);
+    int anyp = 0;
+    for (int i = 0; i < plan->nstrata; i++)
+      if (!isnan(plan->strata[i].figure) && !isnan(plan->strata[i].proportion)) anyp = 1;
+    const char *how = p->allocation == MTM_SAMPLE_EQUAL ? "equally to the areas"
+                      : p->allocation == MTM_SAMPLE_NEYMAN
+                          ? (anyp ? "in proportion to N_h S_h, S_h = sqrt(p_h (1 - p_h))"
+                                  : "in proportion to N_h S_h with the same p everywhere, that "
+                                    "is to the baseline figure")
+                          : "in proportion to the baseline figure";
+    mtm_buf_printf(b, "  allocated %s, at most N_h per area, by largest remainder\n", how);
+  }
+  if (p->min_per_stratum > 0)
+    mtm_buf_printf(b, "  at least %ld per area (all of a smaller one)\n", p->min_per_stratum);
+  if (plan->total > plan->required)
+    mtm_buf_printf(b, "  the minimum per area raises the total to %ld\n", plan->total);
+  else if (plan->total < plan->required)
+    mtm_buf_printf(b, "  the areas hold only %ld people who can be interviewed: total %ld\n",
+                   plan->total, plan->total);
+  mtm_buf_printf(b, "  total: %ld interviews\n", plan->total);
+  int first = 1;
+  for (int i = 0; i < plan->nstrata; i++) {
+    const mtm_sample_stratum *s = &plan->strata[i];
+    if (!isnan(s->figure)) continue;
+    mtm_buf_printf(b, "%s%s %s", first ? "  not assessed (no baseline figure, no sample): " : ", ",
+                   s->pcode ? s->pcode : "?", s->name ? s->name : "");
+    first = 0;
+  }
+  if (!first) mtm_buf_addc(b, '\n');
+}

@@ -141,4 +141,23 @@ int mtm_sample_save(mtm_store *st, mtm_sample_plan *plan, mtm_err *err) MTM_MUST
 int mtm_sample_load(mtm_store *st, int round, const char *population, mtm_arena *a,
                     mtm_sample_plan *plan, mtm_err *err) MTM_MUST_USE;
 
+/*
+ * What a plan looks like to its users, appended to b:
+ *   csv      the header "level,pcode,name,population,share,sample" and one
+ *            row per stratum in the plan's order; population is the baseline
+ *            figure, share its fraction of N with 6 decimals; a stratum not
+ *            assessed has population, share and sample empty.
+ *   json     one object: round, form_id, population, period, level, the
+ *            parameters (confidence, z, margin, proportion, deff, N, n0, n,
+ *            total, allocation, per_stratum, min_per_stratum), the counts of
+ *            strata, plan_id (null when not saved) and the rows, each with
+ *            level, pcode, name, population, share, sample, pi and assessed
+ *            (null for what a stratum not assessed lacks).
+ *   summary  lines for people saying how the total was computed, the
+ *            strata not assessed and whether the plan was saved.
+ */
+void mtm_sample_csv(const mtm_sample_plan *plan, mtm_buf *b);
+void mtm_sample_json(const mtm_sample_plan *plan, mtm_buf *b);
+void mtm_sample_summary(const mtm_sample_plan *plan, mtm_buf *b);
+
 #endif

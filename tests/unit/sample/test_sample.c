@@ -401,6 +401,63 @@ static void plan_saved_and_read_back(void **state) {
   unlink(side);
 }
 
+static void plan_as_csv_json_and_summary(void **state) {
+  (void)state;
+  mtm_sample_params p;
+  mtm_sample_defaults(&p);
+  p.min_per_stratum = 130;
+  mtm_sample_stratum s[3] = {stratum("KZ01", 6000), stratum("KZ02", NAN), stratum("KZ03", 3000.5)};
+  s[0].name = "Almaty, city";
+  s[1].name = "Abai";
+  s[2].name = "Aktobe";
+  mtm_sample_plan plan;
+  memset(&plan, 0, sizeof plan);
+  plan.round = 2;
+  plan.level = 1;
+  plan.population = "migrant_worker";
+  plan.period = "2023Q1";
+  mtm_err err;
+  mtm_err_clear(&err);
+  assert_int_equal(mtm_sample_design(&p, s, 3, &plan, &err), 0);
+  mtm_buf b;
+  mtm_buf_init(&b);
+  mtm_sample_csv(&plan, &b);
+  assert_string_equal(b.p, "level,pcode,name,population,share,sample\n"
+                           "1,KZ01,\"Almaty, city\",6000,0.666630,239\n"
+                           "1,KZ02,Abai,,,\n"
+                           "1,KZ03,Aktobe,3000.5,0.333370,130\n");
+  mtm_buf_reset(&b);
+  mtm_sample_json(&plan, &b);
+  assert_string_equal(
+      b.p, "{\"round\":2,\"form_id\":null,\"population\":\"migrant_worker\",\"period\":\"2023Q1\","
+           "\"level\":1,\"parameters\":{\"confidence\":0.95,\"z\":1.959963984540054,"
+           "\"margin\":0.05,\"proportion\":0.5,\"deff\":1,\"N\":9000.5,\"n0\":384.14588206941244,"
+           "\"n\":369,\"total\":369,\"allocation\":\"proportional\",\"per_stratum\":false,"
+           "\"min_per_stratum\":130},\"strata\":3,\"strata_assessed\":2,\"plan_id\":null,"
+           "\"rows\":[{\"level\":1,\"pcode\":\"KZ01\",\"name\":\"Almaty, city\","
+           "\"population\":6000,\"share\":0.666630,\"sample\":239,"
+           "\"pi\":0.03983333333333333,\"assessed\":true},"
+           "{\"level\":1,\"pcode\":\"KZ02\",\"name\":\"Abai\",\"population\":null,"
+           "\"share\":null,\"sample\":null,\"pi\":null,\"assessed\":false},"
+           "{\"level\":1,\"pcode\":\"KZ03\",\"name\":\"Aktobe\",\"population\":3000.5,"
+           "\"share\":0.333370,\"sample\":130,\"pi\":0.04332611231461423,\"assessed\":true}]}\n");
+  mtm_buf_reset(&b);
+  mtm_sample_summary(&plan, &b);
+  assert_string_equal(
+      b.p, "sample plan: migrant_worker, period 2023Q1, round 2, 3 areas of admin1 (2 with a "
+           "baseline figure)\n"
+           "  z = 1.959964 (confidence 0.95), margin e = 0.05, proportion p = 0.5, design effect 1\n"
+           "  n0 = z^2 p (1 - p) deff / e^2 = 384.15\n"
+           "  N = 9000.5, the baseline figures of the 2 areas added up\n"
+           "  n = n0 / (1 + (n0 - 1) / N) = 368.46, rounded up: 369\n"
+           "  allocated in proportion to the baseline figure, at most N_h per area, by largest "
+           "remainder\n"
+           "  at least 130 per area (all of a smaller one)\n"
+           "  total: 369 interviews\n"
+           "  not assessed (no baseline figure, no sample): KZ02 Abai\n");
+  mtm_buf_free(&b);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(quantile_to_double_precision),
@@ -413,6 +470,7 @@ int main(void) {
       cmocka_unit_test(design_per_stratum),
       cmocka_unit_test(design_min_and_fractional_figures),
       cmocka_unit_test(plan_saved_and_read_back),
+      cmocka_unit_test(plan_as_csv_json_and_summary),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,142 @@
+/* mtm sample: the sample design of a survey from the baseline figures of
+ * one population and period, allocated to the areas of one level. */
+#include "bma/bma.h"
+#include "cli/cli.h"
+#include "sample/sample.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Reads a number option into *out (unchanged when s is NULL); prints the
+ * usage and returns 2 when it is not a number. */
+static int number(const char *opt, const char *s, const char *what, double *out) {
+  if (!s) return 0;
+  if (mtm_parse_double(mtm_slice_c(s), out) || !isfinite(*out))
+    return mtm_cli_usage("sample", "%s takes %s, not '%s'", opt, what, s);
+  return 0;
+}
+
+/* Orders strata by P-code, so that the plan does not depend on the order
+ * the figures came in. */
+static int by_pcode(const void *x, const void *y) {
+  const mtm_sample_stratum *a = x, *b = y;
+  return strcmp(a->pcode ? a->pcode : "", b->pcode ? b->pcode : "");
+}
+
+int mtm_cmd_sample(mtm_cli *cli, int argc, char **argv) {
+  const char *round = NULL, *pop = NULL, *period = NULL, *form = NULL, *conf = NULL,
+             *margin = NULL, *prop = NULL, *deff = NULL, *level = "1", *alloc = "proportional",
+             *per = NULL, *minper = NULL, *format = "csv", *out = NULL, *save = NULL;
+  mtm_opt opts[] = {{"round", 1, &round},
+                    {"population", 1, &pop},
+                    {"period", 1, &period},
+                    {"form", 1, &form},
+                    {"confidence", 1, &conf},
+                    {"margin", 1, &margin},
+                    {"proportion", 1, &prop},
+                    {"deff", 1, &deff},
+                    {"level", 1, &level},
+                    {"allocation", 1, &alloc},
+                    {"per-stratum", 0, &per},
+                    {"min-per-stratum", 1, &minper},
+                    {"format", 1, &format},
+                    {"out", 1, &out},
+                    {"save", 0, &save},
+                    {0}};
+  int i = mtm_cli_parse("sample", argc, argv, opts);
+  if (i < 0) return 2;
+  if (i < argc) return mtm_cli_usage("sample", "unexpected argument '%s'", argv[i]);
+  if (!round) return mtm_cli_usage("sample", "--round N is required");
+  if (!pop)
+    return mtm_cli_usage("sample", "--population is required (migrant_worker, return_migrant, "
+                                   "emigrant, or another population of the mapping)");
+  if (!period) return mtm_cli_usage("sample", "--period is required (YYYY, YYYYQn or YYYY-MM)");
+  int rn;
+  if (mtm_cli_round("sample", round, &rn)) return 2;
+  long long lv;
+  if (mtm_cli_number(level, 0, 9, &lv))
+    return mtm_cli_usage("sample", "--level is an administrative level such as 1 or 2, not '%s'",
+                         level);
+  enum { CSV, JSON };
+  int fmt = mtm_cli_choice("sample", "--format", format, (const char *const[]){"csv", "json", NULL});
+  if (fmt < 0) return 2;
+  mtm_sample_params p;
+  mtm_sample_defaults(&p);
+  int al = mtm_cli_choice("sample", "--allocation", alloc,
+                          (const char *const[]){"proportional", "equal", "neyman", NULL});
+  if (al < 0) return 2;
+  p.allocation = al == 1 ? MTM_SAMPLE_EQUAL : al == 2 ? MTM_SAMPLE_NEYMAN : MTM_SAMPLE_PROPORTIONAL;
+  p.per_stratum = per != NULL;
+  if (number("--confidence", conf, "a level between 0 and 1 such as 0.95", &p.confidence) ||
+      number("--margin", margin, "a fraction between 0 and 1 such as 0.05", &p.margin) ||
+      number("--proportion", prop, "a fraction between 0 and 1 such as 0.5", &p.proportion) ||
+      number("--deff", deff, "a positive number such as 1 or 1.5", &p.deff))
+    return 2;
+  long long k = 0;
+  if (minper && mtm_cli_number(minper, 0, 1000000000, &k))
+    return mtm_cli_usage("sample", "--min-per-stratum takes a whole number, 0 or more, not '%s'",
+                         minper);
+  p.min_per_stratum = (long)k;
+  mtm_err perr;
+  mtm_err_clear(&perr);
+  if (mtm_sample_check_params(&p, &perr)) return mtm_cli_usage("sample", "%s", perr.msg);
+
+  mtm_cli_ws w;
+  int rc = mtm_cli_ws_open(cli, &w);
+  if (rc) return rc;
+  mtm_bma_figure *fig;
+  int n;
+  mtm_buf b;
+  mtm_buf_init(&b);
+  if (mtm_bma_area_totals(w.st, form, rn, pop, period, (int)lv, &w.a, &fig, &n, &w.err)) {
+    rc = mtm_cli_fail(&w.err);
+    goto done;
+  }
+  mtm_sample_stratum *s = mtm_arena_zalloc(&w.a, sizeof *s * (size_t)(n ? n : 1));
+  for (int j = 0; j < n; j++) {
+    s[j].pcode = fig[j].pcode;
+    s[j].name = fig[j].name;
+    s[j].level = fig[j].level;
+    s[j].figure = fig[j].value;
+    s[j].proportion = NAN;
+  }
+  qsort(s, (size_t)n, sizeof *s, by_pcode);
+  mtm_sample_plan plan;
+  memset(&plan, 0, sizeof plan);
+  plan.round = rn;
+  plan.level = (int)lv;
+  plan.form_id = form;
+  plan.population = pop;
+  plan.period = period;
+  if (n == 0) {
+    mtm_err_set(&w.err, MTM_EINVAL, "round %d has no areas of admin%d to sample: load them with "
+                                    "'mtm areas import'",
+                rn, (int)lv);
+    rc = mtm_cli_fail(&w.err);
+    goto done;
+  }
+  if (mtm_sample_design(&p, s, n, &plan, &w.err) ||
+      (save && mtm_sample_save(w.st, &plan, &w.err))) {
+    rc = mtm_cli_fail(&w.err);
+    goto done;
+  }
+  if (fmt == JSON) mtm_sample_json(&plan, &b);
+  else mtm_sample_csv(&plan, &b);
+  if ((rc = mtm_cli_write(out, &b))) goto done;
+  if (!cli->quiet) {
+    mtm_buf_reset(&b);
+    mtm_sample_summary(&plan, &b);
+    if (plan.id)
+      mtm_buf_printf(&b, "  saved as plan %ld of round %d, with the inclusion probabilities "
+                         "n_h / N_h for survey weights\n",
+                     plan.id, rn);
+    else
+      mtm_buf_adds(&b, "  not saved: add --save to keep the plan for survey weights\n");
+    fwrite(b.p, 1, b.n, stderr);
+  }
+done:
+  mtm_buf_free(&b);
+  mtm_cli_ws_close(&w);
+  return rc;
+}
