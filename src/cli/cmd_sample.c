@@ -24,10 +24,49 @@ static int by_pcode(const void *x, const void *y) {
   return strcmp(a->pcode ? a->pcode : "", b->pcode ? b->pcode : "");
 }
 
+/* mtm sample show: the latest saved plan of a round, as it was saved. */
+static int show(mtm_cli *cli, int argc, char **argv) {
+  const char *round = NULL, *pop = NULL, *format = "csv", *out = NULL;
+  mtm_opt opts[] = {{"round", 1, &round}, {"population", 1, &pop}, {"format", 1, &format},
+                    {"out", 1, &out}, {0}};
+  int i = mtm_cli_parse("sample", argc, argv, opts);
+  if (i < 0) return 2;
+  if (i < argc) return mtm_cli_usage("sample", "unexpected argument '%s'", argv[i]);
+  if (!round) return mtm_cli_usage("sample", "'sample show' needs --round N");
+  int rn;
+  if (mtm_cli_round("sample", round, &rn)) return 2;
+  int fmt = mtm_cli_choice("sample", "--format", format, (const char *const[]){"csv", "json", NULL});
+  if (fmt < 0) return 2;
+  mtm_cli_ws w;
+  int rc = mtm_cli_ws_open(cli, &w);
+  if (rc) return rc;
+  mtm_sample_plan plan;
+  mtm_buf b;
+  mtm_buf_init(&b);
+  if (mtm_sample_load(w.st, rn, pop, &w.a, &plan, &w.err)) {
+    rc = mtm_cli_fail(&w.err);
+  } else {
+    if (fmt == 1) mtm_sample_json(&plan, &b);
+    else mtm_sample_csv(&plan, &b);
+    rc = mtm_cli_write(out, &b);
+    if (!rc && !cli->quiet) {
+      mtm_buf_reset(&b);
+      mtm_sample_summary(&plan, &b);
+      mtm_buf_printf(&b, "  plan %ld of round %d, saved %s\n", plan.id, rn,
+                     plan.created_at ? plan.created_at : "");
+      fwrite(b.p, 1, b.n, stderr);
+    }
+  }
+  mtm_buf_free(&b);
+  mtm_cli_ws_close(&w);
+  return rc;
+}
+
 int mtm_cmd_sample(mtm_cli *cli, int argc, char **argv) {
+  if (argc > 1 && strcmp(argv[1], "show") == 0) return show(cli, argc - 1, argv + 1);
   const char *round = NULL, *pop = NULL, *period = NULL, *form = NULL, *conf = NULL,
              *margin = NULL, *prop = NULL, *deff = NULL, *level = "1", *alloc = "proportional",
-             *per = NULL, *minper = NULL, *format = "csv", *out = NULL, *save = NULL;
+             *per = NULL, *minper = NULL, *format = "csv", *out = NULL, *save = NULL, *props = NULL;
   mtm_opt opts[] = {{"round", 1, &round},
                     {"population", 1, &pop},
                     {"period", 1, &period},
@@ -43,6 +82,7 @@ int mtm_cmd_sample(mtm_cli *cli, int argc, char **argv) {
                     {"format", 1, &format},
                     {"out", 1, &out},
                     {"save", 0, &save},
+                    {"proportions", 1, &props},
                     {0}};
   int i = mtm_cli_parse("sample", argc, argv, opts);
   if (i < 0) return 2;
@@ -68,6 +108,9 @@ int mtm_cmd_sample(mtm_cli *cli, int argc, char **argv) {
   if (al < 0) return 2;
   p.allocation = al == 1 ? MTM_SAMPLE_EQUAL : al == 2 ? MTM_SAMPLE_NEYMAN : MTM_SAMPLE_PROPORTIONAL;
   p.per_stratum = per != NULL;
+  if (props && p.allocation != MTM_SAMPLE_NEYMAN && !p.per_stratum)
+    return mtm_cli_usage("sample", "--proportions is used by --allocation neyman and by "
+                                   "--per-stratum only");
   if (number("--confidence", conf, "a level between 0 and 1 such as 0.95", &p.confidence) ||
       number("--margin", margin, "a fraction between 0 and 1 such as 0.05", &p.margin) ||
       number("--proportion", prop, "a fraction between 0 and 1 such as 0.5", &p.proportion) ||
@@ -102,6 +145,10 @@ int mtm_cmd_sample(mtm_cli *cli, int argc, char **argv) {
     s[j].proportion = NAN;
   }
   qsort(s, (size_t)n, sizeof *s, by_pcode);
+  if (props && mtm_sample_read_proportions(props, s, n, &w.err)) {
+    rc = mtm_cli_fail(&w.err);
+    goto done;
+  }
   mtm_sample_plan plan;
   memset(&plan, 0, sizeof plan);
   plan.round = rn;

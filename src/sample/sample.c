@@ -2,6 +2,7 @@
  * population correction, allocation to strata in integers, and the plan
  * kept in the workspace. */
 #include "sample/sample.h"
+#include "table/table.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -319,9 +320,12 @@ int mtm_sample_design(const mtm_sample_params *p, mtm_sample_stratum *strata, in
      * the minimum; the total is the sum. */
     for (k = 0; k < m; k++) {
       mtm_sample_stratum *s = &strata[idx[k]];
-      long nh = mtm_sample_size(plan->n0, s->figure);
+      double n0 = isnan(s->proportion)
+                      ? plan->n0
+                      : mtm_sample_cochran(plan->z, s->proportion, p->margin, p->deff);
+      long nh = mtm_sample_size(n0, s->figure);
       plan->required += nh;
-      q[k] = s->figure > 0 ? plan->n0 / (1 + (plan->n0 - 1) / s->figure) : 0;
+      q[k] = s->figure > 0 && n0 > 0 ? n0 / (1 + (n0 - 1) / s->figure) : 0;
       if (q[k] > (double)hi[k]) q[k] = (double)hi[k];
       got[k] = nh < lo[k] ? lo[k] : nh;
       plan->total += got[k];
@@ -590,4 +594,69 @@ void mtm_sample_summary(const mtm_sample_plan *plan, mtm_buf *b) {
     first = 0;
   }
   if (!first) mtm_buf_addc(b, '\n');
+}
+
+/* ---- stratum proportions ------------------------------------------------- */
+
+/* Reads the file row by row; the header row names the columns. */
+int mtm_sample_read_proportions(const char *path, mtm_sample_stratum *strata, int n,
+                                mtm_err *err) {
+  mtm_table *t;
+  int rc = mtm_table_open(&t, path, NULL, err);
+  if (rc) return rc;
+  mtm_row row;
+  int cp = -1, cv = -1, header = 1;
+  char *seen = mtm_xcalloc((size_t)(n ? n : 1), 1);
+  while ((rc = mtm_table_next(t, &row, err)) == 1) {
+    if (row.n == 0) continue;
+    if (header) {
+      for (int c = 0; c < row.n; c++) {
+        mtm_slice h = mtm_slice_trim(row.cells[c]);
+        if (mtm_slice_eq_nocase(h, "pcode")) cp = c;
+        else if (mtm_slice_eq_nocase(h, "proportion")) cv = c;
+      }
+      if (cp < 0 || cv < 0) {
+        mtm_err_where(err, path, NULL, row.row, NULL, NULL);
+        rc = mtm_err_set(err, MTM_EINVAL,
+                         "the stratum proportions need the columns pcode and proportion");
+        break;
+      }
+      header = 0;
+      continue;
+    }
+    mtm_slice pc = cp < row.n ? mtm_slice_trim(row.cells[cp]) : (mtm_slice){"", 0};
+    mtm_slice pv = cv < row.n ? mtm_slice_trim(row.cells[cv]) : (mtm_slice){"", 0};
+    if (pc.n == 0 && pv.n == 0) continue;
+    int k = -1;
+    for (int i = 0; i < n && k < 0; i++)
+      if (strata[i].pcode && mtm_slice_eq(pc, strata[i].pcode)) k = i;
+    if (k < 0) {
+      mtm_err_where(err, path, NULL, row.row, "pcode", NULL);
+      rc = mtm_err_set(err, MTM_EINVAL, "P-code '%.*s' is not one of the %d areas being sampled",
+                       (int)pc.n, pc.p, n);
+      break;
+    }
+    if (seen[k]) {
+      mtm_err_where(err, path, NULL, row.row, "pcode", NULL);
+      rc = mtm_err_set(err, MTM_EINVAL, "P-code '%.*s' is given twice", (int)pc.n, pc.p);
+      break;
+    }
+    seen[k] = 1;
+    if (pv.n == 0) continue;
+    double v;
+    if (mtm_parse_double(pv, &v) || !(v >= 0 && v <= 1)) {
+      mtm_err_where(err, path, NULL, row.row, "proportion", NULL);
+      rc = mtm_err_set(err, MTM_EINVAL, "'%.*s' is not a proportion between 0 and 1", (int)pv.n,
+                       pv.p);
+      break;
+    }
+    strata[k].proportion = v;
+  }
+  if (rc == 0 && header) {
+    mtm_err_where(err, path, NULL, 0, NULL, NULL);
+    rc = mtm_err_set(err, MTM_EINVAL, "the file is empty: it needs the columns pcode and proportion");
+  }
+  free(seen);
+  mtm_table_close(t);
+  return rc < 0 ? rc : 0;
 }

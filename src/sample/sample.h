@@ -160,4 +160,16 @@ void mtm_sample_csv(const mtm_sample_plan *plan, mtm_buf *b);
 void mtm_sample_json(const mtm_sample_plan *plan, mtm_buf *b);
 void mtm_sample_summary(const mtm_sample_plan *plan, mtm_buf *b);
 
+/*
+ * Reads the stratum proportions p_h of a file (CSV, XLSX, XLS) with the
+ * columns pcode and proportion (other columns ignored, header names
+ * case-insensitive) into the strata of the same P-code. A P-code that is
+ * not among the strata, a repeated P-code, or a proportion outside 0..1 is
+ * refused (MTM_EINVAL, naming file, row and value); an empty proportion
+ * leaves the stratum with the plan's. Neyman allocation weighs a stratum by
+ * N_h sqrt(p_h (1 - p_h)); per_stratum sizes it with its own p_h.
+ */
+int mtm_sample_read_proportions(const char *path, mtm_sample_stratum *strata, int n,
+                                mtm_err *err) MTM_MUST_USE;
+
 #endif

@@ -458,6 +458,45 @@ static void plan_as_csv_json_and_summary(void **state) {
   mtm_buf_free(&b);
 }
 
+static void stratum_proportions_from_a_file(void **state) {
+  (void)state;
+  mtm_sample_stratum s[3] = {stratum("KZ01", 6000), stratum("KZ02", NAN), stratum("KZ03", 3000)};
+  mtm_err err;
+  mtm_err_clear(&err);
+  assert_int_equal(mtm_sample_read_proportions("tests/fixtures/sample/proportions.csv", s, 3, &err), 0);
+  assert_close(s[0].proportion, 0.1, 0);
+  assert_true(isnan(s[2].proportion));
+  mtm_sample_params p;
+  mtm_sample_defaults(&p);
+  p.allocation = MTM_SAMPLE_NEYMAN;
+  mtm_sample_plan plan;
+  memset(&plan, 0, sizeof plan);
+  assert_int_equal(mtm_sample_design(&p, s, 3, &plan, &err), 0);
+  assert_int_equal(s[0].sample, 201);
+  assert_int_equal(s[2].sample, 168);
+  /* Per stratum, a stratum's own p: n0 = 1.96^2 .09 / .0025 = 138.29 at
+   * N = 6000 -> 135.18 -> 136. */
+  p.per_stratum = 1;
+  assert_int_equal(mtm_sample_design(&p, s, 3, &plan, &err), 0);
+  assert_int_equal(s[0].sample, 136);
+  assert_int_equal(s[2].sample, mtm_sample_size(plan.n0, 3000));
+  char msg[512];
+  mtm_err_clear(&err);
+  assert_int_equal(mtm_sample_read_proportions("tests/fixtures/sample/proportions-unknown.csv", s, 3,
+                                               &err),
+                   MTM_EINVAL);
+  mtm_err_format(&err, msg, sizeof msg);
+  assert_string_equal(msg, "tests/fixtures/sample/proportions-unknown.csv, row 3, column 'pcode': "
+                           "P-code 'KZ09' is not one of the 3 areas being sampled");
+  mtm_err_clear(&err);
+  assert_int_equal(mtm_sample_read_proportions("tests/fixtures/sample/proportions-bad.csv", s, 3,
+                                               &err),
+                   MTM_EINVAL);
+  mtm_err_format(&err, msg, sizeof msg);
+  assert_string_equal(msg, "tests/fixtures/sample/proportions-bad.csv, row 2, column 'proportion': "
+                           "'1.5' is not a proportion between 0 and 1");
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(quantile_to_double_precision),
@@ -471,6 +510,7 @@ int main(void) {
       cmocka_unit_test(design_min_and_fractional_figures),
       cmocka_unit_test(plan_saved_and_read_back),
       cmocka_unit_test(plan_as_csv_json_and_summary),
+      cmocka_unit_test(stratum_proportions_from_a_file),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
