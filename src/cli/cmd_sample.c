@@ -143,6 +143,10 @@ int mtm_cmd_sample(mtm_cli *cli, int argc, char **argv) {
     s[j].level = fig[j].level;
     s[j].figure = fig[j].value;
     s[j].proportion = NAN;
+    if (fig[j].locations_total > 0) {
+      s[j].reporting = fig[j].locations_reporting;
+      s[j].locations = fig[j].locations_total;
+    }
   }
   qsort(s, (size_t)n, sizeof *s, by_pcode);
   if (props && mtm_sample_read_proportions(props, s, n, &w.err)) {

@@ -588,6 +588,17 @@ void mtm_sample_summary(const mtm_sample_plan *plan, mtm_buf *b) {
   int first = 1;
   for (int i = 0; i < plan->nstrata; i++) {
     const mtm_sample_stratum *s = &plan->strata[i];
+    if (isnan(s->figure) || s->reporting >= s->locations) continue;
+    mtm_buf_printf(b, "%s%s %s (%d of %d)",
+                   first ? "  partly covered, the figure counts only the locations that reported: "
+                         : ", ",
+                   s->pcode ? s->pcode : "?", s->name ? s->name : "", s->reporting, s->locations);
+    first = 0;
+  }
+  if (!first) mtm_buf_addc(b, '\n');
+  first = 1;
+  for (int i = 0; i < plan->nstrata; i++) {
+    const mtm_sample_stratum *s = &plan->strata[i];
     if (!isnan(s->figure)) continue;
     mtm_buf_printf(b, "%s%s %s", first ? "  not assessed (no baseline figure, no sample): " : ", ",
                    s->pcode ? s->pcode : "?", s->name ? s->name : "");

@@ -58,6 +58,8 @@ typedef struct mtm_sample_stratum {
   int level;
   double figure;     /* N_h, the baseline figure; NaN: not assessed */
   double proportion; /* p_h for Neyman; NaN: the plan's proportion */
+  int reporting, locations; /* coverage of an aggregate figure: reporting of
+                               locations had one (0, 0: not told) */
   /* outputs */
   double share; /* N_h / N; NaN when not assessed */
   double quota; /* the real-valued allocation before integers; NaN if not assessed */
@@ -154,7 +156,8 @@ int mtm_sample_load(mtm_store *st, int round, const char *population, mtm_arena 
  *            level, pcode, name, population, share, sample, pi and assessed
  *            (null for what a stratum not assessed lacks).
  *   summary  lines for people saying how the total was computed, the
- *            strata not assessed and whether the plan was saved.
+ *            strata partly covered (reporting < locations) and those not
+ *            assessed.
  */
 void mtm_sample_csv(const mtm_sample_plan *plan, mtm_buf *b);
 void mtm_sample_json(const mtm_sample_plan *plan, mtm_buf *b);

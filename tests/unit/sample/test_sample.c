@@ -410,6 +410,8 @@ static void plan_as_csv_json_and_summary(void **state) {
   s[0].name = "Almaty, city";
   s[1].name = "Abai";
   s[2].name = "Aktobe";
+  s[2].reporting = 7;
+  s[2].locations = 9;
   mtm_sample_plan plan;
   memset(&plan, 0, sizeof plan);
   plan.round = 2;
@@ -454,6 +456,8 @@ static void plan_as_csv_json_and_summary(void **state) {
            "remainder\n"
            "  at least 130 per area (all of a smaller one)\n"
            "  total: 369 interviews\n"
+           "  partly covered, the figure counts only the locations that reported: KZ03 Aktobe "
+           "(7 of 9)\n"
            "  not assessed (no baseline figure, no sample): KZ02 Abai\n");
   mtm_buf_free(&b);
 }
