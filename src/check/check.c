@@ -105,6 +105,7 @@ typedef struct {
   int *slot_g;        /* slot -> global question id */
   mtm_expr **required; /* per question: a 'required' expression, or NULL */
   char *req_const;    /* per question: required is literally true */
+  char *absent;       /* per question: no imported file had a column for it */
   char *area;         /* per question: an area question */
   char *hashed;       /* per slot: counts for identical answers */
   const char **hnames; /* per slot: its name (for the hash) */
@@ -148,6 +149,7 @@ struct mtm_check {
   const char **notes;
   int nnotes, capnotes;
   int finished;
+  int absent_noted;    /* the note on questions no file had was written */
 };
 
 /* Records a note once. */
@@ -282,7 +284,15 @@ static int prepare_version(mtm_check *c, version *v, mtm_form *f, mtm_err *err) 
   v->required = mtm_arena_zalloc(&c->keep, sizeof(mtm_expr *) * (size_t)(f->nq + 1));
   v->req_const = mtm_arena_zalloc(&c->keep, (size_t)f->nq + 1);
   v->area = mtm_arena_zalloc(&c->keep, (size_t)f->nq + 1);
+  v->absent = mtm_arena_zalloc(&c->keep, (size_t)f->nq + 1);
   for (int i = 0; i < f->nq; i++) v->q_slot[i] = -1;
+  if (c->o.nexported > 0)
+    for (int i = 0; i < f->nq; i++) {
+      const char *name = f->q[i].name;
+      int found = !name || !name[0];
+      for (int k = 0; k < c->o.nexported && !found; k++) found = !strcmp(c->o.exported[k], name);
+      v->absent[i] = (char)!found;
+    }
   v->nslots = 0;
   for (int k = 0; k < f->nfields; k++) {
     int qi = f->fields[k];
@@ -526,7 +536,23 @@ int mtm_check_add(mtm_check *c, long submission, const char *uuid, int vi, char 
         if (r < 0) note(c, "required of '%s' could not be evaluated: %s", q->name, why.msg);
         req = r == 1;
       }
-      if (req) {
+      if (req && v->absent[qi]) {
+        if (!c->absent_noted) {
+          c->absent_noted = 1;
+          mtm_buf b;
+          mtm_buf_init(&b);
+          int nabs = 0;
+          for (int k = 0; k < f->nq; k++)
+            if (v->absent[k] && (v->req_const[k] || v->required[k]) && v->q_slot[k] >= 0 &&
+                nabs++ < 8)
+              mtm_buf_printf(&b, "%s%s", b.n ? ", " : "", f->q[k].name);
+          if (nabs > 8) mtm_buf_printf(&b, " and %d more", nabs - 8);
+          note(c, "%d required question%s had no column in any imported file and %s not "
+               "checked: %s", nabs, nabs == 1 ? "" : "s", nabs == 1 ? "was" : "were",
+               b.p ? b.p : q->name);
+          mtm_buf_free(&b);
+        }
+      } else if (req) {
         snprintf(msg, sizeof msg, "'%s' is required but has no answer", q->name);
         add_finding(c, order, pos, q->name, "", "required", MTM_SEV_ERROR, msg);
       }

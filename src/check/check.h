@@ -113,6 +113,12 @@ typedef struct mtm_check_opts {
   mtm_check_area_fn area;   /* NULL: no gazetteer, the area rule is off */
   void *area_ctx;
   int lang;                 /* language of constraint messages, -1: default */
+  /* The questions the imported files had a column for (names; a
+   * select_multiple also counts through its option columns). With
+   * nexported > 0, a required question that no file had is not reported on
+   * every submission but named once in a note. */
+  const char *const *exported;
+  int nexported;
 } mtm_check_opts;
 
 typedef struct mtm_check mtm_check;

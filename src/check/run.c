@@ -2,6 +2,7 @@
  * of inclusion criteria. */
 #include "check/check.h"
 
+#include <jansson.h>
 #include <string.h>
 
 /* "a, b, c" from a list of strings (arena). */
@@ -83,6 +84,46 @@ static int on_submission(void *ctx, const mtm_submission *s, mtm_err *err) {
   return rc;
 }
 
+/* The questions that the imported files of the round had a column for:
+ * the targets of their mappings, "q/option" counting for q. */
+static int exported_questions(mtm_store *st, int64_t form, int round, mtm_arena *a,
+                              mtm_check_opts *o, mtm_err *err) {
+  char **maps;
+  int nm;
+  int rc = mtm_store_import_mappings(st, form, round, a, &maps, &nm, err);
+  if (rc) return rc;
+  int cap = 64, k = 0;
+  const char **names = mtm_arena_alloc(a, sizeof(char *) * (size_t)cap);
+  for (int i = 0; i < nm; i++) {
+    json_t *j = maps[i] ? json_loads(maps[i], 0, NULL) : NULL;
+    if (!json_is_object(j)) {
+      /* An import whose mapping is unknown: assume every question was there. */
+      json_decref(j);
+      o->nexported = 0;
+      return 0;
+    }
+    const char *key;
+    json_t *val;
+    json_object_foreach(j, key, val) {
+      const char *to = json_string_value(val);
+      if (!to) continue;
+      const char *slash = strchr(to, '/');
+      size_t len = slash ? (size_t)(slash - to) : strlen(to);
+      if (k == cap) {
+        const char **g = mtm_arena_alloc(a, sizeof(char *) * (size_t)cap * 2);
+        memcpy(g, names, sizeof(char *) * (size_t)cap);
+        names = g;
+        cap *= 2;
+      }
+      names[k++] = mtm_arena_strndup(a, to, len);
+    }
+    json_decref(j);
+  }
+  o->exported = names;
+  o->nexported = k;
+  return 0;
+}
+
 int mtm_check_store(mtm_store *st, const char *form_id, int round, const mtm_check_opts *opts,
                     mtm_arena *a, mtm_finding **out, int *n, const char ***notes, int *nnotes,
                     mtm_err *err) {
@@ -122,6 +163,7 @@ int mtm_check_store(mtm_store *st, const char *form_id, int round, const mtm_che
   for (int i = 0; i < nc; i++) cr[i] = (mtm_criterion){sc[i].id, sc[i].expr, sc[i].label};
   mtm_check_opts o = *opts;
   o.baseline = fr.kind && strcmp(fr.kind, "baseline") == 0;
+  if ((rc = exported_questions(st, fr.id, round, &t, &o, err))) goto out;
   if ((rc = mtm_check_new(&c, forms, nv, cr, nc, &o, err))) goto out;
   walk_ctx w = {c, versions, nv};
   if ((rc = mtm_store_submissions_each(st, fr.id, round, MTM_SUB_LIVE, on_submission, &w, err)))

@@ -164,7 +164,8 @@ int mtm_cmd_status(mtm_cli *cli, int argc, char **argv) {
       mtm_buf_printf(&b, "  %s (%s)", forms[f].form_id, forms[f].kind);
       if (forms[f].title) mtm_buf_printf(&b, " \"%s\"", forms[f].title);
       mtm_buf_adds(&b, "\n    versions:");
-      for (int v = 0; v < forms[f].nversions; v++) mtm_buf_printf(&b, " %s", forms[f].versions[v]);
+      for (int v = 0; v < forms[f].nversions; v++)
+        mtm_buf_printf(&b, " %s", forms[f].versions[v][0] ? forms[f].versions[v] : "(none)");
       mtm_buf_adds(&b, "\n    submissions:");
       if (!forms[f].nrounds) mtm_buf_adds(&b, " none");
       for (int r = 0; r < forms[f].nrounds; r++)

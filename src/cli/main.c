@@ -38,6 +38,13 @@ static const mtm_cmd commands[] = {
      " | clean log [--form FORM_ID] [--round N] [--format csv|xlsx] [--out FILE]"
      " | clean show --form FORM_ID --round N --uuid UUID [--format text|csv]",
      "Apply a cleaning log, export every change made, or show raw and clean values."},
+    {"bma", mtm_cmd_bma,
+     "bma --form FORM_ID --round N [--mapping FILE] [--location QUESTION] "
+     "[--method median|mean|max|min] [--disagreement RATIO] [--level 0|1|2] "
+     "[--format csv|json|xlsx] [--wide] [--summary] [--lang L] [--out FILE]"
+     " | bma verify --round N [--form FORM_ID] (--pcode P --field F [--value V] "
+     "--status verified|updated|unreachable --by NAME [--note TEXT] | --from FILE.csv | --list)",
+     "Consolidate key-informant figures per location, add them up with coverage, verify by phone."},
     {"demo", mtm_cmd_demo, "demo --out DIR",
      "Build the bundled demo operation into DIR and show its status."},
 };

@@ -137,7 +137,30 @@ static const char *const migrations[] = {
     /* 3 -> 4: an imported file's checksum is BLAKE2b-256 (four times faster
      * than SHA-256 on a 500 MB export), so the column says checksum. */
     "ALTER TABLE imports RENAME COLUMN sha256 TO checksum;",
-    /* 4 -> 5 (sample): sample plans, kept so that survey weights can be
+    /* 4 -> 5 (bma): the mapping of a baseline form's questions to figures
+     * (population, period, origin, sex), its location question, and the
+     * phone verifications of consolidated figures. Verifications are
+     * append-only: the triggers refuse any change or deletion. */
+    "CREATE TABLE bma_mappings("
+    "  form INTEGER NOT NULL REFERENCES forms(id), position INTEGER NOT NULL,"
+    "  field TEXT NOT NULL, population TEXT NOT NULL, period TEXT NOT NULL,"
+    "  origin TEXT NOT NULL DEFAULT '', sex TEXT NOT NULL DEFAULT '',"
+    "  PRIMARY KEY(form, position));"
+    "CREATE TABLE bma_settings("
+    "  form INTEGER PRIMARY KEY REFERENCES forms(id),"
+    "  mapping_file TEXT, mapping_at TEXT, location TEXT);"
+    "CREATE TABLE bma_verifications("
+    "  id INTEGER PRIMARY KEY, form INTEGER NOT NULL REFERENCES forms(id),"
+    "  round INTEGER NOT NULL, pcode TEXT NOT NULL, field TEXT NOT NULL,"
+    "  status TEXT NOT NULL CHECK (status IN ('verified', 'updated', 'unreachable')),"
+    "  old_value REAL, new_value REAL, who TEXT NOT NULL, note TEXT,"
+    "  at TEXT NOT NULL, source TEXT);"
+    "CREATE INDEX bma_verifications_key ON bma_verifications(form, round, pcode, field);"
+    "CREATE TRIGGER bma_verifications_no_update BEFORE UPDATE ON bma_verifications"
+    "  BEGIN SELECT RAISE(ABORT, 'phone verifications are never changed'); END;"
+    "CREATE TRIGGER bma_verifications_no_delete BEFORE DELETE ON bma_verifications"
+    "  BEGIN SELECT RAISE(ABORT, 'phone verifications are never deleted'); END;",
+    /* 5 -> 6 (sample): sample plans, kept so that survey weights can be
      * derived from the baseline they were drawn from. A plan names its
      * round, population, period and level and holds its parameters; per
      * stratum the baseline figure N_h (NULL: not assessed), the sample n_h

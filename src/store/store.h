@@ -25,7 +25,7 @@ typedef struct mtm_store mtm_store;
 
 /* ---- workspace (store.c) -------------------------------------------------- */
 
-#define MTM_STORE_SCHEMA_VERSION 5
+#define MTM_STORE_SCHEMA_VERSION 6
 
 /* Opens path. With create=0 the file must exist and be a workspace. */
 int mtm_store_open(mtm_store **out, const char *path, int create, mtm_err *err) MTM_MUST_USE;
@@ -299,6 +299,10 @@ int mtm_store_submissions_by_uuid(mtm_store *st, const char *uuid, int64_t form,
 /* The headers, the column-to-question mapping and the file name that an
  * import recorded (as ingest wrote them; NULL when absent). MTM_ENOTFOUND
  * when no such import. */
+/* The mapping (JSON: header -> question) of every import of a form and
+ * round, oldest first; entries may be NULL. */
+int mtm_store_import_mappings(mtm_store *st, int64_t form, int round, mtm_arena *a, char ***out,
+                              int *n, mtm_err *err);
 int mtm_store_import_mapping(mtm_store *st, int64_t import, mtm_arena *a, char **headers,
                              char **mapping, char **file_name, mtm_err *err) MTM_MUST_USE;
 
@@ -378,11 +382,59 @@ int mtm_store_clean_log(mtm_store *st, long form, int round, long submission, mt
 /* ==== end of checks and cleaning ========================================== */
 
 
+
+/* ==== baseline mobility assessment (bma.c): used by bma ==================== */
+
+/* One row of a form's mapping: which question holds which figure. */
+typedef struct mtm_store_bma_row {
+  const char *field, *population, *period, *origin, *sex; /* origin, sex: "" for all */
+} mtm_store_bma_row;
+
+/* Replaces the stored mapping of form (its forms.id) by rows[0..n), and
+ * records the file it came from (now). Call inside a transaction. */
+int mtm_store_bma_mapping_set(mtm_store *st, int64_t form, const mtm_store_bma_row *rows, int n,
+                              const char *file_name, mtm_err *err) MTM_MUST_USE;
+/* Stores the location question of form (NULL forgets it). */
+int mtm_store_bma_location_set(mtm_store *st, int64_t form, const char *question,
+                               mtm_err *err) MTM_MUST_USE;
+/* The stored mapping of form in its order (n 0 when none), the file it came
+ * from and the location question (NULL when not stored). Arena memory. */
+int mtm_store_bma_mapping_get(mtm_store *st, int64_t form, mtm_arena *a, mtm_store_bma_row **rows,
+                              int *n, char **file_name, char **location,
+                              mtm_err *err) MTM_MUST_USE;
+/* The form_ids of the forms of kind 'baseline' with live submissions in
+ * round, by form_id. */
+int mtm_store_bma_baseline_forms(mtm_store *st, int round, mtm_arena *a, char ***ids, int *n,
+                                 mtm_err *err) MTM_MUST_USE;
+/* The latest submitted_at of the live submissions of form in round (NULL
+ * when none is known). */
+int mtm_store_bma_last_submitted(mtm_store *st, int64_t form, int round, mtm_arena *a,
+                                 char **at, mtm_err *err) MTM_MUST_USE;
+
+/* One phone verification of a location's figure (append-only). has_old and
+ * has_new say whether old_value and new_value are known. */
+typedef struct mtm_store_bma_verif {
+  int64_t id, form;
+  int round;
+  const char *pcode, *field, *status, *who, *note, *at, *source; /* at NULL: now (UTC) */
+  double old_value, new_value;
+  int has_old, has_new;
+} mtm_store_bma_verif;
+int mtm_store_bma_verif_add(mtm_store *st, const mtm_store_bma_verif *v, int64_t *id,
+                            mtm_err *err) MTM_MUST_USE;
+/* The verifications of form in round, oldest first (ties: by id). */
+int mtm_store_bma_verifs(mtm_store *st, int64_t form, int round, mtm_arena *a,
+                         mtm_store_bma_verif **out, int *n, mtm_err *err) MTM_MUST_USE;
+
+/* ==== end of baseline mobility assessment ================================= */
+
+
+
 /* ==== sample plans (sample.c): used by sample ============================== */
 
 /*
  * A sample plan as 'mtm sample --save' keeps it (tables sample_plans and
- * sample_strata, migration 4 -> 5): what it is for, its parameters, how the
+ * sample_strata, migration 5 -> 6): what it is for, its parameters, how the
  * total was computed, and per stratum the baseline figure N_h, the sample
  * n_h and the inclusion probability pi_h = n_h / N_h. A stratum that was not
  * assessed has figure NaN and sample -1 (stored as NULL); pi is NaN when

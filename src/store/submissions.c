@@ -422,3 +422,29 @@ int mtm_store_imported_value(mtm_store *st, int64_t submission, const char *ques
   if (rc != SQLITE_DONE) return mtm_store__fail(st, err, "reading the cleaning log");
   return 0;
 }
+
+int mtm_store_import_mappings(mtm_store *st, int64_t form, int round, mtm_arena *a, char ***out,
+                              int *n, mtm_err *err) {
+  *out = NULL;
+  *n = 0;
+  sqlite3_stmt *s = mtm_store__stmt(
+      st, "SELECT mapping FROM imports WHERE form = ?1 AND round = ?2 ORDER BY id", err);
+  if (!s) return MTM_ESTORE;
+  sqlite3_bind_int64(s, 1, form);
+  sqlite3_bind_int(s, 2, round);
+  int cap = 0, k = 0, rc;
+  char **r = NULL;
+  while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    if (k == cap) {
+      cap = cap ? cap * 2 : 8;
+      char **g = mtm_arena_alloc(a, sizeof *g * (size_t)cap);
+      if (k) memcpy(g, r, sizeof *g * (size_t)k);
+      r = g;
+    }
+    r[k++] = mtm_store__col_text(s, 0, a);
+  }
+  if (rc != SQLITE_DONE) return mtm_store__fail(st, err, "listing the imports");
+  *out = r;
+  *n = k;
+  return 0;
+}
