@@ -116,11 +116,11 @@ int mtm_cmd_sample(mtm_cli *cli, int argc, char **argv) {
       number("--proportion", prop, "a fraction between 0 and 1 such as 0.5", &p.proportion) ||
       number("--deff", deff, "a positive number such as 1 or 1.5", &p.deff))
     return 2;
-  long long k = 0;
-  if (minper && mtm_cli_number(minper, 0, 1000000000, &k))
+  long long kmin = 0;
+  if (minper && mtm_cli_number(minper, 0, 1000000000, &kmin))
     return mtm_cli_usage("sample", "--min-per-stratum takes a whole number, 0 or more, not '%s'",
                          minper);
-  p.min_per_stratum = (long)k;
+  p.min_per_stratum = (long)kmin;
   mtm_err perr;
   mtm_err_clear(&perr);
   if (mtm_sample_check_params(&p, &perr)) return mtm_cli_usage("sample", "%s", perr.msg);
@@ -129,24 +129,58 @@ int mtm_cmd_sample(mtm_cli *cli, int argc, char **argv) {
   int rc = mtm_cli_ws_open(cli, &w);
   if (rc) return rc;
   mtm_bma_figure *fig;
-  int n;
+  int nf, na;
+  mtm_area *areas;
   mtm_buf b;
   mtm_buf_init(&b);
-  if (mtm_bma_area_totals(w.st, form, rn, pop, period, (int)lv, &w.a, &fig, &n, &w.err)) {
+  mtm_bma_opts o = {0};
+  o.form_id = form;
+  o.round = rn;
+  o.no_previous = 1;
+  mtm_bma_result r;
+  if (mtm_bma_consolidate(w.st, &o, &w.a, &r, &w.err) ||
+      mtm_bma_area_totals_from(&r, pop, period, (int)lv, &w.a, &fig, &nf, &w.err) ||
+      mtm_store_areas(w.st, (int)lv, &w.a, &areas, &na, &w.err)) {
     rc = mtm_cli_fail(&w.err);
     goto done;
   }
-  mtm_sample_stratum *s = mtm_arena_zalloc(&w.a, sizeof *s * (size_t)(n ? n : 1));
-  for (int j = 0; j < n; j++) {
-    s[j].pcode = fig[j].pcode;
-    s[j].name = fig[j].name;
-    s[j].level = fig[j].level;
-    s[j].figure = fig[j].value;
-    s[j].proportion = NAN;
+  /* The strata: the areas with figures, then the gazetteer's other areas of
+   * the level in force at the round's date, which no key informant
+   * covered (not assessed). */
+  mtm_sample_stratum *s = mtm_arena_zalloc(&w.a, sizeof *s * (size_t)(nf + na + 1));
+  int n = 0;
+  for (int j = 0; j < nf; j++, n++) {
+    s[n].pcode = fig[j].pcode;
+    s[n].name = fig[j].name;
+    s[n].level = fig[j].level;
+    s[n].figure = fig[j].value;
+    s[n].proportion = NAN;
     if (fig[j].locations_total > 0) {
-      s[j].reporting = fig[j].locations_reporting;
-      s[j].locations = fig[j].locations_total;
+      s[n].reporting = fig[j].locations_reporting;
+      s[n].locations = fig[j].locations_total;
     }
+  }
+  const char *date = r.reporting_date && *r.reporting_date ? r.reporting_date : NULL;
+  for (int j = 0; j < na; j++) {
+    const mtm_area *ar = &areas[j];
+    int known = 0;
+    for (int k = 0; k < nf && !known; k++) known = strcmp(fig[k].pcode, ar->pcode) == 0;
+    if (known) continue;
+    if (date ? (ar->valid_from && strcmp(ar->valid_from, date) > 0) ||
+                   (ar->valid_to && strcmp(date, ar->valid_to) >= 0)
+             : ar->valid_to != NULL)
+      continue;
+    const char *name = NULL;
+    for (int k = 0; k < ar->nnames && !name; k++)
+      if (!ar->names[k].is_alias && strcmp(ar->names[k].lang, "en") == 0) name = ar->names[k].name;
+    for (int k = 0; k < ar->nnames && !name; k++)
+      if (!ar->names[k].is_alias) name = ar->names[k].name;
+    s[n].pcode = ar->pcode;
+    s[n].name = name ? name : "";
+    s[n].level = ar->level;
+    s[n].figure = NAN;
+    s[n].proportion = NAN;
+    n++;
   }
   qsort(s, (size_t)n, sizeof *s, by_pcode);
   if (props && mtm_sample_read_proportions(props, s, n, &w.err)) {
@@ -157,13 +191,12 @@ int mtm_cmd_sample(mtm_cli *cli, int argc, char **argv) {
   memset(&plan, 0, sizeof plan);
   plan.round = rn;
   plan.level = (int)lv;
-  plan.form_id = form;
+  plan.form_id = r.form_id;
   plan.population = pop;
   plan.period = period;
   if (n == 0) {
-    mtm_err_set(&w.err, MTM_EINVAL, "round %d has no areas of admin%d to sample: load them with "
-                                    "'mtm areas import'",
-                rn, (int)lv);
+    mtm_err_set(&w.err, MTM_EINVAL, "there are no areas of level %d to sample in round %d", (int)lv,
+                rn);
     rc = mtm_cli_fail(&w.err);
     goto done;
   }

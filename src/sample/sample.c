@@ -643,8 +643,9 @@ int mtm_sample_read_proportions(const char *path, mtm_sample_stratum *strata, in
       if (strata[i].pcode && mtm_slice_eq(pc, strata[i].pcode)) k = i;
     if (k < 0) {
       mtm_err_where(err, path, NULL, row.row, "pcode", NULL);
-      rc = mtm_err_set(err, MTM_EINVAL, "P-code '%.*s' is not one of the %d areas being sampled",
-                       (int)pc.n, pc.p, n);
+      rc = mtm_err_set(err, MTM_EINVAL,
+                       "P-code '%.*s' is not one of the %d areas of level %d being sampled",
+                       (int)pc.n, pc.p, n, n ? strata[0].level : 0);
       break;
     }
     if (seen[k]) {

@@ -491,7 +491,7 @@ static void stratum_proportions_from_a_file(void **state) {
                    MTM_EINVAL);
   mtm_err_format(&err, msg, sizeof msg);
   assert_string_equal(msg, "tests/fixtures/sample/proportions-unknown.csv, row 3, column 'pcode': "
-                           "P-code 'KZ09' is not one of the 3 areas being sampled");
+                           "P-code 'KZ09' is not one of the 3 areas of level 1 being sampled");
   mtm_err_clear(&err);
   assert_int_equal(mtm_sample_read_proportions("tests/fixtures/sample/proportions-bad.csv", s, 3,
                                                &err),
