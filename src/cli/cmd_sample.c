@@ -62,6 +62,10 @@ static int show(mtm_cli *cli, int argc, char **argv) {
   return rc;
 }
 
+/* mtm sample: reads the options, takes the figures of the areas of the level
+ * from bma's consolidation (and the gazetteer's other areas of that level
+ * as not assessed), designs the plan, saves it with --save, writes CSV or
+ * JSON and, unless -q, how the total was computed on standard error. */
 int mtm_cmd_sample(mtm_cli *cli, int argc, char **argv) {
   if (argc > 1 && strcmp(argv[1], "show") == 0) return show(cli, argc - 1, argv + 1);
   const char *round = NULL, *pop = NULL, *period = NULL, *form = NULL, *conf = NULL,

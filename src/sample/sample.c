@@ -110,6 +110,7 @@ long mtm_sample_size(double n0, double N) {
 
 /* ---- allocation ---------------------------------------------------------- */
 
+/* A stratum's remainder after the floor, as largest remainder sorts it. */
 typedef struct rem {
   int i;
   long long key; /* the remainder in units of 1e-9, so that equal remainders tie */
@@ -129,6 +130,7 @@ static int rem_desc(const void *x, const void *y) {
  * reverse of rem_desc, for taking units back. */
 static int rem_asc(const void *x, const void *y) { return rem_desc(y, x); }
 
+/* Orders doubles ascending (for the breakpoints of lambda). */
 static int cmp_double(const void *x, const void *y) {
   double a = *(const double *)x, b = *(const double *)y;
   return (a > b) - (a < b);
@@ -486,6 +488,7 @@ static void json_num(mtm_buf *b, const char *key, double x) {
   else add_num(b, x);
 }
 
+/* Appends "key":"string", or null for NULL. */
 static void json_str(mtm_buf *b, const char *key, const char *s) {
   mtm_buf_printf(b, "\"%s\":", key);
   if (s) mtm_buf_add_json(b, s);
