@@ -87,5 +87,6 @@ int mtm_cmd_criteria(mtm_cli *cli, int argc, char **argv);
 int mtm_cmd_clean(mtm_cli *cli, int argc, char **argv);
 int mtm_cmd_demo(mtm_cli *cli, int argc, char **argv);
 int mtm_cmd_bma(mtm_cli *cli, int argc, char **argv);
+int mtm_cmd_sample(mtm_cli *cli, int argc, char **argv);
 
 #endif

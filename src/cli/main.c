@@ -45,6 +45,13 @@ static const mtm_cmd commands[] = {
      " | bma verify --round N [--form FORM_ID] (--pcode P --field F [--value V] "
      "--status verified|updated|unreachable --by NAME [--note TEXT] | --from FILE.csv | --list)",
      "Consolidate key-informant figures per location, add them up with coverage, verify by phone."},
+    {"sample", mtm_cmd_sample,
+     "sample --round N --population P --period T [--form FORM_ID] [--confidence 0.95] "
+     "[--margin 0.05] [--proportion 0.5] [--deff 1] [--level 1|2] "
+     "[--allocation proportional|equal|neyman] [--proportions FILE] [--per-stratum] "
+     "[--min-per-stratum K] [--format csv|json] [--out FILE] [--save]"
+     " | sample show --round N [--population P] [--format csv|json] [--out FILE]",
+     "Design a survey sample from baseline figures (Cochran, finite population correction)."},
     {"demo", mtm_cmd_demo, "demo --out DIR",
      "Build the bundled demo operation into DIR and show its status."},
 };

@@ -160,6 +160,25 @@ static const char *const migrations[] = {
     "  BEGIN SELECT RAISE(ABORT, 'phone verifications are never changed'); END;"
     "CREATE TRIGGER bma_verifications_no_delete BEFORE DELETE ON bma_verifications"
     "  BEGIN SELECT RAISE(ABORT, 'phone verifications are never deleted'); END;",
+    /* 5 -> 6 (sample): sample plans, kept so that survey weights can be
+     * derived from the baseline they were drawn from. A plan names its
+     * round, population, period and level and holds its parameters; per
+     * stratum the baseline figure N_h (NULL: not assessed), the sample n_h
+     * (NULL: not assessed) and pi_h = n_h / N_h (NULL when undefined). */
+    "CREATE TABLE sample_plans("
+    "  id INTEGER PRIMARY KEY, round INTEGER NOT NULL, form_id TEXT,"
+    "  population TEXT NOT NULL, period TEXT NOT NULL, level INTEGER NOT NULL,"
+    "  confidence REAL NOT NULL, z REAL NOT NULL, margin REAL NOT NULL,"
+    "  proportion REAL NOT NULL, deff REAL NOT NULL, allocation TEXT NOT NULL,"
+    "  per_stratum INTEGER NOT NULL, min_per_stratum INTEGER NOT NULL,"
+    "  figure_total REAL NOT NULL, n0 REAL NOT NULL, required INTEGER NOT NULL,"
+    "  total INTEGER NOT NULL, created_at TEXT NOT NULL);"
+    "CREATE INDEX sample_plans_round ON sample_plans(round, population);"
+    "CREATE TABLE sample_strata("
+    "  plan INTEGER NOT NULL REFERENCES sample_plans(id) ON DELETE CASCADE,"
+    "  position INTEGER NOT NULL, pcode TEXT NOT NULL, name TEXT, level INTEGER NOT NULL,"
+    "  figure REAL, proportion REAL, sample INTEGER, pi REAL,"
+    "  PRIMARY KEY(plan, position));",
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 

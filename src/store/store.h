@@ -25,7 +25,7 @@ typedef struct mtm_store mtm_store;
 
 /* ---- workspace (store.c) -------------------------------------------------- */
 
-#define MTM_STORE_SCHEMA_VERSION 5
+#define MTM_STORE_SCHEMA_VERSION 6
 
 /* Opens path. With create=0 the file must exist and be a workspace. */
 int mtm_store_open(mtm_store **out, const char *path, int create, mtm_err *err) MTM_MUST_USE;
@@ -427,5 +427,52 @@ int mtm_store_bma_verifs(mtm_store *st, int64_t form, int round, mtm_arena *a,
                          mtm_store_bma_verif **out, int *n, mtm_err *err) MTM_MUST_USE;
 
 /* ==== end of baseline mobility assessment ================================= */
+
+
+
+/* ==== sample plans (sample.c): used by sample ============================== */
+
+/*
+ * A sample plan as 'mtm sample --save' keeps it (tables sample_plans and
+ * sample_strata, migration 5 -> 6): what it is for, its parameters, how the
+ * total was computed, and per stratum the baseline figure N_h, the sample
+ * n_h and the inclusion probability pi_h = n_h / N_h. A stratum that was not
+ * assessed has figure NaN and sample -1 (stored as NULL); pi is NaN when
+ * not assessed or when N_h is 0.
+ */
+typedef struct mtm_store_sample_stratum {
+  char *pcode, *name;
+  int level;
+  double figure, proportion; /* NaN: not assessed / the plan's proportion */
+  long sample;               /* -1: not assessed */
+  double pi;                 /* NaN: undefined */
+} mtm_store_sample_stratum;
+
+typedef struct mtm_store_sample_plan {
+  long id;
+  int round, level;
+  char *form_id, *population, *period; /* form_id NULL: the baseline form */
+  double confidence, z, margin, proportion, deff;
+  char *allocation;
+  int per_stratum;
+  long min_per_stratum;
+  double figure_total, n0;
+  long required, total;
+  char *created_at; /* set by the store (UTC) */
+  int nstrata;
+  mtm_store_sample_stratum *strata; /* in the order given */
+} mtm_store_sample_plan;
+
+/* Stores a plan and its strata (id and created_at of p are ignored); *id
+ * receives the new plan's id. Call inside a transaction. */
+int mtm_store_sample_plan_add(mtm_store *st, const mtm_store_sample_plan *p, long *id,
+                              mtm_err *err) MTM_MUST_USE;
+/* The latest plan (highest id) of a round, narrowed to a population unless
+ * population is NULL, with its strata in the order they were stored, in
+ * arena a. MTM_ENOTFOUND (naming the round) when there is none. */
+int mtm_store_sample_plan_latest(mtm_store *st, int round, const char *population, mtm_arena *a,
+                                 mtm_store_sample_plan *out, mtm_err *err) MTM_MUST_USE;
+
+/* ==== end of sample plans ================================================= */
 
 #endif
