@@ -118,6 +118,13 @@ static const step script[] = {
      {"bma", "--form", DEMO_KI_FORM_ID, "--round", "2", "--out", "%D/bma_round2.csv"},
      0},
     {NULL, mtm_cmd_bma, {"bma", "--form", DEMO_KI_FORM_ID, "--round", "2", "--summary"}, 0},
+    {"the sample plan of the Round 2 survey: 95% confidence, 3% margin, design effect 1.1, "
+     "from the migrant workers who arrived in Q1 2023 (plan in %D/sample_round2.csv)",
+     mtm_cmd_sample,
+     {"sample", "--round", "2", "--population", "migrant_worker", "--period", "2023Q1", "--form",
+      DEMO_KI_FORM_ID, "--level", "1", "--margin", "0.03", "--deff", "1.1", "--min-per-stratum",
+      "10", "--out", "%D/sample_round2.csv", "--save"},
+     0},
     {"status", mtm_cmd_status, {"status"}, 0},
 };
 
@@ -185,6 +192,37 @@ static void summarize_findings(const char *path) {
 typedef struct var {
   const char *name, *value;
 } var;
+
+/* Prints the interviews per area of a sample plan's CSV file, in the
+ * file's (the gazetteer's) order, leaving out the areas not assessed. */
+static void print_plan(const char *path) {
+  mtm_err err;
+  mtm_err_clear(&err);
+  mtm_table *t;
+  if (mtm_table_open(&t, path, NULL, &err)) {
+    mtm_err_print(&err, stderr);
+    return;
+  }
+  mtm_row r;
+  int iname = -1, ipc = -1, isample = -1, rc;
+  fflush(stdout);
+  printf("interviews per region:\n");
+  while ((rc = mtm_table_next(t, &r, &err)) == 1) {
+    if (iname < 0) {
+      for (int i = 0; i < r.n; i++) {
+        if (mtm_slice_eq(r.cells[i], "name")) iname = i;
+        if (mtm_slice_eq(r.cells[i], "pcode")) ipc = i;
+        if (mtm_slice_eq(r.cells[i], "sample")) isample = i;
+      }
+      if (iname < 0 || ipc < 0 || isample < 0) break;
+      continue;
+    }
+    if (r.n <= isample || r.n <= iname || r.n <= ipc || !r.cells[isample].n) continue;
+    printf("  %-24.*s %-6.*s %6.*s\n", (int)r.cells[iname].n, r.cells[iname].p,
+           (int)r.cells[ipc].n, r.cells[ipc].p, (int)r.cells[isample].n, r.cells[isample].p);
+  }
+  mtm_table_close(t);
+}
 
 static char *expand(mtm_arena *a, const char *s, const var *vars, int nvars) {
   mtm_buf b;
@@ -384,12 +422,19 @@ int mtm_cmd_demo(mtm_cli *cli, int argc, char **argv) {
     int st = script[s].fn(&sub, n, args);
     fflush(stdout);
     if (script[s].fn == mtm_cmd_check && (st == 0 || st == 1)) summarize_findings(args[n - 1]);
+    if (script[s].fn == mtm_cmd_sample && st == 0) print_plan(args[n - 2]);
     if (st != 0 && st != script[s].ok_status) {
       fprintf(stderr, "mtm demo: step '%s' failed (exit %d)\n", args[0], st);
       rc = st;
     }
   }
   mtm_arena_free(&a);
-  if (!rc) printf("\nmtm demo: done. Workspace %s; forms, exports and findings in %s\n", ws, out);
+  if (!rc)
+    printf("\nmtm demo: done. Workspace %s\n"
+           "  forms, mappings and KoBo exports: %s/forms, %s/exports\n"
+           "  findings: %s/check_*.csv; cleaning logs: %s/cleaning_log_*.csv\n"
+           "  baseline figures: %s/bma_round1.csv, %s/bma_round2.csv; sample plan: "
+           "%s/sample_round2.csv\n",
+           ws, out, out, out, out, out, out, out);
   return rc;
 }

@@ -53,7 +53,8 @@ static const mtm_cmd commands[] = {
      " | sample show --round N [--population P] [--format csv|json] [--out FILE]",
      "Design a survey sample from baseline figures (Cochran, finite population correction)."},
     {"demo", mtm_cmd_demo, "demo --out DIR",
-     "Build the bundled demo operation into DIR and show its status."},
+     "Build the two-round demo operation into DIR with the real commands; print its baseline and "
+     "sample plan."},
 };
 #define N_COMMANDS ((int)(sizeof commands / sizeof commands[0]))
 
