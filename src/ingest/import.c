@@ -197,6 +197,7 @@ typedef struct imp {
   int64_t form;
   ver *vers;
   int nvers, capvers;
+  int all_loaded;      /* every stored version of the form is in vers */
   const char **svers; /* distinct stored version strings */
   int nsvers, capsvers;
   uset uuids;
@@ -269,6 +270,24 @@ static int get_ver(imp *m, mtm_slice key, mtm_err *err, int *out) {
   ing_map_init(&v->keys, m->a, 64);
   *out = m->nvers++;
   return 0;
+}
+
+/* Loads every version of the form that the workspace keeps. */
+static int load_all_versions(imp *m, mtm_err *err) {
+  if (m->all_loaded) return 0;
+  m->all_loaded = 1;
+  mtm_form_version *fv;
+  int n;
+  mtm_arena a;
+  mtm_arena_init(&a);
+  int rc = mtm_store_form_versions(m->st, m->o->form_id, &a, &fv, &n, err);
+  for (int i = 0; !rc && i < n; i++) {
+    int v;
+    const char *key = fv[i].version ? fv[i].version : "";
+    if (key[0]) rc = get_ver(m, (mtm_slice){key, strlen(key)}, err, &v);
+  }
+  mtm_arena_free(&a);
+  return rc;
 }
 
 static void sheet_init(sheet *sh, const char *name, int n, const char **headers) {
@@ -862,8 +881,20 @@ static int main_row(imp *m, fctx *fc, sheet *sh, long rowno, int ncells, const m
 /* ---- files ------------------------------------------------------------------ */
 
 /* The header row's JSON array and the mapping's JSON object. */
-static void describe_headers(imp *m, const sheet *sh, const mtm_header_map *hm, const char **hj,
-                             const char **mj) {
+/* The map of column i in the first of the maps (latest version first) that
+ * ties it to a question; NULL when none does. */
+static const mtm_col *col_in_any(mtm_header_map *const *maps, int nmaps, int i) {
+  for (int v = 0; v < nmaps; v++) {
+    if (!maps[v] || i >= maps[v]->n) continue;
+    const mtm_col *c = &maps[v]->cols[i];
+    if (c->kind == MTM_COL_QUESTION || c->kind == MTM_COL_OPTION || c->kind == MTM_COL_REPEAT)
+      return c;
+  }
+  return NULL;
+}
+
+static void describe_headers(imp *m, const sheet *sh, mtm_header_map *const *maps, int nmaps,
+                             const char **hj, const char **mj) {
   mtm_buf b;
   mtm_buf_init(&b);
   mtm_buf_addc(&b, '[');
@@ -876,10 +907,9 @@ static void describe_headers(imp *m, const sheet *sh, const mtm_header_map *hm, 
   mtm_buf_reset(&b);
   mtm_buf_addc(&b, '{');
   int first = 1;
-  for (int i = 0; i < hm->n; i++) {
-    const mtm_col *c = &hm->cols[i];
-    if (c->kind != MTM_COL_QUESTION && c->kind != MTM_COL_OPTION && c->kind != MTM_COL_REPEAT)
-      continue;
+  for (int i = 0; i < sh->n; i++) {
+    const mtm_col *c = col_in_any(maps, nmaps, i);
+    if (!c) continue;
     if (!first) mtm_buf_addc(&b, ',');
     first = 0;
     mtm_buf_add_json(&b, sh->headers[i]);
@@ -1121,28 +1151,33 @@ static int import_file(imp *m, fctx *fc, mtm_err *err) {
            fc->path, k, k == 1 ? "" : "s", k == 1 ? "s" : "", t0->reps[r].name,
            k == 1 ? "is" : "are");
   }
-  if (hm->nunknown) {
-    mtm_buf b;
-    mtm_buf_init(&b);
-    for (int i = 0; i < hm->nunknown; i++) {
-      if (i) mtm_buf_adds(&b, ", ");
-      if (i == 10) {
-        mtm_buf_printf(&b, "and %d more", hm->nunknown - 10);
-        break;
-      }
-      mtm_buf_adds(&b, hm->unknown[i]);
-    }
-    warn(m, "%s: %d column%s match%s no question and %s kept only in the raw data: %s", fc->path,
-         hm->nunknown, hm->nunknown == 1 ? "" : "s", hm->nunknown == 1 ? "es" : "",
-         hm->nunknown == 1 ? "is" : "are", b.p);
-    mtm_buf_free(&b);
+  /* Every stored version of the form maps the header, so that a column an
+   * older version asks (rows of that version come in the same export) is
+   * neither called unknown nor left out of the stored mapping. */
+  if ((rc = load_all_versions(m, err))) goto out;
+  for (int v = 1; v < m->nvers; v++)
+    if (m->vers[v].t && (rc = sheet_map(m, fc, &sh, v, &hm, err))) goto out;
+  sheet_map(m, fc, &sh, 0, &hm, err);
+  int nunknown = 0;
+  mtm_buf b;
+  mtm_buf_init(&b);
+  for (int i = 0; i < sh.n; i++) {
+    if (hm->cols[i].kind != MTM_COL_RAW || col_in_any(sh.maps, sh.nmaps, i)) continue;
+    if (nunknown < 10) mtm_buf_printf(&b, "%s%s", nunknown ? ", " : "", sh.headers[i]);
+    nunknown++;
   }
+  if (nunknown > 10) mtm_buf_printf(&b, ", and %d more", nunknown - 10);
+  if (nunknown)
+    warn(m, "%s: %d column%s match%s no question and %s kept only in the raw data: %s", fc->path,
+         nunknown, nunknown == 1 ? "" : "s", nunknown == 1 ? "es" : "",
+         nunknown == 1 ? "is" : "are", b.p);
+  mtm_buf_free(&b);
   mtm_import_rec ir = {0};
   ir.form = m->form;
   ir.round = m->o->round;
   ir.file_name = file->name;
   ir.file_format = file->format;
-  describe_headers(m, &sh, hm, &ir.headers, &ir.mapping);
+  describe_headers(m, &sh, sh.maps, sh.nmaps, &ir.headers, &ir.mapping);
   ir.who = m->o->who;
   if ((rc = ing_sink_drain(m->sink, err))) goto out;
   if ((rc = mtm_store_import_add(m->st, &ir, &fc->import_id, err))) goto out;
