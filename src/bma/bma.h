@@ -87,13 +87,14 @@ struct mtm_form;
 /*
  * Reads a mapping file (CSV or XLSX, first sheet; columns field,
  * population, period, origin, sex in any order, origin and sex optional)
- * and validates every row against form f: field is an integer or decimal
- * question outside repeats and appears once; population a slug
+ * and validates every row against the versions fs[0..nf) of a form (the
+ * latest first): field is an integer or decimal question, outside repeats,
+ * of one of them, and appears once; population a slug
  * ([a-z][a-z0-9_]*); period YYYY, YYYYQn or YYYY-MM; origin three capital
  * letters (ISO3) or empty; sex f, m or empty; no two rows for the same
  * population, period, origin and sex. Errors name file, row, column, value.
  */
-int mtm_bma_mapping_read(const char *path, const struct mtm_form *f, mtm_arena *a,
+int mtm_bma_mapping_read(const char *path, const struct mtm_form *const *fs, int nf, mtm_arena *a,
                          mtm_bma_map **out, int *n, mtm_err *err) MTM_MUST_USE;
 /* Reads and validates a mapping (path, may be NULL) against the latest
  * version of form_id and stores it with the form, replacing the stored one;

@@ -65,10 +65,13 @@ static int bad(mtm_err *err, const char *path, long row, int col, const char *fm
 
 /* Checks one row's values (field against the form); returns 0 or
  * MTM_EINVAL with err naming the row and column. */
-static int check_row(const char *path, long row, const mtm_bma_map *m, const mtm_form *f,
-                     mtm_err *err) {
+static int check_row(const char *path, long row, const mtm_bma_map *m,
+                     const mtm_form *const *fs, int nf, mtm_err *err) {
   if (!m->field[0]) return bad(err, path, row, C_FIELD, "the field is empty: name a question of the form");
-  const mtm_question *q = mtm_form_question(f, m->field);
+  /* A field of any version counts: a round's export may be of an older one. */
+  const mtm_form *f = fs[0];
+  const mtm_question *q = NULL;
+  for (int v = 0; v < nf && !q; v++) q = mtm_form_question(fs[v], m->field);
   if (!q)
     return bad(err, path, row, C_FIELD, "'%s' is not a question of form '%s'", m->field,
                f->form_id);
@@ -100,8 +103,8 @@ static int check_row(const char *path, long row, const mtm_bma_map *m, const mtm
   return 0;
 }
 
-int mtm_bma_mapping_read(const char *path, const mtm_form *f, mtm_arena *a, mtm_bma_map **out,
-                         int *n, mtm_err *err) {
+int mtm_bma_mapping_read(const char *path, const mtm_form *const *fs, int nf, mtm_arena *a,
+                         mtm_bma_map **out, int *n, mtm_err *err) {
   *out = NULL;
   *n = 0;
   mtm_table *t;
@@ -168,7 +171,7 @@ int mtm_bma_mapping_read(const char *path, const mtm_form *f, mtm_arena *a, mtm_
     }
     m[k] = (mtm_bma_map){v[C_FIELD], v[C_POP], v[C_PERIOD], v[C_ORIGIN], v[C_SEX]};
     rows[k] = row.row;
-    if ((rc = check_row(path, row.row, &m[k], f, err))) goto out;
+    if ((rc = check_row(path, row.row, &m[k], fs, nf, err))) goto out;
     for (int i = 0; i < k; i++) {
       if (strcmp(m[i].field, m[k].field) == 0) {
         rc = bad(err, path, row.row, C_FIELD,
@@ -213,13 +216,22 @@ int mtm_bma_mapping_save(mtm_store *st, const char *form_id, const char *path,
                          const char *location, mtm_err *err) {
   mtm_arena a;
   mtm_arena_init(&a);
-  mtm_form *f = NULL;
   mtm_store_formref fr;
+  mtm_form_version *fv = NULL;
+  int nfv = 0, nf = 0;
+  mtm_form **fs = NULL;
   int rc = mtm_store_form_find(st, form_id, &a, &fr, err);
-  if (rc || (rc = mtm_form_load(st, form_id, NULL, &f, err))) goto out;
+  if (!rc) rc = mtm_store_form_versions(st, form_id, &a, &fv, &nfv, err);
+  /* Every version, the latest first. */
+  if (!rc) fs = mtm_arena_zalloc(&a, sizeof *fs * (size_t)(nfv + 1));
+  for (int i = nfv - 1; !rc && i >= 0; i--)
+    if (!(rc = mtm_form_load(st, form_id, fv[i].version, &fs[nf], err))) nf++;
+  if (rc) goto out;
+  mtm_form *f = fs[0];
   mtm_bma_map *m = NULL;
   int n = 0;
-  if (path && (rc = mtm_bma_mapping_read(path, f, &a, &m, &n, err))) goto out;
+  if (path && (rc = mtm_bma_mapping_read(path, (const mtm_form *const *)fs, nf, &a, &m, &n, err)))
+    goto out;
   if (location) {
     const mtm_question *q = mtm_form_question(f, location);
     if (!q || q->field < 0) {
@@ -245,7 +257,7 @@ int mtm_bma_mapping_save(mtm_store *st, const char *form_id, const char *path,
   if (!rc) rc = mtm_store_commit(st, err);
   if (rc) mtm_store_rollback(st);
 out:
-  mtm_form_free(f);
+  for (int i = 0; i < nf; i++) mtm_form_free(fs[i]);
   mtm_arena_free(&a);
   return rc;
 }
