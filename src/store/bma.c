@@ -5,15 +5,6 @@
 
 #include <string.h>
 
-/* Grows an arena array of elements of size sz from cap to twice cap. */
-static void *grow(mtm_arena *a, void *old, int n, int *cap, size_t sz) {
-  int nc = *cap ? *cap * 2 : 16;
-  void *g = mtm_arena_zalloc(a, sz * (size_t)nc);
-  if (n) memcpy(g, old, sz * (size_t)n);
-  *cap = nc;
-  return g;
-}
-
 /* Makes sure form has a settings row, so that its columns can be updated. */
 static int settings_row(mtm_store *st, int64_t form, mtm_err *err) {
   sqlite3_stmt *s = mtm_store__stmt(
@@ -85,7 +76,7 @@ int mtm_store_bma_mapping_get(mtm_store *st, int64_t form, mtm_arena *a, mtm_sto
   int cap = 0, k = 0, rc;
   mtm_store_bma_row *r = NULL;
   while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-    if (k == cap) r = grow(a, r, k, &cap, sizeof *r);
+    if (k == cap) r = mtm_store__grow(a, r, k, &cap, sizeof *r);
     r[k].field = mtm_store__col_text(s, 0, a);
     r[k].population = mtm_store__col_text(s, 1, a);
     r[k].period = mtm_store__col_text(s, 2, a);
@@ -123,7 +114,7 @@ int mtm_store_bma_baseline_forms(mtm_store *st, int round, mtm_arena *a, char **
   int cap = 0, k = 0, rc;
   char **r = NULL;
   while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-    if (k == cap) r = grow(a, r, k, &cap, sizeof *r);
+    if (k == cap) r = mtm_store__grow(a, r, k, &cap, sizeof *r);
     r[k++] = mtm_store__col_text(s, 0, a);
   }
   if (rc != SQLITE_DONE) return mtm_store__fail(st, err, "listing baseline forms");
@@ -189,7 +180,7 @@ int mtm_store_bma_verifs(mtm_store *st, int64_t form, int round, mtm_arena *a,
   int cap = 0, k = 0, rc;
   mtm_store_bma_verif *r = NULL;
   while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-    if (k == cap) r = grow(a, r, k, &cap, sizeof *r);
+    if (k == cap) r = mtm_store__grow(a, r, k, &cap, sizeof *r);
     mtm_store_bma_verif *v = &r[k++];
     v->id = sqlite3_column_int64(s, 0);
     v->form = sqlite3_column_int64(s, 1);

@@ -7,15 +7,6 @@
 
 #include <string.h>
 
-/* Grows an arena array of elements of size sz from cap to twice cap. */
-static void *grow(mtm_arena *a, void *old, int n, int *cap, size_t sz) {
-  int nc = *cap ? *cap * 2 : 16;
-  void *g = mtm_arena_zalloc(a, sz * (size_t)nc);
-  if (n) memcpy(g, old, sz * (size_t)n);
-  *cap = nc;
-  return g;
-}
-
 int mtm_store_check_round_known(mtm_store *st, int round, mtm_err *err) {
   sqlite3_stmt *s = mtm_store__stmt(
       st,
@@ -42,7 +33,7 @@ int mtm_store_check_versions(mtm_store *st, long form, int round, mtm_arena *a, 
   int cap = 0, k = 0, rc;
   char **v = NULL;
   while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-    if (k == cap) v = grow(a, v, k, &cap, sizeof *v);
+    if (k == cap) v = mtm_store__grow(a, v, k, &cap, sizeof *v);
     v[k++] = mtm_store__col_text(s, 0, a);
   }
   if (rc != SQLITE_DONE) return mtm_store__fail(st, err, "listing the versions of submissions");
@@ -78,7 +69,7 @@ int mtm_store_criteria(mtm_store *st, long form, mtm_arena *a, mtm_store_criteri
   int cap = 0, k = 0, rc;
   mtm_store_criterion *r = NULL;
   while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-    if (k == cap) r = grow(a, r, k, &cap, sizeof *r);
+    if (k == cap) r = mtm_store__grow(a, r, k, &cap, sizeof *r);
     r[k].id = sqlite3_column_int64(s, 0);
     r[k].form_id = mtm_store__col_text(s, 1, a);
     r[k].expr = mtm_store__col_text(s, 2, a);
@@ -150,7 +141,7 @@ int mtm_store_clean_log(mtm_store *st, long form, int round, long submission, mt
   int cap = 0, k = 0, rc;
   mtm_clean_entry *r = NULL;
   while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-    if (k == cap) r = grow(a, r, k, &cap, sizeof *r);
+    if (k == cap) r = mtm_store__grow(a, r, k, &cap, sizeof *r);
     mtm_clean_entry *e = &r[k++];
     e->id = sqlite3_column_int64(s, 0);
     e->submission = sqlite3_column_int64(s, 1);

@@ -130,12 +130,7 @@ int mtm_store_form_versions(mtm_store *st, const char *form_id, mtm_arena *a,
   int cap = 0, k = 0, rc;
   mtm_form_version *v = NULL;
   while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-    if (k == cap) {
-      cap = cap ? cap * 2 : 8;
-      mtm_form_version *g = mtm_arena_alloc(a, sizeof *g * (size_t)cap);
-      if (k) memcpy(g, v, sizeof *g * (size_t)k);
-      v = g;
-    }
+    if (k == cap) v = mtm_store__grow(a, v, k, &cap, sizeof *v);
     mtm_form_version *x = &v[k++];
     x->form_id = mtm_store__col_text(s, 0, a);
     x->kind = mtm_store__col_text(s, 1, a);
@@ -180,12 +175,7 @@ int mtm_store_form_source(mtm_store *st, const char *form_id, const char *versio
                        version ? version : "");
   }
   if (rc != SQLITE_ROW) return mtm_store__fail(st, err, "reading a form");
-  size_t n = (size_t)sqlite3_column_bytes(s, 0);
-  void *b = mtm_arena_alloc(a, n + 1);
-  if (n) memcpy(b, sqlite3_column_blob(s, 0), n);
-  ((char *)b)[n] = 0;
-  *bytes = b;
-  *len = n;
+  *bytes = mtm_store__col_blob(s, 0, a, len);
   if (file_name) *file_name = mtm_store__col_text(s, 1, a);
   if (version_out) *version_out = mtm_store__col_text(s, 2, a);
   return 0;

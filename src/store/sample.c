@@ -126,13 +126,7 @@ int mtm_store_sample_plan_latest(mtm_store *st, int round, const char *populatio
   int cap = 0, k = 0;
   mtm_store_sample_stratum *r = NULL;
   while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-    if (k == cap) {
-      int ncap = cap ? cap * 2 : 16;
-      mtm_store_sample_stratum *nr = mtm_arena_alloc(a, sizeof *nr * (size_t)ncap);
-      if (k) memcpy(nr, r, sizeof *r * (size_t)k);
-      r = nr;
-      cap = ncap;
-    }
+    if (k == cap) r = mtm_store__grow(a, r, k, &cap, sizeof *r);
     r[k].pcode = mtm_store__col_text(s, 0, a);
     r[k].name = mtm_store__col_text(s, 1, a);
     r[k].level = sqlite3_column_int(s, 2);

@@ -226,6 +226,25 @@ char *mtm_store__col_text(sqlite3_stmt *s, int i, mtm_arena *a) {
   return t ? mtm_arena_strdup(a, (const char *)t) : NULL;
 }
 
+void *mtm_store__col_blob(sqlite3_stmt *s, int i, mtm_arena *a, size_t *n) {
+  *n = 0;
+  if (sqlite3_column_type(s, i) == SQLITE_NULL) return NULL;
+  const void *p = sqlite3_column_blob(s, i);
+  *n = (size_t)sqlite3_column_bytes(s, i);
+  char *b = mtm_arena_alloc(a, *n + 1);
+  if (*n) memcpy(b, p, *n);
+  b[*n] = 0;
+  return b;
+}
+
+void *mtm_store__grow(mtm_arena *a, void *old, int n, int *cap, size_t sz) {
+  int nc = *cap ? *cap * 2 : 16;
+  void *g = mtm_arena_zalloc(a, sz * (size_t)nc);
+  if (n) memcpy(g, old, sz * (size_t)n);
+  *cap = nc;
+  return g;
+}
+
 static int exec(mtm_store *st, const char *sql, mtm_err *err) {
   char *msg = NULL;
   if (sqlite3_exec(st->db, sql, NULL, NULL, &msg) != SQLITE_OK) {

@@ -84,6 +84,12 @@ int mtm_store__fail(mtm_store *st, mtm_err *err, const char *what);
 /* Binds a C string or NULL. */
 void mtm_store__bind_text(sqlite3_stmt *s, int i, const char *v);
 char *mtm_store__col_text(sqlite3_stmt *s, int i, mtm_arena *a);
+/* Copies a BLOB column into a, followed by a NUL byte that *n does not
+ * count; NULL (with *n = 0) when the column is NULL. */
+void *mtm_store__col_blob(sqlite3_stmt *s, int i, mtm_arena *a, size_t *n);
+/* Grows an arena array of n elements of size sz to twice *cap (16 when
+ * *cap is 0), zeroed beyond n; returns the new array and updates *cap. */
+void *mtm_store__grow(mtm_arena *a, void *old, int n, int *cap, size_t sz);
 #endif
 
 /* ==== gazetteer (areas.c): used by geo ===================================== */

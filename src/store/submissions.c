@@ -296,12 +296,7 @@ int mtm_store_submissions_by_uuid(mtm_store *st, const char *uuid, int64_t form,
   int cap = 0, k = 0, rc;
   mtm_submission *r = NULL;
   while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-    if (k == cap) {
-      cap = cap ? cap * 2 : 4;
-      mtm_submission *g = mtm_arena_alloc(a, sizeof *g * (size_t)cap);
-      if (k) memcpy(g, r, sizeof *g * (size_t)k);
-      r = g;
-    }
+    if (k == cap) r = mtm_store__grow(a, r, k, &cap, sizeof *r);
     read_submission(q, &r[k], 1);
     keep_submission(&r[k++], a);
   }
@@ -343,21 +338,13 @@ int mtm_store_repeat_rows(mtm_store *st, int64_t submission, mtm_arena *a, mtm_r
   int cap = 0, k = 0, rc;
   mtm_repeat_row *r = NULL;
   while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-    if (k == cap) {
-      cap = cap ? cap * 2 : 8;
-      mtm_repeat_row *g = mtm_arena_alloc(a, sizeof *g * (size_t)cap);
-      if (k) memcpy(g, r, sizeof *g * (size_t)k);
-      r = g;
-    }
+    if (k == cap) r = mtm_store__grow(a, r, k, &cap, sizeof *r);
     mtm_repeat_row *x = &r[k++];
     x->id = sqlite3_column_int64(q, 0);
     x->repeat = mtm_store__col_text(q, 1, a);
     x->position = sqlite3_column_int(q, 2);
-    x->raw_n = (size_t)sqlite3_column_bytes(q, 3);
-    x->raw = sqlite3_column_type(q, 3) == SQLITE_NULL ? NULL
-                                                       : copy_blob(a, sqlite3_column_blob(q, 3), x->raw_n);
-    x->data_n = (size_t)sqlite3_column_bytes(q, 4);
-    x->data = copy_blob(a, sqlite3_column_blob(q, 4), x->data_n);
+    x->raw = mtm_store__col_blob(q, 3, a, &x->raw_n);
+    x->data = mtm_store__col_blob(q, 4, a, &x->data_n);
   }
   if (rc != SQLITE_DONE) return mtm_store__fail(st, err, "reading repeat rows");
   *out = r;
@@ -381,12 +368,7 @@ int mtm_store_cell_issues(mtm_store *st, int64_t form, int round, mtm_arena *a,
   int cap = 0, k = 0, rc;
   mtm_cell_issue *r = NULL;
   while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-    if (k == cap) {
-      cap = cap ? cap * 2 : 16;
-      mtm_cell_issue *g = mtm_arena_alloc(a, sizeof *g * (size_t)cap);
-      if (k) memcpy(g, r, sizeof *g * (size_t)k);
-      r = g;
-    }
+    if (k == cap) r = mtm_store__grow(a, r, k, &cap, sizeof *r);
     mtm_cell_issue *x = &r[k++];
     x->submission = sqlite3_column_int64(q, 0);
     x->uuid = mtm_store__col_text(q, 1, a);
@@ -435,12 +417,7 @@ int mtm_store_import_mappings(mtm_store *st, int64_t form, int round, mtm_arena 
   int cap = 0, k = 0, rc;
   char **r = NULL;
   while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-    if (k == cap) {
-      cap = cap ? cap * 2 : 8;
-      char **g = mtm_arena_alloc(a, sizeof *g * (size_t)cap);
-      if (k) memcpy(g, r, sizeof *g * (size_t)k);
-      r = g;
-    }
+    if (k == cap) r = mtm_store__grow(a, r, k, &cap, sizeof *r);
     r[k++] = mtm_store__col_text(s, 0, a);
   }
   if (rc != SQLITE_DONE) return mtm_store__fail(st, err, "listing the imports");
