@@ -150,12 +150,6 @@ typedef struct {
   int cap, n;
 } smap;
 
-static uint32_t hash_str(const char *s) {
-  uint32_t h = 2166136261u;
-  for (; *s; s++) h = (h ^ (unsigned char)*s) * 16777619u;
-  return h;
-}
-
 static void smap_init(smap *m, int expect, mtm_arena *a) {
   int cap = 64;
   while (cap < expect * 2) cap *= 2;
@@ -167,7 +161,7 @@ static void smap_init(smap *m, int expect, mtm_arena *a) {
 
 /* The slot of key: where it is or where it would go. */
 static int smap_slot(const smap *m, const char *key) {
-  uint32_t h = hash_str(key) & (uint32_t)(m->cap - 1);
+  uint32_t h = (uint32_t)mtm_hash_str(key) & (uint32_t)(m->cap - 1);
   while (m->keys[h] && strcmp(m->keys[h], key)) h = (h + 1) & (uint32_t)(m->cap - 1);
   return (int)h;
 }

@@ -17,12 +17,6 @@ typedef struct {
   size_t cap, n;
 } strmap;
 
-static uint64_t str_hash(const char *s) {
-  uint64_t h = 0xcbf29ce484222325ULL;
-  for (; *s; s++) h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
-  return h;
-}
-
 static void map_init(strmap *m, size_t hint) {
   m->cap = 16;
   while (m->cap < hint * 2) m->cap *= 2;
@@ -39,7 +33,7 @@ static void map_free(strmap *m) {
 
 static int map_get(const strmap *m, const char *k) {
   if (!m->cap || !k) return -1;
-  for (size_t i = str_hash(k) & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
+  for (size_t i = mtm_hash_str(k) & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
     if (!m->keys[i]) return -1;
     if (strcmp(m->keys[i], k) == 0) return m->vals[i];
   }
@@ -55,7 +49,7 @@ static int map_put(strmap *m, const char *k, int v) {
     map_free(m);
     *m = g;
   }
-  for (size_t i = str_hash(k) & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
+  for (size_t i = mtm_hash_str(k) & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
     if (!m->keys[i]) {
       m->keys[i] = k;
       m->vals[i] = v;

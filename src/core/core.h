@@ -154,6 +154,11 @@ int mtm_text_width(const char *s);
 /* Lower-cases ASCII in place and returns s. */
 char *mtm_ascii_lower(char *s);
 int mtm_strcasecmp(const char *a, const char *b);
+/* Hashes n bytes (FNV-1a mixed with a final avalanche), the same for the
+ * same bytes and seed in every run; fast on short keys. For hash tables. */
+uint64_t mtm_hash(const void *p, size_t n, uint64_t seed);
+/* mtm_hash of a NUL-terminated string, seed 0. */
+uint64_t mtm_hash_str(const char *s);
 
 /* ---- numbers and dates --------------------------------------------------- */
 

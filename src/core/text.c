@@ -142,3 +142,24 @@ int mtm_text_width(const char *s) {
     if ((*p & 0xc0) != 0x80) w++;
   return w;
 }
+
+/* Hashes n bytes: FNV-1a over 8-byte words, then a final avalanche. */
+uint64_t mtm_hash(const void *p, size_t n, uint64_t seed) {
+  const unsigned char *s = p;
+  uint64_t h = 1469598103934665603ULL ^ seed;
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    uint64_t w;
+    memcpy(&w, s + i, 8);
+    h = (h ^ w) * 0x100000001b3ULL;
+    h ^= h >> 29;
+  }
+  for (; i < n; i++) h = (h ^ s[i]) * 0x100000001b3ULL;
+  h ^= h >> 33;
+  h *= 0xff51afd7ed558ccdULL;
+  h ^= h >> 33;
+  return h;
+}
+
+/* Hashes a NUL-terminated string with seed 0. */
+uint64_t mtm_hash_str(const char *s) { return mtm_hash(s, strlen(s), 0); }

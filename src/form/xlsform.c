@@ -1072,12 +1072,6 @@ typedef struct priv {
   void *bytes; /* the source, kept for mtm_form_read */
 } priv;
 
-static unsigned hash(const char *s) {
-  unsigned h = 2166136261u;
-  for (; *s; s++) h = (h ^ (unsigned char)*s) * 16777619u;
-  return h;
-}
-
 static void build_index(mtm_form *f) {
   priv *p = f->priv;
   int n = 16;
@@ -1087,7 +1081,7 @@ static void build_index(mtm_form *f) {
   for (int i = 0; i < f->nq; i++) {
     const mtm_question *q = &f->q[i];
     if (q->type == MTM_Q_END_GROUP || q->type == MTM_Q_END_REPEAT || !q->name) continue;
-    unsigned h = hash(q->name) & (unsigned)(n - 1);
+    unsigned h = (unsigned)mtm_hash_str(q->name) & (unsigned)(n - 1);
     for (;; h = (h + 1) & (unsigned)(n - 1)) {
       int k = p->slots[h];
       if (!k) {
@@ -1108,7 +1102,7 @@ int mtm_form_question_index(const mtm_form *f, const char *name) {
         return i;
     return -1;
   }
-  unsigned h = hash(name) & (unsigned)(p->nslots - 1);
+  unsigned h = (unsigned)mtm_hash_str(name) & (unsigned)(p->nslots - 1);
   for (;; h = (h + 1) & (unsigned)(p->nslots - 1)) {
     int k = p->slots[h];
     if (!k) return -1;

@@ -51,16 +51,10 @@ typedef struct ictx {
   int nslots, nindexed;
 } ictx;
 
-static uint32_t hash(const char *s) {
-  uint32_t h = 2166136261u;
-  for (; *s; s++) h = (h ^ (unsigned char)*s) * 16777619u;
-  return h;
-}
-
 /* Finds the row holding pcode, or -1. */
 static int row_of(const ictx *c, const char *pcode) {
   if (!c->nslots) return -1;
-  for (uint32_t i = hash(pcode) & (uint32_t)(c->nslots - 1);; i = (i + 1) & (uint32_t)(c->nslots - 1)) {
+  for (uint32_t i = (uint32_t)mtm_hash_str(pcode) & (uint32_t)(c->nslots - 1);; i = (i + 1) & (uint32_t)(c->nslots - 1)) {
     int r = c->slots[i];
     if (r < 0) return -1;
     if (strcmp(c->rows[r].pcode, pcode) == 0) return r;
@@ -78,13 +72,13 @@ static void index_put(ictx *c, int r) {
     c->nslots = ns;
     for (int k = 0; k < c->n; k++) {
       if (!c->rows[k].indexed) continue;
-      uint32_t i = hash(c->rows[k].pcode) & (uint32_t)(ns - 1);
+      uint32_t i = (uint32_t)mtm_hash_str(c->rows[k].pcode) & (uint32_t)(ns - 1);
       while (c->slots[i] >= 0) i = (i + 1) & (uint32_t)(ns - 1);
       c->slots[i] = k;
     }
     return;
   }
-  uint32_t i = hash(c->rows[r].pcode) & (uint32_t)(c->nslots - 1);
+  uint32_t i = (uint32_t)mtm_hash_str(c->rows[r].pcode) & (uint32_t)(c->nslots - 1);
   while (c->slots[i] >= 0) i = (i + 1) & (uint32_t)(c->nslots - 1);
   c->slots[i] = r;
 }

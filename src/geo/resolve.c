@@ -33,13 +33,6 @@ struct mtm_geo {
   gx_map pcode, exact, bare, skel;
 };
 
-/* FNV-1a over the key's bytes. */
-static uint32_t hash(const char *s) {
-  uint32_t h = 2166136261u;
-  for (; *s; s++) h = (h ^ (unsigned char)*s) * 16777619u;
-  return h;
-}
-
 static void map_init(mtm_arena *a, gx_map *m, int n) {
   uint32_t nb = 64;
   while (nb < (uint32_t)n * 2) nb *= 2;
@@ -50,7 +43,7 @@ static void map_init(mtm_arena *a, gx_map *m, int n) {
 /* Adds key -> area unless that very pair is there already. */
 static void map_add(mtm_arena *a, gx_map *m, const char *key, int area) {
   if (!key[0]) return;
-  uint32_t h = hash(key);
+  uint32_t h = (uint32_t)mtm_hash_str(key);
   gx_entry **slot = &m->b[h & (m->nb - 1)];
   for (gx_entry *e = *slot; e; e = e->next)
     if (e->hash == h && e->area == area && strcmp(e->key, key) == 0) return;
@@ -81,7 +74,7 @@ static void set_add(gx_set *s, int x) {
 static void map_get(const gx_map *m, const char *key, gx_set *out) {
   out->n = 0;
   if (!key[0]) return;
-  uint32_t h = hash(key);
+  uint32_t h = (uint32_t)mtm_hash_str(key);
   for (gx_entry *e = m->b[h & (m->nb - 1)]; e; e = e->next)
     if (e->hash == h && strcmp(e->key, key) == 0) set_add(out, e->area);
 }

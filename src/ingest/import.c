@@ -51,7 +51,7 @@ static void uset_free(uset *u) {
 }
 
 static uent *uset_find(const uset *u, const char *s, size_t n) {
-  uint64_t h = ing_hash(s, n, 7);
+  uint64_t h = mtm_hash(s, n, 7);
   uint64_t tag = h >> 32 << 32;
   size_t i = (size_t)h & (u->cap - 1);
   for (; u->slot[i]; i = (i + 1) & (u->cap - 1)) {
@@ -75,7 +75,7 @@ static uent *uset_add(uset *u, const char *s, size_t n) {
     size_t cap = u->cap * 2;
     uint64_t *slot = mtm_xcalloc(cap, sizeof *slot);
     for (size_t k = 0; k < u->n; k++)
-      uset_place(slot, cap, ing_hash(u->e[k].uuid, u->e[k].len, 7), k);
+      uset_place(slot, cap, mtm_hash(u->e[k].uuid, u->e[k].len, 7), k);
     free(u->slot);
     u->slot = slot;
     u->cap = cap;
@@ -89,7 +89,7 @@ static uent *uset_add(uset *u, const char *s, size_t n) {
   e->uuid = mtm_arena_strndup(&u->a, s, n);
   e->len = (uint32_t)n;
   e->sver = -1;
-  uset_place(u->slot, u->cap, ing_hash(s, n, 7), u->n);
+  uset_place(u->slot, u->cap, mtm_hash(s, n, 7), u->n);
   u->n++;
   return e;
 }
@@ -109,7 +109,7 @@ static void lmap_free(lmap *m) {
 }
 
 static size_t lmap_slot(const lmap *m, int64_t k) {
-  size_t i = (size_t)ing_hash(&k, sizeof k, 3) & (m->cap - 1);
+  size_t i = (size_t)mtm_hash(&k, sizeof k, 3) & (m->cap - 1);
   while (m->used[i] && m->k[i] != k) i = (i + 1) & (m->cap - 1);
   return i;
 }
@@ -739,7 +739,7 @@ static int main_row(imp *m, fctx *fc, sheet *sh, long rowno, int ncells, const m
     if (rbs[r].vals && (rc = rb_finish(m, fc, &l, &rbs[r], sh->headers, cells, ncells, &issues, err)))
       return rc;
   rb_record(&rb, &m->data);
-  uint64_t h = ing_hash(m->data.p, m->data.n, 11);
+  uint64_t h = mtm_hash(m->data.p, m->data.n, 11);
   const char *stored_version = m->vers[v].f->version ? m->vers[v].f->version : "";
   /* Known already? */
   const char *u = cstr(&m->row, uuid);
@@ -1233,7 +1233,7 @@ static int preload_one(void *ctx, const mtm_submission *s, mtm_err *err) {
   e->state = U_STORED;
   e->sver = k;
   e->id = s->id;
-  e->hash = ing_hash(s->data ? s->data : "", s->data_n, 11);
+  e->hash = mtm_hash(s->data ? s->data : "", s->data_n, 11);
   return 0;
 }
 

@@ -26,7 +26,6 @@ int ing_map_put(ing_map *m, const char *key, size_t n, int v);
 void ing_map_set(ing_map *m, const char *key, size_t n, int v);
 /* The value for key, or dflt when absent. */
 int ing_map_get(const ing_map *m, const char *key, size_t n, int dflt);
-uint64_t ing_hash(const void *p, size_t n, uint64_t seed);
 
 /* A map value below ING_AMB_BASE stands for a list of candidates:
  * t->amb[ING_AMB_BASE - v]. */

@@ -5,24 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Hashes n bytes (FNV-1a mixed with a final avalanche); fast on short keys. */
-uint64_t ing_hash(const void *p, size_t n, uint64_t seed) {
-  const unsigned char *s = p;
-  uint64_t h = 1469598103934665603ULL ^ seed;
-  size_t i = 0;
-  for (; i + 8 <= n; i += 8) {
-    uint64_t w;
-    memcpy(&w, s + i, 8);
-    h = (h ^ w) * 0x100000001b3ULL;
-    h ^= h >> 29;
-  }
-  for (; i < n; i++) h = (h ^ s[i]) * 0x100000001b3ULL;
-  h ^= h >> 33;
-  h *= 0xff51afd7ed558ccdULL;
-  h ^= h >> 33;
-  return h;
-}
-
 /* Sets up an empty map sized for about hint keys. */
 void ing_map_init(ing_map *m, mtm_arena *a, size_t hint) {
   size_t cap = 16;
@@ -37,7 +19,7 @@ void ing_map_init(ing_map *m, mtm_arena *a, size_t hint) {
 
 /* Finds the slot of key: its own, or the empty one where it would go. */
 static size_t slot(const ing_map *m, const char *key, size_t n) {
-  size_t i = (size_t)ing_hash(key, n, 0) & (m->cap - 1);
+  size_t i = (size_t)mtm_hash(key, n, 0) & (m->cap - 1);
   while (m->keys[i] && !(m->lens[i] == n && memcmp(m->keys[i], key, n) == 0))
     i = (i + 1) & (m->cap - 1);
   return i;
