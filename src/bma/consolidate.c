@@ -256,12 +256,10 @@ typedef struct {
 /* Keeps one submission's decoded values. */
 static int on_sub(void *ctx, const mtm_submission *s, mtm_err *err) {
   walk *w = ctx;
-  int vi = 0;
-  for (int i = 0; i < w->nversions; i++)
-    if (strcmp(w->versions[i], s->version ? s->version : "") == 0) vi = i;
+  int vi = mtm_store_submission_version(s, w->versions, w->nversions);
   char **v;
-  int n = mtm_record_decode(s->data, s->data_n, w->t, &v);
-  if (n < 0) return mtm_err_set(err, MTM_ESTORE, "the values of submission %s are damaged", s->uuid);
+  int n = mtm_store_submission_values(s, w->t, &v, err);
+  if (n < 0) return n;
   if (w->nsubs == w->cap) {
     int nc = w->cap ? w->cap * 2 : 256;
     ksub *g = mtm_arena_alloc(w->t, sizeof *g * (size_t)nc);

@@ -70,16 +70,12 @@ typedef struct {
 /* Decodes one submission once and hands it to the run. */
 static int on_submission(void *ctx, const mtm_submission *s, mtm_err *err) {
   walk_ctx *w = ctx;
-  int vi = 0;
-  for (int i = 0; i < w->nversions; i++)
-    if (strcmp(w->versions[i], s->version ? s->version : "") == 0) vi = i;
+  int vi = mtm_store_submission_version(s, w->versions, w->nversions);
   mtm_arena a;
   mtm_arena_init(&a);
   char **values;
-  int n = mtm_record_decode(s->data, s->data_n, &a, &values);
-  int rc;
-  if (n < 0) rc = mtm_err_set(err, MTM_ESTORE, "the values of submission %s are damaged", s->uuid);
-  else rc = mtm_check_add(w->c, s->id, s->uuid, vi, values, n, err);
+  int n = mtm_store_submission_values(s, &a, &values, err);
+  int rc = n < 0 ? n : mtm_check_add(w->c, s->id, s->uuid, vi, values, n, err);
   mtm_arena_free(&a);
   return rc;
 }

@@ -197,11 +197,8 @@ static wsub *sub_of(work *w, const mtm_submission *s, int vc, mtm_err *err) {
   x->id = s->id;
   x->vc = vc;
   x->removed = s->removed;
-  int n = mtm_record_decode(s->data, s->data_n, w->a, &x->values);
-  if (n < 0) {
-    mtm_err_set(err, MTM_ESTORE, "the values of submission %s are damaged", s->uuid);
-    return NULL;
-  }
+  int n = mtm_store_submission_values(s, w->a, &x->values, err);
+  if (n < 0) return NULL;
   x->nvalues = n;
   if (n < w->v[vc].nslots) {
     char **g = mtm_arena_zalloc(w->a, sizeof *g * (size_t)w->v[vc].nslots);

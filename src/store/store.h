@@ -294,6 +294,14 @@ enum { MTM_SUB_RAW = 1, MTM_SUB_LIVE = 2 };
 typedef int (*mtm_submission_fn)(void *ctx, const mtm_submission *s, mtm_err *err);
 int mtm_store_submissions_each(mtm_store *st, int64_t form, int round, int flags,
                                mtm_submission_fn fn, void *ctx, mtm_err *err);
+/* The index in versions[0..n) of the version s was asked with (no version
+ * matching ""), the last if listed twice; 0 when it is not listed. */
+int mtm_store_submission_version(const mtm_submission *s, char *const *versions, int n);
+/* Decodes the data record of s into arena a: the number of values in
+ * *values, or MTM_ESTORE with a message naming the submission when the
+ * record is damaged. */
+int mtm_store_submission_values(const mtm_submission *s, mtm_arena *a, char ***values,
+                                mtm_err *err);
 /* One submission, copied into arena a; MTM_ENOTFOUND if no such id. */
 int mtm_store_submission_get(mtm_store *st, int64_t id, mtm_arena *a, mtm_submission *s,
                              mtm_err *err) MTM_MUST_USE;

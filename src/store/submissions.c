@@ -239,6 +239,20 @@ static void keep_submission(mtm_submission *s, mtm_arena *a) {
   s->raw = copy_blob(a, s->raw, s->raw_n);
 }
 
+int mtm_store_submission_version(const mtm_submission *s, char *const *versions, int n) {
+  int vi = 0;
+  for (int i = 0; i < n; i++)
+    if (strcmp(versions[i], s->version ? s->version : "") == 0) vi = i;
+  return vi;
+}
+
+int mtm_store_submission_values(const mtm_submission *s, mtm_arena *a, char ***values,
+                                mtm_err *err) {
+  int n = mtm_record_decode(s->data, s->data_n, a, values);
+  if (n < 0) return mtm_err_set(err, MTM_ESTORE, "the values of submission %s are damaged", s->uuid);
+  return n;
+}
+
 int mtm_store_submissions_each(mtm_store *st, int64_t form, int round, int flags,
                                mtm_submission_fn fn, void *ctx, mtm_err *err) {
   /* Not a cached statement: fn may call the store, even recursively. */
