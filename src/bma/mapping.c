@@ -1,6 +1,7 @@
 /* The mapping of a KI form's questions to figures: reading and validating
  * a mapping file, storing it with the form, and periods. */
 #include "bma/bma.h"
+#include "bma/internal.h"
 #include "form/form.h"
 #include "table/table.h"
 
@@ -116,44 +117,12 @@ int mtm_bma_mapping_read(const char *path, const mtm_form *const *fs, int nf, mt
   long *rows = mtm_arena_alloc(a, sizeof *rows * (size_t)cap);
   mtm_row row;
   while ((rc = mtm_table_next(t, &row, err)) > 0) {
-    int blank = 1;
-    for (int i = 0; i < row.n; i++)
-      if (mtm_slice_trim(row.cells[i]).n) blank = 0;
-    if (blank) continue;
+    if (mtm_bma__blank_row(&row)) continue;
     if (!have_header) {
       have_header = 1;
-      for (int i = 0; i < row.n; i++) {
-        mtm_slice h = mtm_slice_trim(row.cells[i]);
-        if (!h.n) continue;
-        int c = -1;
-        for (int j = 0; j < NCOLS; j++)
-          if (mtm_slice_eq_nocase(h, col_names[j])) c = j;
-        char hn[128];
-        snprintf(hn, sizeof hn, "%.*s", (int)(h.n < 100 ? h.n : 100), h.p);
-        if (c < 0) {
-          mtm_err_where(err, path, NULL, row.row, hn, NULL);
-          rc = mtm_err_set(err, MTM_EINVAL,
-                           "unknown column '%s': a mapping has the columns field, population, "
-                           "period, origin, sex",
-                           hn);
-          goto out;
-        }
-        if (col[c] >= 0) {
-          mtm_err_where(err, path, NULL, row.row, hn, NULL);
-          rc = mtm_err_set(err, MTM_EINVAL, "the column '%s' appears twice", hn);
-          goto out;
-        }
-        col[c] = i;
-      }
-      for (int j = 0; j <= C_PERIOD; j++)
-        if (col[j] < 0) {
-          mtm_err_where(err, path, NULL, row.row, NULL, NULL);
-          rc = mtm_err_set(err, MTM_EINVAL,
-                           "the column '%s' is missing: a mapping has the columns field, "
-                           "population, period, origin, sex",
-                           col_names[j]);
-          goto out;
-        }
+      unsigned required = 1u << C_FIELD | 1u << C_POP | 1u << C_PERIOD;
+      if ((rc = mtm_bma__header(path, &row, col_names, NCOLS, required, "a mapping", col, err)))
+        goto out;
       continue;
     }
     if (k == cap) {
@@ -164,11 +133,7 @@ int mtm_bma_mapping_read(const char *path, const mtm_form *const *fs, int nf, mt
       m = g, rows = gr, cap *= 2;
     }
     const char *v[NCOLS];
-    for (int j = 0; j < NCOLS; j++) {
-      mtm_slice c = {"", 0};
-      if (col[j] >= 0 && col[j] < row.n) c = mtm_slice_trim(row.cells[col[j]]);
-      v[j] = mtm_arena_strndup(a, c.p, c.n);
-    }
+    mtm_bma__cells(&row, col, NCOLS, a, v);
     m[k] = (mtm_bma_map){v[C_FIELD], v[C_POP], v[C_PERIOD], v[C_ORIGIN], v[C_SEX]};
     rows[k] = row.row;
     if ((rc = check_row(path, row.row, &m[k], fs, nf, err))) goto out;
@@ -281,4 +246,54 @@ int mtm_bma_mapping_load(mtm_store *st, const char *form_id, mtm_arena *a, mtm_b
   *n = k;
   if (location) *location = loc;
   return 0;
+}
+
+/* ---- reading bma's small files (internal.h) ------------------------------ */
+
+int mtm_bma__blank_row(const mtm_row *row) {
+  for (int i = 0; i < row->n; i++)
+    if (mtm_slice_trim(row->cells[i]).n) return 0;
+  return 1;
+}
+
+int mtm_bma__header(const char *path, const mtm_row *row, const char *const *names, int n,
+                    unsigned required, const char *what, int *col, mtm_err *err) {
+  char list[256];
+  size_t len = 0;
+  list[0] = 0;
+  for (int j = 0; j < n && len < sizeof list; j++)
+    len += (size_t)snprintf(list + len, sizeof list - len, "%s%s", j ? ", " : "", names[j]);
+  for (int j = 0; j < n; j++) col[j] = -1;
+  for (int i = 0; i < row->n; i++) {
+    mtm_slice h = mtm_slice_trim(row->cells[i]);
+    if (!h.n) continue;
+    int c = -1;
+    for (int j = 0; j < n; j++)
+      if (mtm_slice_eq_nocase(h, names[j])) c = j;
+    char hn[128];
+    snprintf(hn, sizeof hn, "%.*s", (int)(h.n < 100 ? h.n : 100), h.p);
+    if (c < 0 || col[c] >= 0) {
+      mtm_err_where(err, path, NULL, row->row, hn, NULL);
+      if (c < 0)
+        return mtm_err_set(err, MTM_EINVAL, "unknown column '%s': %s has the columns %s", hn,
+                           what, list);
+      return mtm_err_set(err, MTM_EINVAL, "the column '%s' appears twice", hn);
+    }
+    col[c] = i;
+  }
+  for (int j = 0; j < n; j++)
+    if ((required >> j & 1u) && col[j] < 0) {
+      mtm_err_where(err, path, NULL, row->row, NULL, NULL);
+      return mtm_err_set(err, MTM_EINVAL, "the column '%s' is missing: %s has the columns %s",
+                         names[j], what, list);
+    }
+  return 0;
+}
+
+void mtm_bma__cells(const mtm_row *row, const int *col, int n, mtm_arena *a, const char **v) {
+  for (int j = 0; j < n; j++) {
+    mtm_slice c = {"", 0};
+    if (col[j] >= 0 && col[j] < row->n) c = mtm_slice_trim(row->cells[col[j]]);
+    v[j] = mtm_arena_strndup(a, c.p, c.n);
+  }
 }

@@ -2,6 +2,7 @@
  * one transaction, kept in an append-only log that consolidation reads
  * (the latest verification of a location's field wins). */
 #include "bma/bma.h"
+#include "bma/internal.h"
 #include "table/table.h"
 
 #include <math.h>
@@ -189,49 +190,17 @@ int mtm_bma_verify_file(mtm_store *st, const char *form_id, int round, const cha
   int header = 0;
   mtm_row row;
   while ((rc = mtm_table_next(t, &row, err)) > 0) {
-    int blank = 1;
-    for (int i = 0; i < row.n; i++)
-      if (mtm_slice_trim(row.cells[i]).n) blank = 0;
-    if (blank) continue;
+    if (mtm_bma__blank_row(&row)) continue;
     if (!header) {
       header = 1;
-      for (int i = 0; i < row.n; i++) {
-        mtm_slice h = mtm_slice_trim(row.cells[i]);
-        if (!h.n) continue;
-        int c = -1;
-        for (int j = 0; j < V_NCOLS; j++)
-          if (mtm_slice_eq_nocase(h, vcols[j])) c = j;
-        char hn[128];
-        snprintf(hn, sizeof hn, "%.*s", (int)(h.n < 100 ? h.n : 100), h.p);
-        if (c < 0 || col[c] >= 0) {
-          mtm_err_where(err, path, NULL, row.row, hn, NULL);
-          rc = mtm_err_set(err, MTM_EINVAL,
-                           c < 0 ? "unknown column '%s': a verification file has the columns "
-                                   "pcode, field, value, status, by, note"
-                                 : "the column '%s' appears twice",
-                           hn);
-          goto out;
-        }
-        col[c] = i;
-      }
-      static const int needed[] = {V_PCODE, V_FIELD, V_STATUS, V_BY};
-      for (size_t j = 0; j < sizeof needed / sizeof needed[0]; j++)
-        if (col[needed[j]] < 0) {
-          mtm_err_where(err, path, NULL, row.row, NULL, NULL);
-          rc = mtm_err_set(err, MTM_EINVAL,
-                           "the column '%s' is missing: a verification file has the columns "
-                           "pcode, field, value, status, by, note",
-                           vcols[needed[j]]);
-          goto out;
-        }
+      unsigned required = 1u << V_PCODE | 1u << V_FIELD | 1u << V_STATUS | 1u << V_BY;
+      if ((rc = mtm_bma__header(path, &row, vcols, V_NCOLS, required, "a verification file", col,
+                                err)))
+        goto out;
       continue;
     }
     const char *v[V_NCOLS];
-    for (int j = 0; j < V_NCOLS; j++) {
-      mtm_slice c = {"", 0};
-      if (col[j] >= 0 && col[j] < row.n) c = mtm_slice_trim(row.cells[col[j]]);
-      v[j] = mtm_arena_strndup(&a, c.p, c.n);
-    }
+    mtm_bma__cells(&row, col, V_NCOLS, &a, v);
     vrow in = {v[V_PCODE], v[V_FIELD], v[V_VALUE], v[V_STATUS], v[V_BY], v[V_NOTE]};
     mtm_store_bma_verif ver;
     if ((rc = check_one(&r, &in, path, row.row, &ver, err))) goto out;
