@@ -10,7 +10,7 @@
 /* Reads --round; returns 0 or prints the usage and returns 2. */
 static int round_arg(const char *cmd, const char *s, int *out) {
   long long n;
-  if (!s || mtm_parse_int(mtm_slice_c(s), &n) || n < 1 || n > 1000000)
+  if (mtm_cli_number(s, 1, 1000000, &n))
     return mtm_cli_usage(cmd, "--round is needed: the round number (1, 2, ...)");
   *out = (int)n;
   return 0;
@@ -32,7 +32,7 @@ static int cmd_verify(mtm_cli *cli, int argc, char **argv) {
   int i = mtm_cli_parse("bma", argc, argv, opts);
   if (i < 0) return 2;
   if (i < argc) return mtm_cli_usage("bma", "unexpected argument '%s'", argv[i]);
-  int rn;
+  int rn = 0;
   if (round_arg("bma", round, &rn)) return 2;
   int single = pcode || field || value || status || by || note;
   if ((list != NULL) + (from != NULL) + (single != 0) != 1)
@@ -46,19 +46,15 @@ static int cmd_verify(mtm_cli *cli, int argc, char **argv) {
       return mtm_cli_usage("bma", "verify needs --status verified, updated or unreachable");
     if (!by) return mtm_cli_usage("bma", "verify needs --by: who made the phone call");
   }
-  mtm_store *st;
-  int rc = mtm_cli_open(cli, &st);
+  mtm_cli_ws w;
+  int rc = mtm_cli_ws_open(cli, &w);
   if (rc) return rc;
-  mtm_err err;
-  mtm_err_clear(&err);
-  mtm_arena a;
-  mtm_arena_init(&a);
   if (list) {
     const char *fid;
     mtm_store_bma_verif *v;
     int n;
-    if (mtm_bma_verify_list(st, form, rn, &a, &fid, &v, &n, &err)) {
-      rc = mtm_cli_fail(&err);
+    if (mtm_bma_verify_list(w.st, form, rn, &w.a, &fid, &v, &n, &w.err)) {
+      rc = mtm_cli_fail(&w.err);
       goto done;
     }
     mtm_buf b;
@@ -85,8 +81,8 @@ static int cmd_verify(mtm_cli *cli, int argc, char **argv) {
     mtm_buf_free(&b);
   } else if (from) {
     int n;
-    if (mtm_bma_verify_file(st, form, rn, from, &n, &err)) {
-      rc = mtm_cli_fail(&err);
+    if (mtm_bma_verify_file(w.st, form, rn, from, &n, &w.err)) {
+      rc = mtm_cli_fail(&w.err);
       fputs("mtm bma: no verification was recorded\n", stderr);
       goto done;
     }
@@ -96,8 +92,8 @@ static int cmd_verify(mtm_cli *cli, int argc, char **argv) {
     mtm_bma_verif_in in = {form, rn, pcode, field, value, status, by, note};
     double old;
     int has_old;
-    if (mtm_bma_verify(st, &in, &old, &has_old, &err)) {
-      rc = mtm_cli_fail(&err);
+    if (mtm_bma_verify(w.st, &in, &old, &has_old, &w.err)) {
+      rc = mtm_cli_fail(&w.err);
       goto done;
     }
     if (!cli->quiet) {
@@ -109,8 +105,7 @@ static int cmd_verify(mtm_cli *cli, int argc, char **argv) {
     }
   }
 done:
-  mtm_arena_free(&a);
-  mtm_store_close(st);
+  mtm_cli_ws_close(&w);
   return rc;
 }
 
@@ -159,20 +154,19 @@ int mtm_cmd_bma(mtm_cli *cli, int argc, char **argv) {
     return mtm_cli_usage("bma", "--format xlsx needs --out FILE.xlsx");
   if (wide && !fmt_csv && !fmt_xlsx)
     return mtm_cli_usage("bma", "--wide is a CSV or XLSX layout");
-  mtm_store *st;
-  int rc = mtm_cli_open(cli, &st);
+  mtm_cli_ws w;
+  int rc = mtm_cli_ws_open(cli, &w);
   if (rc) return rc;
-  mtm_err err;
-  mtm_err_clear(&err);
-  mtm_arena a;
-  mtm_arena_init(&a);
+  mtm_store *st = w.st;
+  mtm_err *err = &w.err;
+  mtm_arena *a = &w.a;
   mtm_buf b;
   mtm_buf_init(&b);
   const char *fid;
-  if (mtm_bma_form_pick(st, form, o.round, &a, &fid, &err)) goto fail;
+  if (mtm_bma_form_pick(st, form, o.round, a, &fid, err)) goto fail;
   if (mapping || location) {
-    if (mtm_bma_mapping_save(st, fid, mapping, location, &err)) {
-      rc = mtm_cli_fail(&err);
+    if (mtm_bma_mapping_save(st, fid, mapping, location, err)) {
+      rc = mtm_cli_fail(err);
       fprintf(stderr, "mtm bma: the %s was not stored\n", mapping ? "mapping" : "location");
       goto done;
     }
@@ -181,27 +175,25 @@ int mtm_cmd_bma(mtm_cli *cli, int argc, char **argv) {
   o.lang = lang;
   mtm_bma_result r;
   mtm_bma_summary s;
-  if (mtm_bma_consolidate(st, &o, &a, &r, &err)) goto fail;
+  if (mtm_bma_consolidate(st, &o, a, &r, err)) goto fail;
   if (lv > r.location_level) {
     rc = mtm_cli_usage("bma", "--level %d is deeper than the locations, which are of level %d", lv,
                        r.location_level);
     goto done;
   }
-  if (mtm_bma_summarize(&r, 5, &a, &s, &err)) goto fail;
+  if (mtm_bma_summarize(&r, 5, a, &s, err)) goto fail;
+  int wide_lv = lv < 0 ? r.location_level : lv; /* a wide table needs one level */
   if (fmt_xlsx) {
-    if (mtm_bma_write_xlsx(&r, &s, wide ? (lv < 0 ? r.location_level : lv) : lv, wide != NULL,
-                           out, &err))
+    if (mtm_bma_write_xlsx(&r, &s, wide ? wide_lv : lv, wide != NULL,
+                           out, err))
       goto fail;
   } else {
     if (summary && fmt_text) mtm_bma_write_summary_text(&r, &s, &b);
     else if (summary) mtm_bma_write_summary_json(&r, &s, &b);
     else if (fmt_json) mtm_bma_write_json(&r, &s, lv, &b);
-    else if (wide) mtm_bma_write_wide_csv(&r, lv < 0 ? r.location_level : lv, &b);
+    else if (wide) mtm_bma_write_wide_csv(&r, wide_lv, &b);
     else mtm_bma_write_long_csv(&r, lv, &b);
-    FILE *f = mtm_cli_out(out, &err);
-    if (!f) goto fail;
-    fwrite(b.p, 1, b.n, f);
-    if (mtm_cli_out_close(f, out, &err)) goto fail;
+    if ((rc = mtm_cli_write(out, &b))) goto done;
   }
   /* CSV and XLSX carry no sentence about the method: say it here. */
   if ((fmt_csv || fmt_xlsx) && !cli->quiet) {
@@ -216,10 +208,9 @@ int mtm_cmd_bma(mtm_cli *cli, int argc, char **argv) {
   }
   goto done;
 fail:
-  rc = mtm_cli_fail(&err);
+  rc = mtm_cli_fail(err);
 done:
   mtm_buf_free(&b);
-  mtm_arena_free(&a);
-  mtm_store_close(st);
+  mtm_cli_ws_close(&w);
   return rc;
 }
