@@ -37,6 +37,18 @@ static void jnum(mtm_buf *b, double v) {
   else num(b, v);
 }
 
+/* Adds ,"key": and s as a JSON string ("" for NULL). */
+static void jfield(mtm_buf *b, const char *key, const char *s) {
+  mtm_buf_printf(b, ",\"%s\":", key);
+  mtm_buf_add_json(b, s);
+}
+
+/* Adds ,"key": and v as a JSON number (null for NaN). */
+static void jfield_num(mtm_buf *b, const char *key, double v) {
+  mtm_buf_printf(b, ",\"%s\":", key);
+  jnum(b, v);
+}
+
 /* A number for people: the integer part with thousands separators, then
  * up to two decimals without trailing zeros; "-" for NaN. */
 static void hnum(mtm_buf *b, double v) {
@@ -229,14 +241,11 @@ static void json_head(const mtm_bma_result *r, mtm_buf *b) {
   mtm_buf_printf(b, ",\"round\":%d,\"reporting_date\":", r->round);
   if (r->reporting_date[0]) mtm_buf_add_json(b, r->reporting_date);
   else mtm_buf_adds(b, "null");
-  mtm_buf_adds(b, ",\"method\":");
-  mtm_buf_add_json(b, mtm_bma_method_name(r->method));
-  mtm_buf_adds(b, ",\"method_description\":");
-  mtm_buf_add_json(b, mtm_bma_method_sentence(r->method));
+  jfield(b, "method", mtm_bma_method_name(r->method));
+  jfield(b, "method_description", mtm_bma_method_sentence(r->method));
   mtm_buf_adds(b, ",\"disagreement_ratio\":");
   num(b, r->disagreement);
-  mtm_buf_adds(b, ",\"location_question\":");
-  mtm_buf_add_json(b, r->location);
+  jfield(b, "location_question", r->location);
   mtm_buf_printf(b, ",\"location_question_from\":\"%s\",\"location_level\":%d", loc_from(r->location_by),
                  r->location_level);
   int c[10];
@@ -252,8 +261,7 @@ static void json_head(const mtm_bma_result *r, mtm_buf *b) {
       first = 0;
     }
   mtm_buf_printf(b, "},\"verifications\":%d}", r->nverifications);
-  mtm_buf_adds(b, ",\"missing\":");
-  mtm_buf_add_json(b, MISSING_SENTENCE);
+  jfield(b, "missing", MISSING_SENTENCE);
   mtm_buf_adds(b, ",\"notes\":[");
   for (int i = 0; i < r->nnotes; i++) {
     if (i) mtm_buf_addc(b, ',');
@@ -273,34 +281,28 @@ static void json_summary_body(const mtm_bma_result *r, const mtm_bma_summary *s,
     for (int k = 0; k < ps->nperiods; k++) {
       mtm_buf_adds(b, k ? ",{\"period\":" : "{\"period\":");
       mtm_buf_add_json(b, ps->periods[k]);
-      mtm_buf_adds(b, ",\"value\":");
-      jnum(b, ps->period_total[k]);
+      jfield_num(b, "value", ps->period_total[k]);
       mtm_buf_printf(b, ",\"locations_reporting\":%d,\"locations_total\":%d",
                      ps->period_reporting[k], r->locations);
       if (r->previous) {
-        mtm_buf_adds(b, ",\"previous\":");
-        jnum(b, ps->previous_period_total[k]);
+        jfield_num(b, "previous", ps->previous_period_total[k]);
       }
       mtm_buf_addc(b, '}');
     }
     mtm_buf_adds(b, "],\"total\":");
     jnum(b, ps->total);
-    mtm_buf_adds(b, ",\"total_note\":");
-    mtm_buf_add_json(b, ps->periods_overlap
-                            ? "some periods overlap, so they are not added up"
-                            : "the sum of the periods, which do not overlap");
+    jfield(b, "total_note",
+           ps->periods_overlap ? "some periods overlap, so they are not added up"
+                               : "the sum of the periods, which do not overlap");
     if (r->previous) {
-      mtm_buf_adds(b, ",\"previous_total\":");
-      jnum(b, ps->previous_total);
+      jfield_num(b, "previous_total", ps->previous_total);
     }
-    mtm_buf_adds(b, ",\"basis\":");
-    mtm_buf_add_json(b, ps->basis);
+    jfield(b, "basis", ps->basis);
     mtm_buf_adds(b, ",\"by_origin\":[");
     for (int k = 0; k < ps->norigins; k++) {
       mtm_buf_adds(b, k ? ",{\"origin\":" : "{\"origin\":");
       mtm_buf_add_json(b, ps->origins[k]);
-      mtm_buf_adds(b, ",\"value\":");
-      jnum(b, ps->origin_total[k]);
+      jfield_num(b, "value", ps->origin_total[k]);
       mtm_buf_addc(b, '}');
     }
     mtm_buf_adds(b, "],\"top_origins\":[");
@@ -309,8 +311,7 @@ static void json_summary_body(const mtm_bma_result *r, const mtm_bma_summary *s,
       mtm_buf_add_json(b, ps->top_origins[k].key);
       mtm_buf_adds(b, ",\"name\":");
       mtm_buf_add_json_or_null(b, mtm_geo_country_name(ps->top_origins[k].key, "en"));
-      mtm_buf_adds(b, ",\"value\":");
-      jnum(b, ps->top_origins[k].value);
+      jfield_num(b, "value", ps->top_origins[k].value);
       mtm_buf_adds(b, ",\"share\":");
       tenths(b, ps->top_origins[k].tenths);
       mtm_buf_addc(b, '}');
@@ -319,10 +320,8 @@ static void json_summary_body(const mtm_bma_result *r, const mtm_bma_summary *s,
     for (int k = 0; k < ps->ntop_regions; k++) {
       mtm_buf_adds(b, k ? ",{\"pcode\":" : "{\"pcode\":");
       mtm_buf_add_json(b, ps->top_regions[k].key);
-      mtm_buf_adds(b, ",\"name\":");
-      mtm_buf_add_json(b, ps->top_regions[k].name);
-      mtm_buf_adds(b, ",\"value\":");
-      jnum(b, ps->top_regions[k].value);
+      jfield(b, "name", ps->top_regions[k].name);
+      jfield_num(b, "value", ps->top_regions[k].value);
       mtm_buf_adds(b, ",\"share\":");
       tenths(b, ps->top_regions[k].tenths);
       mtm_buf_addc(b, '}');
@@ -331,8 +330,7 @@ static void json_summary_body(const mtm_bma_result *r, const mtm_bma_summary *s,
     if (ps->latest_period) {
       mtm_buf_adds(b, "{\"period\":");
       mtm_buf_add_json(b, ps->latest_period);
-      mtm_buf_adds(b, ",\"arrivals\":");
-      jnum(b, ps->latest_value);
+      jfield_num(b, "arrivals", ps->latest_value);
       mtm_buf_printf(b, ",\"locations_reporting\":%d,\"locations_total\":%d}",
                      ps->latest_reporting, r->locations);
     } else {
@@ -348,23 +346,16 @@ static void json_summary_body(const mtm_bma_result *r, const mtm_bma_summary *s,
     const mtm_bma_change *c = &r->changes[i];
     mtm_buf_adds(b, i ? ",{\"pcode\":" : "{\"pcode\":");
     mtm_buf_add_json(b, c->pcode);
-    mtm_buf_adds(b, ",\"name\":");
-    mtm_buf_add_json(b, c->name);
-    mtm_buf_adds(b, ",\"population\":");
-    mtm_buf_add_json(b, c->population);
-    mtm_buf_adds(b, ",\"period\":");
-    mtm_buf_add_json(b, c->period);
-    mtm_buf_adds(b, ",\"value\":");
-    jnum(b, c->value);
-    mtm_buf_adds(b, ",\"previous\":");
-    jnum(b, c->previous);
-    mtm_buf_adds(b, ",\"difference\":");
-    jnum(b, isnan(c->value) || isnan(c->previous) ? NAN : c->value - c->previous);
+    jfield(b, "name", c->name);
+    jfield(b, "population", c->population);
+    jfield(b, "period", c->period);
+    jfield_num(b, "value", c->value);
+    jfield_num(b, "previous", c->previous);
+    jfield_num(b, "difference",
+               isnan(c->value) || isnan(c->previous) ? NAN : c->value - c->previous);
     mtm_buf_adds(b, ",\"matched\":");
-    if (c->matched) mtm_buf_add_json(b, c->matched);
-    else mtm_buf_adds(b, "null");
-    mtm_buf_adds(b, ",\"previous_pcodes\":");
-    mtm_buf_add_json(b, c->previous_pcodes);
+    mtm_buf_add_json_or_null(b, c->matched);
+    jfield(b, "previous_pcodes", c->previous_pcodes);
     mtm_buf_addc(b, '}');
   }
   mtm_buf_addc(b, ']');
@@ -387,17 +378,12 @@ void mtm_bma_write_json(const mtm_bma_result *r, const mtm_bma_summary *s, int l
     const mtm_bma_series *x = &r->series[i];
     mtm_buf_adds(out, i ? ",{\"population\":" : "{\"population\":");
     mtm_buf_add_json(out, x->population);
-    mtm_buf_adds(out, ",\"period\":");
-    mtm_buf_add_json(out, x->period);
-    mtm_buf_adds(out, ",\"origin\":");
-    mtm_buf_add_json(out, x->origin);
-    mtm_buf_adds(out, ",\"sex\":");
-    mtm_buf_add_json(out, x->sex);
+    jfield(out, "period", x->period);
+    jfield(out, "origin", x->origin);
+    jfield(out, "sex", x->sex);
     mtm_buf_adds(out, ",\"field\":");
-    if (x->field) mtm_buf_add_json(out, x->field);
-    else mtm_buf_adds(out, "null");
-    mtm_buf_adds(out, ",\"wide_column\":");
-    mtm_buf_add_json(out, mtm_bma_wide_name(x, &a));
+    mtm_buf_add_json_or_null(out, x->field);
+    jfield(out, "wide_column", mtm_bma_wide_name(x, &a));
     mtm_buf_addc(out, '}');
   }
   mtm_buf_adds(out, "],\"figures\":[");
@@ -409,25 +395,17 @@ void mtm_bma_write_json(const mtm_bma_result *r, const mtm_bma_summary *s, int l
       mtm_buf_printf(out, "%s{\"level\":%d,\"pcode\":", first ? "" : ",", f->level);
       first = 0;
       mtm_buf_add_json(out, f->pcode);
-      mtm_buf_adds(out, ",\"name\":");
-      mtm_buf_add_json(out, f->name);
+      jfield(out, "name", f->name);
       mtm_buf_adds(out, ",\"parent\":");
-      if (f->parent) mtm_buf_add_json(out, f->parent);
-      else mtm_buf_adds(out, "null");
-      mtm_buf_adds(out, ",\"population\":");
-      mtm_buf_add_json(out, f->population);
-      mtm_buf_adds(out, ",\"period\":");
-      mtm_buf_add_json(out, f->period);
-      mtm_buf_adds(out, ",\"origin\":");
-      mtm_buf_add_json(out, f->origin);
-      mtm_buf_adds(out, ",\"sex\":");
-      mtm_buf_add_json(out, f->sex);
-      mtm_buf_adds(out, ",\"value\":");
-      jnum(out, f->value);
+      mtm_buf_add_json_or_null(out, f->parent);
+      jfield(out, "population", f->population);
+      jfield(out, "period", f->period);
+      jfield(out, "origin", f->origin);
+      jfield(out, "sex", f->sex);
+      jfield_num(out, "value", f->value);
       mtm_buf_printf(out, ",\"n_ki\":%d,\"min\":", f->n_ki);
       jnum(out, f->min);
-      mtm_buf_adds(out, ",\"max\":");
-      jnum(out, f->max);
+      jfield_num(out, "max", f->max);
       mtm_buf_printf(out, ",\"locations_reporting\":%d,\"locations_total\":%d,\"flags\":[",
                      f->locations_reporting, f->locations_total);
       const char *ft = mtm_bma_flags_text(f->flags, "\",\"", &a);
