@@ -626,14 +626,8 @@ int mtm_bma_consolidate(mtm_store *st, const mtm_bma_opts *o, mtm_arena *a, mtm_
   char **versions;
   if ((rc = mtm_store_check_versions(st, fr.id, o->round, &t, &versions, &nv, err))) goto out;
   forms = mtm_arena_zalloc(&t, sizeof(mtm_form *) * (size_t)(nv + 1));
-  for (int i = 0; i < nv; i++) {
-    rc = mtm_form_load(st, form_id, versions[i], &forms[i], err);
-    if (rc == MTM_ENOTFOUND && !versions[i][0]) {
-      mtm_err_clear(err);
-      rc = mtm_form_load(st, form_id, NULL, &forms[i], err);
-    }
-    if (rc) goto out;
-  }
+  for (int i = 0; i < nv; i++)
+    if ((rc = mtm_form_load_asked(st, form_id, versions[i], &forms[i], err))) goto out;
   mtm_form *latest = NULL;
   if ((rc = mtm_form_load(st, form_id, NULL, &latest, err))) goto out;
   forms[nv] = latest;

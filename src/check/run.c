@@ -143,15 +143,8 @@ int mtm_check_store(mtm_store *st, const char *form_id, int round, const mtm_che
   char **versions;
   if ((rc = mtm_store_check_versions(st, fr.id, round, &t, &versions, &nv, err))) goto out;
   forms = mtm_arena_zalloc(&t, sizeof(mtm_form *) * (size_t)(nv + 1));
-  for (int i = 0; i < nv; i++) {
-    /* A submission without a version was read with the latest form. */
-    rc = mtm_form_load(st, form_id, versions[i], &forms[i], err);
-    if (rc == MTM_ENOTFOUND && !versions[i][0]) {
-      mtm_err_clear(err);
-      rc = mtm_form_load(st, form_id, NULL, &forms[i], err);
-    }
-    if (rc) goto out;
-  }
+  for (int i = 0; i < nv; i++)
+    if ((rc = mtm_form_load_asked(st, form_id, versions[i], &forms[i], err))) goto out;
   mtm_store_criterion *sc;
   int nc;
   if ((rc = mtm_store_criteria(st, fr.id, &t, &sc, &nc, err))) goto out;

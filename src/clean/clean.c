@@ -540,12 +540,7 @@ int mtm_clean_show(mtm_store *st, const char *form_id, int round, const char *uu
                        form_id, uuid, round);
   mtm_submission *s = &subs[0];
   mtm_form *f = NULL;
-  rc = mtm_form_load(st, form_id, s->version, &f, err);
-  if (rc == MTM_ENOTFOUND && !s->version[0]) {
-    mtm_err_clear(err);
-    rc = mtm_form_load(st, form_id, NULL, &f, err);
-  }
-  if (rc) return rc;
+  if ((rc = mtm_form_load_asked(st, form_id, s->version, &f, err))) return rc;
   char **clean = NULL, **raw = NULL;
   int nclean = mtm_record_decode(s->data, s->data_n, a, &clean);
   int nraw = s->raw_n ? mtm_record_decode(s->raw, s->raw_n, a, &raw) : 0;

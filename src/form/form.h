@@ -192,6 +192,12 @@ void mtm_form_free(mtm_form *f);
 struct mtm_store;
 int mtm_form_load(struct mtm_store *st, const char *form_id, const char *version,
                   mtm_form **out, mtm_err *err) MTM_MUST_USE;
+/* Reads the version of form_id a submission was asked with: like
+ * mtm_form_load, except that a submission without a version (version ""
+ * or NULL), which was read with the latest form, gets the latest when no
+ * version "" is stored. */
+int mtm_form_load_asked(struct mtm_store *st, const char *form_id, const char *version,
+                        mtm_form **out, mtm_err *err) MTM_MUST_USE;
 
 /* The number of survey rows that are questions: everything but the begin
  * and end markers of groups and repeats. */

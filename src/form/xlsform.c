@@ -1296,3 +1296,13 @@ int mtm_form_load(mtm_store *st, const char *form_id, const char *version, mtm_f
   mtm_arena_free(&a);
   return rc;
 }
+
+int mtm_form_load_asked(mtm_store *st, const char *form_id, const char *version, mtm_form **out,
+                        mtm_err *err) {
+  int rc = mtm_form_load(st, form_id, version, out, err);
+  if (rc == MTM_ENOTFOUND && version && !version[0]) {
+    mtm_err_clear(err);
+    rc = mtm_form_load(st, form_id, NULL, out, err);
+  }
+  return rc;
+}
