@@ -142,55 +142,6 @@ void mtm_bma_shares(const double *v, int n, long scale, long *out) {
   free(r);
 }
 
-/* ---- a small string -> int map ------------------------------------------- */
-
-typedef struct {
-  const char **keys;
-  int *vals;
-  int cap, n;
-} smap;
-
-static void smap_init(smap *m, int expect, mtm_arena *a) {
-  int cap = 64;
-  while (cap < expect * 2) cap *= 2;
-  m->cap = cap;
-  m->n = 0;
-  m->keys = mtm_arena_zalloc(a, sizeof *m->keys * (size_t)cap);
-  m->vals = mtm_arena_zalloc(a, sizeof *m->vals * (size_t)cap);
-}
-
-/* The slot of key: where it is or where it would go. */
-static int smap_slot(const smap *m, const char *key) {
-  uint32_t h = (uint32_t)mtm_hash_str(key) & (uint32_t)(m->cap - 1);
-  while (m->keys[h] && strcmp(m->keys[h], key)) h = (h + 1) & (uint32_t)(m->cap - 1);
-  return (int)h;
-}
-
-static int smap_get(const smap *m, const char *key) {
-  int s = smap_slot(m, key);
-  return m->keys[s] ? m->vals[s] : -1;
-}
-
-/* Adds key (the map keeps the pointer) unless present; grows by doubling. */
-static void smap_put(smap *m, const char *key, int v, mtm_arena *a) {
-  if ((m->n + 1) * 2 > m->cap) {
-    smap g;
-    g.cap = m->cap * 2;
-    g.n = 0;
-    g.keys = mtm_arena_zalloc(a, sizeof *g.keys * (size_t)g.cap);
-    g.vals = mtm_arena_zalloc(a, sizeof *g.vals * (size_t)g.cap);
-    for (int i = 0; i < m->cap; i++)
-      if (m->keys[i]) {
-        int s = smap_slot(&g, m->keys[i]);
-        g.keys[s] = m->keys[i], g.vals[s] = m->vals[i], g.n++;
-      }
-    *m = g;
-  }
-  int s = smap_slot(m, key);
-  if (m->keys[s]) return;
-  m->keys[s] = key, m->vals[s] = v, m->n++;
-}
-
 /* ---- the form a command works on ------------------------------------------ */
 
 int mtm_bma_form_pick(mtm_store *st, const char *form_id, int round, mtm_arena *a,
@@ -292,25 +243,25 @@ static const char *sub_val(const ksub *s, int slot) {
 
 typedef struct {
   mtm_geo *g;
-  smap cache; /* value -> area index + 2 (0 not found, 1 ambiguous) */
-  smap *areas;
+  mtm_strmap cache; /* value -> area index + 2 (0 not found, 1 ambiguous) */
+  mtm_strmap *areas;
   mtm_arena *t;
 } resolver;
 
 /* Resolves a value to an area index (-1 unknown, -2 ambiguous), and tells
  * whether it matched as a P-code. */
 static int resolve(resolver *rv, const char *v, int *by_pcode) {
-  int c = smap_get(&rv->cache, v);
+  int c = mtm_strmap_get(&rv->cache, v);
   if (c < 0) {
     mtm_geo_match m;
     int st = mtm_geo_find(rv->g, v, -1, NULL, NULL, &m, NULL);
     if (st == MTM_GEO_FOUND) {
-      int ai = smap_get(rv->areas, m.c[0].pcode);
+      int ai = mtm_strmap_get(rv->areas, m.c[0].pcode);
       c = ai >= 0 ? (ai + 2) * 2 + (m.by == MTM_GEO_BY_PCODE) : 0;
     } else {
       c = st == MTM_GEO_AMBIGUOUS ? 2 : 0;
     }
-    smap_put(&rv->cache, mtm_arena_strdup(rv->t, v), c, rv->t);
+    mtm_strmap_put(&rv->cache, mtm_arena_strdup(rv->t, v), c);
   }
   if (c == 0) return -1;
   if (c == 2) return -2;
@@ -485,12 +436,12 @@ static int cmp_series(const void *a, const void *b) {
  * previous value is the sum of the previous locations that are it (same
  * P-code) or whose successors lead to it alone. */
 static void changes(mtm_bma_result *r, const mtm_bma_result *p, const mtm_area *areas,
-                    const smap *amap, mtm_arena *a, int *ncap) {
+                    const mtm_strmap *amap, mtm_arena *a, int *ncap) {
   /* the target of each previous location in this round's areas */
-  smap cur;
-  smap_init(&cur, r->nareas, a);
+  mtm_strmap cur;
+  mtm_strmap_init(&cur, a, r->nareas);
   for (int i = 0; i < r->nareas; i++)
-    if (r->areas[i].level == r->location_level) smap_put(&cur, r->areas[i].pcode, i, a);
+    if (r->areas[i].level == r->location_level) mtm_strmap_put(&cur, r->areas[i].pcode, i);
   int *target = mtm_arena_alloc(a, sizeof(int) * (size_t)(p->nareas + 1));
   int *via = mtm_arena_zalloc(a, sizeof(int) * (size_t)(p->nareas + 1));
   int unmatched = 0, split = 0;
@@ -499,13 +450,13 @@ static void changes(mtm_bma_result *r, const mtm_bma_result *p, const mtm_area *
     if (p->areas[i].level != p->location_level) continue;
     const char *pc = p->areas[i].pcode;
     for (int depth = 0; depth < 8 && pc; depth++) {
-      int c = smap_get(&cur, pc);
+      int c = mtm_strmap_get(&cur, pc);
       if (c >= 0) {
         target[i] = c;
         via[i] = depth > 0;
         break;
       }
-      int ai = smap_get(amap, pc);
+      int ai = mtm_strmap_get(amap, pc);
       if (ai < 0 || areas[ai].nsuccessors != 1) {
         if (ai >= 0 && areas[ai].nsuccessors > 1) split++;
         break;
@@ -649,12 +600,12 @@ int mtm_bma_consolidate(mtm_store *st, const mtm_bma_opts *o, mtm_arena *a, mtm_
                      "so that locations can be added up to regions and the country");
     goto out;
   }
-  smap amap;
-  smap_init(&amap, nareas, &t);
-  for (int i = 0; i < nareas; i++) smap_put(&amap, areas[i].pcode, i, &t);
+  mtm_strmap amap;
+  mtm_strmap_init(&amap, &t, nareas);
+  for (int i = 0; i < nareas; i++) mtm_strmap_put(&amap, areas[i].pcode, i);
   if ((rc = mtm_geo_open(st, &g, err))) goto out;
   resolver rv = {g, {0}, &amap, &t};
-  smap_init(&rv.cache, 256, &t);
+  mtm_strmap_init(&rv.cache, &t, 256);
   /* the location question */
   const char *loc = o->location;
   r->location_by = 1;
@@ -742,12 +693,12 @@ int mtm_bma_consolidate(mtm_store *st, const mtm_bma_opts *o, mtm_arena *a, mtm_
       for (int x = ai, d = 0; x >= 0 && d < 16; d++) {
         used[x] = 1;
         ltot[x]++;
-        x = areas[x].parent ? smap_get(&amap, areas[x].parent) : -1;
+        x = areas[x].parent ? mtm_strmap_get(&amap, areas[x].parent) : -1;
       }
     }
     for (int x = ai, d = 0; x >= 0 && d < 16; d++) {
       kis[x]++;
-      x = areas[x].parent ? smap_get(&amap, areas[x].parent) : -1;
+      x = areas[x].parent ? mtm_strmap_get(&amap, areas[x].parent) : -1;
     }
   }
   int nused = 0;
@@ -887,7 +838,7 @@ int mtm_bma_consolidate(mtm_store *st, const mtm_bma_opts *o, mtm_arena *a, mtm_
         f->locations_total = 1;
       }
     }
-    int pk = r->areas[k].parent ? smap_get(&amap, r->areas[k].parent) : -1;
+    int pk = r->areas[k].parent ? mtm_strmap_get(&amap, r->areas[k].parent) : -1;
     int pp = pk >= 0 ? pos[pk] : -1;
     if (pp < 0) continue;
     for (int s = 0; s < ns; s++) {

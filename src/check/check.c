@@ -9,57 +9,6 @@
 #include <string.h>
 #include <strings.h>
 
-/* ---- a small string map (name -> int), arena-backed ---- */
-
-typedef struct {
-  const char **keys;
-  int *vals;
-  size_t cap, n;
-} strmap;
-
-static void map_init(strmap *m, size_t hint) {
-  m->cap = 16;
-  while (m->cap < hint * 2) m->cap *= 2;
-  m->keys = mtm_xcalloc(m->cap, sizeof *m->keys);
-  m->vals = mtm_xcalloc(m->cap, sizeof *m->vals);
-  m->n = 0;
-}
-
-static void map_free(strmap *m) {
-  free(m->keys);
-  free(m->vals);
-  memset(m, 0, sizeof *m);
-}
-
-static int map_get(const strmap *m, const char *k) {
-  if (!m->cap || !k) return -1;
-  for (size_t i = mtm_hash_str(k) & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
-    if (!m->keys[i]) return -1;
-    if (strcmp(m->keys[i], k) == 0) return m->vals[i];
-  }
-}
-
-/* Sets k (which must outlive the map) to v unless present; returns the value held. */
-static int map_put(strmap *m, const char *k, int v) {
-  if ((m->n + 1) * 2 > m->cap) {
-    strmap g;
-    map_init(&g, m->cap);
-    for (size_t i = 0; i < m->cap; i++)
-      if (m->keys[i]) map_put(&g, m->keys[i], m->vals[i]);
-    map_free(m);
-    *m = g;
-  }
-  for (size_t i = mtm_hash_str(k) & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
-    if (!m->keys[i]) {
-      m->keys[i] = k;
-      m->vals[i] = v;
-      m->n++;
-      return v;
-    }
-    if (strcmp(m->keys[i], k) == 0) return m->vals[i];
-  }
-}
-
 /* ---- growing arrays ---- */
 
 #define PUSH(arr, n, cap, v)                                                                   \
@@ -104,7 +53,7 @@ typedef struct {
   char *hashed;       /* per slot: counts for identical answers */
   const char **hnames; /* per slot: its name (for the hash) */
   int start_slot, end_slot, by_slot, loc_slot;
-  strmap names;       /* question name -> question index */
+  mtm_strmap names;   /* question name -> question index */
   int lang;
 } version;
 
@@ -131,8 +80,8 @@ struct mtm_check {
   criterion *crit;
   gq *g;
   int ng, capg;
-  strmap gmap;
-  strmap strs;         /* interned answers (outliers-by groups, locations) -> id */
+  mtm_strmap gmap;
+  mtm_strmap strs;     /* interned answers (outliers-by groups, locations) -> id */
   const char **strv;
   int nstrv, capstrv;
   subinfo *subs;
@@ -186,23 +135,23 @@ static void add_finding(mtm_check *c, int order, int field, const char *question
 
 /* The id of an interned string (copied on first sight). */
 static int intern(mtm_check *c, const char *s) {
-  int id = map_get(&c->strs, s);
+  int id = mtm_strmap_get(&c->strs, s);
   if (id >= 0) return id;
   const char *k = mtm_arena_strdup(&c->keep, s);
   PUSH(c->strv, c->nstrv, c->capstrv, k);
-  return map_put(&c->strs, k, c->nstrv - 1);
+  return mtm_strmap_put(&c->strs, k, c->nstrv - 1);
 }
 
 /* The global id of a question name, created on first sight. */
 static int gid_of(mtm_check *c, const char *name) {
-  int g = map_get(&c->gmap, name);
+  int g = mtm_strmap_get(&c->gmap, name);
   if (g >= 0) return g;
   gq z = {0};
   z.name = mtm_arena_strdup(&c->keep, name);
   z.pos = c->ng;
   z.maxlevel = -1;
   PUSH(c->g, c->ng, c->capg, z);
-  map_put(&c->gmap, c->g[c->ng - 1].name, c->ng - 1);
+  mtm_strmap_put(&c->gmap, c->g[c->ng - 1].name, c->ng - 1);
   return c->ng - 1;
 }
 
@@ -298,9 +247,9 @@ static int prepare_version(mtm_check *c, version *v, mtm_form *f, mtm_err *err) 
   v->hashed = mtm_arena_zalloc(&c->keep, (size_t)v->nslots + 1);
   v->hnames = mtm_arena_alloc(&c->keep, sizeof(char *) * (size_t)(v->nslots + 1));
   v->start_slot = v->end_slot = v->by_slot = v->loc_slot = -1;
-  map_init(&v->names, (size_t)f->nq);
+  mtm_strmap_init(&v->names, &c->keep, (size_t)f->nq);
   for (int i = 0; i < f->nq; i++)
-    if (f->q[i].name && f->q[i].name[0]) map_put(&v->names, f->q[i].name, i);
+    if (f->q[i].name && f->q[i].name[0]) mtm_strmap_put(&v->names, f->q[i].name, i);
   v->lang = c->o.lang;
   if (v->lang < 0) {
     v->lang = f->default_language && f->default_language[0]
@@ -368,8 +317,8 @@ int mtm_check_new(mtm_check **out, mtm_form *const *forms, int nforms,
   if (c->o.disagreement <= 0) c->o.disagreement = 2;
   if (c->o.outliers_by) c->o.outliers_by = mtm_arena_strdup(&c->keep, c->o.outliers_by);
   if (c->o.location) c->o.location = mtm_arena_strdup(&c->keep, c->o.location);
-  map_init(&c->gmap, 256);
-  map_init(&c->strs, 64);
+  mtm_strmap_init(&c->gmap, &c->keep, 256);
+  mtm_strmap_init(&c->strs, &c->keep, 64);
   c->ids_sorted = 1;
   c->nv = nforms;
   c->v = mtm_arena_zalloc(&c->keep, sizeof *c->v * (size_t)(nforms + 1));
@@ -402,14 +351,11 @@ int mtm_check_new(mtm_check **out, mtm_form *const *forms, int nforms,
 
 void mtm_check_free(mtm_check *c) {
   if (!c) return;
-  for (int i = 0; i < c->nv; i++) map_free(&c->v[i].names);
   for (int i = 0; i < c->ng; i++) {
     free(c->g[i].vals);
     free(c->g[i].locs);
   }
   free(c->g);
-  map_free(&c->gmap);
-  map_free(&c->strs);
   free(c->strv);
   free(c->subs);
   free(c->f);
@@ -427,7 +373,7 @@ typedef struct {
 
 static const char *lookup(void *ctx, const char *name) {
   env_ctx *e = ctx;
-  int qi = map_get(&e->v->names, name);
+  int qi = mtm_strmap_get(&e->v->names, name);
   if (qi < 0) return NULL;
   int s = e->v->q_slot[qi];
   return s < 0 ? NULL : e->values[s];
@@ -715,7 +661,7 @@ void mtm_check_issue(mtm_check *c, long submission, const char *question, const 
       if (c->subs[i].id == submission) order = i;
   }
   if (order < 0) return;
-  int g = question ? map_get(&c->gmap, question) : -1;
+  int g = question ? mtm_strmap_get(&c->gmap, question) : -1;
   const char *r = strcmp(rule, "duplicate") == 0 ? "duplicate" : "type";
   add_finding(c, order, g >= 0 ? c->g[g].pos : -1, question, value, r, MTM_SEV_ERROR, message);
 }
@@ -841,7 +787,7 @@ static void ki_disagreement(mtm_check *c) {
   if (!c->o.baseline) return;
   int loc = -1;
   if (c->o.location) {
-    loc = map_get(&c->gmap, c->o.location);
+    loc = mtm_strmap_get(&c->gmap, c->o.location);
   } else {
     int best = -1;
     for (int i = 0; i < c->ng; i++)
@@ -923,22 +869,23 @@ int mtm_check_finish(mtm_check *c, mtm_arena *a, mtm_finding **out, int *n, mtm_
     ki_disagreement(c);
     /* A cell ingest could not type is stored as missing: its 'required'
      * finding would only repeat the 'type' one. */
-    strmap typed;
-    map_init(&typed, 64);
     mtm_arena ka;
     mtm_arena_init(&ka);
+    mtm_strmap typed;
+    mtm_strmap_init(&typed, &ka, 64);
     for (int i = 0; i < c->nf; i++)
       if (strcmp(c->f[i].rule, "type") == 0)
-        map_put(&typed, mtm_arena_printf(&ka, "%ld\x1f%s", c->f[i].order, c->f[i].question), 1);
+        mtm_strmap_put(&typed,
+                       mtm_arena_printf(&ka, "%ld\x1f%s", c->f[i].order, c->f[i].question), 1);
     int k = 0;
     for (int i = 0; i < c->nf; i++) {
       mtm_finding *f = &c->f[i];
-      int drop = typed.n && strcmp(f->rule, "required") == 0 &&
-                 map_get(&typed, mtm_arena_printf(&ka, "%ld\x1f%s", f->order, f->question)) >= 0;
+      int drop =
+          typed.n && strcmp(f->rule, "required") == 0 &&
+          mtm_strmap_get(&typed, mtm_arena_printf(&ka, "%ld\x1f%s", f->order, f->question)) >= 0;
       if (!drop) c->f[k++] = *f;
     }
     c->nf = k;
-    map_free(&typed);
     mtm_arena_free(&ka);
     if (c->nf > 1) qsort(c->f, (size_t)c->nf, sizeof *c->f, cmp_finding);
   }

@@ -102,6 +102,25 @@ char *mtm_arena_strdup(mtm_arena *a, const char *s);
 char *mtm_arena_strndup(mtm_arena *a, const char *s, size_t n);
 char *mtm_arena_printf(mtm_arena *a, const char *fmt, ...) MTM_PRINTF(2, 3);
 
+/* ---- string map ----------------------------------------------------------- */
+
+/* A string -> int map whose tables live in an arena. It keeps the key
+ * pointers: the keys must live as long as the map. */
+typedef struct mtm_strmap {
+  const char **keys; /* NULL: empty slot; cap is a power of two */
+  int *vals;
+  size_t cap, n;
+  mtm_arena *a;
+} mtm_strmap;
+
+/* An empty map sized for about hint keys. */
+void mtm_strmap_init(mtm_strmap *m, mtm_arena *a, size_t hint);
+/* Adds key -> v unless key is there already; returns the value held. */
+int mtm_strmap_put(mtm_strmap *m, const char *key, int v);
+/* The value of key, or -1 when absent (also for a NULL key or a map
+ * never initialised). */
+int mtm_strmap_get(const mtm_strmap *m, const char *key);
+
 /* ---- growable buffer ----------------------------------------------------- */
 
 typedef struct mtm_buf {

@@ -113,6 +113,45 @@ char *mtm_arena_printf(mtm_arena *a, const char *fmt, ...) {
 
 /* ---- buffer ---- */
 
+/* The slot of key: where it is, or the empty one where it would go. */
+static size_t strmap_slot(const mtm_strmap *m, const char *key) {
+  size_t i = (size_t)mtm_hash_str(key) & (m->cap - 1);
+  while (m->keys[i] && strcmp(m->keys[i], key) != 0) i = (i + 1) & (m->cap - 1);
+  return i;
+}
+
+void mtm_strmap_init(mtm_strmap *m, mtm_arena *a, size_t hint) {
+  m->cap = 16;
+  while (m->cap < hint * 2) m->cap *= 2;
+  m->n = 0;
+  m->a = a;
+  m->keys = mtm_arena_zalloc(a, sizeof *m->keys * m->cap);
+  m->vals = mtm_arena_zalloc(a, sizeof *m->vals * m->cap);
+}
+
+int mtm_strmap_put(mtm_strmap *m, const char *key, int v) {
+  if ((m->n + 1) * 2 > m->cap) {
+    mtm_strmap g;
+    mtm_strmap_init(&g, m->a, m->cap);
+    for (size_t i = 0; i < m->cap; i++)
+      if (m->keys[i]) {
+        size_t k = strmap_slot(&g, m->keys[i]);
+        g.keys[k] = m->keys[i], g.vals[k] = m->vals[i], g.n++;
+      }
+    *m = g;
+  }
+  size_t i = strmap_slot(m, key);
+  if (m->keys[i]) return m->vals[i];
+  m->keys[i] = key, m->vals[i] = v, m->n++;
+  return v;
+}
+
+int mtm_strmap_get(const mtm_strmap *m, const char *key) {
+  if (!m->cap || !key) return -1;
+  size_t i = strmap_slot(m, key);
+  return m->keys[i] ? m->vals[i] : -1;
+}
+
 void mtm_buf_init(mtm_buf *b) { memset(b, 0, sizeof *b); }
 void mtm_buf_free(mtm_buf *b) {
   if (!b) return;
