@@ -150,6 +150,8 @@ static void bcol_grow(bcol *c, long old, long cap) {
     c->off = mtm_xrealloc(c->off, sizeof *c->off * (size_t)(cap + 1));
 }
 
+static int parse_num(const char *v, size_t n, double *out);
+
 /* Stores row r's value v (n bytes; v NULL: missing). */
 static void bcol_set(bcol *c, long r, const char *v, size_t n) {
   int has_text = c->kind == MTM_FRAME_BITS || c->kind == MTM_FRAME_TEXT || c->kind == K_CALC;
@@ -193,7 +195,7 @@ static void bcol_set(bcol *c, long r, const char *v, size_t n) {
     int32_t days;
     int date = c->sp->q->type == MTM_Q_DATE || c->sp->q->type == MTM_Q_META;
     mtm_slice s = {v, n};
-    if (date ? mtm_parse_date(s, &days) == 0 : mtm_parse_double(s, &d) == 0) {
+    if (date ? mtm_parse_date(s, &days) == 0 : parse_num(v, n, &d) == 0) {
       c->num[r] = date ? (double)days : d;
     } else {
       c->num[r] = NAN;
@@ -203,7 +205,7 @@ static void bcol_set(bcol *c, long r, const char *v, size_t n) {
   }
   case K_CALC: {
     double d;
-    if (n && mtm_parse_double((mtm_slice){v, n}, &d) == 0) c->num[r] = d;
+    if (n && parse_num(v, n, &d) == 0) c->num[r] = d;
     else if (n) c->allnum = 0;
     else {
       c->num[r] = NAN;
@@ -217,6 +219,38 @@ static void bcol_set(bcol *c, long r, const char *v, size_t n) {
     mtm_buf_add(&c->text, v, n);
     mtm_buf_addc(&c->text, 0);
   }
+}
+
+/* Parses plain decimal text ("-12", "1500.50") exactly: an integer
+ * mantissa below 2^53 divided by an exact power of ten is correctly
+ * rounded (Clinger's fast path); anything else goes to mtm_parse_double. */
+static int parse_num(const char *v, size_t n, double *out) {
+  static const double p10[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                               1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+  size_t i = 0;
+  int neg = 0;
+  if (i < n && v[i] == '-') neg = 1, i++;
+  uint64_t m = 0;
+  int digits = 0, frac = -1;
+  for (; i < n; i++) {
+    char c = v[i];
+    if (c >= '0' && c <= '9') {
+      m = m * 10 + (uint64_t)(c - '0');
+      if (++digits > 15) break;
+      if (frac >= 0) frac++;
+    } else if (c == '.' && frac < 0) {
+      frac = 0;
+    } else {
+      break;
+    }
+  }
+  if (i == n && digits > 0 && (frac < 0 || frac > 0)) {
+    double d = (double)m;
+    if (frac > 0) d /= p10[frac];
+    *out = neg ? -d : d;
+    return 0;
+  }
+  return mtm_parse_double((mtm_slice){v, n}, out);
 }
 
 /* ---- encoding ---- */
