@@ -558,7 +558,7 @@ int mtm_frame_load(mtm_store *st, const char *form_id, int round, const mtm_fram
   build b;
   memset(&b, 0, sizeof b);
   mtm_buf_init(&b.utext);
-  int rc;
+  int rc, intx = 0;
   mtm_store_formref fr;
   if ((rc = mtm_store_form_find(st, form_id, a, &fr, err))) goto fail;
   f->form_id = fr.form_id;
@@ -619,8 +619,13 @@ int mtm_frame_load(mtm_store *st, const char *form_id, int round, const mtm_fram
   }
   /* The cache. */
   f->cols = mtm_arena_zalloc(a, sizeof *f->cols * (size_t)(nsp ? nsp : 1));
+  /* One transaction from the cache check to the cache write, so that no
+   * import or cleaning slips between reading the submissions and caching
+   * what was read. */
   int hit = !opts->no_cache;
   if (hit) {
+    if ((rc = mtm_store_begin(st, err))) goto fail;
+    intx = 1;
     void *blob;
     size_t n;
     long nr;
@@ -647,6 +652,8 @@ int mtm_frame_load(mtm_store *st, const char *form_id, int round, const mtm_fram
   }
   if (hit) {
     f->from_cache = 1;
+    intx = 0;
+    if ((rc = mtm_store_commit(st, err))) goto fail;
     goto done;
   }
   /* Decode the submissions: the wanted columns and every default one, so
@@ -689,30 +696,21 @@ int mtm_frame_load(mtm_store *st, const char *form_id, int round, const mtm_fram
     memcpy(blob, enc.p, enc.n);
     meta_decode(blob, enc.n, f);
   }
-  if (!opts->no_cache) {
-    if ((rc = mtm_store_begin(st, err))) goto fail;
-    if ((rc = mtm_store_frame_cache_clear(st, fr.id, round, err)) ||
-        (rc = mtm_store_frame_cache_put(st, fr.id, round, "", vset.p, b.nrows, enc.p, enc.n,
-                                        err))) {
-      mtm_store_rollback(st);
-      goto fail;
-    }
-  }
+  if (intx && ((rc = mtm_store_frame_cache_clear(st, fr.id, round, err)) ||
+               (rc = mtm_store_frame_cache_put(st, fr.id, round, "", vset.p, b.nrows, enc.p,
+                                               enc.n, err))))
+    goto fail;
   for (int i = 0; i < nbc; i++) {
     bcol *c = &bc[i];
     mtm_frame_col col;
     memset(&col, 0, sizeof col);
     if (adopt(c, b.nrows, &enc, a, &col)) {
-      if (!opts->no_cache) mtm_store_rollback(st);
       rc = mtm_err_set(err, MTM_EINVAL, "column '%s' could not be encoded", c->sp->name);
       goto fail;
     }
-    if (!opts->no_cache &&
-        (rc = mtm_store_frame_cache_put(st, fr.id, round, c->sp->name, vset.p, b.nrows, enc.p,
-                                        enc.n, err))) {
-      mtm_store_rollback(st);
+    if (intx && (rc = mtm_store_frame_cache_put(st, fr.id, round, c->sp->name, vset.p, b.nrows,
+                                                enc.p, enc.n, err)))
       goto fail;
-    }
     if (!c->sp->want) continue;
     if (col.kind == MTM_FRAME_TEXT && c->sp->kind == K_CALC && !opts->columns && !opts->text)
       continue;
@@ -721,8 +719,10 @@ int mtm_frame_load(mtm_store *st, const char *form_id, int round, const mtm_fram
     col.type = c->sp->q->type;
     f->cols[f->ncols++] = col;
   }
-  if (!opts->no_cache && (rc = mtm_store_commit(st, err))) goto fail;
-  /* Keep the order of the specs for the wanted columns (already so). */
+  if (intx) {
+    intx = 0;
+    if ((rc = mtm_store_commit(st, err))) goto fail;
+  }
 done:
   for (int i = 0; i < nbc; i++) bcol_free(&bc[i]);
   free(bc);
@@ -734,6 +734,7 @@ done:
   *out = f;
   return 0;
 fail:
+  if (intx) mtm_store_rollback(st);
   for (int i = 0; i < nbc; i++) bcol_free(&bc[i]);
   free(bc);
   free(b.ids);
