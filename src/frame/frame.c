@@ -711,6 +711,12 @@ int mtm_frame_load(mtm_store *st, const char *form_id, int round, const mtm_fram
     if (intx && (rc = mtm_store_frame_cache_put(st, fr.id, round, c->sp->name, vset.p, b.nrows,
                                                 enc.p, enc.n, err)))
       goto fail;
+    /* The column now lives in the arena: release its builder at once,
+     * which keeps the peak near one copy of the frame. */
+    spec *csp = c->sp;
+    bcol_free(c);
+    memset(c, 0, sizeof *c);
+    c->sp = csp;
     if (!c->sp->want) continue;
     if (col.kind == MTM_FRAME_TEXT && c->sp->kind == K_CALC && !opts->columns && !opts->text)
       continue;
