@@ -562,6 +562,13 @@ int mtm_frame_load(mtm_store *st, const char *form_id, int round, const mtm_fram
   mtm_store_formref fr;
   if ((rc = mtm_store_form_find(st, form_id, a, &fr, err))) goto fail;
   f->form_id = fr.form_id;
+  if (!mtm_store_check_round_known(st, round, err)) {
+    rc = mtm_err_set(err, MTM_ENOTFOUND,
+                     "round %d does not exist: no form has submissions in it and it was not "
+                     "declared",
+                     round);
+    goto fail;
+  }
   mtm_form_version *vs;
   int nvs;
   if ((rc = mtm_store_form_versions(st, form_id, a, &vs, &nvs, err))) goto fail;
