@@ -2,13 +2,15 @@
 # Installs every Debian package mtm needs to build, test and benchmark.
 # This is the one list: add a package here and nowhere else.
 # Usage: scripts/deps.sh [build|check|bench]   (default: check)
+# (check: the tests also run Debian's /usr/bin/python3 as an independent reader of
+#  exports and of cleaned data, never as part of the product)
 set -e
 what=${1:-check}
 BUILD="build-essential pkg-config libsqlite3-dev libzip-dev libexpat1-dev
        libjansson-dev libutf8proc-dev libsodium-dev
        libxlsxwriter-dev"
-CHECK="$BUILD libcmocka-dev sqlite3 zip unzip"
-BENCH="$CHECK python3-pandas python3-openpyxl time"
+CHECK="$BUILD libcmocka-dev sqlite3 zip unzip python3 python3-openpyxl"
+BENCH="$CHECK python3-pandas time"
 case "$what" in
   build) want=$BUILD ;;
   check) want=$CHECK ;;

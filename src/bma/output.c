@@ -3,6 +3,7 @@
  * but the CSV states the method and the coverage; the CSV carries them in
  * its columns (n_ki, locations_reporting, locations_total, flags). */
 #include "bma/bma.h"
+#include "geo/geo.h"
 
 #include <ctype.h>
 #include <math.h>
@@ -306,6 +307,8 @@ static void json_summary_body(const mtm_bma_result *r, const mtm_bma_summary *s,
     for (int k = 0; k < ps->ntop_origins; k++) {
       mtm_buf_adds(b, k ? ",{\"origin\":" : "{\"origin\":");
       mtm_buf_add_json(b, ps->top_origins[k].key);
+      mtm_buf_adds(b, ",\"name\":");
+      mtm_buf_add_json_or_null(b, mtm_geo_country_name(ps->top_origins[k].key, "en"));
       mtm_buf_adds(b, ",\"value\":");
       jnum(b, ps->top_origins[k].value);
       mtm_buf_adds(b, ",\"share\":");
@@ -494,7 +497,9 @@ void mtm_bma_write_summary_text(const mtm_bma_result *r, const mtm_bma_summary *
       for (int k = 0; k < n; k++) {
         mtm_buf b2;
         mtm_buf_init(&b2);
-        if (list || !strcmp(sh[k].key, "other")) mtm_buf_adds(&b2, sh[k].key);
+        const char *cn = list ? mtm_geo_country_name(sh[k].key, "en") : NULL;
+        if (list && cn) mtm_buf_printf(&b2, "%s (%s)", cn, sh[k].key);
+        else if (list || !strcmp(sh[k].key, "other")) mtm_buf_adds(&b2, sh[k].key);
         else mtm_buf_printf(&b2, "%s (%s)", sh[k].name, sh[k].key);
         mtm_buf_printf(b, "    %-28s ", b2.p);
         mtm_buf_reset(&b2);

@@ -100,6 +100,11 @@ int mtm_geo_list(mtm_store *st, int level, const char *at_date, mtm_arena *a, mt
  * name, else the P-code. */
 const char *mtm_geo_area_name(const mtm_area *x, const char *lang);
 
+/* The name of a country from its ISO 3166-1 alpha-3 code, in "en", "ru" or
+ * "kk" (English when the language has none); NULL for an unknown code. A
+ * static string: the table is compiled in (src/geo/countries.c). */
+const char *mtm_geo_country_name(const char *iso3, const char *lang);
+
 /* ---- resolution --------------------------------------------------------- */
 
 typedef struct mtm_geo mtm_geo;

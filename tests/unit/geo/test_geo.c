@@ -319,6 +319,17 @@ static void imports_real_geokz_boundaries(void **state) {
   unlink(p);
 }
 
+static void country_names_by_code_and_language(void **state) {
+  (void)state;
+  assert_string_equal(mtm_geo_country_name("UZB", "en"), "Uzbekistan");
+  assert_string_equal(mtm_geo_country_name("UZB", "ru"), "Узбекистан");
+  assert_string_equal(mtm_geo_country_name("KGZ", "kk"), "Қырғызстан");
+  assert_string_equal(mtm_geo_country_name("TUR", "ru"), "Турция");
+  assert_string_equal(mtm_geo_country_name("AZE", "xx"), "Azerbaijan");
+  assert_null(mtm_geo_country_name("XXX", "en"));
+  assert_null(mtm_geo_country_name(NULL, "en"));
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(keys_fold_case_marks_and_spacing),
@@ -331,6 +342,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(renaming_keeps_the_former_name_as_alias, setup, teardown),
       cmocka_unit_test_setup_teardown(geojson_import_is_all_or_nothing, setup, teardown),
       cmocka_unit_test(imports_real_geokz_boundaries),
+      cmocka_unit_test(country_names_by_code_and_language),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
