@@ -7,7 +7,7 @@ what=${1:-check}
 BUILD="build-essential pkg-config libsqlite3-dev libzip-dev libexpat1-dev
        libjansson-dev libutf8proc-dev libsodium-dev
        libxlsxwriter-dev"
-CHECK="$BUILD libcmocka-dev sqlite3 zip unzip"
+CHECK="$BUILD libcmocka-dev sqlite3 zip unzip r-base-core r-cran-survey"
 BENCH="$CHECK python3-pandas python3-openpyxl time"
 case "$what" in
   build) want=$BUILD ;;
