@@ -127,6 +127,20 @@ int mtm_analysis_quantile(const mtm_analysis_design *d, const double *y,
                           const mtm_analysis_opts *o,
                           mtm_analysis_est *out) MTM_MUST_USE;
 
+/* The rows with a value of y (not NaN) sorted by value, ties in row order,
+ * in O(n) (radix sort); *m gets their number. The array is malloc'd: the
+ * caller frees it. NULL when out of memory. Sort once per variable, then
+ * call mtm_analysis_quantile_sorted for every domain. */
+uint32_t *mtm_analysis_order(const mtm_analysis_design *d, const double *y,
+                             size_t *m);
+
+/* As mtm_analysis_quantile, given the order of y from mtm_analysis_order. */
+int mtm_analysis_quantile_sorted(const mtm_analysis_design *d,
+                                 const double *y, const uint32_t *order,
+                                 size_t norder, double p, const uint8_t *dom,
+                                 const mtm_analysis_opts *o,
+                                 mtm_analysis_est *out) MTM_MUST_USE;
+
 /* The variance of a linearised total: z holds per-row values already
  * multiplied by the weight (0 outside the estimate). svyrecvar's one-stage
  * estimator. */

@@ -215,20 +215,36 @@ static double betacf(double a, double b, double x) {
   return h;
 }
 
-/* The regularised incomplete beta function I_x(a, b). */
-static double ibeta(double a, double b, double x) {
-  if (x <= 0) return 0;
-  if (x >= 1) return 1;
-  double lf = lgamma(a + b) - lgamma(a) - lgamma(b) + a * log(x) +
-              b * log1p(-x);
-  if (x < (a + 1) / (a + b + 2)) return exp(lf) * betacf(a, b, x) / a;
-  return 1 - exp(lf) * betacf(b, a, 1 - x) / b;
+/* log Gamma(a + 1/2) - log Gamma(a) for b = 1/2, by the asymptotic series
+ * when a is large (where the difference of two lgamma values loses digits). */
+static double lgamma_ratio(double a, double b) {
+  if (b == 0.5 && a >= 1000)
+    return 0.5 * log(a) - 1 / (8 * a) + 1 / (192 * a * a * a);
+  return lgamma(a + b) - lgamma(a);
 }
 
-/* The upper tail P(T > t) for t >= 0 (df <= 0 or huge: the normal). */
+/* The regularised incomplete beta function I_x(a, b), given x and y = 1 - x
+ * separately so that neither loses digits, with lx = log x, ly = log y. */
+static double ibeta(double a, double b, double x, double y, double lx,
+                    double ly) {
+  if (x <= 0) return 0;
+  if (y <= 0) return 1;
+  double lf = lgamma_ratio(a, b) - lgamma(b) + a * lx + b * ly;
+  /* The fraction in y converges well a little past its textbook bound too,
+   * which the t tails of large df need. */
+  if (x < (a + 1) / (a + b + 2) && !(y < 0.5 && y * (a + b + 2) < 4 * (b + 1)))
+    return exp(lf) * betacf(a, b, x) / a;
+  return 1 - exp(lf) * betacf(b, a, y) / b;
+}
+
+/* The upper tail P(T > t) for t >= 0 (df <= 0 or huge: the normal):
+ * 0.5 I_x(df/2, 1/2) with x = df/(df + t^2). */
 static double upper_tail(double t, double df) {
-  if (!(df > 0) || df > 1e10) return 0.5 * erfc(t / sqrt(2.0));
-  return 0.5 * ibeta(df / 2, 0.5, df / (df + t * t));
+  if (!(df > 0) || df > 1e12) return 0.5 * erfc(t / sqrt(2.0));
+  double t2 = t * t;
+  if (t2 == 0) return 0.5;
+  double x = df / (df + t2), y = t2 / (df + t2);
+  return 0.5 * ibeta(df / 2, 0.5, x, y, -log1p(t2 / df), log(y));
 }
 
 /* Inverts the t distribution by bisection on the upper tail, to full double
@@ -515,24 +531,90 @@ int mtm_analysis_shares(const mtm_analysis_design *d, const int32_t *codes,
 
 /* ---- quantiles ----------------------------------------------------------- */
 
-typedef struct yw {
-  double y, w;
-  size_t i;
-} yw;
+/* The sort key of a double: its bits, flipped so that unsigned order is
+ * numeric order (-0 sorts before +0, which compare equal and never meet in
+ * a quantile's answer). */
+static inline uint64_t dkey(double v) {
+  uint64_t u;
+  memcpy(&u, &v, sizeof u);
+  return (u >> 63) ? ~u : (u | 0x8000000000000000ull);
+}
 
-/* Orders by value, then by row so ties keep the row order as R's order(). */
-static int yw_cmp(const void *a, const void *b) {
-  const yw *x = a, *z = b;
-  if (x->y < z->y) return -1;
-  if (x->y > z->y) return 1;
-  return (x->i > z->i) - (x->i < z->i);
+/* Sorts the m rows idx by key with a stable least-significant-digit radix
+ * sort of 8-bit digits, skipping digits every key shares; ties keep the
+ * row order, as R's order(). Returns 0 or MTM_ENOMEM. */
+static int radix_sort(uint64_t *key, uint32_t *idx, size_t m) {
+  uint64_t *k2 = malloc((m + 1) * sizeof *k2);
+  uint32_t *i2 = malloc((m + 1) * sizeof *i2);
+  if (!k2 || !i2) {
+    free(k2);
+    free(i2);
+    return MTM_ENOMEM;
+  }
+  uint64_t *ka = key, *kb = k2;
+  uint32_t *ia = idx, *ib = i2;
+  for (int shift = 0; shift < 64; shift += 8) {
+    size_t count[256] = {0};
+    for (size_t j = 0; j < m; j++) count[(ka[j] >> shift) & 0xff]++;
+    if (m == 0 || count[(ka[0] >> shift) & 0xff] == m) continue;
+    size_t pos = 0;
+    for (int b = 0; b < 256; b++) {
+      size_t c = count[b];
+      count[b] = pos;
+      pos += c;
+    }
+    for (size_t j = 0; j < m; j++) {
+      size_t o = count[(ka[j] >> shift) & 0xff]++;
+      kb[o] = ka[j];
+      ib[o] = ia[j];
+    }
+    uint64_t *tk = ka;
+    ka = kb;
+    kb = tk;
+    uint32_t *ti = ia;
+    ia = ib;
+    ib = ti;
+  }
+  if (ia != idx) memcpy(idx, ia, m * sizeof *idx);
+  free(k2);
+  free(i2);
+  return 0;
+}
+
+/* Sorts the rows with a value of y once, so that every domain's quantile
+ * reuses the order (see the header). */
+uint32_t *mtm_analysis_order(const mtm_analysis_design *d, const double *y,
+                             size_t *m) {
+  size_t c = 0;
+  for (size_t i = 0; i < d->n; i++) c += !isnan(y[i]);
+  uint32_t *idx = malloc((c + 1) * sizeof *idx);
+  uint64_t *key = malloc((c + 1) * sizeof *key);
+  if (!idx || !key) {
+    free(idx);
+    free(key);
+    return NULL;
+  }
+  size_t j = 0;
+  for (size_t i = 0; i < d->n; i++)
+    if (!isnan(y[i])) {
+      idx[j] = (uint32_t)i;
+      key[j++] = dkey(y[i]);
+    }
+  if (radix_sort(key, idx, c)) {
+    free(idx);
+    free(key);
+    return NULL;
+  }
+  free(key);
+  *m = c;
+  return idx;
 }
 
 /* qrule_math on the sorted values: the last position whose cumulative
  * weight is <= p*S (the first when none), then the next value unless the
  * cumulative share equals p exactly (survey:::qs). */
-static double qrule_math(const yw *v, const double *cumw, size_t m, double S,
-                         double p) {
+static double qrule_math(const double *ys, const double *cumw, size_t m,
+                         double S, double p) {
   double lim = p * S;
   size_t lo = 0, hi = m; /* count of cumw <= lim */
   while (lo < hi) {
@@ -545,47 +627,49 @@ static double qrule_math(const yw *v, const double *cumw, size_t m, double S,
   size_t pos = lo ? lo : 1; /* 1-based, as survey:::last */
   size_t next = pos == m ? pos : pos + 1;
   double wlow = p - cumw[pos - 1] / S;
-  return wlow == 0 ? v[pos - 1].y : v[next - 1].y;
+  return wlow == 0 ? ys[pos - 1] : ys[next - 1];
 }
 
-/* svyquantile(~y, design, p, na.rm=TRUE) with its defaults, see the header. */
-int mtm_analysis_quantile(const mtm_analysis_design *d, const double *y,
-                          double p, const uint8_t *dom,
-                          const mtm_analysis_opts *o, mtm_analysis_est *out) {
+/* svyquantile(~y, design, p, na.rm=TRUE) on a precomputed order. */
+int mtm_analysis_quantile_sorted(const mtm_analysis_design *d,
+                                 const double *y, const uint32_t *order,
+                                 size_t norder, double p, const uint8_t *dom,
+                                 const mtm_analysis_opts *o,
+                                 mtm_analysis_est *out) {
   est_empty(out);
   scratch s;
-  size_t m = 0;
-  for (size_t i = 0; i < d->n; i++)
-    if (in_dom(d, dom, i) && !isnan(y[i])) m++;
-  yw *v = malloc((m + 1) * sizeof *v);
-  double *cumw = malloc((m + 1) * sizeof *cumw);
-  if (!v || !cumw || scratch_init(&s, d, 1)) {
-    free(v);
+  double *ys = malloc((norder + 1) * sizeof *ys);
+  double *cumw = malloc((norder + 1) * sizeof *cumw);
+  if (!ys || !cumw || scratch_init(&s, d, 1)) {
+    free(ys);
     free(cumw);
     scratch_free(&s);
     return MTM_ENOMEM;
   }
-  long double S = 0;
-  size_t j = 0;
+  /* R sums the weights in row order (sum(w)) but accumulates them in value
+   * order (cumsum), both in long double. */
+  long double S = 0, run = 0;
+  size_t m = 0;
   for (size_t i = 0; i < d->n; i++) {
     if (!in_dom(d, dom, i) || isnan(y[i])) continue;
-    double w = wt(d, i);
-    v[j++] = (yw){y[i], w, i};
-    S += w;
+    S += wt(d, i);
+    m++;
     mark(d, &s, i);
+  }
+  size_t j = 0;
+  for (size_t k = 0; k < norder; k++) {
+    uint32_t i = order[k];
+    if (!in_dom(d, dom, i)) continue;
+    run += wt(d, i);
+    ys[j] = y[i];
+    cumw[j++] = (double)run;
   }
   out->n = out->n_total = (double)m;
   out->n_w = out->n_w_total = (double)S;
   out->df = degf(d, &s);
-  if (m == 0) goto done;
-  qsort(v, m, sizeof *v, yw_cmp);
-  long double run = 0;
-  for (j = 0; j < m; j++) {
-    run += v[j].w;
-    cumw[j] = (double)run;
-  }
+  if (m == 0 || j != m) goto done;
   double Sd = (double)S;
-  double qhat = qrule_math(v, cumw, m, Sd, p);
+  double qhat = qrule_math(ys, cumw, m, Sd, p);
   out->est = qhat;
   /* Woodruff: the mean of y <= qhat with its design SE, its interval with
    * the t quantile on the design df, mapped back through the rule. */
@@ -600,12 +684,27 @@ int mtm_analysis_quantile(const mtm_analysis_design *d, const double *y,
   double sem = sqrt(var_from_totals(d, s.t, s.mean));
   double q = crit(o, out->df, 1);
   double pl = pm - q * sem, pu = pm + q * sem;
-  out->low = (isnan(pl) || pl < 0) ? NAN : qrule_math(v, cumw, m, Sd, pl);
-  out->upp = (isnan(pu) || pu > 1) ? NAN : qrule_math(v, cumw, m, Sd, pu);
+  out->low = (isnan(pl) || pl < 0) ? NAN : qrule_math(ys, cumw, m, Sd, pl);
+  out->upp = (isnan(pu) || pu > 1) ? NAN : qrule_math(ys, cumw, m, Sd, pu);
   out->se = (out->upp - out->low) / (2 * q);
 done:
-  free(v);
+  free(ys);
   free(cumw);
   scratch_free(&s);
   return 0;
+}
+
+/* svyquantile(~y, design, p, na.rm=TRUE) with its defaults, see the header. */
+int mtm_analysis_quantile(const mtm_analysis_design *d, const double *y,
+                          double p, const uint8_t *dom,
+                          const mtm_analysis_opts *o, mtm_analysis_est *out) {
+  size_t m = 0;
+  uint32_t *order = mtm_analysis_order(d, y, &m);
+  if (!order) {
+    est_empty(out);
+    return MTM_ENOMEM;
+  }
+  int rc = mtm_analysis_quantile_sorted(d, y, order, m, p, dom, o, out);
+  free(order);
+  return rc;
 }

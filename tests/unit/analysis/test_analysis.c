@@ -34,6 +34,11 @@ static void t_and_normal_quantiles(void **state) {
   assert_close(mtm_analysis_qt(0.975, 0), 1.9599639845400536, 1e-14);
   assert_close(mtm_analysis_qt(0.9, 1), 3.0776835371752544, 1e-13);
   assert_close(mtm_analysis_qt(0.025, 10), -2.2281388519862739, 1e-13);
+  /* Large df, where the tails need the series and the y fraction. */
+  assert_close(mtm_analysis_qt(0.975, 1e6), 1.9599663568141066, 1e-13);
+  assert_close(mtm_analysis_qt(0.975, 3e8), 1.9599639924476244, 1e-13);
+  assert_close(mtm_analysis_qt(0.975, 50), 2.0085591121007607, 1e-13);
+  assert_close(mtm_analysis_qt(0.975, 2), 4.3026527297494619, 1e-13);
 }
 
 /* Two strata: A with PSUs 1 and 2 (totals 3 and 7), B with one PSU (total
