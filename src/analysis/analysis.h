@@ -51,6 +51,7 @@ typedef struct mtm_analysis_design {
   uint32_t *psu;       /* row -> PSU index 0..npsu-1 */
   uint32_t *psu_stratum; /* PSU -> stratum index 0..nstrata-1 */
   uint32_t *stratum_npsu; /* stratum -> its number of PSUs */
+  int rows_are_psus;   /* no clusters (ids=~1): PSU j is row j */
 } mtm_analysis_design;
 
 typedef struct mtm_analysis_opts {
@@ -117,6 +118,19 @@ int mtm_analysis_shares(const mtm_analysis_design *d, const int32_t *codes,
                         int nlev, const uint8_t *dom,
                         const mtm_analysis_opts *o,
                         mtm_analysis_est *out) MTM_MUST_USE;
+
+/* The shares of every level of codes in every group of group (0..ngroup-1;
+ * negative or NULL group: one group of every row) in one pass over the
+ * rows, each group a domain (subpopulation) as mtm_analysis_shares with
+ * dom = (group == g) AND dom. out[g*nlev + k] is level k in group g. The
+ * same figures as ngroup calls of mtm_analysis_shares, much faster: PSU
+ * totals per group when they fit in memory, per-stratum moments when every
+ * row is its own PSU. A select_multiple option is a share with codes 0/1.
+ * Returns 0, or MTM_ENOMEM. */
+int mtm_analysis_shares_by(const mtm_analysis_design *d, const int32_t *codes,
+                           int nlev, const int32_t *group, int ngroup,
+                           const uint8_t *dom, const mtm_analysis_opts *o,
+                           mtm_analysis_est *out) MTM_MUST_USE;
 
 /* The weighted quantile p (0.5: the median) of y by svyquantile's default
  * rule qrule="math", with its default Woodruff interval

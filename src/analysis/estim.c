@@ -108,6 +108,7 @@ int mtm_analysis_design_init(mtm_analysis_design *d, mtm_arena *a, size_t n,
   for (size_t i = 0; i < n; i++)
     row_stratum[i] = strata ? idmap_get(&sm, strata[i], 0, &isnew) : 0;
   d->nstrata = strata ? sm.count : (n ? 1 : 0);
+  d->rows_are_psus = !cluster;
   if (cluster) {
     for (size_t i = 0; i < n; i++)
       d->psu[i] = idmap_get(&pm, (int64_t)row_stratum[i], cluster[i], &isnew);
@@ -359,7 +360,7 @@ static void mean_or_total(const mtm_analysis_design *d, const double *y,
                           const uint8_t *dom, const mtm_analysis_opts *o,
                           mtm_analysis_est *out, int total) {
   est_empty(out);
-  scratch s;
+  scratch s = {0};
   if (scratch_init(&s, d, 1)) {
     scratch_free(&s);
     return;
@@ -421,7 +422,7 @@ void mtm_analysis_ratio(const mtm_analysis_design *d, const double *y,
                         const double *x, const uint8_t *dom,
                         const mtm_analysis_opts *o, mtm_analysis_est *out) {
   est_empty(out);
-  scratch s;
+  scratch s = {0};
   if (scratch_init(&s, d, 1)) {
     scratch_free(&s);
     return;
@@ -455,6 +456,11 @@ void mtm_analysis_ratio(const mtm_analysis_design *d, const double *y,
   scratch_free(&s);
 }
 
+static int shares_by_rows(const mtm_analysis_design *d, const int32_t *codes,
+                          size_t K, const int32_t *group, size_t G,
+                          const uint8_t *dom, const mtm_analysis_opts *o,
+                          mtm_analysis_est *out);
+
 /* The shares of every level in two passes over the rows, see the header. */
 int mtm_analysis_shares(const mtm_analysis_design *d, const int32_t *codes,
                         int nlev, const uint8_t *dom,
@@ -462,7 +468,9 @@ int mtm_analysis_shares(const mtm_analysis_design *d, const int32_t *codes,
   for (int k = 0; k < nlev; k++) est_empty(&out[k]);
   if (nlev <= 0) return 0;
   size_t K = (size_t)nlev;
-  scratch s;
+  if (d->rows_are_psus) /* per-stratum moments: no n x K array */
+    return shares_by_rows(d, codes, K, NULL, 1, dom, o, out);
+  scratch s = {0};
   long double *wk = calloc(K, sizeof *wk);
   double *nk = calloc(K, sizeof *nk);
   double *wpsu = calloc(d->npsu + 1, sizeof *wpsu);
@@ -527,6 +535,180 @@ int mtm_analysis_shares(const mtm_analysis_design *d, const int32_t *codes,
   free(wpsu);
   scratch_free(&s);
   return 0;
+}
+
+/* ---- shares by group ---------------------------------------------------- */
+
+/* Fills level k's result of one group from its totals: the share p = wk/W,
+ * its variance v, the counts and the interval. */
+static void share_result(mtm_analysis_est *e, double wk, double nk, double W,
+                         double n, double v, long df,
+                         const mtm_analysis_opts *o) {
+  e->n = nk;
+  e->n_total = n;
+  e->n_w = wk;
+  e->n_w_total = W;
+  e->df = df;
+  if (!(n > 0)) return;
+  double p = wk / W;
+  e->est = p;
+  e->se = sqrt(v);
+  double svyvar = n > 1 ? p * (1 - p) * n / (n - 1) : NAN;
+  double vsrs = W < n ? NAN : svyvar * (W - n) / (W * n);
+  e->deff = v / vsrs;
+  e->deff_replace = v / (svyvar / n);
+  set_ci(e, crit(o, df, 0), o && o->ci == MTM_ANALYSIS_CI_LOGIT);
+}
+
+/* Shares by group when every row is its own PSU: per group, stratum and
+ * level the sums of w and w^2 give the sum and the sum of squares of the
+ * linearised values in each stratum, so the variance needs no PSU array. */
+static int shares_by_rows(const mtm_analysis_design *d, const int32_t *codes,
+                          size_t K, const int32_t *group, size_t G,
+                          const uint8_t *dom, const mtm_analysis_opts *o,
+                          mtm_analysis_est *out) {
+  size_t H = d->nstrata;
+  long double *sw = calloc(G * H * (K + 1), sizeof *sw);
+  long double *sw2 = calloc(G * H * (K + 1), sizeof *sw2);
+  double *nk = calloc(G * (K + 1), sizeof *nk);
+  if (!sw || !sw2 || !nk) {
+    free(sw);
+    free(sw2);
+    free(nk);
+    return MTM_ENOMEM;
+  }
+  for (size_t i = 0; i < d->n; i++) {
+    int32_t c = codes[i];
+    int32_t g = group ? group[i] : 0;
+    if (c < 0 || (size_t)c >= K || g < 0 || (size_t)g >= G || !in_dom(d, dom, i))
+      continue;
+    double w = wt(d, i);
+    size_t base = ((size_t)g * H + d->psu_stratum[i]) * (K + 1);
+    sw[base + (size_t)c] += w;
+    sw2[base + (size_t)c] += (long double)w * w;
+    sw[base + K] += w;
+    sw2[base + K] += (long double)w * w;
+    nk[(size_t)g * (K + 1) + (size_t)c] += 1;
+    nk[(size_t)g * (K + 1) + K] += 1;
+  }
+  for (size_t g = 0; g < G; g++) {
+    long double W = 0, wk[K + 1];
+    long strata = 0;
+    for (size_t k = 0; k <= K; k++) wk[k] = 0;
+    for (size_t h = 0; h < H; h++) {
+      const long double *a = &sw[(g * H + h) * (K + 1)];
+      for (size_t k = 0; k <= K; k++) wk[k] += a[k];
+      W += a[K];
+      strata += a[K] > 0;
+    }
+    double n = nk[g * (K + 1) + K];
+    long df = (long)n - strata;
+    for (size_t k = 0; k < K; k++) {
+      double p = (double)(wk[k] / W), Wd = (double)W;
+      long double v = 0;
+      for (size_t h = 0; h < H && n > 0; h++) {
+        const long double *a = &sw[(g * H + h) * (K + 1)];
+        const long double *a2 = &sw2[(g * H + h) * (K + 1)];
+        if (a[K] == 0) continue;
+        long double sum = (a[k] - p * a[K]) / Wd;
+        long double sq = (a2[k] * (1 - 2 * (long double)p) +
+                          (long double)p * p * a2[K]) / ((long double)Wd * Wd);
+        double nh = d->stratum_npsu[h];
+        if (nh > 1)
+          v += (sq - sum * sum / nh) * nh / (nh - 1);
+        else if (d->lonely == MTM_ANALYSIS_LONELY_ADJUST)
+          v += sq;
+      }
+      mtm_analysis_est *e = &out[g * K + k];
+      share_result(e, (double)wk[k], nk[g * (K + 1) + k], Wd, n, (double)v,
+                   df, o);
+    }
+  }
+  free(sw);
+  free(sw2);
+  free(nk);
+  return 0;
+}
+
+/* Shares by group from PSU totals kept per group: one pass over the rows,
+ * then K variance passes over the PSUs of each group. */
+int mtm_analysis_shares_by(const mtm_analysis_design *d, const int32_t *codes,
+                           int nlev, const int32_t *group, int ngroup,
+                           const uint8_t *dom, const mtm_analysis_opts *o,
+                           mtm_analysis_est *out) {
+  if (!group) ngroup = 1;
+  if (nlev <= 0 || ngroup <= 0) return 0;
+  size_t K = (size_t)nlev, G = (size_t)ngroup, P = d->npsu;
+  for (size_t j = 0; j < G * K; j++) est_empty(&out[j]);
+  if (d->rows_are_psus)
+    return shares_by_rows(d, codes, K, group, G, dom, o, out);
+  if (G * P * (K + 1) > ((size_t)1 << 26)) {
+    /* Too many PSU totals to hold at once: one domain at a time. */
+    uint8_t *mask = malloc(d->n + 1);
+    if (!mask) return MTM_ENOMEM;
+    int rc = 0;
+    for (size_t g = 0; g < G && rc == 0; g++) {
+      for (size_t i = 0; i < d->n; i++)
+        mask[i] = group[i] == (int32_t)g && (!dom || dom[i]);
+      rc = mtm_analysis_shares(d, codes, nlev, mask, o, &out[g * K]);
+    }
+    free(mask);
+    return rc;
+  }
+  double *acc = calloc(G * P * (K + 1) + 1, sizeof *acc);
+  uint8_t *psu_seen = calloc(G * P + 1, 1);
+  uint8_t *str_seen = calloc(G * d->nstrata + 1, 1);
+  long double *wk = calloc(G * (K + 1), sizeof *wk);
+  double *nk = calloc(G * (K + 1), sizeof *nk);
+  double *tk = calloc(P + 1, sizeof *tk);
+  double *mean = calloc(d->nstrata + 1, sizeof *mean);
+  int rc = MTM_ENOMEM;
+  if (!acc || !psu_seen || !str_seen || !wk || !nk || !tk || !mean) goto done;
+  for (size_t i = 0; i < d->n; i++) {
+    int32_t c = codes[i];
+    int32_t g = group ? group[i] : 0;
+    if (c < 0 || (size_t)c >= K || g < 0 || (size_t)g >= G || !in_dom(d, dom, i))
+      continue;
+    double w = wt(d, i);
+    uint32_t p = d->psu[i];
+    size_t gp = (size_t)g * P + p;
+    acc[gp * (K + 1) + (size_t)c] += w;
+    acc[gp * (K + 1) + K] += w;
+    wk[(size_t)g * (K + 1) + (size_t)c] += w;
+    wk[(size_t)g * (K + 1) + K] += w;
+    nk[(size_t)g * (K + 1) + (size_t)c] += 1;
+    nk[(size_t)g * (K + 1) + K] += 1;
+    psu_seen[gp] = 1;
+    str_seen[(size_t)g * d->nstrata + d->psu_stratum[p]] = 1;
+  }
+  for (size_t g = 0; g < G; g++) {
+    long np = 0, ns = 0;
+    for (size_t j = 0; j < P; j++) np += psu_seen[g * P + j];
+    for (size_t h = 0; h < d->nstrata; h++) ns += str_seen[g * d->nstrata + h];
+    double W = (double)wk[g * (K + 1) + K], n = nk[g * (K + 1) + K];
+    for (size_t k = 0; k < K; k++) {
+      double v = NAN;
+      if (n > 0) {
+        double p = (double)(wk[g * (K + 1) + k] / wk[g * (K + 1) + K]);
+        const double *a = &acc[g * P * (K + 1)];
+        for (size_t j = 0; j < P; j++)
+          tk[j] = (a[j * (K + 1) + k] - p * a[j * (K + 1) + K]) / W;
+        v = var_from_totals(d, tk, mean);
+      }
+      share_result(&out[g * K + k], (double)wk[g * (K + 1) + k],
+                   nk[g * (K + 1) + k], W, n, v, np - ns, o);
+    }
+  }
+  rc = 0;
+done:
+  free(acc);
+  free(psu_seen);
+  free(str_seen);
+  free(wk);
+  free(nk);
+  free(tk);
+  free(mean);
+  return rc;
 }
 
 /* ---- quantiles ----------------------------------------------------------- */
@@ -637,7 +819,7 @@ int mtm_analysis_quantile_sorted(const mtm_analysis_design *d,
                                  const mtm_analysis_opts *o,
                                  mtm_analysis_est *out) {
   est_empty(out);
-  scratch s;
+  scratch s = {0};
   double *ys = malloc((norder + 1) * sizeof *ys);
   double *cumw = malloc((norder + 1) * sizeof *cumw);
   if (!ys || !cumw || scratch_init(&s, d, 1)) {

@@ -320,6 +320,43 @@ static void matches_r_survey(void **state) {
       snprintf(key, sizeof key, "%c|%s|median", dn[di], gname);
       check(R, nr, key, &one, used);
     }
+    /* The same shares in one pass for both groups, and overall. */
+    int32_t grp[NROW], ms2[NROW];
+    for (int i = 0; i < NROW; i++) {
+      grp[i] = D.gx[i] ? 0 : 1;
+      ms2[i] = isnan(D.ms[i]) ? -1 : (int32_t)D.ms[i];
+    }
+    mtm_analysis_opts wald = {MTM_ANALYSIS_CI_WALD, 0.95, 0};
+    mtm_analysis_opts logit = {MTM_ANALYSIS_CI_LOGIT, 0.95, 1};
+    mtm_analysis_est by[2 * NLEV], all[NLEV];
+    char key[64];
+    assert_int_equal(mtm_analysis_shares_by(&d, D.v4, NLEV, grp, 2, NULL, &wald, by), 0);
+    assert_int_equal(mtm_analysis_shares_by(&d, D.v4, NLEV, NULL, 0, NULL, &wald, all), 0);
+    for (int k = 0; k < NLEV; k++) {
+      snprintf(key, sizeof key, "%c|x|share|%c", dn[di], 'a' + k);
+      check(R, nr, key, &by[k], used);
+      snprintf(key, sizeof key, "%c|y|share|%c", dn[di], 'a' + k);
+      check(R, nr, key, &by[NLEV + k], used);
+      snprintf(key, sizeof key, "%c|all|share|%c", dn[di], 'a' + k);
+      check(R, nr, key, &all[k], used);
+    }
+    assert_int_equal(mtm_analysis_shares_by(&d, ms2, 2, grp, 2, NULL, &logit, by), 0);
+    snprintf(key, sizeof key, "%c|x|mslogit", dn[di]);
+    check(R, nr, key, &by[1], used);
+    snprintf(key, sizeof key, "%c|y|mslogit", dn[di]);
+    check(R, nr, key, &by[3], used);
+    /* A domain filter on top of the groups: group x within stratum 2. */
+    uint8_t s2[NROW];
+    for (int i = 0; i < NROW; i++) s2[i] = D.stratum[i] == 2 && D.gx[i];
+    mtm_analysis_est dm[NLEV];
+    assert_int_equal(mtm_analysis_shares(&d, D.v4, NLEV, s2, &wald, dm), 0);
+    for (int i = 0; i < NROW; i++) s2[i] = D.stratum[i] == 2;
+    assert_int_equal(mtm_analysis_shares_by(&d, D.v4, NLEV, grp, 2, s2, &wald, by), 0);
+    for (int k = 0; k < NLEV; k++) {
+      assert_close(by[k].est, dm[k].est, 1e-15);
+      assert_close(by[k].se, dm[k].se, 1e-9 * dm[k].se);
+      assert_true(by[k].n == dm[k].n && by[k].df == dm[k].df);
+    }
   }
   for (int i = 0; i < nr; i++)
     if (!used[i]) fail_msg("R's estimate %s was not compared", R[i].key);
