@@ -86,6 +86,33 @@ static void negative_weight_refused(void **state) {
   mtm_arena_free(&a);
 }
 
+/* The radix order: negatives, zeros, ties in row order, NaN left out. */
+static void order_of_values(void **state) {
+  (void)state;
+  mtm_arena a;
+  mtm_arena_init(&a);
+  double y[] = {3, -1, NAN, -2.5, 0, 3, 1e300, -1e-300, 0.5, -1};
+  mtm_analysis_design d;
+  mtm_err err;
+  mtm_err_clear(&err);
+  assert_int_equal(mtm_analysis_design_init(&d, &a, 10, NULL, NULL, NULL,
+                                            MTM_ANALYSIS_LONELY_ADJUST, &err),
+                   0);
+  size_t m = 0;
+  uint32_t *o = mtm_analysis_order(&d, y, &m);
+  assert_non_null(o);
+  uint32_t want[] = {3, 1, 9, 7, 4, 8, 0, 5, 6};
+  assert_int_equal(m, 9);
+  for (size_t i = 0; i < m; i++) assert_int_equal(o[i], want[i]);
+  /* Equal weights, 9 values: the median is the 5th, 0. */
+  mtm_analysis_est e;
+  assert_int_equal(mtm_analysis_quantile_sorted(&d, y, o, m, 0.5, NULL, NULL, &e), 0);
+  assert_close(e.est, 0, 0);
+  assert_close(e.n, 9, 0);
+  free(o);
+  mtm_arena_free(&a);
+}
+
 /* ---- the cross-check with R ---------------------------------------------- */
 
 #define NROW 420
@@ -375,6 +402,7 @@ int main(void) {
       cmocka_unit_test(t_and_normal_quantiles),
       cmocka_unit_test(variance_by_hand),
       cmocka_unit_test(negative_weight_refused),
+      cmocka_unit_test(order_of_values),
       cmocka_unit_test(matches_r_survey),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
