@@ -8,3 +8,5 @@ set -eu
 cd "$(dirname "$0")/.."
 echo "== import: mtm import against pandas read_csv (1,000,000 rows, 60 columns)"
 bench/import.sh
+echo "== check: mtm check on 100,000 imported submissions"
+/usr/bin/python3 bench/check_100k.py build/mtm 100000

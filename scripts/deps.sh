@@ -3,13 +3,15 @@
 # This is the one list: add a package here and nowhere else.
 # Usage: scripts/deps.sh [build|check|bench]   (default: check)
 # (check: the tests also run Debian's /usr/bin/python3 as an independent reader of
-#  exports and of cleaned data, never as part of the product)
+#  exports and of cleaned data, and R's survey package as the reference for the
+#  estimators; neither is ever part of the product)
 set -e
 what=${1:-check}
 BUILD="build-essential pkg-config libsqlite3-dev libzip-dev libexpat1-dev
        libjansson-dev libutf8proc-dev libsodium-dev
        libxlsxwriter-dev"
-CHECK="$BUILD libcmocka-dev sqlite3 zip unzip python3 python3-openpyxl"
+CHECK="$BUILD libcmocka-dev sqlite3 zip unzip python3 python3-openpyxl
+       r-base-core r-cran-survey"
 BENCH="$CHECK python3-pandas time"
 case "$what" in
   build) want=$BUILD ;;

@@ -52,6 +52,10 @@ static const mtm_cmd commands[] = {
      "[--min-per-stratum K] [--format csv|json] [--out FILE] [--save]"
      " | sample show --round N [--population P] [--format csv|json] [--out FILE]",
      "Design a survey sample from baseline figures (Cochran, finite population correction)."},
+    {"frame", mtm_cmd_frame,
+     "frame --form FORM_ID --round N [--columns Q,...] [--text] [--no-cache] [--format text|csv] "
+     "[--out FILE]",
+     "Load a form's clean data for a round into columns (cached in the workspace) and dump it."},
     {"demo", mtm_cmd_demo, "demo --out DIR",
      "Build the two-round demo operation into DIR with the real commands; print its baseline and "
      "sample plan."},

@@ -14,6 +14,10 @@ struct mtm_store {
   sqlite3 *db;
   char *path;
   int depth; /* transaction nesting */
+  /* The form and round whose cached frame columns the current transaction
+   * already dropped on insert (frame_form 0: none). */
+  int64_t frame_form;
+  int frame_round;
   struct {
     const char *sql;
     sqlite3_stmt *stmt;
@@ -179,6 +183,21 @@ static const char *const migrations[] = {
     "  position INTEGER NOT NULL, pcode TEXT NOT NULL, name TEXT, level INTEGER NOT NULL,"
     "  figure REAL, proportion REAL, sample INTEGER, pi REAL,"
     "  PRIMARY KEY(plan, position));",
+    /* 6 -> 7 (frame): encoded columns of a form's clean data per round
+     * (question "" holds the row ids and uuids), valid for the form
+     * versions named in version_set. Any change to a submission's clean
+     * data, removal or deletion drops the cached columns of its form and
+     * round; inserts drop them from mtm_store_submission_add (once per
+     * transaction and form and round, which a trigger could not do cheaply). */
+    "CREATE TABLE frame_cache("
+    "  id INTEGER PRIMARY KEY, form INTEGER NOT NULL, round INTEGER NOT NULL,"
+    "  question TEXT NOT NULL, version_set TEXT NOT NULL, nrows INTEGER NOT NULL,"
+    "  blob BLOB NOT NULL, UNIQUE(form, round, question));"
+    "CREATE TRIGGER frame_cache_update AFTER UPDATE OF data, removed, form, round ON submissions"
+    "  BEGIN DELETE FROM frame_cache WHERE form = OLD.form AND round = OLD.round;"
+    "  DELETE FROM frame_cache WHERE form = NEW.form AND round = NEW.round; END;"
+    "CREATE TRIGGER frame_cache_delete AFTER DELETE ON submissions"
+    "  BEGIN DELETE FROM frame_cache WHERE form = OLD.form AND round = OLD.round; END;",
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -370,6 +389,7 @@ void mtm_store_close(mtm_store *st) {
 
 int mtm_store_begin(mtm_store *st, mtm_err *err) {
   if (st->depth++ > 0) return 0;
+  st->frame_form = 0;
   if (exec(st, "BEGIN IMMEDIATE", err)) {
     st->depth = 0;
     return MTM_ESTORE;
@@ -380,6 +400,7 @@ int mtm_store_begin(mtm_store *st, mtm_err *err) {
 int mtm_store_commit(mtm_store *st, mtm_err *err) {
   if (st->depth <= 0) return mtm_err_set(err, MTM_ESTORE, "commit without begin");
   if (--st->depth > 0) return 0;
+  st->frame_form = 0;
   if (exec(st, "COMMIT", err)) {
     exec(st, "ROLLBACK", NULL);
     return MTM_ESTORE;
@@ -390,7 +411,31 @@ int mtm_store_commit(mtm_store *st, mtm_err *err) {
 void mtm_store_rollback(mtm_store *st) {
   if (!st || st->depth <= 0) return;
   st->depth = 0;
+  st->frame_form = 0;
   exec(st, "ROLLBACK", NULL);
+}
+
+/* Drops the cached frame columns of form and round, once per transaction
+ * (and after each mtm_store_frame_cache_put), so that a large import pays
+ * one statement, not one per submission. */
+int mtm_store__frame_touch(mtm_store *st, int64_t form, int round, mtm_err *err) {
+  if (st->depth > 0 && st->frame_form == form && st->frame_round == round) return 0;
+  sqlite3_stmt *s =
+      mtm_store__stmt(st, "DELETE FROM frame_cache WHERE form = ?1 AND round = ?2", err);
+  if (!s) return MTM_ESTORE;
+  sqlite3_bind_int64(s, 1, form);
+  sqlite3_bind_int(s, 2, round);
+  if (sqlite3_step(s) != SQLITE_DONE) return mtm_store__fail(st, err, "dropping cached columns");
+  if (st->depth > 0) {
+    st->frame_form = form;
+    st->frame_round = round;
+  }
+  return 0;
+}
+
+/* Forgets which form and round the transaction already dropped. */
+void mtm_store__frame_forget(mtm_store *st) {
+  st->frame_form = 0;
 }
 
 /* ---- operation and rounds ---- */

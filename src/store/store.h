@@ -25,7 +25,7 @@ typedef struct mtm_store mtm_store;
 
 /* ---- workspace (store.c) -------------------------------------------------- */
 
-#define MTM_STORE_SCHEMA_VERSION 6
+#define MTM_STORE_SCHEMA_VERSION 7
 
 /* Opens path. With create=0 the file must exist and be a workspace. */
 int mtm_store_open(mtm_store **out, const char *path, int create, mtm_err *err) MTM_MUST_USE;
@@ -90,6 +90,10 @@ void *mtm_store__col_blob(sqlite3_stmt *s, int i, mtm_arena *a, size_t *n);
 /* Grows an arena array of n elements of size sz to twice *cap (16 when
  * *cap is 0), zeroed beyond n; returns the new array and updates *cap. */
 void *mtm_store__grow(mtm_arena *a, void *old, int n, int *cap, size_t sz);
+/* Frame cache invalidation (store.c): drops the cached columns of a form
+ * and round, once per transaction; forget makes the next touch drop again. */
+int mtm_store__frame_touch(mtm_store *st, int64_t form, int round, mtm_err *err);
+void mtm_store__frame_forget(mtm_store *st);
 #endif
 
 /* ==== gazetteer (areas.c): used by geo ===================================== */
@@ -488,5 +492,35 @@ int mtm_store_sample_plan_latest(mtm_store *st, int round, const char *populatio
                                  mtm_store_sample_plan *out, mtm_err *err) MTM_MUST_USE;
 
 /* ==== end of sample plans ================================================= */
+
+
+
+/* ==== frame cache (frame.c): used by frame ================================ */
+
+/*
+ * Encoded columns of a form's clean data in one round, keyed by question
+ * ("" for the row ids and uuids) and valid for the form versions that
+ * version_set names. Adding, changing, removing or deleting a submission
+ * drops every cached column of its form and round.
+ */
+
+/* The cached blob of a column, copied into arena a (8-byte aligned).
+ * *found is 0 (and *blob NULL) when nothing is cached for the question or
+ * the cached column was built for another version_set. */
+int mtm_store_frame_cache_get(mtm_store *st, int64_t form, int round, const char *question,
+                              const char *version_set, mtm_arena *a, void **blob, size_t *n,
+                              long *nrows, int *found, mtm_err *err) MTM_MUST_USE;
+/* Stores (replacing) the blob of a column. Call inside a transaction. */
+int mtm_store_frame_cache_put(mtm_store *st, int64_t form, int round, const char *question,
+                              const char *version_set, long nrows, const void *blob, size_t n,
+                              mtm_err *err) MTM_MUST_USE;
+/* Drops every cached column of form and round. */
+int mtm_store_frame_cache_clear(mtm_store *st, int64_t form, int round,
+                                mtm_err *err) MTM_MUST_USE;
+/* The number of cached columns of form and round (for tests and status). */
+int mtm_store_frame_cache_count(mtm_store *st, int64_t form, int round, long *n,
+                                mtm_err *err) MTM_MUST_USE;
+
+/* ==== end of frame cache ================================================== */
 
 #endif

@@ -154,7 +154,7 @@ int mtm_store_submission_add(mtm_store *st, const mtm_submission *x, int64_t *id
   bind_blob(s, 9, x->data, x->data_n);
   if (sqlite3_step(s) != SQLITE_DONE) return mtm_store__fail(st, err, "storing a submission");
   *id = sqlite3_last_insert_rowid(mtm_store__db(st));
-  return 0;
+  return mtm_store__frame_touch(st, x->form, x->round, err);
 }
 
 int mtm_store_repeat_row_add(mtm_store *st, int64_t submission, const char *repeat, int position,

@@ -1,0 +1,760 @@
+/* The columnar frame: build from the submissions, encode for the store's
+ * cache, decode from it. */
+#include "frame/frame.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { K_CALC = 9 }; /* a calculate: numbers if every value is one, else text */
+enum { HDR = 8 };    /* header words of a blob */
+#define MAGIC 0x464d544dLL /* "MTMF" */
+
+typedef struct spec {
+  const char *name;
+  const mtm_question *q;
+  int kind; /* mtm_frame_kind or K_CALC */
+  int want, build;
+} spec;
+
+typedef struct fver {
+  const char *key; /* version string, "" for none */
+  mtm_form *f;
+  int nfields;     /* fields outside repeats: the data blob's values */
+  int *pos2spec;   /* per value: spec index, -1 none */
+} fver;
+
+/* A growing column while the submissions are read. */
+typedef struct bcol {
+  spec *sp;
+  int kind;
+  int nlist, nlevels, caplevels;
+  const char **levels;
+  int hcap;      /* hash of level names -> code + 1 */
+  int *hash;
+  int words;
+  int32_t *codes;
+  double *num;
+  uint64_t *bits, *missing;
+  int64_t *off;
+  mtm_buf text;
+  int allnum;    /* calculate: every value so far is a number */
+} bcol;
+
+typedef struct frame_priv {
+  mtm_arena a;
+  int nforms;
+  mtm_form **forms;
+} frame_priv;
+
+/* FNV-1a of n bytes. */
+static uint32_t fnv(const char *s, size_t n) {
+  uint32_t h = 2166136261u;
+  for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 16777619u;
+  return h;
+}
+
+/* Puts code into the level hash (sized to stay at most half full). */
+static void hash_put(bcol *c, int code) {
+  const char *s = c->levels[code];
+  uint32_t h = fnv(s, strlen(s)) & (uint32_t)(c->hcap - 1);
+  while (c->hash[h]) h = (h + 1) & (uint32_t)(c->hcap - 1);
+  c->hash[h] = code + 1;
+}
+
+/* The code of a level name, -1 if unknown. */
+static int hash_get(const bcol *c, const char *s, size_t n) {
+  uint32_t h = fnv(s, n) & (uint32_t)(c->hcap - 1);
+  while (c->hash[h]) {
+    const char *l = c->levels[c->hash[h] - 1];
+    if (strncmp(l, s, n) == 0 && l[n] == 0) return c->hash[h] - 1;
+    h = (h + 1) & (uint32_t)(c->hcap - 1);
+  }
+  return -1;
+}
+
+/* Adds a level (a value not in the list), growing the hash. */
+static int level_add(bcol *c, const char *s, size_t n) {
+  if (c->nlevels == c->caplevels) {
+    c->caplevels = c->caplevels ? c->caplevels * 2 : 16;
+    c->levels = mtm_xrealloc(c->levels, sizeof *c->levels * (size_t)c->caplevels);
+  }
+  char *d = mtm_xmalloc(n + 1);
+  memcpy(d, s, n);
+  d[n] = 0;
+  c->levels[c->nlevels] = d;
+  int code = c->nlevels++;
+  if (c->nlevels * 2 > c->hcap) {
+    free(c->hash);
+    c->hcap *= 2;
+    c->hash = calloc((size_t)c->hcap, sizeof *c->hash);
+    if (!c->hash) abort();
+    for (int i = 0; i < c->nlevels; i++) hash_put(c, i);
+  } else {
+    hash_put(c, code);
+  }
+  return code;
+}
+
+/* Prepares a column's builder from its question's choice list. */
+static void bcol_init(bcol *c, spec *sp) {
+  memset(c, 0, sizeof *c);
+  c->sp = sp;
+  c->kind = sp->kind;
+  c->allnum = 1;
+  mtm_buf_init(&c->text);
+  if (c->kind == MTM_FRAME_CODES || c->kind == MTM_FRAME_BITS) {
+    const mtm_choice_list *l = sp->q->list;
+    c->nlist = l->n;
+    c->caplevels = l->n + 16;
+    c->levels = mtm_xmalloc(sizeof *c->levels * (size_t)c->caplevels);
+    c->hcap = 16;
+    while (c->hcap < 2 * c->caplevels) c->hcap *= 2;
+    c->hash = calloc((size_t)c->hcap, sizeof *c->hash);
+    if (!c->hash) abort();
+    for (int i = 0; i < l->n; i++) {
+      c->levels[i] = mtm_xstrdup(l->choices[i].name);
+      c->nlevels = i + 1;
+      if (hash_get(c, l->choices[i].name, strlen(l->choices[i].name)) < 0) hash_put(c, i);
+    }
+    c->words = (c->nlist + 1 + 63) / 64;
+  }
+}
+
+static void bcol_free(bcol *c) {
+  for (int i = 0; i < c->nlevels; i++) free((void *)c->levels[i]);
+  free(c->levels);
+  free(c->hash);
+  free(c->codes);
+  free(c->num);
+  free(c->bits);
+  free(c->missing);
+  free(c->off);
+  mtm_buf_free(&c->text);
+}
+
+/* Grows the row arrays of a column to cap rows. */
+static void bcol_grow(bcol *c, long old, long cap) {
+  long mw = (cap + 63) / 64, omw = (old + 63) / 64;
+  c->missing = mtm_xrealloc(c->missing, sizeof *c->missing * (size_t)mw);
+  memset(c->missing + omw, 0, sizeof *c->missing * (size_t)(mw - omw));
+  if (c->kind == MTM_FRAME_CODES) c->codes = mtm_xrealloc(c->codes, sizeof *c->codes * (size_t)cap);
+  if (c->kind == MTM_FRAME_NUM || c->kind == K_CALC)
+    c->num = mtm_xrealloc(c->num, sizeof *c->num * (size_t)cap);
+  if (c->kind == MTM_FRAME_BITS) {
+    c->bits = mtm_xrealloc(c->bits, sizeof *c->bits * (size_t)(cap * c->words));
+    memset(c->bits + old * c->words, 0, sizeof *c->bits * (size_t)((cap - old) * c->words));
+  }
+  if (c->kind == MTM_FRAME_BITS || c->kind == MTM_FRAME_TEXT || c->kind == K_CALC)
+    c->off = mtm_xrealloc(c->off, sizeof *c->off * (size_t)(cap + 1));
+}
+
+static int parse_num(const char *v, size_t n, double *out);
+
+/* Stores row r's value v (n bytes; v NULL: missing). */
+static void bcol_set(bcol *c, long r, const char *v, size_t n) {
+  int has_text = c->kind == MTM_FRAME_BITS || c->kind == MTM_FRAME_TEXT || c->kind == K_CALC;
+  if (has_text) c->off[r] = (int64_t)c->text.n;
+  if (!v) {
+    c->missing[r >> 6] |= (uint64_t)1 << (r & 63);
+    if (c->kind == MTM_FRAME_CODES) c->codes[r] = MTM_FRAME_MISSING;
+    if (c->num) c->num[r] = NAN;
+    if (has_text) mtm_buf_addc(&c->text, 0);
+    return;
+  }
+  switch (c->kind) {
+  case MTM_FRAME_CODES: {
+    int k = hash_get(c, v, n);
+    c->codes[r] = k >= 0 ? k : level_add(c, v, n);
+    break;
+  }
+  case MTM_FRAME_BITS: {
+    uint64_t *w = c->bits + r * c->words;
+    size_t i = 0, start = c->text.n;
+    while (i < n) {
+      while (i < n && v[i] == ' ') i++;
+      size_t j = i;
+      while (j < n && v[j] != ' ') j++;
+      if (j > i) {
+        int k = hash_get(c, v + i, j - i);
+        if (k < 0 || k >= c->nlist) {
+          k = c->nlist;
+          if (c->text.n > start) mtm_buf_addc(&c->text, ' ');
+          mtm_buf_add(&c->text, v + i, j - i);
+        }
+        w[k >> 6] |= (uint64_t)1 << (k & 63);
+      }
+      i = j;
+    }
+    mtm_buf_addc(&c->text, 0);
+    break;
+  }
+  case MTM_FRAME_NUM: {
+    double d;
+    int32_t days;
+    int date = c->sp->q->type == MTM_Q_DATE || c->sp->q->type == MTM_Q_META;
+    mtm_slice s = {v, n};
+    if (date ? mtm_parse_date(s, &days) == 0 : parse_num(v, n, &d) == 0) {
+      c->num[r] = date ? (double)days : d;
+    } else {
+      c->num[r] = NAN;
+      c->missing[r >> 6] |= (uint64_t)1 << (r & 63);
+    }
+    break;
+  }
+  case K_CALC: {
+    double d;
+    if (n && parse_num(v, n, &d) == 0) c->num[r] = d;
+    else if (n) c->allnum = 0;
+    else {
+      c->num[r] = NAN;
+      c->missing[r >> 6] |= (uint64_t)1 << (r & 63);
+    }
+    mtm_buf_add(&c->text, v, n);
+    mtm_buf_addc(&c->text, 0);
+    break;
+  }
+  default:
+    mtm_buf_add(&c->text, v, n);
+    mtm_buf_addc(&c->text, 0);
+  }
+}
+
+/* Parses plain decimal text ("-12", "1500.50") exactly: an integer
+ * mantissa below 2^53 divided by an exact power of ten is correctly
+ * rounded (Clinger's fast path); anything else goes to mtm_parse_double. */
+static int parse_num(const char *v, size_t n, double *out) {
+  static const double p10[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                               1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+  size_t i = 0;
+  int neg = 0;
+  if (i < n && v[i] == '-') neg = 1, i++;
+  uint64_t m = 0;
+  int digits = 0, frac = -1;
+  for (; i < n; i++) {
+    char c = v[i];
+    if (c >= '0' && c <= '9') {
+      m = m * 10 + (uint64_t)(c - '0');
+      if (++digits > 15) break;
+      if (frac >= 0) frac++;
+    } else if (c == '.' && frac < 0) {
+      frac = 0;
+    } else {
+      break;
+    }
+  }
+  if (i == n && digits > 0 && (frac < 0 || frac > 0)) {
+    double d = (double)m;
+    if (frac > 0) d /= p10[frac];
+    *out = neg ? -d : d;
+    return 0;
+  }
+  return mtm_parse_double((mtm_slice){v, n}, out);
+}
+
+/* ---- encoding ---- */
+
+/* Appends a section: its length, the bytes, padding to 8. */
+static void sec_put(mtm_buf *b, const void *p, size_t n) {
+  uint64_t len = n;
+  mtm_buf_add(b, &len, 8);
+  if (n) mtm_buf_add(b, p, n);
+  static const char zero[8];
+  if (n % 8) mtm_buf_add(b, zero, 8 - n % 8);
+}
+
+/* Levels as NUL-terminated names one after the other. */
+static void levels_put(mtm_buf *b, const char **levels, int n) {
+  mtm_buf t;
+  mtm_buf_init(&t);
+  for (int i = 0; i < n; i++) mtm_buf_add(&t, levels[i], strlen(levels[i]) + 1);
+  sec_put(b, t.p, t.n);
+  mtm_buf_free(&t);
+}
+
+/* Encodes a finished column (kind resolved) of nrows rows. */
+static void bcol_encode(const bcol *c, long nrows, mtm_buf *b) {
+  int64_t h[HDR] = {MAGIC, c->kind, c->sp->q->type, nrows, c->nlist, c->nlevels, c->words, 0};
+  sec_put(b, h, sizeof h);
+  sec_put(b, c->missing, sizeof *c->missing * (size_t)((nrows + 63) / 64));
+  switch (c->kind) {
+  case MTM_FRAME_CODES:
+    sec_put(b, c->codes, sizeof *c->codes * (size_t)nrows);
+    levels_put(b, c->levels, c->nlevels);
+    break;
+  case MTM_FRAME_BITS:
+    sec_put(b, c->bits, sizeof *c->bits * (size_t)(nrows * c->words));
+    levels_put(b, c->levels, c->nlist);
+    sec_put(b, c->off, sizeof *c->off * (size_t)(nrows + 1));
+    sec_put(b, c->text.p, c->text.n);
+    break;
+  case MTM_FRAME_NUM:
+    sec_put(b, c->num, sizeof *c->num * (size_t)nrows);
+    break;
+  default:
+    sec_put(b, c->off, sizeof *c->off * (size_t)(nrows + 1));
+    sec_put(b, c->text.p, c->text.n);
+  }
+}
+
+/* Reads the next section of a blob; NULL when the blob is damaged. */
+static void *sec_get(unsigned char **p, unsigned char *end, size_t *n) {
+  if (end - *p < 8) return NULL;
+  uint64_t len;
+  memcpy(&len, *p, 8);
+  *p += 8;
+  size_t padded = (size_t)(len + 7) / 8 * 8;
+  if ((size_t)(end - *p) < padded) return NULL;
+  void *r = *p;
+  *p += padded;
+  *n = (size_t)len;
+  return r;
+}
+
+/* Points col at the arrays of an encoded column (blob stays in the arena);
+ * returns -1 when the blob is damaged or of another row count. */
+static int col_decode(void *blob, size_t len, long nrows, mtm_arena *a, mtm_frame_col *col) {
+  unsigned char *p = blob, *end = p + len;
+  size_t n;
+  int64_t *h = sec_get(&p, end, &n);
+  if (!h || n != sizeof(int64_t) * HDR || h[0] != MAGIC || h[3] != nrows) return -1;
+  col->kind = (mtm_frame_kind)h[1];
+  col->nlist = (int)h[4];
+  col->nlevels = (int)h[5];
+  col->words = (int)h[6];
+  if (!(col->missing = sec_get(&p, end, &n))) return -1;
+  void *x = sec_get(&p, end, &n);
+  if (!x) return -1;
+  if (col->kind == MTM_FRAME_CODES) col->codes = x;
+  else if (col->kind == MTM_FRAME_BITS) col->bits = x;
+  else if (col->kind == MTM_FRAME_NUM) col->num = x;
+  else col->off = x;
+  if (col->kind == MTM_FRAME_CODES || col->kind == MTM_FRAME_BITS) {
+    char *names = sec_get(&p, end, &n);
+    if (!names) return -1;
+    int nl = col->kind == MTM_FRAME_CODES ? col->nlevels : col->nlist;
+    const char **lv = mtm_arena_alloc(a, sizeof *lv * (size_t)(nl ? nl : 1));
+    size_t at = 0;
+    for (int i = 0; i < nl; i++) {
+      if (at >= n) return -1;
+      lv[i] = names + at;
+      at += strlen(names + at) + 1;
+    }
+    col->levels = lv;
+  }
+  if (col->kind == MTM_FRAME_BITS && !(col->off = sec_get(&p, end, &n))) return -1;
+  if (col->kind == MTM_FRAME_BITS || col->kind == MTM_FRAME_TEXT)
+    if (!(col->text = sec_get(&p, end, &n))) return -1;
+  return 0;
+}
+
+/* ---- loading ---- */
+
+/* The kind a question's column has. */
+static int kind_of(const mtm_question *q) {
+  switch (q->type) {
+  case MTM_Q_SELECT_ONE:
+    return q->list ? MTM_FRAME_CODES : MTM_FRAME_TEXT;
+  case MTM_Q_SELECT_MULTIPLE:
+    return q->list ? MTM_FRAME_BITS : MTM_FRAME_TEXT;
+  case MTM_Q_INTEGER:
+  case MTM_Q_DECIMAL:
+  case MTM_Q_RANGE:
+  case MTM_Q_DATE:
+    return MTM_FRAME_NUM;
+  case MTM_Q_META:
+    return q->meta && strcmp(q->meta, "today") == 0 ? MTM_FRAME_NUM : MTM_FRAME_TEXT;
+  case MTM_Q_CALCULATE:
+    return K_CALC;
+  default:
+    return MTM_FRAME_TEXT;
+  }
+}
+
+typedef struct build {
+  fver *v;
+  int nv, last;
+  bcol *cols;
+  int ncols;
+  long nrows, cap;
+  int64_t *ids;
+  int64_t *uoff;
+  mtm_buf utext;
+  long *lastrow; /* per column: the last row a value was set in */
+} build;
+
+/* Reads one submission into the builders. */
+static int build_row(void *ctx, const mtm_submission *s, mtm_err *err) {
+  build *b = ctx;
+  const char *key = s->version ? s->version : "";
+  int vi = 0;
+  if (strcmp(b->v[b->last].key, key) == 0) vi = b->last;
+  else {
+    for (int i = 0; i < b->nv; i++)
+      if (strcmp(b->v[i].key, key) == 0) {
+        vi = i;
+        break;
+      }
+    b->last = vi;
+  }
+  if (b->nrows == b->cap) {
+    long nc = b->cap ? b->cap * 2 : 1024;
+    for (int i = 0; i < b->ncols; i++) bcol_grow(&b->cols[i], b->cap, nc);
+    b->ids = mtm_xrealloc(b->ids, sizeof *b->ids * (size_t)nc);
+    b->uoff = mtm_xrealloc(b->uoff, sizeof *b->uoff * (size_t)(nc + 1));
+    b->cap = nc;
+  }
+  long r = b->nrows++;
+  b->ids[r] = s->id;
+  b->uoff[r] = (int64_t)b->utext.n;
+  mtm_buf_add(&b->utext, s->uuid, strlen(s->uuid) + 1);
+  const fver *v = &b->v[vi];
+  const unsigned char *p = s->data, *end = p + s->data_n;
+  for (int pos = 0; p < end && pos < v->nfields; pos++) {
+    uint64_t x = 0;
+    int shift = 0;
+    for (;;) {
+      if (p >= end || shift > 63)
+        return mtm_err_set(err, MTM_EINVAL, "submission %lld: its stored values are damaged",
+                           (long long)s->id);
+      unsigned char ch = *p++;
+      x |= (uint64_t)(ch & 0x7f) << shift;
+      shift += 7;
+      if (!(ch & 0x80)) break;
+    }
+    if (x && (uint64_t)(end - p) < x - 1)
+      return mtm_err_set(err, MTM_EINVAL, "submission %lld: its stored values are damaged",
+                         (long long)s->id);
+    int ci = v->pos2spec[pos];
+    if (ci >= 0) {
+      bcol_set(&b->cols[ci], r, x ? (const char *)p : NULL, x ? (size_t)(x - 1) : 0);
+      b->lastrow[ci] = r;
+    }
+    if (x) p += x - 1;
+  }
+  /* Columns this row's version does not ask (or past the blob's end). */
+  for (int i = 0; i < b->ncols; i++)
+    if (b->lastrow[i] != r) bcol_set(&b->cols[i], r, NULL, 0);
+  return 0;
+}
+
+const char *mtm_frame_uuid(const mtm_frame *f, long r) {
+  /* The uuid text of row r. */
+  return f->uuid_text + f->uuid_off[r];
+}
+
+const char *mtm_frame_text(const mtm_frame_col *c, long r) {
+  /* Text of text columns and of bitsets' values not in the list. */
+  if (!c->off || !c->text || mtm_frame_is_missing(c, r)) return NULL;
+  return c->text + c->off[r];
+}
+
+const char *mtm_frame_value(const mtm_frame_col *c, long r, mtm_arena *a) {
+  /* Renders the value as the store writes it. */
+  if (mtm_frame_is_missing(c, r)) return NULL;
+  switch (c->kind) {
+  case MTM_FRAME_CODES:
+    return c->levels[c->codes[r]];
+  case MTM_FRAME_BITS: {
+    mtm_buf b;
+    mtm_buf_init(&b);
+    for (int i = 0; i < c->nlist; i++)
+      if (mtm_frame_bit(c, r, i)) {
+        if (b.n) mtm_buf_addc(&b, ' ');
+        mtm_buf_adds(&b, c->levels[i]);
+      }
+    if (mtm_frame_bit(c, r, c->nlist) && c->text[c->off[r]]) {
+      if (b.n) mtm_buf_addc(&b, ' ');
+      mtm_buf_adds(&b, c->text + c->off[r]);
+    }
+    char *s = mtm_arena_strndup(a, b.p ? b.p : "", b.n);
+    mtm_buf_free(&b);
+    return s;
+  }
+  case MTM_FRAME_NUM:
+    if (c->type == MTM_Q_DATE || c->type == MTM_Q_META) {
+      char d[11];
+      mtm_format_date((int32_t)c->num[r], d);
+      return mtm_arena_strdup(a, d);
+    }
+    return mtm_arena_printf(a, "%.15g", c->num[r]);
+  default:
+    return c->text + c->off[r];
+  }
+}
+
+const mtm_frame_col *mtm_frame_col_find(const mtm_frame *f, const char *name) {
+  /* Linear: frames have tens of columns. */
+  for (int i = 0; i < f->ncols; i++)
+    if (strcmp(f->cols[i].name, name) == 0) return &f->cols[i];
+  return NULL;
+}
+
+void mtm_frame_free(mtm_frame *f) {
+  /* Releases the arena and the forms. */
+  if (!f) return;
+  frame_priv *pv = f->priv;
+  for (int i = 0; i < pv->nforms; i++) mtm_form_free(pv->forms[i]);
+  free(pv->forms);
+  mtm_arena_free(&pv->a);
+  free(pv);
+  free(f);
+}
+
+/* Copies a finished builder into the frame's column (through its encoding,
+ * which is also what the cache keeps). */
+static int adopt(bcol *c, long nrows, mtm_buf *enc, mtm_arena *a, mtm_frame_col *col) {
+  mtm_buf_reset(enc);
+  bcol_encode(c, nrows, enc);
+  void *blob = mtm_arena_alloc(a, enc->n + 8);
+  memcpy(blob, enc->p, enc->n);
+  return col_decode(blob, enc->n, nrows, a, col);
+}
+
+/* Encodes the row ids and uuids. */
+static void meta_encode(long nrows, const int64_t *ids, const int64_t *uoff, const char *ut,
+                        size_t utn, mtm_buf *b) {
+  int64_t h[HDR] = {MAGIC, 0, 0, nrows, 0, 0, 0, 0};
+  sec_put(b, h, sizeof h);
+  sec_put(b, ids, sizeof *ids * (size_t)nrows);
+  sec_put(b, uoff, sizeof *uoff * (size_t)(nrows + 1));
+  sec_put(b, ut, utn);
+}
+
+/* Reads the row ids and uuids of an encoded meta blob. */
+static int meta_decode(void *blob, size_t len, mtm_frame *f) {
+  unsigned char *p = blob, *end = p + len;
+  size_t n;
+  int64_t *h = sec_get(&p, end, &n);
+  if (!h || n != sizeof(int64_t) * HDR || h[0] != MAGIC) return -1;
+  f->nrows = (long)h[3];
+  if (!(f->ids = sec_get(&p, end, &n))) return -1;
+  if (!(f->uuid_off = sec_get(&p, end, &n))) return -1;
+  if (!(f->uuid_text = sec_get(&p, end, &n))) return -1;
+  return 0;
+}
+
+int mtm_frame_load(mtm_store *st, const char *form_id, int round, const mtm_frame_opts *opts,
+                   mtm_frame **out, mtm_err *err) {
+  /* Reads the versions, picks the columns, then serves them from the cache
+   * or decodes the submissions and writes the cache. */
+  static const mtm_frame_opts none = {0};
+  if (!opts) opts = &none;
+  *out = NULL;
+  mtm_frame *f = mtm_xmalloc(sizeof *f);
+  memset(f, 0, sizeof *f);
+  frame_priv *pv = mtm_xmalloc(sizeof *pv);
+  memset(pv, 0, sizeof *pv);
+  f->priv = pv;
+  mtm_arena_init(&pv->a);
+  mtm_arena *a = &pv->a;
+  f->round = round;
+  mtm_buf enc, vset;
+  mtm_buf_init(&enc);
+  mtm_buf_init(&vset);
+  bcol *bc = NULL;
+  int nbc = 0;
+  build b;
+  memset(&b, 0, sizeof b);
+  mtm_buf_init(&b.utext);
+  int rc, intx = 0;
+  mtm_store_formref fr;
+  if ((rc = mtm_store_form_find(st, form_id, a, &fr, err))) goto fail;
+  f->form_id = fr.form_id;
+  if (!mtm_store_check_round_known(st, round, err)) {
+    rc = mtm_err_set(err, MTM_ENOTFOUND,
+                     "round %d does not exist: no form has submissions in it and it was not "
+                     "declared",
+                     round);
+    goto fail;
+  }
+  mtm_form_version *vs;
+  int nvs;
+  if ((rc = mtm_store_form_versions(st, form_id, a, &vs, &nvs, err))) goto fail;
+  /* Latest first. */
+  fver *v = mtm_arena_zalloc(a, sizeof *v * (size_t)(nvs ? nvs : 1));
+  pv->forms = mtm_xmalloc(sizeof *pv->forms * (size_t)(nvs ? nvs : 1));
+  for (int i = 0; i < nvs; i++) {
+    const mtm_form_version *x = &vs[nvs - 1 - i];
+    if (vset.n) mtm_buf_addc(&vset, ',');
+    mtm_buf_adds(&vset, x->sha256);
+    v[i].key = x->version ? x->version : "";
+    if ((rc = mtm_form_load(st, form_id, x->version, &v[i].f, err))) goto fail;
+    pv->forms[pv->nforms++] = v[i].f;
+  }
+  mtm_buf_addc(&vset, 0);
+  f->form = nvs ? v[0].f : NULL;
+  /* The columns: latest version's fields first. */
+  int nsp = 0, capsp = 64;
+  spec *sp = mtm_arena_alloc(a, sizeof *sp * (size_t)capsp);
+  for (int i = 0; i < nvs; i++) {
+    mtm_form *fm = v[i].f;
+    v[i].pos2spec = mtm_arena_alloc(a, sizeof(int) * (size_t)(fm->nfields ? fm->nfields : 1));
+    for (int k = 0; k < fm->nfields; k++) {
+      const mtm_question *q = &fm->q[fm->fields[k]];
+      if (q->repeat >= 0) continue;
+      int j = 0;
+      while (j < nsp && strcmp(sp[j].name, q->name) != 0) j++;
+      if (j == nsp) {
+        if (nsp == capsp) {
+          spec *g = mtm_arena_alloc(a, sizeof *g * (size_t)capsp * 2);
+          memcpy(g, sp, sizeof *g * (size_t)nsp);
+          sp = g;
+          capsp *= 2;
+        }
+        sp[nsp] = (spec){q->name, q, kind_of(q), 0, 0};
+        nsp++;
+      }
+      v[i].pos2spec[v[i].nfields++] = j;
+    }
+  }
+  /* What to load. */
+  if (opts->columns) {
+    for (int k = 0; k < opts->ncolumns; k++) {
+      int j = 0;
+      while (j < nsp && strcmp(sp[j].name, opts->columns[k]) != 0) j++;
+      if (j == nsp) {
+        rc = mtm_err_set(err, MTM_ENOTFOUND, "form '%s' has no question '%s' outside repeats",
+                         form_id, opts->columns[k]);
+        goto fail;
+      }
+      sp[j].want = 1;
+    }
+  } else {
+    for (int j = 0; j < nsp; j++) sp[j].want = opts->text || sp[j].kind != MTM_FRAME_TEXT;
+  }
+  /* The cache. */
+  f->cols = mtm_arena_zalloc(a, sizeof *f->cols * (size_t)(nsp ? nsp : 1));
+  /* One transaction from the cache check to the cache write, so that no
+   * import or cleaning slips between reading the submissions and caching
+   * what was read. */
+  int hit = !opts->no_cache;
+  if (hit) {
+    if ((rc = mtm_store_begin(st, err))) goto fail;
+    intx = 1;
+    void *blob;
+    size_t n;
+    long nr;
+    int found;
+    if ((rc = mtm_store_frame_cache_get(st, fr.id, round, "", vset.p, a, &blob, &n, &nr, &found,
+                                        err)))
+      goto fail;
+    hit = found && meta_decode(blob, n, f) == 0;
+    for (int j = 0; j < nsp && hit; j++) {
+      if (!sp[j].want) continue;
+      if ((rc = mtm_store_frame_cache_get(st, fr.id, round, sp[j].name, vset.p, a, &blob, &n, &nr,
+                                          &found, err)))
+        goto fail;
+      mtm_frame_col *c = &f->cols[f->ncols];
+      hit = found && col_decode(blob, n, f->nrows, a, c) == 0;
+      if (!hit) break;
+      c->name = sp[j].name;
+      c->q = sp[j].q;
+      c->type = sp[j].q->type;
+      if (c->kind == MTM_FRAME_TEXT && sp[j].kind == K_CALC && !opts->columns && !opts->text)
+        continue; /* a calculate that is not numeric: text, not asked */
+      f->ncols++;
+    }
+  }
+  if (hit) {
+    f->from_cache = 1;
+    intx = 0;
+    if ((rc = mtm_store_commit(st, err))) goto fail;
+    goto done;
+  }
+  /* Decode the submissions: the wanted columns and every default one, so
+   * that the cache serves later default loads. */
+  f->ncols = 0;
+  for (int j = 0; j < nsp; j++) sp[j].build = sp[j].want || sp[j].kind != MTM_FRAME_TEXT;
+  int *map = mtm_arena_alloc(a, sizeof(int) * (size_t)(nsp ? nsp : 1));
+  bc = mtm_xmalloc(sizeof *bc * (size_t)(nsp ? nsp : 1));
+  for (int j = 0; j < nsp; j++) {
+    map[j] = -1;
+    if (!sp[j].build) continue;
+    map[j] = nbc;
+    bcol_init(&bc[nbc++], &sp[j]);
+  }
+  for (int i = 0; i < nvs; i++)
+    for (int k = 0; k < v[i].nfields; k++) v[i].pos2spec[k] = map[v[i].pos2spec[k]];
+  b.v = v;
+  b.nv = nvs;
+  b.cols = bc;
+  b.ncols = nbc;
+  b.lastrow = mtm_arena_alloc(a, sizeof *b.lastrow * (size_t)(nbc ? nbc : 1));
+  for (int i = 0; i < nbc; i++) b.lastrow[i] = -1;
+  if (nvs && (rc = mtm_store_submissions_each(st, fr.id, round, MTM_SUB_LIVE, build_row, &b, err)))
+    goto fail;
+  if (b.cap == 0) {
+    for (int i = 0; i < nbc; i++) bcol_grow(&bc[i], 0, 1);
+    b.uoff = mtm_xmalloc(sizeof *b.uoff);
+  }
+  f->nrows = b.nrows;
+  b.uoff[b.nrows] = (int64_t)b.utext.n;
+  for (int i = 0; i < nbc; i++) {
+    bcol *c = &bc[i];
+    if (c->off) c->off[b.nrows] = (int64_t)c->text.n;
+    if (c->kind == K_CALC) c->kind = c->allnum ? MTM_FRAME_NUM : MTM_FRAME_TEXT;
+  }
+  mtm_buf_reset(&enc);
+  meta_encode(b.nrows, b.ids, b.uoff, b.utext.p ? b.utext.p : "", b.utext.n, &enc);
+  {
+    void *blob = mtm_arena_alloc(a, enc.n + 8);
+    memcpy(blob, enc.p, enc.n);
+    meta_decode(blob, enc.n, f);
+  }
+  if (intx && ((rc = mtm_store_frame_cache_clear(st, fr.id, round, err)) ||
+               (rc = mtm_store_frame_cache_put(st, fr.id, round, "", vset.p, b.nrows, enc.p,
+                                               enc.n, err))))
+    goto fail;
+  for (int i = 0; i < nbc; i++) {
+    bcol *c = &bc[i];
+    mtm_frame_col col;
+    memset(&col, 0, sizeof col);
+    if (adopt(c, b.nrows, &enc, a, &col)) {
+      rc = mtm_err_set(err, MTM_EINVAL, "column '%s' could not be encoded", c->sp->name);
+      goto fail;
+    }
+    if (intx && (rc = mtm_store_frame_cache_put(st, fr.id, round, c->sp->name, vset.p, b.nrows,
+                                                enc.p, enc.n, err)))
+      goto fail;
+    /* The column now lives in the arena: release its builder at once,
+     * which keeps the peak near one copy of the frame. */
+    spec *csp = c->sp;
+    bcol_free(c);
+    memset(c, 0, sizeof *c);
+    c->sp = csp;
+    if (!c->sp->want) continue;
+    if (col.kind == MTM_FRAME_TEXT && c->sp->kind == K_CALC && !opts->columns && !opts->text)
+      continue;
+    col.name = c->sp->name;
+    col.q = c->sp->q;
+    col.type = c->sp->q->type;
+    f->cols[f->ncols++] = col;
+  }
+  if (intx) {
+    intx = 0;
+    if ((rc = mtm_store_commit(st, err))) goto fail;
+  }
+done:
+  for (int i = 0; i < nbc; i++) bcol_free(&bc[i]);
+  free(bc);
+  free(b.ids);
+  free(b.uoff);
+  mtm_buf_free(&b.utext);
+  mtm_buf_free(&enc);
+  mtm_buf_free(&vset);
+  *out = f;
+  return 0;
+fail:
+  if (intx) mtm_store_rollback(st);
+  for (int i = 0; i < nbc; i++) bcol_free(&bc[i]);
+  free(bc);
+  free(b.ids);
+  free(b.uoff);
+  mtm_buf_free(&b.utext);
+  mtm_buf_free(&enc);
+  mtm_buf_free(&vset);
+  mtm_frame_free(f);
+  return rc ? rc : MTM_EINVAL;
+}

@@ -1,0 +1,105 @@
+/*
+ * frame: a form's clean data for one round in columnar memory, the fast
+ * path of every computation on the data.
+ *
+ * Rows are the live (not removed) submissions of the round across every
+ * version of the form, in id order (the order they were imported). Columns
+ * are the form's fields outside repeats: those of the latest version first,
+ * then those only older versions ask. A field a row's version does not ask
+ * is missing in that row.
+ *
+ *   select_one       codes: 0..nlist-1 index the choice list in form order;
+ *                    a value not in the list gets its own code from nlist
+ *                    on (its name in levels); missing is MTM_FRAME_MISSING.
+ *   select_multiple  bitsets: words uint64 per row, bit i for choice i,
+ *                    bit nlist when some value is not in the list (those
+ *                    values, space-separated, are the row's text).
+ *   integer, decimal, range, date (days since 1970), the meta "today",
+ *   and a calculate whose every value is a number: doubles (NaN missing).
+ *   other types: text, C strings at text + off[row] (left out unless asked).
+ * Every column has a missing bitset (bit r of missing[r / 64]).
+ *
+ * Loading reads encoded columns cached in the workspace (store frame
+ * cache); when they are absent or stale (an import, a cleaning change or a
+ * new form version since) the frame is decoded from the submissions and
+ * the cache written again.
+ *
+ * Ownership rule: a mtm_frame owns everything it points to (its own arena
+ * and the forms it read); mtm_frame_free releases it all.
+ */
+#ifndef MTM_FRAME_H
+#define MTM_FRAME_H
+
+#include "core/core.h"
+#include "form/form.h"
+#include "store/store.h"
+
+#define MTM_FRAME_MISSING (-1)
+
+typedef enum { MTM_FRAME_CODES = 1, MTM_FRAME_BITS, MTM_FRAME_NUM, MTM_FRAME_TEXT } mtm_frame_kind;
+
+typedef struct mtm_frame_col {
+  const char *name;
+  mtm_qtype type;        /* in the latest version that asks it */
+  mtm_frame_kind kind;
+  const mtm_question *q; /* in that version (owned by the frame) */
+  uint64_t *missing;     /* bit r set: row r has no answer */
+  /* MTM_FRAME_CODES and MTM_FRAME_BITS */
+  int nlist;             /* choices of the list */
+  int nlevels;           /* codes: nlist + values not in the list */
+  const char **levels;   /* names of the nlevels codes (bits: the nlist choices) */
+  int32_t *codes;        /* codes: per row */
+  int words;             /* bits: uint64 words per row */
+  uint64_t *bits;        /* bits: row r at bits + r * words */
+  double *num;           /* numbers: per row, NaN when missing */
+  const int64_t *off;    /* text, and bits' values not in the list: nrows + 1 */
+  const char *text;
+} mtm_frame_col;
+
+typedef struct mtm_frame {
+  const char *form_id;
+  int round;
+  long nrows;
+  const int64_t *ids;    /* submissions.id per row */
+  const int64_t *uuid_off;
+  const char *uuid_text; /* mtm_frame_uuid() */
+  int ncols;
+  mtm_frame_col *cols;
+  int from_cache;        /* 1: every column came from the cache */
+  mtm_form *form;        /* the latest version */
+  void *priv;
+} mtm_frame;
+
+typedef struct mtm_frame_opts {
+  const char *const *columns; /* question names to load; NULL: every non-text column */
+  int ncolumns;
+  int text;                   /* with columns NULL: text columns too */
+  int no_cache;               /* 1: decode from the submissions, leave the cache alone */
+} mtm_frame_opts;
+
+/* Loads the frame of form_id in round (opts may be NULL). MTM_ENOTFOUND
+ * names an unknown form or a requested question the form does not have. */
+int mtm_frame_load(mtm_store *st, const char *form_id, int round, const mtm_frame_opts *opts,
+                   mtm_frame **out, mtm_err *err) MTM_MUST_USE;
+void mtm_frame_free(mtm_frame *f);
+
+/* The column of a question, NULL if not loaded. */
+const mtm_frame_col *mtm_frame_col_find(const mtm_frame *f, const char *name);
+/* 1 when row r of the column is missing. */
+static inline int mtm_frame_is_missing(const mtm_frame_col *c, long r) {
+  return (int)((c->missing[r >> 6] >> (r & 63)) & 1);
+}
+/* 1 when choice bit i is set in row r of a select_multiple column. */
+static inline int mtm_frame_bit(const mtm_frame_col *c, long r, int i) {
+  return (int)((c->bits[r * c->words + (i >> 6)] >> (i & 63)) & 1);
+}
+/* The uuid of row r. */
+const char *mtm_frame_uuid(const mtm_frame *f, long r);
+/* The text of row r (text columns; bits: the values not in the list), NULL
+ * when missing or not kept. */
+const char *mtm_frame_text(const mtm_frame_col *c, long r);
+/* The value of row r as the store writes it (choice names, numbers as
+ * text, dates YYYY-MM-DD), in arena a; NULL when missing. */
+const char *mtm_frame_value(const mtm_frame_col *c, long r, mtm_arena *a);
+
+#endif

@@ -1,0 +1,89 @@
+/* The frame cache: encoded columns of a form's clean data per round. */
+#define MTM_STORE_INTERNAL
+#include "store/store.h"
+
+#include <string.h>
+
+int mtm_store_frame_cache_get(mtm_store *st, int64_t form, int round, const char *question,
+                              const char *version_set, mtm_arena *a, void **blob, size_t *n,
+                              long *nrows, int *found, mtm_err *err) {
+  /* Reads the blob straight into the arena through incremental I/O, so
+   * that a large column is copied once. */
+  *blob = NULL;
+  *n = 0;
+  *nrows = 0;
+  *found = 0;
+  sqlite3_stmt *s = mtm_store__stmt(st,
+                                    "SELECT id, version_set, nrows, length(blob) FROM frame_cache "
+                                    "WHERE form = ?1 AND round = ?2 AND question = ?3",
+                                    err);
+  if (!s) return MTM_ESTORE;
+  sqlite3_bind_int64(s, 1, form);
+  sqlite3_bind_int(s, 2, round);
+  mtm_store__bind_text(s, 3, question);
+  int rc = sqlite3_step(s);
+  if (rc == SQLITE_DONE) return 0;
+  if (rc != SQLITE_ROW) return mtm_store__fail(st, err, "reading cached columns");
+  const char *vs = (const char *)sqlite3_column_text(s, 1);
+  if (!vs || strcmp(vs, version_set) != 0) {
+    sqlite3_reset(s);
+    return 0;
+  }
+  sqlite3_int64 id = sqlite3_column_int64(s, 0);
+  *nrows = (long)sqlite3_column_int64(s, 2);
+  int len = sqlite3_column_int(s, 3);
+  sqlite3_reset(s);
+  sqlite3_blob *b;
+  if (sqlite3_blob_open(mtm_store__db(st), "main", "frame_cache", "blob", id, 0, &b) != SQLITE_OK)
+    return mtm_store__fail(st, err, "opening a cached column");
+  void *p = mtm_arena_alloc(a, (size_t)len + 8);
+  rc = sqlite3_blob_read(b, p, len, 0);
+  sqlite3_blob_close(b);
+  if (rc != SQLITE_OK) return mtm_store__fail(st, err, "reading a cached column");
+  *blob = p;
+  *n = (size_t)len;
+  *found = 1;
+  return 0;
+}
+
+int mtm_store_frame_cache_put(mtm_store *st, int64_t form, int round, const char *question,
+                              const char *version_set, long nrows, const void *blob, size_t n,
+                              mtm_err *err) {
+  /* Replaces the row of the question; the insert guard of the transaction
+   * is reset so that a later insert drops the new columns again. */
+  sqlite3_stmt *s = mtm_store__stmt(
+      st,
+      "INSERT OR REPLACE INTO frame_cache(form, round, question, version_set, nrows, blob) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+      err);
+  if (!s) return MTM_ESTORE;
+  sqlite3_bind_int64(s, 1, form);
+  sqlite3_bind_int(s, 2, round);
+  mtm_store__bind_text(s, 3, question);
+  mtm_store__bind_text(s, 4, version_set);
+  sqlite3_bind_int64(s, 5, nrows);
+  sqlite3_bind_blob64(s, 6, blob, (sqlite3_uint64)n, SQLITE_STATIC);
+  int rc = sqlite3_step(s);
+  sqlite3_clear_bindings(s);
+  if (rc != SQLITE_DONE) return mtm_store__fail(st, err, "storing a cached column");
+  mtm_store__frame_forget(st);
+  return 0;
+}
+
+int mtm_store_frame_cache_clear(mtm_store *st, int64_t form, int round, mtm_err *err) {
+  /* Drops the columns whatever the transaction already dropped. */
+  mtm_store__frame_forget(st);
+  return mtm_store__frame_touch(st, form, round, err);
+}
+
+int mtm_store_frame_cache_count(mtm_store *st, int64_t form, int round, long *n, mtm_err *err) {
+  /* Counts the cached rows of form and round. */
+  sqlite3_stmt *s = mtm_store__stmt(
+      st, "SELECT count(*) FROM frame_cache WHERE form = ?1 AND round = ?2", err);
+  if (!s) return MTM_ESTORE;
+  sqlite3_bind_int64(s, 1, form);
+  sqlite3_bind_int(s, 2, round);
+  if (sqlite3_step(s) != SQLITE_ROW) return mtm_store__fail(st, err, "counting cached columns");
+  *n = (long)sqlite3_column_int64(s, 0);
+  return 0;
+}
