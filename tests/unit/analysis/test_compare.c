@@ -254,6 +254,28 @@ static void chain_two_ways(void **state) {
   mtm_arena_free(&a);
 }
 
+/* The overall cell is a member of the groups sets. 23 people have no sex
+ * recorded: overall yes 3, no 22, dk 40; women 1, 10, 8; men 1, 12, 9.
+ * The yes cells are small. Overall no (22 < 40) goes with overall yes;
+ * women's dk (8 < 10) goes with women's yes; in the groups of no, overall
+ * no is the only one hidden, so women's no (10 < 12) goes; in the groups of
+ * dk, women's dk is, so men's dk (9 < 40) goes. Without the overall cell in
+ * the groups of no, women's no would stay and give overall no away. */
+static void overall_cell_in_groups(void **state) {
+  (void)state;
+  double n[] = {3, 22, 40, 1, 10, 8, 1, 12, 9};
+  mtm_analysis_cell c[9];
+  contract_table(c, n);
+  mtm_arena a;
+  mtm_arena_init(&a);
+  assert_int_equal(mtm_analysis_suppress(c, 9, 5, &a), 7);
+  const int S = MTM_ANALYSIS_SUPPRESSED_SMALL, C = MTM_ANALYSIS_SUPPRESSED_COMPLEMENTARY;
+  int want[] = {S, C, 0, S, C, C, S, 0, C};
+  for (int i = 0; i < 9; i++)
+    if (c[i].suppressed != want[i]) fail_msg("cell %d is %d, not %d", i, c[i].suppressed, want[i]);
+  mtm_arena_free(&a);
+}
+
 /* A mean overall (n 50), by sex (women 3, men 47) and by nationality (45,
  * 5), and the same mean with a filter by sex (women 2, men 20, overall
  * 22): women's mean is small, so men's goes (it and the overall would give
@@ -382,6 +404,7 @@ int main(void) {
       cmocka_unit_test(ties_by_index),
       cmocka_unit_test(chain_levels_to_groups),
       cmocka_unit_test(chain_two_ways),
+      cmocka_unit_test(overall_cell_in_groups),
       cmocka_unit_test(groups_add_up_to_overall),
       cmocka_unit_test(notes_and_blanks),
       cmocka_unit_test(money_in_usd),
