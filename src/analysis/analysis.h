@@ -164,4 +164,112 @@ double mtm_analysis_var(const mtm_analysis_design *d, const double *z);
  * of freedom (df <= 0 or infinite: the normal distribution). */
 double mtm_analysis_qt(double prob, double df);
 
+/* ==== round comparison, small cells and money (compare.c) ==============
+ * Pure functions over finished estimates; they allocate nothing except
+ * mtm_analysis_suppress's index arrays, which live in the arena given. */
+
+/* The two-sided tail P(|T| >= |t|) of Student's t with df degrees of
+ * freedom (df <= 0: the normal); NaN when t is not a number. */
+double mtm_analysis_pt2(double t, double df);
+
+enum {
+  MTM_ANALYSIS_CMP_TESTED = 0, /* difference and test computed            */
+  MTM_ANALYSIS_CMP_UNTESTED,   /* difference known, test undefined: reason */
+  MTM_ANALYSIS_CMP_MISSING     /* an estimate is missing: reason          */
+};
+
+typedef struct mtm_analysis_diff {
+  int status;         /* MTM_ANALYSIS_CMP_*                               */
+  const char *reason; /* a static sentence unless status is TESTED (NULL) */
+  double est, est_then; /* the two estimates, scaled (shares in percent)  */
+  double diff;        /* est - est_then, percentage points for shares     */
+  double se;          /* sqrt(se^2 + se_then^2), scaled as diff           */
+  double stat;        /* diff / se: z, or t with df degrees of freedom     */
+  double df;          /* 0: the normal; else min(df, df_then)             */
+  double p;           /* two-sided p-value                                 */
+  int significant;    /* p < 1 - level (5% at the default 95%)            */
+} mtm_analysis_diff;
+
+/* Compares two estimates of one indicator from independent samples (two
+ * rounds): now (round N) minus then (round M). The test is the
+ * Welch-style one on the two design-based SEs, as for independent samples
+ * in R: stat = diff / sqrt(se_N^2 + se_M^2). When o->design_df is set the
+ * reference is Student's t with the smaller of the two design df (the
+ * conservative bound of the Satterthwaite df, which is never below it);
+ * otherwise the normal, as confint(svymean) does. pct_points scales shares
+ * to percentage points (100 * (p_N - p_M)); SEs are scaled alike. A NaN
+ * estimate or SE in either round gives status MISSING or UNTESTED with a
+ * reason; so do a zero combined SE and, with t, a round without design df. */
+void mtm_analysis_compare(const mtm_analysis_est *now,
+                          const mtm_analysis_est *then, int pct_points,
+                          const mtm_analysis_opts *o, mtm_analysis_diff *out);
+
+enum {
+  MTM_ANALYSIS_SHOWN = 0,
+  MTM_ANALYSIS_SUPPRESSED_SMALL,        /* "suppressed: n < K"          */
+  MTM_ANALYSIS_SUPPRESSED_COMPLEMENTARY /* "suppressed: complementary"  */
+};
+
+/* One published cell of a results table. The strings are not owned; an
+ * empty or NULL group_var is the overall figure. */
+typedef struct mtm_analysis_cell {
+  const char *analysis_type, *analysis_var, *analysis_var_value;
+  const char *filter; /* the plan row's filter, NULL or "": none          */
+  const char *group_var, *group_var_value;
+  double n;           /* unweighted n of the cell                          */
+  int suppressed;     /* out: MTM_ANALYSIS_SHOWN or _SUPPRESSED_*         */
+} mtm_analysis_cell;
+
+/* Primary then complementary suppression over explicit sets: cell c has
+ * unweighted n[c]; set s is cells[start[s] .. start[s+1]-1], cells that add
+ * up to a published total. Marks mark[c] SUPPRESSED_SMALL when n[c] < k
+ * (k < 1 means 5); then, in passes over the sets in order until a pass
+ * changes nothing, marks the smallest shown cell (ties: the lowest index)
+ * of every set holding exactly one suppressed cell SUPPRESSED_COMPLEMENTARY.
+ * A cell may belong to several sets. Returns the number of cells
+ * suppressed. */
+size_t mtm_analysis_suppress_sets(const double *n, int *mark, size_t ncells,
+                                  const uint32_t *start, const uint32_t *cells,
+                                  size_t nsets, int k);
+
+/* Suppression over a results table: builds the sets (the levels of one
+ * prop_select_one within one group; for every analysis_var_value of one
+ * indicator and group_var, its groups together with the overall cell of
+ * the same indicator and filter) and runs mtm_analysis_suppress_sets,
+ * setting cells[].suppressed. Crossed groups (A*B) are one group variable
+ * whose groups add up to the overall figure. Returns the number of cells
+ * suppressed. */
+size_t mtm_analysis_suppress(mtm_analysis_cell *cells, size_t ncells, int k,
+                             mtm_arena *a);
+
+/* The note of a mark: "suppressed: n < 5", "suppressed: complementary",
+ * or "" when shown; written into buf of size cap, which it returns. */
+const char *mtm_analysis_suppress_note(int mark, int k, char *buf,
+                                       size_t cap);
+
+/* Blanks a suppressed estimate: est, se, interval, design effects and the
+ * cell's n and n_w become NaN; a share keeps its denominator (n_total,
+ * n_w_total), any other estimate loses it too, as it is the cell's own n. */
+void mtm_analysis_est_blank(mtm_analysis_est *e, int is_share);
+
+/* An amount in the operation's currency in USD at rate units per USD;
+ * NaN when the rate is unknown (<= 0 or not finite). Not rounded. */
+double mtm_analysis_to_usd(double amount, double rate);
+
+/* Converts a money estimate to USD: est, se, low and upp are divided by
+ * the rate (design effects and counts do not change). Returns 0, or
+ * MTM_EINVAL when the rate is unknown, leaving e as it was. */
+int mtm_analysis_est_to_usd(mtm_analysis_est *e, double rate) MTM_MUST_USE;
+
+/* Rounds x to whole units, half away from zero (472.5 -> 473, -472.5 ->
+ * -473), the rule of every money figure mtm prints. */
+double mtm_analysis_round_money(double x);
+
+/* Appends "213,646 KZT (473 USD)": the amount and its USD value at rate,
+ * each rounded half away from zero to whole units with comma thousands
+ * separators; only "213,646 KZT" when the rate is unknown, nothing when the
+ * amount is not a number. A NULL or empty currency prints no code. */
+void mtm_analysis_format_money(mtm_buf *b, double amount,
+                               const char *currency, double rate);
+
 #endif

@@ -267,6 +267,13 @@ double mtm_analysis_qt(double prob, double df) {
   return 0.5 * (lo + hi);
 }
 
+/* The two-sided tail P(|T| >= |t|) of Student's t (df <= 0: the normal),
+ * for round comparison (compare.c); NaN when t is not a number. */
+double mtm_analysis_pt2(double t, double df) {
+  if (isnan(t)) return NAN;
+  return 2 * upper_tail(fabs(t), df);
+}
+
 /* ---- common parts of the estimators -------------------------------------- */
 
 /* Scratch for one estimate: PSU totals, stratum means and the seen flags
