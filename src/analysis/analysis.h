@@ -234,7 +234,8 @@ const char *mtm_analysis_key(const mtm_analysis_row *r, mtm_arena *a);
 
 /* Writes the results table: format 0 CSV (the 14 columns, then
  * analysis_var_label, analysis_var_value_label, group_var_value_label),
- * 1 JSON (an array of objects with the same keys). */
+ * 1 JSON (an array of objects with the same keys and the design effect
+ * "deff", null when undefined or infinite). */
 void mtm_analysis_write(const mtm_analysis_result *r, int format, mtm_buf *b, mtm_arena *a);
 
 #endif

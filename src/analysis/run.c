@@ -607,6 +607,9 @@ void mtm_analysis_write(const mtm_analysis_result *res, int format, mtm_buf *b, 
       if (k >= 5 && k <= 12) mtm_buf_adds(b, *cells[k] && cells[k][0] != 'I' && cells[k][1] != 'I' ? cells[k] : "null");
       else mtm_buf_add_json_or_null(b, cells[k]);
     }
+    const char *deff = num(e->deff, nb[8]);
+    mtm_buf_adds(b, ", \"deff\": ");
+    mtm_buf_adds(b, *deff && deff[0] != 'I' && deff[1] != 'I' ? deff : "null");
     mtm_buf_adds(b, "}");
   }
   if (format != 0) mtm_buf_adds(b, res->n ? "\n]\n" : "]\n");
