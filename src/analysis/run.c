@@ -187,7 +187,7 @@ typedef struct groups {
 
 /* Reads "A" or "A*B": select_one questions whose codes cross into one
  * group index per row. */
-static int group_parse(run *R, const mtm_analysis_item *it, groups *g) {
+static int group_parse(run *R, const mtm_analysis_item *it, groups *g, mtm_arena *scratch) {
   memset(g, 0, sizeof *g);
   g->ngroup = 1;
   if (!it->group || !*it->group) return 0;
@@ -226,7 +226,7 @@ static int group_parse(run *R, const mtm_analysis_item *it, groups *g) {
   if (!rc) {
     g->var = mtm_arena_strdup(R->a, var.p ? var.p : "");
     long n = R->f->nrows;
-    g->code = mtm_arena_alloc(R->a, sizeof *g->code * (size_t)(n ? n : 1));
+    g->code = mtm_arena_alloc(scratch, sizeof *g->code * (size_t)(n ? n : 1));
     for (long r = 0; r < n; r++) {
       int32_t k = 0;
       for (int i = 0; i < g->nvars; i++) {
@@ -346,18 +346,19 @@ static int shares(run *R, const mtm_analysis_item *it, const mtm_frame_col *c, c
   return 0;
 }
 
-/* Runs one plan item. */
-static int item(run *R, const mtm_analysis_item *it) {
+/* Runs one plan item; its per-row arrays live in scratch, freed by the
+ * caller after the item. */
+static int item_run(run *R, const mtm_analysis_item *it, mtm_arena *scratch) {
   long n = R->f->nrows;
   size_t nz = (size_t)(n ? n : 1);
   uint8_t *dom = NULL;
   if (it->filter && *it->filter) {
-    dom = mtm_arena_alloc(R->a, nz);
+    dom = mtm_arena_alloc(scratch, nz);
     if (filter_mask(R, it, dom)) return R->err->code;
   }
   groups g;
-  if (group_parse(R, it, &g)) return R->err->code;
-  uint8_t *present = mtm_arena_alloc(R->a, (size_t)g.ngroup);
+  if (group_parse(R, it, &g, scratch)) return R->err->code;
+  uint8_t *present = mtm_arena_alloc(scratch, (size_t)g.ngroup);
   memset(present, 0, (size_t)g.ngroup);
   for (long r = 0; r < n; r++) {
     if (dom && !dom[r]) continue;
@@ -381,7 +382,7 @@ static int item(run *R, const mtm_analysis_item *it) {
                          mtm_form_type_name(c->type));
     }
     if (one) return shares(R, it, c, c->codes, c->nlevels, -1, NULL, &g, dom, present);
-    int32_t *codes = mtm_arena_alloc(R->a, sizeof *codes * nz);
+    int32_t *codes = mtm_arena_alloc(scratch, sizeof *codes * nz);
     for (int i = 0; i < c->nlist; i++) {
       for (long r = 0; r < n; r++)
         codes[r] = mtm_frame_is_missing(c, r) ? -1 : mtm_frame_bit(c, r, i);
@@ -421,7 +422,7 @@ static int item(run *R, const mtm_analysis_item *it) {
   size_t norder = 0;
   if (kind == 2 && !(order = mtm_analysis_order(&R->d, c->num, &norder)))
     return mtm_err_set(R->err, MTM_ENOMEM, "Out of memory.");
-  uint8_t *gd = g.code ? mtm_arena_alloc(R->a, nz) : NULL;
+  uint8_t *gd = g.code ? mtm_arena_alloc(scratch, nz) : NULL;
   int rc = 0;
   for (int k = 0; k < g.ngroup && !rc; k++) {
     if (!present[k]) continue;
@@ -442,6 +443,15 @@ static int item(run *R, const mtm_analysis_item *it) {
       rc = mtm_err_set(R->err, MTM_ENOMEM, "Out of memory.");
   }
   free(order);
+  return rc;
+}
+
+/* Runs one plan item with a scratch arena of its own. */
+static int item(run *R, const mtm_analysis_item *it) {
+  mtm_arena scratch;
+  mtm_arena_init(&scratch);
+  int rc = item_run(R, it, &scratch);
+  mtm_arena_free(&scratch);
   return rc;
 }
 
