@@ -178,7 +178,10 @@ typedef struct mtm_analysis_item {
   const char *var;    /* the question; ratio: "num,den"                      */
   const char *filter; /* an XLSForm expression naming the sub-population,
                          NULL or "" for every row                            */
-  const char *group;  /* NULL or "": overall; "A": by A; "A*B": crossed     */
+  const char *group;  /* NULL or "": overall; "A": by A; "A*B": crossed; a
+                         select_one groups by its choices in list order, any
+                         other single-valued question by its distinct values
+                         (numbers in numeric order)                          */
   const char *label;  /* NULL: the question's label                         */
   const char *file;   /* where the item was read (messages), NULL: default  */
   long row;

@@ -180,13 +180,85 @@ static int filter_mask(run *R, const mtm_analysis_item *it, uint8_t *dom) {
 typedef struct groups {
   int nvars;
   const mtm_frame_col *cols[8];
+  int nlev[8];             /* levels of each question */
+  const char **lev[8];     /* their names */
+  const int32_t *codes[8]; /* per row, negative when missing */
   const char *var;  /* "A %/% B" */
   int ngroup;       /* product of the levels; 1 without groups */
   int32_t *code;    /* per row, -1 when a group value is missing; NULL: none */
 } groups;
 
-/* Reads "A" or "A*B": select_one questions whose codes cross into one
- * group index per row. */
+typedef struct glevel {
+  const char *name;
+  double num;
+} glevel;
+
+/* Orders levels by number when both are numbers, else by name. */
+static int glevel_cmp(const void *a, const void *b) {
+  const glevel *x = a, *y = b;
+  if (!isnan(x->num) && !isnan(y->num) && x->num != y->num) return x->num < y->num ? -1 : 1;
+  return strcmp(x->name, y->name);
+}
+
+/* The levels of a question that is not a select_one: its distinct values,
+ * numbers in numeric order, text in byte order, and the code of every row
+ * (-1 missing). Level names live in the run's arena, codes in scratch. */
+static void value_levels(run *R, const mtm_frame_col *c, mtm_arena *scratch, int *nlev,
+                         const char ***lev, const int32_t **codes_out) {
+  long n = R->f->nrows;
+  int32_t *codes = mtm_arena_alloc(scratch, sizeof *codes * (size_t)(n ? n : 1));
+  mtm_strmap m;
+  mtm_strmap_init(&m, scratch, 64);
+  size_t cap = 16, k = 0;
+  glevel *lv = malloc(sizeof *lv * cap);
+  mtm_arena tmp;
+  mtm_arena_init(&tmp);
+  for (long r = 0; r < n && lv; r++) {
+    const char *v = mtm_frame_value(c, r, &tmp);
+    codes[r] = -1;
+    if (v && *v) {
+      int j = mtm_strmap_get(&m, v);
+      if (j < 0) {
+        if (k == cap) {
+          glevel *g2 = realloc(lv, sizeof *lv * cap * 2);
+          if (!g2) break;
+          lv = g2;
+          cap *= 2;
+        }
+        lv[k].name = mtm_arena_strdup(R->a, v);
+        lv[k].num = c->kind == MTM_FRAME_NUM ? c->num[r] : NAN;
+        j = mtm_strmap_put(&m, lv[k].name, (int)k);
+        k++;
+      }
+      codes[r] = j;
+    }
+    mtm_arena_reset(&tmp);
+  }
+  mtm_arena_free(&tmp);
+  *nlev = 0;
+  *lev = NULL;
+  *codes_out = codes;
+  if (!lv) return;
+  /* rank[first-appearance index] = position after sorting */
+  glevel *sorted = mtm_arena_alloc(scratch, sizeof *sorted * (k ? k : 1));
+  memcpy(sorted, lv, sizeof *lv * k);
+  qsort(sorted, k, sizeof *sorted, glevel_cmp);
+  const char **names = mtm_arena_alloc(R->a, sizeof *names * (k ? k : 1));
+  int32_t *rank = mtm_arena_alloc(scratch, sizeof *rank * (k ? k : 1));
+  for (size_t i = 0; i < k; i++) {
+    names[i] = sorted[i].name;
+    rank[mtm_strmap_get(&m, sorted[i].name)] = (int32_t)i;
+  }
+  for (long r = 0; r < n; r++)
+    if (codes[r] >= 0) codes[r] = rank[codes[r]];
+  free(lv);
+  *nlev = (int)k;
+  *lev = names;
+}
+
+/* Reads "A" or "A*B": questions with one value per submission (select_one
+ * by its codes, others by their distinct values) whose levels cross into
+ * one group index per row. */
 static int group_parse(run *R, const mtm_analysis_item *it, groups *g, mtm_arena *scratch) {
   memset(g, 0, sizeof *g);
   g->ngroup = 1;
@@ -206,13 +278,23 @@ static int group_parse(run *R, const mtm_analysis_item *it, groups *g, mtm_arena
                        it->group, t, R->f->form_id);
       break;
     }
-    if (c->kind != MTM_FRAME_CODES) {
+    if (c->kind == MTM_FRAME_BITS) {
       where(R->err, it, "group_var", t);
-      rc = mtm_err_set(R->err, MTM_EINVAL, "Groups are select_one questions; '%s' is %s.", t,
+      rc = mtm_err_set(R->err, MTM_EINVAL,
+                       "A group takes one value per submission; '%s' is %s.", t,
                        mtm_form_type_name(c->type));
       break;
     }
-    if (g->nvars == 8 || (long)g->ngroup * (c->nlevels ? c->nlevels : 1) > 1000000) {
+    int nl;
+    const char **lv;
+    const int32_t *cd;
+    if (c->kind == MTM_FRAME_CODES) {
+      nl = c->nlevels;
+      lv = c->levels;
+      cd = c->codes;
+    } else
+      value_levels(R, c, scratch, &nl, &lv, &cd);
+    if (g->nvars == 8 || (long)g->ngroup * (nl ? nl : 1) > 1000000) {
       where(R->err, it, "group_var", t);
       rc = mtm_err_set(R->err, MTM_EINVAL, "The group '%s' crosses too many questions or levels.",
                        it->group);
@@ -220,8 +302,11 @@ static int group_parse(run *R, const mtm_analysis_item *it, groups *g, mtm_arena
     }
     if (g->nvars) mtm_buf_adds(&var, " %/% ");
     mtm_buf_adds(&var, c->name);
-    g->cols[g->nvars++] = c;
-    g->ngroup *= c->nlevels ? c->nlevels : 1;
+    g->cols[g->nvars] = c;
+    g->nlev[g->nvars] = nl;
+    g->lev[g->nvars] = lv;
+    g->codes[g->nvars++] = cd;
+    g->ngroup *= nl ? nl : 1;
   }
   if (!rc) {
     g->var = mtm_arena_strdup(R->a, var.p ? var.p : "");
@@ -230,12 +315,12 @@ static int group_parse(run *R, const mtm_analysis_item *it, groups *g, mtm_arena
     for (long r = 0; r < n; r++) {
       int32_t k = 0;
       for (int i = 0; i < g->nvars; i++) {
-        int32_t c = g->cols[i]->codes[r];
+        int32_t c = g->codes[i][r];
         if (c < 0) {
           k = -1;
           break;
         }
-        k = k * g->cols[i]->nlevels + c;
+        k = k * g->nlev[i] + c;
       }
       g->code[r] = k;
     }
@@ -257,14 +342,14 @@ static void group_value(run *R, const groups *g, int k, mtm_analysis_row *row) {
   if (!g->nvars) return;
   int codes[8];
   for (int i = g->nvars - 1; i >= 0; i--) {
-    codes[i] = k % g->cols[i]->nlevels;
-    k /= g->cols[i]->nlevels;
+    codes[i] = k % g->nlev[i];
+    k /= g->nlev[i];
   }
   mtm_buf v, l;
   mtm_buf_init(&v);
   mtm_buf_init(&l);
   for (int i = 0; i < g->nvars; i++) {
-    const char *name = g->cols[i]->levels[codes[i]];
+    const char *name = g->lev[i][codes[i]];
     const char *lab = choice_label(R, g->cols[i], name);
     if (i) {
       mtm_buf_adds(&v, " %/% ");
