@@ -272,4 +272,81 @@ double mtm_analysis_round_money(double x);
 void mtm_analysis_format_money(mtm_buf *b, double amount,
                                const char *currency, double rate);
 
+/* ---- analysis runs on a frame (run.c, plan.c) ------------------------------
+ * A run computes the results table of an analysis plan on a loaded frame:
+ * one item per indicator, each overall or by a group. Results, plan items
+ * and every string they hold live in the arena given to the run; the frame
+ * must outlive the results. */
+
+struct mtm_frame;
+
+typedef struct mtm_analysis_item {
+  const char *type;   /* prop_select_one, prop_select_multiple, mean, median,
+                         total, ratio                                        */
+  const char *var;    /* the question; ratio: "num,den"                      */
+  const char *filter; /* an XLSForm expression naming the sub-population,
+                         NULL or "" for every row                            */
+  const char *group;  /* NULL or "": overall; "A": by A; "A*B": crossed; a
+                         select_one groups by its choices in list order, any
+                         other single-valued question by its distinct values
+                         (numbers in numeric order)                          */
+  const char *label;  /* NULL: the question's label                         */
+  const char *file;   /* where the item was read (messages), NULL: default  */
+  long row;
+} mtm_analysis_item;
+
+typedef struct mtm_analysis_spec {
+  const char *weight;  /* numeric question holding the weights, or NULL     */
+  const char *strata;  /* any question: its values name the strata, or NULL */
+  const char *cluster; /* any question: its values name the PSUs, or NULL   */
+  int lonely;          /* MTM_ANALYSIS_LONELY_*                             */
+  int ci;              /* MTM_ANALYSIS_CI_*                                 */
+  int lang;            /* language index for labels (mtm_form_lang), -1 default */
+} mtm_analysis_spec;
+
+typedef struct mtm_analysis_row {
+  const char *analysis_type, *analysis_var, *analysis_var_value;
+  const char *group_var, *group_var_value; /* NULL: none (NA)               */
+  const char *var_label, *value_label, *group_value_label, *label;
+  mtm_analysis_est e;
+} mtm_analysis_row;
+
+typedef struct mtm_analysis_result {
+  size_t n;
+  mtm_analysis_row *rows;
+} mtm_analysis_result;
+
+/* The default plan: every select_one (prop_select_one), select_multiple
+ * (prop_select_multiple), integer and decimal (mean and median) column of
+ * the frame, overall and then by each entry of by ("A,B": by A and by B;
+ * "A*B": crossed), leaving out the design's own questions and, in a
+ * grouped item, the group's questions. by may be NULL. */
+int mtm_analysis_default_plan(const struct mtm_frame *f, const mtm_analysis_spec *s,
+                              const char *by, mtm_arena *a, mtm_analysis_item **items,
+                              int *nitems, mtm_err *err) MTM_MUST_USE;
+
+/* Reads a plan file (CSV or XLSX, first sheet): columns analysis_type,
+ * analysis_var, and optional filter, group_var, label. Errors name the
+ * file, row and column. */
+int mtm_analysis_plan_read(const char *path, mtm_arena *a, mtm_analysis_item **items,
+                           int *nitems, mtm_err *err) MTM_MUST_USE;
+
+/* Runs the plan on the frame with the design of spec; groups are domains
+ * (subpopulations) of one design. Errors name the plan item (file, row)
+ * and the question. */
+int mtm_analysis_run(const struct mtm_frame *f, const mtm_analysis_spec *s,
+                     const mtm_analysis_item *items, int nitems, mtm_arena *a,
+                     mtm_analysis_result *out, mtm_err *err) MTM_MUST_USE;
+
+/* The REACH analysistools key of a row, e.g.
+ * "prop_select_one @/@ sex %/% female @/@ region %/% KZ35"; crossed groups
+ * join their var %/% value pairs with " -/- ". */
+const char *mtm_analysis_key(const mtm_analysis_row *r, mtm_arena *a);
+
+/* Writes the results table: format 0 CSV (the 14 columns, then
+ * analysis_var_label, analysis_var_value_label, group_var_value_label),
+ * 1 JSON (an array of objects with the same keys and the design effect
+ * "deff", null when undefined or infinite). */
+void mtm_analysis_write(const mtm_analysis_result *r, int format, mtm_buf *b, mtm_arena *a);
+
 #endif

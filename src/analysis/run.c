@@ -1,0 +1,711 @@
+/* Analysis runs: an analysis plan computed on a frame with one design,
+ * groups as domains, and the results table written as CSV or JSON. */
+#include "analysis/analysis.h"
+#include "frame/frame.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The state of one run. */
+typedef struct run {
+  const mtm_frame *f;
+  const mtm_analysis_spec *s;
+  mtm_analysis_design d;
+  mtm_analysis_opts o;
+  mtm_arena *a;
+  mtm_err *err;
+  mtm_analysis_row *rows;
+  size_t n, cap;
+} run;
+
+/* Points err at the plan item: its file and row, and the question. */
+static void where(mtm_err *err, const mtm_analysis_item *it, const char *column,
+                  const char *question) {
+  mtm_err_where(err, it->file, NULL, it->file ? it->row : 0, it->file ? column : NULL, question);
+}
+
+/* Appends a result row (zeroed); NULL when out of memory. */
+static mtm_analysis_row *add_row(run *R) {
+  if (R->n == R->cap) {
+    size_t cap = R->cap ? R->cap * 2 : 64;
+    mtm_analysis_row *p = realloc(R->rows, cap * sizeof *p);
+    if (!p) return NULL;
+    R->rows = p;
+    R->cap = cap;
+  }
+  mtm_analysis_row *r = &R->rows[R->n++];
+  memset(r, 0, sizeof *r);
+  return r;
+}
+
+/* The ids of a design column: the values of any question, numbered in
+ * order of first appearance. A row without a value fails with a sentence
+ * naming the question and the row's uuid. */
+static int design_ids(run *R, const char *name, const char *option, int64_t **out) {
+  const mtm_frame_col *c = mtm_frame_col_find(R->f, name);
+  if (!c) {
+    mtm_err_where(R->err, NULL, NULL, 0, NULL, name);
+    return mtm_err_set(R->err, MTM_ENOTFOUND, "%s names '%s', which form '%s' does not have.",
+                       option, name, R->f->form_id);
+  }
+  int64_t *ids = mtm_arena_alloc(R->a, sizeof *ids * (size_t)(R->f->nrows ? R->f->nrows : 1));
+  mtm_strmap m;
+  mtm_strmap_init(&m, R->a, 64);
+  mtm_arena tmp;
+  mtm_arena_init(&tmp);
+  for (long r = 0; r < R->f->nrows; r++) {
+    const char *v = mtm_frame_value(c, r, &tmp);
+    if (!v || !*v) {
+      mtm_arena_free(&tmp);
+      mtm_err_where(R->err, NULL, NULL, 0, NULL, name);
+      return mtm_err_set(R->err, MTM_EINVAL,
+                         "Submission %s has no value for '%s', which %s uses: every row of the "
+                         "design needs one.",
+                         mtm_frame_uuid(R->f, r), name, option);
+    }
+    int k = mtm_strmap_get(&m, v);
+    if (k < 0) k = mtm_strmap_put(&m, mtm_arena_strdup(R->a, v), (int)m.n);
+    ids[r] = k;
+    mtm_arena_reset(&tmp);
+  }
+  mtm_arena_free(&tmp);
+  *out = ids;
+  return 0;
+}
+
+/* Builds the design of the spec: weights from a numeric question, strata
+ * and clusters from any question's values. */
+static int design(run *R) {
+  const mtm_analysis_spec *s = R->s;
+  const double *w = NULL;
+  int64_t *strata = NULL, *cluster = NULL;
+  if (s->weight) {
+    const mtm_frame_col *c = mtm_frame_col_find(R->f, s->weight);
+    if (!c) {
+      mtm_err_where(R->err, NULL, NULL, 0, NULL, s->weight);
+      return mtm_err_set(R->err, MTM_ENOTFOUND, "--weight names '%s', which form '%s' does not have.",
+                         s->weight, R->f->form_id);
+    }
+    if (c->kind != MTM_FRAME_NUM) {
+      mtm_err_where(R->err, NULL, NULL, 0, NULL, s->weight);
+      return mtm_err_set(R->err, MTM_EINVAL, "--weight takes a numeric question; '%s' is %s.",
+                         s->weight, mtm_form_type_name(c->type));
+    }
+    for (long r = 0; r < R->f->nrows; r++)
+      if (isnan(c->num[r])) {
+        mtm_err_where(R->err, NULL, NULL, 0, NULL, s->weight);
+        return mtm_err_set(R->err, MTM_EINVAL,
+                           "Submission %s has no weight in '%s': every row needs one.",
+                           mtm_frame_uuid(R->f, r), s->weight);
+      }
+    w = c->num;
+  }
+  if (s->strata && design_ids(R, s->strata, "--strata", &strata)) return R->err->code;
+  if (s->cluster && design_ids(R, s->cluster, "--cluster", &cluster)) return R->err->code;
+  return mtm_analysis_design_init(&R->d, R->a, (size_t)R->f->nrows, w, strata, cluster,
+                                  s->lonely, R->err);
+}
+
+/* ---- filters ----------------------------------------------------------- */
+
+typedef struct fenv {
+  const mtm_frame *f;
+  long r;
+  mtm_arena *a;
+} fenv;
+
+/* The value of ${name} in the current row, NULL when missing. */
+static const char *flookup(void *ctx, const char *name) {
+  fenv *e = ctx;
+  const mtm_frame_col *c = mtm_frame_col_find(e->f, name);
+  return c ? mtm_frame_value(c, e->r, e->a) : NULL;
+}
+
+typedef struct refcheck {
+  const mtm_frame *f;
+  const char *bad;
+} refcheck;
+
+/* Notes the first reference the frame does not have. */
+static void refcb(void *ctx, const char *name) {
+  refcheck *rc = ctx;
+  if (!rc->bad && !mtm_frame_col_find(rc->f, name)) rc->bad = name;
+}
+
+/* The domain of a filter: dom[r] is 1 where the expression is true. */
+static int filter_mask(run *R, const mtm_analysis_item *it, uint8_t *dom) {
+  mtm_expr *e;
+  if (mtm_expr_parse(R->a, it->filter, &e, R->err)) {
+    char msg[sizeof R->err->msg];
+    snprintf(msg, sizeof msg, "%s", R->err->msg);
+    where(R->err, it, "filter", NULL);
+    return mtm_err_set(R->err, MTM_EINVAL, "The filter '%s' cannot be read: %s.", it->filter, msg);
+  }
+  refcheck rc = {R->f, NULL};
+  mtm_expr_refs(e, refcb, &rc);
+  if (rc.bad) {
+    where(R->err, it, "filter", rc.bad);
+    return mtm_err_set(R->err, MTM_ENOTFOUND, "The filter '%s' names ${%s}, which form '%s' does not have.",
+                       it->filter, rc.bad, R->f->form_id);
+  }
+  mtm_arena tmp;
+  mtm_arena_init(&tmp);
+  fenv env = {R->f, 0, &tmp};
+  mtm_expr_env ee;
+  memset(&ee, 0, sizeof ee);
+  ee.lookup = flookup;
+  ee.ctx = &env;
+  for (long r = 0; r < R->f->nrows; r++) {
+    env.r = r;
+    mtm_value v;
+    if (mtm_expr_eval(e, &ee, &tmp, &v, R->err)) {
+      char msg[sizeof R->err->msg];
+      snprintf(msg, sizeof msg, "%s", R->err->msg);
+      mtm_arena_free(&tmp);
+      where(R->err, it, "filter", NULL);
+      return mtm_err_set(R->err, MTM_EINVAL, "The filter '%s' fails on submission %s: %s",
+                         it->filter, mtm_frame_uuid(R->f, r), msg);
+    }
+    dom[r] = (uint8_t)mtm_value_bool(&v);
+    mtm_arena_reset(&tmp);
+  }
+  mtm_arena_free(&tmp);
+  return 0;
+}
+
+/* ---- groups ------------------------------------------------------------ */
+
+typedef struct groups {
+  int nvars;
+  const mtm_frame_col *cols[8];
+  int nlev[8];             /* levels of each question */
+  const char **lev[8];     /* their names */
+  const int32_t *codes[8]; /* per row, negative when missing */
+  const char *var;  /* "A %/% B" */
+  int ngroup;       /* product of the levels; 1 without groups */
+  int32_t *code;    /* per row, -1 when a group value is missing; NULL: none */
+} groups;
+
+typedef struct glevel {
+  const char *name;
+  double num;
+} glevel;
+
+/* Orders levels by number when both are numbers, else by name. */
+static int glevel_cmp(const void *a, const void *b) {
+  const glevel *x = a, *y = b;
+  if (!isnan(x->num) && !isnan(y->num) && x->num != y->num) return x->num < y->num ? -1 : 1;
+  return strcmp(x->name, y->name);
+}
+
+/* The levels of a question that is not a select_one: its distinct values,
+ * numbers in numeric order, text in byte order, and the code of every row
+ * (-1 missing). Level names live in the run's arena, codes in scratch. */
+static void value_levels(run *R, const mtm_frame_col *c, mtm_arena *scratch, int *nlev,
+                         const char ***lev, const int32_t **codes_out) {
+  long n = R->f->nrows;
+  int32_t *codes = mtm_arena_alloc(scratch, sizeof *codes * (size_t)(n ? n : 1));
+  mtm_strmap m;
+  mtm_strmap_init(&m, scratch, 64);
+  size_t cap = 16, k = 0;
+  glevel *lv = malloc(sizeof *lv * cap);
+  mtm_arena tmp;
+  mtm_arena_init(&tmp);
+  for (long r = 0; r < n && lv; r++) {
+    const char *v = mtm_frame_value(c, r, &tmp);
+    codes[r] = -1;
+    if (v && *v) {
+      int j = mtm_strmap_get(&m, v);
+      if (j < 0) {
+        if (k == cap) {
+          glevel *g2 = realloc(lv, sizeof *lv * cap * 2);
+          if (!g2) break;
+          lv = g2;
+          cap *= 2;
+        }
+        lv[k].name = mtm_arena_strdup(R->a, v);
+        lv[k].num = c->kind == MTM_FRAME_NUM ? c->num[r] : NAN;
+        j = mtm_strmap_put(&m, lv[k].name, (int)k);
+        k++;
+      }
+      codes[r] = j;
+    }
+    mtm_arena_reset(&tmp);
+  }
+  mtm_arena_free(&tmp);
+  *nlev = 0;
+  *lev = NULL;
+  *codes_out = codes;
+  if (!lv) return;
+  /* rank[first-appearance index] = position after sorting */
+  glevel *sorted = mtm_arena_alloc(scratch, sizeof *sorted * (k ? k : 1));
+  memcpy(sorted, lv, sizeof *lv * k);
+  qsort(sorted, k, sizeof *sorted, glevel_cmp);
+  const char **names = mtm_arena_alloc(R->a, sizeof *names * (k ? k : 1));
+  int32_t *rank = mtm_arena_alloc(scratch, sizeof *rank * (k ? k : 1));
+  for (size_t i = 0; i < k; i++) {
+    names[i] = sorted[i].name;
+    rank[mtm_strmap_get(&m, sorted[i].name)] = (int32_t)i;
+  }
+  for (long r = 0; r < n; r++)
+    if (codes[r] >= 0) codes[r] = rank[codes[r]];
+  free(lv);
+  *nlev = (int)k;
+  *lev = names;
+}
+
+/* Reads "A" or "A*B": questions with one value per submission (select_one
+ * by its codes, others by their distinct values) whose levels cross into
+ * one group index per row. */
+static int group_parse(run *R, const mtm_analysis_item *it, groups *g, mtm_arena *scratch) {
+  memset(g, 0, sizeof *g);
+  g->ngroup = 1;
+  if (!it->group || !*it->group) return 0;
+  char *s = mtm_arena_strdup(R->a, it->group);
+  mtm_buf var;
+  mtm_buf_init(&var);
+  int rc = 0;
+  for (char *t = strtok(s, "*"); t; t = strtok(NULL, "*")) {
+    while (*t == ' ') t++;
+    size_t l = strlen(t);
+    while (l && t[l - 1] == ' ') t[--l] = 0;
+    const mtm_frame_col *c = mtm_frame_col_find(R->f, t);
+    if (!c) {
+      where(R->err, it, "group_var", t);
+      rc = mtm_err_set(R->err, MTM_ENOTFOUND, "The group '%s' names '%s', which form '%s' does not have.",
+                       it->group, t, R->f->form_id);
+      break;
+    }
+    if (c->kind == MTM_FRAME_BITS) {
+      where(R->err, it, "group_var", t);
+      rc = mtm_err_set(R->err, MTM_EINVAL,
+                       "A group takes one value per submission; '%s' is %s.", t,
+                       mtm_form_type_name(c->type));
+      break;
+    }
+    int nl;
+    const char **lv;
+    const int32_t *cd;
+    if (c->kind == MTM_FRAME_CODES) {
+      nl = c->nlevels;
+      lv = c->levels;
+      cd = c->codes;
+    } else
+      value_levels(R, c, scratch, &nl, &lv, &cd);
+    if (g->nvars == 8 || (long)g->ngroup * (nl ? nl : 1) > 1000000) {
+      where(R->err, it, "group_var", t);
+      rc = mtm_err_set(R->err, MTM_EINVAL, "The group '%s' crosses too many questions or levels.",
+                       it->group);
+      break;
+    }
+    if (g->nvars) mtm_buf_adds(&var, " %/% ");
+    mtm_buf_adds(&var, c->name);
+    g->cols[g->nvars] = c;
+    g->nlev[g->nvars] = nl;
+    g->lev[g->nvars] = lv;
+    g->codes[g->nvars++] = cd;
+    g->ngroup *= nl ? nl : 1;
+  }
+  if (!rc) {
+    g->var = mtm_arena_strdup(R->a, var.p ? var.p : "");
+    long n = R->f->nrows;
+    g->code = mtm_arena_alloc(scratch, sizeof *g->code * (size_t)(n ? n : 1));
+    for (long r = 0; r < n; r++) {
+      int32_t k = 0;
+      for (int i = 0; i < g->nvars; i++) {
+        int32_t c = g->codes[i][r];
+        if (c < 0) {
+          k = -1;
+          break;
+        }
+        k = k * g->nlev[i] + c;
+      }
+      g->code[r] = k;
+    }
+  }
+  mtm_buf_free(&var);
+  return rc;
+}
+
+/* The label of choice name in column c's list in the run's language, NULL
+ * when it has none. */
+static const char *choice_label(run *R, const mtm_frame_col *c, const char *name) {
+  if (!c->q || !c->q->list) return NULL;
+  const mtm_choice *ch = mtm_form_choice(c->q->list, name);
+  return ch ? mtm_form_label(R->f->form, ch->labels, R->s->lang) : NULL;
+}
+
+/* Fills the group value and its label of group index k. */
+static void group_value(run *R, const groups *g, int k, mtm_analysis_row *row) {
+  if (!g->nvars) return;
+  int codes[8];
+  for (int i = g->nvars - 1; i >= 0; i--) {
+    codes[i] = k % g->nlev[i];
+    k /= g->nlev[i];
+  }
+  mtm_buf v, l;
+  mtm_buf_init(&v);
+  mtm_buf_init(&l);
+  for (int i = 0; i < g->nvars; i++) {
+    const char *name = g->lev[i][codes[i]];
+    const char *lab = choice_label(R, g->cols[i], name);
+    if (i) {
+      mtm_buf_adds(&v, " %/% ");
+      mtm_buf_adds(&l, " %/% ");
+    }
+    mtm_buf_adds(&v, name);
+    mtm_buf_adds(&l, lab ? lab : name);
+  }
+  row->group_var = g->var;
+  row->group_var_value = mtm_arena_strdup(R->a, v.p);
+  row->group_value_label = mtm_arena_strdup(R->a, l.p);
+  mtm_buf_free(&v);
+  mtm_buf_free(&l);
+}
+
+/* ---- the indicators ---------------------------------------------------- */
+
+/* A numeric column for an item, or NULL with err filled. */
+static const mtm_frame_col *num_col(run *R, const mtm_analysis_item *it, const char *name) {
+  const mtm_frame_col *c = mtm_frame_col_find(R->f, name);
+  if (!c) {
+    where(R->err, it, "analysis_var", name);
+    mtm_err_set(R->err, MTM_ENOTFOUND, "%s names '%s', which form '%s' does not have.",
+                it->type, name, R->f->form_id);
+    return NULL;
+  }
+  if (c->kind != MTM_FRAME_NUM) {
+    where(R->err, it, "analysis_var", name);
+    mtm_err_set(R->err, MTM_EINVAL, "%s takes a numeric question; '%s' is %s.", it->type, name,
+                mtm_form_type_name(c->type));
+    return NULL;
+  }
+  return c;
+}
+
+/* The common fields of a result row. */
+static mtm_analysis_row *start_row(run *R, const mtm_analysis_item *it, const char *var,
+                                   const mtm_frame_col *c, const groups *g, int k) {
+  mtm_analysis_row *row = add_row(R);
+  if (!row) return NULL;
+  row->analysis_type = it->type;
+  row->analysis_var = var;
+  row->var_label = it->label && *it->label
+                       ? it->label
+                       : (c && c->q ? mtm_form_label(R->f->form, c->q->labels, R->s->lang) : NULL);
+  row->label = it->label;
+  group_value(R, g, k, row);
+  return row;
+}
+
+/* Shares of the levels of codes (one row per level, or only level "only"
+ * when only >= 0) in every present group. */
+static int shares(run *R, const mtm_analysis_item *it, const mtm_frame_col *c, const int32_t *codes,
+                  int nlev, int only, const char *value, const groups *g, const uint8_t *dom,
+                  const uint8_t *present) {
+  mtm_analysis_est *out = malloc(sizeof *out * (size_t)nlev * (size_t)g->ngroup);
+  if (!out) return mtm_err_set(R->err, MTM_ENOMEM, "Out of memory.");
+  if (mtm_analysis_shares_by(&R->d, codes, nlev, g->code, g->ngroup, dom, &R->o, out)) {
+    free(out);
+    return mtm_err_set(R->err, MTM_ENOMEM, "Out of memory.");
+  }
+  for (int k = 0; k < g->ngroup; k++) {
+    if (!present[k]) continue;
+    for (int l = 0; l < nlev; l++) {
+      if (only >= 0 && l != only) continue;
+      mtm_analysis_row *row = start_row(R, it, c->name, c, g, k);
+      if (!row) {
+        free(out);
+        return mtm_err_set(R->err, MTM_ENOMEM, "Out of memory.");
+      }
+      const char *v = value ? value : c->levels[l];
+      row->analysis_var_value = v;
+      const char *lab = choice_label(R, c, v);
+      row->value_label = lab ? lab : v;
+      row->e = out[(size_t)k * (size_t)nlev + (size_t)l];
+    }
+  }
+  free(out);
+  return 0;
+}
+
+/* Runs one plan item; its per-row arrays live in scratch, freed by the
+ * caller after the item. */
+static int item_run(run *R, const mtm_analysis_item *it, mtm_arena *scratch) {
+  long n = R->f->nrows;
+  size_t nz = (size_t)(n ? n : 1);
+  uint8_t *dom = NULL;
+  if (it->filter && *it->filter) {
+    dom = mtm_arena_alloc(scratch, nz);
+    if (filter_mask(R, it, dom)) return R->err->code;
+  }
+  groups g;
+  if (group_parse(R, it, &g, scratch)) return R->err->code;
+  uint8_t *present = mtm_arena_alloc(scratch, (size_t)g.ngroup);
+  memset(present, 0, (size_t)g.ngroup);
+  for (long r = 0; r < n; r++) {
+    if (dom && !dom[r]) continue;
+    int k = g.code ? g.code[r] : 0;
+    if (k >= 0) present[k] = 1;
+  }
+  if (!g.code) present[0] = 1;
+  const char *t = it->type;
+  if (strcmp(t, "prop_select_one") == 0 || strcmp(t, "prop_select_multiple") == 0) {
+    int one = t[12] == 'o';
+    const mtm_frame_col *c = mtm_frame_col_find(R->f, it->var);
+    if (!c) {
+      where(R->err, it, "analysis_var", it->var);
+      return mtm_err_set(R->err, MTM_ENOTFOUND, "%s names '%s', which form '%s' does not have.", t,
+                         it->var, R->f->form_id);
+    }
+    if (c->kind != (one ? MTM_FRAME_CODES : MTM_FRAME_BITS)) {
+      where(R->err, it, "analysis_var", it->var);
+      return mtm_err_set(R->err, MTM_EINVAL, "%s takes a %s question; '%s' is %s.", t,
+                         one ? "select_one" : "select_multiple", it->var,
+                         mtm_form_type_name(c->type));
+    }
+    if (one) return shares(R, it, c, c->codes, c->nlevels, -1, NULL, &g, dom, present);
+    int32_t *codes = mtm_arena_alloc(scratch, sizeof *codes * nz);
+    for (int i = 0; i < c->nlist; i++) {
+      for (long r = 0; r < n; r++)
+        codes[r] = mtm_frame_is_missing(c, r) ? -1 : mtm_frame_bit(c, r, i);
+      if (shares(R, it, c, codes, 2, 1, c->levels[i], &g, dom, present)) return R->err->code;
+    }
+    return 0;
+  }
+  int kind = strcmp(t, "mean") == 0     ? 1
+             : strcmp(t, "median") == 0 ? 2
+             : strcmp(t, "total") == 0  ? 3
+             : strcmp(t, "ratio") == 0  ? 4
+                                        : 0;
+  if (!kind) {
+    where(R->err, it, "analysis_type", it->var);
+    return mtm_err_set(R->err, MTM_EINVAL,
+                       "The analysis type '%s' is not one of prop_select_one, "
+                       "prop_select_multiple, mean, median, total, ratio.",
+                       t);
+  }
+  const mtm_frame_col *c, *x = NULL;
+  if (kind == 4) {
+    const char *comma = strchr(it->var, ',');
+    if (!comma) {
+      where(R->err, it, "analysis_var", it->var);
+      return mtm_err_set(R->err, MTM_EINVAL,
+                         "A ratio names its numerator and denominator as 'num,den', not '%s'.",
+                         it->var);
+    }
+    char *num = mtm_arena_strdup(R->a, it->var);
+    num[comma - it->var] = 0;
+    const char *den = num + (comma - it->var) + 1;
+    while (*den == ' ') den++;
+    if (!(c = num_col(R, it, num)) || !(x = num_col(R, it, den))) return R->err->code;
+  } else if (!(c = num_col(R, it, it->var)))
+    return R->err->code;
+  uint32_t *order = NULL;
+  size_t norder = 0;
+  if (kind == 2 && !(order = mtm_analysis_order(&R->d, c->num, &norder)))
+    return mtm_err_set(R->err, MTM_ENOMEM, "Out of memory.");
+  uint8_t *gd = g.code ? mtm_arena_alloc(scratch, nz) : NULL;
+  int rc = 0;
+  for (int k = 0; k < g.ngroup && !rc; k++) {
+    if (!present[k]) continue;
+    const uint8_t *d = dom;
+    if (g.code) {
+      for (long r = 0; r < n; r++) gd[r] = g.code[r] == k && (!dom || dom[r]);
+      d = gd;
+    }
+    mtm_analysis_row *row = start_row(R, it, it->var, kind == 4 ? NULL : c, &g, k);
+    if (!row) {
+      rc = mtm_err_set(R->err, MTM_ENOMEM, "Out of memory.");
+      break;
+    }
+    if (kind == 1) mtm_analysis_mean(&R->d, c->num, d, &R->o, &row->e);
+    else if (kind == 3) mtm_analysis_total(&R->d, c->num, d, &R->o, &row->e);
+    else if (kind == 4) mtm_analysis_ratio(&R->d, c->num, x->num, d, &R->o, &row->e);
+    else if (mtm_analysis_quantile_sorted(&R->d, c->num, order, norder, 0.5, d, &R->o, &row->e))
+      rc = mtm_err_set(R->err, MTM_ENOMEM, "Out of memory.");
+  }
+  free(order);
+  return rc;
+}
+
+/* Runs one plan item with a scratch arena of its own. */
+static int item(run *R, const mtm_analysis_item *it) {
+  mtm_arena scratch;
+  mtm_arena_init(&scratch);
+  int rc = item_run(R, it, &scratch);
+  mtm_arena_free(&scratch);
+  return rc;
+}
+
+int mtm_analysis_run(const mtm_frame *f, const mtm_analysis_spec *s,
+                     const mtm_analysis_item *items, int nitems, mtm_arena *a,
+                     mtm_analysis_result *out, mtm_err *err) {
+  /* Builds the design once, runs every item, and copies the rows into the
+   * arena. */
+  run R;
+  memset(&R, 0, sizeof R);
+  R.f = f;
+  R.s = s;
+  R.a = a;
+  R.err = err;
+  R.o.ci = s->ci;
+  R.o.design_df = s->ci == MTM_ANALYSIS_CI_LOGIT;
+  out->n = 0;
+  out->rows = NULL;
+  if (design(&R)) return err->code;
+  for (int i = 0; i < nitems; i++)
+    if (item(&R, &items[i])) {
+      free(R.rows);
+      return err->code;
+    }
+  out->rows = mtm_arena_alloc(a, sizeof *out->rows * (R.n ? R.n : 1));
+  if (R.n) memcpy(out->rows, R.rows, sizeof *out->rows * R.n);
+  out->n = R.n;
+  free(R.rows);
+  return 0;
+}
+
+/* ---- the default plan -------------------------------------------------- */
+
+/* 1 when name is one of the design's questions or in the group. */
+static int skipped(const mtm_analysis_spec *s, const char *name, const char *group) {
+  if ((s->weight && strcmp(s->weight, name) == 0) || (s->strata && strcmp(s->strata, name) == 0) ||
+      (s->cluster && strcmp(s->cluster, name) == 0))
+    return 1;
+  if (!group) return 0;
+  size_t l = strlen(name);
+  for (const char *p = group; *p;) {
+    const char *e = strchr(p, '*');
+    size_t m = e ? (size_t)(e - p) : strlen(p);
+    if (m == l && strncmp(p, name, l) == 0) return 1;
+    if (!e) break;
+    p = e + 1;
+  }
+  return 0;
+}
+
+int mtm_analysis_default_plan(const mtm_frame *f, const mtm_analysis_spec *s, const char *by,
+                              mtm_arena *a, mtm_analysis_item **items, int *nitems,
+                              mtm_err *err) {
+  /* One block of items per group (overall first), every analysable column
+   * in frame order in each. */
+  const char *gs[64];
+  int ng = 0;
+  gs[ng++] = NULL;
+  if (by && *by) {
+    char *b = mtm_arena_strdup(a, by);
+    for (char *t = strtok(b, ","); t; t = strtok(NULL, ",")) {
+      while (*t == ' ') t++;
+      if (!*t) continue;
+      if (ng == 64)
+        return mtm_err_set(err, MTM_EINVAL, "--by takes at most 63 groups.");
+      gs[ng++] = t;
+    }
+  }
+  mtm_analysis_item *it = mtm_arena_alloc(a, sizeof *it * (size_t)(2 * f->ncols * ng + 1));
+  int n = 0;
+  for (int gi = 0; gi < ng; gi++)
+    for (int i = 0; i < f->ncols; i++) {
+      const mtm_frame_col *c = &f->cols[i];
+      if (skipped(s, c->name, gs[gi])) continue;
+      const char *types[2] = {NULL, NULL};
+      if (c->kind == MTM_FRAME_CODES && c->type == MTM_Q_SELECT_ONE) types[0] = "prop_select_one";
+      else if (c->kind == MTM_FRAME_BITS) types[0] = "prop_select_multiple";
+      else if (c->kind == MTM_FRAME_NUM && (c->type == MTM_Q_INTEGER || c->type == MTM_Q_DECIMAL)) {
+        types[0] = "mean";
+        types[1] = "median";
+      }
+      for (int k = 0; k < 2 && types[k]; k++) {
+        memset(&it[n], 0, sizeof it[n]);
+        it[n].type = types[k];
+        it[n].var = c->name;
+        it[n].group = gs[gi];
+        n++;
+      }
+    }
+  *items = it;
+  *nitems = n;
+  return 0;
+}
+
+/* ---- output ------------------------------------------------------------ */
+
+const char *mtm_analysis_key(const mtm_analysis_row *r, mtm_arena *a) {
+  /* type @/@ var %/% value @/@ group pairs joined by " -/- " (NA when
+   * none). */
+  mtm_buf b;
+  mtm_buf_init(&b);
+  mtm_buf_printf(&b, "%s @/@ %s %%/%% %s @/@ ", r->analysis_type, r->analysis_var,
+                 r->analysis_var_value ? r->analysis_var_value : "NA");
+  if (!r->group_var) mtm_buf_adds(&b, "NA %/% NA");
+  else {
+    const char *gv = r->group_var, *vv = r->group_var_value;
+    for (int first = 1;; first = 0) {
+      const char *ge = strstr(gv, " %/% "), *ve = strstr(vv, " %/% ");
+      if (!first) mtm_buf_adds(&b, " -/- ");
+      mtm_buf_add(&b, gv, ge ? (size_t)(ge - gv) : strlen(gv));
+      mtm_buf_adds(&b, " %/% ");
+      mtm_buf_add(&b, vv, ve ? (size_t)(ve - vv) : strlen(vv));
+      if (!ge || !ve) break;
+      gv = ge + 5;
+      vv = ve + 5;
+    }
+  }
+  const char *s = mtm_arena_strdup(a, b.p);
+  mtm_buf_free(&b);
+  return s;
+}
+
+/* A number as text: 15 significant digits, "" for NaN. */
+static const char *num(double v, char *buf) {
+  if (isnan(v)) return "";
+  if (isinf(v)) return v > 0 ? "Inf" : "-Inf";
+  if (v == 0) v = 0; /* no "-0" */
+  snprintf(buf, 32, "%.15g", v);
+  return buf;
+}
+
+void mtm_analysis_write(const mtm_analysis_result *res, int format, mtm_buf *b, mtm_arena *a) {
+  /* CSV with a header, or a JSON array of objects. */
+  static const char *const cols[] = {
+      "analysis_type", "analysis_var", "analysis_var_value", "group_var",
+      "group_var_value", "stat", "stat_low", "stat_upp", "se", "n", "n_total", "n_w",
+      "n_w_total", "analysis_key", "analysis_var_label", "analysis_var_value_label",
+      "group_var_value_label"};
+  enum { NC = 17 };
+  if (format == 0) mtm_buf_add_csv_row(b, NC, cols);
+  else mtm_buf_adds(b, "[");
+  char nb[9][32];
+  for (size_t i = 0; i < res->n; i++) {
+    const mtm_analysis_row *r = &res->rows[i];
+    const mtm_analysis_est *e = &r->e;
+    const char *cells[NC] = {r->analysis_type, r->analysis_var, r->analysis_var_value,
+                             r->group_var, r->group_var_value, num(e->est, nb[0]),
+                             num(e->low, nb[1]), num(e->upp, nb[2]), num(e->se, nb[3]),
+                             num(e->n, nb[4]), num(e->n_total, nb[5]), num(e->n_w, nb[6]),
+                             num(e->n_w_total, nb[7]), mtm_analysis_key(r, a), r->var_label,
+                             r->value_label, r->group_value_label};
+    if (format == 0) {
+      for (int k = 0; k < NC; k++)
+        if (!cells[k]) cells[k] = "";
+      mtm_buf_add_csv_row(b, NC, cells);
+      continue;
+    }
+    mtm_buf_adds(b, i ? ",\n {" : "\n {");
+    for (int k = 0; k < NC; k++) {
+      if (k) mtm_buf_adds(b, ", ");
+      mtm_buf_add_json(b, cols[k]);
+      mtm_buf_adds(b, ": ");
+      if (k >= 5 && k <= 12) mtm_buf_adds(b, *cells[k] && cells[k][0] != 'I' && cells[k][1] != 'I' ? cells[k] : "null");
+      else mtm_buf_add_json_or_null(b, cells[k]);
+    }
+    const char *deff = num(e->deff, nb[8]);
+    mtm_buf_adds(b, ", \"deff\": ");
+    mtm_buf_adds(b, *deff && deff[0] != 'I' && deff[1] != 'I' ? deff : "null");
+    mtm_buf_adds(b, "}");
+  }
+  if (format != 0) mtm_buf_adds(b, res->n ? "\n]\n" : "]\n");
+}
