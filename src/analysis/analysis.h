@@ -308,6 +308,7 @@ typedef struct mtm_analysis_row {
   const char *analysis_type, *analysis_var, *analysis_var_value;
   const char *group_var, *group_var_value; /* NULL: none (NA)               */
   const char *var_label, *value_label, *group_value_label, *label;
+  const char *filter; /* the plan item's filter, NULL or "": none          */
   mtm_analysis_est e;
 } mtm_analysis_row;
 
@@ -348,5 +349,56 @@ const char *mtm_analysis_key(const mtm_analysis_row *r, mtm_arena *a);
  * 1 JSON (an array of objects with the same keys and the design effect
  * "deff", null when undefined or infinite). */
 void mtm_analysis_write(const mtm_analysis_result *r, int format, mtm_buf *b, mtm_arena *a);
+
+/* ---- extra columns after a run (post.c) ------------------------------------
+ * Columns appended to the results table by --suppress, --compare and
+ * --usd: ncols named columns, each row's values in vals[row * ncols + col]
+ * (NULL: empty / null). num[col] nonzero: the column is a number (JSON
+ * writes it bare, XLSX as a number). Everything lives in the arena given. */
+typedef struct mtm_analysis_extra {
+  int ncols;
+  const char **names;
+  unsigned char *num;
+  const char **vals;
+  const char **json_reason; /* per row, NULL: none; JSON key "compare_reason" */
+} mtm_analysis_extra;
+
+/* Appends ncols new columns to x (for res->n rows), returning the index of
+ * the first. */
+int mtm_analysis_extra_add(mtm_analysis_extra *x, size_t nrows, int ncols,
+                           const char *const *names, const unsigned char *num,
+                           mtm_arena *a);
+
+/* Small-cell suppression of a results table: marks cells with unweighted n
+ * < k (k < 1: 5) and their complements (mtm_analysis_suppress), blanks
+ * their estimates (mtm_analysis_est_blank) and adds the column
+ * "suppressed": "", "n < K" or "complementary". Returns the number of
+ * cells suppressed. */
+size_t mtm_analysis_post_suppress(mtm_analysis_result *res, int k, mtm_analysis_extra *x,
+                                  mtm_arena *a);
+
+/* Round comparison: for each row of res (round N) the row of then (round
+ * m) with the same analysis_key and filter; adds compare_round,
+ * compare_stat, diff, diff_se, p_value, significant (shares in percentage
+ * points) and, in JSON, compare_reason when a test is missing. */
+void mtm_analysis_post_compare(const mtm_analysis_result *res, const mtm_analysis_result *then,
+                               int m, const mtm_analysis_opts *o, mtm_analysis_extra *x,
+                               mtm_arena *a);
+
+/* Whether question q of form f holds amounts in currency (e.g. "KZT"): its
+ * hxl tag holds "+kzt" (the code lower-cased) or its name ends in "_kzt". */
+int mtm_analysis_is_money(const struct mtm_frame *f, const char *q, const char *currency);
+
+/* Money in USD: for mean, median and total rows of money questions adds
+ * stat_usd, stat_low_usd, stat_upp_usd at rate units per USD (empty when
+ * the rate is unknown, rate <= 0). */
+void mtm_analysis_post_usd(const mtm_analysis_result *res, const struct mtm_frame *f,
+                           const char *currency, double rate, mtm_analysis_extra *x,
+                           mtm_arena *a);
+
+/* mtm_analysis_write with the extra columns x (NULL: none) after the
+ * others; format 2 is not text (see mtm_analysis_write_xlsx). */
+void mtm_analysis_write_ext(const mtm_analysis_result *r, const mtm_analysis_extra *x,
+                            int format, mtm_buf *b, mtm_arena *a);
 
 #endif

@@ -396,6 +396,7 @@ static mtm_analysis_row *start_row(run *R, const mtm_analysis_item *it, const ch
                        ? it->label
                        : (c && c->q ? mtm_form_label(R->f->form, c->q->labels, R->s->lang) : NULL);
   row->label = it->label;
+  row->filter = it->filter;
   group_value(R, g, k, row);
   return row;
 }
@@ -669,7 +670,31 @@ static const char *num(double v, char *buf) {
 }
 
 void mtm_analysis_write(const mtm_analysis_result *res, int format, mtm_buf *b, mtm_arena *a) {
-  /* CSV with a header, or a JSON array of objects. */
+  /* The table without extra columns. */
+  mtm_analysis_write_ext(res, NULL, format, b, a);
+}
+
+/* Appends the extra cells to the CSV row just written. */
+static void extra_csv(mtm_buf *b, const mtm_analysis_extra *x, const char *const *cells) {
+  /* Rewrites the row's newline: the 17 columns, then the extra ones. */
+  if (b->n && b->p[b->n - 1] == '\n') b->n--;
+  if (b->n && b->p[b->n - 1] == '\r') b->n--;
+  mtm_buf b2;
+  mtm_buf_init(&b2);
+  const char *row[64];
+  int n = x->ncols < 64 ? x->ncols : 64;
+  for (int k = 0; k < n; k++) row[k] = cells[k] ? cells[k] : "";
+  mtm_buf_add_csv_row(&b2, n, row);
+  mtm_buf_adds(b, ",");
+  mtm_buf_add(b, b2.p, b2.n);
+  mtm_buf_free(&b2);
+}
+
+void mtm_analysis_write_ext(const mtm_analysis_result *res, const mtm_analysis_extra *x,
+                            int format, mtm_buf *b, mtm_arena *a) {
+  /* CSV with a header, or a JSON array of objects; the extra columns come
+   * last. */
+  if (x && !x->ncols) x = NULL;
   static const char *const cols[] = {
       "analysis_type", "analysis_var", "analysis_var_value", "group_var",
       "group_var_value", "stat", "stat_low", "stat_upp", "se", "n", "n_total", "n_w",
@@ -678,6 +703,7 @@ void mtm_analysis_write(const mtm_analysis_result *res, int format, mtm_buf *b, 
   enum { NC = 17 };
   if (format == 0) mtm_buf_add_csv_row(b, NC, cols);
   else mtm_buf_adds(b, "[");
+  if (format == 0 && x) extra_csv(b, x, x->names);
   char nb[9][32];
   for (size_t i = 0; i < res->n; i++) {
     const mtm_analysis_row *r = &res->rows[i];
@@ -692,6 +718,7 @@ void mtm_analysis_write(const mtm_analysis_result *res, int format, mtm_buf *b, 
       for (int k = 0; k < NC; k++)
         if (!cells[k]) cells[k] = "";
       mtm_buf_add_csv_row(b, NC, cells);
+      if (x) extra_csv(b, x, x->vals + i * (size_t)x->ncols);
       continue;
     }
     mtm_buf_adds(b, i ? ",\n {" : "\n {");
@@ -705,6 +732,18 @@ void mtm_analysis_write(const mtm_analysis_result *res, int format, mtm_buf *b, 
     const char *deff = num(e->deff, nb[8]);
     mtm_buf_adds(b, ", \"deff\": ");
     mtm_buf_adds(b, *deff && deff[0] != 'I' && deff[1] != 'I' ? deff : "null");
+    for (int k = 0; x && k < x->ncols; k++) {
+      const char *v = x->vals[i * (size_t)x->ncols + (size_t)k];
+      mtm_buf_adds(b, ", ");
+      mtm_buf_add_json(b, x->names[k]);
+      mtm_buf_adds(b, ": ");
+      if (x->num[k]) mtm_buf_adds(b, v && *v && v[0] != 'I' && v[1] != 'I' ? v : "null");
+      else mtm_buf_add_json_or_null(b, v);
+    }
+    if (x && x->json_reason && x->json_reason[i]) {
+      mtm_buf_adds(b, ", \"compare_reason\": ");
+      mtm_buf_add_json(b, x->json_reason[i]);
+    }
     mtm_buf_adds(b, "}");
   }
   if (format != 0) mtm_buf_adds(b, res->n ? "\n]\n" : "]\n");

@@ -5,6 +5,7 @@
 #include "frame/frame.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 int mtm_cmd_analyse(mtm_cli *cli, int argc, char **argv) {
@@ -12,12 +13,12 @@ int mtm_cmd_analyse(mtm_cli *cli, int argc, char **argv) {
    * results. */
   const char *form = NULL, *round = NULL, *by = NULL, *weight = NULL, *strata = NULL,
              *cluster = NULL, *lonely = NULL, *ci = NULL, *lang = NULL, *format = NULL,
-             *out = NULL, *plan = NULL;
+             *out = NULL, *plan = NULL, *suppress = NULL;
   mtm_opt opts[] = {{"form", 1, &form},     {"round", 1, &round},   {"by", 1, &by},
                     {"weight", 1, &weight}, {"strata", 1, &strata}, {"cluster", 1, &cluster},
                     {"lonely", 1, &lonely}, {"ci", 1, &ci},         {"lang", 1, &lang},
                     {"format", 1, &format}, {"out", 1, &out},       {"plan", 1, &plan},
-                    {0}};
+                    {"suppress", 1, &suppress}, {0}};
   int i = mtm_cli_parse("analyse", argc, argv, opts);
   if (i < 0) return 2;
   if (i < argc) return mtm_cli_usage("analyse", "unexpected argument '%s'", argv[i]);
@@ -26,6 +27,13 @@ int mtm_cmd_analyse(mtm_cli *cli, int argc, char **argv) {
   if (plan && by) return mtm_cli_usage("analyse", "--by applies to the default plan; a --plan names its groups in group_var");
   int rn;
   if (mtm_cli_round("analyse", round, &rn)) return 2;
+  long k = 0;
+  if (suppress) {
+    char *end;
+    k = strtol(suppress, &end, 10);
+    if (!*suppress || *end || k < 1 || k > 1000000)
+      return mtm_cli_usage("analyse", "--suppress takes a number of respondents (1 or more), not '%s'", suppress);
+  }
   mtm_analysis_spec s;
   memset(&s, 0, sizeof s);
   s.weight = weight;
@@ -71,9 +79,11 @@ int mtm_cmd_analyse(mtm_cli *cli, int argc, char **argv) {
     mtm_cli_ws_close(&w);
     return rc;
   }
+  mtm_analysis_extra x = {0};
+  if (suppress) mtm_analysis_post_suppress(&res, (int)k, &x, &w.a);
   mtm_buf b;
   mtm_buf_init(&b);
-  mtm_analysis_write(&res, fmt, &b, &w.a);
+  mtm_analysis_write_ext(&res, &x, fmt, &b, &w.a);
   rc = mtm_cli_write(out, &b);
   mtm_buf_free(&b);
   mtm_frame_free(f);
