@@ -8,17 +8,55 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Reads a whole number from lo to 1000000 into *out; returns 0, or -1 when
+ * s is anything else. */
+static int whole(const char *s, long lo, long *out) {
+  char *end;
+  long v = strtol(s, &end, 10);
+  if (!*s || *end || v < lo || v > 1000000) return -1;
+  *out = v;
+  return 0;
+}
+
+/* --compare M: runs the same plan on round M of the form and adds the
+ * comparison columns to x; with k > 0 round M's small cells are suppressed
+ * too, so no comparison reveals them. Returns 0 or the exit code of a
+ * failure. */
+static int compare_round(mtm_cli_ws *w, const char *form, int m, int k, const mtm_analysis_spec *s,
+                         const mtm_analysis_item *items, int nitems,
+                         const mtm_analysis_result *res, mtm_analysis_extra *x) {
+  mtm_frame_opts fo = {0};
+  fo.text = 1;
+  mtm_frame *g;
+  if (mtm_frame_load(w->st, form, m, &fo, &g, &w->err)) return mtm_cli_fail(&w->err);
+  mtm_analysis_result then;
+  if (mtm_analysis_run(g, s, items, nitems, &w->a, &then, &w->err)) {
+    mtm_frame_free(g);
+    return mtm_cli_fail(&w->err);
+  }
+  mtm_analysis_extra scratch = {0};
+  if (k > 0) mtm_analysis_post_suppress(&then, k, &scratch, &w->a);
+  mtm_analysis_opts o = {0};
+  o.ci = s->ci;
+  o.design_df = s->ci == MTM_ANALYSIS_CI_LOGIT;
+  mtm_analysis_post_compare(res, &then, m, &o, x, &w->a);
+  mtm_frame_free(g);
+  return 0;
+}
+
 int mtm_cmd_analyse(mtm_cli *cli, int argc, char **argv) {
   /* Loads the frame, builds the design, runs the plan and writes the
    * results. */
   const char *form = NULL, *round = NULL, *by = NULL, *weight = NULL, *strata = NULL,
              *cluster = NULL, *lonely = NULL, *ci = NULL, *lang = NULL, *format = NULL,
-             *out = NULL, *plan = NULL, *suppress = NULL;
+             *out = NULL, *plan = NULL, *suppress = NULL,
+             *compare = NULL;
   mtm_opt opts[] = {{"form", 1, &form},     {"round", 1, &round},   {"by", 1, &by},
                     {"weight", 1, &weight}, {"strata", 1, &strata}, {"cluster", 1, &cluster},
                     {"lonely", 1, &lonely}, {"ci", 1, &ci},         {"lang", 1, &lang},
                     {"format", 1, &format}, {"out", 1, &out},       {"plan", 1, &plan},
-                    {"suppress", 1, &suppress}, {0}};
+                    {"suppress", 1, &suppress}, {"compare", 1, &compare},
+                    {0}};
   int i = mtm_cli_parse("analyse", argc, argv, opts);
   if (i < 0) return 2;
   if (i < argc) return mtm_cli_usage("analyse", "unexpected argument '%s'", argv[i]);
@@ -27,13 +65,11 @@ int mtm_cmd_analyse(mtm_cli *cli, int argc, char **argv) {
   if (plan && by) return mtm_cli_usage("analyse", "--by applies to the default plan; a --plan names its groups in group_var");
   int rn;
   if (mtm_cli_round("analyse", round, &rn)) return 2;
-  long k = 0;
-  if (suppress) {
-    char *end;
-    k = strtol(suppress, &end, 10);
-    if (!*suppress || *end || k < 1 || k > 1000000)
-      return mtm_cli_usage("analyse", "--suppress takes a number of respondents (1 or more), not '%s'", suppress);
-  }
+  long cm = -1, k = 0;
+  if (compare && whole(compare, 0, &cm))
+    return mtm_cli_usage("analyse", "--compare takes a round number, not '%s'", compare);
+  if (suppress && whole(suppress, 1, &k))
+    return mtm_cli_usage("analyse", "--suppress takes a number of respondents (1 or more), not '%s'", suppress);
   mtm_analysis_spec s;
   memset(&s, 0, sizeof s);
   s.weight = weight;
@@ -81,6 +117,11 @@ int mtm_cmd_analyse(mtm_cli *cli, int argc, char **argv) {
   }
   mtm_analysis_extra x = {0};
   if (suppress) mtm_analysis_post_suppress(&res, (int)k, &x, &w.a);
+  if (compare && (rc = compare_round(&w, form, (int)cm, (int)k, &s, items, nitems, &res, &x))) {
+    mtm_frame_free(f);
+    mtm_cli_ws_close(&w);
+    return rc;
+  }
   mtm_buf b;
   mtm_buf_init(&b);
   mtm_analysis_write_ext(&res, &x, fmt, &b, &w.a);
