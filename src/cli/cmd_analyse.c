@@ -3,6 +3,7 @@
 #include "analysis/analysis.h"
 #include "cli/cli.h"
 #include "frame/frame.h"
+#include "store/store.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +16,27 @@ static int whole(const char *s, long lo, long *out) {
   long v = strtol(s, &end, 10);
   if (!*s || *end || v < lo || v > 1000000) return -1;
   *out = v;
+  return 0;
+}
+
+/* --usd: the money rows in USD at the round's rate (empty columns when the
+ * operation has no currency or the round no rate). Returns 0 or the exit
+ * code of a workspace failure. */
+static int usd_columns(mtm_cli_ws *w, const mtm_frame *f, int rn, const mtm_analysis_result *res,
+                       mtm_analysis_extra *x) {
+  mtm_operation op;
+  mtm_round r;
+  const char *cur = NULL;
+  double rate = 0;
+  int rc = mtm_store_operation_get(w->st, &w->a, &op, &w->err);
+  if (rc == 0) cur = op.currency;
+  else if (rc != MTM_ENOTFOUND) return mtm_cli_fail(&w->err);
+  mtm_err_clear(&w->err);
+  rc = mtm_store_round_get(w->st, rn, &w->a, &r, &w->err);
+  if (rc == 0) rate = r.usd_rate;
+  else if (rc != MTM_ENOTFOUND) return mtm_cli_fail(&w->err);
+  mtm_err_clear(&w->err);
+  mtm_analysis_post_usd(res, f, cur, rate, x, &w->a);
   return 0;
 }
 
@@ -50,13 +72,13 @@ int mtm_cmd_analyse(mtm_cli *cli, int argc, char **argv) {
   const char *form = NULL, *round = NULL, *by = NULL, *weight = NULL, *strata = NULL,
              *cluster = NULL, *lonely = NULL, *ci = NULL, *lang = NULL, *format = NULL,
              *out = NULL, *plan = NULL, *suppress = NULL,
-             *compare = NULL;
+             *compare = NULL, *usd = NULL;
   mtm_opt opts[] = {{"form", 1, &form},     {"round", 1, &round},   {"by", 1, &by},
                     {"weight", 1, &weight}, {"strata", 1, &strata}, {"cluster", 1, &cluster},
                     {"lonely", 1, &lonely}, {"ci", 1, &ci},         {"lang", 1, &lang},
                     {"format", 1, &format}, {"out", 1, &out},       {"plan", 1, &plan},
                     {"suppress", 1, &suppress}, {"compare", 1, &compare},
-                    {0}};
+                    {"usd", 0, &usd}, {0}};
   int i = mtm_cli_parse("analyse", argc, argv, opts);
   if (i < 0) return 2;
   if (i < argc) return mtm_cli_usage("analyse", "unexpected argument '%s'", argv[i]);
@@ -117,7 +139,8 @@ int mtm_cmd_analyse(mtm_cli *cli, int argc, char **argv) {
   }
   mtm_analysis_extra x = {0};
   if (suppress) mtm_analysis_post_suppress(&res, (int)k, &x, &w.a);
-  if (compare && (rc = compare_round(&w, form, (int)cm, (int)k, &s, items, nitems, &res, &x))) {
+  if ((usd && (rc = usd_columns(&w, f, rn, &res, &x))) ||
+      (compare && (rc = compare_round(&w, form, (int)cm, (int)k, &s, items, nitems, &res, &x)))) {
     mtm_frame_free(f);
     mtm_cli_ws_close(&w);
     return rc;
