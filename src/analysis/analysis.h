@@ -397,8 +397,14 @@ void mtm_analysis_post_usd(const mtm_analysis_result *res, const struct mtm_fram
                            mtm_arena *a);
 
 /* mtm_analysis_write with the extra columns x (NULL: none) after the
- * others; format 2 is not text (see mtm_analysis_write_xlsx). */
+ * others (format 0 CSV, 1 JSON). */
 void mtm_analysis_write_ext(const mtm_analysis_result *r, const mtm_analysis_extra *x,
                             int format, mtm_buf *b, mtm_arena *a);
+
+/* Writes the results table with the extra columns x (NULL: none) as an
+ * XLSX workbook at path: one sheet "results" with the CSV's columns,
+ * numbers as numbers. Errors (MTM_EIO) name the file. */
+int mtm_analysis_write_xlsx(const mtm_analysis_result *r, const mtm_analysis_extra *x,
+                            const char *path, mtm_arena *a, mtm_err *err) MTM_MUST_USE;
 
 #endif

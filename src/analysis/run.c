@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <xlsxwriter.h>
 
 /* The state of one run. */
 typedef struct run {
@@ -674,6 +675,70 @@ void mtm_analysis_write(const mtm_analysis_result *res, int format, mtm_buf *b, 
   mtm_analysis_write_ext(res, NULL, format, b, a);
 }
 
+static const char *const cols[] = {
+    "analysis_type", "analysis_var", "analysis_var_value", "group_var",
+    "group_var_value", "stat", "stat_low", "stat_upp", "se", "n", "n_total", "n_w",
+    "n_w_total", "analysis_key", "analysis_var_label", "analysis_var_value_label",
+    "group_var_value_label"};
+enum { NC = 17 };
+
+/* The 17 cells of a row (NULL: none); numbers are written into nb. */
+static void row_cells(const mtm_analysis_row *r, char nb[][32], const char **cells, mtm_arena *a) {
+  const mtm_analysis_est *e = &r->e;
+  const char *c[NC] = {r->analysis_type, r->analysis_var, r->analysis_var_value,
+                       r->group_var, r->group_var_value, num(e->est, nb[0]),
+                       num(e->low, nb[1]), num(e->upp, nb[2]), num(e->se, nb[3]),
+                       num(e->n, nb[4]), num(e->n_total, nb[5]), num(e->n_w, nb[6]),
+                       num(e->n_w_total, nb[7]), mtm_analysis_key(r, a), r->var_label,
+                       r->value_label, r->group_value_label};
+  memcpy(cells, c, sizeof c);
+}
+
+int mtm_analysis_write_xlsx(const mtm_analysis_result *res, const mtm_analysis_extra *x,
+                            const char *path, mtm_arena *a, mtm_err *err) {
+  /* One sheet "results": a bold header, then the rows; number columns as
+   * numbers (Inf as text), empty cells left empty. */
+  FILE *probe = fopen(path, "wb");
+  if (!probe) {
+    mtm_err_where(err, path, NULL, 0, NULL, NULL);
+    return mtm_err_set(err, MTM_EIO, "cannot write the file");
+  }
+  fclose(probe);
+  lxw_workbook *wb = workbook_new(path);
+  if (!wb) {
+    mtm_err_where(err, path, NULL, 0, NULL, NULL);
+    return mtm_err_set(err, MTM_EIO, "cannot create the workbook");
+  }
+  lxw_worksheet *ws = workbook_add_worksheet(wb, "results");
+  lxw_format *bold = workbook_add_format(wb);
+  format_set_bold(bold);
+  int nx = x ? x->ncols : 0;
+  for (int c = 0; c < NC + nx; c++)
+    worksheet_write_string(ws, 0, (lxw_col_t)c, c < NC ? cols[c] : x->names[c - NC], bold);
+  char nb[9][32];
+  for (size_t i = 0; i < res->n; i++) {
+    const char *cells[NC];
+    row_cells(&res->rows[i], nb, cells, a);
+    lxw_row_t row = (lxw_row_t)(i + 1);
+    for (int c = 0; c < NC + nx; c++) {
+      const char *v = c < NC ? cells[c] : x->vals[i * (size_t)nx + (size_t)(c - NC)];
+      int isnum = c < NC ? c >= 5 && c <= 12 : x->num[c - NC];
+      if (!v || !*v) continue;
+      char *end;
+      double d = strtod(v, &end);
+      if (isnum && !*end && isfinite(d)) worksheet_write_number(ws, row, (lxw_col_t)c, d, NULL);
+      else worksheet_write_string(ws, row, (lxw_col_t)c, v, NULL);
+    }
+  }
+  worksheet_freeze_panes(ws, 1, 0);
+  lxw_error xe = workbook_close(wb);
+  if (xe != LXW_NO_ERROR) {
+    mtm_err_where(err, path, NULL, 0, NULL, NULL);
+    return mtm_err_set(err, MTM_EIO, "cannot write the workbook: %s", lxw_strerror(xe));
+  }
+  return 0;
+}
+
 /* Appends the extra cells to the CSV row just written. */
 static void extra_csv(mtm_buf *b, const mtm_analysis_extra *x, const char *const *cells) {
   /* Rewrites the row's newline: the 17 columns, then the extra ones. */
@@ -695,12 +760,6 @@ void mtm_analysis_write_ext(const mtm_analysis_result *res, const mtm_analysis_e
   /* CSV with a header, or a JSON array of objects; the extra columns come
    * last. */
   if (x && !x->ncols) x = NULL;
-  static const char *const cols[] = {
-      "analysis_type", "analysis_var", "analysis_var_value", "group_var",
-      "group_var_value", "stat", "stat_low", "stat_upp", "se", "n", "n_total", "n_w",
-      "n_w_total", "analysis_key", "analysis_var_label", "analysis_var_value_label",
-      "group_var_value_label"};
-  enum { NC = 17 };
   if (format == 0) mtm_buf_add_csv_row(b, NC, cols);
   else mtm_buf_adds(b, "[");
   if (format == 0 && x) extra_csv(b, x, x->names);
@@ -708,12 +767,8 @@ void mtm_analysis_write_ext(const mtm_analysis_result *res, const mtm_analysis_e
   for (size_t i = 0; i < res->n; i++) {
     const mtm_analysis_row *r = &res->rows[i];
     const mtm_analysis_est *e = &r->e;
-    const char *cells[NC] = {r->analysis_type, r->analysis_var, r->analysis_var_value,
-                             r->group_var, r->group_var_value, num(e->est, nb[0]),
-                             num(e->low, nb[1]), num(e->upp, nb[2]), num(e->se, nb[3]),
-                             num(e->n, nb[4]), num(e->n_total, nb[5]), num(e->n_w, nb[6]),
-                             num(e->n_w_total, nb[7]), mtm_analysis_key(r, a), r->var_label,
-                             r->value_label, r->group_value_label};
+    const char *cells[NC];
+    row_cells(r, nb, cells, a);
     if (format == 0) {
       for (int k = 0; k < NC; k++)
         if (!cells[k]) cells[k] = "";

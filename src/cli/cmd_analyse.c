@@ -104,8 +104,10 @@ int mtm_cmd_analyse(mtm_cli *cli, int argc, char **argv) {
   s.ci = mtm_cli_choice("analyse", "--ci", ci ? ci : "wald", (const char *const[]){"wald", "logit", NULL});
   if (s.ci < 0) return 2;
   int fmt = mtm_cli_choice("analyse", "--format", format ? format : "csv",
-                           (const char *const[]){"csv", "json", NULL});
+                           (const char *const[]){"csv", "json", "xlsx", NULL});
   if (fmt < 0) return 2;
+  if (fmt == 2 && (!out || !strcmp(out, "-")))
+    return mtm_cli_usage("analyse", "--format xlsx needs --out FILE.xlsx");
   mtm_cli_ws w;
   int rc = mtm_cli_ws_open(cli, &w);
   if (rc) return rc;
@@ -145,11 +147,15 @@ int mtm_cmd_analyse(mtm_cli *cli, int argc, char **argv) {
     mtm_cli_ws_close(&w);
     return rc;
   }
-  mtm_buf b;
-  mtm_buf_init(&b);
-  mtm_analysis_write_ext(&res, &x, fmt, &b, &w.a);
-  rc = mtm_cli_write(out, &b);
-  mtm_buf_free(&b);
+  if (fmt == 2) {
+    rc = mtm_analysis_write_xlsx(&res, &x, out, &w.a, &w.err) ? mtm_cli_fail(&w.err) : 0;
+  } else {
+    mtm_buf b;
+    mtm_buf_init(&b);
+    mtm_analysis_write_ext(&res, &x, fmt, &b, &w.a);
+    rc = mtm_cli_write(out, &b);
+    mtm_buf_free(&b);
+  }
   mtm_frame_free(f);
   mtm_cli_ws_close(&w);
   return rc;
