@@ -81,7 +81,9 @@ static int design(run *R) {
   const mtm_analysis_spec *s = R->s;
   const double *w = NULL;
   int64_t *strata = NULL, *cluster = NULL;
-  if (s->weight) {
+  if (s->weights) {
+    w = s->weights;
+  } else if (s->weight) {
     const mtm_frame_col *c = mtm_frame_col_find(R->f, s->weight);
     if (!c) {
       mtm_err_where(R->err, NULL, NULL, 0, NULL, s->weight);
