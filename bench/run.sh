@@ -10,3 +10,5 @@ echo "== import: mtm import against pandas read_csv (1,000,000 rows, 60 columns)
 bench/import.sh
 echo "== check: mtm check on 100,000 imported submissions"
 /usr/bin/python3 bench/check_100k.py build/mtm 100000
+echo "== analyse: mtm analyse against R survey (100,000 and 1,000,000 respondents)"
+bench/analyse.sh

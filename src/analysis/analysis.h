@@ -302,6 +302,8 @@ typedef struct mtm_analysis_spec {
   int lonely;          /* MTM_ANALYSIS_LONELY_*                             */
   int ci;              /* MTM_ANALYSIS_CI_*                                 */
   int lang;            /* language index for labels (mtm_form_lang), -1 default */
+  const double *weights; /* one weight per frame row (mtm_analysis_weights_*),
+                            not owned; when set, used instead of weight    */
 } mtm_analysis_spec;
 
 typedef struct mtm_analysis_row {
@@ -406,5 +408,27 @@ void mtm_analysis_write_ext(const mtm_analysis_result *r, const mtm_analysis_ext
  * numbers as numbers. Errors (MTM_EIO) name the file. */
 int mtm_analysis_write_xlsx(const mtm_analysis_result *r, const mtm_analysis_extra *x,
                             const char *path, mtm_arena *a, mtm_err *err) MTM_MUST_USE;
+
+/* ---- weights (weights.c) ------------------------------------------------ */
+
+typedef struct mtm_store mtm_store;
+
+/* Post-stratified weights N_h / n_h for every row of f (nrows doubles in
+ * a): h is the row's value of the strata question, n_h the respondents in
+ * it and N_h the population the CSV/XLSX file at path gives it (a header
+ * row with the columns 'stratum' and 'population', one row per stratum).
+ * Fails with MTM_EINVAL and a sentence naming the file (and row and column)
+ * for a population that is not a number above 0, a repeated stratum, or a
+ * stratum with respondents but no population. */
+int mtm_analysis_weights_population(const struct mtm_frame *f, const char *strata, const char *path,
+                                    mtm_arena *a, double **w, mtm_err *err) MTM_MUST_USE;
+/* The same with N_h from the baseline mobility assessment: spec is
+ * POPULATION:PERIOD, N_h the total of that population and period
+ * (mtm_bma_area_totals of the operation's baseline form in f's round) of
+ * the area whose P-code the strata question holds, at the level of the
+ * first row's area. */
+int mtm_analysis_weights_bma(mtm_store *st, const struct mtm_frame *f, const char *strata,
+                             const char *spec, mtm_arena *a, double **w,
+                             mtm_err *err) MTM_MUST_USE;
 
 #endif

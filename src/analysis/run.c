@@ -41,6 +41,42 @@ static mtm_analysis_row *add_row(run *R) {
   return r;
 }
 
+/* The ids of a numeric design column, as design_ids numbers them (equal
+ * values, in order of first appearance), without formatting each number:
+ * an open-addressing table of the values' bit patterns. */
+static int design_ids_num(run *R, const mtm_frame_col *c, const char *name, const char *option,
+                          int64_t *ids, int64_t **out) {
+  size_t cap = 64;
+  int bits = 6;
+  while (cap < (size_t)R->f->nrows * 2) cap *= 2, bits++;
+  uint64_t *key = mtm_arena_alloc(R->a, sizeof *key * cap);
+  int64_t *val = mtm_arena_alloc(R->a, sizeof *val * cap);
+  for (size_t i = 0; i < cap; i++) val[i] = -1;
+  int64_t next = 0;
+  for (long r = 0; r < R->f->nrows; r++) {
+    double x = c->num[r];
+    if (isnan(x)) {
+      mtm_err_where(R->err, NULL, NULL, 0, NULL, name);
+      return mtm_err_set(R->err, MTM_EINVAL,
+                         "Submission %s has no value for '%s', which %s uses: every row of the "
+                         "design needs one.",
+                         mtm_frame_uuid(R->f, r), name, option);
+    }
+    if (x == 0) x = 0; /* -0 and 0 are one value */
+    uint64_t k;
+    memcpy(&k, &x, sizeof k);
+    size_t h = (size_t)((k * 0x9E3779B97F4A7C15ull) >> (64 - bits)); /* the high bits */
+    while (val[h] >= 0 && key[h] != k) h = (h + 1) & (cap - 1);
+    if (val[h] < 0) {
+      key[h] = k;
+      val[h] = next++;
+    }
+    ids[r] = val[h];
+  }
+  *out = ids;
+  return 0;
+}
+
 /* The ids of a design column: the values of any question, numbered in
  * order of first appearance. A row without a value fails with a sentence
  * naming the question and the row's uuid. */
@@ -52,6 +88,7 @@ static int design_ids(run *R, const char *name, const char *option, int64_t **ou
                        option, name, R->f->form_id);
   }
   int64_t *ids = mtm_arena_alloc(R->a, sizeof *ids * (size_t)(R->f->nrows ? R->f->nrows : 1));
+  if (c->kind == MTM_FRAME_NUM) return design_ids_num(R, c, name, option, ids, out);
   mtm_strmap m;
   mtm_strmap_init(&m, R->a, 64);
   mtm_arena tmp;
@@ -82,7 +119,9 @@ static int design(run *R) {
   const mtm_analysis_spec *s = R->s;
   const double *w = NULL;
   int64_t *strata = NULL, *cluster = NULL;
-  if (s->weight) {
+  if (s->weights) {
+    w = s->weights;
+  } else if (s->weight) {
     const mtm_frame_col *c = mtm_frame_col_find(R->f, s->weight);
     if (!c) {
       mtm_err_where(R->err, NULL, NULL, 0, NULL, s->weight);

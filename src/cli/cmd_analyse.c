@@ -72,19 +72,23 @@ int mtm_cmd_analyse(mtm_cli *cli, int argc, char **argv) {
   const char *form = NULL, *round = NULL, *by = NULL, *weight = NULL, *strata = NULL,
              *cluster = NULL, *lonely = NULL, *ci = NULL, *lang = NULL, *format = NULL,
              *out = NULL, *plan = NULL, *suppress = NULL,
-             *compare = NULL, *usd = NULL;
+             *compare = NULL, *usd = NULL, *population = NULL, *bmaw = NULL;
   mtm_opt opts[] = {{"form", 1, &form},     {"round", 1, &round},   {"by", 1, &by},
                     {"weight", 1, &weight}, {"strata", 1, &strata}, {"cluster", 1, &cluster},
                     {"lonely", 1, &lonely}, {"ci", 1, &ci},         {"lang", 1, &lang},
                     {"format", 1, &format}, {"out", 1, &out},       {"plan", 1, &plan},
                     {"suppress", 1, &suppress}, {"compare", 1, &compare},
-                    {"usd", 0, &usd}, {0}};
+                    {"usd", 0, &usd}, {"population", 1, &population},
+                    {"weights-from-bma", 1, &bmaw}, {0}};
   int i = mtm_cli_parse("analyse", argc, argv, opts);
   if (i < 0) return 2;
   if (i < argc) return mtm_cli_usage("analyse", "unexpected argument '%s'", argv[i]);
   if (!form) return mtm_cli_usage("analyse", "--form FORM_ID is required");
   if (!round) return mtm_cli_usage("analyse", "--round N is required");
   if (plan && by) return mtm_cli_usage("analyse", "--by applies to the default plan; a --plan names its groups in group_var");
+  if ((population || bmaw) && (!strata || weight || (population && bmaw)))
+    return mtm_cli_usage("analyse", "--population and --weights-from-bma need --strata and take "
+                                    "the place of --weight: give one of the three");
   int rn;
   if (mtm_cli_round("analyse", round, &rn)) return 2;
   long cm = -1, k = 0;
@@ -131,6 +135,15 @@ int mtm_cmd_analyse(mtm_cli *cli, int argc, char **argv) {
     mtm_cli_ws_close(&w);
     return mtm_cli_usage("analyse", "form '%s' has no language '%s'", form, lang);
   }
+  double *pw = NULL;
+  if ((population && mtm_analysis_weights_population(f, strata, population, &w.a, &pw, &w.err)) ||
+      (bmaw && mtm_analysis_weights_bma(w.st, f, strata, bmaw, &w.a, &pw, &w.err))) {
+    rc = mtm_cli_fail(&w.err);
+    mtm_frame_free(f);
+    mtm_cli_ws_close(&w);
+    return rc;
+  }
+  s.weights = pw;
   mtm_analysis_result res;
   if ((!plan && mtm_analysis_default_plan(f, &s, by, &w.a, &items, &nitems, &w.err)) ||
       mtm_analysis_run(f, &s, items, nitems, &w.a, &res, &w.err)) {
