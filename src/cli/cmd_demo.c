@@ -186,7 +186,7 @@ static void summarize_findings(const char *path) {
   printf("\n");
 }
 
-/* The values the script's placeholders stand for: "%D" the output
+/* The values the script's %-markers stand for: "%D" the output
  * directory, "%G" the gazetteer directory, "%{NAME}" a value the generator
  * chose (which rayon to call back, for instance). */
 typedef struct var {
