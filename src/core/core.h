@@ -147,6 +147,10 @@ void mtm_buf_add_json(mtm_buf *b, const char *s);
 void mtm_buf_add_json_or_null(mtm_buf *b, const char *s);
 /* Appends s, then spaces up to a display width of w (mtm_text_width). */
 void mtm_buf_add_padded(mtm_buf *b, const char *s, int w);
+/* Writes the buffer to path (replacing the file); returns 0 or MTM_EIO with
+ * err naming the file and "cannot write <what>". */
+int mtm_buf_write_file(const mtm_buf *b, const char *path, const char *what,
+                       mtm_err *err) MTM_MUST_USE;
 /* Reads a whole file; returns 0 or MTM_EIO with err filled. */
 int mtm_buf_read_file(mtm_buf *b, const char *path, mtm_err *err) MTM_MUST_USE;
 

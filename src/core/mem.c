@@ -254,3 +254,12 @@ int mtm_buf_read_file(mtm_buf *b, const char *path, mtm_err *err) {
   if (!b->p) mtm_buf_reserve(b, 0), b->p[0] = 0;
   return 0;
 }
+
+int mtm_buf_write_file(const mtm_buf *b, const char *path, const char *what, mtm_err *err) {
+  FILE *f = fopen(path, "wb");
+  int bad = !f || (b->n && fwrite(b->p, 1, b->n, f) != b->n);
+  if (f) bad |= fclose(f) != 0;
+  if (!bad) return 0;
+  mtm_err_where(err, path, NULL, 0, NULL, NULL);
+  return mtm_err_set(err, MTM_EIO, "cannot write %s", what);
+}

@@ -136,15 +136,9 @@ int demo_ki_write_mapping(const char *path, const demo_ki_spec *ks, mtm_err *err
   for (int k = 0; k < DEMO_KI_NPERIODS; k++)
     mtm_buf_printf(&b, "em_%s,emigrant,%s,,\n", period_key(&a, ks->periods[k]), ks->periods[k]);
   mtm_arena_free(&a);
-  FILE *f = fopen(path, "wb");
-  int bad = !f || fwrite(b.p, 1, b.n, f) != b.n;
-  if (f) bad |= fclose(f) != 0;
+  int rc = mtm_buf_write_file(&b, path, "the mapping", err);
   mtm_buf_free(&b);
-  if (bad) {
-    mtm_err_where(err, path, NULL, 0, NULL, NULL);
-    return mtm_err_set(err, MTM_EIO, "cannot write the mapping");
-  }
-  return 0;
+  return rc;
 }
 
 /* ---- true figures ---- */

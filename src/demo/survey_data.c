@@ -372,15 +372,9 @@ int demo_write_csv(const char *path, const demo_qset *qs, const demo_round_spec 
     mtm_buf_adds(&b, "\r\n");
   }
   mtm_arena_free(&a);
-  FILE *f = fopen(path, "wb");
-  int bad = !f || fwrite(b.p, 1, b.n, f) != b.n;
-  if (f) bad |= fclose(f) != 0;
+  int rc = mtm_buf_write_file(&b, path, "the export", err);
   mtm_buf_free(&b);
-  if (bad) {
-    mtm_err_where(err, path, NULL, 0, NULL, NULL);
-    return mtm_err_set(err, MTM_EIO, "cannot write the export");
-  }
-  return 0;
+  return rc;
 }
 
 typedef struct xlsx_ctx {
@@ -468,13 +462,7 @@ int demo_write_cleaning_log(const char *path, const demo_respondent *p, int n, m
                      x->uuid, v, lround((double)v / 12 / 1000) * 1000);
     }
   }
-  FILE *f = fopen(path, "wb");
-  int bad = !f || fwrite(b.p, 1, b.n, f) != b.n;
-  if (f) bad |= fclose(f) != 0;
+  int rc = mtm_buf_write_file(&b, path, "the cleaning log", err);
   mtm_buf_free(&b);
-  if (bad) {
-    mtm_err_where(err, path, NULL, 0, NULL, NULL);
-    return mtm_err_set(err, MTM_EIO, "cannot write the cleaning log");
-  }
-  return 0;
+  return rc;
 }
