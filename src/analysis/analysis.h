@@ -343,7 +343,8 @@ int mtm_analysis_run(const struct mtm_frame *f, const mtm_analysis_spec *s,
 
 /* The REACH analysistools key of a row, e.g.
  * "prop_select_one @/@ sex %/% female @/@ region %/% KZ35"; crossed groups
- * join their var %/% value pairs with " -/- ". */
+ * join their var %/% value pairs with " -/- "; a row with a filter ends
+ * with " @/@ filter %/% EXPR". */
 const char *mtm_analysis_key(const mtm_analysis_row *r, mtm_arena *a);
 
 /* Writes the results table: format 0 CSV (the 14 columns, then
