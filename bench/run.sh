@@ -12,3 +12,5 @@ echo "== check: mtm check on 100,000 imported submissions"
 /usr/bin/python3 bench/check_100k.py build/mtm 100000
 echo "== analyse: mtm analyse against R survey (100,000 and 1,000,000 respondents)"
 bench/analyse.sh
+echo "== report: mtm report on the demo workspace (HTML + PDF, 5 runs)"
+bench/report.sh
