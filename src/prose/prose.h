@@ -44,6 +44,11 @@ void mtm_prose_change(mtm_buf *b, int lang, double now, double then, int then_ro
  * when the fractions add up to 1 (largest remainder); out[i] = -1 for
  * NaN. */
 void mtm_prose_round_shares(const double *fractions, int n, int *out);
+/* (Ties in the remainder go to the larger fraction, then the lower index.
+ * To print a rounded share in the language's style, pass out[i] / 100.0 to
+ * mtm_prose_percent with 0 decimals; it prints exactly out[i]. A rounded
+ * share may differ by one point from mtm_prose_percent of the raw fraction:
+ * use one or the other for a given chart and its text, not both.) */
 
 /* A fixed text of the report in a language, by its id (section titles,
  * captions, "Women", "Men", "Round", "not assessed", ...). Unknown ids

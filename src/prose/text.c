@@ -278,8 +278,8 @@ static const text_entry texts[] = {
      "The survey sample is a snowball sample, not a random one. Its results are indicative "
      "and cannot be generalised to all migrant workers in the country; confidence intervals "
      "are a guide to precision only.",
-     "Выборка опроса сформирована методом снежного кома и не является случайной. Его "
-     "результаты носят ориентировочный характер и не могут быть распространены на всех "
+     "Выборка опроса сформирована методом снежного кома и не является случайной. Результаты "
+     "опроса носят ориентировочный характер и не могут быть распространены на всех "
      "трудовых мигрантов в стране; доверительные интервалы служат лишь ориентиром точности."},
     {"limit_ki",
      "Baseline figures are estimates by key informants, not counts. They depend on what key "

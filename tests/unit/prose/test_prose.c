@@ -74,6 +74,13 @@ static void percentages_in_both_styles(void **state) {
   EXPECT("55,5" NB "%", mtm_prose_percent(b, RU, 0.555, 1));
   EXPECT("0,5" NB "%", mtm_prose_percent(b, RU, 0.005, 1));
   EXPECT("\xE2\x80\x94", mtm_prose_percent(b, RU, NAN, 1));
+  /* A rounded share k / 100.0 prints as exactly k (0.29 * 100 is 28.999...). */
+  for (int k = 0; k <= 100; k++) {
+    char want[16];
+    snprintf(want, sizeof want, "%d%%", k);
+    EXPECT(want, mtm_prose_percent(b, EN, k / 100.0, 0));
+    assert_int_equal(mtm_prose_whole_percent(k / 100.0), k);
+  }
   assert_int_equal(mtm_prose_whole_percent(0.125), 13);
   assert_int_equal(mtm_prose_whole_percent(0.145), 15);
   assert_int_equal(mtm_prose_whole_percent(-0.125), -13);
