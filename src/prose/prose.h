@@ -6,12 +6,16 @@
  *   words      a percentage in words at the start of a sentence
  *              ("Fifty-five per cent", "Пятьдесят пять процентов");
  *   sentences  a share with its breakdown ("... (women 61%, men 54%)") and
- *              a change ("up from 48 per cent in Round 1", "no change");
+ *              a change ("up from 48 per cent in Round 1", "unchanged from
+ *              Round 1"); lists, dates, ordinals, "1 in 2";
  *   rounding   shares rounded so that they add up to 100 (largest
  *              remainder), so a single-choice question never sums to 106.
  *
  * Languages: MTM_PROSE_EN, MTM_PROSE_RU. Russian uses the plural forms of
- * its numerals (1 процент, 2 процента, 5 процентов).
+ * its numerals (1 процент, 2 процента, 5 процентов), no-break spaces in
+ * "724 534" and "55 %", and a decimal comma.
+ * Whole percents are rounded half up everywhere (0.565 -> 57%); a number
+ * that is NaN (suppressed, not available) prints as an em dash.
  *
  * Ownership rule: text is appended to the caller's mtm_buf.
  */
