@@ -694,6 +694,16 @@ static void draw_donut(lay *L) {
   }
   double namew = right - lx - 15 - vw - 12;
   if (namew < 40) namew = 40;
+  /* The value column follows the longest name, not the chart's edge. */
+  double longest = 0;
+  for (int j = 0; j < nc; j++) {
+    double t = mtm_render_text_width(c->cats[j] ? c->cats[j] : "", LS, 0);
+    if (t > longest) longest = t;
+  }
+  if (longest < namew) {
+    namew = longest;
+    right = lx + 15 + namew + 24 + vw;
+  }
   double total = 0;
   int nls[6];
   char lines[6][MAXLINES][LINE];
