@@ -154,8 +154,9 @@ static int wrap(const char *s, double maxw, double size, int bold, int maxlines,
       while (*q && *q != ' ') {
         q++;
         while (*q && ((unsigned char)*q & 0xC0) == 0x80) q++;
-        char cand[LINE];
+        char cand[LINE + 1];
         copy_cut(cand, pos, (size_t)(q - pos));
+        strcat(cand, "-");
         if (mtm_render_text_width(cand, size, bold) > maxw) break;
         fit = q;
       }
@@ -168,11 +169,31 @@ static int wrap(const char *s, double maxw, double size, int bold, int maxlines,
       best = fit;
     }
     copy_cut(out[nl], pos, (size_t)(best - pos));
+    if (*best && *best != ' ' && strlen(out[nl]) < LINE - 1) strcat(out[nl], "-");
     nl++;
     pos = best;
     while (*pos == ' ') pos++;
   }
   return nl;
+}
+
+/* True when s wraps at spaces into at most maxlines lines of maxw px with
+ * no word broken and nothing cut. */
+static int wraps_whole(const char *s, double maxw, double size, int maxlines) {
+  if (!s || !*s) return 1;
+  char lines[MAXLINES][LINE];
+  int nl = wrap(s, maxw, size, 0, maxlines, lines);
+  char joined[MAXLINES * LINE + MAXLINES] = "", want[LINE];
+  for (int i = 0; i < nl; i++) {
+    if (i) strcat(joined, " ");
+    strcat(joined, lines[i]);
+  }
+  size_t k = 0;
+  for (const char *p = s; *p && k < LINE - 1; p++) /* spaces collapsed, trimmed */
+    if (*p != ' ' || (k > 0 && want[k - 1] != ' ')) want[k++] = *p;
+  while (k > 0 && want[k - 1] == ' ') k--;
+  want[k] = 0;
+  return strcmp(joined, want) == 0;
 }
 
 /* ---- SVG elements ------------------------------------------------------- */
@@ -190,6 +211,25 @@ static void text_el(mtm_buf *b, double x, double y, double size, int bold, const
   if (bold) mtm_buf_adds(b, " font-weight=\"bold\"");
   if (anchor) mtm_buf_printf(b, " text-anchor=\"%s\"", anchor);
   mtm_buf_printf(b, " fill=\"%s\">", fill);
+  add_esc(b, s);
+  mtm_buf_adds(b, "</text>\n");
+}
+
+/* Appends one <text> turned 45 degrees anticlockwise about its anchor,
+ * where it ends (text-anchor end): a label slanting down to the left. */
+static void text_rot(mtm_buf *b, double x, double y, double size, const char *fill,
+                     const char *s) {
+  mtm_buf_adds(b, "<text x=\"");
+  fx(b, x);
+  mtm_buf_adds(b, "\" y=\"");
+  fx(b, y);
+  mtm_buf_adds(b, "\" font-size=\"");
+  fx(b, size);
+  mtm_buf_adds(b, "\" text-anchor=\"end\" transform=\"rotate(-45.00 ");
+  fx(b, x);
+  mtm_buf_addc(b, ' ');
+  fx(b, y);
+  mtm_buf_printf(b, ")\" fill=\"%s\">", fill);
   add_esc(b, s);
   mtm_buf_adds(b, "</text>\n");
 }
@@ -497,41 +537,54 @@ static void draw_vbar(lay *L, int hist) {
       if (t > labw) labw = t;
     }
   if (vmax <= 0) vmax = 1;
-  /* Value labels on the bars when the widest fits its bar; otherwise (and
-   * always for a histogram) a value axis with light grid lines. */
-  double pw0 = L->W - 2 * M;
-  double gw0 = pw0 / nc, bw0 = hist ? gw0 - 2 : (gw0 - fmax(6, gw0 * 0.2)) / ns;
-  if (!hist && bw0 > 64) bw0 = 64;
-  double vsz = VS;
-  int labels = labw <= bw0;
-  if (!labels && !hist && labw * 9 / VS <= bw0) {
-    labels = 1;
-    vsz = 9;
-  }
-  int axis = hist || !labels;
+  /* The value axis and its ticks, used for a histogram and whenever the
+   * value labels do not fit on the bars. */
   double step = nice_step(vmax), amax = ceil(vmax / step - 1e-9) * step;
   if (amax <= 0) amax = step;
   double tickw = 0;
   int nt = (int)llround(amax / step);
-  if (axis) {
-    for (int t = 0; t <= nt; t++) {
-      fmt_num(t * step, c->percent, c->percent ? 0 : (step < 1 ? c->decimals : 0), c->lang, lab,
-              sizeof lab);
-      double w = mtm_render_text_width(lab, VS, 0);
-      if (w > tickw) tickw = w;
+  for (int t = 0; t <= nt; t++) {
+    fmt_num(t * step, c->percent, c->percent ? 0 : (step < 1 ? c->decimals : 0), c->lang, lab,
+            sizeof lab);
+    double w = mtm_render_text_width(lab, VS, 0);
+    if (w > tickw) tickw = w;
+  }
+  /* Try without an axis, then with one: value labels on the bars when
+   * the widest fits its bar (at 11 px, else 9 px). Category labels turn
+   * 45 degrees when one does not wrap whole under its group; then the
+   * plot moves right far enough for the first label. */
+  int labels = 0, axis = hist, turn = 0;
+  double vsz = VS, x0 = M, gw = 0, inner = 0, bw = 0;
+  for (int pass = 0; pass < 2; pass++) {
+    x0 = axis ? M + tickw + 6 : M;
+    gw = (L->W - M - x0) / nc;
+    turn = 0;
+    for (int j = 0; j < nc && !hist && !turn; j++)
+      turn = !wraps_whole(c->cats[j], gw - 6, LS, MAXLINES);
+    if (turn) {
+      double w0 = fmin(150, mtm_render_text_width(c->cats[0] ? c->cats[0] : "", LS, 0));
+      double need = M + 1 + (w0 + 0.75 * LS) * 0.7072 - (x0 + gw / 2 + 0.25 * LS);
+      if (need > 0) x0 += fmin(need, L->W / 4);
+      gw = (L->W - M - x0) / nc;
     }
-  } else {
-    amax = vmax;
+    inner = hist ? 0 : fmax(6, gw * 0.2);
+    bw = hist ? gw : (gw - inner) / ns;
+    if (!hist && bw > 64) {
+      bw = 64;
+      inner = gw - bw * ns;
+    }
+    double room = bw - (hist ? 2 : 0);
+    vsz = VS;
+    labels = labw <= room;
+    if (!labels && !hist && labw * 9 / VS <= room) {
+      labels = 1;
+      vsz = 9;
+    }
+    if (labels || axis) break;
+    axis = 1;
   }
-  double x0 = axis ? M + tickw + 6 : M, pw = L->W - M - x0;
-  double gw = pw / nc, inner = hist ? 0 : fmax(6, gw * 0.2);
-  double bw = hist ? gw : (gw - inner) / ns;
-  if (!hist && bw > 64) {
-    bw = 64;
-    inner = gw - bw * ns;
-  }
-  if (labels && labw * vsz / VS > bw - (hist ? 2 : 0)) labels = 0;
-  double ph = 200, top = L->y + (labels ? vsz + 8 : VS / 2), yb = top + ph;
+  if (!axis) amax = vmax;
+  double ph = 200, top = L->y + (labels ? vsz + 8 : VS + 2), yb = top + ph;
   if (axis) {
     for (int t = 0; t <= nt; t++) {
       double y = yb - t * step / amax * ph;
@@ -550,6 +603,7 @@ static void draw_vbar(lay *L, int hist) {
       if (h > 0) rect_el(&L->body, bx, yb - h, bw, h, fill, hist ? "#ffffff" : NULL);
       if (labels || isnan(v)) {
         value_label(L, s, j, v, c->percent, lab, sizeof lab);
+        if (!labels && mtm_render_text_width(lab, vsz, 0) > bw) continue; /* no room */
         text_el(&L->body, bx + bw / 2, yb - h - 4 - 0.22 * vsz, vsz, 0, "middle",
                 isnan(v) ? MTM_RENDER_MUTED : MTM_RENDER_INK, lab);
       }
@@ -575,12 +629,26 @@ static void draw_vbar(lay *L, int hist) {
     }
     maxlabh = LS * LH;
   } else {
+    /* Wrapped under each group when every label wraps at spaces into
+     * three lines; otherwise all labels turned 45 degrees, ending under
+     * their group, shortened with "…" past 150 px or the left edge. */
     for (int j = 0; j < nc; j++) {
       char lines[MAXLINES][LINE];
+      double cx = x0 + (j + 0.5) * gw;
+      if (turn) {
+        double ax = cx + 0.25 * LS, ay = yb + 4 + 0.75 * LS * 0.7072;
+        double maxw = fmin(150, (ax - M) / 0.7072 - 0.75 * LS);
+        copy_cut(lines[0], c->cats[j] ? c->cats[j] : "", strlen(c->cats[j] ? c->cats[j] : ""));
+        ellipsize(lines[0], maxw, LS, 0);
+        text_rot(&L->body, ax, ay, LS, MTM_RENDER_INK, lines[0]);
+        double h = (ay - yb) + mtm_render_text_width(lines[0], LS, 0) * 0.7072 + 0.22 * LS;
+        if (h - 6 > maxlabh) maxlabh = h - 6;
+        continue;
+      }
       int nl = wrap(c->cats[j], gw - 6, LS, 0, MAXLINES, lines);
       for (int i = 0; i < nl; i++)
-        text_el(&L->body, x0 + (j + 0.5) * gw, yb + 6 + LS * 0.95 + i * LS * LH, LS, 0, "middle",
-                MTM_RENDER_INK, lines[i]);
+        text_el(&L->body, cx, yb + 6 + LS * 0.95 + i * LS * LH, LS, 0, "middle", MTM_RENDER_INK,
+                lines[i]);
       if (nl * LS * LH > maxlabh) maxlabh = nl * LS * LH;
     }
   }
@@ -692,6 +760,9 @@ static void draw_donut(lay *L) {
     double t = mtm_render_text_width(vals[j], LS, 1);
     if (t > vw) vw = t;
   }
+  /* Beside the ring when there is room for names, else under it. */
+  int below = right - lx - 15 - vw - 12 < 110;
+  if (below) lx = M;
   double namew = right - lx - 15 - vw - 12;
   if (namew < 40) namew = 40;
   /* The value column follows the longest name, not the chart's edge. */
@@ -712,7 +783,7 @@ static void draw_donut(lay *L) {
     if (nls[j] < 1) nls[j] = 1, lines[j][0][0] = 0;
     total += nls[j] * LS * LH + 8;
   }
-  double ly = cy - total / 2;
+  double ly = below ? cy + R + 14 : cy - total / 2;
   for (int j = 0; j < nc; j++) {
     double rowh = nls[j] * LS * LH;
     double first = mid_base(ly + LS * LH / 2, LS);

@@ -121,6 +121,30 @@ static mtm_chart vbar(void) {
   return c;
 }
 
+static const char *const sector_cats[] = {
+    "Construction", "Trade and retail services", "Agriculture, forestry and fishing",
+    "Transport and logistics", "Hotels and restaurants", "Domestic work and care",
+    "Manufacturing", "Mining and quarrying", "Education", "Other"};
+static const double sector_a[] = {0.312, 0.204, 0.151, 0.098, 0.072, 0.061, 0.05, 0.023, 0.018, 0.011};
+static const double sector_b[] = {0.287, 0.221, 0.133, 0.12, 0.08, 0.04, 0.061, 0.031, NAN, 0.027};
+static const double sector_c[] = {0.3, 0.2, 0.14, 0.1, 0.09, 0.05, 0.06, 0.03, 0.02, 0.01};
+static const mtm_chart_series sector_series[] = {
+    {"Round 1", sector_a, NULL}, {"Round 2", sector_b, NULL}, {"Round 3 (projected)", sector_c, NULL}};
+
+/* Not golden: a crowded chart for the overlap check, many long labels. */
+static mtm_chart crowded_vbar(void) {
+  mtm_chart c = {.type = MTM_CHART_VBAR, .title = "Sector of employment by round", .ncat = 10,
+                 .cats = sector_cats, .nseries = 3, .series = sector_series, .percent = 1,
+                 .decimals = 1, .lang = "en"};
+  return c;
+}
+
+static mtm_chart crowded_hbar(void) {
+  mtm_chart c = crowded_vbar();
+  c.type = MTM_CHART_HBAR;
+  return c;
+}
+
 typedef mtm_chart (*maker)(void);
 static const struct {
   const char *name;
@@ -141,12 +165,25 @@ static void draw(const mtm_chart *c, mtm_buf *b) {
   assert_int_equal(rc, 0);
 }
 
-/* One <text> or <rect> of our own output. */
+/* One <text> or <rect> of our own output: its axis-aligned box before any
+ * rotation, and its four corners after it. */
 typedef struct box {
   double x0, y0, x1, y1;
+  double px[4], py[4];
   char s[256];
   int text;
 } box;
+
+/* Fills the corners from the box, turned by deg about cx, cy. */
+static void corners(box *b, double deg, double cx, double cy) {
+  double xs[4] = {b->x0, b->x1, b->x1, b->x0}, ys[4] = {b->y0, b->y0, b->y1, b->y1};
+  double a = deg * M_PI / 180, c = cos(a), s = sin(a);
+  for (int i = 0; i < 4; i++) {
+    double dx = xs[i] - cx, dy = ys[i] - cy;
+    b->px[i] = cx + dx * c - dy * s;
+    b->py[i] = cy + dx * s + dy * c;
+  }
+}
 
 static double attr(const char *el, const char *end, const char *name, double dflt) {
   char key[32];
@@ -176,6 +213,7 @@ static int parse_boxes(const char *svg, box *out, int max) {
       b->y0 = attr(p, gt, "y", 0);
       b->x1 = b->x0 + attr(p, gt, "width", 0);
       b->y1 = b->y0 + attr(p, gt, "height", 0);
+      corners(b, 0, 0, 0);
       n++;
       continue;
     }
@@ -204,19 +242,45 @@ static int parse_boxes(const char *svg, box *out, int max) {
     b->x1 = x + w;
     b->y0 = y - 0.75 * fs;
     b->y1 = y + 0.22 * fs;
+    const char *rot = strstr(p, "transform=\"rotate(");
+    double deg = 0, cx = 0, cy = 0;
+    if (rot && rot < gt) sscanf(rot + 18, "%lf %lf %lf", &deg, &cx, &cy);
+    corners(b, deg, cx, cy);
     n++;
   }
   return n;
 }
 
+/* True when the two (possibly turned) rectangles share more than a
+ * hundredth of a pixel: no separating axis among their edge normals. */
 static int overlap(const box *a, const box *b) {
-  return a->x0 < b->x1 - 0.01 && b->x0 < a->x1 - 0.01 && a->y0 < b->y1 - 0.01 &&
-         b->y0 < a->y1 - 0.01;
+  const box *pb[2] = {a, b};
+  for (int k = 0; k < 2; k++)
+    for (int e = 0; e < 2; e++) {
+      const box *q = pb[k];
+      double nx = -(q->py[e + 1] - q->py[e]), ny = q->px[e + 1] - q->px[e];
+      double len = sqrt(nx * nx + ny * ny);
+      if (len == 0) return 0;
+      nx /= len;
+      ny /= len;
+      double amin = 1e18, amax = -1e18, bmin = 1e18, bmax = -1e18;
+      for (int i = 0; i < 4; i++) {
+        double pa = a->px[i] * nx + a->py[i] * ny, pbv = b->px[i] * nx + b->py[i] * ny;
+        amin = fmin(amin, pa), amax = fmax(amax, pa);
+        bmin = fmin(bmin, pbv), bmax = fmax(bmax, pbv);
+      }
+      if (amax <= bmin + 0.01 || bmax <= amin + 0.01) return 0;
+    }
+  return 1;
 }
 
+/* True when every corner of a lies in the (unturned) rectangle b. */
 static int inside(const box *a, const box *b) {
-  return a->x0 >= b->x0 - 0.01 && a->x1 <= b->x1 + 0.01 && a->y0 >= b->y0 - 0.01 &&
-         a->y1 <= b->y1 + 0.01;
+  for (int i = 0; i < 4; i++)
+    if (a->px[i] < b->x0 - 0.01 || a->px[i] > b->x1 + 0.01 || a->py[i] < b->y0 - 0.01 ||
+        a->py[i] > b->y1 + 0.01)
+      return 0;
+  return 1;
 }
 
 /* Returns the number of layout faults in svg, printing each: two texts
@@ -228,10 +292,13 @@ static int layout_faults(const char *svg) {
   double W = strtod(w + 8, NULL), H = strtod(h + 9, NULL);
   for (int i = 0; i < n; i++) {
     if (!bx[i].text) continue;
-    if (bx[i].x0 < -0.01 || bx[i].x1 > W + 0.01 || bx[i].y0 < -0.01 || bx[i].y1 > H + 0.01) {
-      fprintf(stderr, "text '%s' leaves the canvas\n", bx[i].s);
-      faults++;
-    }
+    for (int k = 0; k < 4; k++)
+      if (bx[i].px[k] < -0.01 || bx[i].px[k] > W + 0.01 || bx[i].py[k] < -0.01 ||
+          bx[i].py[k] > H + 0.01) {
+        fprintf(stderr, "text '%s' leaves the canvas\n", bx[i].s);
+        faults++;
+        break;
+      }
     for (int j = 0; j < n; j++) {
       if (j == i || (bx[j].text && j < i)) continue;
       if (!overlap(&bx[i], &bx[j])) continue;
@@ -328,20 +395,40 @@ static void output_is_deterministic_and_standalone(void **state) {
   }
 }
 
+static const struct {
+  const char *name;
+  maker make;
+} crowded[] = {{"crowded_vbar", crowded_vbar}, {"crowded_hbar", crowded_hbar}};
+
 static void no_label_overlaps_anything(void **state) {
   (void)state;
-  for (int i = 0; i < NGOLD; i++) {
-    mtm_chart c = goldens[i].make();
+  int nall = NGOLD + 2;
+  for (int i = 0; i < nall; i++) {
+    mtm_chart c = i < NGOLD ? goldens[i].make() : crowded[i - NGOLD].make();
+    const char *name = i < NGOLD ? goldens[i].name : crowded[i - NGOLD].name;
     mtm_buf b;
     draw(&c, &b);
-    if (layout_faults(b.p)) fprintf(stderr, "in chart %s\n", goldens[i].name);
+    if (layout_faults(b.p)) fprintf(stderr, "in chart %s\n", name);
     assert_int_equal(layout_faults(b.p), 0);
-    /* The same chart squeezed to 360 px must still not overlap. */
-    c.width = 360;
-    mtm_buf_free(&b);
-    draw(&c, &b);
-    if (layout_faults(b.p)) fprintf(stderr, "in chart %s at 360 px\n", goldens[i].name);
-    assert_int_equal(layout_faults(b.p), 0);
+    const char *pngdir = getenv("MTM_RENDER_PNG_DIR");
+    if (pngdir && i >= NGOLD) {
+      char p[512];
+      snprintf(p, sizeof p, "%s/%s.png", pngdir, name);
+      write_png(b.p, p);
+    }
+    /* The same chart squeezed to 360 and 280 px must still not overlap. */
+    for (int k = 0; k < 2; k++) {
+      c.width = k ? 280 : 360;
+      mtm_buf_free(&b);
+      draw(&c, &b);
+      if (layout_faults(b.p)) fprintf(stderr, "in chart %s at %.0f px\n", name, c.width);
+      assert_int_equal(layout_faults(b.p), 0);
+      if (pngdir) {
+        char p[512];
+        snprintf(p, sizeof p, "%s/%s_%.0f.png", pngdir, name, c.width);
+        write_png(b.p, p);
+      }
+    }
     mtm_buf_free(&b);
   }
 }
@@ -359,6 +446,14 @@ static void the_checker_sees_an_overlap(void **state) {
       "<rect x=\"0.00\" y=\"0.00\" width=\"20.00\" height=\"16.00\" fill=\"#000\"/>"
       "<text x=\"10.00\" y=\"12.00\" font-size=\"11.00\" fill=\"#000\">55%</text></svg>";
   assert_int_equal(layout_faults(over_bar), 1);
+  /* Two labels turned 45 degrees, 6 px apart: closer than a line. */
+  const char *turned =
+      "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"200.00\" height=\"200.00\">"
+      "<text x=\"100.00\" y=\"20.00\" font-size=\"12.00\" text-anchor=\"end\" "
+      "transform=\"rotate(-45.00 100.00 20.00)\" fill=\"#000\">Construction</text>"
+      "<text x=\"106.00\" y=\"20.00\" font-size=\"12.00\" text-anchor=\"end\" "
+      "transform=\"rotate(-45.00 106.00 20.00)\" fill=\"#000\">Manufacturing</text></svg>";
+  assert_int_equal(layout_faults(turned), 1);
 }
 
 static void hbar_labels_values_and_marks(void **state) {
