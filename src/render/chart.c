@@ -286,20 +286,23 @@ typedef struct lay {
 } lay;
 
 /* The label of value j of series s: the number, "–" when suppressed,
- * with "†" when its n is under small_n. */
-static void value_label(lay *L, int s, int j, double v, int percent, char *out, size_t n) {
+ * with "†" when its n is under small_n. Returns 1 when it carries the
+ * mark; the caller records that the note must explain it only when the
+ * label is actually drawn. */
+static int value_label(lay *L, int s, int j, double v, int percent, char *out, size_t n) {
   const mtm_chart *c = L->c;
   if (isnan(v)) {
     snprintf(out, n, "\xe2\x80\x93");
-    return;
+    return 0;
   }
   fmt_num(v, percent, c->decimals, c->lang, out, n);
   const double *nn = c->series[s].n;
   if (c->small_n > 0 && nn && !isnan(nn[j]) && nn[j] < c->small_n) {
     size_t k = strlen(out);
     snprintf(out + k, n - k, "\xe2\x80\xa0");
-    L->dagger = 1;
+    return 1;
   }
+  return 0;
 }
 
 /* Writes the title (bold, wrapped over at most three lines) at the top. */
@@ -411,7 +414,7 @@ static void draw_hbar(lay *L, const int *ord) {
     for (int j = 0; j < nc; j++) {
       double v = c->series[s].values[j];
       if (!isnan(v) && v > vmax) vmax = v;
-      value_label(L, s, j, v, c->percent, lab, sizeof lab);
+      (void)value_label(L, s, j, v, c->percent, lab, sizeof lab);
       double t = mtm_render_text_width(lab, VS, 0);
       if (t > vw) vw = t;
     }
@@ -440,7 +443,7 @@ static void draw_hbar(lay *L, const int *ord) {
     for (int s = 0; s < ns; s++, by += bh + gap) {
       double v = c->series[s].values[j];
       const char *fill = mtm_render_palette[s % mtm_render_palette_n];
-      value_label(L, s, j, v, c->percent, lab, sizeof lab);
+      L->dagger |= value_label(L, s, j, v, c->percent, lab, sizeof lab);
       double tw = mtm_render_text_width(lab, VS, 0);
       double len = isnan(v) ? 0 : fmax(0, v) / vmax * pw;
       if (len > 0) rect_el(&L->body, x0, by, len, bh, fill, NULL);
@@ -495,10 +498,12 @@ static void draw_stack(lay *L) {
       double share = v[j] / sum, w = share * pw;
       const char *fill = mtm_render_palette[j % mtm_render_palette_n];
       rect_el(&L->body, x, by, w, bh, fill, "#ffffff");
-      value_label(L, s, j, share, 1, lab, sizeof lab);
+      int mark = value_label(L, s, j, share, 1, lab, sizeof lab);
       double tw = mtm_render_text_width(lab, VS, 0);
-      if (tw + 6 <= w)
+      if (tw + 6 <= w) {
         text_el(&L->body, x + w / 2, mid_base(cy, VS), VS, 0, "middle", ink_on(fill), lab);
+        L->dagger |= mark;
+      }
       x += w;
     }
     L->y = gy + gh + pad / 2;
@@ -532,7 +537,7 @@ static void draw_vbar(lay *L, int hist) {
     for (int j = 0; j < nc; j++) {
       double v = c->series[s].values[j];
       if (!isnan(v) && v > vmax) vmax = v;
-      value_label(L, s, j, v, c->percent, lab, sizeof lab);
+      (void)value_label(L, s, j, v, c->percent, lab, sizeof lab);
       double t = mtm_render_text_width(lab, VS, 0);
       if (t > labw) labw = t;
     }
@@ -602,8 +607,9 @@ static void draw_vbar(lay *L, int hist) {
       double h = isnan(v) ? 0 : fmax(0, v) / amax * ph, bx = gx + s * bw;
       if (h > 0) rect_el(&L->body, bx, yb - h, bw, h, fill, hist ? "#ffffff" : NULL);
       if (labels || isnan(v)) {
-        value_label(L, s, j, v, c->percent, lab, sizeof lab);
+        int mark = value_label(L, s, j, v, c->percent, lab, sizeof lab);
         if (!labels && mtm_render_text_width(lab, vsz, 0) > bw) continue; /* no room */
+        L->dagger |= mark;
         text_el(&L->body, bx + bw / 2, yb - h - 4 - 0.22 * vsz, vsz, 0, "middle",
                 isnan(v) ? MTM_RENDER_MUTED : MTM_RENDER_INK, lab);
       }
@@ -750,9 +756,9 @@ static void draw_donut(lay *L) {
   double vw = 0;
   for (int j = 0; j < nc; j++) {
     if (c->percent || isnan(v[j]) || sum <= 0) {
-      value_label(L, 0, j, v[j], c->percent, vals[j], sizeof vals[j]);
+      L->dagger |= value_label(L, 0, j, v[j], c->percent, vals[j], sizeof vals[j]);
     } else {
-      value_label(L, 0, j, v[j], 0, lab, sizeof lab);
+      L->dagger |= value_label(L, 0, j, v[j], 0, lab, sizeof lab);
       char sh[32];
       fmt_num(v[j] / sum, 1, c->decimals, c->lang, sh, sizeof sh);
       snprintf(vals[j], sizeof vals[j], "%s (%s)", lab, sh);

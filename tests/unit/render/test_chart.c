@@ -546,6 +546,22 @@ static void stacked_segments_and_hist_bins(void **state) {
   assert_non_null(strstr(b.p, ">Round 1 (2022)</text>"));
   assert_non_null(strstr(b.p, ">No document</text>"));
   mtm_buf_free(&b);
+  /* A small n on a segment too narrow for its label: no mark drawn, so
+   * no note about marks; on a wide segment, mark and note. */
+  static const double n2[] = {190, 560, 300, 2};
+  mtm_chart_series ss[2] = {status_series[0], status_series[1]};
+  ss[1].n = n2;
+  c.series = ss;
+  c.small_n = 5;
+  draw(&c, &b);
+  assert_null(strstr(b.p, "fewer than"));
+  mtm_buf_free(&b);
+  static const double n3[] = {190, 3, 300, 20};
+  ss[1].n = n3;
+  draw(&c, &b);
+  assert_non_null(strstr(b.p, ">52%\xe2\x80\xa0</text>"));
+  assert_non_null(strstr(b.p, ">\xe2\x80\xa0 fewer than 5 respondents</text>"));
+  mtm_buf_free(&b);
   mtm_chart h = hist();
   draw(&h, &b);
   assert_non_null(strstr(b.p, ">251</text>"));
