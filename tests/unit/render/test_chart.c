@@ -708,6 +708,36 @@ static void cairo_errors_are_sentences(void **state) {
   cairo_surface_destroy(s);
 }
 
+static void edge_cases_still_draw(void **state) {
+  (void)state;
+  /* All suppressed, all zero, one category holding everything: every type
+   * still gives an SVG that librsvg draws, with no overlap. */
+  static const char *const cats[] = {"Yes", "No", "Don't know"};
+  static const double none[] = {NAN, NAN, NAN}, zero[] = {0, 0, 0}, all[] = {1, 0, 0};
+  const double *sets[] = {none, zero, all};
+  cairo_surface_t *surf = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 700, 700);
+  cairo_t *cr = cairo_create(surf);
+  for (int t = MTM_CHART_HBAR; t <= MTM_CHART_HIST; t++)
+    for (int k = 0; k < 3; k++) {
+      mtm_chart_series s = {"Round 2", sets[k], NULL};
+      mtm_chart c = {.type = (mtm_chart_type)t, .ncat = 3, .cats = cats, .nseries = 1,
+                     .series = &s, .percent = 1, .lang = "en"};
+      mtm_buf b;
+      draw(&c, &b);
+      assert_int_equal(layout_faults(b.p), 0);
+      mtm_err e;
+      mtm_err_clear(&e);
+      double h = 0;
+      assert_int_equal(mtm_render_svg_cairo(cr, b.p, b.n, 0, 0, 640, &h, &e), 0);
+      assert_true(h > 50);
+      if (k == 0) assert_non_null(strstr(b.p, ">\xe2\x80\x93</text>"));
+      if (k == 2 && t == MTM_CHART_DONUT) assert_non_null(strstr(b.p, "fill-rule=\"evenodd\""));
+      mtm_buf_free(&b);
+    }
+  cairo_destroy(cr);
+  cairo_surface_destroy(surf);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(golden_files_match),
@@ -722,6 +752,7 @@ int main(void) {
       cmocka_unit_test(errors_are_sentences),
       cmocka_unit_test(librsvg_draws_into_a_pdf),
       cmocka_unit_test(cairo_errors_are_sentences),
+      cmocka_unit_test(edge_cases_still_draw),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
