@@ -62,11 +62,14 @@ static int lang_ru(const char *lang) {
 static void fmt_num(double v, int percent, int decimals, const char *lang, char *out, size_t n) {
   int ru = lang_ru(lang);
   if (decimals < 0) decimals = 0;
-  if (decimals > 4) decimals = 4;
+  if (decimals > 3) decimals = 3;
   if (percent) v *= 100.0;
   long long p10 = 1;
   for (int i = 0; i < decimals; i++) p10 *= 10;
-  long long s = llround(fabs(v) * (double)p10);
+  /* Half up, forgiving the binary error just below a .5 boundary (0.565 *
+   * 100), exactly as prose rounds, so a chart and its sentence agree. */
+  double ax = fabs(v) * (double)p10;
+  long long s = (long long)floor(ax + 0.5 + 1e-9 * (ax > 1 ? ax : 1));
   long long ip = s / p10, fp = s % p10;
   char digits[32], grouped[64];
   snprintf(digits, sizeof digits, "%lld", ip);

@@ -19,6 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "prose/prose.h"
 #include "render/render.h"
 
 /* ---- the sample charts -------------------------------------------------- */
@@ -515,6 +516,47 @@ static void russian_numbers_and_kazakh_labels(void **state) {
   mtm_buf_free(&b);
 }
 
+static void percents_agree_with_prose(void **state) {
+  (void)state;
+  /* Every value on a rounding boundary (0.565, 0.0125, ...) prints in the
+   * chart exactly as the report's sentences print it. */
+  enum { N = 201 };
+  static double v[N];
+  static char names[N][16];
+  static const char *cats[N];
+  for (int lang = 0; lang < 2; lang++) {
+    for (int k = 0; k < N; k++) {
+      v[k] = lang ? 0.2 + k * 0.0005 : k * 0.005;
+      snprintf(names[k], sizeof names[k], "c%d", k);
+      cats[k] = names[k];
+    }
+    mtm_chart_series s = {NULL, v, NULL};
+    mtm_chart c = {.type = MTM_CHART_HBAR, .ncat = N, .cats = cats, .nseries = 1, .series = &s,
+                   .percent = 1, .decimals = lang, .lang = lang ? "ru" : "en"};
+    mtm_buf b, want;
+    draw(&c, &b);
+    mtm_buf_init(&want);
+    const char *p = b.p;
+    for (int k = 0; k < N; k++) {
+      mtm_buf_reset(&want);
+      mtm_buf_addc(&want, '>');
+      mtm_prose_percent(&want, lang ? MTM_PROSE_RU : MTM_PROSE_EN, v[k], lang);
+      mtm_buf_adds(&want, "</text>");
+      const char *q = strstr(p, want.p);
+      if (!q) fprintf(stderr, "value %.4f: %s not found in order\n", v[k], want.p);
+      assert_non_null(q);
+      p = q + 1;
+    }
+    mtm_buf_free(&want);
+    mtm_buf_free(&b);
+  }
+  mtm_buf b;
+  mtm_buf_init(&b);
+  mtm_prose_percent(&b, MTM_PROSE_EN, 0.565, 0);
+  assert_string_equal(b.p, "57%");
+  mtm_buf_free(&b);
+}
+
 static void multi_sorted_with_its_note(void **state) {
   (void)state;
   mtm_chart c = multi();
@@ -746,6 +788,7 @@ int main(void) {
       cmocka_unit_test(the_checker_sees_an_overlap),
       cmocka_unit_test(hbar_labels_values_and_marks),
       cmocka_unit_test(russian_numbers_and_kazakh_labels),
+      cmocka_unit_test(percents_agree_with_prose),
       cmocka_unit_test(multi_sorted_with_its_note),
       cmocka_unit_test(stacked_segments_and_hist_bins),
       cmocka_unit_test(text_is_escaped),
