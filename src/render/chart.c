@@ -897,16 +897,11 @@ int mtm_chart_svg(const mtm_chart *c, mtm_buf *svg, mtm_err *err) {
       }
       ord[k] = x;
     }
-    if (c->percent)
-      extra = L.ru ? "\xd0\xa0\xd0\xb5\xd1\x81\xd0\xbf\xd0\xbe\xd0\xbd\xd0\xb4\xd0\xb5\xd0\xbd"
-                     "\xd1\x82\xd1\x8b \xd0\xbc\xd0\xbe\xd0\xb3\xd0\xbb\xd0\xb8 \xd0\xb2\xd1\x8b"
-                     "\xd0\xb1\xd1\x80\xd0\xb0\xd1\x82\xd1\x8c \xd0\xbd\xd0\xb5\xd1\x81\xd0\xba"
-                     "\xd0\xbe\xd0\xbb\xd1\x8c\xd0\xba\xd0\xbe \xd0\xbe\xd1\x82\xd0\xb2\xd0\xb5"
-                     "\xd1\x82\xd0\xbe\xd0\xb2, \xd0\xbf\xd0\xbe\xd1\x8d\xd1\x82\xd0\xbe\xd0\xbc"
-                     "\xd1\x83 \xd1\x81\xd1\x83\xd0\xbc\xd0\xbc\xd0\xb0 \xd0\xbf\xd1\x80\xd0\xb5"
-                     "\xd0\xb2\xd1\x8b\xd1\x88\xd0\xb0\xd0\xb5\xd1\x82 100\xc2\xa0%."
-                   : "Respondents could choose several answers, so the percentages add to "
-                     "more than 100%.";
+    if (c->percent) /* the wording of prose's multiple_answers_note */
+      extra = L.ru ? "Респонденты могли выбрать несколько вариантов ответа, поэтому сумма "
+                     "процентов может превышать 100."
+                   : "Respondents could give more than one answer, so percentages may add up "
+                     "to more than 100.";
     draw_hbar(&L, ord);
     break;
   }

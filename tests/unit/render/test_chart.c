@@ -572,8 +572,8 @@ static void multi_sorted_with_its_note(void **state) {
     assert_true(p > prev);
     prev = p;
   }
-  assert_non_null(strstr(
-      b.p, ">Respondents could choose several answers, so the percentages add to more than "));
+  assert_non_null(strstr(b.p, ">Respondents could give more than one answer, so percentages may "
+                              "add up to more than 100.</text>"));
   mtm_buf_free(&b);
 }
 
