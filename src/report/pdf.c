@@ -63,6 +63,7 @@ typedef struct pdf_ctx {
   char marker[32]; /* a list marker waiting for its item's first line   */
   double marker_x;
   mtm_buf mk;     /* markup being built                                 */
+  int outline1;   /* the bookmark of the last level-1 heading           */
   mtm_err *err;
   int rc;
 } pdf_ctx;
@@ -744,6 +745,15 @@ static int draw_heading(pdf_ctx *c, cmark_node *n) {
   if (!c->fresh) c->y += lv <= 2 ? 12 : 8;
   PangoLayout *l = markup_layout(c, sz, 1, 0);
   need_space(c, layout_h(l) + 3 * SIZE_BODY * 1.3);
+  if (lv <= 2) {
+    /* Levels 1 and 2 are the PDF's bookmarks (its outline). */
+    char dest[96];
+    snprintf(dest, sizeof dest, "page=%d pos=[%.2f %.2f]", c->page, c->x, c->y);
+    int parent = lv == 1 || !c->outline1 ? CAIRO_PDF_OUTLINE_ROOT : c->outline1;
+    int id = cairo_pdf_surface_add_outline(cairo_get_target(c->cr), parent,
+                                           pango_layout_get_text(l), dest, 0);
+    if (lv == 1) c->outline1 = id;
+  }
   set_hex(c->cr, BLUE);
   draw_flow(c, l, c->x);
   g_object_unref(l);
@@ -893,6 +903,7 @@ static int run_pass(pdf_ctx *c, cairo_surface_t *s, int total, int *pages) {
   c->w = BODY_W;
   c->quote = 0;
   c->marker[0] = 0;
+  c->outline1 = 0;
   draw_cover(c);
   draw_blocks(c, c->d->root);
   if (!c->rc) {

@@ -186,6 +186,15 @@ static void pdf_has_a4_pages_and_the_text_in_order(void **state) {
   assert_non_null(strstr(p2, "2. numbered two"));
   /* Inline Markdown is typeset, not shown as syntax. */
   assert_null(strstr(out.p, "**strong**"));
+  /* The sections are the PDF's bookmarks. */
+  mtm_buf raw;
+  mtm_buf_init(&raw);
+  mtm_err e;
+  mtm_err_clear(&e);
+  assert_int_equal(mtm_buf_read_file(&raw, fx->path, &e), 0);
+  assert_true(holds(raw.p, raw.n, "/Type /Outlines"));
+  assert_true(holds(raw.p, raw.n, "/Title (Second section)"));
+  mtm_buf_free(&raw);
   assert_non_null(strstr(p2, "(https://example.org)"));
   free(p1);
   free(p2);
@@ -353,6 +362,99 @@ static void bad_placeholder_writes_nothing(void **state) {
   mtm_buf_free(&out);
 }
 
+/* Replaces the document's tree with Markdown md. */
+static void reparse(fixture *fx, const char *md) {
+  cmark_node_free(fx->doc.root);
+  fx->doc.root = cmark_parse_document(md, strlen(md), CMARK_OPT_DEFAULT);
+}
+
+/* The 1-based page of pdftotext's output on which s first occurs, 0: none. */
+static int page_of(const char *text, const char *s) {
+  const char *hit = strstr(text, s);
+  if (!hit) return 0;
+  int k = 1;
+  for (const char *p = text; p < hit; p++)
+    if (*p == '\f') k++;
+  return k;
+}
+
+static void chart_keeps_its_caption_and_note_at_every_break(void **state) {
+  fixture *fx = *state;
+  mtm_buf md, out;
+  mtm_buf_init(&md);
+  mtm_buf_init(&out);
+  char cmd[512];
+  snprintf(cmd, sizeof cmd, "pdftotext -layout '%s' -", fx->path);
+  int moved = 0;
+  /* Filler paragraphs push the chart down a line at a time past the end of
+   * the page: its caption, drawing and note always share one page. */
+  for (int k = 20; k <= 44; k++) {
+    mtm_buf_reset(&md);
+    mtm_buf_adds(&md, "# Section\n\n");
+    for (int i = 0; i < k; i++) mtm_buf_printf(&md, "Filler paragraph %d.\n\n", i);
+    mtm_buf_adds(&md, PH(1) "\n\nAfter the chart.\n");
+    reparse(fx, md.p);
+    mtm_err e;
+    mtm_err_clear(&e);
+    int pages = 0;
+    assert_int_equal(mtm_report_pdf(&fx->doc, fx->path, &pages, &e), 0);
+    run(cmd, &out);
+    int cap = page_of(out.p, "Figure 1. Migrants by city"), lab = page_of(out.p, "Шымкент"),
+        note = page_of(out.p, "n = 1,129; cells under 5");
+    if (cap != lab || lab != note || cap == 0)
+      fail_msg("with %d fillers the caption is on page %d, the chart on %d, the note on %d", k, cap,
+               lab, note);
+    if (cap == 3) moved++;
+    /* The filler before it stays in order on page 2 and after. */
+    char last[64];
+    snprintf(last, sizeof last, "Filler paragraph %d.", k - 1);
+    assert_true(page_of(out.p, last) <= cap);
+    assert_true(page_of(out.p, "After the chart.") >= cap);
+  }
+  assert_true(moved > 0); /* some of the runs did move the chart on */
+  mtm_buf_free(&md);
+  mtm_buf_free(&out);
+}
+
+static void long_paragraph_flows_across_pages_in_order(void **state) {
+  fixture *fx = *state;
+  mtm_buf md, out;
+  mtm_buf_init(&md);
+  mtm_buf_init(&out);
+  mtm_buf_adds(&md, "# Мигранты\n\n");
+  for (int i = 1; i <= 400; i++) mtm_buf_printf(&md, "Sentence_%03d of Қарағанды облысы. ", i);
+  mtm_buf_adds(&md, "\n\n- a last bullet\n");
+  reparse(fx, md.p);
+  mtm_err e;
+  mtm_err_clear(&e);
+  int pages = 0;
+  assert_int_equal(mtm_report_pdf(&fx->doc, fx->path, &pages, &e), 0);
+  assert_true(pages >= 4);
+  char cmd[512];
+  snprintf(cmd, sizeof cmd, "pdftotext -layout '%s' -", fx->path);
+  run(cmd, &out);
+  const char *at = out.p;
+  for (int i = 1; i <= 400; i++) {
+    char want[32];
+    snprintf(want, sizeof want, "Sentence_%03d", i);
+    const char *hit = strstr(at, want);
+    if (!hit) fail_msg("'%s' is missing or out of order", want);
+    at = hit + strlen(want);
+  }
+  assert_int_equal(page_of(out.p, "Sentence_001"), 2);
+  assert_int_equal(page_of(out.p, "a last bullet"), pages);
+  /* Every page but the cover's has text above its footer, and the footer
+   * counts the pages right. */
+  for (int k = 1; k <= pages; k++) {
+    char *t = page_text(out.p, k), want[32];
+    snprintf(want, sizeof want, "page %d of %d", k, pages);
+    assert_non_null(strstr(t, want));
+    free(t);
+  }
+  mtm_buf_free(&md);
+  mtm_buf_free(&out);
+}
+
 static void same_document_same_bytes_with_source_date_epoch(void **state) {
   fixture *fx = *state;
   setenv("SOURCE_DATE_EPOCH", "1700000000", 1);
@@ -397,6 +499,9 @@ int main(void) {
       cmocka_unit_test_setup_teardown(long_table_repeats_its_header_on_every_page, setup, teardown),
       cmocka_unit_test_setup_teardown(unwritable_path_is_an_error_naming_it, setup, teardown),
       cmocka_unit_test_setup_teardown(bad_placeholder_writes_nothing, setup, teardown),
+      cmocka_unit_test_setup_teardown(chart_keeps_its_caption_and_note_at_every_break, setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(long_paragraph_flows_across_pages_in_order, setup, teardown),
       cmocka_unit_test_setup_teardown(same_document_same_bytes_with_source_date_epoch, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
