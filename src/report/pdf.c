@@ -201,25 +201,40 @@ static void draw_cover(pdf_ctx *c) {
 }
 
 /* Draws a wrapped layout line by line from the current y at x, breaking the
- * page between lines; the first line gets any waiting list marker, and every
- * line the bars of the block quotes around it. */
+ * page between lines: never after a paragraph's first line alone (an
+ * orphan) nor before its last line alone (a widow) when the paragraph has
+ * lines enough to avoid it. The first line gets any waiting list marker,
+ * and every line the bars of the block quotes around it. */
 static void draw_flow(pdf_ctx *c, PangoLayout *l, double x) {
   need_page(c);
+  int n = pango_layout_get_line_count(l);
+  double *ly = calloc((size_t)n + 1, 3 * sizeof *ly), *lh = ly + n + 1, *lx = lh + n + 1;
   PangoLayoutIter *it = pango_layout_get_iter(l);
-  cairo_pattern_t *ink = cairo_pattern_reference(cairo_get_source(c->cr));
-  double shift = c->y; /* the page y of the layout's top */
-  do {
+  for (int i = 0; i < n; i++) {
     PangoRectangle log;
     pango_layout_iter_get_line_extents(it, NULL, &log);
-    double top = shift + (double)log.y / PANGO_SCALE, h = (double)log.height / PANGO_SCALE;
-    if (!c->fresh && top + h > BODY_BOTTOM) {
+    ly[i] = (double)log.y / PANGO_SCALE;
+    lh[i] = (double)log.height / PANGO_SCALE;
+    lx[i] = (double)log.x / PANGO_SCALE;
+    pango_layout_iter_next_line(it);
+  }
+  pango_layout_iter_free(it);
+  it = pango_layout_get_iter(l);
+  cairo_pattern_t *ink = cairo_pattern_reference(cairo_get_source(c->cr));
+  double shift = c->y; /* the page y of the layout's top */
+#define FITS(i) (shift + ly[i] + lh[i] <= BODY_BOTTOM)
+  for (int i = 0; i < n; i++, pango_layout_iter_next_line(it)) {
+    int brk = !c->fresh && !FITS(i);
+    if (!c->fresh && i == 0 && n >= 2 && !FITS(1)) brk = 1;          /* orphan */
+    if (!c->fresh && i >= 2 && i == n - 2 && FITS(i) && !FITS(i + 1)) brk = 1; /* widow */
+    if (brk) {
       new_page(c);
-      shift = c->y - (double)log.y / PANGO_SCALE;
-      top = c->y;
+      shift = c->y - ly[i];
     }
+    double top = shift + ly[i], h = lh[i];
     double base = shift + (double)pango_layout_iter_get_baseline(it) / PANGO_SCALE;
     cairo_set_source(c->cr, ink);
-    cairo_move_to(c->cr, x + (double)log.x / PANGO_SCALE, base);
+    cairo_move_to(c->cr, x + lx[i], base);
     pango_cairo_show_layout_line(c->cr, pango_layout_iter_get_line_readonly(it));
     if (c->marker[0]) {
       PangoLayout *m = new_layout(c, SIZE_BODY, 0, 0);
@@ -240,9 +255,11 @@ static void draw_flow(pdf_ctx *c, PangoLayout *l, double x) {
     }
     c->y = top + h;
     c->fresh = 0;
-  } while (pango_layout_iter_next_line(it));
+  }
+#undef FITS
   pango_layout_iter_free(it);
   cairo_pattern_destroy(ink);
+  free(ly);
 }
 
 /* ---- inline markup ------------------------------------------------------- */

@@ -416,6 +416,52 @@ static void chart_keeps_its_caption_and_note_at_every_break(void **state) {
   mtm_buf_free(&out);
 }
 
+static void no_paragraph_leaves_one_line_alone_on_a_page(void **state) {
+  fixture *fx = *state;
+  mtm_buf md, out;
+  mtm_buf_init(&md);
+  mtm_buf_init(&out);
+  char cmd[512];
+  snprintf(cmd, sizeof cmd, "pdftotext -layout '%s' -", fx->path);
+  int split = 0;
+  /* A five-line paragraph pushed a line at a time over the page's end:
+   * whenever it is split, each page holds at least two of its lines. */
+  for (int k = 28; k <= 44; k++) {
+    mtm_buf_reset(&md);
+    mtm_buf_adds(&md, "# Section\n\n");
+    for (int i = 0; i < k; i++) mtm_buf_printf(&md, "Filler paragraph %d.\n\n", i);
+    for (int i = 0; i < 60; i++) mtm_buf_printf(&md, "Para_%02d goes on. ", i);
+    mtm_buf_adds(&md, "\n");
+    reparse(fx, md.p);
+    mtm_err e;
+    mtm_err_clear(&e);
+    int pages = 0;
+    assert_int_equal(mtm_report_pdf(&fx->doc, fx->path, &pages, &e), 0);
+    run(cmd, &out);
+    int on_page = 0, used = 0, total = 0;
+    for (const char *p = out.p; ; ) {
+      const char *nl = p + strcspn(p, "\n\f");
+      int hit = 0;
+      for (const char *q = p; q + 5 <= nl; q++)
+        if (memcmp(q, "Para_", 5) == 0) hit = 1;
+      on_page += hit;
+      total += hit;
+      if (*nl != '\n') { /* the end of a page */
+        if (on_page == 1) fail_msg("with %d fillers one line of the paragraph is alone on a page", k);
+        if (on_page) used++;
+        on_page = 0;
+        if (!*nl) break;
+      }
+      p = nl + 1;
+    }
+    assert_true(total >= 4);
+    if (used > 1) split++;
+  }
+  assert_true(split > 0); /* some of the runs did split it */
+  mtm_buf_free(&md);
+  mtm_buf_free(&out);
+}
+
 static void long_paragraph_flows_across_pages_in_order(void **state) {
   fixture *fx = *state;
   mtm_buf md, out;
@@ -502,6 +548,8 @@ int main(void) {
       cmocka_unit_test_setup_teardown(chart_keeps_its_caption_and_note_at_every_break, setup,
                                       teardown),
       cmocka_unit_test_setup_teardown(long_paragraph_flows_across_pages_in_order, setup, teardown),
+      cmocka_unit_test_setup_teardown(no_paragraph_leaves_one_line_alone_on_a_page, setup,
+                                      teardown),
       cmocka_unit_test_setup_teardown(same_document_same_bytes_with_source_date_epoch, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
