@@ -64,6 +64,8 @@ typedef struct pdf_ctx {
   double marker_x;
   mtm_buf mk;     /* markup being built                                 */
   int outline1;   /* the bookmark of the last level-1 heading           */
+  const char **urls; /* the links of the block being set, in order      */
+  int nurls, capurls;
   mtm_err *err;
   int rc;
 } pdf_ctx;
@@ -200,6 +202,53 @@ static void draw_cover(pdf_ctx *c) {
   c->fresh = 0;
 }
 
+/* Makes the links on one drawn line clickable: the underlined ranges of the
+ * layout are the block's links, in the order of c->urls. */
+static void draw_links(pdf_ctx *c, PangoLayout *l, PangoLayoutLine *line, double x, double top,
+                       double h) {
+  PangoAttrList *al = pango_layout_get_attributes(l);
+  if (!al || !c->nurls) return;
+  /* The list's attributes in order of their start: one underline per link. */
+  GSList *attrs = pango_attr_list_get_attributes(al);
+  int k = 0;
+  for (GSList *e = attrs; e; e = e->next) {
+    PangoAttribute *a = e->data;
+    if (a->klass->type != PANGO_ATTR_UNDERLINE) continue;
+    const char *url = k < c->nurls ? c->urls[k] : NULL;
+    k++;
+    int lo = (int)a->start_index > line->start_index ? (int)a->start_index : line->start_index;
+    int end = line->start_index + line->length;
+    int hi = (int)a->end_index < end ? (int)a->end_index : end;
+    if (!url || !*url || lo >= hi) continue;
+    int x0, x1;
+    pango_layout_line_index_to_x(line, lo, FALSE, &x0);
+    pango_layout_line_index_to_x(line, hi, FALSE, &x1);
+    if (hi == end) {
+      PangoRectangle log;
+      pango_layout_line_get_extents(line, NULL, &log);
+      x1 = log.x + log.width;
+    }
+    if (x1 < x0) {
+      int t = x0;
+      x0 = x1;
+      x1 = t;
+    }
+    mtm_buf at;
+    mtm_buf_init(&at);
+    mtm_buf_printf(&at, "rect=[%.2f %.2f %.2f %.2f] uri='", x + (double)x0 / PANGO_SCALE, top,
+                   (double)(x1 - x0) / PANGO_SCALE, h);
+    for (const char *p = url; *p; p++) {
+      if (*p == '\'' || *p == '\\') mtm_buf_addc(&at, '\\');
+      mtm_buf_addc(&at, *p);
+    }
+    mtm_buf_addc(&at, '\'');
+    cairo_tag_begin(c->cr, CAIRO_TAG_LINK, at.p);
+    cairo_tag_end(c->cr, CAIRO_TAG_LINK);
+    mtm_buf_free(&at);
+  }
+  g_slist_free_full(attrs, (GDestroyNotify)pango_attribute_destroy);
+}
+
 /* Draws a wrapped layout line by line from the current y at x, breaking the
  * page between lines: never after a paragraph's first line alone (an
  * orphan) nor before its last line alone (a widow) when the paragraph has
@@ -253,6 +302,7 @@ static void draw_flow(pdf_ctx *c, PangoLayout *l, double x) {
       cairo_rectangle(c->cr, bx, top, 2, h);
       cairo_fill(c->cr);
     }
+    draw_links(c, l, pango_layout_iter_get_line_readonly(it), x + lx[i], top, h);
     c->y = top + h;
     c->fresh = 0;
   }
@@ -341,6 +391,13 @@ static int add_inline(pdf_ctx *c, cmark_node *n) {
     close = "</b>";
     break;
   case CMARK_NODE_LINK:
+    /* A link is the block's only underlined text: draw_flow finds its
+     * extent from the underline attribute and makes it clickable. */
+    if (c->nurls == c->capurls) {
+      c->capurls = c->capurls ? 2 * c->capurls : 8;
+      c->urls = mtm_xrealloc(c->urls, (size_t)c->capurls * sizeof *c->urls);
+    }
+    c->urls[c->nurls++] = cmark_node_get_url(n);
     mtm_buf_adds(&c->mk, "<span foreground=\"" BLUE "\" underline=\"single\">");
     close = "</span>";
     break;
@@ -371,6 +428,7 @@ static int add_inline(pdf_ctx *c, cmark_node *n) {
 /* Builds the markup of a block's inline children into c->mk. */
 static int block_markup(pdf_ctx *c, cmark_node *n) {
   mtm_buf_reset(&c->mk);
+  c->nurls = 0;
   for (cmark_node *ch = cmark_node_first_child(n); ch; ch = cmark_node_next(ch))
     if (add_inline(c, ch)) return c->rc;
   return 0;
@@ -974,6 +1032,7 @@ int mtm_report_pdf(const mtm_report_doc *d, const char *path, int *pages, mtm_er
   cairo_surface_destroy(s);
   if (rc) {
     mtm_buf_free(&c.mk);
+    free(c.urls);
     return rc;
   }
 
@@ -996,6 +1055,7 @@ int mtm_report_pdf(const mtm_report_doc *d, const char *path, int *pages, mtm_er
     }
     mtm_buf_free(&tmp);
     mtm_buf_free(&c.mk);
+    free(c.urls);
     mtm_err_where(err, path, NULL, 0, NULL, NULL);
     return mtm_err_set(err, MTM_EIO, "cannot write the PDF report: %s", strerror(e));
   }
@@ -1028,5 +1088,6 @@ int mtm_report_pdf(const mtm_report_doc *d, const char *path, int *pages, mtm_er
   else if (pages) *pages = written;
   mtm_buf_free(&tmp);
   mtm_buf_free(&c.mk);
+  free(c.urls);
   return rc;
 }

@@ -194,6 +194,8 @@ static void pdf_has_a4_pages_and_the_text_in_order(void **state) {
   assert_int_equal(mtm_buf_read_file(&raw, fx->path, &e), 0);
   assert_true(holds(raw.p, raw.n, "/Type /Outlines"));
   assert_true(holds(raw.p, raw.n, "/Title (Second section)"));
+  /* The link is clickable. */
+  assert_true(holds(raw.p, raw.n, "/URI (https://example.org)"));
   mtm_buf_free(&raw);
   assert_non_null(strstr(p2, "(https://example.org)"));
   free(p1);
