@@ -102,7 +102,16 @@ static PangoLayout *new_layout(pdf_ctx *c, double size, int bold, double w) {
 }
 
 /* Sets plain text (escaped by pango itself) or NULL as the empty string. */
-static void set_text(PangoLayout *l, const char *s) { pango_layout_set_text(l, s ? s : "", -1); }
+static void set_text(PangoLayout *l, const char *s) {
+  if (s && !g_utf8_validate(s, -1, NULL)) {
+    /* Bytes that are not UTF-8 show as U+FFFD rather than stop the drawing. */
+    gchar *v = g_utf8_make_valid(s, -1);
+    pango_layout_set_text(l, v, -1);
+    g_free(v);
+    return;
+  }
+  pango_layout_set_text(l, s ? s : "", -1);
+}
 
 /* The layout's height in points. */
 static double layout_h(PangoLayout *l) {
@@ -317,9 +326,11 @@ static void draw_flow(pdf_ctx *c, PangoLayout *l, double x) {
 /* Appends s escaped for pango markup. */
 static void add_esc(mtm_buf *b, const char *s, gssize n) {
   if (!s) return;
-  gchar *e = g_markup_escape_text(s, n);
+  gchar *v = g_utf8_validate(s, n, NULL) ? NULL : g_utf8_make_valid(s, n);
+  gchar *e = v ? g_markup_escape_text(v, -1) : g_markup_escape_text(s, n);
   mtm_buf_adds(b, e);
   g_free(e);
+  g_free(v);
 }
 
 /* Appends a text node's literal to the markup with its placeholders
@@ -890,7 +901,9 @@ static void draw_code(pdf_ctx *c, cmark_node *n) {
   const char *s = cmark_node_get_literal(n);
   size_t len = s ? strlen(s) : 0;
   while (len && s[len - 1] == '\n') len--;
-  pango_layout_set_text(l, s ? s : "", (int)len);
+  gchar *code = g_strndup(s ? s : "", len);
+  set_text(l, code);
+  g_free(code);
   set_hex(c->cr, MTM_RENDER_INK);
   draw_flow(c, l, c->x + 6);
   g_object_unref(l);
@@ -981,6 +994,12 @@ static int run_pass(pdf_ctx *c, cairo_surface_t *s, int total, int *pages) {
   c->outline1 = 0;
   draw_cover(c);
   draw_blocks(c, c->d->root);
+  if (!c->rc && cairo_status(c->cr) != CAIRO_STATUS_SUCCESS) {
+    char msg[300];
+    snprintf(msg, sizeof msg, "the PDF report cannot be drawn: %s",
+             cairo_status_to_string(cairo_status(c->cr)));
+    fail(c, MTM_EINVAL, msg);
+  }
   if (!c->rc) {
     draw_footer(c);
     cairo_show_page(c->cr);

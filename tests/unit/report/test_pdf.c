@@ -464,6 +464,24 @@ static void no_paragraph_leaves_one_line_alone_on_a_page(void **state) {
   mtm_buf_free(&out);
 }
 
+static void bytes_that_are_not_utf8_do_not_stop_the_pdf(void **state) {
+  fixture *fx = *state;
+  static const mtm_fig_tile bad[] = {{"7\xff", "caption \xd0 cut", -1}};
+  fx->figs[3].ntiles = 1;
+  fx->figs[3].tiles = bad;
+  reparse(fx, "# Section\n\nText \xc3 here.\n\n" PH(3) "\n");
+  write_ok(fx, 2);
+  mtm_buf out;
+  mtm_buf_init(&out);
+  char cmd[512];
+  snprintf(cmd, sizeof cmd, "pdftotext -layout '%s' -", fx->path);
+  run(cmd, &out);
+  static const char *const order[] = {"Text \xEF\xBF\xBD here.", "7\xEF\xBF\xBD",
+                                      "caption \xEF\xBF\xBD cut", "page 2 of 2"};
+  assert_in_order(out.p, order, 4);
+  mtm_buf_free(&out);
+}
+
 static void long_paragraph_flows_across_pages_in_order(void **state) {
   fixture *fx = *state;
   mtm_buf md, out;
@@ -550,6 +568,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(chart_keeps_its_caption_and_note_at_every_break, setup,
                                       teardown),
       cmocka_unit_test_setup_teardown(long_paragraph_flows_across_pages_in_order, setup, teardown),
+      cmocka_unit_test_setup_teardown(bytes_that_are_not_utf8_do_not_stop_the_pdf, setup, teardown),
       cmocka_unit_test_setup_teardown(no_paragraph_leaves_one_line_alone_on_a_page, setup,
                                       teardown),
       cmocka_unit_test_setup_teardown(same_document_same_bytes_with_source_date_epoch, setup, teardown),
