@@ -60,6 +60,7 @@ typedef struct pdf_ctx {
   int fresh;      /* nothing drawn yet on this page                     */
   int on_cover;   /* the cover is the current page                      */
   int quote;      /* depth of block quotes around the current block     */
+  int code;       /* the lines drawn are a code block's (grey ground)   */
   char marker[32]; /* a list marker waiting for its item's first line   */
   double marker_x;
   mtm_buf mk;     /* markup being built                                 */
@@ -291,6 +292,11 @@ static void draw_flow(pdf_ctx *c, PangoLayout *l, double x) {
     }
     double top = shift + ly[i], h = lh[i];
     double base = shift + (double)pango_layout_iter_get_baseline(it) / PANGO_SCALE;
+    if (c->code) {
+      set_hex(c->cr, "#F3F4F6");
+      cairo_rectangle(c->cr, c->x, top - (i == 0 ? 3 : 0), c->w, h + (i == 0 ? 3 : 0) + (i == n - 1 ? 3 : 0));
+      cairo_fill(c->cr);
+    }
     cairo_set_source(c->cr, ink);
     cairo_move_to(c->cr, x + lx[i], base);
     pango_cairo_show_layout_line(c->cr, pango_layout_iter_get_line_readonly(it));
@@ -893,7 +899,7 @@ static int draw_list(pdf_ctx *c, cmark_node *n) {
 
 /* Draws a code block in a monospaced font, unwrapped lines kept as written. */
 static void draw_code(pdf_ctx *c, cmark_node *n) {
-  PangoLayout *l = new_layout(c, SIZE_CODE, 0, c->w);
+  PangoLayout *l = new_layout(c, SIZE_CODE, 0, c->w - 12);
   PangoFontDescription *fd = pango_font_description_from_string("DejaVu Sans Mono");
   pango_font_description_set_absolute_size(fd, SIZE_CODE * PANGO_SCALE);
   pango_layout_set_font_description(l, fd);
@@ -905,9 +911,13 @@ static void draw_code(pdf_ctx *c, cmark_node *n) {
   set_text(l, code);
   g_free(code);
   set_hex(c->cr, MTM_RENDER_INK);
+  need_page(c);
+  c->y += 3;
+  c->code = 1;
   draw_flow(c, l, c->x + 6);
+  c->code = 0;
   g_object_unref(l);
-  c->y += PARA_GAP;
+  c->y += 3 + PARA_GAP;
 }
 
 /* Draws the children of a container block in order. */
