@@ -61,6 +61,8 @@ typedef struct pdf_ctx {
   int on_cover;   /* the cover is the current page                      */
   int quote;      /* depth of block quotes around the current block     */
   int code;       /* the lines drawn are a code block's (grey ground)   */
+  int bar_page;   /* the page and bottom of the last quote bar drawn,   */
+  double bar_y;   /* so that a quote's bar runs on between paragraphs  */
   char marker[32]; /* a list marker waiting for its item's first line   */
   double marker_x;
   mtm_buf mk;     /* markup being built                                 */
@@ -311,11 +313,16 @@ static void draw_flow(pdf_ctx *c, PangoLayout *l, double x) {
       g_object_unref(m);
       c->marker[0] = 0;
     }
-    for (int q = 0; q < c->quote; q++) {
-      double bx = MARGIN + q * QUOTE_INDENT + 3;
-      set_hex(c->cr, "#5B92E5");
-      cairo_rectangle(c->cr, bx, top, 2, h);
-      cairo_fill(c->cr);
+    if (c->quote) {
+      double bt = c->bar_page == c->page ? c->bar_y : top;
+      for (int q = 0; q < c->quote; q++) {
+        double bx = MARGIN + q * QUOTE_INDENT + 3;
+        set_hex(c->cr, "#5B92E5");
+        cairo_rectangle(c->cr, bx, bt, 2, top + h - bt);
+        cairo_fill(c->cr);
+      }
+      c->bar_page = c->page;
+      c->bar_y = top + h;
     }
     draw_links(c, l, pango_layout_iter_get_line_readonly(it), x + lx[i], top, h);
     c->y = top + h;
@@ -467,12 +474,11 @@ static int block_figure(const pdf_ctx *c, cmark_node *para) {
   cmark_node *t = cmark_node_first_child(para);
   if (!t || cmark_node_next(t) || cmark_node_get_type(t) != CMARK_NODE_TEXT) return -1;
   const char *s = cmark_node_get_literal(t);
-  size_t lo = strlen(MTM_DOC_MARK_OPEN), lc = strlen(MTM_DOC_MARK_CLOSE);
+  size_t lo = strlen(MTM_DOC_MARK_OPEN);
   if (!s || strncmp(s, MTM_DOC_MARK_OPEN, lo) != 0) return -1;
   char *end;
   long i = strtol(s + lo, &end, 10);
   if (end == s + lo || strcmp(end, MTM_DOC_MARK_CLOSE) != 0 || i < 0 || i >= c->d->nfigs) return -1;
-  (void)lc;
   mtm_fig_kind k = c->d->figs[i].kind;
   return (k == MTM_FIG_CHART || k == MTM_FIG_MAP || k == MTM_FIG_TABLE || k == MTM_FIG_TILES)
              ? (int)i
@@ -942,8 +948,10 @@ static int draw_blocks(pdf_ctx *c, cmark_node *parent) {
       c->x += QUOTE_INDENT;
       c->w -= QUOTE_INDENT;
       c->quote++;
+      c->bar_page = 0;
       draw_blocks(c, n);
       c->quote--;
+      c->bar_page = 0;
       c->x = ox;
       c->w = ow;
       break;
@@ -1002,6 +1010,7 @@ static int run_pass(pdf_ctx *c, cairo_surface_t *s, int total, int *pages) {
   c->quote = 0;
   c->marker[0] = 0;
   c->outline1 = 0;
+  c->bar_page = 0;
   draw_cover(c);
   draw_blocks(c, c->d->root);
   if (!c->rc && cairo_status(c->cr) != CAIRO_STATUS_SUCCESS) {
