@@ -651,36 +651,49 @@ static void table_numeric(const mtm_fig *f, int *num) {
   }
 }
 
+/* A table being drawn: its figure, column widths, numeric columns and
+ * total width. */
+typedef struct pdf_table {
+  const mtm_fig *f;
+  double *cw;
+  int *num;
+  double tw;
+} pdf_table;
+
 /* The layouts of row r of a table and the row's height. */
-static double table_row(pdf_ctx *c, const mtm_fig *f, int r, const double *cw, PangoLayout **ls) {
-  int *num = calloc((size_t)f->ncols, sizeof *num);
-  table_numeric(f, num);
+static double table_row(pdf_ctx *c, const pdf_table *t, int r, PangoLayout **ls) {
+  const mtm_fig *f = t->f;
   double h = 0;
   for (int col = 0; col < f->ncols; col++) {
     const char *s = f->cells[r * f->ncols + col];
-    ls[col] = new_layout(c, SIZE_SMALL + 0.5, r == 0, cw[col] - 2 * CELL_PAD);
+    ls[col] = new_layout(c, SIZE_SMALL + 0.5, r == 0, t->cw[col] - 2 * CELL_PAD);
     set_text(ls[col], s);
-    if (num[col]) pango_layout_set_alignment(ls[col], PANGO_ALIGN_RIGHT);
+    if (t->num[col]) pango_layout_set_alignment(ls[col], PANGO_ALIGN_RIGHT);
     double lh = layout_h(ls[col]);
     if (lh > h) h = lh;
   }
-  free(num);
   return h + 2 * CELL_PAD;
 }
 
+/* The height of row r. */
+static double table_row_h(pdf_ctx *c, const pdf_table *t, int r, PangoLayout **ls) {
+  double h = table_row(c, t, r, ls);
+  for (int col = 0; col < t->f->ncols; col++) g_object_unref(ls[col]);
+  return h;
+}
+
 /* Draws row r at the current y (header rows on a light fill, a rule below). */
-static void table_draw_row(pdf_ctx *c, const mtm_fig *f, int r, const double *cw, double tw) {
-  PangoLayout **ls = calloc((size_t)f->ncols, sizeof *ls);
-  double h = table_row(c, f, r, cw, ls);
+static void table_draw_row(pdf_ctx *c, const pdf_table *t, int r, PangoLayout **ls) {
+  double h = table_row(c, t, r, ls);
   if (r == 0) {
     set_hex(c->cr, TILE_FILL);
-    cairo_rectangle(c->cr, c->x, c->y, tw, h);
+    cairo_rectangle(c->cr, c->x, c->y, t->tw, h);
     cairo_fill(c->cr);
   }
   double x = c->x;
-  for (int col = 0; col < f->ncols; col++) {
+  for (int col = 0; col < t->f->ncols; col++) {
     show_at(c, ls[col], x + CELL_PAD, c->y + CELL_PAD, MTM_RENDER_INK);
-    x += cw[col];
+    x += t->cw[col];
     g_object_unref(ls[col]);
   }
   c->y += h;
@@ -688,10 +701,9 @@ static void table_draw_row(pdf_ctx *c, const mtm_fig *f, int r, const double *cw
   if (r == 0) set_hex(c->cr, BLUE);
   else set_hex(c->cr, MTM_RENDER_RULE);
   cairo_move_to(c->cr, c->x, c->y);
-  cairo_line_to(c->cr, c->x + tw, c->y);
+  cairo_line_to(c->cr, c->x + t->tw, c->y);
   cairo_stroke(c->cr);
   c->fresh = 0;
-  free(ls);
 }
 
 /* Draws the top rule of a table (or of its continuation on a new page). */
@@ -711,42 +723,37 @@ static int draw_table_fig(pdf_ctx *c, const mtm_fig *f) {
     snprintf(msg, sizeof msg, "the table '%s' has no cells", f->tag ? f->tag : "?");
     return fail(c, MTM_EINVAL, msg);
   }
-  double *cw = calloc((size_t)f->ncols, sizeof *cw);
-  table_widths(c, f, cw);
-  double tw = 0;
-  for (int col = 0; col < f->ncols; col++) tw += cw[col];
+  pdf_table t = {f, calloc((size_t)f->ncols, sizeof(double)), calloc((size_t)f->ncols, sizeof(int)),
+                 0};
+  table_widths(c, f, t.cw);
+  table_numeric(f, t.num);
+  for (int col = 0; col < f->ncols; col++) t.tw += t.cw[col];
   PangoLayout **ls = calloc((size_t)f->ncols, sizeof *ls);
-  double hh = table_row(c, f, 0, cw, ls);
-  for (int col = 0; col < f->ncols; col++) g_object_unref(ls[col]);
-  double r1 = 0;
-  if (f->nrows > 1) {
-    r1 = table_row(c, f, 1, cw, ls);
-    for (int col = 0; col < f->ncols; col++) g_object_unref(ls[col]);
-  }
+  double hh = table_row_h(c, &t, 0, ls), r1 = f->nrows > 1 ? table_row_h(c, &t, 1, ls) : 0;
   PangoLayout *cap, *note;
   fig_texts(c, f, &cap, &note);
   /* The caption keeps with the header and the first row. */
   need_space(c, (cap ? layout_h(cap) + 4 : 0) + hh + r1);
   c->y = draw_caption(c, cap);
-  table_top(c, tw);
-  table_draw_row(c, f, 0, cw, tw);
+  table_top(c, t.tw);
+  table_draw_row(c, &t, 0, ls);
   for (int r = 1; r < f->nrows; r++) {
-    double rh = table_row(c, f, r, cw, ls);
-    for (int col = 0; col < f->ncols; col++) g_object_unref(ls[col]);
+    double rh = table_row_h(c, &t, r, ls);
     int last = r == f->nrows - 1;
     double keep = rh + (last && note ? layout_h(note) + 3 : 0);
     if (c->y + keep > BODY_BOTTOM) {
       new_page(c);
-      table_top(c, tw);
-      table_draw_row(c, f, 0, cw, tw);
+      table_top(c, t.tw);
+      table_draw_row(c, &t, 0, ls);
     }
-    table_draw_row(c, f, r, cw, tw);
+    table_draw_row(c, &t, r, ls);
   }
   draw_note(c, note);
   if (cap) g_object_unref(cap);
   if (note) g_object_unref(note);
   free(ls);
-  free(cw);
+  free(t.cw);
+  free(t.num);
   return 0;
 }
 

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include <math.h>
 
 #include "report/doc.h"
 
@@ -201,6 +202,36 @@ static void pdf_has_a4_pages_and_the_text_in_order(void **state) {
   free(p1);
   free(p2);
   free(p3);
+  mtm_buf_free(&out);
+}
+
+/* The xMax of the first word w in pdftotext -bbox output, or -1. */
+static double word_xmax(const char *bbox, const char *w) {
+  char pat[128];
+  snprintf(pat, sizeof pat, "\">%s</word>", w);
+  const char *hit = strstr(bbox, pat);
+  if (!hit) return -1;
+  const char *line = hit;
+  while (line > bbox && line[-1] != '\n') line--;
+  const char *x = strstr(line, "xMax=\"");
+  return x && x < hit ? strtod(x + 6, NULL) : -1;
+}
+
+static void numbers_in_tables_align_right(void **state) {
+  fixture *fx = *state;
+  write_ok(fx, 3);
+  mtm_buf out;
+  mtm_buf_init(&out);
+  char cmd[512];
+  snprintf(cmd, sizeof cmd, "pdftotext -bbox -f 3 -l 3 '%s' -", fx->path);
+  run(cmd, &out);
+  double a = word_xmax(out.p, "1,129"), b = word_xmax(out.p, "412"), h = word_xmax(out.p, "n");
+  double s1 = word_xmax(out.p, "55%"), s2 = word_xmax(out.p, "38%");
+  assert_true(a > 0 && b > 0 && h > 0 && s1 > 0 && s2 > 0);
+  assert_true(fabs(a - b) < 0.5);  /* the n column's numbers end together */
+  assert_true(fabs(a - h) < 0.5);  /* and its header with them */
+  assert_true(fabs(s1 - s2) < 0.5);
+  assert_true(s1 < a - 10);        /* a column apart */
   mtm_buf_free(&out);
 }
 
@@ -561,6 +592,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(pdf_has_a4_pages_and_the_text_in_order, setup, teardown),
       cmocka_unit_test_setup_teardown(pdf_embeds_every_font, setup, teardown),
+      cmocka_unit_test_setup_teardown(numbers_in_tables_align_right, setup, teardown),
       cmocka_unit_test_setup_teardown(russian_footer_says_str_n_iz_m, setup, teardown),
       cmocka_unit_test_setup_teardown(long_table_repeats_its_header_on_every_page, setup, teardown),
       cmocka_unit_test_setup_teardown(unwritable_path_is_an_error_naming_it, setup, teardown),
