@@ -2,7 +2,7 @@
  * report/pdf.c: the evaluated report typeset as an A4 PDF with cairo and
  * pango: a cover, a page break before each level-1 heading, paragraphs,
  * lists, quotes and code, the figures (charts and maps drawn from their
- * SVGs with librsvg, ruled tables, key-figure tiles) and a running footer
+ * SVGs by render, ruled tables, key-figure tiles) and a running footer
  * with "page N of M".
  *
  * The layout runs twice with the same measurements: the first pass draws
@@ -517,33 +517,34 @@ static void draw_note(pdf_ctx *c, PangoLayout *note) {
 }
 
 /* Draws a chart or map: the caption, the SVG scaled to the column width
- * (smaller when a whole page could not hold it), the note, all on one page. */
+ * (smaller when a whole page could not hold it), the note, all on one page.
+ * The drawing itself is render's (mtm_render_svg_cairo), the one path from
+ * the report's SVGs to the page; librsvg is asked here only for the size, to
+ * know before drawing whether the figure fits. */
 static int draw_svg_fig(pdf_ctx *c, const mtm_fig *f) {
-  char msg[600];
+  char msg[1400];
+  const char *tag = f->tag ? f->tag : "?";
   if (!f->svg || !f->svg_len) {
-    snprintf(msg, sizeof msg, "the figure '%s' has no drawing", f->tag ? f->tag : "?");
+    snprintf(msg, sizeof msg, "the figure '%s' has no drawing", tag);
     return fail(c, MTM_EINVAL, msg);
   }
   GError *ge = NULL;
   RsvgHandle *h = rsvg_handle_new_from_data((const guint8 *)f->svg, f->svg_len, &ge);
   if (!h) {
-    snprintf(msg, sizeof msg, "the drawing of figure '%s' is not a readable SVG (%s)",
-             f->tag ? f->tag : "?", ge ? ge->message : "unknown reason");
+    snprintf(msg, sizeof msg, "the drawing of figure '%s' is not a readable SVG (%s)", tag,
+             ge ? ge->message : "unknown reason");
     if (ge) g_error_free(ge);
     return fail(c, MTM_EINVAL, msg);
   }
   rsvg_handle_set_dpi(h, 96);
   gdouble iw = 0, ih = 0;
-  if (!rsvg_handle_get_intrinsic_size_in_pixels(h, &iw, &ih) || iw <= 0 || ih <= 0) {
-    RsvgRectangle ink, logical;
-    if (rsvg_handle_get_geometry_for_element(h, NULL, &ink, &logical, NULL)) {
-      iw = logical.width;
-      ih = logical.height;
-    }
-  }
-  if (iw <= 0 || ih <= 0) {
-    g_object_unref(h);
-    snprintf(msg, sizeof msg, "the drawing of figure '%s' has no size", f->tag ? f->tag : "?");
+  gboolean sized = rsvg_handle_get_intrinsic_size_in_pixels(h, &iw, &ih);
+  g_object_unref(h);
+  if (!sized || !(iw > 0) || !(ih > 0)) {
+    snprintf(msg, sizeof msg,
+             "the drawing of figure '%s' has no width and height, so it cannot be scaled onto "
+             "the page",
+             tag);
     return fail(c, MTM_EINVAL, msg);
   }
   PangoLayout *cap, *note;
@@ -556,21 +557,17 @@ static int draw_svg_fig(pdf_ctx *c, const mtm_fig *f) {
     w = hh * iw / ih;
   }
   need_space(c, ch + hh + nh);
-  double y = draw_caption(c, cap);
-  RsvgRectangle vp = {c->x + (c->w - w) / 2, y, w, hh};
-  cairo_save(c->cr);
-  gboolean ok = rsvg_handle_render_document(h, c->cr, &vp, &ge);
-  cairo_restore(c->cr);
-  g_object_unref(h);
-  if (!ok) {
-    snprintf(msg, sizeof msg, "the drawing of figure '%s' cannot be drawn (%s)",
-             f->tag ? f->tag : "?", ge ? ge->message : "unknown reason");
-    if (ge) g_error_free(ge);
+  double y = draw_caption(c, cap), used = 0;
+  mtm_err re;
+  mtm_err_clear(&re);
+  int rc = mtm_render_svg_cairo(c->cr, f->svg, f->svg_len, c->x + (c->w - w) / 2, y, w, &used, &re);
+  if (rc) {
+    snprintf(msg, sizeof msg, "the drawing of figure '%s' cannot be drawn: %s", tag, re.msg);
     if (cap) g_object_unref(cap);
     if (note) g_object_unref(note);
-    return fail(c, MTM_EINVAL, msg);
+    return fail(c, rc, msg);
   }
-  c->y = y + hh;
+  c->y = y + used;
   c->fresh = 0;
   draw_note(c, note);
   if (cap) g_object_unref(cap);

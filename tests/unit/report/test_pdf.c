@@ -12,6 +12,7 @@
 #include <cmocka.h>
 #include <math.h>
 
+#include "render/render.h"
 #include "report/doc.h"
 
 #define PH(i) MTM_DOC_MARK_OPEN #i MTM_DOC_MARK_CLOSE
@@ -150,6 +151,22 @@ static void write_ok(fixture *fx, int want_pages) {
   assert_int_equal(pages, want_pages);
 }
 
+/* Replaces the document's tree with Markdown md. */
+static void reparse(fixture *fx, const char *md) {
+  cmark_node_free(fx->doc.root);
+  fx->doc.root = cmark_parse_document(md, strlen(md), CMARK_OPT_DEFAULT);
+}
+
+/* The 1-based page of pdftotext's output on which s first occurs, 0: none. */
+static int page_of(const char *text, const char *s) {
+  const char *hit = strstr(text, s);
+  if (!hit) return 0;
+  int k = 1;
+  for (const char *p = text; p < hit; p++)
+    if (*p == '\f') k++;
+  return k;
+}
+
 static void pdf_has_a4_pages_and_the_text_in_order(void **state) {
   fixture *fx = *state;
   write_ok(fx, 3);
@@ -232,6 +249,33 @@ static void numbers_in_tables_align_right(void **state) {
   assert_true(fabs(a - h) < 0.5);  /* and its header with them */
   assert_true(fabs(s1 - s2) < 0.5);
   assert_true(s1 < a - 10);        /* a column apart */
+  mtm_buf_free(&out);
+}
+
+static void a_chart_from_render_is_drawn_with_its_labels(void **state) {
+  fixture *fx = *state;
+  static const char *const cats[] = {"Қарағанды облысы", "Алматы"};
+  static const double vals[] = {0.62, 0.38};
+  mtm_chart_series ser = {"Мигранты", vals, NULL};
+  mtm_chart ch = {.type = MTM_CHART_HBAR, .ncat = 2, .cats = cats, .nseries = 1, .series = &ser,
+                  .percent = 1, .lang = "en"};
+  mtm_buf svg, out;
+  mtm_buf_init(&svg);
+  mtm_buf_init(&out);
+  mtm_err e;
+  mtm_err_clear(&e);
+  assert_int_equal(mtm_chart_svg(&ch, &svg, &e), 0);
+  fx->figs[1].svg = svg.p;
+  fx->figs[1].svg_len = svg.n;
+  reparse(fx, "# Раздел\n\n" PH(1) "\n\nПосле.\n");
+  write_ok(fx, 2);
+  char cmd[512];
+  snprintf(cmd, sizeof cmd, "pdftotext -layout '%s' -", fx->path);
+  run(cmd, &out);
+  static const char *const order[] = {"Figure 1. Migrants by city", "Қарағанды облысы", "62%",
+                                      "Алматы", "38%", "n = 1,129", "После."};
+  assert_in_order(out.p, order, 7);
+  mtm_buf_free(&svg);
   mtm_buf_free(&out);
 }
 
@@ -393,22 +437,6 @@ static void bad_placeholder_writes_nothing(void **state) {
   run(cmd, &out);
   assert_string_equal(out.p, "");
   mtm_buf_free(&out);
-}
-
-/* Replaces the document's tree with Markdown md. */
-static void reparse(fixture *fx, const char *md) {
-  cmark_node_free(fx->doc.root);
-  fx->doc.root = cmark_parse_document(md, strlen(md), CMARK_OPT_DEFAULT);
-}
-
-/* The 1-based page of pdftotext's output on which s first occurs, 0: none. */
-static int page_of(const char *text, const char *s) {
-  const char *hit = strstr(text, s);
-  if (!hit) return 0;
-  int k = 1;
-  for (const char *p = text; p < hit; p++)
-    if (*p == '\f') k++;
-  return k;
 }
 
 static void chart_keeps_its_caption_and_note_at_every_break(void **state) {
@@ -592,6 +620,8 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(pdf_has_a4_pages_and_the_text_in_order, setup, teardown),
       cmocka_unit_test_setup_teardown(pdf_embeds_every_font, setup, teardown),
+      cmocka_unit_test_setup_teardown(a_chart_from_render_is_drawn_with_its_labels, setup,
+                                      teardown),
       cmocka_unit_test_setup_teardown(numbers_in_tables_align_right, setup, teardown),
       cmocka_unit_test_setup_teardown(russian_footer_says_str_n_iz_m, setup, teardown),
       cmocka_unit_test_setup_teardown(long_table_repeats_its_header_on_every_page, setup, teardown),
