@@ -279,6 +279,34 @@ static void a_chart_from_render_is_drawn_with_its_labels(void **state) {
   mtm_buf_free(&out);
 }
 
+static void a_map_taller_than_a_page_is_scaled_to_fit_with_its_caption(void **state) {
+  fixture *fx = *state;
+  static const char tall[] =
+      "<svg xmlns='http://www.w3.org/2000/svg' width='400' height='2000' viewBox='0 0 400 2000'>"
+      "<rect x='0' y='0' width='400' height='2000' fill='#5B92E5'/>"
+      "<text x='20' y='40' font-family='DejaVu Sans' font-size='20'>Карта сверху</text>"
+      "<text x='20' y='1980' font-family='DejaVu Sans' font-size='20'>Карта снизу</text></svg>";
+  fx->figs[1].kind = MTM_FIG_MAP;
+  fx->figs[1].svg = tall;
+  fx->figs[1].svg_len = sizeof tall - 1;
+  reparse(fx, "# Раздел\n\nText before the map.\n\n" PH(1) "\n\nAfter the map.\n");
+  write_ok(fx, 4);
+  mtm_buf out;
+  mtm_buf_init(&out);
+  char cmd[512];
+  snprintf(cmd, sizeof cmd, "pdftotext -layout '%s' -", fx->path);
+  run(cmd, &out);
+  /* The map moves to a page of its own, whole: caption, top, bottom and
+   * note; it fills that page, so the text after it goes on to the next. */
+  assert_int_equal(page_of(out.p, "Text before the map."), 2);
+  assert_int_equal(page_of(out.p, "Figure 1. Migrants by city"), 3);
+  assert_int_equal(page_of(out.p, "Карта сверху"), 3);
+  assert_int_equal(page_of(out.p, "Карта снизу"), 3);
+  assert_int_equal(page_of(out.p, "n = 1,129; cells under 5"), 3);
+  assert_int_equal(page_of(out.p, "After the map."), 4);
+  mtm_buf_free(&out);
+}
+
 static void pdf_embeds_every_font(void **state) {
   fixture *fx = *state;
   write_ok(fx, 3);
@@ -620,6 +648,8 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(pdf_has_a4_pages_and_the_text_in_order, setup, teardown),
       cmocka_unit_test_setup_teardown(pdf_embeds_every_font, setup, teardown),
+      cmocka_unit_test_setup_teardown(a_map_taller_than_a_page_is_scaled_to_fit_with_its_caption,
+                                      setup, teardown),
       cmocka_unit_test_setup_teardown(a_chart_from_render_is_drawn_with_its_labels, setup,
                                       teardown),
       cmocka_unit_test_setup_teardown(numbers_in_tables_align_right, setup, teardown),
