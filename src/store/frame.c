@@ -2,6 +2,7 @@
 #define MTM_STORE_INTERNAL
 #include "store/store.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 int mtm_store_frame_cache_get(mtm_store *st, int64_t form, int round, const char *question,
@@ -85,5 +86,41 @@ int mtm_store_frame_cache_count(mtm_store *st, int64_t form, int round, long *n,
   sqlite3_bind_int(s, 2, round);
   if (sqlite3_step(s) != SQLITE_ROW) return mtm_store__fail(st, err, "counting cached columns");
   *n = (long)sqlite3_column_int64(s, 0);
+  return 0;
+}
+
+int mtm_store_frame_dirty_list(mtm_store *st, int64_t form, int round, mtm_arena *a,
+                               int64_t **ids, long *n, mtm_err *err) {
+  /* Collects the ids in a growing array, then copies them into the arena. */
+  *ids = NULL;
+  *n = 0;
+  sqlite3_stmt *s = mtm_store__stmt(
+      st,
+      "SELECT submission FROM frame_dirty WHERE form = ?1 AND round = ?2 ORDER BY submission",
+      err);
+  if (!s) return MTM_ESTORE;
+  sqlite3_bind_int64(s, 1, form);
+  sqlite3_bind_int(s, 2, round);
+  long cap = 0, k = 0;
+  int64_t *v = NULL;
+  int rc;
+  while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    if (k == cap) {
+      cap = cap ? cap * 2 : 64;
+      v = mtm_xrealloc(v, sizeof *v * (size_t)cap);
+    }
+    v[k++] = sqlite3_column_int64(s, 0);
+  }
+  sqlite3_reset(s);
+  if (rc != SQLITE_DONE) {
+    free(v);
+    return mtm_store__fail(st, err, "reading the changed rows of cached columns");
+  }
+  if (k) {
+    *ids = mtm_arena_alloc(a, sizeof *v * (size_t)k);
+    memcpy(*ids, v, sizeof *v * (size_t)k);
+  }
+  free(v);
+  *n = k;
   return 0;
 }
