@@ -273,24 +273,73 @@ static void levels_put(mtm_buf *b, const char **levels, int n) {
   mtm_buf_free(&t);
 }
 
+/* Compact forms of a column (header word 7), which a decode expands back
+ * to the very same arrays: */
+enum {
+  F_NUM32 = 1,   /* numbers: every present value an integer in int32 range, as int32 */
+  F_CODES8 = 2,  /* codes: fewer than 128 levels, as int8 */
+  F_NOTEXT = 4,  /* bits: no value outside the list in any row, offsets and text left out */
+  F_IDSEQ = 8    /* rows: ids consecutive from header word 4, left out */
+};
+
+/* 1 when every present number of the column is an integer that int32
+ * holds (and not -0), so that (double)(int32_t)x == x bit for bit. */
+static int num_fits32(const bcol *c, long nrows) {
+  for (long r = 0; r < nrows; r++) {
+    if ((c->missing[r >> 6] >> (r & 63)) & 1) continue;
+    double x = c->num[r];
+    if (!(x >= -2147483648.0 && x <= 2147483647.0) || x != (double)(int32_t)x ||
+        (x == 0 && signbit(x)))
+      return 0;
+  }
+  return 1;
+}
+
 /* Encodes a finished column (kind resolved) of nrows rows. */
 static void bcol_encode(const bcol *c, long nrows, mtm_buf *b) {
-  int64_t h[HDR] = {MAGIC, c->kind, c->sp->q->type, nrows, c->nlist, c->nlevels, c->words, 0};
+  int64_t flags = 0;
+  if (c->kind == MTM_FRAME_NUM && num_fits32(c, nrows)) flags |= F_NUM32;
+  if (c->kind == MTM_FRAME_CODES && c->nlevels < 128) flags |= F_CODES8;
+  if (c->kind == MTM_FRAME_BITS && c->text.n == (size_t)nrows) flags |= F_NOTEXT;
+  int64_t h[HDR] = {MAGIC, c->kind, c->sp->q->type, nrows, c->nlist, c->nlevels, c->words, flags};
   sec_put(b, h, sizeof h);
   sec_put(b, c->missing, sizeof *c->missing * (size_t)((nrows + 63) / 64));
   switch (c->kind) {
   case MTM_FRAME_CODES:
-    sec_put(b, c->codes, sizeof *c->codes * (size_t)nrows);
+    if (flags & F_CODES8) {
+      uint64_t len = (uint64_t)nrows;
+      mtm_buf_add(b, &len, 8);
+      mtm_buf_reserve(b, (size_t)nrows + 8);
+      int8_t *d = (int8_t *)(b->p + b->n);
+      for (long r = 0; r < nrows; r++) d[r] = (int8_t)c->codes[r];
+      b->n += (size_t)nrows;
+      while (b->n % 8) b->p[b->n++] = 0;
+    } else {
+      sec_put(b, c->codes, sizeof *c->codes * (size_t)nrows);
+    }
     levels_put(b, c->levels, c->nlevels);
     break;
   case MTM_FRAME_BITS:
     sec_put(b, c->bits, sizeof *c->bits * (size_t)(nrows * c->words));
     levels_put(b, c->levels, c->nlist);
-    sec_put(b, c->off, sizeof *c->off * (size_t)(nrows + 1));
-    sec_put(b, c->text.p, c->text.n);
+    if (!(flags & F_NOTEXT)) {
+      sec_put(b, c->off, sizeof *c->off * (size_t)(nrows + 1));
+      sec_put(b, c->text.p, c->text.n);
+    }
     break;
   case MTM_FRAME_NUM:
-    sec_put(b, c->num, sizeof *c->num * (size_t)nrows);
+    if (flags & F_NUM32) {
+      uint64_t len = sizeof(int32_t) * (uint64_t)nrows;
+      mtm_buf_add(b, &len, 8);
+      mtm_buf_reserve(b, (size_t)len + 8);
+      int32_t *d = (int32_t *)(b->p + b->n);
+      for (long r = 0; r < nrows; r++)
+        d[r] = ((c->missing[r >> 6] >> (r & 63)) & 1) ? 0 : (int32_t)c->num[r];
+      b->n += (size_t)len;
+      while (b->n % 8) b->p[b->n++] = 0;
+    } else {
+      sec_put(b, c->num, sizeof *c->num * (size_t)nrows);
+    }
     break;
   default:
     sec_put(b, c->off, sizeof *c->off * (size_t)(nrows + 1));
@@ -323,13 +372,31 @@ static int col_decode(void *blob, size_t len, long nrows, mtm_arena *a, mtm_fram
   col->nlist = (int)h[4];
   col->nlevels = (int)h[5];
   col->words = (int)h[6];
+  int64_t flags = h[7];
   if (!(col->missing = sec_get(&p, end, &n))) return -1;
+  if (n != sizeof(uint64_t) * (size_t)((nrows + 63) / 64)) return -1;
   void *x = sec_get(&p, end, &n);
   if (!x) return -1;
-  if (col->kind == MTM_FRAME_CODES) col->codes = x;
-  else if (col->kind == MTM_FRAME_BITS) col->bits = x;
-  else if (col->kind == MTM_FRAME_NUM) col->num = x;
-  else col->off = x;
+  if (col->kind == MTM_FRAME_CODES && (flags & F_CODES8)) {
+    if (n != (size_t)nrows) return -1;
+    const int8_t *d = x;
+    col->codes = mtm_arena_alloc(a, sizeof *col->codes * (size_t)(nrows ? nrows : 1));
+    for (long r = 0; r < nrows; r++) col->codes[r] = d[r];
+  } else if (col->kind == MTM_FRAME_CODES) {
+    col->codes = x;
+  } else if (col->kind == MTM_FRAME_BITS) {
+    col->bits = x;
+  } else if (col->kind == MTM_FRAME_NUM && (flags & F_NUM32)) {
+    if (n != sizeof(int32_t) * (size_t)nrows) return -1;
+    const int32_t *d = x;
+    col->num = mtm_arena_alloc(a, sizeof *col->num * (size_t)(nrows ? nrows : 1));
+    for (long r = 0; r < nrows; r++)
+      col->num[r] = ((col->missing[r >> 6] >> (r & 63)) & 1) ? NAN : (double)d[r];
+  } else if (col->kind == MTM_FRAME_NUM) {
+    col->num = x;
+  } else {
+    col->off = x;
+  }
   if (col->kind == MTM_FRAME_CODES || col->kind == MTM_FRAME_BITS) {
     char *names = sec_get(&p, end, &n);
     if (!names) return -1;
@@ -342,6 +409,14 @@ static int col_decode(void *blob, size_t len, long nrows, mtm_arena *a, mtm_fram
       at += strlen(names + at) + 1;
     }
     col->levels = lv;
+  }
+  if (col->kind == MTM_FRAME_BITS && (flags & F_NOTEXT)) {
+    /* Every row's text empty: one NUL they all point at. */
+    col->off = mtm_arena_zalloc(a, sizeof *col->off * (size_t)(nrows + 1));
+    char *t = mtm_arena_zalloc(a, (size_t)nrows + 1);
+    ((int64_t *)col->off)[nrows] = nrows;
+    col->text = t;
+    return 0;
   }
   if (col->kind == MTM_FRAME_BITS && !(col->off = sec_get(&p, end, &n))) return -1;
   if (col->kind == MTM_FRAME_BITS || col->kind == MTM_FRAME_TEXT)
@@ -515,21 +590,29 @@ static int adopt(bcol *c, long nrows, mtm_buf *enc, mtm_arena *a, mtm_frame_col 
 /* Encodes the row ids and uuids. */
 static void meta_encode(long nrows, const int64_t *ids, const int64_t *uoff, const char *ut,
                         size_t utn, mtm_buf *b) {
-  int64_t h[HDR] = {MAGIC, 0, 0, nrows, 0, 0, 0, 0};
+  int seq = nrows > 0;
+  for (long r = 1; r < nrows && seq; r++) seq = ids[r] == ids[0] + r;
+  int64_t h[HDR] = {MAGIC, 0, 0, nrows, seq ? ids[0] : 0, 0, 0, seq ? F_IDSEQ : 0};
   sec_put(b, h, sizeof h);
-  sec_put(b, ids, sizeof *ids * (size_t)nrows);
+  if (!seq) sec_put(b, ids, sizeof *ids * (size_t)nrows);
   sec_put(b, uoff, sizeof *uoff * (size_t)(nrows + 1));
   sec_put(b, ut, utn);
 }
 
 /* Reads the row ids and uuids of an encoded meta blob. */
-static int meta_decode(void *blob, size_t len, mtm_frame *f) {
+static int meta_decode(void *blob, size_t len, mtm_frame *f, mtm_arena *a) {
   unsigned char *p = blob, *end = p + len;
   size_t n;
   int64_t *h = sec_get(&p, end, &n);
   if (!h || n != sizeof(int64_t) * HDR || h[0] != MAGIC) return -1;
   f->nrows = (long)h[3];
-  if (!(f->ids = sec_get(&p, end, &n))) return -1;
+  if (h[7] & F_IDSEQ) {
+    int64_t *ids = mtm_arena_alloc(a, sizeof *ids * (size_t)(f->nrows ? f->nrows : 1));
+    for (long r = 0; r < f->nrows; r++) ids[r] = h[4] + r;
+    f->ids = ids;
+  } else if (!(f->ids = sec_get(&p, end, &n)) || n != sizeof *f->ids * (size_t)f->nrows) {
+    return -1;
+  }
   if (!(f->uuid_off = sec_get(&p, end, &n))) return -1;
   if (!(f->uuid_text = sec_get(&p, end, &n))) return -1;
   return 0;
@@ -905,7 +988,7 @@ int mtm_frame_load(mtm_store *st, const char *form_id, int round, const mtm_fram
     if ((rc = mtm_store_frame_cache_get(st, p.fr.id, round, "", p.vset.p, a, &blob, &n, &nr,
                                         &found, err)))
       goto fail;
-    hit = found && meta_decode(blob, n, f) == 0;
+    hit = found && meta_decode(blob, n, f, a) == 0;
     for (int j = 0; j < nsp && hit; j++) {
       if (!sp[j].want) continue;
       if ((rc = mtm_store_frame_cache_get(st, p.fr.id, round, sp[j].name, p.vset.p, a, &blob, &n,
@@ -956,7 +1039,7 @@ int mtm_frame_load(mtm_store *st, const char *form_id, int round, const mtm_fram
   {
     void *blob = mtm_arena_alloc(a, enc.n + 8);
     memcpy(blob, enc.p, enc.n);
-    meta_decode(blob, enc.n, f);
+    meta_decode(blob, enc.n, f, a);
   }
   if (intx && ((rc = mtm_store_frame_cache_clear(st, p.fr.id, round, err)) ||
                (rc = mtm_store_frame_cache_put(st, p.fr.id, round, "", p.vset.p, b.nrows, enc.p,

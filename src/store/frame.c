@@ -2,6 +2,7 @@
 #define MTM_STORE_INTERNAL
 #include "store/store.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -123,4 +124,11 @@ int mtm_store_frame_dirty_list(mtm_store *st, int64_t form, int round, mtm_arena
   free(v);
   *n = k;
   return 0;
+}
+
+void mtm_store_frame_bulk_cache(mtm_store *st, int cache_mb) {
+  /* The page cache of a bulk import, lowered while its frame is built. */
+  char sql[64];
+  snprintf(sql, sizeof sql, "PRAGMA cache_size = -%d", cache_mb * 1024);
+  sqlite3_exec(mtm_store__db(st), sql, NULL, NULL, NULL);
 }

@@ -524,6 +524,9 @@ int mtm_store_frame_cache_clear(mtm_store *st, int64_t form, int round,
  * of form and round were cached, ascending, in arena a (*n may be 0). */
 int mtm_store_frame_dirty_list(mtm_store *st, int64_t form, int round, mtm_arena *a,
                                int64_t **ids, long *n, mtm_err *err) MTM_MUST_USE;
+/* Sets the page cache of a bulk import (mtm_store_bulk_begin) to cache_mb:
+ * an import that builds the frame's columns holds them in memory too. */
+void mtm_store_frame_bulk_cache(mtm_store *st, int cache_mb);
 /* The number of cached columns of form and round (for tests and status). */
 int mtm_store_frame_cache_count(mtm_store *st, int64_t form, int round, long *n,
                                 mtm_err *err) MTM_MUST_USE;
