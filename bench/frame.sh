@@ -88,9 +88,9 @@ cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
 cache_mb=$(sqlite3 "$ws" 'SELECT sum(length(blob)) / 1048576 FROM frame_cache')
 nrows=$(head -1 "$out/warm.out" | sed 's/.*: \([0-9]*\) rows.*/\1/')
 [ -f BENCHMARKS.md ] || printf '# Benchmarks\n\nAppended by the scripts in bench/.\n' >BENCHMARKS.md
-grep -q '^### Frame cache built at import' BENCHMARKS.md || cat >>BENCHMARKS.md <<'EOF2'
+grep -q '^## Frame cache built at import' BENCHMARKS.md || cat >>BENCHMARKS.md <<'EOF2'
 
-### Frame cache built at import, patched after cleaning (bench/frame.sh)
+## Frame cache built at import, patched after cleaning (bench/frame.sh)
 
 bench/frame.sh since the import builds a round's cached columns and a
 cleaning patches them: a fresh workspace, `mtm import` of the 1,000,000
