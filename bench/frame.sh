@@ -107,7 +107,7 @@ with load above 2, the 2 cores are oversubscribed and wall time grows).
 | date | machine | rows after | cache MB | import s | import cpu s | import MB | first frame s | first analyse s | frame after cleaning s | analyse after cleaning s | warm s | decode s | frame MB | load |
 |---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|
 EOF2
-printf '| %s | %s cores, %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s–%s |\n' \
+bench/table_row.sh '## Frame cache built at import' "$(printf '| %s | %s cores, %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s–%s |' \
   "$(date -u +%Y-%m-%dT%H:%MZ)" "$(nproc)" "$cpu" "$nrows" "$cache_mb" "$imp_s" "$imp_cpu" "$imp_mb" \
-  "$first_s" "$an_s" "$cl_s" "$clan_s" "$warm_s" "$dec_s" "$warm_mb" "$load" "$endload" >>BENCHMARKS.md
+  "$first_s" "$an_s" "$cl_s" "$clan_s" "$warm_s" "$dec_s" "$warm_mb" "$load" "$endload")"
 echo "frame of $rows rows: import $imp_s s ($imp_cpu cpu s, $imp_mb MB); first frame $first_s s, first analyse $an_s s; after cleaning: frame $cl_s s, analyse $clan_s s; warm $warm_s s ($warm_mb MB); decode $dec_s s; cache $cache_mb MB (load $load-$endload)"

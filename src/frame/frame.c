@@ -1005,12 +1005,13 @@ int mtm_frame_load(mtm_store *st, const char *form_id, int round, const mtm_fram
       f->ncols++;
     }
     if (hit) {
-      /* The rows changed since the columns were cached: patched, unless
-       * so many that decoding them all is as quick. */
+      /* The rows changed since the columns were cached: patched (each
+       * load again, a few microseconds a row), unless more than 2% of the
+       * rows: then decoded and cached afresh, which forgets them. */
       int64_t *dirty;
       long nd;
       if ((rc = mtm_store_frame_dirty_list(st, p.fr.id, round, a, &dirty, &nd, err))) goto fail;
-      if (nd > f->nrows / 4 + 1024) hit = 0;
+      if (nd > f->nrows / 50 + 1000) hit = 0;
       else if (nd && (rc = patch(st, &p, round, f, dirty, nd, a, err))) {
         if (rc < 0) goto fail;
         hit = 0;

@@ -270,6 +270,44 @@ static void cleaning_patches_the_cache(void **state) {
   mtm_store_close(st);
 }
 
+/* Numbers the compact cache cannot hold as int32 (beyond its range, not
+ * whole) come back exactly, from the cache the import built and from a
+ * decode; dates before 1970 are negative days. */
+static void numbers_beyond_int32(void **state) {
+  (void)state;
+  mtm_store *st = workspace();
+  mtm_err e;
+  mtm_err_clear(&e);
+  mtm_arena a;
+  mtm_arena_init(&a);
+  const char *files[] = {FX "round2_edge.csv"};
+  mtm_import_opts o = {"frame", 2, 0, "test", 1, files};
+  mtm_import_report rep;
+  assert_int_equal(mtm_ingest_import(st, &o, &a, &rep, &e), 0);
+  mtm_arena_free(&a);
+  for (int pass = 0; pass < 2; pass++) {
+    mtm_frame_opts fo = {0};
+    fo.no_cache = pass;
+    mtm_frame *f;
+    assert_int_equal(mtm_frame_load(st, "frame", 2, &fo, &f, &e), 0);
+    assert_int_equal(f->from_cache, !pass);
+    assert_int_equal(f->nrows, 3);
+    const mtm_frame_col *age = mtm_frame_col_find(f, "age");
+    assert_true(age->num[0] == 3000000000.0 && age->num[1] == -7 && age->num[2] == 0);
+    const mtm_frame_col *inc = mtm_frame_col_find(f, "income");
+    assert_true(inc->num[0] == 2.25 && inc->num[1] == 1e20 && inc->num[2] == -3);
+    const mtm_frame_col *calc = mtm_frame_col_find(f, "calc");
+    assert_int_equal(calc->kind, MTM_FRAME_NUM);
+    assert_true(calc->num[0] == 6000000000.0 && calc->num[1] == -14);
+    const mtm_frame_col *arr = mtm_frame_col_find(f, "arrived");
+    assert_true(arr->num[0] == -1 && arr->num[1] == 19723);
+    assert_true(isnan(arr->num[2]) && mtm_frame_is_missing(arr, 2));
+    assert_true(mtm_frame_is_missing(mtm_frame_col_find(f, "work"), 2));
+    mtm_frame_free(f);
+  }
+  mtm_store_close(st);
+}
+
 static void decodes_and_caches(void **state) {
   (void)state;
   mtm_store *st = workspace();
@@ -357,6 +395,7 @@ int main(void) {
       cmocka_unit_test(import_into_a_round_drops_the_cache),
       cmocka_unit_test(import_builds_the_cache),
       cmocka_unit_test(cleaning_patches_the_cache),
+      cmocka_unit_test(numbers_beyond_int32),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
