@@ -40,18 +40,10 @@ static int usd_columns(mtm_cli_ws *w, const mtm_frame *f, int rn, const mtm_anal
   return 0;
 }
 
-/* 1 when the run may need a text column, which a load leaves out unless
- * asked (and the cache an import builds does not hold): a plan file (its
- * filters and groups may name any question), or a --by, --strata,
- * --cluster or --weight naming a question that is not a column of f. */
-static int needs_text(const mtm_frame *f, const char *plan, const char *by,
-                      const mtm_analysis_spec *s) {
-  if (plan) return 1;
-  const char *names[] = {s->weight, s->strata, s->cluster};
-  for (int i = 0; i < 3; i++)
-    if (names[i] && !mtm_frame_col_find(f, names[i])) return 1;
-  for (const char *p = by; p && *p;) {
-    size_t n = strcspn(p, ",*");
+/* 1 when a name in list (separated by any of seps) is not a column of f. */
+static int names_missing(const mtm_frame *f, const char *list, const char *seps) {
+  for (const char *p = list; p && *p;) {
+    size_t n = strcspn(p, seps);
     char name[256];
     if (n >= sizeof name) return 1;
     memcpy(name, p, n);
@@ -59,6 +51,38 @@ static int needs_text(const mtm_frame *f, const char *plan, const char *by,
     if (n && !mtm_frame_col_find(f, name)) return 1;
     p += n;
     if (*p) p++;
+  }
+  return 0;
+}
+
+/* Notes a filter's reference to a question that is not a column. */
+static void ref_missing(void *ctx, const char *name) {
+  void **c = ctx;
+  if (!mtm_frame_col_find(c[0], name)) c[1] = (void *)name;
+}
+
+/* 1 when the run may need a text column, which a load leaves out unless
+ * asked (and the cache an import builds does not hold): a --by, --strata,
+ * --cluster or --weight, or a plan item's question, group or filter,
+ * naming a question that is not a column of f (a filter that cannot be
+ * read too: the run with every column reports it). */
+static int needs_text(const mtm_frame *f, const mtm_analysis_item *items, int nitems,
+                      const char *by, const mtm_analysis_spec *s, mtm_arena *a) {
+  const char *names[] = {s->weight, s->strata, s->cluster};
+  for (int i = 0; i < 3; i++)
+    if (names[i] && !mtm_frame_col_find(f, names[i])) return 1;
+  if (names_missing(f, by, ",*")) return 1;
+  for (int i = 0; i < nitems; i++) {
+    const mtm_analysis_item *it = &items[i];
+    if (names_missing(f, it->var, ",") || names_missing(f, it->group, ",*")) return 1;
+    if (!it->filter || !*it->filter) continue;
+    mtm_expr *e;
+    mtm_err err;
+    mtm_err_clear(&err);
+    if (mtm_expr_parse(a, it->filter, &e, &err)) return 1;
+    void *c[2] = {(void *)f, NULL};
+    mtm_expr_refs(e, ref_missing, c);
+    if (c[1]) return 1;
   }
   return 0;
 }
@@ -154,7 +178,7 @@ int mtm_cmd_analyse(mtm_cli *cli, int argc, char **argv) {
     mtm_cli_ws_close(&w);
     return rc;
   }
-  if (needs_text(f, plan, by, &s)) {
+  if (needs_text(f, items, nitems, by, &s, &w.a)) {
     mtm_frame_free(f);
     fo.text = 1;
     if (mtm_frame_load(w.st, form, rn, &fo, &f, &w.err)) {
