@@ -119,14 +119,14 @@ int mtm_cmd_analyse(mtm_cli *cli, int argc, char **argv) {
   const char *form = NULL, *round = NULL, *by = NULL, *weight = NULL, *strata = NULL,
              *cluster = NULL, *lonely = NULL, *ci = NULL, *lang = NULL, *format = NULL,
              *out = NULL, *plan = NULL, *suppress = NULL,
-             *compare = NULL, *usd = NULL, *population = NULL, *bmaw = NULL;
+             *compare = NULL, *usd = NULL, *population = NULL, *bmaw = NULL, *pub = NULL;
   mtm_opt opts[] = {{"form", 1, &form},     {"round", 1, &round},   {"by", 1, &by},
                     {"weight", 1, &weight}, {"strata", 1, &strata}, {"cluster", 1, &cluster},
                     {"lonely", 1, &lonely}, {"ci", 1, &ci},         {"lang", 1, &lang},
                     {"format", 1, &format}, {"out", 1, &out},       {"plan", 1, &plan},
                     {"suppress", 1, &suppress}, {"compare", 1, &compare},
                     {"usd", 0, &usd}, {"population", 1, &population},
-                    {"weights-from-bma", 1, &bmaw}, {0}};
+                    {"weights-from-bma", 1, &bmaw}, {"public", 0, &pub}, {0}};
   int i = mtm_cli_parse("analyse", argc, argv, opts);
   if (i < 0) return 2;
   if (i < argc) return mtm_cli_usage("analyse", "unexpected argument '%s'", argv[i]);
@@ -143,6 +143,10 @@ int mtm_cmd_analyse(mtm_cli *cli, int argc, char **argv) {
     return mtm_cli_usage("analyse", "--compare takes a round number, not '%s'", compare);
   if (suppress && whole(suppress, 1, &k))
     return mtm_cli_usage("analyse", "--suppress takes a number of respondents (1 or more), not '%s'", suppress);
+  if (pub && !suppress) { /* a public table never shows cells of fewer than 5 */
+    suppress = "5";
+    k = MTM_ANALYSIS_PUBLIC_SUPPRESS;
+  }
   mtm_analysis_spec s;
   memset(&s, 0, sizeof s);
   s.weight = weight;
