@@ -57,4 +57,70 @@ const char *mtm_map_disclaimer(const char *lang);
 int mtm_map_choropleth_svg(mtm_store *st, const mtm_map_spec *spec, mtm_buf *svg,
                            mtm_err *err) MTM_MUST_USE;
 
+/* ---- projection ---------------------------------------------------------- */
+
+/* Albers equal-area conic on the unit sphere: standard parallels lat1 and
+ * lat2, origin at lat0 and lon0 (degrees). */
+typedef struct mtm_map_albers {
+  double n, c, rho0, lon0; /* radians where angles */
+} mtm_map_albers;
+
+/* The projection for a lon/lat box: standard parallels at 1/6 and 5/6 of
+ * the latitude span, origin at the middle of the box. */
+void mtm_map_albers_fit(mtm_map_albers *p, double lon_min, double lat_min, double lon_max,
+                        double lat_max);
+/* Projects lon/lat (degrees) to x (east) and y (north), unit-sphere units:
+ * areas are preserved (a region's projected area is its area on the unit
+ * sphere). */
+void mtm_map_albers_project(const mtm_map_albers *p, double lon, double lat, double *x,
+                            double *y);
+
+/* ---- shapes -------------------------------------------------------------- */
+
+/* The areas of a map, projected to px (tenths of a px held as integers, y
+ * down) and simplified along shared arcs: a ring is a chain of arcs, and
+ * the two areas on either side of a border use the same arc, so their
+ * borders are the same points. */
+typedef struct mtm_map_arc {
+  int npts;          /* after simplification, endpoints kept              */
+  const int32_t *xy; /* npts x,y pairs, tenths of a px                    */
+  int nsrc;          /* vertices before simplification                    */
+  int sides;         /* how many rings use the arc (1: outer border)      */
+} mtm_map_arc;
+
+typedef struct mtm_map_ring {
+  int area;          /* index in areas                                    */
+  int ref0, nrefs;   /* refs[ref0 .. ref0 + nrefs): arc i, or ~i reversed */
+  int npts;          /* the rebuilt ring, open (first point not repeated); */
+  const int32_t *xy; /* 0 and NULL when it collapsed and was dropped      */
+} mtm_map_ring;
+
+typedef struct mtm_map_area {
+  const char *pcode, *parent, *name;
+  int ring0, nrings; /* rings[ring0 .. ring0 + nrings)                    */
+  double x, y;       /* a good interior point for a label (px)            */
+} mtm_map_area;
+
+typedef struct mtm_map_shapes {
+  mtm_arena arena;
+  int nareas;
+  mtm_map_area *areas; /* by P-code                                       */
+  int nrings;
+  mtm_map_ring *rings;
+  int *refs;
+  int narcs;
+  mtm_map_arc *arcs;
+  double width, height; /* the map box in px, margins included            */
+  long vertices_in, vertices_out;
+} mtm_map_shapes;
+
+/* Loads the areas of spec->level (valid on spec->date, under
+ * spec->parent, names in spec->lang) and projects them to spec->width px
+ * with a margin of margin px. MTM_ENOTFOUND with a sentence when no area
+ * of the level has a boundary; MTM_EINVAL when a stored boundary is not a
+ * Polygon or MultiPolygon. */
+int mtm_map_shapes_load(mtm_store *st, const mtm_map_spec *spec, double margin,
+                        mtm_map_shapes **out, mtm_err *err) MTM_MUST_USE;
+void mtm_map_shapes_free(mtm_map_shapes *s);
+
 #endif
