@@ -98,7 +98,6 @@ typedef struct mtm_map_ring {
 typedef struct mtm_map_area {
   const char *pcode, *parent, *name;
   int ring0, nrings; /* rings[ring0 .. ring0 + nrings)                    */
-  double x, y;       /* a good interior point for a label (px)            */
 } mtm_map_area;
 
 typedef struct mtm_map_shapes {
@@ -122,5 +121,9 @@ typedef struct mtm_map_shapes {
 int mtm_map_shapes_load(mtm_store *st, const mtm_map_spec *spec, double margin,
                         mtm_map_shapes **out, mtm_err *err) MTM_MUST_USE;
 void mtm_map_shapes_free(mtm_map_shapes *s);
+/* A good interior point of an area for its label (px): an approximation
+ * of the pole of inaccessibility of its largest ring, inside the area and
+ * as far from its borders as a grid search finds. */
+void mtm_map_label_point(const mtm_map_shapes *s, int area, double *x, double *y);
 
 #endif

@@ -449,7 +449,9 @@ static double ring_area(const mtm_map_ring *g) {
  * grid over the largest ring farthest from every border, refined on finer
  * grids around the best point. Falls back to the largest ring's vertex
  * mean when no grid point is inside. */
-static void label_point(mtm_map_shapes *s, mtm_map_area *a) {
+void mtm_map_label_point(const mtm_map_shapes *s, int area, double *x_out, double *y_out) {
+  const mtm_map_area *a = &s->areas[area];
+  double ax = 0, ay = 0;
   const mtm_map_ring *big = NULL;
   double bigarea = 0;
   for (int r = a->ring0; r < a->ring0 + a->nrings; r++) {
@@ -459,7 +461,7 @@ static void label_point(mtm_map_shapes *s, mtm_map_area *a) {
       bigarea = ar;
     }
   }
-  a->x = a->y = 0;
+  *x_out = *y_out = 0;
   if (!big) return;
   double x0 = INFINITY, y0 = INFINITY, x1 = -INFINITY, y1 = -INFINITY, mx = 0, my = 0;
   for (int i = 0; i < big->npts; i++) {
@@ -467,8 +469,8 @@ static void label_point(mtm_map_shapes *s, mtm_map_area *a) {
     x0 = fmin(x0, x), x1 = fmax(x1, x), y0 = fmin(y0, y), y1 = fmax(y1, y);
     mx += x, my += y;
   }
-  a->x = mx / big->npts;
-  a->y = my / big->npts;
+  ax = mx / big->npts;
+  ay = my / big->npts;
   enum { G = 16 };
   double sx = (x1 - x0) / G, sy = (y1 - y0) / G, best = -1;
   for (int gy = 0; gy < G; gy++)
@@ -476,20 +478,25 @@ static void label_point(mtm_map_shapes *s, mtm_map_area *a) {
       double x = x0 + (gx + 0.5) * sx, y = y0 + (gy + 0.5) * sy;
       if (!inside(s, a, x, y)) continue;
       double d = border_dist(s, a, x, y);
-      if (d > best) best = d, a->x = x, a->y = y;
+      if (d > best) best = d, ax = x, ay = y;
     }
-  if (best < 0) return;
+  if (best < 0) {
+    *x_out = ax, *y_out = ay;
+    return;
+  }
   for (int round = 0; round < 3; round++) {
     sx /= 2, sy /= 2;
-    double cx = a->x, cy = a->y;
+    double cx = ax, cy = ay;
     for (int dy = -2; dy <= 2; dy++)
       for (int dx = -2; dx <= 2; dx++) {
         double x = cx + dx * sx, y = cy + dy * sy;
         if (!inside(s, a, x, y)) continue;
         double d = border_dist(s, a, x, y);
-        if (d > best) best = d, a->x = x, a->y = y;
+        if (d > best) best = d, ax = x, ay = y;
       }
   }
+  *x_out = ax;
+  *y_out = ay;
 }
 
 /* ---- loading ------------------------------------------------------------- */
@@ -670,7 +677,6 @@ int mtm_map_shapes_load(mtm_store *st, const mtm_map_spec *spec, double margin,
     s->vertices_out += g->npts;
   }
   topo_free(&t);
-  for (int i = 0; i < s->nareas; i++) label_point(s, &s->areas[i]);
   *out = s;
   return 0;
 }

@@ -355,8 +355,9 @@ int mtm_map_choropleth_svg(mtm_store *st, const mtm_map_spec *spec, mtm_buf *svg
     add_number(&num, rk[j].v, decimals, lang);
     double wn = mtm_render_text_width(a->name, LABEL_NAME_PX, 1);
     double wv = mtm_render_text_width(num.p, LABEL_VALUE_PX, 0);
-    double w = fmax(wn, wv), h = LABEL_NAME_PX * 1.2 + LABEL_VALUE_PX * 1.2;
-    box b = {a->x - w / 2, a->y - h / 2, a->x + w / 2, a->y + h / 2};
+    double w = fmax(wn, wv), h = LABEL_NAME_PX * 1.2 + LABEL_VALUE_PX * 1.2, lx, ly;
+    mtm_map_label_point(s, rk[j].area, &lx, &ly);
+    box b = {lx - w / 2, ly - h / 2, lx + w / 2, ly + h / 2};
     int ok = b.x0 >= 1 && b.x1 <= W - 1 && b.y0 >= 1 && b.y1 <= map_h;
     for (int k = 0; ok && k < np; k++)
       if (overlaps(&b, &placed[k], 2)) ok = 0;
@@ -364,11 +365,11 @@ int mtm_map_choropleth_svg(mtm_store *st, const mtm_map_spec *spec, mtm_buf *svg
     placed[np++] = b;
     mtm_buf_printf(svg, "<text data-pcode=\"");
     add_xml(svg, a->pcode);
-    mtm_buf_printf(svg, "\" x=\"%.1f\" y=\"%.1f\" font-size=\"%g\" font-weight=\"bold\">", a->x,
+    mtm_buf_printf(svg, "\" x=\"%.1f\" y=\"%.1f\" font-size=\"%g\" font-weight=\"bold\">", lx,
                    b.y0 + LABEL_NAME_PX, LABEL_NAME_PX);
     add_xml(svg, a->name);
     mtm_buf_printf(svg, "<tspan x=\"%.1f\" dy=\"%.1f\" font-size=\"%g\" font-weight=\"normal\">",
-                   a->x, LABEL_VALUE_PX * 1.2, LABEL_VALUE_PX);
+                   lx, LABEL_VALUE_PX * 1.2, LABEL_VALUE_PX);
     add_xml(svg, num.p);
     mtm_buf_adds(svg, "</tspan></text>\n");
   }
