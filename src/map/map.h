@@ -113,6 +113,9 @@ typedef struct mtm_map_shapes {
   long vertices_in, vertices_out;
 } mtm_map_shapes;
 
+/* The margin around the map in the choropleth, px. */
+#define MTM_MAP_MARGIN 8.0
+
 /* Loads the areas of spec->level (valid on spec->date, under
  * spec->parent, names in spec->lang) and projects them to spec->width px
  * with a margin of margin px. MTM_ENOTFOUND with a sentence when no area

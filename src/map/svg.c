@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MARGIN 8.0
+#define MARGIN MTM_MAP_MARGIN
 #define LABEL_NAME_PX 10.0
 #define LABEL_VALUE_PX 10.0
 #define LEGEND_PX 11.0
