@@ -47,6 +47,7 @@ typedef struct mtm_map_spec {
   int label_top;               /* label the top N areas by value; 0: 5    */
   const char *disclaimer;      /* NULL: the standard English line          */
   double width;                /* px; 0: 640                               */
+  int percent;                 /* values are fractions, shown as "55%"     */
 } mtm_map_spec;
 
 /* The standard disclaimer line in a language ("en", "ru"). */

@@ -2,6 +2,7 @@
  * sequential blue palette, a hatched "not assessed" class, a legend,
  * labels that never overlap, and the disclaimer on boundaries. */
 #include "map/map.h"
+#include "prose/prose.h"
 #include "render/render.h"
 
 #include <math.h>
@@ -58,6 +59,13 @@ static void add_number(mtm_buf *b, double v, int decimals, const char *lang) {
     mtm_buf_addc(b, ru ? ',' : '.');
     mtm_buf_adds(b, dot + 1);
   }
+}
+
+/* Appends a value as the map shows it: a percentage of a fraction when
+ * percent is set (prose's format), else a grouped number. */
+static void add_value(mtm_buf *b, double v, int decimals, const char *lang, int percent) {
+  if (percent) mtm_prose_percent(b, mtm_prose_lang_parse(ru_numbers(lang) ? "ru" : "en"), v, decimals);
+  else add_number(b, v, decimals, lang);
 }
 
 /* Appends text escaped for XML character data and attribute values. */
@@ -194,7 +202,8 @@ int mtm_map_choropleth_svg(mtm_store *st, const mtm_map_spec *spec, mtm_buf *svg
     vmax = fmax(vmax, val[i]);
     if (fabs(val[i] - round(val[i])) > 1e-9) integers = 0;
   }
-  int decimals = integers ? 0 : (vmax - vmin < 1 ? 2 : 1);
+  int pct = spec->percent != 0;
+  int decimals = pct ? (vmax - vmin < 0.1 ? 1 : 0) : integers ? 0 : (vmax - vmin < 1 ? 2 : 1);
 
   /* Classes. */
   double breaks[12];
@@ -238,10 +247,10 @@ int mtm_map_choropleth_svg(mtm_store *st, const mtm_map_spec *spec, mtm_buf *svg
       mtm_buf_init(&text);
       char fill[32];
       if (e < nk) {
-        add_number(&text, cmin[e], decimals, lang);
+        add_value(&text, cmin[e], decimals, lang, pct);
         if (cmax[e] != cmin[e]) {
           mtm_buf_addc(&text, '-');
-          add_number(&text, cmax[e], decimals, lang);
+          add_value(&text, cmax[e], decimals, lang, pct);
         }
         class_colour(e, nk, fill);
       } else {
@@ -301,7 +310,7 @@ int mtm_map_choropleth_svg(mtm_store *st, const mtm_map_spec *spec, mtm_buf *svg
     mtm_buf_adds(svg, "\"><title>");
     add_xml(svg, a->name);
     mtm_buf_adds(svg, ": ");
-    if (cls[i] >= 0) add_number(svg, val[i], decimals, lang);
+    if (cls[i] >= 0) add_value(svg, val[i], decimals, lang, pct);
     else mtm_buf_adds(svg, na_text(lang, 0));
     mtm_buf_adds(svg, "</title></path>\n");
   }
@@ -352,7 +361,7 @@ int mtm_map_choropleth_svg(mtm_store *st, const mtm_map_spec *spec, mtm_buf *svg
   for (int j = 0; j < nr && j < top; j++) {
     const mtm_map_area *a = &s->areas[rk[j].area];
     mtm_buf_reset(&num);
-    add_number(&num, rk[j].v, decimals, lang);
+    add_value(&num, rk[j].v, decimals, lang, pct);
     double wn = mtm_render_text_width(a->name, LABEL_NAME_PX, 1);
     double wv = mtm_render_text_width(num.p, LABEL_VALUE_PX, 0);
     double w = fmax(wn, wv), h = LABEL_NAME_PX * 1.2 + LABEL_VALUE_PX * 1.2, lx, ly;

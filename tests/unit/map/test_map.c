@@ -301,6 +301,33 @@ static void adm2_under_a_region_in_russian(void **state) {
   mtm_buf_free(&svg);
 }
 
+/* ADM1 with shares: values are fractions shown as percentages. */
+static void adm1_shares_in_percent(void **state) {
+  fx *f = *state;
+  mtm_map_value v[] = {{"KZ10", 0.125}, {"KZ75", 0.5}, {"KZ71", 0.45}, {"KZ35", 0.05},
+                       {"KZ99", 0.9}}; /* KZ99 is no area: ignored */
+  mtm_map_spec sp;
+  spec_init(&sp, 1);
+  sp.values = v;
+  sp.nvalues = 5;
+  sp.percent = 1;
+  sp.classes = 3;
+  sp.breaks = MTM_MAP_QUANTILES;
+  mtm_buf svg;
+  mtm_buf_init(&svg);
+  mtm_err err;
+  mtm_err_clear(&err);
+  assert_int_equal(mtm_map_choropleth_svg(f->st, &sp, &svg, &err), 0);
+  assert_int_equal(count(svg.p, "<path id="), 20);
+  assert_int_equal(count(svg.p, "class=\"na\""), 16);
+  assert_non_null(strstr(svg.p, "<title>Abay: 13%</title>"));
+  /* Quantiles of 5%, 12.5%, 45%, 50% in three classes: 5-13%, 45%, 50%. */
+  assert_non_null(strstr(svg.p, ">5%-13%</text>"));
+  assert_non_null(strstr(svg.p, ">45%</text>"));
+  assert_non_null(strstr(svg.p, ">50%</text>"));
+  mtm_buf_free(&svg);
+}
+
 static void errors_name_level_and_date(void **state) {
   fx *f = *state;
   mtm_map_spec sp;
@@ -332,6 +359,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(neighbours_share_identical_borders, setup, teardown),
       cmocka_unit_test_setup_teardown(adm2_choropleth, setup, teardown),
       cmocka_unit_test_setup_teardown(adm2_under_a_region_in_russian, setup, teardown),
+      cmocka_unit_test_setup_teardown(adm1_shares_in_percent, setup, teardown),
       cmocka_unit_test_setup_teardown(errors_name_level_and_date, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
