@@ -93,11 +93,10 @@ static int jenks(const double *v, int n, int k, double *breaks) {
 
 /* Sorts the finite values, caps the classes at the number of distinct
  * values, and computes the breaks by the chosen method. */
-int mtm_map_breaks(const double *x, int n, int k, mtm_map_breaks_method m, double *breaks,
-                   int *nk, mtm_err *err) {
+int mtm_map_breaks(const double *x, int n, int k, mtm_map_breaks_method m, double *breaks, int *nk,
+                   mtm_err *err) {
   *nk = 0;
-  if (k < 1 || k > 12)
-    return mtm_err_set(err, MTM_EINVAL, "a map has 1 to 12 classes, not %d", k);
+  if (k < 1 || k > 12) return mtm_err_set(err, MTM_EINVAL, "a map has 1 to 12 classes, not %d", k);
   if (m != MTM_MAP_QUANTILES && m != MTM_MAP_JENKS)
     return mtm_err_set(err, MTM_EINVAL, "unknown method of class breaks (%d)", (int)m);
   double *v = mtm_xmalloc(sizeof *v * (size_t)(n > 0 ? n : 1));
@@ -113,9 +112,12 @@ int mtm_map_breaks(const double *x, int n, int k, mtm_map_breaks_method m, doubl
   for (int i = 1; i < nv; i++) distinct += v[i] != v[i - 1];
   if (k > distinct) k = distinct;
   int nb;
-  if (k == 1) nb = 0;
-  else if (m == MTM_MAP_QUANTILES) nb = quantiles(v, nv, k, breaks);
-  else nb = jenks(v, nv, k, breaks);
+  if (k == 1)
+    nb = 0;
+  else if (m == MTM_MAP_QUANTILES)
+    nb = quantiles(v, nv, k, breaks);
+  else
+    nb = jenks(v, nv, k, breaks);
   free(v);
   *nk = nb + 1;
   return 0;

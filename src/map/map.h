@@ -26,8 +26,8 @@ typedef enum { MTM_MAP_QUANTILES = 1, MTM_MAP_JENKS } mtm_map_breaks_method;
 /* Class breaks of the n finite values of x into k classes (k - 1 inner
  * breaks written to breaks[0..k-2], ascending; fewer when the values have
  * fewer distinct levels: *nk receives the number of classes made). */
-int mtm_map_breaks(const double *x, int n, int k, mtm_map_breaks_method m, double *breaks,
-                   int *nk, mtm_err *err) MTM_MUST_USE;
+int mtm_map_breaks(const double *x, int n, int k, mtm_map_breaks_method m, double *breaks, int *nk,
+                   mtm_err *err) MTM_MUST_USE;
 
 typedef struct mtm_map_value {
   const char *pcode;
@@ -41,13 +41,13 @@ typedef struct mtm_map_spec {
   const char *lang;            /* area names: "en", "ru", ...              */
   const mtm_map_value *values; /* by P-code; an area without one is "not assessed" */
   int nvalues;
-  int classes;                 /* 0: 5                                     */
+  int classes;                  /* 0: 5                                     */
   mtm_map_breaks_method breaks; /* 0: Jenks                                */
-  const char *legend_title;    /* e.g. "Migrant workers"                   */
-  int label_top;               /* label the top N areas by value; 0: 5    */
-  const char *disclaimer;      /* NULL: the standard English line          */
-  double width;                /* px; 0: 640                               */
-  int percent;                 /* values are fractions, shown as "55%"     */
+  const char *legend_title;     /* e.g. "Migrant workers"                   */
+  int label_top;                /* label the top N areas by value; 0: 5    */
+  const char *disclaimer;       /* NULL: the standard English line          */
+  double width;                 /* px; 0: 640                               */
+  int percent;                  /* values are fractions, shown as "55%"     */
 } mtm_map_spec;
 
 /* The standard disclaimer line in a language ("en", "ru"). */
@@ -73,8 +73,7 @@ void mtm_map_albers_fit(mtm_map_albers *p, double lon_min, double lat_min, doubl
 /* Projects lon/lat (degrees) to x (east) and y (north), unit-sphere units:
  * areas are preserved (a region's projected area is its area on the unit
  * sphere). */
-void mtm_map_albers_project(const mtm_map_albers *p, double lon, double lat, double *x,
-                            double *y);
+void mtm_map_albers_project(const mtm_map_albers *p, double lon, double lat, double *x, double *y);
 
 /* ---- shapes -------------------------------------------------------------- */
 

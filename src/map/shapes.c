@@ -28,8 +28,7 @@ void mtm_map_albers_fit(mtm_map_albers *p, double lon_min, double lat_min, doubl
 }
 
 /* Projects one point with the spherical Albers formulas (Snyder 1987). */
-void mtm_map_albers_project(const mtm_map_albers *p, double lon, double lat, double *x,
-                            double *y) {
+void mtm_map_albers_project(const mtm_map_albers *p, double lon, double lat, double *x, double *y) {
   double rho = sqrt(fmax(0, p->c - 2 * p->n * sin(lat * DEG))) / p->n;
   double dl = lon * DEG - p->lon0;
   while (dl > M_PI) dl -= 2 * M_PI;
@@ -63,6 +62,7 @@ static void pmap_init(pmap *m, size_t hint) {
   m->n = 0;
 }
 
+/* Frees the map's tables. */
 static void pmap_free(pmap *m) {
   free(m->k);
   free(m->v);
@@ -75,9 +75,8 @@ static size_t pmap_slot(const pmap *m, uint64_t a, uint64_t b) {
   return i;
 }
 
-static int pmap_get(const pmap *m, uint64_t a, uint64_t b) {
-  return m->v[pmap_slot(m, a, b)];
-}
+/* The value of (a, b), or -1 when absent. */
+static int pmap_get(const pmap *m, uint64_t a, uint64_t b) { return m->v[pmap_slot(m, a, b)]; }
 
 /* Stores (a, b) -> v unless present; returns the value held. */
 static int pmap_put(pmap *m, uint64_t a, uint64_t b, int v) {
@@ -112,6 +111,7 @@ typedef struct ivec {
   size_t n, cap;
 } ivec;
 
+/* Appends x, growing the vector by doubling. */
 static void ivec_push(ivec *v, int x) {
   if (v->n == v->cap) {
     v->cap = v->cap ? v->cap * 2 : 256;
@@ -125,6 +125,7 @@ typedef struct dvec {
   size_t n, cap;
 } dvec;
 
+/* Appends x, growing the vector by doubling. */
 static void dvec_push(dvec *v, double x) {
   if (v->n == v->cap) {
     v->cap = v->cap ? v->cap * 2 : 256;
@@ -138,28 +139,29 @@ static void dvec_push(dvec *v, double x) {
 #define MAX_USERS 4
 
 typedef struct edge {
-  int nu;             /* areas using it (with repetition) */
-  int u[MAX_USERS];   /* sorted, the first MAX_USERS      */
+  int nu;           /* areas using it (with repetition) */
+  int u[MAX_USERS]; /* sorted, the first MAX_USERS      */
 } edge;
 
 typedef struct topo {
-  pmap vmap;          /* lon/lat bits -> vertex            */
-  dvec lon, lat;      /* per vertex                        */
-  double *px, *py;    /* per vertex, projected             */
-  ivec rv;            /* ring vertices, concatenated       */
+  pmap vmap;       /* lon/lat bits -> vertex            */
+  dvec lon, lat;   /* per vertex                        */
+  double *px, *py; /* per vertex, projected             */
+  ivec rv;         /* ring vertices, concatenated       */
   ivec rstart, rlen, rarea;
-  pmap emap;          /* undirected vertex pair -> edge     */
+  pmap emap; /* undirected vertex pair -> edge     */
   edge *edges;
   size_t nedges, ecap;
-  ivec redge;         /* per ring position: edge to the next vertex */
+  ivec redge; /* per ring position: edge to the next vertex */
   int *deg;
   unsigned char *junc;
-  pmap amap;          /* directed first edge -> arc * 2 + reversed */
+  pmap amap;              /* directed first edge -> arc * 2 + reversed */
   ivec avs, astart, alen; /* arc source vertices */
   ivec refs;
   double lon_min, lat_min, lon_max, lat_max;
 } topo;
 
+/* The bits of a coordinate, the key under which equal points meet. */
 static uint64_t dbits(double d) {
   uint64_t u;
   if (d == 0) d = 0; /* -0 and 0 are one coordinate */
@@ -186,19 +188,21 @@ static int vertex(topo *t, double lon, double lat) {
  * than three points are left out. */
 static int add_ring(topo *t, json_t *ring, int area, const char *pcode, mtm_err *err) {
   if (!json_is_array(ring))
-    return mtm_err_set(err, MTM_EINVAL, "the boundary of area %s has a ring that is not a list of points", pcode);
+    return mtm_err_set(err, MTM_EINVAL,
+                       "the boundary of area %s has a ring that is not a list of points", pcode);
   size_t start = t->rv.n, n = json_array_size(ring);
   for (size_t i = 0; i < n; i++) {
     json_t *pt = json_array_get(ring, i);
     json_t *x = json_array_get(pt, 0), *y = json_array_get(pt, 1);
     if (!json_is_number(x) || !json_is_number(y))
-      return mtm_err_set(err, MTM_EINVAL,
-                         "the boundary of area %s has a point that is not a [longitude, latitude] pair",
-                         pcode);
+      return mtm_err_set(
+          err, MTM_EINVAL,
+          "the boundary of area %s has a point that is not a [longitude, latitude] pair", pcode);
     double lon = json_number_value(x), lat = json_number_value(y);
     if (!(lat >= -90 && lat <= 90 && lon >= -360 && lon <= 360))
       return mtm_err_set(err, MTM_EINVAL,
-                         "the boundary of area %s has a point out of range (%g, %g): the map needs longitude and latitude in degrees",
+                         "the boundary of area %s has a point out of range (%g, %g): the map needs "
+                         "longitude and latitude in degrees",
                          pcode, lon, lat);
     int v = vertex(t, lon, lat);
     if (t->rv.n > start && t->rv.p[t->rv.n - 1] == v) continue;
@@ -290,7 +294,8 @@ static void find_junctions(topo *t) {
   for (size_t r = 0; r < t->rstart.n; r++) {
     int s = t->rstart.p[r], n = t->rlen.p[r];
     for (int i = 0; i < n; i++)
-      ivec_push(&t->redge, add_edge_use(t, t->rv.p[s + i], t->rv.p[s + (i + 1) % n], t->rarea.p[r]));
+      ivec_push(&t->redge,
+                add_edge_use(t, t->rv.p[s + i], t->rv.p[s + (i + 1) % n], t->rarea.p[r]));
   }
   for (size_t v = 0; v < nv; v++) t->junc[v] = t->deg[v] != 2;
   for (size_t r = 0; r < t->rstart.n; r++) {
@@ -334,11 +339,13 @@ static void build_arcs(topo *t) {
       int v0 = t->rv.p[s + pos], v1 = t->rv.p[s + (pos + 1) % n];
       /* How far this arc runs along the ring. */
       int len = 1;
-      if (closed) len = n;
+      if (closed)
+        len = n;
       else
         while (!t->junc[t->rv.p[s + (pos + len) % n]]) len++;
       int code = pmap_get(&t->amap, (uint64_t)v0, (uint64_t)v1);
-      if (code >= 0 && t->alen.p[code >> 1] == len + 1 && ring_follows(t, (int)r, pos, code >> 1, code & 1)) {
+      if (code >= 0 && t->alen.p[code >> 1] == len + 1 &&
+          ring_follows(t, (int)r, pos, code >> 1, code & 1)) {
         ivec_push(&t->refs, (code & 1) ? ~(code >> 1) : (code >> 1));
       } else {
         int a = (int)t->astart.n;
@@ -403,9 +410,7 @@ static void douglas_peucker(const double *x, const double *y, int n, double tol,
 }
 
 /* Rounds to tenths of a px. */
-static int32_t tenth(double v) {
-  return (int32_t)lround(v * 10);
-}
+static int32_t tenth(double v) { return (int32_t)lround(v * 10); }
 
 /* ---- label points -------------------------------------------------------- */
 
@@ -429,8 +434,8 @@ static double border_dist(const mtm_map_shapes *s, const mtm_map_area *a, double
   for (int r = a->ring0; r < a->ring0 + a->nrings; r++) {
     const mtm_map_ring *g = &s->rings[r];
     for (int i = 0, j = g->npts - 1; i < g->npts; j = i++) {
-      double d = seg_dist2(x, y, g->xy[2 * j] / 10.0, g->xy[2 * j + 1] / 10.0,
-                           g->xy[2 * i] / 10.0, g->xy[2 * i + 1] / 10.0);
+      double d = seg_dist2(x, y, g->xy[2 * j] / 10.0, g->xy[2 * j + 1] / 10.0, g->xy[2 * i] / 10.0,
+                           g->xy[2 * i + 1] / 10.0);
       if (d < best) best = d;
     }
   }
@@ -501,6 +506,7 @@ void mtm_map_label_point(const mtm_map_shapes *s, int area, double *x_out, doubl
 
 /* ---- loading ------------------------------------------------------------- */
 
+/* Frees the working topology (everything in it is malloc'd). */
 static void topo_free(topo *t) {
   pmap_free(&t->vmap);
   if (t->emap.v) pmap_free(&t->emap);
@@ -511,6 +517,7 @@ static void topo_free(topo *t) {
   free(t->avs.p), free(t->astart.p), free(t->alen.p), free(t->refs.p);
 }
 
+/* Frees the shapes and their arena; NULL is fine. */
 void mtm_map_shapes_free(mtm_map_shapes *s) {
   if (!s) return;
   mtm_arena_free(&s->arena);
@@ -532,7 +539,8 @@ int mtm_map_shapes_load(mtm_store *st, const mtm_map_spec *spec, double margin,
   }
   mtm_store_map_area *rows;
   int nrows;
-  int rc = mtm_store_map_areas(st, spec->level, date, spec->parent, spec->lang, A, &rows, &nrows, err);
+  int rc =
+      mtm_store_map_areas(st, spec->level, date, spec->parent, spec->lang, A, &rows, &nrows, err);
   if (rc) {
     mtm_map_shapes_free(s);
     return rc;
@@ -541,10 +549,12 @@ int mtm_map_shapes_load(mtm_store *st, const mtm_map_spec *spec, double margin,
     mtm_map_shapes_free(s);
     if (spec->parent)
       return mtm_err_set(err, MTM_ENOTFOUND,
-                         "the workspace has no boundaries of level %d areas under %s valid on %s: import them with 'mtm areas import FILE.geojson'",
+                         "the workspace has no boundaries of level %d areas under %s valid on %s: "
+                         "import them with 'mtm areas import FILE.geojson'",
                          spec->level, spec->parent, date);
     return mtm_err_set(err, MTM_ENOTFOUND,
-                       "the workspace has no boundaries of level %d areas valid on %s: import them with 'mtm areas import FILE.geojson'",
+                       "the workspace has no boundaries of level %d areas valid on %s: import them "
+                       "with 'mtm areas import FILE.geojson'",
                        spec->level, date);
   }
   topo t;
@@ -620,8 +630,10 @@ int mtm_map_shapes_load(mtm_store *st, const mtm_map_spec *spec, double margin,
       if (!keep[k]) continue;
       int32_t X = tenth(ax[k]), Y = tenth(ay[k]);
       if (m && xy[2 * m - 2] == X && xy[2 * m - 1] == Y) {
-        if (k == n - 1 && m > 1) m--; /* the end wins over an interior point */
-        else continue;
+        if (k == n - 1 && m > 1)
+          m--; /* the end wins over an interior point */
+        else
+          continue;
       }
       xy[2 * m] = X;
       xy[2 * m + 1] = Y;

@@ -50,8 +50,10 @@ static void add_number(mtm_buf *b, double v, int decimals, const char *lang) {
   size_t nint = dot ? (size_t)(dot - p) : strlen(p);
   for (size_t i = 0; i < nint; i++) {
     if (i && (nint - i) % 3 == 0) {
-      if (ru) mtm_buf_adds(b, "\xc2\xa0");
-      else mtm_buf_addc(b, ',');
+      if (ru)
+        mtm_buf_adds(b, "\xc2\xa0");
+      else
+        mtm_buf_addc(b, ',');
     }
     mtm_buf_addc(b, p[i]);
   }
@@ -64,19 +66,30 @@ static void add_number(mtm_buf *b, double v, int decimals, const char *lang) {
 /* Appends a value as the map shows it: a percentage of a fraction when
  * percent is set (prose's format), else a grouped number. */
 static void add_value(mtm_buf *b, double v, int decimals, const char *lang, int percent) {
-  if (percent) mtm_prose_percent(b, mtm_prose_lang_parse(ru_numbers(lang) ? "ru" : "en"), v, decimals);
-  else add_number(b, v, decimals, lang);
+  if (percent)
+    mtm_prose_percent(b, mtm_prose_lang_parse(ru_numbers(lang) ? "ru" : "en"), v, decimals);
+  else
+    add_number(b, v, decimals, lang);
 }
 
 /* Appends text escaped for XML character data and attribute values. */
 static void add_xml(mtm_buf *b, const char *s) {
   for (; s && *s; s++) {
     switch (*s) {
-    case '&': mtm_buf_adds(b, "&amp;"); break;
-    case '<': mtm_buf_adds(b, "&lt;"); break;
-    case '>': mtm_buf_adds(b, "&gt;"); break;
-    case '"': mtm_buf_adds(b, "&quot;"); break;
-    default: mtm_buf_addc(b, *s);
+    case '&':
+      mtm_buf_adds(b, "&amp;");
+      break;
+    case '<':
+      mtm_buf_adds(b, "&lt;");
+      break;
+    case '>':
+      mtm_buf_adds(b, "&gt;");
+      break;
+    case '"':
+      mtm_buf_adds(b, "&quot;");
+      break;
+    default:
+      mtm_buf_addc(b, *s);
     }
   }
 }
@@ -299,8 +312,10 @@ int mtm_map_choropleth_svg(mtm_store *st, const mtm_map_spec *spec, mtm_buf *svg
   for (int i = 0; i < s->nareas; i++) {
     const mtm_map_area *a = &s->areas[i];
     char fill[32];
-    if (cls[i] >= 0) class_colour(cls[i], nk, fill);
-    else snprintf(fill, sizeof fill, "url(#%s)", NA_PATTERN);
+    if (cls[i] >= 0)
+      class_colour(cls[i], nk, fill);
+    else
+      snprintf(fill, sizeof fill, "url(#%s)", NA_PATTERN);
     mtm_buf_adds(svg, "<path id=\"");
     add_xml(svg, a->pcode);
     mtm_buf_adds(svg, "\" data-pcode=\"");
@@ -310,8 +325,10 @@ int mtm_map_choropleth_svg(mtm_store *st, const mtm_map_spec *spec, mtm_buf *svg
     mtm_buf_adds(svg, "\"><title>");
     add_xml(svg, a->name);
     mtm_buf_adds(svg, ": ");
-    if (cls[i] >= 0) add_value(svg, val[i], decimals, lang, pct);
-    else mtm_buf_adds(svg, na_text(lang, 0));
+    if (cls[i] >= 0)
+      add_value(svg, val[i], decimals, lang, pct);
+    else
+      mtm_buf_adds(svg, na_text(lang, 0));
     mtm_buf_adds(svg, "</title></path>\n");
   }
   mtm_buf_adds(svg, "</g>\n");
@@ -324,8 +341,10 @@ int mtm_map_choropleth_svg(mtm_store *st, const mtm_map_spec *spec, mtm_buf *svg
   for (int r = 0; r < s->nrings; r++)
     for (int k = 0; k < s->rings[r].nrefs; k++) {
       int code = s->refs[s->rings[r].ref0 + k], arc = code < 0 ? ~code : code;
-      if (first[arc] < 0) first[arc] = s->rings[r].area;
-      else other[arc] = s->rings[r].area;
+      if (first[arc] < 0)
+        first[arc] = s->rings[r].area;
+      else
+        other[arc] = s->rings[r].area;
     }
   mtm_buf_adds(svg, "<path class=\"outline\" fill=\"none\" stroke=\"#5f6f86\" "
                     "stroke-width=\"0.8\" stroke-linejoin=\"round\" d=\"");
@@ -339,8 +358,11 @@ int mtm_map_choropleth_svg(mtm_store *st, const mtm_map_spec *spec, mtm_buf *svg
     }
     if (!draw) continue;
     for (int i = 0; i < c->npts; i++)
-      mtm_buf_printf(svg, "%s%.1f %.1f", i == 0 ? "M" : i == 1 ? "L" : " ", c->xy[2 * i] / 10.0,
-                     c->xy[2 * i + 1] / 10.0);
+      mtm_buf_printf(svg, "%s%.1f %.1f",
+                     i == 0   ? "M"
+                     : i == 1 ? "L"
+                              : " ",
+                     c->xy[2 * i] / 10.0, c->xy[2 * i + 1] / 10.0);
   }
   mtm_buf_adds(svg, "\"/>\n");
 
