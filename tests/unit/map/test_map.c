@@ -14,6 +14,7 @@
 
 #include "geo/geo.h"
 #include "map/map.h"
+#include "render/render.h"
 
 typedef struct fx {
   char path[64];
@@ -328,6 +329,80 @@ static void adm1_shares_in_percent(void **state) {
   mtm_buf_free(&svg);
 }
 
+/* With thirty labels asked for, those placed never overlap: their boxes
+ * (measured as the map measures them) keep apart. */
+static void labels_never_overlap(void **state) {
+  fx *f = *state;
+  mtm_arena a;
+  mtm_arena_init(&a);
+  mtm_area *ar;
+  int n;
+  mtm_err err;
+  mtm_err_clear(&err);
+  assert_int_equal(mtm_geo_list(f->st, 2, "2024-06-01", &a, &ar, &n, &err), 0);
+  mtm_map_value *v = calloc((size_t)n, sizeof *v);
+  for (int i = 0; i < n; i++) {
+    v[i].pcode = ar[i].pcode;
+    v[i].value = (double)((i * 61) % 97);
+  }
+  mtm_map_spec sp;
+  spec_init(&sp, 2);
+  sp.values = v;
+  sp.nvalues = n;
+  sp.label_top = 30;
+  mtm_buf svg;
+  mtm_buf_init(&svg);
+  assert_int_equal(mtm_map_choropleth_svg(f->st, &sp, &svg, &err), 0);
+  double bx[30][4];
+  int nb = 0;
+  for (const char *p = svg.p; (p = strstr(p, "<text data-pcode=")) != NULL; p++) {
+    double x, y;
+    char name[128], value[32];
+    const char *q = strstr(p, " x=\"");
+    assert_int_equal(sscanf(q, " x=\"%lf\" y=\"%lf\"", &x, &y), 2);
+    q = strchr(q, '>') + 1;
+    size_t len = (size_t)(strchr(q, '<') - q);
+    memcpy(name, q, len);
+    name[len] = 0;
+    q = strchr(strchr(q, '<'), '>') + 1;
+    len = (size_t)(strchr(q, '<') - q);
+    memcpy(value, q, len);
+    value[len] = 0;
+    double w = mtm_render_text_width(name, 10, 1), wv = mtm_render_text_width(value, 10, 0);
+    if (wv > w) w = wv;
+    assert_true(nb < 30);
+    bx[nb][0] = x - w / 2, bx[nb][1] = x + w / 2, bx[nb][2] = y - 10, bx[nb][3] = y + 14;
+    for (int k = 0; k < nb; k++)
+      assert_false(bx[k][0] < bx[nb][1] && bx[nb][0] < bx[k][1] && bx[k][2] < bx[nb][3] &&
+                   bx[nb][2] < bx[k][3]);
+    nb++;
+  }
+  assert_true(nb >= 10 && nb < 30);
+  mtm_buf_free(&svg);
+  free(v);
+  mtm_arena_free(&a);
+}
+
+/* A stored boundary that is not a polygon is named in the error. */
+static void a_point_is_not_a_boundary(void **state) {
+  fx *f = *state;
+  mtm_err err;
+  mtm_err_clear(&err);
+  long long id;
+  mtm_area_put put = {.pcode = "KZ3599", .level = 3, .set_parent = 1, .parent = "KZ351000"};
+  assert_int_equal(mtm_store_area_put(f->st, &put, &id, NULL, &err), 0);
+  assert_int_equal(
+      mtm_store_area_shape_put(f->st, id, "{\"type\":\"Point\",\"coordinates\":[73.1,49.8]}", &err),
+      0);
+  mtm_map_spec sp;
+  spec_init(&sp, 3);
+  mtm_map_shapes *s;
+  assert_int_equal(mtm_map_shapes_load(f->st, &sp, 8, &s, &err), MTM_EINVAL);
+  assert_string_equal(err.msg,
+                      "the boundary of area KZ3599 is a Point, but a map needs a Polygon or MultiPolygon");
+  assert_null(s);
+}
+
 static void errors_name_level_and_date(void **state) {
   fx *f = *state;
   mtm_map_spec sp;
@@ -360,6 +435,8 @@ int main(void) {
       cmocka_unit_test_setup_teardown(adm2_choropleth, setup, teardown),
       cmocka_unit_test_setup_teardown(adm2_under_a_region_in_russian, setup, teardown),
       cmocka_unit_test_setup_teardown(adm1_shares_in_percent, setup, teardown),
+      cmocka_unit_test_setup_teardown(labels_never_overlap, setup, teardown),
+      cmocka_unit_test_setup_teardown(a_point_is_not_a_boundary, setup, teardown),
       cmocka_unit_test_setup_teardown(errors_name_level_and_date, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
