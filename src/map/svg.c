@@ -129,6 +129,19 @@ static int overlaps(const box *a, const box *b, double pad) {
   return a->x0 < b->x1 + pad && b->x0 < a->x1 + pad && a->y0 < b->y1 + pad && b->y0 < a->y1 + pad;
 }
 
+/* The bounding box of an area's drawn rings (px). */
+static box area_box(const mtm_map_shapes *s, int area) {
+  const mtm_map_area *a = &s->areas[area];
+  box b = {INFINITY, INFINITY, -INFINITY, -INFINITY};
+  for (int r = a->ring0; r < a->ring0 + a->nrings; r++)
+    for (int i = 0; i < s->rings[r].npts; i++) {
+      double x = s->rings[r].xy[2 * i] / 10.0, y = s->rings[r].xy[2 * i + 1] / 10.0;
+      b.x0 = fmin(b.x0, x), b.x1 = fmax(b.x1, x), b.y0 = fmin(b.y0, y), b.y1 = fmax(b.y1, y);
+    }
+  if (b.x0 > b.x1) b.x0 = b.x1 = b.y0 = b.y1 = 0;
+  return b;
+}
+
 typedef struct ranked {
   int area;
   double v;
@@ -374,7 +387,7 @@ int mtm_map_choropleth_svg(mtm_store *st, const mtm_map_spec *spec, mtm_buf *svg
   for (int i = 0; i < s->nareas; i++)
     if (cls[i] >= 0) rk[nr++] = (ranked){i, val[i]};
   qsort(rk, (size_t)nr, sizeof *rk, cmp_ranked);
-  box *placed = mtm_arena_alloc(A, sizeof *placed * (size_t)(top + 1));
+  box *placed = mtm_arena_alloc(A, sizeof *placed * (size_t)(2 * top + 1));
   int np = 0;
   mtm_buf_adds(svg, "<g class=\"labels\" text-anchor=\"middle\" stroke=\"#ffffff\" "
                     "stroke-width=\"2.5\" stroke-linejoin=\"round\" paint-order=\"stroke\">\n");
@@ -388,12 +401,39 @@ int mtm_map_choropleth_svg(mtm_store *st, const mtm_map_spec *spec, mtm_buf *svg
     double wv = mtm_render_text_width(num.p, LABEL_VALUE_PX, 0);
     double w = fmax(wn, wv), h = LABEL_NAME_PX * 1.2 + LABEL_VALUE_PX * 1.2, lx, ly;
     mtm_map_label_point(s, rk[j].area, &lx, &ly);
-    box b = {lx - w / 2, ly - h / 2, lx + w / 2, ly + h / 2};
-    int ok = b.x0 >= 1 && b.x1 <= W - 1 && b.y0 >= 1 && b.y1 <= map_h;
-    for (int k = 0; ok && k < np; k++)
-      if (overlaps(&b, &placed[k], 2)) ok = 0;
+    /* An area smaller than its label gets a dot, and the label goes
+     * beside it: above, below, right or left, the first that fits. */
+    box ab = area_box(s, rk[j].area);
+    int small = ab.x1 - ab.x0 < w || ab.y1 - ab.y0 < h;
+    box dot = {lx - 3, ly - 3, lx + 3, ly + 3};
+    box cand[4];
+    int ncand = 0;
+    if (!small) {
+      cand[ncand++] = (box){lx - w / 2, ly - h / 2, lx + w / 2, ly + h / 2};
+    } else {
+      cand[ncand++] = (box){lx - w / 2, ly - 6 - h, lx + w / 2, ly - 6};
+      cand[ncand++] = (box){lx - w / 2, ly + 4, lx + w / 2, ly + 4 + h};
+      cand[ncand++] = (box){lx + 5, ly - h / 2, lx + 5 + w, ly + h / 2};
+      cand[ncand++] = (box){lx - 5 - w, ly - h / 2, lx - 5, ly + h / 2};
+    }
+    int ok = 0;
+    box b = cand[0];
+    for (int c = 0; c < ncand && !ok; c++) {
+      b = cand[c];
+      ok = b.x0 >= 1 && b.x1 <= W - 1 && b.y0 >= 1 && b.y1 <= map_h;
+      for (int k = 0; ok && k < np; k++)
+        if (overlaps(&b, &placed[k], 2) || (small && overlaps(&dot, &placed[k], 1))) ok = 0;
+    }
     if (!ok) continue;
     placed[np++] = b;
+    if (small) {
+      placed[np++] = dot;
+      mtm_buf_printf(svg,
+                     "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"2.2\" fill=\"%s\" stroke=\"#ffffff\" "
+                     "stroke-width=\"1\"/>\n",
+                     lx, ly, MTM_RENDER_INK);
+    }
+    lx = (b.x0 + b.x1) / 2;
     mtm_buf_printf(svg, "<text data-pcode=\"");
     add_xml(svg, a->pcode);
     mtm_buf_printf(svg, "\" x=\"%.1f\" y=\"%.1f\" font-size=\"%g\" font-weight=\"bold\">", lx,

@@ -266,9 +266,12 @@ static void adm2_choropleth(void **state) {
   assert_non_null(strstr(svg.p, ">8,500-9,500</text>"));
   assert_non_null(strstr(svg.p, ">The boundaries and names shown and the designations used on this map"));
   assert_non_null(strstr(svg.p, "International Organization for Migration.</text>"));
-  /* Top five: 9,500 in KZ1..., one dropped as it would overlap another. */
-  assert_int_equal(count(svg.p, "<text data-pcode="), 4);
+  /* Top five (9,500, first P-codes): three areas smaller than their
+   * label get a dot with the label beside it. */
+  assert_int_equal(count(svg.p, "<text data-pcode="), 5);
+  assert_int_equal(count(svg.p, "<circle "), 3);
   assert_non_null(strstr(svg.p, ">Astrakhan<tspan"));
+  assert_non_null(strstr(svg.p, ">Korgalzhyn<tspan"));
   mtm_buf_free(&svg);
   mtm_buf_free(&again);
   free(v);
