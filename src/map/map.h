@@ -128,5 +128,7 @@ void mtm_map_shapes_free(mtm_map_shapes *s);
  * of the pole of inaccessibility of its largest ring, inside the area and
  * as far from its borders as a grid search finds. */
 void mtm_map_label_point(const mtm_map_shapes *s, int area, double *x, double *y);
+/* 1 when the point (px) is inside the area (even-odd rule over its rings). */
+int mtm_map_area_contains(const mtm_map_shapes *s, int area, double x, double y);
 
 #endif

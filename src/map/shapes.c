@@ -428,6 +428,11 @@ static int inside(const mtm_map_shapes *s, const mtm_map_area *a, double x, doub
   return in;
 }
 
+/* Tells whether a point is inside an area, by index. */
+int mtm_map_area_contains(const mtm_map_shapes *s, int area, double x, double y) {
+  return inside(s, &s->areas[area], x, y);
+}
+
 /* The distance from (x, y) to the area's nearest border. */
 static double border_dist(const mtm_map_shapes *s, const mtm_map_area *a, double x, double y) {
   double best = INFINITY;

@@ -129,17 +129,29 @@ static int overlaps(const box *a, const box *b, double pad) {
   return a->x0 < b->x1 + pad && b->x0 < a->x1 + pad && a->y0 < b->y1 + pad && b->y0 < a->y1 + pad;
 }
 
-/* The bounding box of an area's drawn rings (px). */
-static box area_box(const mtm_map_shapes *s, int area) {
+/* 1 when a label box of w x h centred on (x, y) lies inside the area:
+ * its corners and the middles of its sides are all inside. */
+static int label_fits(const mtm_map_shapes *s, int area, double x, double y, double w, double h) {
+  for (int i = -1; i <= 1; i++)
+    for (int k = -1; k <= 1; k++)
+      if ((i || k) && !mtm_map_area_contains(s, area, x + i * w / 2, y + k * h / 2)) return 0;
+  return 1;
+}
+
+/* The drawn area of an area in px^2: its rings' shoelace areas, holes
+ * taken away (outer rings and holes turn opposite ways in GeoJSON; the
+ * absolute sum is enough to tell small from large). */
+static double area_px2(const mtm_map_shapes *s, int area) {
   const mtm_map_area *a = &s->areas[area];
-  box b = {INFINITY, INFINITY, -INFINITY, -INFINITY};
-  for (int r = a->ring0; r < a->ring0 + a->nrings; r++)
-    for (int i = 0; i < s->rings[r].npts; i++) {
-      double x = s->rings[r].xy[2 * i] / 10.0, y = s->rings[r].xy[2 * i + 1] / 10.0;
-      b.x0 = fmin(b.x0, x), b.x1 = fmax(b.x1, x), b.y0 = fmin(b.y0, y), b.y1 = fmax(b.y1, y);
-    }
-  if (b.x0 > b.x1) b.x0 = b.x1 = b.y0 = b.y1 = 0;
-  return b;
+  double total = 0;
+  for (int r = a->ring0; r < a->ring0 + a->nrings; r++) {
+    const mtm_map_ring *g = &s->rings[r];
+    double t = 0;
+    for (int i = 0, k = g->npts - 1; i < g->npts; k = i++)
+      t += (double)g->xy[2 * k] * g->xy[2 * i + 1] - (double)g->xy[2 * i] * g->xy[2 * k + 1];
+    total += t / 200.0;
+  }
+  return fabs(total);
 }
 
 typedef struct ranked {
@@ -401,10 +413,11 @@ int mtm_map_choropleth_svg(mtm_store *st, const mtm_map_spec *spec, mtm_buf *svg
     double wv = mtm_render_text_width(num.p, LABEL_VALUE_PX, 0);
     double w = fmax(wn, wv), h = LABEL_NAME_PX * 1.2 + LABEL_VALUE_PX * 1.2, lx, ly;
     mtm_map_label_point(s, rk[j].area, &lx, &ly);
-    /* An area smaller than its label gets a dot, and the label goes
-     * beside it: above, below, right or left, the first that fits. */
-    box ab = area_box(s, rk[j].area);
-    int small = ab.x1 - ab.x0 < w || ab.y1 - ab.y0 < h;
+    /* An area that cannot hold its label and is smaller than it gets a
+     * dot, and the label goes beside it: above, below, right or left,
+     * the first that overlaps nothing. Other labels are centred on the
+     * label point. */
+    int small = !label_fits(s, rk[j].area, lx, ly, w, h) && area_px2(s, rk[j].area) < w * h;
     box dot = {lx - 3, ly - 3, lx + 3, ly + 3};
     box cand[4];
     int ncand = 0;
