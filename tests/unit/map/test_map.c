@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include <math.h>
 #include <cmocka.h>
+#include <cairo.h>
 
 #include "geo/geo.h"
 #include "map/map.h"
@@ -278,6 +279,68 @@ static void adm2_choropleth(void **state) {
   mtm_arena_free(&a);
 }
 
+/* The colour at (x, y) of an ARGB32 image, as 0xRRGGBB. */
+static unsigned pixel(cairo_surface_t *img, double x, double y) {
+  unsigned char *d = cairo_image_surface_get_data(img);
+  int stride = cairo_image_surface_get_stride(img);
+  uint32_t v;
+  memcpy(&v, d + (int)y * stride + 4 * (int)x, 4);
+  return v & 0xffffff;
+}
+
+/* The map drawn by librsvg (render's mtm_render_svg_cairo, as the PDF
+ * draws it): at the label points of unlabelled areas the fill is the
+ * lightest class, the darkest class, and grey for "not assessed". */
+static void drawn_with_librsvg(void **state) {
+  fx *f = *state;
+  mtm_arena a;
+  mtm_arena_init(&a);
+  mtm_area *ar;
+  int n;
+  mtm_err err;
+  mtm_err_clear(&err);
+  assert_int_equal(mtm_geo_list(f->st, 2, "2024-06-01", &a, &ar, &n, &err), 0);
+  mtm_map_value *v = calloc((size_t)n, sizeof *v);
+  for (int i = 0; i < n; i++) {
+    v[i].pcode = ar[i].pcode;
+    v[i].value = i % 45 == 7 ? NAN : (double)((i * 37) % 10) * 1000 + 500;
+  }
+  mtm_map_spec sp;
+  spec_init(&sp, 2);
+  sp.values = v;
+  sp.nvalues = n;
+  mtm_buf svg;
+  mtm_buf_init(&svg);
+  assert_int_equal(mtm_map_choropleth_svg(f->st, &sp, &svg, &err), 0);
+  int height = atoi(strstr(svg.p, "height=\"") + 8);
+  cairo_surface_t *img = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 640, height);
+  cairo_t *cr = cairo_create(img);
+  cairo_set_source_rgb(cr, 1, 1, 1);
+  cairo_paint(cr);
+  double h;
+  assert_int_equal(mtm_render_svg_cairo(cr, svg.p, svg.n, 0, 0, 640, &h, &err), 0);
+  assert_true(fabs(h - height) < 1e-9);
+  cairo_surface_flush(img);
+  mtm_map_shapes *s;
+  assert_int_equal(mtm_map_shapes_load(f->st, &sp, MTM_MAP_MARGIN, &s, &err), 0);
+  double x, y;
+  mtm_map_label_point(s, 0, &x, &y); /* Semey, 500: the lightest class */
+  assert_int_equal(pixel(img, x, y), 0xc6dbef);
+  mtm_map_label_point(s, 4, &x, &y); /* 8,500: the darkest class */
+  assert_int_equal(pixel(img, x, y), 0x0033a0);
+  assert_string_equal(s->areas[7].pcode, ar[7].pcode);
+  mtm_map_label_point(s, 7, &x, &y); /* not assessed: a grey of the hatching */
+  unsigned g = pixel(img, x, y);
+  assert_true((g >> 16) == ((g >> 8) & 0xff) && (g & 0xff) == ((g >> 8) & 0xff));
+  assert_true((g & 0xff) >= 0xa0 && (g & 0xff) <= 0xf0); /* not white */
+  mtm_map_shapes_free(s);
+  cairo_destroy(cr);
+  cairo_surface_destroy(img);
+  mtm_buf_free(&svg);
+  free(v);
+  mtm_arena_free(&a);
+}
+
 /* Russian: names, number grouping with no-break spaces, legend and
  * disclaimer in Russian; areas under one region only. */
 static void adm2_under_a_region_in_russian(void **state) {
@@ -436,6 +499,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(neighbours_share_identical_borders, setup, teardown),
       cmocka_unit_test_setup_teardown(adm2_choropleth, setup, teardown),
+      cmocka_unit_test_setup_teardown(drawn_with_librsvg, setup, teardown),
       cmocka_unit_test_setup_teardown(adm2_under_a_region_in_russian, setup, teardown),
       cmocka_unit_test_setup_teardown(adm1_shares_in_percent, setup, teardown),
       cmocka_unit_test_setup_teardown(labels_never_overlap, setup, teardown),
