@@ -32,9 +32,9 @@ static int ru_numbers(const char *lang) {
   return lang && (!strcmp(lang, "ru") || !strcmp(lang, "kk"));
 }
 
-/* "Not assessed" in the language. */
+/* "Not assessed" in Russian, else in English. */
 static const char *na_text(const char *lang, int capital) {
-  if (ru_numbers(lang)) return capital ? "Не оценивалось" : "не оценивалось";
+  if (lang && !strcmp(lang, "ru")) return capital ? "Не оценивалось" : "не оценивалось";
   return capital ? "Not assessed" : "not assessed";
 }
 
