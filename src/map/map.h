@@ -53,8 +53,24 @@ typedef struct mtm_map_spec {
 /* The standard disclaimer line in a language ("en", "ru"). */
 const char *mtm_map_disclaimer(const char *lang);
 
-/* Appends the choropleth as a standalone, deterministic SVG document.
- * MTM_ENOTFOUND when the workspace has no boundaries for the level. */
+/* Appends the choropleth as a standalone, deterministic SVG document
+ * (width spec->width, height set by the map's shape and the legend; no
+ * external references; coordinates with one decimal):
+ *   - one <path id="PCODE" data-pcode="PCODE" class="v|na"> per area with
+ *     <title>Name: value</title>, filled by class (light blue to IOM blue
+ *     #0033A0) or with the grey hatching of "not assessed" (no value);
+ *     borders white, the outer border and (level 2) the borders between
+ *     regions darker;
+ *   - labels "Name / value" of the spec->label_top largest values, at the
+ *     area's interior point (or beside a dot when the area is smaller than
+ *     its label), each dropped when it would overlap one placed before;
+ *   - under the map, the legend: the title, one entry per class showing the
+ *     smallest and largest value in it ("1,000-5,000"; Russian and Kazakh
+ *     group with U+00A0), "Not assessed" when an area has no value; then
+ *     the disclaimer, wrapped.
+ * Values for P-codes that are not areas of the map are ignored.
+ * MTM_ENOTFOUND when the workspace has no boundaries for the level;
+ * MTM_EINVAL for a level other than 1 or 2, or bad classes. */
 int mtm_map_choropleth_svg(mtm_store *st, const mtm_map_spec *spec, mtm_buf *svg,
                            mtm_err *err) MTM_MUST_USE;
 
