@@ -225,7 +225,7 @@ typedef struct groups {
   const int32_t *codes[8]; /* per row, negative when missing */
   const char *var;  /* "A %/% B" */
   int ngroup;       /* product of the levels; 1 without groups */
-  int32_t *code;    /* per row, -1 when a group value is missing; NULL: none */
+  const int32_t *code; /* per row, negative when a group value is missing; NULL: none */
 } groups;
 
 typedef struct glevel {
@@ -351,8 +351,9 @@ static int group_parse(run *R, const mtm_analysis_item *it, groups *g, mtm_arena
   if (!rc) {
     g->var = mtm_arena_strdup(R->a, var.p ? var.p : "");
     long n = R->f->nrows;
-    g->code = mtm_arena_alloc(scratch, sizeof *g->code * (size_t)(n ? n : 1));
-    for (long r = 0; r < n; r++) {
+    int32_t *code = g->nvars == 1 ? NULL : mtm_arena_alloc(scratch, sizeof *code * (size_t)(n ? n : 1));
+    g->code = g->nvars == 1 ? g->codes[0] : code; /* one question: its own codes */
+    for (long r = 0; code && r < n; r++) {
       int32_t k = 0;
       for (int i = 0; i < g->nvars; i++) {
         int32_t c = g->codes[i][r];
@@ -362,7 +363,7 @@ static int group_parse(run *R, const mtm_analysis_item *it, groups *g, mtm_arena
         }
         k = k * g->nlev[i] + c;
       }
-      g->code[r] = k;
+      code[r] = k;
     }
   }
   mtm_buf_free(&var);
@@ -472,6 +473,67 @@ static int shares(run *R, const mtm_analysis_item *it, const mtm_frame_col *c, c
   return 0;
 }
 
+/* The shares of every option of a select_multiple in every present group,
+ * in one pass (rows option by option, groups within). Returns 0, an error
+ * code, or 1 when the fused pass does not apply (see
+ * mtm_analysis_options_by). */
+static int options(run *R, const mtm_analysis_item *it, const mtm_frame_col *c, const groups *g,
+                   const uint8_t *dom, const uint8_t *present) {
+  size_t K = (size_t)c->nlist, G = (size_t)g->ngroup;
+  mtm_analysis_est *out = malloc(sizeof *out * (K * G + 1));
+  if (!out) return mtm_err_set(R->err, MTM_ENOMEM, "Out of memory.");
+  int rc = mtm_analysis_options_by(&R->d, c->bits, c->words, c->missing, c->nlist, g->code,
+                                   g->ngroup, dom, &R->o, out);
+  if (rc) {
+    free(out);
+    return rc < 0 ? mtm_err_set(R->err, MTM_ENOMEM, "Out of memory.") : 1;
+  }
+  for (size_t i = 0; i < K; i++)
+    for (size_t k = 0; k < G; k++) {
+      if (!present[k]) continue;
+      mtm_analysis_row *row = start_row(R, it, c->name, c, g, (int)k);
+      if (!row) {
+        free(out);
+        return mtm_err_set(R->err, MTM_ENOMEM, "Out of memory.");
+      }
+      const char *v = c->levels[i];
+      row->analysis_var_value = v;
+      const char *lab = choice_label(R, c, v);
+      row->value_label = lab ? lab : v;
+      row->e = out[k * K + i];
+    }
+  free(out);
+  return 0;
+}
+
+/* The mean (kind 1) or median (kind 2) of c in every present group, in
+ * passes over the rows shared by the groups. Returns 0, an error code, or
+ * 1 when the fused passes do not apply. */
+static int by_groups(run *R, const mtm_analysis_item *it, const mtm_frame_col *c,
+                     const groups *g, int kind, const uint32_t *order, size_t norder,
+                     const uint8_t *dom, const uint8_t *present) {
+  mtm_analysis_est *out = malloc(sizeof *out * ((size_t)g->ngroup + 1));
+  if (!out) return mtm_err_set(R->err, MTM_ENOMEM, "Out of memory.");
+  int rc = kind == 1 ? mtm_analysis_mean_by(&R->d, c->num, g->code, g->ngroup, dom, &R->o, out)
+                     : mtm_analysis_quantile_by(&R->d, c->num, order, norder, 0.5, g->code,
+                                                g->ngroup, dom, &R->o, out);
+  if (rc) {
+    free(out);
+    return rc < 0 ? mtm_err_set(R->err, MTM_ENOMEM, "Out of memory.") : 1;
+  }
+  for (int k = 0; k < g->ngroup; k++) {
+    if (!present[k]) continue;
+    mtm_analysis_row *row = start_row(R, it, it->var, c, g, k);
+    if (!row) {
+      free(out);
+      return mtm_err_set(R->err, MTM_ENOMEM, "Out of memory.");
+    }
+    row->e = out[k];
+  }
+  free(out);
+  return 0;
+}
+
 /* Runs one plan item; its per-row arrays live in scratch, freed by the
  * caller after the item. */
 static int item_run(run *R, const mtm_analysis_item *it, mtm_arena *scratch) {
@@ -508,6 +570,8 @@ static int item_run(run *R, const mtm_analysis_item *it, mtm_arena *scratch) {
                          mtm_form_type_name(c->type));
     }
     if (one) return shares(R, it, c, c->codes, c->nlevels, -1, NULL, &g, dom, present);
+    int rc = options(R, it, c, &g, dom, present);
+    if (rc <= 0) return rc;
     int32_t *codes = mtm_arena_alloc(scratch, sizeof *codes * nz);
     for (int i = 0; i < c->nlist; i++) {
       for (long r = 0; r < n; r++)
@@ -548,6 +612,13 @@ static int item_run(run *R, const mtm_analysis_item *it, mtm_arena *scratch) {
   size_t norder = 0;
   if (kind == 2 && !(order = mtm_analysis_order(&R->d, c->num, &norder)))
     return mtm_err_set(R->err, MTM_ENOMEM, "Out of memory.");
+  if (g.code && (kind == 1 || kind == 2)) {
+    int rc = by_groups(R, it, c, &g, kind, order, norder, dom, present);
+    if (rc <= 0) {
+      free(order);
+      return rc;
+    }
+  }
   uint8_t *gd = g.code ? mtm_arena_alloc(scratch, nz) : NULL;
   int rc = 0;
   for (int k = 0; k < g.ngroup && !rc; k++) {
