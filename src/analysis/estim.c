@@ -637,6 +637,74 @@ static int shares_by_rows(const mtm_analysis_design *d, const int32_t *codes,
   return 0;
 }
 
+/* degf() of a domain from the PSUs it uses (psu_seen[p] nonzero): those
+ * PSUs minus the strata they lie in. */
+static long degf_seen(const mtm_analysis_design *d, const uint8_t *psu_seen) {
+  uint8_t small[256], *seen = d->nstrata <= sizeof small ? small : calloc(d->nstrata, 1);
+  if (seen == small) memset(small, 0, sizeof small);
+  long np = 0, ns = 0;
+  for (size_t j = 0; j < d->npsu; j++)
+    if (psu_seen[j]) {
+      np++;
+      uint32_t h = d->psu_stratum[j];
+      if (seen && !seen[h]) seen[h] = 1, ns++;
+    }
+  if (!seen) /* no memory for the flags: a slower count without them */
+    for (size_t h = 0; h < d->nstrata; h++)
+      for (size_t j = 0; j < d->npsu; j++)
+        if (psu_seen[j] && d->psu_stratum[j] == h) {
+          ns++;
+          break;
+        }
+  if (seen != small) free(seen);
+  return np - ns;
+}
+
+/* The row pass of mtm_analysis_shares_by: the weight of every level and of
+ * every answered row per group and PSU (acc) and per group (wk, in long
+ * double, in row order), the rows of every level per group (cnt) and the
+ * PSUs used per group. With one (G is 1) the group's total runs in a
+ * register; the sums are the same. */
+static inline void shares_pass(const mtm_analysis_design *d, const int32_t *codes, size_t K,
+                               const int32_t *group, size_t G, const uint8_t *dom, double *acc,
+                               long double *wk, uint32_t *cnt, uint8_t *psu_seen, int one) {
+  size_t P = d->npsu;
+  long double tot = 0;
+  for (size_t i = 0; i < d->n; i++) {
+    int32_t c = codes[i];
+    int32_t g = group ? group[i] : 0;
+    if (c < 0 || (size_t)c >= K || g < 0 || (size_t)g >= G || !in_dom(d, dom, i))
+      continue;
+    double w = wt(d, i);
+    size_t gp = (size_t)g * P + d->psu[i];
+    double *a = &acc[gp * (K + 1)];
+    a[c] += w;
+    a[K] += w;
+    long double *gw = &wk[(size_t)g * (K + 1)];
+    gw[c] += w;
+    if (one)
+      tot += w;
+    else
+      gw[K] += w;
+    cnt[(size_t)g * K + (size_t)c]++;
+    psu_seen[gp] = 1;
+  }
+  if (one) wk[K] = tot;
+}
+
+/* nk[g*(K+1) + k] = cnt[g*K + k] and nk[g*(K+1) + K] their sum (exact:
+ * whole numbers far below 2^53). */
+static void counts(const uint32_t *cnt, size_t K, size_t G, double *nk) {
+  for (size_t g = 0; g < G; g++) {
+    double n = 0;
+    for (size_t k = 0; k < K; k++) {
+      nk[g * (K + 1) + k] = cnt[g * K + k];
+      n += cnt[g * K + k];
+    }
+    nk[g * (K + 1) + K] = n;
+  }
+}
+
 /* Shares by group from PSU totals kept per group: one pass over the rows,
  * then K variance passes over the PSUs of each group. */
 int mtm_analysis_shares_by(const mtm_analysis_design *d, const int32_t *codes,
@@ -664,34 +732,20 @@ int mtm_analysis_shares_by(const mtm_analysis_design *d, const int32_t *codes,
   }
   double *acc = calloc(G * P * (K + 1) + 1, sizeof *acc);
   uint8_t *psu_seen = calloc(G * P + 1, 1);
-  uint8_t *str_seen = calloc(G * d->nstrata + 1, 1);
   long double *wk = calloc(G * (K + 1), sizeof *wk);
   double *nk = calloc(G * (K + 1), sizeof *nk);
+  uint32_t *cnt = calloc(G * K + 1, sizeof *cnt);
   double *tk = calloc(P + 1, sizeof *tk);
   double *mean = calloc(d->nstrata + 1, sizeof *mean);
   int rc = MTM_ENOMEM;
-  if (!acc || !psu_seen || !str_seen || !wk || !nk || !tk || !mean) goto done;
-  for (size_t i = 0; i < d->n; i++) {
-    int32_t c = codes[i];
-    int32_t g = group ? group[i] : 0;
-    if (c < 0 || (size_t)c >= K || g < 0 || (size_t)g >= G || !in_dom(d, dom, i))
-      continue;
-    double w = wt(d, i);
-    uint32_t p = d->psu[i];
-    size_t gp = (size_t)g * P + p;
-    acc[gp * (K + 1) + (size_t)c] += w;
-    acc[gp * (K + 1) + K] += w;
-    wk[(size_t)g * (K + 1) + (size_t)c] += w;
-    wk[(size_t)g * (K + 1) + K] += w;
-    nk[(size_t)g * (K + 1) + (size_t)c] += 1;
-    nk[(size_t)g * (K + 1) + K] += 1;
-    psu_seen[gp] = 1;
-    str_seen[(size_t)g * d->nstrata + d->psu_stratum[p]] = 1;
-  }
+  if (!acc || !psu_seen || !wk || !cnt || !nk || !tk || !mean) goto done;
+  if (G == 1)
+    shares_pass(d, codes, K, group, 1, dom, acc, wk, cnt, psu_seen, 1);
+  else
+    shares_pass(d, codes, K, group, G, dom, acc, wk, cnt, psu_seen, 0);
+  counts(cnt, K, G, nk);
   for (size_t g = 0; g < G; g++) {
-    long np = 0, ns = 0;
-    for (size_t j = 0; j < P; j++) np += psu_seen[g * P + j];
-    for (size_t h = 0; h < d->nstrata; h++) ns += str_seen[g * d->nstrata + h];
+    long df = degf_seen(d, &psu_seen[g * P]);
     double W = (double)wk[g * (K + 1) + K], n = nk[g * (K + 1) + K];
     for (size_t k = 0; k < K; k++) {
       double v = NAN;
@@ -703,14 +757,14 @@ int mtm_analysis_shares_by(const mtm_analysis_design *d, const int32_t *codes,
         v = var_from_totals(d, tk, mean);
       }
       share_result(&out[g * K + k], (double)wk[g * (K + 1) + k],
-                   nk[g * (K + 1) + k], W, n, v, np - ns, o);
+                   nk[g * (K + 1) + k], W, n, v, df, o);
     }
   }
   rc = 0;
 done:
   free(acc);
   free(psu_seen);
-  free(str_seen);
+  free(cnt);
   free(wk);
   free(nk);
   free(tk);
@@ -903,6 +957,44 @@ int mtm_analysis_quantile(const mtm_analysis_design *d, const double *y,
 /* The shares of the options of a select_multiple in every group, as
  * mtm_analysis_shares_by with the codes 0/1 of each option, in one pass
  * over the rows for all options (see the header). */
+/* The row pass of mtm_analysis_options_by, as shares_pass with every
+ * ticked option of a row counted as its level; cnt[g*(K+1) + K] counts the
+ * answered rows of group g. */
+static inline void options_pass(const mtm_analysis_design *d, const uint64_t *bits, int words,
+                                const uint64_t *missing, size_t K, const int32_t *group, size_t G,
+                                const uint8_t *dom, double *acc, long double *wk, uint32_t *cnt,
+                                uint8_t *psu_seen, int one) {
+  size_t P = d->npsu;
+  long double tot = 0;
+  for (size_t i = 0; i < d->n; i++) {
+    int32_t g = group ? group[i] : 0;
+    if ((missing[i >> 6] >> (i & 63)) & 1 || g < 0 || (size_t)g >= G || !in_dom(d, dom, i))
+      continue;
+    double w = wt(d, i);
+    size_t gp = (size_t)g * P + d->psu[i];
+    double *a = &acc[gp * (K + 1)];
+    long double *gw = &wk[(size_t)g * (K + 1)];
+    uint32_t *gn = &cnt[(size_t)g * (K + 1)];
+    a[K] += w;
+    gn[K]++;
+    if (one)
+      tot += w;
+    else
+      gw[K] += w;
+    const uint64_t *b = &bits[i * (size_t)words];
+    for (int wi = 0; wi < words; wi++)
+      for (uint64_t x = b[wi]; x; x &= x - 1) {
+        size_t k = (size_t)wi * 64 + (size_t)__builtin_ctzll(x);
+        if (k >= K) continue;
+        a[k] += w;
+        gw[k] += w;
+        gn[k]++;
+      }
+    psu_seen[gp] = 1;
+  }
+  if (one) wk[K] = tot;
+}
+
 int mtm_analysis_options_by(const mtm_analysis_design *d, const uint64_t *bits,
                             int words, const uint64_t *missing, int nopt,
                             const int32_t *group, int ngroup, const uint8_t *dom,
@@ -918,42 +1010,20 @@ int mtm_analysis_options_by(const mtm_analysis_design *d, const uint64_t *bits,
    * row order as in mtm_analysis_shares_by, so the figures are the same. */
   double *acc = calloc(G * P * (K + 1) + 1, sizeof *acc);
   uint8_t *psu_seen = calloc(G * P + 1, 1);
-  uint8_t *str_seen = calloc(G * d->nstrata + 1, 1);
   long double *wk = calloc(G * (K + 1), sizeof *wk);
   double *nk = calloc(G * (K + 1), sizeof *nk);
+  uint32_t *cnt = calloc(G * (K + 1), sizeof *cnt);
   double *tk = calloc(P + 1, sizeof *tk);
   double *mean = calloc(d->nstrata + 1, sizeof *mean);
   int rc = MTM_ENOMEM;
-  if (!acc || !psu_seen || !str_seen || !wk || !nk || !tk || !mean) goto done;
-  for (size_t i = 0; i < d->n; i++) {
-    int32_t g = group ? group[i] : 0;
-    if ((missing[i >> 6] >> (i & 63)) & 1 || g < 0 || (size_t)g >= G || !in_dom(d, dom, i))
-      continue;
-    double w = wt(d, i);
-    uint32_t p = d->psu[i];
-    size_t gp = (size_t)g * P + p;
-    double *a = &acc[gp * (K + 1)];
-    long double *gw = &wk[(size_t)g * (K + 1)];
-    double *gn = &nk[(size_t)g * (K + 1)];
-    a[K] += w;
-    gw[K] += w;
-    gn[K] += 1;
-    const uint64_t *b = &bits[i * (size_t)words];
-    for (int wi = 0; wi < words; wi++)
-      for (uint64_t x = b[wi]; x; x &= x - 1) {
-        size_t k = (size_t)wi * 64 + (size_t)__builtin_ctzll(x);
-        if (k >= K) continue;
-        a[k] += w;
-        gw[k] += w;
-        gn[k] += 1;
-      }
-    psu_seen[gp] = 1;
-    str_seen[(size_t)g * d->nstrata + d->psu_stratum[p]] = 1;
-  }
+  if (!acc || !psu_seen || !wk || !nk || !cnt || !tk || !mean) goto done;
+  if (G == 1)
+    options_pass(d, bits, words, missing, K, group, 1, dom, acc, wk, cnt, psu_seen, 1);
+  else
+    options_pass(d, bits, words, missing, K, group, G, dom, acc, wk, cnt, psu_seen, 0);
+  for (size_t j = 0; j < G * (K + 1); j++) nk[j] = cnt[j];
   for (size_t g = 0; g < G; g++) {
-    long np = 0, ns = 0;
-    for (size_t j = 0; j < P; j++) np += psu_seen[g * P + j];
-    for (size_t h = 0; h < d->nstrata; h++) ns += str_seen[g * d->nstrata + h];
+    long df = degf_seen(d, &psu_seen[g * P]);
     double W = (double)wk[g * (K + 1) + K], n = nk[g * (K + 1) + K];
     for (size_t k = 0; k < K; k++) {
       double v = NAN;
@@ -965,14 +1035,14 @@ int mtm_analysis_options_by(const mtm_analysis_design *d, const uint64_t *bits,
         v = var_from_totals(d, tk, mean);
       }
       share_result(&out[g * K + k], (double)wk[g * (K + 1) + k], nk[g * (K + 1) + k], W, n, v,
-                   np - ns, o);
+                   df, o);
     }
   }
   rc = 0;
 done:
   free(acc);
   free(psu_seen);
-  free(str_seen);
+  free(cnt);
   free(wk);
   free(nk);
   free(tk);
@@ -994,9 +1064,9 @@ int mtm_analysis_mean_by(const mtm_analysis_design *d, const double *y, const in
   double *mu = calloc(G + 1, sizeof *mu);
   double *t = calloc(G * P + 1, sizeof *t);
   double *mean = calloc(H + 1, sizeof *mean);
-  uint8_t *psu_seen = calloc(G * P + 1, 1), *str_seen = calloc(G * H + 1, 1);
+  uint8_t *psu_seen = calloc(G * P + 1, 1);
   int rc = MTM_ENOMEM;
-  if (!psum || !swy || !ss || !nobs || !mu || !t || !mean || !psu_seen || !str_seen) goto done;
+  if (!psum || !swy || !ss || !nobs || !mu || !t || !mean || !psu_seen) goto done;
   for (size_t i = 0; i < d->n; i++) {
     int32_t g = group[i];
     if (g < 0 || (size_t)g >= G || !in_dom(d, dom, i) || isnan(y[i])) continue;
@@ -1004,9 +1074,7 @@ int mtm_analysis_mean_by(const mtm_analysis_design *d, const double *y, const in
     psum[g] += w;
     swy[g] += (long double)w * y[i];
     nobs[g]++;
-    uint32_t p = d->psu[i];
-    psu_seen[(size_t)g * P + p] = 1;
-    str_seen[(size_t)g * H + d->psu_stratum[p]] = 1;
+    psu_seen[(size_t)g * P + d->psu[i]] = 1;
   }
   for (size_t g = 0; g < G; g++)
     if (nobs[g]) mu[g] = (double)(swy[g] / psum[g]);
@@ -1019,12 +1087,9 @@ int mtm_analysis_mean_by(const mtm_analysis_design *d, const double *y, const in
   }
   for (size_t g = 0; g < G; g++) {
     mtm_analysis_est *e = &out[g];
-    long np = 0, ns = 0;
-    for (size_t j = 0; j < P; j++) np += psu_seen[g * P + j];
-    for (size_t h = 0; h < H; h++) ns += str_seen[g * H + h];
     e->n = e->n_total = (double)nobs[g];
     e->n_w = e->n_w_total = (double)psum[g];
-    e->df = np - ns;
+    e->df = degf_seen(d, &psu_seen[g * P]);
     if (!nobs[g]) continue;
     double W = (double)psum[g], v = var_from_totals(d, &t[g * P], mean);
     e->est = mu[g];
@@ -1046,7 +1111,6 @@ done:
   free(t);
   free(mean);
   free(psu_seen);
-  free(str_seen);
   return rc;
 }
 
@@ -1067,10 +1131,10 @@ int mtm_analysis_quantile_by(const mtm_analysis_design *d, const double *y,
   double *qhat = calloc(G + 1, sizeof *qhat), *pm = calloc(G + 1, sizeof *pm);
   double *ys = malloc((norder + 1) * sizeof *ys), *cumw = malloc((norder + 1) * sizeof *cumw);
   double *t = calloc(G * P + 1, sizeof *t), *mean = calloc(H + 1, sizeof *mean);
-  uint8_t *psu_seen = calloc(G * P + 1, 1), *str_seen = calloc(G * H + 1, 1);
+  uint8_t *psu_seen = calloc(G * P + 1, 1);
   int rc = MTM_ENOMEM;
   if (!S || !run || !below || !m || !off || !j || !qhat || !pm || !ys || !cumw || !t || !mean ||
-      !psu_seen || !str_seen)
+      !psu_seen)
     goto done;
   /* R sums the weights in row order (sum(w)) but accumulates them in value
    * order (cumsum), both in long double; each group's values and running
@@ -1080,9 +1144,7 @@ int mtm_analysis_quantile_by(const mtm_analysis_design *d, const double *y,
     if (g < 0 || (size_t)g >= G || !in_dom(d, dom, i) || isnan(y[i])) continue;
     S[g] += wt(d, i);
     m[g]++;
-    uint32_t q = d->psu[i];
-    psu_seen[(size_t)g * P + q] = 1;
-    str_seen[(size_t)g * H + d->psu_stratum[q]] = 1;
+    psu_seen[(size_t)g * P + d->psu[i]] = 1;
   }
   for (size_t g = 1; g < G; g++) off[g] = off[g - 1] + m[g - 1];
   if (G && off[G - 1] + m[G - 1] > norder) goto bad;
@@ -1111,12 +1173,9 @@ int mtm_analysis_quantile_by(const mtm_analysis_design *d, const double *y,
   }
   for (size_t g = 0; g < G; g++) {
     mtm_analysis_est *e = &out[g];
-    long np = 0, ns = 0;
-    for (size_t k = 0; k < P; k++) np += psu_seen[g * P + k];
-    for (size_t h = 0; h < H; h++) ns += str_seen[g * H + h];
     e->n = e->n_total = (double)m[g];
     e->n_w = e->n_w_total = (double)S[g];
-    e->df = np - ns;
+    e->df = degf_seen(d, &psu_seen[g * P]);
     if (m[g] == 0 || j[g] != m[g]) continue;
     double Sd = (double)S[g];
     e->est = qhat[g];
@@ -1145,6 +1204,5 @@ done:
   free(t);
   free(mean);
   free(psu_seen);
-  free(str_seen);
   return rc;
 }

@@ -4,9 +4,12 @@
 #include "frame/frame.h"
 
 #include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <xlsxwriter.h>
 
 /* The state of one run. */
@@ -19,7 +22,44 @@ typedef struct run {
   mtm_err *err;
   mtm_analysis_row *rows;
   size_t n, cap;
+  /* The last 4 columns sorted for medians (mtm_analysis_order), kept
+   * for the next item on the same column; freed by orders_free. */
+  const mtm_frame_col *ocol[4];
+  uint32_t *ord[4];
+  size_t nord[4];
+  int onext;
 } run;
+
+/* The rows of column c with a value, sorted by value (ties in row order),
+ * from the run's cache or sorted now; owned by the run. NULL when out of
+ * memory. */
+static const uint32_t *order_of(run *R, const mtm_frame_col *c, size_t *n) {
+  for (int i = 0; i < 4; i++)
+    if (R->ocol[i] == c) {
+      *n = R->nord[i];
+      return R->ord[i];
+    }
+  size_t m = 0;
+  uint32_t *o = mtm_analysis_order(&R->d, c->num, &m);
+  if (!o) return NULL;
+  int i = R->onext;
+  R->onext = (i + 1) % 4;
+  free(R->ord[i]);
+  R->ocol[i] = c;
+  R->ord[i] = o;
+  R->nord[i] = m;
+  *n = m;
+  return o;
+}
+
+/* Frees the run's sorted columns. */
+static void orders_free(run *R) {
+  for (int i = 0; i < 4; i++) {
+    free(R->ord[i]);
+    R->ord[i] = NULL;
+    R->ocol[i] = NULL;
+  }
+}
 
 /* Points err at the plan item: its file and row, and the question. */
 static void where(mtm_err *err, const mtm_analysis_item *it, const char *column,
@@ -608,16 +648,13 @@ static int item_run(run *R, const mtm_analysis_item *it, mtm_arena *scratch) {
     if (!(c = num_col(R, it, num)) || !(x = num_col(R, it, den))) return R->err->code;
   } else if (!(c = num_col(R, it, it->var)))
     return R->err->code;
-  uint32_t *order = NULL;
+  const uint32_t *order = NULL;
   size_t norder = 0;
-  if (kind == 2 && !(order = mtm_analysis_order(&R->d, c->num, &norder)))
+  if (kind == 2 && !(order = order_of(R, c, &norder)))
     return mtm_err_set(R->err, MTM_ENOMEM, "Out of memory.");
   if (g.code && (kind == 1 || kind == 2)) {
     int rc = by_groups(R, it, c, &g, kind, order, norder, dom, present);
-    if (rc <= 0) {
-      free(order);
-      return rc;
-    }
+    if (rc <= 0) return rc;
   }
   uint8_t *gd = g.code ? mtm_arena_alloc(scratch, nz) : NULL;
   int rc = 0;
@@ -639,7 +676,6 @@ static int item_run(run *R, const mtm_analysis_item *it, mtm_arena *scratch) {
     else if (mtm_analysis_quantile_sorted(&R->d, c->num, order, norder, 0.5, d, &R->o, &row->e))
       rc = mtm_err_set(R->err, MTM_ENOMEM, "Out of memory.");
   }
-  free(order);
   return rc;
 }
 
@@ -649,6 +685,146 @@ static int item(run *R, const mtm_analysis_item *it) {
   mtm_arena_init(&scratch);
   int rc = item_run(R, it, &scratch);
   mtm_arena_free(&scratch);
+  return rc;
+}
+
+/* ---- items on several threads --------------------------------------------- */
+
+/* The items run on worker threads that take the next item from a shared
+ * counter; each worker appends its rows to its own table and allocates in
+ * its own arena and error, and the rows are gathered in item order
+ * afterwards, so the result is the same as one thread's. The worker reads
+ * the frame, the form and the design, which nothing writes during the run. */
+
+typedef struct pool {
+  const mtm_analysis_item *items;
+  int nitems;
+  atomic_int next;     /* the next item to take */
+  atomic_int stop;     /* set by a failing item: take no more */
+  size_t *start, *count; /* per item: its rows in its worker's table */
+  int *owner;          /* per item: the worker that ran it */
+} pool;
+
+typedef struct worker {
+  pool *p;
+  int id;
+  run R;
+  mtm_arena a;
+  mtm_err err;
+  int fail; /* the item that failed, nitems when none */
+} worker;
+
+/* The threads for a run: MTM_ANALYSE_THREADS when set (1 to 16), else the
+ * online processors up to 4; 1 for small frames or a single item. */
+static int threads(long nrows, int nitems) {
+  const char *e = getenv("MTM_ANALYSE_THREADS");
+  long t = e && *e ? strtol(e, NULL, 10) : sysconf(_SC_NPROCESSORS_ONLN);
+  if (!(e && *e) && t > 4) t = 4;
+  if (t > 16) t = 16;
+  if (t < 1 || nrows < 20000 || nitems < 2) t = 1;
+  return (int)t;
+}
+
+/* A worker: runs items until none is left or one fails. */
+static void *work(void *arg) {
+  worker *w = arg;
+  pool *p = w->p;
+  while (!atomic_load(&p->stop)) {
+    int i = atomic_fetch_add(&p->next, 1);
+    if (i >= p->nitems) break;
+    size_t before = w->R.n;
+    if (item(&w->R, &p->items[i])) {
+      w->fail = i;
+      atomic_store(&p->stop, 1);
+      break;
+    }
+    p->start[i] = before;
+    p->count[i] = w->R.n - before;
+    p->owner[i] = w->id;
+  }
+  return NULL;
+}
+
+/* Runs the items on nt threads and gathers their rows in item order into
+ * out (strings from the workers' arenas copied into the run's arena). On a
+ * failure, the error is the first failing item's, as on one thread: every
+ * item before it was taken, and so finished, before it. */
+static int run_parallel(run *R, const mtm_analysis_item *items, int nitems, int nt,
+                        mtm_analysis_result *out) {
+  pool p;
+  memset(&p, 0, sizeof p);
+  p.items = items;
+  p.nitems = nitems;
+  atomic_init(&p.next, 0);
+  atomic_init(&p.stop, 0);
+  p.start = calloc((size_t)nitems, sizeof *p.start);
+  p.count = calloc((size_t)nitems, sizeof *p.count);
+  p.owner = calloc((size_t)nitems, sizeof *p.owner);
+  worker *ws = calloc((size_t)nt, sizeof *ws);
+  pthread_t *tid = calloc((size_t)nt, sizeof *tid);
+  int *started = calloc((size_t)nt, sizeof *started);
+  if (!p.start || !p.count || !p.owner || !ws || !tid || !started) {
+    free(p.start);
+    free(p.count);
+    free(p.owner);
+    free(ws);
+    free(tid);
+    free(started);
+    return mtm_err_set(R->err, MTM_ENOMEM, "Out of memory.");
+  }
+  for (int t = 0; t < nt; t++) {
+    worker *w = &ws[t];
+    w->p = &p;
+    w->id = t;
+    w->fail = nitems;
+    mtm_arena_init(&w->a);
+    mtm_err_clear(&w->err);
+    w->R = *R;
+    w->R.a = &w->a;
+    w->R.err = &w->err;
+    w->R.rows = NULL;
+    w->R.n = w->R.cap = 0;
+  }
+  /* Worker 0 runs on this thread; if a thread cannot start, the others
+   * take its share. */
+  for (int t = 1; t < nt; t++) started[t] = pthread_create(&tid[t], NULL, work, &ws[t]) == 0;
+  work(&ws[0]);
+  for (int t = 1; t < nt; t++)
+    if (started[t]) pthread_join(tid[t], NULL);
+  int fail = nitems, fw = -1;
+  for (int t = 0; t < nt; t++)
+    if (ws[t].fail < fail) fail = ws[t].fail, fw = t;
+  int rc = 0;
+  if (fw >= 0) {
+    *R->err = ws[fw].err;
+    rc = R->err->code;
+  } else {
+    size_t n = 0;
+    for (int i = 0; i < nitems; i++) n += p.count[i];
+    out->rows = mtm_arena_alloc(R->a, sizeof *out->rows * (n ? n : 1));
+    size_t k = 0;
+    for (int i = 0; i < nitems; i++)
+      for (size_t j = 0; j < p.count[i]; j++) {
+        mtm_analysis_row *r = &out->rows[k++];
+        *r = ws[p.owner[i]].R.rows[p.start[i] + j];
+        if (r->group_var) r->group_var = mtm_arena_strdup(R->a, r->group_var);
+        if (r->group_var_value) r->group_var_value = mtm_arena_strdup(R->a, r->group_var_value);
+        if (r->group_value_label)
+          r->group_value_label = mtm_arena_strdup(R->a, r->group_value_label);
+      }
+    out->n = n;
+  }
+  for (int t = 0; t < nt; t++) {
+    free(ws[t].R.rows);
+    orders_free(&ws[t].R);
+    mtm_arena_free(&ws[t].a);
+  }
+  free(p.start);
+  free(p.count);
+  free(p.owner);
+  free(ws);
+  free(tid);
+  free(started);
   return rc;
 }
 
@@ -668,11 +844,15 @@ int mtm_analysis_run(const mtm_frame *f, const mtm_analysis_spec *s,
   out->n = 0;
   out->rows = NULL;
   if (design(&R)) return err->code;
+  int nt = threads(R.f->nrows, nitems);
+  if (nt > 1) return run_parallel(&R, items, nitems, nt, out);
   for (int i = 0; i < nitems; i++)
     if (item(&R, &items[i])) {
       free(R.rows);
+      orders_free(&R);
       return err->code;
     }
+  orders_free(&R);
   out->rows = mtm_arena_alloc(a, sizeof *out->rows * (R.n ? R.n : 1));
   if (R.n) memcpy(out->rows, R.rows, sizeof *out->rows * R.n);
   out->n = R.n;
