@@ -33,24 +33,37 @@ measure() { # LOG
 }
 cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
 [ -f BENCHMARKS.md ] || printf '# Benchmarks\n\nAppended by the scripts in bench/.\n' >BENCHMARKS.md
-grep -q '^## Analyse' BENCHMARKS.md || cat >>BENCHMARKS.md <<'EOF2'
+grep -q '^### Standard indicator set' BENCHMARKS.md || cat >>BENCHMARKS.md <<'EOF2'
 
-## Analyse (bench/analyse.sh)
+### Standard indicator set (bench/analyse.sh)
 
-`mtm analyse` of the default plan on bench/analyse_gen.py's survey (10
-strata, 500 clusters, weights; 5 select_one, 2 select_multiple, 3 numeric
-questions: shares, multi-select options, means and medians, each with its
-Taylor-linearised SE, CI, deff and n) with `--weight --strata --cluster`,
-overall ("all") and `--by sex` ("by"). Times are wall seconds of the whole
-command; "cold" drops the frame cache first (the round's blobs decoded and
-the cache written), "warm" reads it. R is R's survey package computing the
-same indicators (svymean, svyby by sex, svyquantile) on the same export in
-the same run, reading the CSV included; "speed-up" is R over mtm's warm
-`--by sex`; "agree" is bench/analyse_compare.py's largest relative
-difference of the estimates and SEs over the rows both compute.
+`mtm analyse` of the default plan on bench/analyse_gen.py's survey: 12
+regions as strata, 600 clusters, weights; 30 select_one questions (2 to 12
+levels, "dont_know" and "refused" among them, six of them relevant only
+after an answer and four with 2% unanswered), 8 select_multiple (4 to 10
+options), 4 numeric (two integers, a skewed decimal and a decimal relevant
+only after an answer), sex and nationality (8 levels): shares, options,
+means and medians, each with its Taylor-linearised SE, CI, deff and n,
+with `--weight weight --strata region --cluster cluster`. "all" is overall
+only, "by" is `--by sex,nationality` (overall, by sex and by nationality
+in one command). Times are wall seconds of the whole command (process
+start, workspace open and frame load included); "cold" drops the frame
+cache first (one run), "warm" reads it (best of three, the machine being
+shared); "1 thread" is the warm "by" with MTM_ANALYSE_THREADS=1, whose
+output must be byte-identical to the threaded one. "MB" is the peak
+resident memory of the warm "by". R is R's survey package computing the
+same indicators (svymean of every factor, option and numeric, svyquantile
+medians, overall and svyby by sex and by nationality) on the same export
+in the same run, reading the CSV included, at 100,000 respondents (about
+6 minutes at 1,000,000: `R_MAX=1000000` runs it there too); "speed-up" is
+R over mtm's warm "by"; "agree" is bench/analyse_compare.py: the number of
+R rows compared (every one must have its mtm row) and the largest
+relative differences of the estimates and SEs (the script fails above
+1e-9 and 1e-6). "load" is the 1-minute load average before mtm's runs and
+before R's.
 
-| date | machine | N | rows out | all cold s | all warm s | by cold s | by warm s | R s | speed-up | agree | load |
-|---|---|---|---|---|---|---|---|---|---|---|---|
+| date | machine | N | rows out | all cold s | all warm s | by cold s | by warm s | by warm 1 thread s | by warm MB | R s | speed-up | agree | load |
+|---|---|---|---|---|---|---|---|---|---|---|---|---|---|
 EOF2
 for n in "$@"; do
   out=bench/out/analyse-$n
@@ -75,16 +88,34 @@ for n in "$@"; do
       { cat "$out/$name.time" >&2; exit 1; }
     measure "$out/$name.time"
   }
+  best3() { # NAME ARGS...: the best of three warm runs
+    name=$1
+    shift
+    b=$(run "$name" "$@")
+    for k in 2 3; do
+      t=$(run "$name-$k" "$@")
+      b=$(awk -v a="$b" -v t="$t" 'BEGIN { print (t < a ? t : a) }')
+    done
+    echo "$b"
+  }
   sqlite3 "$ws" 'DELETE FROM frame_cache'
   all_cold=$(run all-cold)
-  all_warm=$(run all-warm)
+  all_warm=$(best3 all-warm)
   sqlite3 "$ws" 'DELETE FROM frame_cache'
   by_cold=$(run by-cold --by sex,nationality)
-  by_warm=$(run by-warm --by sex,nationality)
+  by_warm=$(best3 by-warm --by sex,nationality)
+  by_one=$(export MTM_ANALYSE_THREADS=1; best3 by-warm1 --by sex,nationality)
+  cmp -s "$out/by-warm.csv" "$out/by-warm1.csv" ||
+    { echo "the threaded and the one-thread results differ" >&2; exit 1; }
+  cmp -s "$out/by-warm.csv" "$out/by-cold.csv" ||
+    { echo "the cold and the warm results differ" >&2; exit 1; }
+  mb=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$out/by-warm.time" |
+    awk '{ printf "%.0f", $1 / 1024 }')
   rows_out=$(($(wc -l <"$out/by-warm.csv") - 1))
-  echo "mtm analyse $n: overall cold $all_cold s warm $all_warm s; by sex,nationality cold $by_cold s warm $by_warm s ($rows_out rows)" >&2
+  echo "mtm analyse $n: overall cold $all_cold s warm $all_warm s; by sex,nationality cold $by_cold s warm $by_warm s (1 thread $by_one s, $mb MB; $rows_out rows)" >&2
   r_s="not run (N > R_MAX=$R_MAX)" speed="–" agree="–"
   if [ "$n" -le "$R_MAX" ]; then
+    load="$load, $(cut -d' ' -f1 /proc/loadavg)"
     echo "R survey on $n respondents ($R_TIMEOUT s timeout) ..." >&2
     if r=$(timeout "$R_TIMEOUT" Rscript bench/analyse_r.R "$csv" "$out/questions.csv" "$out/r.csv"); then
       r_s=$r
@@ -97,7 +128,7 @@ for n in "$@"; do
       r_s="not run: over $R_TIMEOUT s"
     fi
   fi
-  printf '| %s | %s cores, %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' \
+  printf '| %s | %s cores, %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' \
     "$(date -u +%Y-%m-%dT%H:%MZ)" "$(nproc)" "$cpu" "$n" "$rows_out" "$all_cold" "$all_warm" \
-    "$by_cold" "$by_warm" "$r_s" "$speed" "$agree" "$load" >>BENCHMARKS.md
+    "$by_cold" "$by_warm" "$by_one" "$mb" "$r_s" "$speed" "$agree" "$load" >>BENCHMARKS.md
 done

@@ -714,14 +714,21 @@ typedef struct worker {
   int fail; /* the item that failed, nitems when none */
 } worker;
 
-/* The threads for a run: MTM_ANALYSE_THREADS when set (1 to 16), else the
- * online processors up to 4; 1 for small frames or a single item. */
+/* The threads for a run: MTM_ANALYSE_THREADS when set (1 to 16, at any
+ * size: the tests use it), else the online processors up to 4, or 1 for
+ * frames under 20,000 rows; 1 for a single item. */
 static int threads(long nrows, int nitems) {
   const char *e = getenv("MTM_ANALYSE_THREADS");
-  long t = e && *e ? strtol(e, NULL, 10) : sysconf(_SC_NPROCESSORS_ONLN);
-  if (!(e && *e) && t > 4) t = 4;
-  if (t > 16) t = 16;
-  if (t < 1 || nrows < 20000 || nitems < 2) t = 1;
+  long t;
+  if (e && *e) {
+    t = strtol(e, NULL, 10);
+    if (t > 16) t = 16;
+  } else {
+    t = sysconf(_SC_NPROCESSORS_ONLN);
+    if (t > 4) t = 4;
+    if (nrows < 20000) t = 1;
+  }
+  if (t < 1 || nitems < 2) t = 1;
   return (int)t;
 }
 
