@@ -31,7 +31,7 @@ measure() { # LOG
   sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$1" |
     awk -F: '{ s = 0; for (i = 1; i <= NF; i++) s = s * 60 + $i; printf "%.2f", s }'
 }
-cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
+model=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
 [ -f BENCHMARKS.md ] || printf '# Benchmarks\n\nAppended by the scripts in bench/.\n' >BENCHMARKS.md
 grep -q '^### Standard indicator set' BENCHMARKS.md || cat >>BENCHMARKS.md <<'EOF2'
 
@@ -49,9 +49,11 @@ only, "by" is `--by sex,nationality` (overall, by sex and by nationality
 in one command). Times are wall seconds of the whole command (process
 start, workspace open and frame load included); "cold" drops the frame
 cache first (one run), "warm" reads it (best of three, the machine being
-shared); "1 thread" is the warm "by" with MTM_ANALYSE_THREADS=1, whose
-output must be byte-identical to the threaded one. "MB" is the peak
-resident memory of the warm "by". R is R's survey package computing the
+shared); "CPU" is the user plus system seconds of that best warm "by"
+run, which other work on the machine inflates much less than the wall
+time; "1 thread" is the warm "by" with MTM_ANALYSE_THREADS=1, whose output
+must be byte-identical to the threaded one. "MB" is the peak resident
+memory of the warm "by". R is R's survey package computing the
 same indicators (svymean of every factor, option and numeric, svyquantile
 medians, overall and svyby by sex and by nationality) on the same export
 in the same run, reading the CSV included, at 100,000 respondents (about
@@ -62,8 +64,8 @@ relative differences of the estimates and SEs (the script fails above
 1e-9 and 1e-6). "load" is the 1-minute load average before mtm's runs and
 before R's.
 
-| date | machine | N | rows out | all cold s | all warm s | by cold s | by warm s | by warm 1 thread s | by warm MB | R s | speed-up | agree | load |
-|---|---|---|---|---|---|---|---|---|---|---|---|---|---|
+| date | machine | N | rows out | all cold s | all warm s | by cold s | by warm s | by warm CPU s | by warm 1 thread s | by warm MB | R s | speed-up | agree | load |
+|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|
 EOF2
 for n in "$@"; do
   out=bench/out/analyse-$n
@@ -88,13 +90,20 @@ for n in "$@"; do
       { cat "$out/$name.time" >&2; exit 1; }
     measure "$out/$name.time"
   }
-  best3() { # NAME ARGS...: the best of three warm runs
+  cpu() { # LOG: user + system seconds
+    awk -F': ' '/User time|System time/ { s += $2 } END { printf "%.2f", s }' "$1"
+  }
+  best3() { # NAME ARGS...: the best of three warm runs (its log copied to NAME.best)
     name=$1
     shift
     b=$(run "$name" "$@")
+    cp "$out/$name.time" "$out/$name.best"
     for k in 2 3; do
       t=$(run "$name-$k" "$@")
-      b=$(awk -v a="$b" -v t="$t" 'BEGIN { print (t < a ? t : a) }')
+      if awk -v a="$b" -v t="$t" 'BEGIN { exit !(t < a) }'; then
+        b=$t
+        cp "$out/$name-$k.time" "$out/$name.best"
+      fi
     done
     echo "$b"
   }
@@ -109,10 +118,11 @@ for n in "$@"; do
     { echo "the threaded and the one-thread results differ" >&2; exit 1; }
   cmp -s "$out/by-warm.csv" "$out/by-cold.csv" ||
     { echo "the cold and the warm results differ" >&2; exit 1; }
-  mb=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$out/by-warm.time" |
+  by_cpu=$(cpu "$out/by-warm.best")
+  mb=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$out/by-warm.best" |
     awk '{ printf "%.0f", $1 / 1024 }')
   rows_out=$(($(wc -l <"$out/by-warm.csv") - 1))
-  echo "mtm analyse $n: overall cold $all_cold s warm $all_warm s; by sex,nationality cold $by_cold s warm $by_warm s (1 thread $by_one s, $mb MB; $rows_out rows)" >&2
+  echo "mtm analyse $n: overall cold $all_cold s warm $all_warm s; by sex,nationality cold $by_cold s warm $by_warm s (CPU $by_cpu s; 1 thread $by_one s; $mb MB; $rows_out rows)" >&2
   r_s="not run (N > R_MAX=$R_MAX)" speed="–" agree="–"
   if [ "$n" -le "$R_MAX" ]; then
     load="$load, $(cut -d' ' -f1 /proc/loadavg)"
@@ -128,7 +138,7 @@ for n in "$@"; do
       r_s="not run: over $R_TIMEOUT s"
     fi
   fi
-  printf '| %s | %s cores, %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' \
-    "$(date -u +%Y-%m-%dT%H:%MZ)" "$(nproc)" "$cpu" "$n" "$rows_out" "$all_cold" "$all_warm" \
-    "$by_cold" "$by_warm" "$by_one" "$mb" "$r_s" "$speed" "$agree" "$load" >>BENCHMARKS.md
+  printf '| %s | %s cores, %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' \
+    "$(date -u +%Y-%m-%dT%H:%MZ)" "$(nproc)" "$model" "$n" "$rows_out" "$all_cold" "$all_warm" \
+    "$by_cold" "$by_warm" "$by_cpu" "$by_one" "$mb" "$r_s" "$speed" "$agree" "$load" >>BENCHMARKS.md
 done
