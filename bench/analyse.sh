@@ -5,9 +5,11 @@
 # nationality as groups) imported once into a workspace, then `mtm analyse`
 # of the default plan with --weight weight --strata region --cluster
 # cluster, overall only ("all") and --by sex,nationality ("by": overall, by
-# sex and by nationality), each run twice under /usr/bin/time -v: "cold"
-# after dropping the frame cache (decodes the round and writes the cache),
-# "warm" reading it. In the same run R's survey package (bench/analyse_r.R)
+# sex and by nationality), under /usr/bin/time -v: "cold" once after
+# dropping the frame cache (decodes the round and writes the cache), "warm"
+# reading it, best of three (and its CPU seconds), and the warm "by" again
+# on one thread (MTM_ANALYSE_THREADS=1), whose output must be identical to
+# the threaded and the cold one. In the same run R's survey package (bench/analyse_r.R)
 # computes the same indicator set (svymean of every factor, multi-select
 # option and numeric, svyquantile medians, each overall and svyby by sex and
 # by nationality) on the same export, and bench/analyse_compare.py checks
