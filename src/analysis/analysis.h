@@ -178,11 +178,15 @@ int mtm_analysis_mean_by(const mtm_analysis_design *d, const double *y, const in
                          mtm_analysis_est *out) MTM_MUST_USE;
 
 /* mtm_analysis_quantile_sorted of y in every group (dom AND group == g),
- * given the order of y from mtm_analysis_order. */
+ * given the order of y from mtm_analysis_order and, optionally (else NULL),
+ * y and the weights in that order (ysorted[k] = y[order[k]], wsorted[k] the
+ * weight of row order[k]), which spare the walk in value order most of its
+ * scattered reads. */
 int mtm_analysis_quantile_by(const mtm_analysis_design *d, const double *y,
-                             const uint32_t *order, size_t norder, double p,
-                             const int32_t *group, int ngroup, const uint8_t *dom,
-                             const mtm_analysis_opts *o, mtm_analysis_est *out) MTM_MUST_USE;
+                             const uint32_t *order, size_t norder, const double *ysorted,
+                             const double *wsorted, double p, const int32_t *group, int ngroup,
+                             const uint8_t *dom, const mtm_analysis_opts *o,
+                             mtm_analysis_est *out) MTM_MUST_USE;
 
 /* The variance of a linearised total: z holds per-row values already
  * multiplied by the weight (0 outside the estimate). svyrecvar's one-stage

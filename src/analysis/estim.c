@@ -1118,9 +1118,10 @@ done:
  * the domain of each group, in three passes over the rows and one over the
  * order for all groups (see the header). */
 int mtm_analysis_quantile_by(const mtm_analysis_design *d, const double *y,
-                             const uint32_t *order, size_t norder, double p,
-                             const int32_t *group, int ngroup, const uint8_t *dom,
-                             const mtm_analysis_opts *o, mtm_analysis_est *out) {
+                             const uint32_t *order, size_t norder, const double *ysorted,
+                             const double *wsorted, double p, const int32_t *group, int ngroup,
+                             const uint8_t *dom, const mtm_analysis_opts *o,
+                             mtm_analysis_est *out) {
   size_t G = (size_t)ngroup, P = d->npsu, H = d->nstrata;
   for (size_t g = 0; g < G; g++) est_empty(&out[g]);
   if (G * (P + 1) > ((size_t)1 << 26)) return 1;
@@ -1151,10 +1152,11 @@ int mtm_analysis_quantile_by(const mtm_analysis_design *d, const double *y,
   for (size_t k = 0; k < norder; k++) {
     uint32_t i = order[k];
     int32_t g = group[i];
-    if (g < 0 || (size_t)g >= G || !in_dom(d, dom, i)) continue;
-    run[g] += wt(d, i);
+    double w = wsorted ? wsorted[k] : wt(d, i);
+    if (g < 0 || (size_t)g >= G || (dom && !dom[i]) || !(w > 0)) continue;
+    run[g] += w;
     if (j[g] >= m[g]) goto bad;
-    ys[off[g] + j[g]] = y[i];
+    ys[off[g] + j[g]] = ysorted ? ysorted[k] : y[i];
     cumw[off[g] + j[g]++] = (double)run[g];
   }
   for (size_t g = 0; g < G; g++)

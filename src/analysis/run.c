@@ -26,17 +26,22 @@ typedef struct run {
    * for the next item on the same column; freed by orders_free. */
   const mtm_frame_col *ocol[4];
   uint32_t *ord[4];
+  double *oy[4], *ow[4]; /* the values and weights in that order */
   size_t nord[4];
   int onext;
 } run;
 
 /* The rows of column c with a value, sorted by value (ties in row order),
- * from the run's cache or sorted now; owned by the run. NULL when out of
- * memory. */
-static const uint32_t *order_of(run *R, const mtm_frame_col *c, size_t *n) {
+ * from the run's cache or sorted now, and the values and weights in that
+ * order (*ys, *ws: NULL when there was no memory for them); owned by the
+ * run. NULL when out of memory. */
+static const uint32_t *order_of(run *R, const mtm_frame_col *c, size_t *n, const double **ys,
+                                const double **ws) {
   for (int i = 0; i < 4; i++)
     if (R->ocol[i] == c) {
       *n = R->nord[i];
+      *ys = R->oy[i];
+      *ws = R->ow[i];
       return R->ord[i];
     }
   size_t m = 0;
@@ -45,10 +50,25 @@ static const uint32_t *order_of(run *R, const mtm_frame_col *c, size_t *n) {
   int i = R->onext;
   R->onext = (i + 1) % 4;
   free(R->ord[i]);
+  free(R->oy[i]);
+  free(R->ow[i]);
   R->ocol[i] = c;
   R->ord[i] = o;
   R->nord[i] = m;
+  R->oy[i] = malloc((m + 1) * sizeof *R->oy[i]);
+  R->ow[i] = malloc((m + 1) * sizeof *R->ow[i]);
+  if (!R->oy[i] || !R->ow[i]) {
+    free(R->oy[i]);
+    free(R->ow[i]);
+    R->oy[i] = R->ow[i] = NULL;
+  } else
+    for (size_t k = 0; k < m; k++) {
+      R->oy[i][k] = c->num[o[k]];
+      R->ow[i][k] = R->d.w ? R->d.w[o[k]] : 1.0;
+    }
   *n = m;
+  *ys = R->oy[i];
+  *ws = R->ow[i];
   return o;
 }
 
@@ -56,7 +76,10 @@ static const uint32_t *order_of(run *R, const mtm_frame_col *c, size_t *n) {
 static void orders_free(run *R) {
   for (int i = 0; i < 4; i++) {
     free(R->ord[i]);
+    free(R->oy[i]);
+    free(R->ow[i]);
     R->ord[i] = NULL;
+    R->oy[i] = R->ow[i] = NULL;
     R->ocol[i] = NULL;
   }
 }
@@ -551,11 +574,12 @@ static int options(run *R, const mtm_analysis_item *it, const mtm_frame_col *c, 
  * 1 when the fused passes do not apply. */
 static int by_groups(run *R, const mtm_analysis_item *it, const mtm_frame_col *c,
                      const groups *g, int kind, const uint32_t *order, size_t norder,
+                     const double *ys, const double *ws,
                      const uint8_t *dom, const uint8_t *present) {
   mtm_analysis_est *out = malloc(sizeof *out * ((size_t)g->ngroup + 1));
   if (!out) return mtm_err_set(R->err, MTM_ENOMEM, "Out of memory.");
   int rc = kind == 1 ? mtm_analysis_mean_by(&R->d, c->num, g->code, g->ngroup, dom, &R->o, out)
-                     : mtm_analysis_quantile_by(&R->d, c->num, order, norder, 0.5, g->code,
+                     : mtm_analysis_quantile_by(&R->d, c->num, order, norder, ys, ws, 0.5, g->code,
                                                 g->ngroup, dom, &R->o, out);
   if (rc) {
     free(out);
@@ -649,11 +673,12 @@ static int item_run(run *R, const mtm_analysis_item *it, mtm_arena *scratch) {
   } else if (!(c = num_col(R, it, it->var)))
     return R->err->code;
   const uint32_t *order = NULL;
+  const double *ys = NULL, *ws = NULL;
   size_t norder = 0;
-  if (kind == 2 && !(order = order_of(R, c, &norder)))
+  if (kind == 2 && !(order = order_of(R, c, &norder, &ys, &ws)))
     return mtm_err_set(R->err, MTM_ENOMEM, "Out of memory.");
   if (g.code && (kind == 1 || kind == 2)) {
-    int rc = by_groups(R, it, c, &g, kind, order, norder, dom, present);
+    int rc = by_groups(R, it, c, &g, kind, order, norder, ys, ws, dom, present);
     if (rc <= 0) return rc;
   }
   uint8_t *gd = g.code ? mtm_arena_alloc(scratch, nz) : NULL;

@@ -122,6 +122,7 @@ static void mean_and_quantile_by_are_per_domain(void **state) {
   mtm_err err;
   mtm_err_clear(&err);
   static uint8_t gd[N];
+  static double ys[N], ws[N];
   for (int lonely = MTM_ANALYSIS_LONELY_ADJUST; lonely <= MTM_ANALYSIS_LONELY_REMOVE; lonely++) {
     mtm_analysis_design d;
     assert_int_equal(mtm_analysis_design_init(&d, &a, N, D.w, D.strata, D.cluster, lonely, &err),
@@ -132,16 +133,20 @@ static void mean_and_quantile_by_are_per_domain(void **state) {
     assert_non_null(order);
     for (int withdom = 0; withdom < 2; withdom++) {
       const uint8_t *dom = withdom ? D.dom : NULL;
-      mtm_analysis_est mb[G], qb[G], ref;
+      mtm_analysis_est mb[G], qb[G], qs[G], ref;
       assert_int_equal(mtm_analysis_mean_by(&d, D.y, D.group, G, dom, &o, mb), 0);
-      assert_int_equal(mtm_analysis_quantile_by(&d, D.y, order, m, 0.5, D.group, G, dom, &o, qb),
-                       0);
+      assert_int_equal(
+          mtm_analysis_quantile_by(&d, D.y, order, m, NULL, NULL, 0.5, D.group, G, dom, &o, qb), 0);
+      for (size_t k = 0; k < m; k++) ys[k] = D.y[order[k]], ws[k] = D.w[order[k]];
+      assert_int_equal(
+          mtm_analysis_quantile_by(&d, D.y, order, m, ys, ws, 0.5, D.group, G, dom, &o, qs), 0);
       for (int g = 0; g < G; g++) {
         for (int i = 0; i < N; i++) gd[i] = D.group[i] == g && (!dom || dom[i]);
         mtm_analysis_mean(&d, D.y, gd, &o, &ref);
         same(&mb[g], &ref, "mean of group", g);
         assert_int_equal(mtm_analysis_quantile_sorted(&d, D.y, order, m, 0.5, gd, &o, &ref), 0);
         same(&qb[g], &ref, "median of group", g);
+        same(&qs[g], &ref, "median of group (values in order)", g);
         assert_true(!isnan(qb[g].est) && !isnan(qb[g].se));
       }
     }
