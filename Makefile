@@ -9,7 +9,7 @@
 
 VERSION := 0.1.0
 CC      ?= gcc
-PKGS    := sqlite3 libzip expat jansson libutf8proc libsodium xlsxwriter
+PKGS    := sqlite3 libzip expat jansson libutf8proc libsodium xlsxwriter libcmark pangocairo librsvg-2.0 cairo-pdf
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 

@@ -5,9 +5,11 @@
 # nationality as groups) imported once into a workspace, then `mtm analyse`
 # of the default plan with --weight weight --strata region --cluster
 # cluster, overall only ("all") and --by sex,nationality ("by": overall, by
-# sex and by nationality), under /usr/bin/time -v: "cold" once after
-# dropping the frame cache (decodes the round and writes the cache), "warm"
-# reading it, best of three (and its CPU seconds), and the warm "by" again
+# sex and by nationality), under /usr/bin/time -v: "cold" once, the first
+# run after a fresh import into a new workspace (the import builds the
+# round's cached columns; until 2026-11-25T02:45Z "cold" dropped the cache
+# first, so decoded the round and wrote the cache), "warm" reading the
+# cache, best of three (and its CPU seconds), and the warm "by" again
 # on one thread (MTM_ANALYSE_THREADS=1), whose output must be identical to
 # the threaded and the cold one. In the same run R's survey package (bench/analyse_r.R)
 # computes the same indicator set (svymean of every factor, multi-select
@@ -23,6 +25,8 @@
 #
 #   bench/analyse.sh [N ...]     (default 100000 1000000; run from the repository)
 #   R_MAX=1000000 bench/analyse.sh 1000000     (R at 1,000,000 too)
+#   MTM_BENCH_OUT=DIR            the surveys are generated once into DIR/analyse-N
+#                                (default bench/out), e.g. shared by worktrees
 set -eu
 cd "$(dirname "$0")/.."
 [ $# -gt 0 ] || set -- 100000 1000000
@@ -49,9 +53,10 @@ means and medians, each with its Taylor-linearised SE, CI, deff and n,
 with `--weight weight --strata region --cluster cluster`. "all" is overall
 only, "by" is `--by sex,nationality` (overall, by sex and by nationality
 in one command). Times are wall seconds of the whole command (process
-start, workspace open and frame load included); "cold" drops the frame
-cache first (one run), "warm" reads it (best of three, the machine being
-shared); "CPU" is the user plus system seconds of that best warm "by"
+start, workspace open and frame load included); "cold" is the first run
+after a fresh import (one run; until 2026-11-25T02:45Z it dropped the
+frame cache first), "warm" reads the cache (best of three, the machine
+being shared); "CPU" is the user plus system seconds of that best warm "by"
 run, which other work on the machine inflates much less than the wall
 time; "1 thread" is the warm "by" with MTM_ANALYSE_THREADS=1, whose output
 must be byte-identical to the threaded one. "MB" is the peak resident
@@ -70,19 +75,20 @@ before R's.
 |---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|
 EOF2
 for n in "$@"; do
-  out=bench/out/analyse-$n
+  out=${MTM_BENCH_OUT:-bench/out}/analyse-$n
   csv=$out/bench_analyse.csv
   if [ ! -s "$csv" ]; then
     echo "generating $n respondents into $out ..." >&2
     /usr/bin/python3 bench/analyse_gen.py "$out" "$n"
   fi
   ws=$out/bench.db
-  if [ ! -s "$ws" ]; then
+  fresh() { # a new workspace with the survey imported
+    rm -f "$ws" "$ws-wal" "$ws-shm" "$ws-journal"
     build/mtm -w "$ws" init >/dev/null
     build/mtm -w "$ws" form add "$out/bench_analyse.md" >/dev/null
     echo "importing $n respondents ..." >&2
     build/mtm -w "$ws" import --form bench_analyse --round 1 "$csv" >/dev/null
-  fi
+  }
   load=$(cut -d' ' -f1 /proc/loadavg)
   run() { # NAME ARGS...
     name=$1
@@ -109,10 +115,10 @@ for n in "$@"; do
     done
     echo "$b"
   }
-  sqlite3 "$ws" 'DELETE FROM frame_cache'
+  fresh
   all_cold=$(run all-cold)
   all_warm=$(best3 all-warm)
-  sqlite3 "$ws" 'DELETE FROM frame_cache'
+  fresh
   by_cold=$(run by-cold --by sex,nationality)
   by_warm=$(best3 by-warm --by sex,nationality)
   by_one=$(export MTM_ANALYSE_THREADS=1; best3 by-warm1 --by sex,nationality)
@@ -140,7 +146,7 @@ for n in "$@"; do
       r_s="not run: over $R_TIMEOUT s"
     fi
   fi
-  printf '| %s | %s cores, %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' \
+  bench/table_row.sh '### Standard indicator set' "$(printf '| %s | %s cores, %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |' \
     "$(date -u +%Y-%m-%dT%H:%MZ)" "$(nproc)" "$model" "$n" "$rows_out" "$all_cold" "$all_warm" \
-    "$by_cold" "$by_warm" "$by_cpu" "$by_one" "$mb" "$r_s" "$speed" "$agree" "$load" >>BENCHMARKS.md
+    "$by_cold" "$by_warm" "$by_cpu" "$by_one" "$mb" "$r_s" "$speed" "$agree" "$load")"
 done

@@ -4,14 +4,16 @@
 # Usage: scripts/deps.sh [build|check|bench]   (default: check)
 # (check: the tests also run Debian's /usr/bin/python3 as an independent reader of
 #  exports and of cleaned data, and R's survey package as the reference for the
-#  estimators; neither is ever part of the product)
+#  estimators, and poppler's pdftotext/pdffonts/pdfinfo read the reports' PDFs;
+#  none of them is ever part of the product)
 set -e
 what=${1:-check}
 BUILD="build-essential pkg-config libsqlite3-dev libzip-dev libexpat1-dev
        libjansson-dev libutf8proc-dev libsodium-dev
-       libxlsxwriter-dev"
+       libxlsxwriter-dev libcmark-dev libcairo2-dev libpango1.0-dev librsvg2-dev
+       fonts-dejavu-core"
 CHECK="$BUILD libcmocka-dev sqlite3 zip unzip python3 python3-openpyxl
-       r-base-core r-cran-survey"
+       r-base-core r-cran-survey poppler-utils"
 BENCH="$CHECK python3-pandas time"
 case "$what" in
   build) want=$BUILD ;;

@@ -21,6 +21,7 @@ shared=${MTM_SHARED:-$root/../shared}
 shared=$(cd "$shared" 2>/dev/null && pwd) || { echo "tests: ../shared is missing" >&2; exit 2; }
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$root/tests/lsan.supp:print_suppressions=0}
 export MTM_SHARED="$shared" MTM_TODAY=2026-01-15 TZ=UTC LC_ALL=C.UTF-8
 passed=0
 failed=0

@@ -376,7 +376,8 @@ int mtm_analysis_run(const struct mtm_frame *f, const mtm_analysis_spec *s,
 
 /* The REACH analysistools key of a row, e.g.
  * "prop_select_one @/@ sex %/% female @/@ region %/% KZ35"; crossed groups
- * join their var %/% value pairs with " -/- ". */
+ * join their var %/% value pairs with " -/- "; a row with a filter ends
+ * with " @/@ filter %/% EXPR". */
 const char *mtm_analysis_key(const mtm_analysis_row *r, mtm_arena *a);
 
 /* Writes the results table: format 0 CSV (the 14 columns, then
@@ -403,6 +404,10 @@ typedef struct mtm_analysis_extra {
 int mtm_analysis_extra_add(mtm_analysis_extra *x, size_t nrows, int ncols,
                            const char *const *names, const unsigned char *num,
                            mtm_arena *a);
+
+/* The smallest unweighted n a public output shows (IOM's data protection
+ * rule for published tables; `--public` and the public report use it). */
+#define MTM_ANALYSIS_PUBLIC_SUPPRESS 5
 
 /* Small-cell suppression of a results table: marks cells with unweighted n
  * < k (k < 1: 5) and their complements (mtm_analysis_suppress), blanks

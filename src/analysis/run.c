@@ -959,7 +959,9 @@ int mtm_analysis_default_plan(const mtm_frame *f, const mtm_analysis_spec *s, co
 
 const char *mtm_analysis_key(const mtm_analysis_row *r, mtm_arena *a) {
   /* type @/@ var %/% value @/@ group pairs joined by " -/- " (NA when
-   * none). */
+   * none), as REACH's analysistools writes it; a plan row with a filter
+   * adds " @/@ filter %/% EXPR", so that two rows that differ only by
+   * their sub-population never share a key. */
   mtm_buf b;
   mtm_buf_init(&b);
   mtm_buf_printf(&b, "%s @/@ %s %%/%% %s @/@ ", r->analysis_type, r->analysis_var,
@@ -977,6 +979,10 @@ const char *mtm_analysis_key(const mtm_analysis_row *r, mtm_arena *a) {
       gv = ge + 5;
       vv = ve + 5;
     }
+  }
+  if (r->filter && *r->filter) {
+    mtm_buf_adds(&b, " @/@ filter %/% ");
+    mtm_buf_adds(&b, r->filter);
   }
   const char *s = mtm_arena_strdup(a, b.p);
   mtm_buf_free(&b);

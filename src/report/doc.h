@@ -1,0 +1,95 @@
+/*
+ * report/doc.h (private to src/report): the evaluated report, shared by the
+ * template evaluator (which builds it) and the HTML and PDF writers (which
+ * only read it).
+ *
+ * A document is a cmark tree of the template in which every figure tag has
+ * been replaced by a placeholder, plus the table of figures. A placeholder
+ * is the three characters U+E000, then the figure's index in decimal, then
+ * U+E001 ("\xEE\x80\x80" "12" "\xEE\x80\x81") inside a text node. A
+ * paragraph whose only content is one placeholder of a block figure
+ * (chart, map, table, tiles) stands for that block.
+ *
+ * Headings of level 1 start a new section: the PDF breaks the page before
+ * each, the HTML gives each a <section>.
+ *
+ * Ownership rule: the document and everything it points to live in the
+ * arena it was built in, except root, which cmark allocated:
+ * mtm_report_doc_free releases it.
+ */
+#ifndef MTM_REPORT_DOC_H
+#define MTM_REPORT_DOC_H
+
+#include <cmark.h>
+
+#include "core/core.h"
+
+#define MTM_DOC_MARK_OPEN "\xEE\x80\x80"  /* U+E000 */
+#define MTM_DOC_MARK_CLOSE "\xEE\x80\x81" /* U+E001 */
+
+typedef enum {
+  MTM_FIG_NUMBER = 1, /* inline: a formatted figure ("55%", "724,534")    */
+  MTM_FIG_TEXT,       /* inline: words ("Fifty-five per cent of ...")      */
+  MTM_FIG_CHART,      /* block: an SVG chart                               */
+  MTM_FIG_MAP,        /* block: an SVG map                                  */
+  MTM_FIG_TABLE,      /* block: a table                                     */
+  MTM_FIG_TILES       /* block: key highlight tiles                         */
+} mtm_fig_kind;
+
+/* Where a number came from: shown on hover in the HTML and listed in the
+ * annex. */
+typedef struct mtm_fig_source {
+  const char *key;         /* analysis_key, or "bma @/@ ..." for baseline  */
+  const char *question;    /* the question's label (or name)               */
+  const char *filter;      /* the sub-population expression, or NULL       */
+  const char *denominator; /* e.g. "respondents who answered (n = 1,129)"  */
+  double value;            /* the unrounded figure (a fraction for shares) */
+  double n, n_total;       /* unweighted n and its denominator; NaN: none  */
+} mtm_fig_source;
+
+typedef struct mtm_fig_tile {
+  const char *big;         /* "724,534"                                      */
+  const char *caption;     /* "migrant workers present"                      */
+  int src;                 /* index in the figure's sources, -1: none        */
+} mtm_fig_tile;
+
+typedef struct mtm_fig {
+  mtm_fig_kind kind;
+  const char *tag;         /* the tag as written, for messages             */
+  const char *text;        /* NUMBER and TEXT: what the reader sees        */
+  int nsources;
+  mtm_fig_source *sources; /* NUMBER: one; TEXT: one per number in it;
+                              blocks: one per value drawn                   */
+  /* blocks */
+  const char *caption;     /* "Figure 3. Written contract, by sex"         */
+  const char *note;        /* "n = 1,129; cells under 5 not shown"          */
+  const char *svg;         /* CHART, MAP: a standalone SVG document         */
+  size_t svg_len;
+  const char *file;        /* CHART, MAP: "figures/NAME.svg"; TABLE too:
+                              "data/NAME.csv" holds the numbers behind it  */
+  const char *data_file;   /* "data/NAME.csv"                               */
+  int nrows, ncols;        /* TABLE: cells[r * ncols + c], row 0 the header */
+  const char **cells;
+  const int *cell_src;     /* TABLE: source index per cell, -1: none       */
+  int ntiles;              /* TILES                                          */
+  const mtm_fig_tile *tiles;
+} mtm_fig;
+
+typedef struct mtm_report_doc {
+  cmark_node *root;
+  int nfigs;
+  mtm_fig *figs;
+  const char *lang;        /* "en", "ru"                                     */
+  const char *title;       /* the cover's title                              */
+  const char *subtitle;    /* country, round, dates                          */
+  const char *footer;      /* the PDF's running footer (page numbers added) */
+} mtm_report_doc;
+
+void mtm_report_doc_free(mtm_report_doc *d);
+
+/* The writers. Both read only the document. */
+int mtm_report_html(const mtm_report_doc *d, mtm_buf *out, mtm_err *err) MTM_MUST_USE;
+int mtm_report_pdf(const mtm_report_doc *d, const char *path, int *pages,
+                   mtm_err *err) MTM_MUST_USE;
+
+#endif
