@@ -1,5 +1,6 @@
 /* The block figure tags: charts (drawn by render), maps (map), tables,
  * highlight tiles and the annex of indicators. */
+#include "geo/geo.h"
 #include "map/map.h"
 #include "prose/prose.h"
 #include "render/render.h"
@@ -241,6 +242,7 @@ int rp_eval_chart(rp_ctx *c, const rp_tag *t, int *fig) {
   fg->svg = mtm_arena_strndup(c->a, svg.p ? svg.p : "", svg.n);
   fg->svg_len = svg.n;
   mtm_buf_free(&svg);
+  fg->note = NULL; /* render draws it under the chart */
   fg->file = mtm_arena_printf(c->a, "figures/figure-%02d-%s.svg", c->nchart, slug(c, q));
   fg->data_file = mtm_arena_printf(c->a, "data/figure-%02d-%s.csv", c->nchart, slug(c, q));
   *fig = f;
@@ -284,7 +286,7 @@ int rp_eval_map(rp_ctx *c, const rp_tag *t, int *fig) {
     if (!isfinite(bf[i].value)) continue;
     mtm_fig_source *s = &fg->sources[nv++];
     s->key = mtm_arena_printf(c->a, "bma @/@ %s %%/%% %s @/@ %s", pop, period, bf[i].pcode);
-    s->question = mtm_arena_printf(c->a, "%s (%s), %s", pop, period, bf[i].name ? bf[i].name : bf[i].pcode);
+    s->question = mtm_arena_printf(c->a, "%s (%s), %s", rp_pop_label(c, pop), period, bf[i].name ? bf[i].name : bf[i].pcode);
     s->denominator = mtm_bma_method_sentence(r->method);
     s->value = bf[i].value;
     s->n = bf[i].n_ki;
@@ -298,7 +300,7 @@ int rp_eval_map(rp_ctx *c, const rp_tag *t, int *fig) {
   sp.lang = c->lang_code;
   sp.values = mv;
   sp.nvalues = nb;
-  sp.legend_title = pop;
+  sp.legend_title = rp_pop_label(c, pop);
   sp.disclaimer = mtm_map_disclaimer(c->lang_code);
   mtm_buf svg;
   mtm_buf_init(&svg);
@@ -310,7 +312,7 @@ int rp_eval_map(rp_ctx *c, const rp_tag *t, int *fig) {
   }
   fg = &c->figs[f];
   c->nmap++;
-  fg->caption = mtm_arena_printf(c->a, "%s %d. %s, %s", rp_text(c, "map"), c->nmap, pop, period);
+  fg->caption = mtm_arena_printf(c->a, "%s %d. %s, %s", rp_text(c, "map"), c->nmap, rp_pop_label(c, pop), period);
   fg->note = mtm_bma_method_sentence(r->method);
   fg->svg = mtm_arena_strndup(c->a, svg.p ? svg.p : "", svg.n);
   fg->svg_len = svg.n;
@@ -365,6 +367,10 @@ static int table_bma(rp_ctx *c, const rp_tag *t, int *fig) {
     if (!isfinite(sh[i].value)) continue;
     rows++;
     const char *name = !strcmp(sh[i].key, "other") ? rp_text(c, "other") : sh[i].name ? sh[i].name : sh[i].key;
+    if (by[0] == 'o' && strcmp(sh[i].key, "other")) {
+      const char *cn = mtm_geo_country_name(sh[i].key, c->lang_code);
+      if (cn) name = cn;
+    }
     fg->cells[rows * 3] = name;
     const char *vt = rp_count_text(c, sh[i].value);
     char pt[32];
@@ -376,7 +382,7 @@ static int table_bma(rp_ctx *c, const rp_tag *t, int *fig) {
     const char *k = mtm_arena_printf(c->a, "bma @/@ %s %%/%% %s @/@ %s %%/%% %s", pop, ps->basis, by, sh[i].key);
     mtm_fig_source *s = &fg->sources[fg->nsources];
     s->key = k;
-    s->question = mtm_arena_printf(c->a, "%s (%s): %s", pop, ps->basis, name);
+    s->question = mtm_arena_printf(c->a, "%s (%s): %s", rp_pop_label(c, pop), rp_text(c, ps->basis), name);
     s->denominator = mtm_bma_method_sentence(r->method);
     s->value = sh[i].value;
     s->n = s->n_total = NAN;
@@ -384,7 +390,7 @@ static int table_bma(rp_ctx *c, const rp_tag *t, int *fig) {
     ((int *)fg->cell_src)[rows * 3 + 1] = fg->nsources++;
     s = &fg->sources[fg->nsources];
     s->key = mtm_arena_printf(c->a, "share of %s", k);
-    s->question = mtm_arena_printf(c->a, "%s (%s): %s, %s", pop, ps->basis, name, rp_text(c, "share"));
+    s->question = mtm_arena_printf(c->a, "%s (%s): %s, %s", rp_pop_label(c, pop), rp_text(c, ps->basis), name, rp_text(c, "share"));
     s->value = sh[i].tenths / 1000.0;
     s->n = s->n_total = NAN;
     s->shown = pts;
@@ -393,7 +399,7 @@ static int table_bma(rp_ctx *c, const rp_tag *t, int *fig) {
   fg->nrows = rows + 1;
   c->ntable++;
   fg->caption = mtm_arena_printf(c->a, "%s %d. %s: %s (%s)", rp_text(c, "table"), c->ntable,
-                                 rp_text(c, by[0] == 'o' ? "top_origins" : "top_regions"), pop, ps->basis);
+                                 rp_text(c, by[0] == 'o' ? "top_origins" : "top_regions"), rp_pop_label(c, pop), rp_text(c, ps->basis));
   fg->note = mtm_bma_method_sentence(r->method);
   fg->data_file = mtm_arena_printf(c->a, "data/table-%02d-%s-%s.csv", c->ntable, slug(c, pop), by);
   *fig = f;

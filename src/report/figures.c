@@ -14,8 +14,14 @@ static const struct {
   const char *id, *en, *ru;
 } texts[] = {
     {"round_word", "Round", "Раунд"},
-    {"women", "women", "женщины"},
-    {"men", "men", "мужчины"},
+    {"mtm_title", "Mobility Tracking Matrix", "Матрица отслеживания мобильности"},
+    {"migrant_worker", "migrant workers", "трудовые мигранты"},
+    {"return_migrant", "return migrants", "вернувшиеся мигранты"},
+    {"emigrant", "emigrants", "эмигранты"},
+    {"all periods", "all periods", "все периоды"},
+    {"area_figure", "The figure of an area is the", "Показатель района —"},
+    {"women_part", "women", "женщины"},
+    {"men_part", "men", "мужчины"},
     {"overall", "Overall", "Всего"},
     {"figure", "Figure", "Рисунок"},
     {"table", "Table", "Таблица"},
@@ -61,6 +67,17 @@ const char *rp_text(rp_ctx *c, const char *id) {
   for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
     if (!strcmp(texts[i].id, id)) return c->lang == MTM_PROSE_RU ? texts[i].ru : texts[i].en;
   return id;
+}
+
+const char *rp_pop_label(rp_ctx *c, const char *pop) {
+  /* A population's name for the reader: the catalogue's, else the code
+   * with spaces. */
+  const char *t = rp_text(c, pop ? pop : "");
+  if (pop && t != pop && strcmp(t, pop)) return t;
+  char *o = mtm_arena_strdup(c->a, pop ? pop : "");
+  for (char *p = o; *p; p++)
+    if (*p == '_') *p = ' ';
+  return o;
 }
 
 const char *rp_pct_text(rp_ctx *c, int pct) {
@@ -130,8 +147,8 @@ const char *rp_qlabel(rp_ctx *c, const mtm_frame_col *col) {
 const char *rp_group_name(rp_ctx *c, const mtm_analysis_row *r) {
   /* women / men for the usual sex codes, else the value's label. */
   const char *v = r->group_var_value ? r->group_var_value : "";
-  if (!strcmp(v, "female") || !strcmp(v, "f") || !strcmp(v, "woman")) return rp_text(c, "women");
-  if (!strcmp(v, "male") || !strcmp(v, "m") || !strcmp(v, "man")) return rp_text(c, "men");
+  if (!strcmp(v, "female") || !strcmp(v, "f") || !strcmp(v, "woman")) return rp_text(c, "women_part");
+  if (!strcmp(v, "male") || !strcmp(v, "m") || !strcmp(v, "man")) return rp_text(c, "men_part");
   return r->group_value_label && *r->group_value_label ? r->group_value_label : v;
 }
 
@@ -499,7 +516,7 @@ int rp_bma_number(rp_ctx *c, const rp_tag *t, const char *what, mtm_fig_source *
     }
     *text = rp_count_text(c, v);
     bma_source(c, s, mtm_arena_printf(c->a, "bma @/@ %s %%/%% %s @/@ admin0", pop, basis),
-               mtm_arena_printf(c->a, "%s (%s)", pop, basis), v, *text);
+               mtm_arena_printf(c->a, "%s (%s)", rp_pop_label(c, pop), rp_text(c, basis)), v, *text);
     return 0;
   }
   if (!strcmp(what, "areas")) {

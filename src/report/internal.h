@@ -110,6 +110,8 @@ int rp_share_pct(const mtm_analysis_result *res, size_t i);
 /* A fixed text in the report's language: prose's catalogue, else the
  * report's own. */
 const char *rp_text(rp_ctx *c, const char *id);
+/* A population's name for the reader ("migrant workers"). */
+const char *rp_pop_label(rp_ctx *c, const char *pop);
 /* Formats a whole percent in the report's language ("55%", "55 %"). */
 const char *rp_pct_text(rp_ctx *c, int pct);
 /* The label a group value shows in brackets ("women", "men"). */

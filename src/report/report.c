@@ -235,10 +235,8 @@ int mtm_report_write(mtm_store *st, const mtm_report_opts *o, mtm_report_stats *
   }
   if (!rc) {
     doc.lang = c.lang_code;
-    doc.title = mtm_arena_printf(&a, "%s%s%s", rp_text(&c, "Mobility Tracking Matrix"),
+    doc.title = mtm_arena_printf(&a, "%s%s%s", rp_text(&c, "mtm_title"),
                                  c.operation ? ": " : "", c.operation ? c.operation : "");
-    if (pl == MTM_PROSE_RU && !strcmp(doc.title, "Mobility Tracking Matrix"))
-      doc.title = "Матрица отслеживания мобильности";
     doc.subtitle = subtitle(&c);
     doc.footer = doc.title;
     rc = rp_template_eval(&c, name, text, &doc);

@@ -60,12 +60,18 @@ static int top_value(rp_ctx *c, const mtm_frame_col *col, const char **value) {
   return 0;
 }
 
+/* The full stop after a label, none when it ends with ?, ., ! or :. */
+static const char *stop(const char *label) {
+  size_t n = strlen(label);
+  return n && strchr("?.!:", label[n - 1]) ? "" : ".";
+}
+
 /* The Markdown of one question: its sentence, chart and change. */
 static int question_md(rp_ctx *c, const mtm_frame_col *col, const mtm_frame_col *sex, mtm_buf *md) {
   const char *name = col->name;
   const char *label = rp_qlabel(c, col);
   if (col->kind == MTM_FRAME_NUM) {
-    mtm_buf_printf(md, "**%s.** %s: {{mean q=%s}}; %s: {{median q=%s}}.\n\n{{chart q=%s}}\n\n", label,
+    mtm_buf_printf(md, "**%s%s** %s: {{mean q=%s}}; %s: {{median q=%s}}.\n\n{{chart q=%s}}\n\n", label, stop(label),
                    rp_text(c, "mean"), name, rp_text(c, "median"), name, name);
     return 0;
   }
@@ -73,6 +79,15 @@ static int question_md(rp_ctx *c, const mtm_frame_col *col, const mtm_frame_col 
   int rc = top_value(c, col, &v);
   if (rc) return rc;
   if (!v) return 0;
+  if (col->kind == MTM_FRAME_CODES) { /* a question everyone answered alike tells nothing */
+    rp_run *run;
+    rp_tag t;
+    memset(&t, 0, sizeof t);
+    t.text = "{{survey_sections}}";
+    if ((rc = rp_run_get(c, &t, "prop_select_one", name, NULL, NULL, &run))) return rc;
+    for (size_t i = 0; i < run->now.n; i++)
+      if (!run->now.rows[i].group_var && run->now.rows[i].e.est >= 0.995) return 0;
+  }
   const char *vlabel = v;
   for (int i = 0; i < col->nlist; i++)
     if (!strcmp(col->levels[i], v) && col->q && col->q->list) {
@@ -83,7 +98,7 @@ static int question_md(rp_ctx *c, const mtm_frame_col *col, const mtm_frame_col 
       }
     }
   int by_sex = sex && sex != col;
-  mtm_buf_printf(md, "**%s.** \xE2\x80\x9C%s\xE2\x80\x9D: {{share q=%s value=%s%s%s}}", label, vlabel,
+  mtm_buf_printf(md, "**%s%s** \xE2\x80\x9C%s\xE2\x80\x9D: {{share q=%s value=%s%s%s}}", label, stop(label), vlabel,
                  name, v, by_sex ? " by=" : "", by_sex ? sex->name : "");
   if (c->fc && mtm_frame_col_find(c->fc, name))
     mtm_buf_printf(md, ", {{change q=%s value=%s}}", name, v);
@@ -184,10 +199,11 @@ static int baseline_section(rp_ctx *c, mtm_buf *md) {
   const char *pop = s->pops[0].population;
   int level = r->location_level == 1 ? 1 : 2;
   mtm_buf_printf(md,
-                 "# %s\n\n{{bma total population=%s}} %s (%s): %s.\n\n"
+                 "# %s\n\n{{bma total population=%s}} %s (%s). %s %s.\n\n"
                  "{{map population=%s level=%d}}\n\n{{table bma top=5 by=region population=%s}}\n\n"
                  "{{table bma top=5 by=origin population=%s}}\n\n",
-                 rp_text(c, "baseline"), pop, pop, s->pops[0].basis ? s->pops[0].basis : "",
+                 rp_text(c, "baseline"), pop, rp_pop_label(c, pop),
+                 rp_text(c, s->pops[0].basis ? s->pops[0].basis : ""), rp_text(c, "area_figure"),
                  mtm_bma_method_sentence(r->method), pop, level, pop, pop);
   return 0;
 }
