@@ -4,6 +4,7 @@
 #include "prose/prose.h"
 #include "report/internal.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -332,6 +333,18 @@ static int eval_share(rp_ctx *c, const rp_tag *t, int words, int *fig) {
   fg->sources = mtm_arena_zalloc(c->a, (size_t)fg->nsources * sizeof *fg->sources);
   int pct = rp_share_pct(&run->now, ov);
   const char *pt = rp_pct_text(c, pct);
+  const char *dec = rp_arg_get(t, "decimals");
+  if (dec) { /* more digits than the charts and tables show: the checks
+                compare the two texts */
+    int d = atoi(dec);
+    if (d < 0 || d > 3 || !isdigit((unsigned char)dec[0]))
+      return rp_fail(c, t, "decimals is 0 to 3, not '%s'", dec);
+    mtm_buf db;
+    mtm_buf_init(&db);
+    mtm_prose_percent(&db, c->lang, run->now.rows[ov].e.est, d);
+    pt = mtm_arena_strdup(c->a, db.p ? db.p : "");
+    mtm_buf_free(&db);
+  }
   rp_source_row(c, &fg->sources[0], &run->now.rows[ov], pt);
   mtm_buf b;
   mtm_buf_init(&b);
