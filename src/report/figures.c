@@ -15,6 +15,7 @@ static const struct {
   const char *id, *en, *ru;
 } texts[] = {
     {"round_word", "Round", "Раунд"},
+    {"profiles_title", "Nationality profiles", "Профили по гражданству"},
     {"mtm_title", "Mobility Tracking Matrix", "Матрица отслеживания мобильности"},
     {"migrant_worker", "migrant workers", "трудовые мигранты"},
     {"return_migrant", "return migrants", "вернувшиеся мигранты"},

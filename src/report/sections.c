@@ -167,6 +167,7 @@ static int nationality_profiles(rp_ctx *c, const rp_tag *t, mtm_buf *md) {
     pick[np++] = best;
   }
   if (!np) return 0;
+  mtm_buf_printf(md, "# %s\n\n", rp_text(c, "profiles_title"));
   for (int k = 0; k < np; k++) {
     const char *v = pick[k]->analysis_var_value;
     mtm_buf_printf(md, "## %s\n\n{{count q=%s value=%s}} %s.\n\n", pick[k]->value_label ? pick[k]->value_label : v,

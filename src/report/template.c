@@ -30,8 +30,9 @@ int rp_fail(rp_ctx *c, const rp_tag *t, const char *fmt, ...) {
   vsnprintf(msg, sizeof msg, fmt, ap);
   va_end(ap);
   mtm_err_clear(c->err);
+  if (!t) return mtm_err_set(c->err, MTM_EINVAL, "%s, line %ld: %s", c->tmpl_name, c->line, msg);
   return mtm_err_set(c->err, MTM_EINVAL, "%s, line %ld, tag '%s': %s", c->tmpl_name, c->line,
-                     t ? t->text : "", msg);
+                     t->text, msg);
 }
 
 /* Parses the tag between "{{" at s and the matching "}}" (at end) into t;
