@@ -193,9 +193,7 @@ int rp_eval_chart(rp_ctx *c, const rp_tag *t, int *fig) {
       se[s].n = nn;
       if (ng) {
         long r0 = row_of(res, vals[0], gv[s]);
-        se[s].name = r0 >= 0 ? rp_group_name(c, &res->rows[r0]) : gl[s];
-        if (se[s].name && se[s].name[0] >= 'a' && se[s].name[0] <= 'z')
-          se[s].name = mtm_arena_printf(c->a, "%c%s", se[s].name[0] - 32, se[s].name + 1);
+        se[s].name = r0 >= 0 ? rp_group_title(c, &res->rows[r0]) : gl[s];
       }
     }
     ch.ncat = ncat;
@@ -430,7 +428,7 @@ int rp_eval_table(rp_ctx *c, const rp_tag *t, int *fig) {
   fg->cells[1] = rp_text(c, "overall");
   for (int g = 0; g < ng; g++) {
     long r0 = row_of(res, NULL, gv[g]);
-    fg->cells[2 + g] = r0 >= 0 ? rp_group_name(c, &res->rows[r0]) : gl[g];
+    fg->cells[2 + g] = r0 >= 0 ? rp_group_title(c, &res->rows[r0]) : gl[g];
   }
   fg->sources = mtm_arena_zalloc(c->a, (size_t)(nl * (ng + 1) + 1) * sizeof *fg->sources);
   int rows = 0;

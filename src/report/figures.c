@@ -154,6 +154,21 @@ const char *rp_group_name(rp_ctx *c, const mtm_analysis_row *r) {
   return r->group_value_label && *r->group_value_label ? r->group_value_label : v;
 }
 
+const char *rp_group_title(rp_ctx *c, const mtm_analysis_row *r) {
+  /* Women / Men (the catalogue's capitalised words), else the label. */
+  const char *v = r->group_var_value ? r->group_var_value : "";
+  const char *id = !strcmp(v, "female") || !strcmp(v, "f") || !strcmp(v, "woman") ? "women"
+                   : !strcmp(v, "male") || !strcmp(v, "m") || !strcmp(v, "man")  ? "men"
+                                                                                   : NULL;
+  if (id) {
+    const char *t = mtm_prose_text(c->lang, id);
+    if (t && strcmp(t, id)) return t;
+  }
+  const char *n = rp_group_name(c, r);
+  if (n[0] >= 'a' && n[0] <= 'z') return mtm_arena_printf(c->a, "%c%s", n[0] - 32, n + 1);
+  return n;
+}
+
 /* 1 when a group variable has an answer in every row of the frame. */
 static int group_complete(rp_ctx *c, const char *by) {
   if (!by || strchr(by, '*')) return 0;

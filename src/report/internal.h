@@ -116,6 +116,8 @@ const char *rp_pop_label(rp_ctx *c, const char *pop);
 const char *rp_pct_text(rp_ctx *c, int pct);
 /* The label a group value shows in brackets ("women", "men"). */
 const char *rp_group_name(rp_ctx *c, const mtm_analysis_row *r);
+/* The same as a title (legends, table heads): "Women", "Женщины". */
+const char *rp_group_title(rp_ctx *c, const mtm_analysis_row *r);
 /* The baseline of the round (consolidated once); *r NULL when none. */
 int rp_bma(rp_ctx *c, mtm_bma_result **r, mtm_bma_summary **s);
 

@@ -98,7 +98,9 @@ static int question_md(rp_ctx *c, const mtm_frame_col *col, const mtm_frame_col 
       }
     }
   int by_sex = sex && sex != col;
-  mtm_buf_printf(md, "**%s%s** \xE2\x80\x9C%s\xE2\x80\x9D: {{share q=%s value=%s%s%s}}", label, stop(label), vlabel,
+  int ru = c->lang == MTM_PROSE_RU;
+  mtm_buf_printf(md, "**%s%s** %s%s%s: {{share q=%s value=%s%s%s}}", label, stop(label),
+                 ru ? "\xC2\xAB" : "\xE2\x80\x9C", vlabel, ru ? "\xC2\xBB" : "\xE2\x80\x9D",
                  name, v, by_sex ? " by=" : "", by_sex ? sex->name : "");
   if (c->fc && mtm_frame_col_find(c->fc, name))
     mtm_buf_printf(md, ", {{change q=%s value=%s}}", name, v);
