@@ -505,6 +505,33 @@ int rp_eval_tiles(rp_ctx *c, const rp_tag *t, int *fig) {
     tiles[n] = (mtm_fig_tile){txt, srcs[n].question, n};
     n++;
   }
+  const char *autos = rp_arg_get(t, "auto");
+  int nauto = autos ? atoi(autos) : 0;
+  for (int i = 0; i < c->f->ncols && nauto > 0 && n < 16; i++) {
+    /* the first yes/no questions that tell something (not everyone alike) */
+    const mtm_frame_col *col = &c->f->cols[i];
+    if (col->kind != MTM_FRAME_CODES || !col->q || col->q->type != MTM_Q_SELECT_ONE || col->nlist > 4)
+      continue;
+    int yes = 0;
+    for (int j = 0; j < col->nlist; j++)
+      if (!strcmp(col->levels[j], "yes")) yes = 1;
+    if (!yes) continue;
+    rp_tag st;
+    memset(&st, 0, sizeof st);
+    st.name = "share";
+    st.text = mtm_arena_printf(c->a, "{{share q=%s value=yes}}", col->name);
+    st.args[st.nargs++] = (rp_arg){"q", col->name};
+    st.args[st.nargs++] = (rp_arg){"value", "yes"};
+    int sf;
+    const char *dummy;
+    if ((rc = rp_eval_tag(c, &st, &sf, &dummy))) return rc;
+    double v = c->figs[sf].sources[0].value;
+    if (!(v >= 0.02 && v <= 0.98)) continue;
+    srcs[n] = c->figs[sf].sources[0];
+    tiles[n] = (mtm_fig_tile){c->figs[sf].text, rp_qlabel(c, col), n};
+    n++;
+    nauto--;
+  }
   const char *shares = rp_arg_get(t, "share");
   if (shares) {
     char *list = mtm_arena_strdup(c->a, shares), *save = NULL;

@@ -5,7 +5,7 @@
 #include <string.h>
 
 static const char tmpl_en[] =
-    "{{tiles}}\n"
+    "{{tiles auto=4}}\n"
     "\n"
     "# About the Mobility Tracking Matrix\n"
     "\n"
@@ -15,9 +15,11 @@ static const char tmpl_en[] =
     "\n"
     "**Key informants and consolidation.** In each assessed area, key informants (local authorities, community leaders, teachers, religious leaders) give figures on the migrants present. The figure of an area is the median of its key informants' answers; figures on which key informants disagree strongly are flagged and verified by phone.\n"
     "\n"
-    "**Verification.** Flagged figures are checked by phone calls to the key informants; every verification is recorded with the workspace's cleaning log.\n"
+    "**Verification.** Flagged figures are checked by phone calls to the key informants; each call is recorded with the figure before and after it.\n"
     "\n"
-    "**Sample.** Respondents were reached through a snowball sample, sized from the baseline figures. Only respondents who met the survey's inclusion criteria were interviewed.\n"
+    "**Sample.** Respondents were reached through a snowball sample, sized from the baseline figures. {{sample}}\n"
+    "\n"
+    "{{criteria}}\n"
     "\n"
     "**Weighting.** The figures in this report are unweighted shares of the respondents who answered each question; don't-know and refused answers count as answers.\n"
     "\n"
@@ -37,7 +39,7 @@ static const char tmpl_en[] =
     ;
 
 static const char tmpl_ru[] =
-    "{{tiles}}\n"
+    "{{tiles auto=4}}\n"
     "\n"
     "# О Матрице отслеживания мобильности\n"
     "\n"
@@ -47,9 +49,11 @@ static const char tmpl_ru[] =
     "\n"
     "**Ключевые информанты и сведение данных.** В каждом охваченном районе ключевые информанты (местные власти, лидеры общин, учителя, религиозные лидеры) сообщают данные о присутствующих мигрантах. Показатель района — медиана ответов его ключевых информантов; показатели, по которым информанты сильно расходятся, отмечаются и проверяются по телефону.\n"
     "\n"
-    "**Проверка.** Отмеченные показатели проверяются звонками ключевым информантам; каждая проверка записывается в журнал очистки данных.\n"
+    "**Проверка.** Отмеченные показатели проверяются звонками ключевым информантам; каждый звонок записывается вместе с показателем до и после него.\n"
     "\n"
-    "**Выборка.** Респонденты были найдены методом снежного кома; размер выборки рассчитан по данным базовой оценки. Опрашивались только респонденты, отвечающие критериям включения.\n"
+    "**Выборка.** Респонденты были найдены методом снежного кома; размер выборки рассчитан по данным базовой оценки. {{sample}}\n"
+    "\n"
+    "{{criteria}}\n"
     "\n"
     "**Взвешивание.** Показатели отчёта — невзвешенные доли ответивших на каждый вопрос респондентов; ответы «не знаю» и «отказ» считаются ответами.\n"
     "\n"

@@ -15,6 +15,10 @@ static const struct {
   const char *id, *en, *ru;
 } texts[] = {
     {"round_word", "Round", "Раунд"},
+    {"criteria_intro", "Inclusion criteria. Only respondents who met every criterion were interviewed:",
+     "Критерии включения. Опрашивались только респонденты, отвечающие всем критериям:"},
+    {"sample_sentence", "The sample was sized at %s interviews (confidence %s, margin of error %s, design effect %s) from the baseline figures of %s in %s.",
+     "Размер выборки рассчитан как %s интервью (доверительный уровень %s, погрешность %s, эффект дизайна %s) по данным базовой оценки о %s за %s."},
     {"profiles_title", "Nationality profiles", "Профили по гражданству"},
     {"mtm_title", "Mobility Tracking Matrix", "Матрица отслеживания мобильности"},
     {"migrant_worker", "migrant workers", "трудовые мигранты"},
@@ -616,6 +620,47 @@ static int eval_count(rp_ctx *c, const rp_tag *t, int *fig) {
   return 0;
 }
 
+/* sample: the saved sample plan of the round as a sentence (nothing when
+ * the round has none). */
+static int eval_sample(rp_ctx *c, const rp_tag *t, int *fig) {
+  int f = rp_fig_new(c, MTM_FIG_TEXT, t);
+  c->figs[f].text = "";
+  *fig = f;
+  mtm_store_sample_plan p;
+  mtm_err e;
+  mtm_err_clear(&e);
+  if (mtm_store_sample_plan_latest(c->st, c->o->round, rp_arg_get(t, "population"), c->a, &p, &e))
+    return 0;
+  const char *req = rp_count_text(c, (double)p.total);
+  mtm_buf a, m, d;
+  mtm_buf_init(&a);
+  mtm_buf_init(&m);
+  mtm_buf_init(&d);
+  mtm_prose_percent(&a, c->lang, p.confidence, 0);
+  mtm_prose_percent(&m, c->lang, p.margin, p.margin * 100 == floor(p.margin * 100) ? 0 : 1);
+  mtm_buf_printf(&d, "%.2g", p.deff);
+  if (c->lang == MTM_PROSE_RU)
+    for (char *q = d.p; *q; q++)
+      if (*q == '.') *q = ',';
+  mtm_fig *fg = &c->figs[f];
+  fg->text = mtm_arena_printf(c->a, rp_text(c, "sample_sentence"), req, a.p, m.p, d.p,
+                              rp_pop_label(c, p.population), p.period ? p.period : "");
+  mtm_buf_free(&a);
+  mtm_buf_free(&m);
+  mtm_buf_free(&d);
+  fg->nsources = 1;
+  fg->sources = mtm_arena_zalloc(c->a, sizeof *fg->sources);
+  mtm_fig_source *s = &fg->sources[0];
+  s->key = mtm_arena_printf(c->a, "sample @/@ %s %%/%% %s @/@ round %%/%% %d", p.population,
+                            p.period ? p.period : "", c->o->round);
+  s->question = mtm_arena_printf(c->a, "sample plan %ld of round %d", p.id, c->o->round);
+  s->value = (double)p.total;
+  s->n = NAN;
+  s->n_total = NAN;
+  s->shown = req;
+  return 0;
+}
+
 int rp_eval_tag(rp_ctx *c, const rp_tag *t, int *fig, const char **inline_text) {
   /* Dispatches a tag by its name. */
   *fig = -1;
@@ -625,6 +670,7 @@ int rp_eval_tag(rp_ctx *c, const rp_tag *t, int *fig, const char **inline_text) 
   if (!strcmp(n, "sentence")) return eval_share(c, t, 1, fig);
   if (!strcmp(n, "change")) return eval_change(c, t, fig);
   if (!strcmp(n, "count")) return eval_count(c, t, fig);
+  if (!strcmp(n, "sample")) return eval_sample(c, t, fig);
   if (!strcmp(n, "mean")) return eval_stat(c, t, "mean", fig);
   if (!strcmp(n, "median")) return eval_stat(c, t, "median", fig);
   if (!strcmp(n, "bma")) {
@@ -664,7 +710,7 @@ int rp_eval_tag(rp_ctx *c, const rp_tag *t, int *fig, const char **inline_text) 
   }
   return rp_fail(c, t,
                  "unknown tag '%s' (tags: share, sentence, count, mean, median, bma, chart, map, "
-                 "table, change, tiles, annex, t, round, survey_sections, nationality_profiles, "
-                 "baseline_section)",
+                 "table, change, tiles, annex, sample, t, round, survey_sections, "
+                 "nationality_profiles, baseline_section, criteria)",
                  n);
 }

@@ -211,12 +211,40 @@ static int baseline_section(rp_ctx *c, mtm_buf *md) {
   return 0;
 }
 
+/* criteria: the survey's inclusion criteria as a list (nothing when it has
+ * none). */
+static int criteria(rp_ctx *c, mtm_buf *md) {
+  mtm_store_formref fr;
+  mtm_store_criterion *cr;
+  int n;
+  int rc = mtm_store_form_find(c->st, c->form_id, c->a, &fr, c->err);
+  if (!rc) rc = mtm_store_criteria(c->st, fr.id, c->a, &cr, &n, c->err);
+  if (rc) return rc;
+  if (!n) return 0;
+  const char *intro = rp_text(c, "criteria_intro");
+  const char *dot = strchr(intro, '.');
+  if (dot) mtm_buf_printf(md, "**%.*s**%s\n\n", (int)(dot - intro + 1), intro, dot + 1);
+  else mtm_buf_printf(md, "%s\n\n", intro);
+  for (int i = 0; i < n; i++) {
+    if (cr[i].label && *cr[i].label) mtm_buf_printf(md, "- %s\n", cr[i].label);
+    else {
+      mtm_buf_adds(md, "- `");
+      for (const char *p = cr[i].expr; *p; p++)
+        if (*p != '`' && *p != '{' && *p != '}') mtm_buf_addc(md, *p);
+      mtm_buf_adds(md, "`\n");
+    }
+  }
+  mtm_buf_adds(md, "\n");
+  return 0;
+}
+
 int rp_generate(rp_ctx *c, const rp_tag *t, mtm_buf *md) {
   /* Dispatches the generator tags. */
   int rc;
   if (!strcmp(t->name, "survey_sections")) rc = survey_sections(c, md);
   else if (!strcmp(t->name, "nationality_profiles")) rc = nationality_profiles(c, t, md);
   else if (!strcmp(t->name, "baseline_section")) rc = baseline_section(c, md);
+  else if (!strcmp(t->name, "criteria")) rc = criteria(c, md);
   else return 0;
   return rc ? rc : 1;
 }
