@@ -478,11 +478,35 @@ int rp_eval_tiles(rp_ctx *c, const rp_tag *t, int *fig) {
   mtm_fig_source srcs[16];
   int n = 0;
   const char *txt;
-  rp_count_respondents(c, &srcs[n], &txt);
-  tiles[n] = (mtm_fig_tile){txt, rp_text(c, "respondents_interviewed"), n};
-  n++;
-  mtm_bma_result *r;
-  int rc = rp_bma(c, &r, NULL);
+  const char *base = rp_arg_get(t, "base"), *filter = rp_arg_get(t, "filter");
+  int with_base = !base || strcmp(base, "no");
+  if (with_base) {
+    rp_count_respondents(c, &srcs[n], &txt);
+    tiles[n] = (mtm_fig_tile){txt, rp_text(c, "respondents_interviewed"), n};
+    n++;
+  }
+  const char *cnt = rp_arg_get(t, "count");
+  if (cnt) { /* count=Q:V: the respondents who gave that answer */
+    char *q = mtm_arena_strdup(c->a, cnt), *colon = strchr(q, ':');
+    rp_tag st;
+    memset(&st, 0, sizeof st);
+    st.name = "count";
+    st.text = t->text;
+    st.args[st.nargs++] = (rp_arg){"q", q};
+    if (colon) {
+      *colon = 0;
+      st.args[st.nargs++] = (rp_arg){"value", colon + 1};
+    }
+    int sf;
+    const char *dummy;
+    int rc = rp_eval_tag(c, &st, &sf, &dummy);
+    if (rc) return rc;
+    srcs[n] = c->figs[sf].sources[0];
+    tiles[n] = (mtm_fig_tile){c->figs[sf].text, rp_text(c, "sample_size"), n};
+    n++;
+  }
+  mtm_bma_result *r = NULL;
+  int rc = with_base ? rp_bma(c, &r, NULL) : 0;
   if (rc) return rc;
   if (r) {
     rp_tag tt = *t;
@@ -546,11 +570,19 @@ int rp_eval_tiles(rp_ctx *c, const rp_tag *t, int *fig) {
         *colon = 0;
         st.args[st.nargs++] = (rp_arg){"value", colon + 1};
       }
+      if (filter) st.args[st.nargs++] = (rp_arg){"filter", filter};
       int sf;
       const char *dummy;
       if ((rc = rp_eval_tag(c, &st, &sf, &dummy))) return rc;
       srcs[n] = c->figs[sf].sources[0];
-      tiles[n] = (mtm_fig_tile){c->figs[sf].text, srcs[n].question, n};
+      const mtm_frame_col *qc = mtm_frame_col_find(c->f, it);
+      const char *cap = qc ? rp_qlabel(c, qc) : srcs[n].question;
+      if (colon && qc && qc->q && qc->q->list && strcmp(colon + 1, "yes")) {
+        const mtm_choice *ch = mtm_form_choice(qc->q->list, colon + 1);
+        const char *vl = ch ? mtm_form_label(c->f->form, ch->labels, c->spec.lang) : NULL;
+        cap = mtm_arena_printf(c->a, "%s: %s", cap, vl && *vl ? vl : colon + 1);
+      }
+      tiles[n] = (mtm_fig_tile){c->figs[sf].text, cap, n};
       n++;
     }
   }

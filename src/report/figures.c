@@ -61,7 +61,8 @@ static const struct {
     {"baseline", "Baseline: migrants present by district", "Базовая оценка: мигранты по районам"},
     {"other_findings", "Other findings", "Другие результаты"},
     {"sample_size", "respondents in the sample", "респондентов в выборке"},
-    {"profile_intro", "Respondents of this nationality", "Респонденты этой национальности"},
+    {"profile_note", "Shares of the respondents of this nationality who answered each question.",
+     "Доли респондентов этого гражданства, ответивших на каждый вопрос."},
     {"top_regions", "Top regions", "Основные регионы"},
     {"top_origins", "Top countries of origin", "Основные страны происхождения"},
 };

@@ -172,21 +172,26 @@ static int nationality_profiles(rp_ctx *c, const rp_tag *t, mtm_buf *md) {
   mtm_buf_printf(md, "# %s\n\n", rp_text(c, "profiles_title"));
   for (int k = 0; k < np; k++) {
     const char *v = pick[k]->analysis_var_value;
-    mtm_buf_printf(md, "## %s\n\n{{count q=%s value=%s}} %s.\n\n", pick[k]->value_label ? pick[k]->value_label : v,
-                   nat->name, v, rp_text(c, "sample_size"));
+    mtm_buf_printf(md, "## %s\n\n{{tiles base=no count=%s:%s", pick[k]->value_label ? pick[k]->value_label : v,
+                   nat->name, v);
     int shown = 0;
-    for (int i = 0; i < c->f->ncols && shown < 6; i++) {
+    for (int i = 0; i < c->f->ncols && shown < 7; i++) {
       const mtm_frame_col *col = &c->f->cols[i];
-      if (col == nat || col->kind != MTM_FRAME_CODES || !chartable(col)) continue;
+      if (col == nat || col->kind != MTM_FRAME_CODES || !chartable(col) || col->nlist > 4) continue;
       int yes = 0;
       for (int j = 0; j < col->nlist; j++)
         if (!strcmp(col->levels[j], "yes")) yes = 1;
       if (!yes) continue;
-      mtm_buf_printf(md, "- %s: {{share q=%s value=yes filter=\"${%s} = '%s'\"}}\n", rp_qlabel(c, col),
-                     col->name, nat->name, v);
+      rp_run *yr;
+      if ((rc = rp_run_get(c, t, "prop_select_one", col->name, NULL, NULL, &yr))) return rc;
+      int alike = 0;
+      for (size_t r = 0; r < yr->now.n; r++)
+        if (!yr->now.rows[r].group_var && yr->now.rows[r].e.est >= 0.98) alike = 1;
+      if (alike) continue;
+      mtm_buf_printf(md, "%s%s:yes", shown ? "," : " share=", col->name);
       shown++;
     }
-    mtm_buf_adds(md, "\n");
+    mtm_buf_printf(md, " filter=\"${%s} = '%s'\"}}\n\n%s\n\n", nat->name, v, rp_text(c, "profile_note"));
   }
   return 0;
 }
