@@ -15,6 +15,10 @@ static const struct {
   const char *id, *en, *ru;
 } texts[] = {
     {"round_word", "Round", "Раунд"},
+    {"changes_significant", "Compared with Round %d, the significant changes (at the 5%% level):",
+     "По сравнению с раундом %d значимые изменения (на уровне 5 %%):"},
+    {"changes_none", "Compared with Round %d, no figure of this section changed significantly (at the 5%% level).",
+     "По сравнению с раундом %d ни один показатель этого раздела не изменился значимо (на уровне 5 %%)."},
     {"criteria_intro", "Inclusion criteria. Only respondents who met every criterion were interviewed:",
      "Критерии включения. Опрашивались только респонденты, отвечающие всем критериям:"},
     {"sample_sentence", "The sample was sized at %s interviews (confidence %s, margin of error %s, design effect %s) from the baseline figures of %s in %s.",
@@ -430,6 +434,79 @@ static int eval_change(rp_ctx *c, const rp_tag *t, int *fig) {
   return 0;
 }
 
+/* changes q=Q:V,Q:V: the paragraph comparing a section's indicators with
+ * the compared round, naming those whose change is significant at 5%
+ * (two independent samples, mtm_analysis_compare). Nothing without a
+ * compared round. */
+static int eval_changes(rp_ctx *c, const rp_tag *t, int *fig) {
+  int f = rp_fig_new(c, MTM_FIG_TEXT, t);
+  c->figs[f].text = "";
+  *fig = f;
+  const char *list = rp_arg_get(t, "q");
+  if (!list) return rp_fail(c, t, "changes needs q=QUESTION:VALUE,QUESTION:VALUE");
+  if (!c->fc) return 0;
+  mtm_fig_source srcs[64];
+  int ns = 0, nsig = 0;
+  mtm_buf b;
+  mtm_buf_init(&b);
+  char *copy = mtm_arena_strdup(c->a, list), *save = NULL;
+  for (char *it = strtok_r(copy, ",", &save); it && ns < 62; it = strtok_r(NULL, ",", &save)) {
+    char *colon = strchr(it, ':');
+    if (!colon) {
+      mtm_buf_free(&b);
+      return rp_fail(c, t, "'%s' names no answer: write QUESTION:VALUE", it);
+    }
+    *colon = 0;
+    rp_tag st;
+    memset(&st, 0, sizeof st);
+    st.name = "change";
+    st.text = t->text;
+    st.args[st.nargs++] = (rp_arg){"q", it};
+    st.args[st.nargs++] = (rp_arg){"value", colon + 1};
+    const char *q, *value, *type;
+    const mtm_frame_col *col;
+    int rc = share_args(c, &st, &q, &value, &type, &col);
+    rp_run *run;
+    if (!rc) rc = rp_run_get(c, &st, type, q, NULL, NULL, &run);
+    if (rc) {
+      mtm_buf_free(&b);
+      return rc;
+    }
+    if (!run->has_then) continue;
+    size_t ov, ot, g;
+    find_rows(&run->now, value, &ov, &g, 0);
+    find_rows(&run->then, value, &ot, &g, 0);
+    if (ov == (size_t)-1 || ot == (size_t)-1) continue;
+    mtm_analysis_opts o;
+    memset(&o, 0, sizeof o);
+    mtm_analysis_diff d;
+    mtm_analysis_compare(&run->now.rows[ov].e, &run->then.rows[ot].e, 1, &o, &d);
+    if (d.status != MTM_ANALYSIS_CMP_TESTED || !d.significant) continue;
+    int pn = rp_share_pct(&run->now, ov), pt = rp_share_pct(&run->then, ot);
+    if (pn < 0 || pt < 0 || pn == pt) continue;
+    const mtm_analysis_row *r = &run->now.rows[ov];
+    rp_source_row(c, &srcs[ns], r, rp_pct_text(c, pn));
+    rp_source_row(c, &srcs[ns + 1], &run->then.rows[ot], rp_pct_text(c, pt));
+    srcs[ns + 1].key = mtm_arena_printf(c->a, "%s @/@ round %%/%% %d", srcs[ns + 1].key, c->compare);
+    ns += 2;
+    int ru = c->lang == MTM_PROSE_RU;
+    mtm_buf_printf(&b, "%s%s %s%s%s: %s, ", nsig ? "; " : "", rp_qlabel(c, col), ru ? "\xC2\xAB" : "\xE2\x80\x9C",
+                   r->value_label ? r->value_label : value, ru ? "\xC2\xBB" : "\xE2\x80\x9D",
+                   rp_pct_text(c, pn));
+    mtm_prose_change(&b, c->lang, pn / 100.0, pt / 100.0, c->compare);
+    nsig++;
+  }
+  mtm_fig *fg = &c->figs[f];
+  char intro[512];
+  snprintf(intro, sizeof intro, rp_text(c, nsig ? "changes_significant" : "changes_none"), c->compare);
+  fg->text = nsig ? mtm_arena_printf(c->a, "%s %s.", intro, b.p) : mtm_arena_strdup(c->a, intro);
+  mtm_buf_free(&b);
+  fg->nsources = ns;
+  fg->sources = mtm_arena_alloc(c->a, (size_t)(ns + 1) * sizeof *fg->sources);
+  if (ns) memcpy(fg->sources, srcs, (size_t)ns * sizeof *srcs);
+  return 0;
+}
+
 /* A number in the report's language: whole from 100 on, else one decimal. */
 static const char *number_text(rp_ctx *c, double v) {
   if (!isfinite(v)) return "\xE2\x80\x94";
@@ -670,6 +747,7 @@ int rp_eval_tag(rp_ctx *c, const rp_tag *t, int *fig, const char **inline_text) 
   if (!strcmp(n, "share")) return eval_share(c, t, 0, fig);
   if (!strcmp(n, "sentence")) return eval_share(c, t, 1, fig);
   if (!strcmp(n, "change")) return eval_change(c, t, fig);
+  if (!strcmp(n, "changes")) return eval_changes(c, t, fig);
   if (!strcmp(n, "count")) return eval_count(c, t, fig);
   if (!strcmp(n, "sample")) return eval_sample(c, t, fig);
   if (!strcmp(n, "mean")) return eval_stat(c, t, "mean", fig);
@@ -711,7 +789,7 @@ int rp_eval_tag(rp_ctx *c, const rp_tag *t, int *fig, const char **inline_text) 
   }
   return rp_fail(c, t,
                  "unknown tag '%s' (tags: share, sentence, count, mean, median, bma, chart, map, "
-                 "table, change, tiles, annex, sample, t, round, survey_sections, "
+                 "table, change, changes, tiles, annex, sample, t, round, survey_sections, "
                  "nationality_profiles, baseline_section, criteria)",
                  n);
 }

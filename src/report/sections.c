@@ -118,6 +118,8 @@ static int survey_sections(rp_ctx *c, mtm_buf *md) {
   const mtm_frame_col *sex = find_var(c, "sex", "+sex");
   const mtm_frame_col *nat = find_var(c, "nationality", "+nationality");
   /* questions outside any group first collected, shown last */
+  mtm_buf chg;
+  mtm_buf_init(&chg);
   for (int pass = 0; pass < 2; pass++) {
     for (int gi = pass ? -1 : 0; gi < (pass ? 0 : fm->nq); gi++) {
       if (!pass && fm->q[gi].type != MTM_Q_BEGIN_GROUP) continue;
@@ -130,16 +132,29 @@ static int survey_sections(rp_ctx *c, mtm_buf *md) {
         if (col->q && col->q->hxl && (strstr(col->q->hxl, "+code") || strstr(col->q->hxl, "#adm")))
           continue; /* locations: the map shows them */
         if (!any) {
+          mtm_buf_reset(&chg);
           const char *title = pass ? rp_text(c, "other_findings")
                                    : mtm_form_label(fm, fm->q[gi].labels, c->spec.lang);
           mtm_buf_printf(md, "# %s\n\n", title && *title ? title : fm->q[gi].name);
           any = 1;
         }
         int rc = question_md(c, col, sex, md);
-        if (rc) return rc;
+        const char *v = NULL;
+        if (!rc && c->fc && col->kind != MTM_FRAME_NUM && mtm_frame_col_find(c->fc, col->name))
+          rc = top_value(c, col, &v);
+        if (rc) {
+          mtm_buf_free(&chg);
+          return rc;
+        }
+        {
+          if (v) mtm_buf_printf(&chg, "%s%s:%s", chg.n ? "," : "", col->name, v);
+        }
       }
+      if (chg.n) mtm_buf_printf(md, "{{changes q=%s}}\n\n", chg.p);
+      mtm_buf_reset(&chg);
     }
   }
+  mtm_buf_free(&chg);
   return 0;
 }
 
