@@ -3,9 +3,10 @@
 # strata, 500 clusters, weights; 5 select_one, 2 select_multiple, 3 numeric
 # questions) imported once into a workspace, then `mtm analyse` of the
 # default plan with --weight weight --strata stratum --cluster cluster,
-# overall and --by sex, each run twice under /usr/bin/time -v: "cold" after
-# dropping the frame cache (decodes the round and writes the cache), "warm"
-# reading it. In the same run R's survey package (bench/analyse_r.R) computes
+# overall and --by sex, each run twice under /usr/bin/time -v: "cold" the
+# first run after a fresh import into a new workspace (the import builds
+# the round's cached columns; until 2026-11-25 "cold" dropped the cache
+# first, so decoded the round and wrote the cache), "warm" the second. In the same run R's survey package (bench/analyse_r.R) computes
 # the same indicator set (svymean of every factor, multi-select option and
 # numeric, svyby by sex, svyquantile medians) on the same export, and
 # bench/analyse_compare.py checks that the numbers agree (stat 1e-9, SE 1e-6
@@ -15,6 +16,8 @@
 # --by sex seconds (the whole command). Results are appended to BENCHMARKS.md.
 #
 #   bench/analyse.sh [N ...]     (default 100000 1000000; run from the repository)
+#   MTM_BENCH_OUT=DIR            the surveys are generated once into DIR/analyse-N
+#                                (default bench/out), e.g. shared by worktrees
 set -eu
 cd "$(dirname "$0")/.."
 [ $# -gt 0 ] || set -- 100000 1000000
@@ -46,19 +49,20 @@ difference of the estimates and SEs over the rows both compute.
 |---|---|---|---|---|---|---|---|---|---|---|---|
 EOF2
 for n in "$@"; do
-  out=bench/out/analyse-$n
+  out=${MTM_BENCH_OUT:-bench/out}/analyse-$n
   csv=$out/bench_analyse.csv
   if [ ! -s "$csv" ]; then
     echo "generating $n respondents into $out ..." >&2
     /usr/bin/python3 bench/analyse_gen.py "$out" "$n"
   fi
   ws=$out/bench.db
-  if [ ! -s "$ws" ]; then
+  fresh() { # a new workspace with the survey imported
+    rm -f "$ws" "$ws-wal" "$ws-shm" "$ws-journal"
     build/mtm -w "$ws" init >/dev/null
     build/mtm -w "$ws" form add "$out/bench_analyse.md" >/dev/null
     echo "importing $n respondents ..." >&2
     build/mtm -w "$ws" import --form bench_analyse --round 1 "$csv" >/dev/null
-  fi
+  }
   load=$(cut -d' ' -f1 /proc/loadavg)
   run() { # NAME ARGS...
     name=$1
@@ -68,10 +72,10 @@ for n in "$@"; do
       { cat "$out/$name.time" >&2; exit 1; }
     measure "$out/$name.time"
   }
-  sqlite3 "$ws" 'DELETE FROM frame_cache'
+  fresh
   all_cold=$(run all-cold)
   all_warm=$(run all-warm)
-  sqlite3 "$ws" 'DELETE FROM frame_cache'
+  fresh
   by_cold=$(run by-cold --by sex)
   by_warm=$(run by-warm --by sex)
   rows_out=$(($(wc -l <"$out/by-warm.csv") - 1))
@@ -90,7 +94,7 @@ for n in "$@"; do
       r_s="not run: over 8 minutes"
     fi
   fi
-  printf '| %s | %s cores, %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' \
+  bench/table_row.sh '## Analyse' "$(printf '| %s | %s cores, %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |' \
     "$(date -u +%Y-%m-%dT%H:%MZ)" "$(nproc)" "$cpu" "$n" "$rows_out" "$all_cold" "$all_warm" \
-    "$by_cold" "$by_warm" "$r_s" "$speed" "$agree" "$load" >>BENCHMARKS.md
+    "$by_cold" "$by_warm" "$r_s" "$speed" "$agree" "$load")"
 done

@@ -40,15 +40,62 @@ static int usd_columns(mtm_cli_ws *w, const mtm_frame *f, int rn, const mtm_anal
   return 0;
 }
 
+/* 1 when a name in list (separated by any of seps) is not a column of f. */
+static int names_missing(const mtm_frame *f, const char *list, const char *seps) {
+  for (const char *p = list; p && *p;) {
+    size_t n = strcspn(p, seps);
+    char name[256];
+    if (n >= sizeof name) return 1;
+    memcpy(name, p, n);
+    name[n] = 0;
+    if (n && !mtm_frame_col_find(f, name)) return 1;
+    p += n;
+    if (*p) p++;
+  }
+  return 0;
+}
+
+/* Notes a filter's reference to a question that is not a column. */
+static void ref_missing(void *ctx, const char *name) {
+  void **c = ctx;
+  if (!mtm_frame_col_find(c[0], name)) c[1] = (void *)name;
+}
+
+/* 1 when the run may need a text column, which a load leaves out unless
+ * asked (and the cache an import builds does not hold): a --by, --strata,
+ * --cluster or --weight, or a plan item's question, group or filter,
+ * naming a question that is not a column of f (a filter that cannot be
+ * read too: the run with every column reports it). */
+static int needs_text(const mtm_frame *f, const mtm_analysis_item *items, int nitems,
+                      const char *by, const mtm_analysis_spec *s, mtm_arena *a) {
+  const char *names[] = {s->weight, s->strata, s->cluster};
+  for (int i = 0; i < 3; i++)
+    if (names[i] && !mtm_frame_col_find(f, names[i])) return 1;
+  if (names_missing(f, by, ",*")) return 1;
+  for (int i = 0; i < nitems; i++) {
+    const mtm_analysis_item *it = &items[i];
+    if (names_missing(f, it->var, ",") || names_missing(f, it->group, ",*")) return 1;
+    if (!it->filter || !*it->filter) continue;
+    mtm_expr *e;
+    mtm_err err;
+    mtm_err_clear(&err);
+    if (mtm_expr_parse(a, it->filter, &e, &err)) return 1;
+    void *c[2] = {(void *)f, NULL};
+    mtm_expr_refs(e, ref_missing, c);
+    if (c[1]) return 1;
+  }
+  return 0;
+}
+
 /* --compare M: runs the same plan on round M of the form and adds the
  * comparison columns to x; with k > 0 round M's small cells are suppressed
  * too, so no comparison reveals them. Returns 0 or the exit code of a
  * failure. */
 static int compare_round(mtm_cli_ws *w, const char *form, int m, int k, const mtm_analysis_spec *s,
                          const mtm_analysis_item *items, int nitems,
-                         const mtm_analysis_result *res, mtm_analysis_extra *x) {
+                         const mtm_analysis_result *res, mtm_analysis_extra *x, int text) {
   mtm_frame_opts fo = {0};
-  fo.text = 1;
+  fo.text = text;
   mtm_frame *g;
   if (mtm_frame_load(w->st, form, m, &fo, &g, &w->err)) return mtm_cli_fail(&w->err);
   mtm_analysis_result then;
@@ -126,13 +173,23 @@ int mtm_cmd_analyse(mtm_cli *cli, int argc, char **argv) {
     mtm_cli_ws_close(&w);
     return rc;
   }
+  /* The default columns first (read from the cache), every column when
+   * the run may need text ones. */
   mtm_frame_opts fo = {0};
-  fo.text = 1;
   mtm_frame *f;
   if (mtm_frame_load(w.st, form, rn, &fo, &f, &w.err)) {
     rc = mtm_cli_fail(&w.err);
     mtm_cli_ws_close(&w);
     return rc;
+  }
+  if (needs_text(f, items, nitems, by, &s, &w.a)) {
+    mtm_frame_free(f);
+    fo.text = 1;
+    if (mtm_frame_load(w.st, form, rn, &fo, &f, &w.err)) {
+      rc = mtm_cli_fail(&w.err);
+      mtm_cli_ws_close(&w);
+      return rc;
+    }
   }
   if (lang && (s.lang = mtm_form_lang(f->form, lang)) < 0) {
     mtm_frame_free(f);
@@ -159,7 +216,7 @@ int mtm_cmd_analyse(mtm_cli *cli, int argc, char **argv) {
   mtm_analysis_extra x = {0};
   if (suppress) mtm_analysis_post_suppress(&res, (int)k, &x, &w.a);
   if ((usd && (rc = usd_columns(&w, f, rn, &res, &x))) ||
-      (compare && (rc = compare_round(&w, form, (int)cm, (int)k, &s, items, nitems, &res, &x)))) {
+      (compare && (rc = compare_round(&w, form, (int)cm, (int)k, &s, items, nitems, &res, &x, fo.text)))) {
     mtm_frame_free(f);
     mtm_cli_ws_close(&w);
     return rc;

@@ -273,24 +273,73 @@ static void levels_put(mtm_buf *b, const char **levels, int n) {
   mtm_buf_free(&t);
 }
 
+/* Compact forms of a column (header word 7), which a decode expands back
+ * to the very same arrays: */
+enum {
+  F_NUM32 = 1,   /* numbers: every present value an integer in int32 range, as int32 */
+  F_CODES8 = 2,  /* codes: fewer than 128 levels, as int8 */
+  F_NOTEXT = 4,  /* bits: no value outside the list in any row, offsets and text left out */
+  F_IDSEQ = 8    /* rows: ids consecutive from header word 4, left out */
+};
+
+/* 1 when every present number of the column is an integer that int32
+ * holds (and not -0), so that (double)(int32_t)x == x bit for bit. */
+static int num_fits32(const bcol *c, long nrows) {
+  for (long r = 0; r < nrows; r++) {
+    if ((c->missing[r >> 6] >> (r & 63)) & 1) continue;
+    double x = c->num[r];
+    if (!(x >= -2147483648.0 && x <= 2147483647.0) || x != (double)(int32_t)x ||
+        (x == 0 && signbit(x)))
+      return 0;
+  }
+  return 1;
+}
+
 /* Encodes a finished column (kind resolved) of nrows rows. */
 static void bcol_encode(const bcol *c, long nrows, mtm_buf *b) {
-  int64_t h[HDR] = {MAGIC, c->kind, c->sp->q->type, nrows, c->nlist, c->nlevels, c->words, 0};
+  int64_t flags = 0;
+  if (c->kind == MTM_FRAME_NUM && num_fits32(c, nrows)) flags |= F_NUM32;
+  if (c->kind == MTM_FRAME_CODES && c->nlevels < 128) flags |= F_CODES8;
+  if (c->kind == MTM_FRAME_BITS && c->text.n == (size_t)nrows) flags |= F_NOTEXT;
+  int64_t h[HDR] = {MAGIC, c->kind, c->sp->q->type, nrows, c->nlist, c->nlevels, c->words, flags};
   sec_put(b, h, sizeof h);
   sec_put(b, c->missing, sizeof *c->missing * (size_t)((nrows + 63) / 64));
   switch (c->kind) {
   case MTM_FRAME_CODES:
-    sec_put(b, c->codes, sizeof *c->codes * (size_t)nrows);
+    if (flags & F_CODES8) {
+      uint64_t len = (uint64_t)nrows;
+      mtm_buf_add(b, &len, 8);
+      mtm_buf_reserve(b, (size_t)nrows + 8);
+      int8_t *d = (int8_t *)(b->p + b->n);
+      for (long r = 0; r < nrows; r++) d[r] = (int8_t)c->codes[r];
+      b->n += (size_t)nrows;
+      while (b->n % 8) b->p[b->n++] = 0;
+    } else {
+      sec_put(b, c->codes, sizeof *c->codes * (size_t)nrows);
+    }
     levels_put(b, c->levels, c->nlevels);
     break;
   case MTM_FRAME_BITS:
     sec_put(b, c->bits, sizeof *c->bits * (size_t)(nrows * c->words));
     levels_put(b, c->levels, c->nlist);
-    sec_put(b, c->off, sizeof *c->off * (size_t)(nrows + 1));
-    sec_put(b, c->text.p, c->text.n);
+    if (!(flags & F_NOTEXT)) {
+      sec_put(b, c->off, sizeof *c->off * (size_t)(nrows + 1));
+      sec_put(b, c->text.p, c->text.n);
+    }
     break;
   case MTM_FRAME_NUM:
-    sec_put(b, c->num, sizeof *c->num * (size_t)nrows);
+    if (flags & F_NUM32) {
+      uint64_t len = sizeof(int32_t) * (uint64_t)nrows;
+      mtm_buf_add(b, &len, 8);
+      mtm_buf_reserve(b, (size_t)len + 8);
+      int32_t *d = (int32_t *)(b->p + b->n);
+      for (long r = 0; r < nrows; r++)
+        d[r] = ((c->missing[r >> 6] >> (r & 63)) & 1) ? 0 : (int32_t)c->num[r];
+      b->n += (size_t)len;
+      while (b->n % 8) b->p[b->n++] = 0;
+    } else {
+      sec_put(b, c->num, sizeof *c->num * (size_t)nrows);
+    }
     break;
   default:
     sec_put(b, c->off, sizeof *c->off * (size_t)(nrows + 1));
@@ -323,13 +372,31 @@ static int col_decode(void *blob, size_t len, long nrows, mtm_arena *a, mtm_fram
   col->nlist = (int)h[4];
   col->nlevels = (int)h[5];
   col->words = (int)h[6];
+  int64_t flags = h[7];
   if (!(col->missing = sec_get(&p, end, &n))) return -1;
+  if (n != sizeof(uint64_t) * (size_t)((nrows + 63) / 64)) return -1;
   void *x = sec_get(&p, end, &n);
   if (!x) return -1;
-  if (col->kind == MTM_FRAME_CODES) col->codes = x;
-  else if (col->kind == MTM_FRAME_BITS) col->bits = x;
-  else if (col->kind == MTM_FRAME_NUM) col->num = x;
-  else col->off = x;
+  if (col->kind == MTM_FRAME_CODES && (flags & F_CODES8)) {
+    if (n != (size_t)nrows) return -1;
+    const int8_t *d = x;
+    col->codes = mtm_arena_alloc(a, sizeof *col->codes * (size_t)(nrows ? nrows : 1));
+    for (long r = 0; r < nrows; r++) col->codes[r] = d[r];
+  } else if (col->kind == MTM_FRAME_CODES) {
+    col->codes = x;
+  } else if (col->kind == MTM_FRAME_BITS) {
+    col->bits = x;
+  } else if (col->kind == MTM_FRAME_NUM && (flags & F_NUM32)) {
+    if (n != sizeof(int32_t) * (size_t)nrows) return -1;
+    const int32_t *d = x;
+    col->num = mtm_arena_alloc(a, sizeof *col->num * (size_t)(nrows ? nrows : 1));
+    for (long r = 0; r < nrows; r++)
+      col->num[r] = ((col->missing[r >> 6] >> (r & 63)) & 1) ? NAN : (double)d[r];
+  } else if (col->kind == MTM_FRAME_NUM) {
+    col->num = x;
+  } else {
+    col->off = x;
+  }
   if (col->kind == MTM_FRAME_CODES || col->kind == MTM_FRAME_BITS) {
     char *names = sec_get(&p, end, &n);
     if (!names) return -1;
@@ -342,6 +409,14 @@ static int col_decode(void *blob, size_t len, long nrows, mtm_arena *a, mtm_fram
       at += strlen(names + at) + 1;
     }
     col->levels = lv;
+  }
+  if (col->kind == MTM_FRAME_BITS && (flags & F_NOTEXT)) {
+    /* Every row's text empty: one NUL they all point at. */
+    col->off = mtm_arena_zalloc(a, sizeof *col->off * (size_t)(nrows + 1));
+    char *t = mtm_arena_zalloc(a, (size_t)nrows + 1);
+    ((int64_t *)col->off)[nrows] = nrows;
+    col->text = t;
+    return 0;
   }
   if (col->kind == MTM_FRAME_BITS && !(col->off = sec_get(&p, end, &n))) return -1;
   if (col->kind == MTM_FRAME_BITS || col->kind == MTM_FRAME_TEXT)
@@ -515,77 +590,73 @@ static int adopt(bcol *c, long nrows, mtm_buf *enc, mtm_arena *a, mtm_frame_col 
 /* Encodes the row ids and uuids. */
 static void meta_encode(long nrows, const int64_t *ids, const int64_t *uoff, const char *ut,
                         size_t utn, mtm_buf *b) {
-  int64_t h[HDR] = {MAGIC, 0, 0, nrows, 0, 0, 0, 0};
+  int seq = nrows > 0;
+  for (long r = 1; r < nrows && seq; r++) seq = ids[r] == ids[0] + r;
+  int64_t h[HDR] = {MAGIC, 0, 0, nrows, seq ? ids[0] : 0, 0, 0, seq ? F_IDSEQ : 0};
   sec_put(b, h, sizeof h);
-  sec_put(b, ids, sizeof *ids * (size_t)nrows);
+  if (!seq) sec_put(b, ids, sizeof *ids * (size_t)nrows);
   sec_put(b, uoff, sizeof *uoff * (size_t)(nrows + 1));
   sec_put(b, ut, utn);
 }
 
 /* Reads the row ids and uuids of an encoded meta blob. */
-static int meta_decode(void *blob, size_t len, mtm_frame *f) {
+static int meta_decode(void *blob, size_t len, mtm_frame *f, mtm_arena *a) {
   unsigned char *p = blob, *end = p + len;
   size_t n;
   int64_t *h = sec_get(&p, end, &n);
   if (!h || n != sizeof(int64_t) * HDR || h[0] != MAGIC) return -1;
   f->nrows = (long)h[3];
-  if (!(f->ids = sec_get(&p, end, &n))) return -1;
+  if (h[7] & F_IDSEQ) {
+    int64_t *ids = mtm_arena_alloc(a, sizeof *ids * (size_t)(f->nrows ? f->nrows : 1));
+    for (long r = 0; r < f->nrows; r++) ids[r] = h[4] + r;
+    f->ids = ids;
+  } else if (!(f->ids = sec_get(&p, end, &n)) || n != sizeof *f->ids * (size_t)f->nrows) {
+    return -1;
+  }
   if (!(f->uuid_off = sec_get(&p, end, &n))) return -1;
   if (!(f->uuid_text = sec_get(&p, end, &n))) return -1;
   return 0;
 }
 
-int mtm_frame_load(mtm_store *st, const char *form_id, int round, const mtm_frame_opts *opts,
-                   mtm_frame **out, mtm_err *err) {
-  /* Reads the versions, picks the columns, then serves them from the cache
-   * or decodes the submissions and writes the cache. */
-  static const mtm_frame_opts none = {0};
-  if (!opts) opts = &none;
-  *out = NULL;
-  mtm_frame *f = mtm_xmalloc(sizeof *f);
-  memset(f, 0, sizeof *f);
-  frame_priv *pv = mtm_xmalloc(sizeof *pv);
-  memset(pv, 0, sizeof *pv);
-  f->priv = pv;
-  mtm_arena_init(&pv->a);
-  mtm_arena *a = &pv->a;
-  f->round = round;
-  mtm_buf enc, vset;
-  mtm_buf_init(&enc);
-  mtm_buf_init(&vset);
-  bcol *bc = NULL;
-  int nbc = 0;
-  build b;
-  memset(&b, 0, sizeof b);
-  mtm_buf_init(&b.utext);
-  int rc, intx = 0;
+/* What a load or a builder knows of the form: its versions (latest first)
+ * and the columns they ask. */
+typedef struct prep {
   mtm_store_formref fr;
-  if ((rc = mtm_store_form_find(st, form_id, a, &fr, err))) goto fail;
-  f->form_id = fr.form_id;
-  if (!mtm_store_check_round_known(st, round, err)) {
-    rc = mtm_err_set(err, MTM_ENOTFOUND,
-                     "round %d does not exist: no form has submissions in it and it was not "
-                     "declared",
-                     round);
-    goto fail;
-  }
+  fver *v;
+  int nvs;
+  spec *sp;
+  int nsp;
+  mtm_buf vset; /* the versions' checksums, the cache's version_set */
+} prep;
+
+/* Reads the form's versions into pv (which then owns the forms) and lists
+ * the columns: the latest version's fields first. */
+static int prepare(mtm_store *st, const char *form_id, int round, frame_priv *pv, prep *p,
+                   mtm_err *err) {
+  mtm_arena *a = &pv->a;
+  int rc;
+  if ((rc = mtm_store_form_find(st, form_id, a, &p->fr, err))) return rc;
+  if (!mtm_store_check_round_known(st, round, err))
+    return mtm_err_set(err, MTM_ENOTFOUND,
+                       "round %d does not exist: no form has submissions in it and it was not "
+                       "declared",
+                       round);
   mtm_form_version *vs;
   int nvs;
-  if ((rc = mtm_store_form_versions(st, form_id, a, &vs, &nvs, err))) goto fail;
-  /* Latest first. */
+  if ((rc = mtm_store_form_versions(st, form_id, a, &vs, &nvs, err))) return rc;
   fver *v = mtm_arena_zalloc(a, sizeof *v * (size_t)(nvs ? nvs : 1));
   pv->forms = mtm_xmalloc(sizeof *pv->forms * (size_t)(nvs ? nvs : 1));
   for (int i = 0; i < nvs; i++) {
     const mtm_form_version *x = &vs[nvs - 1 - i];
-    if (vset.n) mtm_buf_addc(&vset, ',');
-    mtm_buf_adds(&vset, x->sha256);
+    if (p->vset.n) mtm_buf_addc(&p->vset, ',');
+    mtm_buf_adds(&p->vset, x->sha256);
     v[i].key = x->version ? x->version : "";
-    if ((rc = mtm_form_load(st, form_id, x->version, &v[i].f, err))) goto fail;
+    if ((rc = mtm_form_load(st, form_id, x->version, &v[i].f, err))) return rc;
     pv->forms[pv->nforms++] = v[i].f;
   }
-  mtm_buf_addc(&vset, 0);
-  f->form = nvs ? v[0].f : NULL;
-  /* The columns: latest version's fields first. */
+  mtm_buf_addc(&p->vset, 0);
+  p->v = v;
+  p->nvs = nvs;
   int nsp = 0, capsp = 64;
   spec *sp = mtm_arena_alloc(a, sizeof *sp * (size_t)capsp);
   for (int i = 0; i < nvs; i++) {
@@ -609,6 +680,283 @@ int mtm_frame_load(mtm_store *st, const char *form_id, int round, const mtm_fram
       v[i].pos2spec[v[i].nfields++] = j;
     }
   }
+  p->sp = sp;
+  p->nsp = nsp;
+  return 0;
+}
+
+/* Prepares builders for the specs marked build; b's versions are copies
+ * whose values map to builder indexes (p stays as it is). */
+static void build_setup(const prep *p, build *b, mtm_arena *a) {
+  memset(b, 0, sizeof *b);
+  mtm_buf_init(&b->utext);
+  int *map = mtm_arena_alloc(a, sizeof(int) * (size_t)(p->nsp ? p->nsp : 1));
+  b->cols = mtm_xmalloc(sizeof *b->cols * (size_t)(p->nsp ? p->nsp : 1));
+  for (int j = 0; j < p->nsp; j++) {
+    map[j] = -1;
+    if (!p->sp[j].build) continue;
+    map[j] = b->ncols;
+    bcol_init(&b->cols[b->ncols++], &p->sp[j]);
+  }
+  b->v = mtm_arena_alloc(a, sizeof *b->v * (size_t)(p->nvs ? p->nvs : 1));
+  for (int i = 0; i < p->nvs; i++) {
+    b->v[i] = p->v[i];
+    b->v[i].pos2spec = mtm_arena_alloc(a, sizeof(int) * (size_t)(p->v[i].nfields + 1));
+    for (int k = 0; k < p->v[i].nfields; k++) b->v[i].pos2spec[k] = map[p->v[i].pos2spec[k]];
+  }
+  b->nv = p->nvs;
+  b->lastrow = mtm_arena_alloc(a, sizeof *b->lastrow * (size_t)(b->ncols ? b->ncols : 1));
+  for (int i = 0; i < b->ncols; i++) b->lastrow[i] = -1;
+}
+
+/* Ends the builders after the last row: the text ends set, each
+ * calculate resolved to numbers or text. */
+static void build_end(build *b) {
+  if (b->cap == 0) {
+    for (int i = 0; i < b->ncols; i++) bcol_grow(&b->cols[i], 0, 1);
+    b->uoff = mtm_xmalloc(sizeof *b->uoff);
+    b->cap = 1;
+  }
+  b->uoff[b->nrows] = (int64_t)b->utext.n;
+  for (int i = 0; i < b->ncols; i++) {
+    bcol *c = &b->cols[i];
+    if (c->off) c->off[b->nrows] = (int64_t)c->text.n;
+    if (c->kind == K_CALC) c->kind = c->allnum ? MTM_FRAME_NUM : MTM_FRAME_TEXT;
+  }
+}
+
+static void build_free(build *b) {
+  for (int i = 0; i < b->ncols; i++) bcol_free(&b->cols[i]);
+  free(b->cols);
+  free(b->ids);
+  free(b->uoff);
+  mtm_buf_free(&b->utext);
+  memset(b, 0, sizeof *b);
+}
+
+/* Releases a builder's column at once (it was encoded), which keeps the
+ * peak near one copy of the frame. */
+static void bcol_release(bcol *c) {
+  spec *csp = c->sp;
+  bcol_free(c);
+  memset(c, 0, sizeof *c);
+  c->sp = csp;
+}
+
+/* ---- patching the cached columns with changed rows ---- */
+
+/* The row of submission id in f, -1 if none (ids ascend). */
+static long row_of(const mtm_frame *f, int64_t id) {
+  long lo = 0, hi = f->nrows - 1;
+  while (lo <= hi) {
+    long mid = lo + (hi - lo) / 2;
+    if (f->ids[mid] == id) return mid;
+    if (f->ids[mid] < id) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
+}
+
+static void bit_put(uint64_t *m, long r, int on) {
+  if (on) m[r >> 6] |= (uint64_t)1 << (r & 63);
+  else m[r >> 6] &= ~((uint64_t)1 << (r & 63));
+}
+
+/* Drops the rows marked in drop from every array of f (ids keep their
+ * order; text stays where it is, only the offsets move). */
+static void drop_rows(mtm_frame *f, const unsigned char *drop, mtm_arena *a) {
+  long n = f->nrows, w = 0;
+  int64_t *ids = (int64_t *)f->ids, *uoff = (int64_t *)f->uuid_off;
+  for (long r = 0; r < n; r++) {
+    if (drop[r]) continue;
+    ids[w] = ids[r];
+    uoff[w] = uoff[r];
+    w++;
+  }
+  uoff[w] = uoff[n];
+  for (int i = 0; i < f->ncols; i++) {
+    mtm_frame_col *c = &f->cols[i];
+    uint64_t *m = mtm_arena_zalloc(a, sizeof *m * (size_t)((w + 63) / 64 + 1));
+    int64_t *off = (int64_t *)c->off;
+    long k = 0;
+    for (long r = 0; r < n; r++) {
+      if (drop[r]) continue;
+      bit_put(m, k, mtm_frame_is_missing(c, r));
+      if (c->codes) c->codes[k] = c->codes[r];
+      if (c->num) c->num[k] = c->num[r];
+      if (c->bits) memmove(c->bits + k * c->words, c->bits + r * c->words, sizeof *c->bits * (size_t)c->words);
+      if (off) off[k] = off[r];
+      k++;
+    }
+    if (off) off[w] = off[n];
+    c->missing = m;
+  }
+  f->nrows = w;
+}
+
+/* Patches a frame read from the cache with the dirty submissions: a row
+ * changed is decoded again and written over, a row removed, deleted or
+ * moved to another round is dropped. Returns 1 (frame untouched) when the
+ * cache cannot be patched and must be rebuilt: a submission joins the
+ * round, a value needs a code the cached column does not have, or a
+ * calculate's kind may change. */
+static int patch(mtm_store *st, prep *p, int round, mtm_frame *f, const int64_t *dirty, long nd,
+                 mtm_arena *a, mtm_err *err) {
+  for (int j = 0; j < p->nsp; j++) {
+    const mtm_frame_col *fc = mtm_frame_col_find(f, p->sp[j].name);
+    p->sp[j].build = fc != NULL;
+    if (fc && p->sp[j].kind == K_CALC && fc->kind == MTM_FRAME_TEXT) return 1;
+    /* A calculate left out as text: built too, to see whether it may now
+     * be numeric (every changed value a number). */
+    if (!fc && p->sp[j].kind == K_CALC && p->sp[j].want) p->sp[j].build = 1;
+  }
+  build b;
+  build_setup(p, &b, a);
+  mtm_arena tmp;
+  mtm_arena_init(&tmp);
+  long *rows = mtm_arena_alloc(a, sizeof *rows * (size_t)nd);
+  unsigned char *drop = NULL;
+  int rc = 0;
+  for (long i = 0; i < nd; i++) {
+    long r = row_of(f, dirty[i]);
+    mtm_submission s;
+    mtm_err e;
+    mtm_err_clear(&e);
+    int g = mtm_store_submission_get(st, dirty[i], &tmp, &s, &e);
+    if (g && g != MTM_ENOTFOUND) {
+      *err = e;
+      rc = g;
+      goto out;
+    }
+    int live = !g && !s.removed && s.form == p->fr.id && s.round == round;
+    if (live && r < 0) {
+      rc = 1;
+      goto out;
+    }
+    if (r < 0) continue;
+    if (!live) {
+      if (!drop) drop = mtm_arena_zalloc(a, (size_t)f->nrows);
+      drop[r] = 1;
+      continue;
+    }
+    rows[b.nrows] = r;
+    if ((rc = build_row(&b, &s, err))) goto out;
+  }
+  build_end(&b);
+  /* Check first, then write: the frame is untouched when a rebuild is due. */
+  for (int i = 0; i < b.ncols; i++) {
+    bcol *c = &b.cols[i];
+    mtm_frame_col *fc = (mtm_frame_col *)mtm_frame_col_find(f, c->sp->name);
+    if (!fc) {
+      if (c->kind == MTM_FRAME_NUM && b.nrows) {
+        rc = 1;
+        goto out;
+      }
+      continue;
+    }
+    if ((int)c->kind != (int)fc->kind) {
+      rc = 1;
+      goto out;
+    }
+    if (c->kind == MTM_FRAME_CODES)
+      for (long k = 0; k < b.nrows; k++) {
+        int code = c->codes[k];
+        if (code < c->nlist) continue;
+        int found = 0;
+        for (int l = fc->nlist; l < fc->nlevels && !found; l++)
+          found = strcmp(fc->levels[l], c->levels[code]) == 0;
+        if (!found) {
+          rc = 1;
+          goto out;
+        }
+      }
+  }
+  for (int i = 0; i < b.ncols; i++) {
+    bcol *c = &b.cols[i];
+    mtm_frame_col *fc = (mtm_frame_col *)mtm_frame_col_find(f, c->sp->name);
+    if (!fc) continue;
+    int has_text = fc->kind == MTM_FRAME_BITS || fc->kind == MTM_FRAME_TEXT;
+    size_t extra = 0;
+    for (long k = 0; k < b.nrows; k++) {
+      long r = rows[k];
+      bit_put(fc->missing, r, (int)((c->missing[k >> 6] >> (k & 63)) & 1));
+      if (fc->kind == MTM_FRAME_CODES) {
+        int code = c->codes[k];
+        if (code >= c->nlist)
+          for (int l = fc->nlist; l < fc->nlevels; l++)
+            if (strcmp(fc->levels[l], c->levels[code]) == 0) code = l;
+        fc->codes[r] = code;
+      } else if (fc->kind == MTM_FRAME_NUM) {
+        fc->num[r] = c->num[k];
+      } else if (fc->kind == MTM_FRAME_BITS) {
+        memcpy(fc->bits + r * fc->words, c->bits + k * c->words, sizeof *fc->bits * (size_t)fc->words);
+      }
+      if (has_text && strcmp(fc->text + fc->off[r], c->text.p + c->off[k]) != 0)
+        extra += strlen(c->text.p + c->off[k]) + 1;
+    }
+    if (!extra) continue;
+    /* New text: the old text with the changed values after it. */
+    int64_t *off = (int64_t *)fc->off;
+    size_t old = (size_t)off[f->nrows];
+    char *t = mtm_arena_alloc(a, old + extra + 1);
+    memcpy(t, fc->text, old);
+    size_t at = old;
+    for (long k = 0; k < b.nrows; k++) {
+      long r = rows[k];
+      const char *nv = c->text.p + c->off[k];
+      if (strcmp(t + off[r], nv) == 0) continue;
+      size_t n = strlen(nv) + 1;
+      memcpy(t + at, nv, n);
+      off[r] = (int64_t)at;
+      at += n;
+    }
+    off[f->nrows] = (int64_t)at;
+    fc->text = t;
+  }
+  f->patched = b.nrows;
+  if (drop) {
+    long nd2 = 0;
+    for (long r = 0; r < f->nrows; r++) nd2 += drop[r];
+    f->patched += nd2;
+    drop_rows(f, drop, a);
+  }
+out:
+  build_free(&b);
+  mtm_arena_free(&tmp);
+  return rc;
+}
+
+/* ---- loading ---- */
+
+int mtm_frame_load(mtm_store *st, const char *form_id, int round, const mtm_frame_opts *opts,
+                   mtm_frame **out, mtm_err *err) {
+  /* Reads the versions, picks the columns, then serves them from the cache
+   * (patched with the rows changed since) or decodes the submissions and
+   * writes the cache. */
+  static const mtm_frame_opts none = {0};
+  if (!opts) opts = &none;
+  *out = NULL;
+  mtm_frame *f = mtm_xmalloc(sizeof *f);
+  memset(f, 0, sizeof *f);
+  frame_priv *pv = mtm_xmalloc(sizeof *pv);
+  memset(pv, 0, sizeof *pv);
+  f->priv = pv;
+  mtm_arena_init(&pv->a);
+  mtm_arena *a = &pv->a;
+  f->round = round;
+  mtm_buf enc;
+  mtm_buf_init(&enc);
+  prep p;
+  memset(&p, 0, sizeof p);
+  mtm_buf_init(&p.vset);
+  build b;
+  memset(&b, 0, sizeof b);
+  int rc, intx = 0;
+  if ((rc = prepare(st, form_id, round, pv, &p, err))) goto fail;
+  f->form_id = p.fr.form_id;
+  f->form = p.nvs ? p.v[0].f : NULL;
+  spec *sp = p.sp;
+  int nsp = p.nsp;
   /* What to load. */
   if (opts->columns) {
     for (int k = 0; k < opts->ncolumns; k++) {
@@ -637,14 +985,14 @@ int mtm_frame_load(mtm_store *st, const char *form_id, int round, const mtm_fram
     size_t n;
     long nr;
     int found;
-    if ((rc = mtm_store_frame_cache_get(st, fr.id, round, "", vset.p, a, &blob, &n, &nr, &found,
-                                        err)))
+    if ((rc = mtm_store_frame_cache_get(st, p.fr.id, round, "", p.vset.p, a, &blob, &n, &nr,
+                                        &found, err)))
       goto fail;
-    hit = found && meta_decode(blob, n, f) == 0;
+    hit = found && meta_decode(blob, n, f, a) == 0;
     for (int j = 0; j < nsp && hit; j++) {
       if (!sp[j].want) continue;
-      if ((rc = mtm_store_frame_cache_get(st, fr.id, round, sp[j].name, vset.p, a, &blob, &n, &nr,
-                                          &found, err)))
+      if ((rc = mtm_store_frame_cache_get(st, p.fr.id, round, sp[j].name, p.vset.p, a, &blob, &n,
+                                          &nr, &found, err)))
         goto fail;
       mtm_frame_col *c = &f->cols[f->ncols];
       hit = found && col_decode(blob, n, f->nrows, a, c) == 0;
@@ -655,6 +1003,20 @@ int mtm_frame_load(mtm_store *st, const char *form_id, int round, const mtm_fram
       if (c->kind == MTM_FRAME_TEXT && sp[j].kind == K_CALC && !opts->columns && !opts->text)
         continue; /* a calculate that is not numeric: text, not asked */
       f->ncols++;
+    }
+    if (hit) {
+      /* The rows changed since the columns were cached: patched (each
+       * load again, a few microseconds a row), unless more than 2% of the
+       * rows: then decoded and cached afresh, which forgets them. */
+      int64_t *dirty;
+      long nd;
+      if ((rc = mtm_store_frame_dirty_list(st, p.fr.id, round, a, &dirty, &nd, err))) goto fail;
+      if (nd > f->nrows / 50 + 1000) hit = 0;
+      else if (nd && (rc = patch(st, &p, round, f, dirty, nd, a, err))) {
+        if (rc < 0) goto fail;
+        hit = 0;
+        f->patched = 0;
+      }
     }
   }
   if (hit) {
@@ -667,63 +1029,35 @@ int mtm_frame_load(mtm_store *st, const char *form_id, int round, const mtm_fram
    * that the cache serves later default loads. */
   f->ncols = 0;
   for (int j = 0; j < nsp; j++) sp[j].build = sp[j].want || sp[j].kind != MTM_FRAME_TEXT;
-  int *map = mtm_arena_alloc(a, sizeof(int) * (size_t)(nsp ? nsp : 1));
-  bc = mtm_xmalloc(sizeof *bc * (size_t)(nsp ? nsp : 1));
-  for (int j = 0; j < nsp; j++) {
-    map[j] = -1;
-    if (!sp[j].build) continue;
-    map[j] = nbc;
-    bcol_init(&bc[nbc++], &sp[j]);
-  }
-  for (int i = 0; i < nvs; i++)
-    for (int k = 0; k < v[i].nfields; k++) v[i].pos2spec[k] = map[v[i].pos2spec[k]];
-  b.v = v;
-  b.nv = nvs;
-  b.cols = bc;
-  b.ncols = nbc;
-  b.lastrow = mtm_arena_alloc(a, sizeof *b.lastrow * (size_t)(nbc ? nbc : 1));
-  for (int i = 0; i < nbc; i++) b.lastrow[i] = -1;
-  if (nvs && (rc = mtm_store_submissions_each(st, fr.id, round, MTM_SUB_LIVE, build_row, &b, err)))
+  build_setup(&p, &b, a);
+  if (p.nvs &&
+      (rc = mtm_store_submissions_each(st, p.fr.id, round, MTM_SUB_LIVE, build_row, &b, err)))
     goto fail;
-  if (b.cap == 0) {
-    for (int i = 0; i < nbc; i++) bcol_grow(&bc[i], 0, 1);
-    b.uoff = mtm_xmalloc(sizeof *b.uoff);
-  }
+  build_end(&b);
   f->nrows = b.nrows;
-  b.uoff[b.nrows] = (int64_t)b.utext.n;
-  for (int i = 0; i < nbc; i++) {
-    bcol *c = &bc[i];
-    if (c->off) c->off[b.nrows] = (int64_t)c->text.n;
-    if (c->kind == K_CALC) c->kind = c->allnum ? MTM_FRAME_NUM : MTM_FRAME_TEXT;
-  }
   mtm_buf_reset(&enc);
   meta_encode(b.nrows, b.ids, b.uoff, b.utext.p ? b.utext.p : "", b.utext.n, &enc);
   {
     void *blob = mtm_arena_alloc(a, enc.n + 8);
     memcpy(blob, enc.p, enc.n);
-    meta_decode(blob, enc.n, f);
+    meta_decode(blob, enc.n, f, a);
   }
-  if (intx && ((rc = mtm_store_frame_cache_clear(st, fr.id, round, err)) ||
-               (rc = mtm_store_frame_cache_put(st, fr.id, round, "", vset.p, b.nrows, enc.p,
+  if (intx && ((rc = mtm_store_frame_cache_clear(st, p.fr.id, round, err)) ||
+               (rc = mtm_store_frame_cache_put(st, p.fr.id, round, "", p.vset.p, b.nrows, enc.p,
                                                enc.n, err))))
     goto fail;
-  for (int i = 0; i < nbc; i++) {
-    bcol *c = &bc[i];
+  for (int i = 0; i < b.ncols; i++) {
+    bcol *c = &b.cols[i];
     mtm_frame_col col;
     memset(&col, 0, sizeof col);
     if (adopt(c, b.nrows, &enc, a, &col)) {
       rc = mtm_err_set(err, MTM_EINVAL, "column '%s' could not be encoded", c->sp->name);
       goto fail;
     }
-    if (intx && (rc = mtm_store_frame_cache_put(st, fr.id, round, c->sp->name, vset.p, b.nrows,
-                                                enc.p, enc.n, err)))
+    if (intx && (rc = mtm_store_frame_cache_put(st, p.fr.id, round, c->sp->name, p.vset.p,
+                                                b.nrows, enc.p, enc.n, err)))
       goto fail;
-    /* The column now lives in the arena: release its builder at once,
-     * which keeps the peak near one copy of the frame. */
-    spec *csp = c->sp;
-    bcol_free(c);
-    memset(c, 0, sizeof *c);
-    c->sp = csp;
+    bcol_release(c);
     if (!c->sp->want) continue;
     if (col.kind == MTM_FRAME_TEXT && c->sp->kind == K_CALC && !opts->columns && !opts->text)
       continue;
@@ -737,24 +1071,85 @@ int mtm_frame_load(mtm_store *st, const char *form_id, int round, const mtm_fram
     if ((rc = mtm_store_commit(st, err))) goto fail;
   }
 done:
-  for (int i = 0; i < nbc; i++) bcol_free(&bc[i]);
-  free(bc);
-  free(b.ids);
-  free(b.uoff);
-  mtm_buf_free(&b.utext);
+  build_free(&b);
   mtm_buf_free(&enc);
-  mtm_buf_free(&vset);
+  mtm_buf_free(&p.vset);
   *out = f;
   return 0;
 fail:
   if (intx) mtm_store_rollback(st);
-  for (int i = 0; i < nbc; i++) bcol_free(&bc[i]);
-  free(bc);
-  free(b.ids);
-  free(b.uoff);
-  mtm_buf_free(&b.utext);
+  build_free(&b);
   mtm_buf_free(&enc);
-  mtm_buf_free(&vset);
+  mtm_buf_free(&p.vset);
   mtm_frame_free(f);
   return rc ? rc : MTM_EINVAL;
+}
+
+/* ---- building the cache while submissions are stored ---- */
+
+struct mtm_frame_builder {
+  frame_priv pv; /* the forms and the builders' arena */
+  prep p;
+  int round;
+  build b;
+};
+
+int mtm_frame_builder_new(mtm_store *st, const char *form_id, int round, mtm_frame_builder **out,
+                          mtm_err *err) {
+  /* Reads the versions now, on the caller's thread; the default columns
+   * (every one but text) are built. */
+  *out = NULL;
+  mtm_frame_builder *fb = mtm_xcalloc(1, sizeof *fb);
+  mtm_arena_init(&fb->pv.a);
+  mtm_buf_init(&fb->p.vset);
+  fb->round = round;
+  int rc = prepare(st, form_id, round, &fb->pv, &fb->p, err);
+  if (rc) {
+    mtm_frame_builder_free(fb);
+    return rc;
+  }
+  for (int j = 0; j < fb->p.nsp; j++) fb->p.sp[j].build = fb->p.sp[j].kind != MTM_FRAME_TEXT;
+  build_setup(&fb->p, &fb->b, &fb->pv.a);
+  *out = fb;
+  return 0;
+}
+
+int mtm_frame_builder_add(mtm_frame_builder *fb, const mtm_submission *s, mtm_err *err) {
+  /* The same decoding as a load's. */
+  if (!fb->p.nvs) return 0;
+  return build_row(&fb->b, s, err);
+}
+
+int mtm_frame_builder_store(mtm_frame_builder *fb, mtm_store *st, mtm_err *err) {
+  /* Encodes and stores the rows, then each column, releasing each builder
+   * once stored. */
+  build *b = &fb->b;
+  build_end(b);
+  int64_t form = fb->p.fr.id;
+  const char *vset = fb->p.vset.p;
+  mtm_buf enc;
+  mtm_buf_init(&enc);
+  meta_encode(b->nrows, b->ids, b->uoff, b->utext.p ? b->utext.p : "", b->utext.n, &enc);
+  int rc = mtm_store_frame_cache_clear(st, form, fb->round, err);
+  if (!rc) rc = mtm_store_frame_cache_put(st, form, fb->round, "", vset, b->nrows, enc.p, enc.n, err);
+  for (int i = 0; i < b->ncols && !rc; i++) {
+    mtm_buf_reset(&enc);
+    bcol_encode(&b->cols[i], b->nrows, &enc);
+    rc = mtm_store_frame_cache_put(st, form, fb->round, b->cols[i].sp->name, vset, b->nrows, enc.p,
+                                   enc.n, err);
+    bcol_release(&b->cols[i]);
+  }
+  mtm_buf_free(&enc);
+  return rc;
+}
+
+void mtm_frame_builder_free(mtm_frame_builder *fb) {
+  /* Releases the builders, the forms and the arena. */
+  if (!fb) return;
+  build_free(&fb->b);
+  for (int i = 0; i < fb->pv.nforms; i++) mtm_form_free(fb->pv.forms[i]);
+  free(fb->pv.forms);
+  mtm_arena_free(&fb->pv.a);
+  mtm_buf_free(&fb->p.vset);
+  free(fb);
 }

@@ -20,9 +20,13 @@
  * Every column has a missing bitset (bit r of missing[r / 64]).
  *
  * Loading reads encoded columns cached in the workspace (store frame
- * cache); when they are absent or stale (an import, a cleaning change or a
- * new form version since) the frame is decoded from the submissions and
- * the cache written again.
+ * cache). Submissions changed, removed or deleted since (a cleaning) are
+ * patched in: their rows decoded again or dropped. When the columns are
+ * absent or stale (an import that did not build them, a new form version,
+ * a change the cached columns cannot take, such as a value needing a new
+ * code) the frame is decoded from the submissions and the cache written
+ * again. An import into an empty round builds the columns as it stores the
+ * submissions (mtm_frame_builder).
  *
  * Ownership rule: a mtm_frame owns everything it points to (its own arena
  * and the forms it read); mtm_frame_free releases it all.
@@ -66,6 +70,7 @@ typedef struct mtm_frame {
   int ncols;
   mtm_frame_col *cols;
   int from_cache;        /* 1: every column came from the cache */
+  long patched;          /* from the cache: rows changed or dropped since it was written */
   mtm_form *form;        /* the latest version */
   void *priv;
 } mtm_frame;
@@ -101,5 +106,19 @@ const char *mtm_frame_text(const mtm_frame_col *c, long r);
 /* The value of row r as the store writes it (choice names, numbers as
  * text, dates YYYY-MM-DD), in arena a; NULL when missing. */
 const char *mtm_frame_value(const mtm_frame_col *c, long r, mtm_arena *a);
+
+/* Builds the cached columns of a round while its submissions are stored:
+ * new reads the form's versions; add takes each submission (in id order;
+ * it may run on another thread than new and store, never at the same
+ * time); store encodes the columns and writes them into the cache (inside
+ * the caller's transaction). The caller promises that the round's live
+ * submissions are then exactly the ones added. */
+typedef struct mtm_frame_builder mtm_frame_builder;
+int mtm_frame_builder_new(mtm_store *st, const char *form_id, int round, mtm_frame_builder **out,
+                          mtm_err *err) MTM_MUST_USE;
+int mtm_frame_builder_add(mtm_frame_builder *fb, const mtm_submission *s,
+                          mtm_err *err) MTM_MUST_USE;
+int mtm_frame_builder_store(mtm_frame_builder *fb, mtm_store *st, mtm_err *err) MTM_MUST_USE;
+void mtm_frame_builder_free(mtm_frame_builder *fb);
 
 #endif

@@ -7,6 +7,7 @@
 
 #include <string.h>
 
+#include "frame/frame.h"
 #include "ingest/ingest.h"
 
 /* ---- a string -> int hash map whose keys live in an arena ----------------- */
@@ -96,7 +97,9 @@ void ing_shortest(double v, char out[32]);
 /* ---- the writer thread and the checksum thread (sink.c) ------------------- */
 
 typedef struct ing_sink ing_sink;
-ing_sink *ing_sink_start(mtm_store *st, int64_t form, int round);
+/* fb (may be NULL): each stored submission is also added to it, on the
+ * writer thread. */
+ing_sink *ing_sink_start(mtm_store *st, int64_t form, int round, mtm_frame_builder *fb);
 /* Queue operations; an error the writer met earlier is returned (and err
  * filled) by whichever call notices it. */
 int ing_sink_submission(ing_sink *k, int64_t id, int64_t import, long row, const char *uuid,

@@ -19,6 +19,7 @@ struct ing_sink {
   mtm_store *st;
   int64_t form;
   int round;
+  mtm_frame_builder *fb;
   pthread_t th;
   pthread_mutex_t mu;
   pthread_cond_t cv;
@@ -89,6 +90,8 @@ static int run_batch(ing_sink *k, const mtm_buf *b, mtm_err *err) {
       s.data = get_bytes(&r, &s.data_n);
       int64_t id;
       if (mtm_store_submission_add(k->st, &s, &id, err)) return MTM_ESTORE;
+      int rc;
+      if (k->fb && (rc = mtm_frame_builder_add(k->fb, &s, err))) return rc;
     } else if (op == OP_REPEAT) {
       int64_t sub = get_i64(&r);
       int pos = (int)get_i64(&r);
@@ -132,8 +135,9 @@ static void *writer(void *arg) {
   return NULL;
 }
 
-ing_sink *ing_sink_start(mtm_store *st, int64_t form, int round) {
+ing_sink *ing_sink_start(mtm_store *st, int64_t form, int round, mtm_frame_builder *fb) {
   ing_sink *k = mtm_xcalloc(1, sizeof *k);
+  k->fb = fb;
   k->st = st;
   k->form = form;
   k->round = round;

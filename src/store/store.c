@@ -198,6 +198,28 @@ static const char *const migrations[] = {
     "  DELETE FROM frame_cache WHERE form = NEW.form AND round = NEW.round; END;"
     "CREATE TRIGGER frame_cache_delete AFTER DELETE ON submissions"
     "  BEGIN DELETE FROM frame_cache WHERE form = OLD.form AND round = OLD.round; END;",
+    /* 7 -> 8 (frame): a change, removal or deletion of a submission no
+     * longer drops the cached columns of its form and round: it records the
+     * submission in frame_dirty (only while columns are cached), and a load
+     * patches the cached columns with those rows (src/frame). Rebuilding or
+     * dropping the columns forgets the round's dirty rows. */
+    "DROP TRIGGER frame_cache_update;"
+    "DROP TRIGGER frame_cache_delete;"
+    "CREATE TABLE frame_dirty("
+    "  form INTEGER NOT NULL, round INTEGER NOT NULL, submission INTEGER NOT NULL,"
+    "  PRIMARY KEY(form, round, submission)) WITHOUT ROWID;"
+    "CREATE TRIGGER frame_dirty_update AFTER UPDATE OF data, removed, form, round ON submissions"
+    "  BEGIN"
+    "  INSERT OR IGNORE INTO frame_dirty SELECT OLD.form, OLD.round, OLD.id"
+    "    WHERE EXISTS (SELECT 1 FROM frame_cache WHERE form = OLD.form AND round = OLD.round);"
+    "  INSERT OR IGNORE INTO frame_dirty SELECT NEW.form, NEW.round, NEW.id"
+    "    WHERE EXISTS (SELECT 1 FROM frame_cache WHERE form = NEW.form AND round = NEW.round);"
+    "  END;"
+    "CREATE TRIGGER frame_dirty_delete AFTER DELETE ON submissions"
+    "  BEGIN"
+    "  INSERT OR IGNORE INTO frame_dirty SELECT OLD.form, OLD.round, OLD.id"
+    "    WHERE EXISTS (SELECT 1 FROM frame_cache WHERE form = OLD.form AND round = OLD.round);"
+    "  END;",
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -415,13 +437,19 @@ void mtm_store_rollback(mtm_store *st) {
   exec(st, "ROLLBACK", NULL);
 }
 
-/* Drops the cached frame columns of form and round, once per transaction
+/* Drops the cached frame columns (and the dirty rows recorded against
+ * them) of form and round, once per transaction
  * (and after each mtm_store_frame_cache_put), so that a large import pays
  * one statement, not one per submission. */
 int mtm_store__frame_touch(mtm_store *st, int64_t form, int round, mtm_err *err) {
   if (st->depth > 0 && st->frame_form == form && st->frame_round == round) return 0;
   sqlite3_stmt *s =
       mtm_store__stmt(st, "DELETE FROM frame_cache WHERE form = ?1 AND round = ?2", err);
+  if (!s) return MTM_ESTORE;
+  sqlite3_bind_int64(s, 1, form);
+  sqlite3_bind_int(s, 2, round);
+  if (sqlite3_step(s) != SQLITE_DONE) return mtm_store__fail(st, err, "dropping cached columns");
+  s = mtm_store__stmt(st, "DELETE FROM frame_dirty WHERE form = ?1 AND round = ?2", err);
   if (!s) return MTM_ESTORE;
   sqlite3_bind_int64(s, 1, form);
   sqlite3_bind_int(s, 2, round);

@@ -25,7 +25,7 @@ typedef struct mtm_store mtm_store;
 
 /* ---- workspace (store.c) -------------------------------------------------- */
 
-#define MTM_STORE_SCHEMA_VERSION 7
+#define MTM_STORE_SCHEMA_VERSION 8
 
 /* Opens path. With create=0 the file must exist and be a workspace. */
 int mtm_store_open(mtm_store **out, const char *path, int create, mtm_err *err) MTM_MUST_USE;
@@ -500,8 +500,11 @@ int mtm_store_sample_plan_latest(mtm_store *st, int round, const char *populatio
 /*
  * Encoded columns of a form's clean data in one round, keyed by question
  * ("" for the row ids and uuids) and valid for the form versions that
- * version_set names. Adding, changing, removing or deleting a submission
- * drops every cached column of its form and round.
+ * version_set names. Adding a submission drops every cached column of its
+ * form and round; changing, removing or deleting one records it as dirty
+ * (frame_dirty, by triggers, only while the round has cached columns), and
+ * the frame patches the cached columns with the dirty rows when it loads.
+ * Storing or dropping the columns forgets the dirty rows.
  */
 
 /* The cached blob of a column, copied into arena a (8-byte aligned).
@@ -517,6 +520,13 @@ int mtm_store_frame_cache_put(mtm_store *st, int64_t form, int round, const char
 /* Drops every cached column of form and round. */
 int mtm_store_frame_cache_clear(mtm_store *st, int64_t form, int round,
                                 mtm_err *err) MTM_MUST_USE;
+/* The ids of the submissions changed, removed or deleted since the columns
+ * of form and round were cached, ascending, in arena a (*n may be 0). */
+int mtm_store_frame_dirty_list(mtm_store *st, int64_t form, int round, mtm_arena *a,
+                               int64_t **ids, long *n, mtm_err *err) MTM_MUST_USE;
+/* Sets the page cache of a bulk import (mtm_store_bulk_begin) to cache_mb:
+ * an import that builds the frame's columns holds them in memory too. */
+void mtm_store_frame_bulk_cache(mtm_store *st, int cache_mb);
 /* The number of cached columns of form and round (for tests and status). */
 int mtm_store_frame_cache_count(mtm_store *st, int64_t form, int round, long *n,
                                 mtm_err *err) MTM_MUST_USE;
