@@ -533,4 +533,23 @@ int mtm_store_frame_cache_count(mtm_store *st, int64_t form, int round, long *n,
 
 /* ==== end of frame cache ================================================== */
 
+/* ==== map shapes (map.c): used by map ===================================== */
+
+/* One area of a map: its P-code, parent, display name and boundary. */
+typedef struct mtm_store_map_area {
+  char *pcode, *parent;
+  char *name;    /* canonical name in lang, else English, else any, else the P-code */
+  char *geojson; /* one GeoJSON geometry                                  */
+} mtm_store_map_area;
+
+/* The areas of one level that have a stored boundary and are valid on
+ * date (YYYY-MM-DD; NULL: any time), under parent (a P-code: its
+ * descendants at any depth; NULL: everywhere), ordered by P-code. Arena
+ * memory. */
+int mtm_store_map_areas(mtm_store *st, int level, const char *date, const char *parent,
+                        const char *lang, mtm_arena *a, mtm_store_map_area **out, int *n,
+                        mtm_err *err) MTM_MUST_USE;
+
+/* ==== end of map shapes =================================================== */
+
 #endif
