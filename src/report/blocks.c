@@ -101,10 +101,11 @@ static int chart_hist(rp_ctx *c, const rp_tag *t, const mtm_frame_col *col, mtm_
                               a0, a1);
     s->question = mtm_arena_printf(c->a, "%s: %s", rp_qlabel(c, col), cats[b]);
     s->denominator = mtm_arena_printf(c->a, "%s, n = %s", rp_text(c, "answered"), rp_count_text(c, (double)n));
+    if (c->o->public_ && cnt[b] > 0 && cnt[b] < MTM_ANALYSIS_PUBLIC_SUPPRESS) cnt[b] = NAN;
     s->value = cnt[b];
     s->n = cnt[b];
     s->n_total = (double)n;
-    s->shown = rp_count_text(c, cnt[b]);
+    s->shown = isnan(cnt[b]) ? "\xE2\x80\x94" : rp_count_text(c, cnt[b]);
   }
   mtm_chart_series *se = mtm_arena_zalloc(c->a, sizeof *se);
   se->values = cnt;
@@ -233,7 +234,7 @@ int rp_eval_chart(rp_ctx *c, const rp_tag *t, int *fig) {
     const mtm_frame_col *bc = mtm_frame_col_find(c->f, by);
     bylabel = bc ? rp_qlabel(c, bc) : by;
   }
-  fg->caption = bylabel ? mtm_arena_printf(c->a, "%s %d. %s, %s %s", rp_text(c, "figure"), c->nchart,
+  fg->caption = bylabel ? mtm_arena_printf(c->a, "%s %d. %s (%s %s)", rp_text(c, "figure"), c->nchart,
                                            rp_qlabel(c, col), rp_text(c, "by"), bylabel)
                         : mtm_arena_printf(c->a, "%s %d. %s", rp_text(c, "figure"), c->nchart,
                                            rp_qlabel(c, col));
@@ -461,7 +462,7 @@ int rp_eval_table(rp_ctx *c, const rp_tag *t, int *fig) {
     const mtm_frame_col *bc = mtm_frame_col_find(c->f, by);
     bylabel = bc ? rp_qlabel(c, bc) : by;
   }
-  fg->caption = bylabel ? mtm_arena_printf(c->a, "%s %d. %s, %s %s", rp_text(c, "table"), c->ntable,
+  fg->caption = bylabel ? mtm_arena_printf(c->a, "%s %d. %s (%s %s)", rp_text(c, "table"), c->ntable,
                                            rp_qlabel(c, col), rp_text(c, "by"), bylabel)
                         : mtm_arena_printf(c->a, "%s %d. %s", rp_text(c, "table"), c->ntable,
                                            rp_qlabel(c, col));
