@@ -311,7 +311,9 @@ int rp_eval_map(rp_ctx *c, const rp_tag *t, int *fig) {
   }
   fg = &c->figs[f];
   c->nmap++;
-  fg->caption = mtm_arena_printf(c->a, "%s %d. %s, %s", rp_text(c, "map"), c->nmap, rp_pop_label(c, pop), period);
+  char *pl = mtm_arena_strdup(c->a, rp_pop_label(c, pop));
+  if (pl[0] >= 'a' && pl[0] <= 'z') pl[0] = (char)(pl[0] - 32);
+  fg->caption = mtm_arena_printf(c->a, "%s %d. %s, %s", rp_text(c, "map"), c->nmap, pl, period);
   fg->note = mtm_bma_method_sentence(r->method);
   fg->svg = mtm_arena_strndup(c->a, svg.p ? svg.p : "", svg.n);
   fg->svg_len = svg.n;
