@@ -507,10 +507,11 @@ static int eval_changes(rp_ctx *c, const rp_tag *t, int *fig) {
   return 0;
 }
 
-/* A number in the report's language: whole from 100 on, else one decimal. */
+/* A number in the report's language: whole from 100 on and when it is
+ * whole, else one decimal. */
 static const char *number_text(rp_ctx *c, double v) {
   if (!isfinite(v)) return "\xE2\x80\x94";
-  if (fabs(v) >= 100) return rp_count_text(c, v);
+  if (fabs(v) >= 100 || v == floor(v)) return rp_count_text(c, v);
   char s[64];
   snprintf(s, sizeof s, "%.1f", v);
   if (c->lang == MTM_PROSE_RU)
