@@ -248,8 +248,21 @@ int mtm_report_write(mtm_store *st, const mtm_report_opts *o, mtm_report_stats *
     if (nf) {
       stats->failures = nf;
       mtm_err_clear(err);
-      rc = mtm_err_set(err, MTM_EINVAL, "the report's consistency checks failed %d time%s; nothing was written:\n%s",
-                       nf, nf == 1 ? "" : "s", fails.p);
+      /* the lines that fit in a message, then how many more */
+      size_t cut = 0;
+      int shown = 0;
+      for (const char *p = fails.p; *p && cut < 800;) {
+        const char *nl = strchr(p, '\n');
+        size_t len = nl ? (size_t)(nl - p + 1) : strlen(p);
+        if (cut + len > 800 && shown) break;
+        cut += len;
+        shown++;
+        p += len;
+      }
+      rc = mtm_err_set(err, MTM_EINVAL,
+                       "the report's consistency checks failed %d time%s; nothing was written:\n%.*s%s",
+                       nf, nf == 1 ? "" : "s", (int)(cut && fails.p[cut - 1] == '\n' ? cut - 1 : cut),
+                       fails.p, shown < nf ? "\n  (and more)" : "");
     }
     mtm_buf_free(&fails);
   }
