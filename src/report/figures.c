@@ -30,8 +30,8 @@ static const struct {
     {"emigrant", "emigrants", "эмигранты"},
     {"all periods", "all periods", "все периоды"},
     {"area_figure", "The figure of an area is the", "Показатель района —"},
-    {"women_part", "women", "женщины"},
-    {"men_part", "men", "мужчины"},
+    {"women_lc", "women", "женщины"},
+    {"men_lc", "men", "мужчины"},
     {"overall", "Overall", "Всего"},
     {"figure", "Figure", "Рисунок"},
     {"table", "Table", "Таблица"},
@@ -158,8 +158,8 @@ const char *rp_qlabel(rp_ctx *c, const mtm_frame_col *col) {
 const char *rp_group_name(rp_ctx *c, const mtm_analysis_row *r) {
   /* women / men for the usual sex codes, else the value's label. */
   const char *v = r->group_var_value ? r->group_var_value : "";
-  if (!strcmp(v, "female") || !strcmp(v, "f") || !strcmp(v, "woman")) return rp_text(c, "women_part");
-  if (!strcmp(v, "male") || !strcmp(v, "m") || !strcmp(v, "man")) return rp_text(c, "men_part");
+  if (!strcmp(v, "female") || !strcmp(v, "f") || !strcmp(v, "woman")) return rp_text(c, "women_lc");
+  if (!strcmp(v, "male") || !strcmp(v, "m") || !strcmp(v, "man")) return rp_text(c, "men_lc");
   return r->group_value_label && *r->group_value_label ? r->group_value_label : v;
 }
 
