@@ -1,76 +1,176 @@
 #!/usr/bin/python3
 """Generates the analysis benchmark's inputs (bench helper, not part of mtm):
-an XLSForm (pyxform Markdown) and a KoBo-style CSV export of ROWS respondents
-with a design: 10 strata (select_one stratum), 500 clusters nested in them
-(integer cluster, 50 per stratum), a decimal weight, 5 select_one questions
-(sex, the group variable, among them), 2 select_multiple and 3 numeric
-questions (2 integers, 1 decimal, 5% missing).
+an XLSForm (pyxform Markdown), a KoBo-style CSV export of ROWS respondents
+and a list of the indicator questions for bench/analyse_r.R.
+
+The survey has the "standard" indicator set of an MTM household survey:
+- a design: 12 regions as strata (select_one region), 600 clusters nested in
+  them (integer cluster, 50 per region), a decimal weight;
+- the group questions sex (2 levels) and nationality (8 levels);
+- 30 select_one questions with 2 to 12 levels; the lists of 4 or more levels
+  end in "dont_know" and "refused"; every fifth question is relevant only
+  when the one before it is "o1" (empty otherwise), and a few others are
+  left unanswered by 2% of respondents;
+- 8 select_multiple questions with 4 to 10 options (one to four ticked),
+  two of them relevant only when s01 is "o1";
+- 4 numeric questions: age and hh_size (integers), income (decimal, skewed:
+  lognormal) and months_here (decimal, relevant only when s02 is "o1");
+  5% of each unanswered.
+Answers depend on region, sex and nationality, so the groups differ.
+Deterministic (numpy's PCG64 with seed 7).
+
+Writes OUT_DIR/bench_analyse.md, OUT_DIR/bench_analyse.csv and
+OUT_DIR/questions.csv (kind,name,options: the questions the default plan
+analyses, in form order; options of a select_multiple space-separated).
 
 usage: analyse_gen.py OUT_DIR ROWS
 """
-import os, random, sys
+import os, sys
+import numpy as np
 
-out, rows = sys.argv[1], int(sys.argv[2])
-rnd = random.Random(7)
+out, N = sys.argv[1], int(sys.argv[2])
+rng = np.random.Generator(np.random.PCG64(7))
 os.makedirs(out, exist_ok=True)
 
-lists = {
-    "stratum": [("st%02d" % i, "Stratum %d" % i) for i in range(10)],
-    "sex": [("female", "Female"), ("male", "Male")],
-    "yesno": [("yes", "Yes"), ("no", "No"), ("dk", "Don't know"), ("refused", "Refused")],
-    "sector": [("agri", "Agriculture"), ("constr", "Construction"), ("trade", "Trade"),
-               ("services", "Services"), ("transport", "Transport"), ("other", "Other")],
-    "need": [("food", "Food"), ("shelter", "Shelter"), ("health", "Health"), ("work", "Work"),
-             ("documents", "Documents"), ("education", "Education")],
-}
-ones = [("sex", "sex"), ("contract", "yesno"), ("registered", "yesno"), ("sector", "sector"),
-        ("plans", "yesno")]
-multis = [("needs", "need"), ("langs", "sector")]
-nums = [("age", "integer"), ("hh_size", "integer"), ("income", "decimal")]
+H, CPH = 12, 50  # regions, clusters per region
+NAT = ["kaz", "uzb", "kgz", "tjk", "rus", "afg", "tkm", "other"]
+NAT_LAB = ["Kazakhstan", "Uzbekistan", "Kyrgyzstan", "Tajikistan", "Russia", "Afghanistan",
+           "Turkmenistan", "Other"]
+
+
+def opts(k):
+    """The choice names of a list with k levels."""
+    if k < 4:
+        return ["o%d" % (i + 1) for i in range(k)]
+    return ["o%d" % (i + 1) for i in range(k - 2)] + ["dont_know", "refused"]
+
+
+def draw(probs, idx, miss=None):
+    """One level per row: probs[idx[r]] is row r's distribution; -1 where
+    miss is true."""
+    cum = np.cumsum(probs, axis=1)
+    cum /= cum[:, -1:]
+    u = rng.random(N)
+    code = (u[:, None] > cum[idx]).sum(axis=1)
+    code = np.minimum(code, probs.shape[1] - 1)
+    if miss is not None:
+        code[miss] = -1
+    return code
+
+
+# the design
+region = rng.integers(0, H, N)
+cluster = region * CPH + rng.integers(0, CPH, N)
+weight = 50 + region * 10 + rng.random(N) * 100
+female = rng.random(N) < 0.4 + region * 0.02
+sex = np.where(female, 0, 1)
+natp = rng.dirichlet(np.ones(8) * 2, H) + np.array([3, 2, 1.5, 1, 0.6, 0.3, 0.2, 0.1]) / 8.7
+nat = draw(natp, region)
+cell = (region * 2 + sex) * 8 + nat  # 192 cells of region x sex x nationality
+
+form = [("select_one region", "region", "Region", ""), ("integer", "cluster", "Cluster", ""),
+        ("decimal", "weight", "Weight", ""), ("select_one sex", "sex", "Sex", ""),
+        ("select_one nationality", "nationality", "Nationality", "")]
+lists = {"region": [("r%02d" % i, "Region %d" % (i + 1)) for i in range(H)],
+         "sex": [("female", "Female"), ("male", "Male")],
+         "nationality": list(zip(NAT, NAT_LAB))}
+cols = {"region": np.array(["r%02d" % i for i in range(H)])[region],
+        "cluster": cluster.astype(str),
+        "weight": np.char.mod("%.3f", weight),
+        "sex": np.array(["female", "male"])[sex],
+        "nationality": np.array(NAT)[nat]}
+questions = [("one", "sex", ""), ("one", "nationality", "")]
+
+# 30 select_one
+ones = {}
+for i in range(30):
+    k = 2 + i % 11
+    name = "s%02d" % (i + 1)
+    ln = "l%d" % k
+    if ln not in lists:
+        lists[ln] = [(o, "Don't know" if o == "dont_know" else "Refused" if o == "refused"
+                      else "Option %s" % o[1:]) for o in opts(k)]
+    p = rng.gamma(2.0, 1.0, (H * 16, k))
+    if k >= 4:
+        p[:, -2:] *= 0.15  # don't know and refused are rare
+    rel = ""
+    miss = None
+    if i % 5 == 4:
+        prev = "s%02d" % i
+        rel = "${%s} = 'o1'" % prev
+        miss = ones[prev] != 0
+    elif i % 7 == 3:
+        miss = rng.random(N) < 0.02
+    c = draw(p, cell, miss)
+    ones[name] = c
+    form.append(("select_one %s" % ln, name, "Question %d" % (i + 1), rel))
+    cols[name] = np.where(c < 0, "", np.array(opts(k) + [""])[c])
+    questions.append(("one", name, ""))
+
+# 8 select_multiple
+for j, k in enumerate([4, 5, 6, 7, 8, 9, 10, 6]):
+    name = "m%d" % (j + 1)
+    ln = "ml%d_%d" % (j + 1, k)
+    names = ["a%d" % (i + 1) for i in range(k)]
+    lists[ln] = [(x, "Answer %s" % x[1:]) for x in names]
+    p = rng.beta(1.5, 4.0, (H * 16, k))
+    sel = rng.random((N, k)) < p[cell]
+    none = ~sel.any(axis=1)
+    sel[none, rng.integers(0, k, int(none.sum()))] = True
+    rel = ""
+    miss = np.zeros(N, bool)
+    if j in (2, 5):
+        rel = "${s01} = 'o1'"
+        miss = ones["s01"] != 0
+    txt = np.full(N, "", dtype=object)
+    for i in range(k):
+        txt = np.where(sel[:, i], np.where(txt == "", names[i], txt + " " + names[i]), txt)
+    txt[miss] = ""
+    cols[name] = txt
+    form.append(("select_multiple %s" % ln, name, "Multiple %d" % (j + 1), rel))
+    questions.append(("multi", name, " ".join(names)))
+
+# 4 numeric
+age = 18 + rng.integers(0, 50, N) + 5 * female
+hh = 1 + rng.geometric(0.3, N) - 1
+income = rng.lognormal(11 + region * 0.05 + 0.2 * (nat == 0), 0.8, N)
+months = np.round(rng.gamma(2.0, 8.0, N) * 2) / 2
+for name, t, v, fmt, rel, miss in [
+        ("age", "integer", age, "%d", "", None),
+        ("hh_size", "integer", hh, "%d", "", None),
+        ("income", "decimal", income, "%.2f", "", None),
+        ("months_here", "decimal", months, "%.1f", "${s02} = 'o1'", ones["s02"] != 0)]:
+    s = np.char.mod(fmt, v).astype(object)
+    s[rng.random(N) < 0.05] = ""
+    if miss is not None:
+        s[miss] = ""
+    cols[name] = s
+    form.append((t, name, name.replace("_", " ").capitalize(), rel))
+    questions.append(("num", name, ""))
 
 with open(os.path.join(out, "bench_analyse.md"), "w") as f:
-    f.write("| survey |\n| | type | name | label |\n")
-    f.write("| | select_one stratum | stratum | Stratum |\n")
-    f.write("| | integer | cluster | Cluster |\n")
-    f.write("| | decimal | weight | Weight |\n")
-    for n, l in ones:
-        f.write(f"| | select_one {l} | {n} | {n.title()} |\n")
-    for n, l in multis:
-        f.write(f"| | select_multiple {l} | {n} | {n.title()} |\n")
-    for n, t in nums:
-        f.write(f"| | {t} | {n} | {n.title()} |\n")
+    f.write("| survey |\n| | type | name | label | relevant |\n")
+    for t, n, l, r in form:
+        f.write(f"| | {t} | {n} | {l} | {r} |\n")
     f.write("| choices |\n| | list_name | name | label |\n")
     for ln, items in lists.items():
         for n, l in items:
             f.write(f"| | {ln} | {n} | {l} |\n")
-    f.write("| settings |\n| | form_id | form_title | version |\n| | bench_analyse | Analysis benchmark | v1 |\n")
+    f.write("| settings |\n| | form_id | form_title | version |\n"
+            "| | bench_analyse | Analysis benchmark | v2 |\n")
 
-head = ["stratum", "cluster", "weight"] + [n for n, _ in ones] + [n for n, _ in multis] + \
-       [n for n, _ in nums] + ["_id", "_uuid", "_submission_time", "_index"]
+with open(os.path.join(out, "questions.csv"), "w") as f:
+    f.write("kind,name,options\n")
+    for q in questions:
+        f.write(",".join(q) + "\n")
+
+head = [n for _, n, _, _ in form] + ["_id", "_uuid", "_submission_time", "_index"]
+ids = np.arange(1, N + 1).astype(str)
+cols["_id"] = ids
+cols["_uuid"] = np.array(["%08x-0000-4000-8000-%012x" % (r, r) for r in range(N)])
+cols["_submission_time"] = np.full(N, "2024-03-01T10:00:00")
+cols["_index"] = ids
+data = [cols[h].tolist() for h in head]
 with open(os.path.join(out, "bench_analyse.csv"), "w", newline="") as f:
     f.write(",".join(head) + "\n")
-    for r in range(rows):
-        h = rnd.randrange(10)
-        cl = h * 50 + rnd.randrange(50)
-        cells = ["st%02d" % h, str(cl), "%.3f" % (50 + h * 10 + rnd.random() * 100)]
-        female = rnd.random() < 0.4 + h * 0.02
-        for n, l in ones:
-            if n == "sex":
-                cells.append("female" if female else "male")
-            else:
-                w = [3 + (h % 3), 2, 1, 0.3] if l == "yesno" else [1 + (cl % 5 == i) for i in range(6)]
-                cells.append(rnd.choices(lists[l], w)[0][0])
-        for n, l in multis:
-            k = rnd.sample(lists[l], rnd.randint(1, 3))
-            cells.append(" ".join(x[0] for x in k))
-        for n, t in nums:
-            if rnd.random() < 0.05:
-                cells.append("")
-            elif n == "age":
-                cells.append(str(18 + int(rnd.random() * 50) + (5 if female else 0)))
-            elif n == "hh_size":
-                cells.append(str(1 + int(rnd.expovariate(0.3))))
-            else:
-                cells.append("%.2f" % (rnd.lognormvariate(11 + h * 0.05, 0.6)))
-        cells += [str(r + 1), "%08x-0000-4000-8000-%012x" % (r, r), "2024-03-01T10:00:00", str(r + 1)]
-        f.write(",".join(cells) + "\n")
+    f.writelines(",".join(r) + "\n" for r in zip(*data))

@@ -155,6 +155,39 @@ int mtm_analysis_quantile_sorted(const mtm_analysis_design *d,
                                  const mtm_analysis_opts *o,
                                  mtm_analysis_est *out) MTM_MUST_USE;
 
+/* Fused passes for the default plan, each giving exactly the figures of the
+ * per-domain calls it replaces (the same sums in the same order), in fewer
+ * passes over the rows. group holds 0..ngroup-1 per row (negative: in no
+ * group); out[g] (options: out[g*nopt + i]) is group g. Each returns 0, 1
+ * when it does not apply (the caller makes the per-domain calls), or
+ * MTM_ENOMEM. */
+
+/* The share of every option i < nopt of a select_multiple (bit i of the
+ * words uint64 at bits + r*words; row r unanswered when bit r of missing is
+ * set): mtm_analysis_shares_by of the codes 0/1 of each option, level 1,
+ * for all options in one pass. NULL group: one group of every row. Does not
+ * apply without clusters or when the PSU totals would not fit. */
+int mtm_analysis_options_by(const mtm_analysis_design *d, const uint64_t *bits,
+                            int words, const uint64_t *missing, int nopt,
+                            const int32_t *group, int ngroup, const uint8_t *dom,
+                            const mtm_analysis_opts *o, mtm_analysis_est *out) MTM_MUST_USE;
+
+/* mtm_analysis_mean of y in every group (dom AND group == g), in two passes. */
+int mtm_analysis_mean_by(const mtm_analysis_design *d, const double *y, const int32_t *group,
+                         int ngroup, const uint8_t *dom, const mtm_analysis_opts *o,
+                         mtm_analysis_est *out) MTM_MUST_USE;
+
+/* mtm_analysis_quantile_sorted of y in every group (dom AND group == g),
+ * given the order of y from mtm_analysis_order and, optionally (else NULL),
+ * y and the weights in that order (ysorted[k] = y[order[k]], wsorted[k] the
+ * weight of row order[k]), which spare the walk in value order most of its
+ * scattered reads. */
+int mtm_analysis_quantile_by(const mtm_analysis_design *d, const double *y,
+                             const uint32_t *order, size_t norder, const double *ysorted,
+                             const double *wsorted, double p, const int32_t *group, int ngroup,
+                             const uint8_t *dom, const mtm_analysis_opts *o,
+                             mtm_analysis_est *out) MTM_MUST_USE;
+
 /* The variance of a linearised total: z holds per-row values already
  * multiplied by the weight (0 outside the estimate). svyrecvar's one-stage
  * estimator. */

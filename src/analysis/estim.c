@@ -637,6 +637,74 @@ static int shares_by_rows(const mtm_analysis_design *d, const int32_t *codes,
   return 0;
 }
 
+/* degf() of a domain from the PSUs it uses (psu_seen[p] nonzero): those
+ * PSUs minus the strata they lie in. */
+static long degf_seen(const mtm_analysis_design *d, const uint8_t *psu_seen) {
+  uint8_t small[256], *seen = d->nstrata <= sizeof small ? small : calloc(d->nstrata, 1);
+  if (seen == small) memset(small, 0, sizeof small);
+  long np = 0, ns = 0;
+  for (size_t j = 0; j < d->npsu; j++)
+    if (psu_seen[j]) {
+      np++;
+      uint32_t h = d->psu_stratum[j];
+      if (seen && !seen[h]) seen[h] = 1, ns++;
+    }
+  if (!seen) /* no memory for the flags: a slower count without them */
+    for (size_t h = 0; h < d->nstrata; h++)
+      for (size_t j = 0; j < d->npsu; j++)
+        if (psu_seen[j] && d->psu_stratum[j] == h) {
+          ns++;
+          break;
+        }
+  if (seen != small) free(seen);
+  return np - ns;
+}
+
+/* The row pass of mtm_analysis_shares_by: the weight of every level and of
+ * every answered row per group and PSU (acc) and per group (wk, in long
+ * double, in row order), the rows of every level per group (cnt) and the
+ * PSUs used per group. With one (G is 1) the group's total runs in a
+ * register; the sums are the same. */
+static inline void shares_pass(const mtm_analysis_design *d, const int32_t *codes, size_t K,
+                               const int32_t *group, size_t G, const uint8_t *dom, double *acc,
+                               long double *wk, uint32_t *cnt, uint8_t *psu_seen, int one) {
+  size_t P = d->npsu;
+  long double tot = 0;
+  for (size_t i = 0; i < d->n; i++) {
+    int32_t c = codes[i];
+    int32_t g = group ? group[i] : 0;
+    if (c < 0 || (size_t)c >= K || g < 0 || (size_t)g >= G || !in_dom(d, dom, i))
+      continue;
+    double w = wt(d, i);
+    size_t gp = (size_t)g * P + d->psu[i];
+    double *a = &acc[gp * (K + 1)];
+    a[c] += w;
+    a[K] += w;
+    long double *gw = &wk[(size_t)g * (K + 1)];
+    gw[c] += w;
+    if (one)
+      tot += w;
+    else
+      gw[K] += w;
+    cnt[(size_t)g * K + (size_t)c]++;
+    psu_seen[gp] = 1;
+  }
+  if (one) wk[K] = tot;
+}
+
+/* nk[g*(K+1) + k] = cnt[g*K + k] and nk[g*(K+1) + K] their sum (exact:
+ * whole numbers far below 2^53). */
+static void counts(const uint32_t *cnt, size_t K, size_t G, double *nk) {
+  for (size_t g = 0; g < G; g++) {
+    double n = 0;
+    for (size_t k = 0; k < K; k++) {
+      nk[g * (K + 1) + k] = cnt[g * K + k];
+      n += cnt[g * K + k];
+    }
+    nk[g * (K + 1) + K] = n;
+  }
+}
+
 /* Shares by group from PSU totals kept per group: one pass over the rows,
  * then K variance passes over the PSUs of each group. */
 int mtm_analysis_shares_by(const mtm_analysis_design *d, const int32_t *codes,
@@ -664,34 +732,20 @@ int mtm_analysis_shares_by(const mtm_analysis_design *d, const int32_t *codes,
   }
   double *acc = calloc(G * P * (K + 1) + 1, sizeof *acc);
   uint8_t *psu_seen = calloc(G * P + 1, 1);
-  uint8_t *str_seen = calloc(G * d->nstrata + 1, 1);
   long double *wk = calloc(G * (K + 1), sizeof *wk);
   double *nk = calloc(G * (K + 1), sizeof *nk);
+  uint32_t *cnt = calloc(G * K + 1, sizeof *cnt);
   double *tk = calloc(P + 1, sizeof *tk);
   double *mean = calloc(d->nstrata + 1, sizeof *mean);
   int rc = MTM_ENOMEM;
-  if (!acc || !psu_seen || !str_seen || !wk || !nk || !tk || !mean) goto done;
-  for (size_t i = 0; i < d->n; i++) {
-    int32_t c = codes[i];
-    int32_t g = group ? group[i] : 0;
-    if (c < 0 || (size_t)c >= K || g < 0 || (size_t)g >= G || !in_dom(d, dom, i))
-      continue;
-    double w = wt(d, i);
-    uint32_t p = d->psu[i];
-    size_t gp = (size_t)g * P + p;
-    acc[gp * (K + 1) + (size_t)c] += w;
-    acc[gp * (K + 1) + K] += w;
-    wk[(size_t)g * (K + 1) + (size_t)c] += w;
-    wk[(size_t)g * (K + 1) + K] += w;
-    nk[(size_t)g * (K + 1) + (size_t)c] += 1;
-    nk[(size_t)g * (K + 1) + K] += 1;
-    psu_seen[gp] = 1;
-    str_seen[(size_t)g * d->nstrata + d->psu_stratum[p]] = 1;
-  }
+  if (!acc || !psu_seen || !wk || !cnt || !nk || !tk || !mean) goto done;
+  if (G == 1)
+    shares_pass(d, codes, K, group, 1, dom, acc, wk, cnt, psu_seen, 1);
+  else
+    shares_pass(d, codes, K, group, G, dom, acc, wk, cnt, psu_seen, 0);
+  counts(cnt, K, G, nk);
   for (size_t g = 0; g < G; g++) {
-    long np = 0, ns = 0;
-    for (size_t j = 0; j < P; j++) np += psu_seen[g * P + j];
-    for (size_t h = 0; h < d->nstrata; h++) ns += str_seen[g * d->nstrata + h];
+    long df = degf_seen(d, &psu_seen[g * P]);
     double W = (double)wk[g * (K + 1) + K], n = nk[g * (K + 1) + K];
     for (size_t k = 0; k < K; k++) {
       double v = NAN;
@@ -703,14 +757,14 @@ int mtm_analysis_shares_by(const mtm_analysis_design *d, const int32_t *codes,
         v = var_from_totals(d, tk, mean);
       }
       share_result(&out[g * K + k], (double)wk[g * (K + 1) + k],
-                   nk[g * (K + 1) + k], W, n, v, np - ns, o);
+                   nk[g * (K + 1) + k], W, n, v, df, o);
     }
   }
   rc = 0;
 done:
   free(acc);
   free(psu_seen);
-  free(str_seen);
+  free(cnt);
   free(wk);
   free(nk);
   free(tk);
@@ -895,5 +949,262 @@ int mtm_analysis_quantile(const mtm_analysis_design *d, const double *y,
   }
   int rc = mtm_analysis_quantile_sorted(d, y, order, m, p, dom, o, out);
   free(order);
+  return rc;
+}
+
+/* ---- fused passes for the default plan ------------------------------------ */
+
+/* The shares of the options of a select_multiple in every group, as
+ * mtm_analysis_shares_by with the codes 0/1 of each option, in one pass
+ * over the rows for all options (see the header). */
+/* The row pass of mtm_analysis_options_by, as shares_pass with every
+ * ticked option of a row counted as its level; cnt[g*(K+1) + K] counts the
+ * answered rows of group g. */
+static inline void options_pass(const mtm_analysis_design *d, const uint64_t *bits, int words,
+                                const uint64_t *missing, size_t K, const int32_t *group, size_t G,
+                                const uint8_t *dom, double *acc, long double *wk, uint32_t *cnt,
+                                uint8_t *psu_seen, int one) {
+  size_t P = d->npsu;
+  long double tot = 0;
+  for (size_t i = 0; i < d->n; i++) {
+    int32_t g = group ? group[i] : 0;
+    if ((missing[i >> 6] >> (i & 63)) & 1 || g < 0 || (size_t)g >= G || !in_dom(d, dom, i))
+      continue;
+    double w = wt(d, i);
+    size_t gp = (size_t)g * P + d->psu[i];
+    double *a = &acc[gp * (K + 1)];
+    long double *gw = &wk[(size_t)g * (K + 1)];
+    uint32_t *gn = &cnt[(size_t)g * (K + 1)];
+    a[K] += w;
+    gn[K]++;
+    if (one)
+      tot += w;
+    else
+      gw[K] += w;
+    const uint64_t *b = &bits[i * (size_t)words];
+    for (int wi = 0; wi < words; wi++)
+      for (uint64_t x = b[wi]; x; x &= x - 1) {
+        size_t k = (size_t)wi * 64 + (size_t)__builtin_ctzll(x);
+        if (k >= K) continue;
+        a[k] += w;
+        gw[k] += w;
+        gn[k]++;
+      }
+    psu_seen[gp] = 1;
+  }
+  if (one) wk[K] = tot;
+}
+
+int mtm_analysis_options_by(const mtm_analysis_design *d, const uint64_t *bits,
+                            int words, const uint64_t *missing, int nopt,
+                            const int32_t *group, int ngroup, const uint8_t *dom,
+                            const mtm_analysis_opts *o, mtm_analysis_est *out) {
+  if (!group) ngroup = 1;
+  if (nopt <= 0 || ngroup <= 0) return 0;
+  size_t K = (size_t)nopt, G = (size_t)ngroup, P = d->npsu;
+  for (size_t j = 0; j < G * K; j++) est_empty(&out[j]);
+  if (d->rows_are_psus || G * P * (K + 1) > ((size_t)1 << 26) || nopt > 64 * words)
+    return 1;
+  /* acc[(g*P + p)*(K+1) + i]: the weight of option i in PSU p of group g,
+   * [K] of every answered row; wk, nk the same per group. The sums run in
+   * row order as in mtm_analysis_shares_by, so the figures are the same. */
+  double *acc = calloc(G * P * (K + 1) + 1, sizeof *acc);
+  uint8_t *psu_seen = calloc(G * P + 1, 1);
+  long double *wk = calloc(G * (K + 1), sizeof *wk);
+  double *nk = calloc(G * (K + 1), sizeof *nk);
+  uint32_t *cnt = calloc(G * (K + 1), sizeof *cnt);
+  double *tk = calloc(P + 1, sizeof *tk);
+  double *mean = calloc(d->nstrata + 1, sizeof *mean);
+  int rc = MTM_ENOMEM;
+  if (!acc || !psu_seen || !wk || !nk || !cnt || !tk || !mean) goto done;
+  if (G == 1)
+    options_pass(d, bits, words, missing, K, group, 1, dom, acc, wk, cnt, psu_seen, 1);
+  else
+    options_pass(d, bits, words, missing, K, group, G, dom, acc, wk, cnt, psu_seen, 0);
+  for (size_t j = 0; j < G * (K + 1); j++) nk[j] = cnt[j];
+  for (size_t g = 0; g < G; g++) {
+    long df = degf_seen(d, &psu_seen[g * P]);
+    double W = (double)wk[g * (K + 1) + K], n = nk[g * (K + 1) + K];
+    for (size_t k = 0; k < K; k++) {
+      double v = NAN;
+      if (n > 0) {
+        double p = (double)(wk[g * (K + 1) + k] / wk[g * (K + 1) + K]);
+        const double *a = &acc[g * P * (K + 1)];
+        for (size_t j = 0; j < P; j++)
+          tk[j] = (a[j * (K + 1) + k] - p * a[j * (K + 1) + K]) / W;
+        v = var_from_totals(d, tk, mean);
+      }
+      share_result(&out[g * K + k], (double)wk[g * (K + 1) + k], nk[g * (K + 1) + k], W, n, v,
+                   df, o);
+    }
+  }
+  rc = 0;
+done:
+  free(acc);
+  free(psu_seen);
+  free(cnt);
+  free(wk);
+  free(nk);
+  free(tk);
+  free(mean);
+  return rc;
+}
+
+/* The mean of y in every group, as mean_or_total with the domain of each
+ * group, in two passes over the rows for all groups (see the header). */
+int mtm_analysis_mean_by(const mtm_analysis_design *d, const double *y, const int32_t *group,
+                         int ngroup, const uint8_t *dom, const mtm_analysis_opts *o,
+                         mtm_analysis_est *out) {
+  size_t G = (size_t)ngroup, P = d->npsu, H = d->nstrata;
+  for (size_t g = 0; g < G; g++) est_empty(&out[g]);
+  if (G * (P + 1) > ((size_t)1 << 26)) return 1;
+  long double *psum = calloc(G + 1, sizeof *psum), *swy = calloc(G + 1, sizeof *swy);
+  long double *ss = calloc(G + 1, sizeof *ss);
+  size_t *nobs = calloc(G + 1, sizeof *nobs);
+  double *mu = calloc(G + 1, sizeof *mu);
+  double *t = calloc(G * P + 1, sizeof *t);
+  double *mean = calloc(H + 1, sizeof *mean);
+  uint8_t *psu_seen = calloc(G * P + 1, 1);
+  int rc = MTM_ENOMEM;
+  if (!psum || !swy || !ss || !nobs || !mu || !t || !mean || !psu_seen) goto done;
+  for (size_t i = 0; i < d->n; i++) {
+    int32_t g = group[i];
+    if (g < 0 || (size_t)g >= G || !in_dom(d, dom, i) || isnan(y[i])) continue;
+    double w = wt(d, i);
+    psum[g] += w;
+    swy[g] += (long double)w * y[i];
+    nobs[g]++;
+    psu_seen[(size_t)g * P + d->psu[i]] = 1;
+  }
+  for (size_t g = 0; g < G; g++)
+    if (nobs[g]) mu[g] = (double)(swy[g] / psum[g]);
+  for (size_t i = 0; i < d->n; i++) {
+    int32_t g = group[i];
+    if (g < 0 || (size_t)g >= G || !in_dom(d, dom, i) || isnan(y[i])) continue;
+    double w = wt(d, i), e = y[i] - mu[g];
+    t[(size_t)g * P + d->psu[i]] += w * e / (double)psum[g];
+    ss[g] += (long double)w * e * e;
+  }
+  for (size_t g = 0; g < G; g++) {
+    mtm_analysis_est *e = &out[g];
+    e->n = e->n_total = (double)nobs[g];
+    e->n_w = e->n_w_total = (double)psum[g];
+    e->df = degf_seen(d, &psu_seen[g * P]);
+    if (!nobs[g]) continue;
+    double W = (double)psum[g], v = var_from_totals(d, &t[g * P], mean);
+    e->est = mu[g];
+    e->se = sqrt(v);
+    double n = (double)nobs[g];
+    double svyvar = nobs[g] > 1 ? (double)(ss[g] / psum[g]) * n / (n - 1) : NAN;
+    double vsrs = W < n ? NAN : svyvar * (W - n) / (W * n);
+    e->deff = v / vsrs;
+    e->deff_replace = v / (svyvar / n);
+    set_ci(e, crit(o, e->df, 0), 0);
+  }
+  rc = 0;
+done:
+  free(psum);
+  free(swy);
+  free(ss);
+  free(nobs);
+  free(mu);
+  free(t);
+  free(mean);
+  free(psu_seen);
+  return rc;
+}
+
+/* The quantile p of y in every group, as mtm_analysis_quantile_sorted with
+ * the domain of each group, in three passes over the rows and one over the
+ * order for all groups (see the header). */
+int mtm_analysis_quantile_by(const mtm_analysis_design *d, const double *y,
+                             const uint32_t *order, size_t norder, const double *ysorted,
+                             const double *wsorted, double p, const int32_t *group, int ngroup,
+                             const uint8_t *dom, const mtm_analysis_opts *o,
+                             mtm_analysis_est *out) {
+  size_t G = (size_t)ngroup, P = d->npsu, H = d->nstrata;
+  for (size_t g = 0; g < G; g++) est_empty(&out[g]);
+  if (G * (P + 1) > ((size_t)1 << 26)) return 1;
+  long double *S = calloc(G + 1, sizeof *S), *run = calloc(G + 1, sizeof *run);
+  long double *below = calloc(G + 1, sizeof *below);
+  size_t *m = calloc(G + 1, sizeof *m), *off = calloc(G + 1, sizeof *off);
+  size_t *j = calloc(G + 1, sizeof *j);
+  double *qhat = calloc(G + 1, sizeof *qhat), *pm = calloc(G + 1, sizeof *pm);
+  double *ys = malloc((norder + 1) * sizeof *ys), *cumw = malloc((norder + 1) * sizeof *cumw);
+  double *t = calloc(G * P + 1, sizeof *t), *mean = calloc(H + 1, sizeof *mean);
+  uint8_t *psu_seen = calloc(G * P + 1, 1);
+  int rc = MTM_ENOMEM;
+  if (!S || !run || !below || !m || !off || !j || !qhat || !pm || !ys || !cumw || !t || !mean ||
+      !psu_seen)
+    goto done;
+  /* R sums the weights in row order (sum(w)) but accumulates them in value
+   * order (cumsum), both in long double; each group's values and running
+   * sums go to their own slice of ys and cumw. */
+  for (size_t i = 0; i < d->n; i++) {
+    int32_t g = group[i];
+    if (g < 0 || (size_t)g >= G || !in_dom(d, dom, i) || isnan(y[i])) continue;
+    S[g] += wt(d, i);
+    m[g]++;
+    psu_seen[(size_t)g * P + d->psu[i]] = 1;
+  }
+  for (size_t g = 1; g < G; g++) off[g] = off[g - 1] + m[g - 1];
+  if (G && off[G - 1] + m[G - 1] > norder) goto bad;
+  for (size_t k = 0; k < norder; k++) {
+    uint32_t i = order[k];
+    int32_t g = group[i];
+    double w = wsorted ? wsorted[k] : wt(d, i);
+    if (g < 0 || (size_t)g >= G || (dom && !dom[i]) || !(w > 0)) continue;
+    run[g] += w;
+    if (j[g] >= m[g]) goto bad;
+    ys[off[g] + j[g]] = ysorted ? ysorted[k] : y[i];
+    cumw[off[g] + j[g]++] = (double)run[g];
+  }
+  for (size_t g = 0; g < G; g++)
+    if (m[g] && j[g] == m[g]) qhat[g] = qrule_math(ys + off[g], cumw + off[g], m[g], (double)S[g], p);
+  for (size_t i = 0; i < d->n; i++) {
+    int32_t g = group[i];
+    if (g < 0 || (size_t)g >= G || !in_dom(d, dom, i) || isnan(y[i])) continue;
+    if (y[i] <= qhat[g]) below[g] += wt(d, i);
+  }
+  for (size_t g = 0; g < G; g++)
+    if (m[g]) pm[g] = (double)(below[g] / S[g]);
+  for (size_t i = 0; i < d->n; i++) {
+    int32_t g = group[i];
+    if (g < 0 || (size_t)g >= G || !in_dom(d, dom, i) || isnan(y[i])) continue;
+    t[(size_t)g * P + d->psu[i]] += wt(d, i) * ((y[i] <= qhat[g] ? 1.0 : 0.0) - pm[g]) / (double)S[g];
+  }
+  for (size_t g = 0; g < G; g++) {
+    mtm_analysis_est *e = &out[g];
+    e->n = e->n_total = (double)m[g];
+    e->n_w = e->n_w_total = (double)S[g];
+    e->df = degf_seen(d, &psu_seen[g * P]);
+    if (m[g] == 0 || j[g] != m[g]) continue;
+    double Sd = (double)S[g];
+    e->est = qhat[g];
+    double sem = sqrt(var_from_totals(d, &t[g * P], mean));
+    double q = crit(o, e->df, 1);
+    double pl = pm[g] - q * sem, pu = pm[g] + q * sem;
+    e->low = (isnan(pl) || pl < 0) ? NAN : qrule_math(ys + off[g], cumw + off[g], m[g], Sd, pl);
+    e->upp = (isnan(pu) || pu > 1) ? NAN : qrule_math(ys + off[g], cumw + off[g], m[g], Sd, pu);
+    e->se = (e->upp - e->low) / (2 * q);
+  }
+  rc = 0;
+  goto done;
+bad:
+  rc = 1; /* the order does not match y: the caller falls back */
+done:
+  free(S);
+  free(run);
+  free(below);
+  free(m);
+  free(off);
+  free(j);
+  free(qhat);
+  free(pm);
+  free(ys);
+  free(cumw);
+  free(t);
+  free(mean);
+  free(psu_seen);
   return rc;
 }

@@ -4,9 +4,12 @@
 #include "frame/frame.h"
 
 #include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <xlsxwriter.h>
 
 /* The state of one run. */
@@ -19,7 +22,67 @@ typedef struct run {
   mtm_err *err;
   mtm_analysis_row *rows;
   size_t n, cap;
+  /* The last 4 columns sorted for medians (mtm_analysis_order), kept
+   * for the next item on the same column; freed by orders_free. */
+  const mtm_frame_col *ocol[4];
+  uint32_t *ord[4];
+  double *oy[4], *ow[4]; /* the values and weights in that order */
+  size_t nord[4];
+  int onext;
 } run;
+
+/* The rows of column c with a value, sorted by value (ties in row order),
+ * from the run's cache or sorted now, and the values and weights in that
+ * order (*ys, *ws: NULL when there was no memory for them); owned by the
+ * run. NULL when out of memory. */
+static const uint32_t *order_of(run *R, const mtm_frame_col *c, size_t *n, const double **ys,
+                                const double **ws) {
+  for (int i = 0; i < 4; i++)
+    if (R->ocol[i] == c) {
+      *n = R->nord[i];
+      *ys = R->oy[i];
+      *ws = R->ow[i];
+      return R->ord[i];
+    }
+  size_t m = 0;
+  uint32_t *o = mtm_analysis_order(&R->d, c->num, &m);
+  if (!o) return NULL;
+  int i = R->onext;
+  R->onext = (i + 1) % 4;
+  free(R->ord[i]);
+  free(R->oy[i]);
+  free(R->ow[i]);
+  R->ocol[i] = c;
+  R->ord[i] = o;
+  R->nord[i] = m;
+  R->oy[i] = malloc((m + 1) * sizeof *R->oy[i]);
+  R->ow[i] = malloc((m + 1) * sizeof *R->ow[i]);
+  if (!R->oy[i] || !R->ow[i]) {
+    free(R->oy[i]);
+    free(R->ow[i]);
+    R->oy[i] = R->ow[i] = NULL;
+  } else
+    for (size_t k = 0; k < m; k++) {
+      R->oy[i][k] = c->num[o[k]];
+      R->ow[i][k] = R->d.w ? R->d.w[o[k]] : 1.0;
+    }
+  *n = m;
+  *ys = R->oy[i];
+  *ws = R->ow[i];
+  return o;
+}
+
+/* Frees the run's sorted columns. */
+static void orders_free(run *R) {
+  for (int i = 0; i < 4; i++) {
+    free(R->ord[i]);
+    free(R->oy[i]);
+    free(R->ow[i]);
+    R->ord[i] = NULL;
+    R->oy[i] = R->ow[i] = NULL;
+    R->ocol[i] = NULL;
+  }
+}
 
 /* Points err at the plan item: its file and row, and the question. */
 static void where(mtm_err *err, const mtm_analysis_item *it, const char *column,
@@ -225,7 +288,7 @@ typedef struct groups {
   const int32_t *codes[8]; /* per row, negative when missing */
   const char *var;  /* "A %/% B" */
   int ngroup;       /* product of the levels; 1 without groups */
-  int32_t *code;    /* per row, -1 when a group value is missing; NULL: none */
+  const int32_t *code; /* per row, negative when a group value is missing; NULL: none */
 } groups;
 
 typedef struct glevel {
@@ -351,8 +414,9 @@ static int group_parse(run *R, const mtm_analysis_item *it, groups *g, mtm_arena
   if (!rc) {
     g->var = mtm_arena_strdup(R->a, var.p ? var.p : "");
     long n = R->f->nrows;
-    g->code = mtm_arena_alloc(scratch, sizeof *g->code * (size_t)(n ? n : 1));
-    for (long r = 0; r < n; r++) {
+    int32_t *code = g->nvars == 1 ? NULL : mtm_arena_alloc(scratch, sizeof *code * (size_t)(n ? n : 1));
+    g->code = g->nvars == 1 ? g->codes[0] : code; /* one question: its own codes */
+    for (long r = 0; code && r < n; r++) {
       int32_t k = 0;
       for (int i = 0; i < g->nvars; i++) {
         int32_t c = g->codes[i][r];
@@ -362,7 +426,7 @@ static int group_parse(run *R, const mtm_analysis_item *it, groups *g, mtm_arena
         }
         k = k * g->nlev[i] + c;
       }
-      g->code[r] = k;
+      code[r] = k;
     }
   }
   mtm_buf_free(&var);
@@ -472,6 +536,68 @@ static int shares(run *R, const mtm_analysis_item *it, const mtm_frame_col *c, c
   return 0;
 }
 
+/* The shares of every option of a select_multiple in every present group,
+ * in one pass (rows option by option, groups within). Returns 0, an error
+ * code, or 1 when the fused pass does not apply (see
+ * mtm_analysis_options_by). */
+static int options(run *R, const mtm_analysis_item *it, const mtm_frame_col *c, const groups *g,
+                   const uint8_t *dom, const uint8_t *present) {
+  size_t K = (size_t)c->nlist, G = (size_t)g->ngroup;
+  mtm_analysis_est *out = malloc(sizeof *out * (K * G + 1));
+  if (!out) return mtm_err_set(R->err, MTM_ENOMEM, "Out of memory.");
+  int rc = mtm_analysis_options_by(&R->d, c->bits, c->words, c->missing, c->nlist, g->code,
+                                   g->ngroup, dom, &R->o, out);
+  if (rc) {
+    free(out);
+    return rc < 0 ? mtm_err_set(R->err, MTM_ENOMEM, "Out of memory.") : 1;
+  }
+  for (size_t i = 0; i < K; i++)
+    for (size_t k = 0; k < G; k++) {
+      if (!present[k]) continue;
+      mtm_analysis_row *row = start_row(R, it, c->name, c, g, (int)k);
+      if (!row) {
+        free(out);
+        return mtm_err_set(R->err, MTM_ENOMEM, "Out of memory.");
+      }
+      const char *v = c->levels[i];
+      row->analysis_var_value = v;
+      const char *lab = choice_label(R, c, v);
+      row->value_label = lab ? lab : v;
+      row->e = out[k * K + i];
+    }
+  free(out);
+  return 0;
+}
+
+/* The mean (kind 1) or median (kind 2) of c in every present group, in
+ * passes over the rows shared by the groups. Returns 0, an error code, or
+ * 1 when the fused passes do not apply. */
+static int by_groups(run *R, const mtm_analysis_item *it, const mtm_frame_col *c,
+                     const groups *g, int kind, const uint32_t *order, size_t norder,
+                     const double *ys, const double *ws,
+                     const uint8_t *dom, const uint8_t *present) {
+  mtm_analysis_est *out = malloc(sizeof *out * ((size_t)g->ngroup + 1));
+  if (!out) return mtm_err_set(R->err, MTM_ENOMEM, "Out of memory.");
+  int rc = kind == 1 ? mtm_analysis_mean_by(&R->d, c->num, g->code, g->ngroup, dom, &R->o, out)
+                     : mtm_analysis_quantile_by(&R->d, c->num, order, norder, ys, ws, 0.5, g->code,
+                                                g->ngroup, dom, &R->o, out);
+  if (rc) {
+    free(out);
+    return rc < 0 ? mtm_err_set(R->err, MTM_ENOMEM, "Out of memory.") : 1;
+  }
+  for (int k = 0; k < g->ngroup; k++) {
+    if (!present[k]) continue;
+    mtm_analysis_row *row = start_row(R, it, it->var, c, g, k);
+    if (!row) {
+      free(out);
+      return mtm_err_set(R->err, MTM_ENOMEM, "Out of memory.");
+    }
+    row->e = out[k];
+  }
+  free(out);
+  return 0;
+}
+
 /* Runs one plan item; its per-row arrays live in scratch, freed by the
  * caller after the item. */
 static int item_run(run *R, const mtm_analysis_item *it, mtm_arena *scratch) {
@@ -508,6 +634,8 @@ static int item_run(run *R, const mtm_analysis_item *it, mtm_arena *scratch) {
                          mtm_form_type_name(c->type));
     }
     if (one) return shares(R, it, c, c->codes, c->nlevels, -1, NULL, &g, dom, present);
+    int rc = options(R, it, c, &g, dom, present);
+    if (rc <= 0) return rc;
     int32_t *codes = mtm_arena_alloc(scratch, sizeof *codes * nz);
     for (int i = 0; i < c->nlist; i++) {
       for (long r = 0; r < n; r++)
@@ -544,10 +672,15 @@ static int item_run(run *R, const mtm_analysis_item *it, mtm_arena *scratch) {
     if (!(c = num_col(R, it, num)) || !(x = num_col(R, it, den))) return R->err->code;
   } else if (!(c = num_col(R, it, it->var)))
     return R->err->code;
-  uint32_t *order = NULL;
+  const uint32_t *order = NULL;
+  const double *ys = NULL, *ws = NULL;
   size_t norder = 0;
-  if (kind == 2 && !(order = mtm_analysis_order(&R->d, c->num, &norder)))
+  if (kind == 2 && !(order = order_of(R, c, &norder, &ys, &ws)))
     return mtm_err_set(R->err, MTM_ENOMEM, "Out of memory.");
+  if (g.code && (kind == 1 || kind == 2)) {
+    int rc = by_groups(R, it, c, &g, kind, order, norder, ys, ws, dom, present);
+    if (rc <= 0) return rc;
+  }
   uint8_t *gd = g.code ? mtm_arena_alloc(scratch, nz) : NULL;
   int rc = 0;
   for (int k = 0; k < g.ngroup && !rc; k++) {
@@ -568,7 +701,6 @@ static int item_run(run *R, const mtm_analysis_item *it, mtm_arena *scratch) {
     else if (mtm_analysis_quantile_sorted(&R->d, c->num, order, norder, 0.5, d, &R->o, &row->e))
       rc = mtm_err_set(R->err, MTM_ENOMEM, "Out of memory.");
   }
-  free(order);
   return rc;
 }
 
@@ -578,6 +710,153 @@ static int item(run *R, const mtm_analysis_item *it) {
   mtm_arena_init(&scratch);
   int rc = item_run(R, it, &scratch);
   mtm_arena_free(&scratch);
+  return rc;
+}
+
+/* ---- items on several threads --------------------------------------------- */
+
+/* The items run on worker threads that take the next item from a shared
+ * counter; each worker appends its rows to its own table and allocates in
+ * its own arena and error, and the rows are gathered in item order
+ * afterwards, so the result is the same as one thread's. The worker reads
+ * the frame, the form and the design, which nothing writes during the run. */
+
+typedef struct pool {
+  const mtm_analysis_item *items;
+  int nitems;
+  atomic_int next;     /* the next item to take */
+  atomic_int stop;     /* set by a failing item: take no more */
+  size_t *start, *count; /* per item: its rows in its worker's table */
+  int *owner;          /* per item: the worker that ran it */
+} pool;
+
+typedef struct worker {
+  pool *p;
+  int id;
+  run R;
+  mtm_arena a;
+  mtm_err err;
+  int fail; /* the item that failed, nitems when none */
+} worker;
+
+/* The threads for a run: MTM_ANALYSE_THREADS when set (1 to 16, at any
+ * size: the tests use it), else the online processors up to 4, or 1 for
+ * frames under 20,000 rows; 1 for a single item. */
+static int threads(long nrows, int nitems) {
+  const char *e = getenv("MTM_ANALYSE_THREADS");
+  long t;
+  if (e && *e) {
+    t = strtol(e, NULL, 10);
+    if (t > 16) t = 16;
+  } else {
+    t = sysconf(_SC_NPROCESSORS_ONLN);
+    if (t > 4) t = 4;
+    if (nrows < 20000) t = 1;
+  }
+  if (t < 1 || nitems < 2) t = 1;
+  return (int)t;
+}
+
+/* A worker: runs items until none is left or one fails. */
+static void *work(void *arg) {
+  worker *w = arg;
+  pool *p = w->p;
+  while (!atomic_load(&p->stop)) {
+    int i = atomic_fetch_add(&p->next, 1);
+    if (i >= p->nitems) break;
+    size_t before = w->R.n;
+    if (item(&w->R, &p->items[i])) {
+      w->fail = i;
+      atomic_store(&p->stop, 1);
+      break;
+    }
+    p->start[i] = before;
+    p->count[i] = w->R.n - before;
+    p->owner[i] = w->id;
+  }
+  return NULL;
+}
+
+/* Runs the items on nt threads and gathers their rows in item order into
+ * out (strings from the workers' arenas copied into the run's arena). On a
+ * failure, the error is the first failing item's, as on one thread: every
+ * item before it was taken, and so finished, before it. */
+static int run_parallel(run *R, const mtm_analysis_item *items, int nitems, int nt,
+                        mtm_analysis_result *out) {
+  pool p;
+  memset(&p, 0, sizeof p);
+  p.items = items;
+  p.nitems = nitems;
+  atomic_init(&p.next, 0);
+  atomic_init(&p.stop, 0);
+  p.start = calloc((size_t)nitems, sizeof *p.start);
+  p.count = calloc((size_t)nitems, sizeof *p.count);
+  p.owner = calloc((size_t)nitems, sizeof *p.owner);
+  worker *ws = calloc((size_t)nt, sizeof *ws);
+  pthread_t *tid = calloc((size_t)nt, sizeof *tid);
+  int *started = calloc((size_t)nt, sizeof *started);
+  if (!p.start || !p.count || !p.owner || !ws || !tid || !started) {
+    free(p.start);
+    free(p.count);
+    free(p.owner);
+    free(ws);
+    free(tid);
+    free(started);
+    return mtm_err_set(R->err, MTM_ENOMEM, "Out of memory.");
+  }
+  for (int t = 0; t < nt; t++) {
+    worker *w = &ws[t];
+    w->p = &p;
+    w->id = t;
+    w->fail = nitems;
+    mtm_arena_init(&w->a);
+    mtm_err_clear(&w->err);
+    w->R = *R;
+    w->R.a = &w->a;
+    w->R.err = &w->err;
+    w->R.rows = NULL;
+    w->R.n = w->R.cap = 0;
+  }
+  /* Worker 0 runs on this thread; if a thread cannot start, the others
+   * take its share. */
+  for (int t = 1; t < nt; t++) started[t] = pthread_create(&tid[t], NULL, work, &ws[t]) == 0;
+  work(&ws[0]);
+  for (int t = 1; t < nt; t++)
+    if (started[t]) pthread_join(tid[t], NULL);
+  int fail = nitems, fw = -1;
+  for (int t = 0; t < nt; t++)
+    if (ws[t].fail < fail) fail = ws[t].fail, fw = t;
+  int rc = 0;
+  if (fw >= 0) {
+    *R->err = ws[fw].err;
+    rc = R->err->code;
+  } else {
+    size_t n = 0;
+    for (int i = 0; i < nitems; i++) n += p.count[i];
+    out->rows = mtm_arena_alloc(R->a, sizeof *out->rows * (n ? n : 1));
+    size_t k = 0;
+    for (int i = 0; i < nitems; i++)
+      for (size_t j = 0; j < p.count[i]; j++) {
+        mtm_analysis_row *r = &out->rows[k++];
+        *r = ws[p.owner[i]].R.rows[p.start[i] + j];
+        if (r->group_var) r->group_var = mtm_arena_strdup(R->a, r->group_var);
+        if (r->group_var_value) r->group_var_value = mtm_arena_strdup(R->a, r->group_var_value);
+        if (r->group_value_label)
+          r->group_value_label = mtm_arena_strdup(R->a, r->group_value_label);
+      }
+    out->n = n;
+  }
+  for (int t = 0; t < nt; t++) {
+    free(ws[t].R.rows);
+    orders_free(&ws[t].R);
+    mtm_arena_free(&ws[t].a);
+  }
+  free(p.start);
+  free(p.count);
+  free(p.owner);
+  free(ws);
+  free(tid);
+  free(started);
   return rc;
 }
 
@@ -597,11 +876,15 @@ int mtm_analysis_run(const mtm_frame *f, const mtm_analysis_spec *s,
   out->n = 0;
   out->rows = NULL;
   if (design(&R)) return err->code;
+  int nt = threads(R.f->nrows, nitems);
+  if (nt > 1) return run_parallel(&R, items, nitems, nt, out);
   for (int i = 0; i < nitems; i++)
     if (item(&R, &items[i])) {
       free(R.rows);
+      orders_free(&R);
       return err->code;
     }
+  orders_free(&R);
   out->rows = mtm_arena_alloc(a, sizeof *out->rows * (R.n ? R.n : 1));
   if (R.n) memcpy(out->rows, R.rows, sizeof *out->rows * R.n);
   out->n = R.n;
