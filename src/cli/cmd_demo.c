@@ -126,6 +126,12 @@ static const step script[] = {
       "10", "--out", "%D/sample_round2.csv", "--save"},
      0},
     {"status", mtm_cmd_status, {"status"}, 0},
+    {"the report of Round 2 compared with Round 1, in English (%D/report-en)", mtm_cmd_report,
+     {"report", "--round", "2", "--compare", "1", "--lang", "en", "--out", "%D/report-en"},
+     0},
+    {"the same report in Russian (%D/report-ru)", mtm_cmd_report,
+     {"report", "--round", "2", "--compare", "1", "--lang", "ru", "--out", "%D/report-ru"},
+     0},
 };
 
 static int mkdir_p(const char *path) {
@@ -434,7 +440,8 @@ int mtm_cmd_demo(mtm_cli *cli, int argc, char **argv) {
            "  forms, mappings and KoBo exports: %s/forms, %s/exports\n"
            "  findings: %s/check_*.csv; cleaning logs: %s/cleaning_log_*.csv\n"
            "  baseline figures: %s/bma_round1.csv, %s/bma_round2.csv; sample plan: "
-           "%s/sample_round2.csv\n",
-           ws, out, out, out, out, out, out, out);
+           "%s/sample_round2.csv\n"
+           "  report: %s/report-en/report.html and report.pdf; in Russian: %s/report-ru\n",
+           ws, out, out, out, out, out, out, out, out, out);
   return rc;
 }

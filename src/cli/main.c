@@ -62,6 +62,10 @@ static const mtm_cmd commands[] = {
      "[--population FILE | --weights-from-bma POP:PERIOD] [--compare M] [--suppress K] [--public] [--usd] "
      "[--format csv|json|xlsx] [--out FILE]",
      "Design-based shares, means, medians, totals and ratios with CIs, overall and by group."},
+    {"report", mtm_cmd_report,
+     "report --round N [--compare M|none] [--form FORM_ID] [--template FILE] [--lang en|ru] "
+     "[--public] [--no-pdf] --out DIR",
+     "Write the MTM report of a round: HTML, PDF, figures as SVG and their numbers as CSV."},
     {"demo", mtm_cmd_demo, "demo --out DIR",
      "Build the two-round demo operation into DIR with the real commands; print its baseline and "
      "sample plan."},

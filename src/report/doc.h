@@ -45,6 +45,11 @@ typedef struct mtm_fig_source {
   const char *denominator; /* e.g. "respondents who answered (n = 1,129)"  */
   double value;            /* the unrounded figure (a fraction for shares) */
   double n, n_total;       /* unweighted n and its denominator; NaN: none  */
+  const char *shown;       /* the text the reader sees for this number
+                              ("55%"), NULL: not shown on its own          */
+  int parts_complete;      /* a by-group figure: 1 when its groups cover
+                              every respondent of the overall figure, so
+                              their n add up to the overall n              */
 } mtm_fig_source;
 
 typedef struct mtm_fig_tile {
@@ -86,6 +91,16 @@ typedef struct mtm_report_doc {
 } mtm_report_doc;
 
 void mtm_report_doc_free(mtm_report_doc *d);
+
+/* The consistency checks (checks.c), run on every report before anything
+ * is written: the shares of a single-choice question add to 100 (within
+ * rounding) in every chart and table; a number in the text equals its
+ * table or chart value for the same key; the groups' n add up to the
+ * overall n; the same key shows the same value and text wherever it is
+ * quoted. Appends one line per failure to failures (naming the tags and
+ * keys) and returns the number of failures; *nchecks (may be NULL)
+ * receives the number of comparisons made. */
+int mtm_report_check(const mtm_report_doc *d, mtm_buf *failures, int *nchecks);
 
 /* The writers. Both read only the document. */
 int mtm_report_html(const mtm_report_doc *d, mtm_buf *out, mtm_err *err) MTM_MUST_USE;

@@ -47,6 +47,7 @@ typedef struct mtm_report_stats {
   int indicators; /* distinct indicator keys in the annex                 */
   int checks;     /* consistency checks run                                */
   int pages;      /* PDF pages (0 with no_pdf)                             */
+  int failures;   /* consistency checks failed (the report not written)    */
 } mtm_report_stats;
 
 /* Writes the report. On a failed consistency check returns MTM_EINVAL

@@ -1,0 +1,637 @@
+/* The block figure tags: charts (drawn by render), maps (map), tables,
+ * highlight tiles and the annex of indicators. */
+#include "geo/geo.h"
+#include "map/map.h"
+#include "prose/prose.h"
+#include "render/render.h"
+#include "report/internal.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A file name part from a question name: letters, digits, '_' and '-'. */
+static const char *slug(rp_ctx *c, const char *s) {
+  char *o = mtm_arena_strdup(c->a, s ? s : "x");
+  for (char *p = o; *p; p++)
+    if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+          *p == '-'))
+      *p = '_';
+  return o;
+}
+
+/* The note under a chart or table: n, and the suppression rule. */
+static const char *note_n(rp_ctx *c, double n) {
+  if (!isfinite(n)) n = 0;
+  if (c->o->public_)
+    return mtm_arena_printf(c->a, "n = %s; %s", rp_count_text(c, n), rp_text(c, "suppressed_note"));
+  return mtm_arena_printf(c->a, "n = %s", rp_count_text(c, n));
+}
+
+/* The group values of a by-run, in result order (at most max). */
+static int group_values(const mtm_analysis_result *res, const char **vals, const char **labels,
+                        int max) {
+  int n = 0;
+  for (size_t i = 0; i < res->n; i++) {
+    const mtm_analysis_row *r = &res->rows[i];
+    if (!r->group_var) continue;
+    int seen = 0;
+    for (int j = 0; j < n; j++)
+      if (!strcmp(vals[j], r->group_var_value)) seen = 1;
+    if (!seen && n < max) {
+      labels[n] = r->group_value_label ? r->group_value_label : r->group_var_value;
+      vals[n++] = r->group_var_value;
+    }
+  }
+  return n;
+}
+
+/* The row of value (NULL: any) in group gv (NULL: overall), or -1. */
+static long row_of(const mtm_analysis_result *res, const char *value, const char *gv) {
+  for (size_t i = 0; i < res->n; i++) {
+    const mtm_analysis_row *r = &res->rows[i];
+    if (value && (!r->analysis_var_value || strcmp(r->analysis_var_value, value))) continue;
+    if (!gv ? r->group_var != NULL : (!r->group_var || strcmp(r->group_var_value, gv))) continue;
+    return (long)i;
+  }
+  return -1;
+}
+
+/* A histogram of a number question: ten equal classes over its range. */
+static int chart_hist(rp_ctx *c, const rp_tag *t, const mtm_frame_col *col, mtm_chart *ch,
+                      mtm_fig *fg) {
+  double lo = INFINITY, hi = -INFINITY;
+  long n = 0;
+  for (long r = 0; r < c->f->nrows; r++) {
+    double v = col->num[r];
+    if (isnan(v)) continue;
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+    n++;
+  }
+  if (!n) return rp_fail(c, t, "question '%s' has no answer in round %d", col->name, c->o->round);
+  int k = 10;
+  double raw = (hi - lo) / k, step = 1;
+  if (raw > 0) {
+    double mag = pow(10, floor(log10(raw)));
+    step = raw / mag <= 1 ? mag : raw / mag <= 2 ? 2 * mag : raw / mag <= 5 ? 5 * mag : 10 * mag;
+  }
+  double start = floor(lo / step) * step;
+  k = (int)floor((hi - start) / step) + 1;
+  if (k < 1) k = 1;
+  if (k > 40) k = 40;
+  double *cnt = mtm_arena_zalloc(c->a, (size_t)k * sizeof *cnt);
+  for (long r = 0; r < c->f->nrows; r++) {
+    double v = col->num[r];
+    if (isnan(v)) continue;
+    int b = (int)floor((v - start) / step);
+    if (b < 0) b = 0;
+    if (b >= k) b = k - 1;
+    cnt[b]++;
+  }
+  const char **cats = mtm_arena_zalloc(c->a, (size_t)k * sizeof *cats);
+  fg->nsources = k;
+  fg->sources = mtm_arena_zalloc(c->a, (size_t)k * sizeof *fg->sources);
+  for (int b = 0; b < k; b++) {
+    double a0 = start + b * step, a1 = a0 + step;
+    cats[b] = mtm_arena_printf(c->a, "%s\xE2\x80\x93%s", rp_count_text(c, a0), rp_count_text(c, a1));
+    mtm_fig_source *s = &fg->sources[b];
+    s->key = mtm_arena_printf(c->a, "histogram @/@ %s %%/%% [%.15g, %.15g) @/@ NA %%/%% NA", col->name,
+                              a0, a1);
+    s->question = mtm_arena_printf(c->a, "%s: %s", rp_qlabel(c, col), cats[b]);
+    s->denominator = mtm_arena_printf(c->a, "%s, n = %s", rp_text(c, "answered"), rp_count_text(c, (double)n));
+    if (c->o->public_ && cnt[b] > 0 && cnt[b] < MTM_ANALYSIS_PUBLIC_SUPPRESS) cnt[b] = NAN;
+    s->value = cnt[b];
+    s->n = cnt[b];
+    s->n_total = (double)n;
+    s->shown = isnan(cnt[b]) ? "\xE2\x80\x94" : rp_count_text(c, cnt[b]);
+  }
+  mtm_chart_series *se = mtm_arena_zalloc(c->a, sizeof *se);
+  se->values = cnt;
+  ch->type = MTM_CHART_HIST;
+  ch->ncat = k;
+  ch->cats = cats;
+  ch->nseries = 1;
+  ch->series = se;
+  ch->percent = 0;
+  fg->note = mtm_arena_printf(c->a, "%s; %s", note_n(c, (double)n), rp_text(c, "histogram_note"));
+  return 0;
+}
+
+int rp_eval_chart(rp_ctx *c, const rp_tag *t, int *fig) {
+  /* Shares by answer (and group) or a histogram, drawn as SVG. */
+  const char *q = rp_arg_get(t, "q");
+  if (!q) q = rp_arg_pos(t, 0);
+  const mtm_frame_col *col;
+  int rc = rp_question(c, t, q, &col);
+  if (rc) return rc;
+  const char *by = rp_arg_get(t, "by"), *type = rp_arg_get(t, "type");
+  const char *filter = rp_arg_get(t, "filter");
+  int f = rp_fig_new(c, MTM_FIG_CHART, t);
+  mtm_chart ch;
+  memset(&ch, 0, sizeof ch);
+  ch.lang = c->lang_code;
+  ch.small_n = c->o->public_ ? MTM_ANALYSIS_PUBLIC_SUPPRESS : 0;
+  mtm_fig tmp;
+  memset(&tmp, 0, sizeof tmp);
+  if (col->kind == MTM_FRAME_NUM) {
+    if ((rc = chart_hist(c, t, col, &ch, &tmp))) return rc;
+  } else {
+    const char *atype = col->kind == MTM_FRAME_CODES ? "prop_select_one" : "prop_select_multiple";
+    rp_run *run;
+    if ((rc = rp_run_get(c, t, atype, q, filter, by, &run))) return rc;
+    const mtm_analysis_result *res = &run->now;
+    int nl = col->kind == MTM_FRAME_CODES ? col->nlevels : col->nlist;
+    const char *gv[6], *gl[6];
+    int ng = by ? group_values(res, gv, gl, 6) : 0;
+    int nser = ng ? ng : 1;
+    /* the categories: every answer with a row */
+    const char **cats = mtm_arena_zalloc(c->a, (size_t)(nl + 1) * sizeof *cats);
+    const char **vals = mtm_arena_zalloc(c->a, (size_t)(nl + 1) * sizeof *vals);
+    int ncat = 0;
+    for (int i = 0; i < nl; i++) {
+      long r = row_of(res, col->levels[i], NULL);
+      if (r < 0) continue;
+      vals[ncat] = col->levels[i];
+      cats[ncat++] = res->rows[r].value_label ? res->rows[r].value_label : col->levels[i];
+    }
+    if (!ncat) return rp_fail(c, t, "question '%s' has no answer in round %d", q, c->o->round);
+    /* a select_multiple: options sorted by share, largest first */
+    if (col->kind == MTM_FRAME_BITS) {
+      for (int i = 1; i < ncat; i++)
+        for (int j = i; j > 0; j--) {
+          double a = res->rows[row_of(res, vals[j - 1], NULL)].e.est;
+          double b = res->rows[row_of(res, vals[j], NULL)].e.est;
+          if (!(b > a) && !(isnan(a) && !isnan(b))) break;
+          const char *x = vals[j]; vals[j] = vals[j - 1]; vals[j - 1] = x;
+          x = cats[j]; cats[j] = cats[j - 1]; cats[j - 1] = x;
+        }
+    }
+    mtm_chart_series *se = mtm_arena_zalloc(c->a, (size_t)nser * sizeof *se);
+    tmp.nsources = nser * ncat;
+    tmp.sources = mtm_arena_zalloc(c->a, (size_t)tmp.nsources * sizeof *tmp.sources);
+    double ntot = NAN;
+    for (int s = 0; s < nser; s++) {
+      double *v = mtm_arena_zalloc(c->a, (size_t)ncat * sizeof *v);
+      double *nn = mtm_arena_zalloc(c->a, (size_t)ncat * sizeof *nn);
+      for (int i = 0; i < ncat; i++) {
+        long r = row_of(res, vals[i], ng ? gv[s] : NULL);
+        if (r < 0) {
+          v[i] = NAN;
+          nn[i] = NAN;
+          tmp.sources[s * ncat + i].key = NULL;
+          continue;
+        }
+        int pct = rp_share_pct(res, (size_t)r);
+        v[i] = pct < 0 ? NAN : pct / 100.0;
+        nn[i] = res->rows[r].e.n;
+        rp_source_row(c, &tmp.sources[s * ncat + i], &res->rows[r], rp_pct_text(c, pct));
+      }
+      long ro = row_of(res, vals[0], NULL);
+      if (ro >= 0) ntot = res->rows[ro].e.n_total;
+      se[s].values = v;
+      se[s].n = nn;
+      if (ng) {
+        long r0 = row_of(res, vals[0], gv[s]);
+        se[s].name = r0 >= 0 ? rp_group_title(c, &res->rows[r0]) : gl[s];
+      }
+    }
+    ch.ncat = ncat;
+    ch.cats = cats;
+    ch.nseries = nser;
+    ch.series = se;
+    ch.percent = 1;
+    if (col->kind == MTM_FRAME_BITS) ch.type = MTM_CHART_MULTI;
+    else if (!ng && ncat >= 2 && ncat <= 5) ch.type = MTM_CHART_DONUT;
+    else ch.type = MTM_CHART_HBAR;
+    if (col->kind == MTM_FRAME_BITS && ng) ch.type = MTM_CHART_HBAR;
+    tmp.note = note_n(c, ntot);
+  }
+  if (type) {
+    if (!strcmp(type, "hbar")) ch.type = MTM_CHART_HBAR;
+    else if (!strcmp(type, "vbar")) ch.type = MTM_CHART_VBAR;
+    else if (!strcmp(type, "stack")) ch.type = MTM_CHART_STACK100;
+    else if (!strcmp(type, "donut")) ch.type = MTM_CHART_DONUT;
+    else return rp_fail(c, t, "type is hbar, vbar, stack or donut, not '%s'", type);
+  }
+  ch.note = tmp.note;
+  mtm_buf svg;
+  mtm_buf_init(&svg);
+  if (mtm_chart_svg(&ch, &svg, c->err)) {
+    char m[1024];
+    snprintf(m, sizeof m, "%s", c->err->msg);
+    mtm_buf_free(&svg);
+    return rp_fail(c, t, "%s", m);
+  }
+  mtm_fig *fg = &c->figs[f];
+  *fg = tmp;
+  fg->kind = MTM_FIG_CHART;
+  fg->tag = t->text;
+  c->nchart++;
+  const char *bylabel = NULL;
+  if (by) {
+    const mtm_frame_col *bc = mtm_frame_col_find(c->f, by);
+    bylabel = bc ? rp_qlabel(c, bc) : by;
+  }
+  fg->caption = bylabel ? mtm_arena_printf(c->a, "%s %d. %s (%s %s)", rp_text(c, "figure"), c->nchart,
+                                           rp_qlabel(c, col), rp_text(c, "by"), bylabel)
+                        : mtm_arena_printf(c->a, "%s %d. %s", rp_text(c, "figure"), c->nchart,
+                                           rp_qlabel(c, col));
+  fg->svg = mtm_arena_strndup(c->a, svg.p ? svg.p : "", svg.n);
+  fg->svg_len = svg.n;
+  mtm_buf_free(&svg);
+  fg->note = NULL; /* render draws it under the chart */
+  fg->file = mtm_arena_printf(c->a, "figures/figure-%02d-%s.svg", c->nchart, slug(c, q));
+  fg->data_file = mtm_arena_printf(c->a, "data/figure-%02d-%s.csv", c->nchart, slug(c, q));
+  *fig = f;
+  return 0;
+}
+
+int rp_eval_map(rp_ctx *c, const rp_tag *t, int *fig) {
+  /* A choropleth of a baseline population by area. */
+  mtm_bma_result *r;
+  mtm_bma_summary *sum;
+  int rc = rp_bma(c, &r, &sum);
+  if (rc) return rc;
+  if (!r)
+    return rp_fail(c, t, "the workspace has no baseline (key-informant) form with data in round %d",
+                   c->o->round);
+  const char *pop = rp_arg_get(t, "population"), *period = rp_arg_get(t, "period");
+  const char *lv = rp_arg_get(t, "level");
+  int level = lv ? atoi(lv) : 1;
+  if (level != 1 && level != 2) return rp_fail(c, t, "level is 1 or 2, not '%s'", lv);
+  if (!pop && sum->npops) pop = sum->pops[0].population;
+  const mtm_bma_pop_summary *ps = NULL;
+  for (int i = 0; i < sum->npops; i++)
+    if (pop && !strcmp(sum->pops[i].population, pop)) ps = &sum->pops[i];
+  if (!ps) return rp_fail(c, t, "the baseline has no population '%s'", pop ? pop : "");
+  if (!period) period = ps->latest_period;
+  mtm_bma_figure *bf;
+  int nb;
+  if (mtm_bma_area_totals_from(r, pop, period, level, c->a, &bf, &nb, c->err)) {
+    char m[1024];
+    snprintf(m, sizeof m, "%s", c->err->msg);
+    return rp_fail(c, t, "%s", m);
+  }
+  int f = rp_fig_new(c, MTM_FIG_MAP, t);
+  mtm_fig *fg = &c->figs[f];
+  mtm_map_value *mv = mtm_arena_zalloc(c->a, (size_t)(nb + 1) * sizeof *mv);
+  fg->sources = mtm_arena_zalloc(c->a, (size_t)(nb + 1) * sizeof *fg->sources);
+  int nv = 0;
+  for (int i = 0; i < nb; i++) {
+    mv[i].pcode = bf[i].pcode;
+    mv[i].value = bf[i].value;
+    if (!isfinite(bf[i].value)) continue;
+    mtm_fig_source *s = &fg->sources[nv++];
+    s->key = mtm_arena_printf(c->a, "bma @/@ %s %%/%% %s @/@ %s", pop, period, bf[i].pcode);
+    s->question = mtm_arena_printf(c->a, "%s (%s), %s", rp_pop_label(c, pop), period, bf[i].name ? bf[i].name : bf[i].pcode);
+    s->denominator = mtm_bma_method_sentence(r->method);
+    s->value = bf[i].value;
+    s->n = bf[i].n_ki;
+    s->n_total = NAN;
+    s->shown = rp_count_text(c, bf[i].value);
+  }
+  fg->nsources = nv;
+  mtm_map_spec sp;
+  memset(&sp, 0, sizeof sp);
+  sp.level = level;
+  sp.lang = c->lang_code;
+  sp.values = mv;
+  sp.nvalues = nb;
+  sp.legend_title = rp_pop_label(c, pop);
+  sp.disclaimer = mtm_map_disclaimer(c->lang_code);
+  mtm_buf svg;
+  mtm_buf_init(&svg);
+  if (mtm_map_choropleth_svg(c->st, &sp, &svg, c->err)) {
+    char m[1024];
+    snprintf(m, sizeof m, "%s", c->err->msg);
+    mtm_buf_free(&svg);
+    return rp_fail(c, t, "%s", m);
+  }
+  fg = &c->figs[f];
+  c->nmap++;
+  char *pl = mtm_arena_strdup(c->a, rp_pop_label(c, pop));
+  if (pl[0] >= 'a' && pl[0] <= 'z') pl[0] = (char)(pl[0] - 32);
+  fg->caption = mtm_arena_printf(c->a, "%s %d. %s, %s", rp_text(c, "map"), c->nmap, pl, period);
+  fg->note = mtm_bma_method_sentence(r->method);
+  fg->svg = mtm_arena_strndup(c->a, svg.p ? svg.p : "", svg.n);
+  fg->svg_len = svg.n;
+  mtm_buf_free(&svg);
+  fg->file = mtm_arena_printf(c->a, "figures/map-%02d-%s-admin%d.svg", c->nmap, slug(c, pop), level);
+  fg->data_file = mtm_arena_printf(c->a, "data/map-%02d-%s-admin%d.csv", c->nmap, slug(c, pop), level);
+  *fig = f;
+  return 0;
+}
+
+/* Sets up a table of rows x cols in the figure. */
+static void table_alloc(rp_ctx *c, mtm_fig *fg, int rows, int cols) {
+  fg->nrows = rows;
+  fg->ncols = cols;
+  fg->cells = mtm_arena_zalloc(c->a, (size_t)(rows * cols) * sizeof *fg->cells);
+  int *src = mtm_arena_alloc(c->a, (size_t)(rows * cols) * sizeof *src);
+  for (int i = 0; i < rows * cols; i++) src[i] = -1;
+  fg->cell_src = src;
+}
+
+/* table bma top=N by=origin|region [population=P]. */
+static int table_bma(rp_ctx *c, const rp_tag *t, int *fig) {
+  mtm_bma_result *r;
+  mtm_bma_summary *sum;
+  int rc = rp_bma(c, &r, &sum);
+  if (rc) return rc;
+  if (!r)
+    return rp_fail(c, t, "the workspace has no baseline (key-informant) form with data in round %d",
+                   c->o->round);
+  const char *pop = rp_arg_get(t, "population"), *by = rp_arg_get(t, "by");
+  if (!by || (strcmp(by, "origin") && strcmp(by, "region")))
+    return rp_fail(c, t, "a baseline table is by=origin or by=region");
+  if (!pop && sum->npops) pop = sum->pops[0].population;
+  const mtm_bma_pop_summary *ps = NULL;
+  for (int i = 0; i < sum->npops; i++)
+    if (pop && !strcmp(sum->pops[i].population, pop)) ps = &sum->pops[i];
+  if (!ps) return rp_fail(c, t, "the baseline has no population '%s'", pop ? pop : "");
+  int n = by[0] == 'o' ? ps->ntop_origins : ps->ntop_regions;
+  const mtm_bma_share *sh = by[0] == 'o' ? ps->top_origins : ps->top_regions;
+  const char *top = rp_arg_get(t, "top");
+  int lim = top ? atoi(top) : 5;
+  int f = rp_fig_new(c, MTM_FIG_TABLE, t);
+  mtm_fig *fg = &c->figs[f];
+  table_alloc(c, fg, n + 1, 3);
+  fg->cells[0] = rp_text(c, by[0] == 'o' ? "origin" : "region");
+  fg->cells[1] = rp_text(c, "value");
+  fg->cells[2] = rp_text(c, "share");
+  fg->sources = mtm_arena_zalloc(c->a, (size_t)(2 * n + 1) * sizeof *fg->sources);
+  int rows = 0;
+  for (int i = 0; i < n; i++) {
+    if (rows >= lim && strcmp(sh[i].key, "other")) continue;
+    if (!isfinite(sh[i].value)) continue;
+    rows++;
+    const char *name = !strcmp(sh[i].key, "other") ? rp_text(c, "other") : sh[i].name ? sh[i].name : sh[i].key;
+    if (by[0] == 'o' && strcmp(sh[i].key, "other")) {
+      const char *cn = mtm_geo_country_name(sh[i].key, c->lang_code);
+      if (cn) name = cn;
+    }
+    fg->cells[rows * 3] = name;
+    const char *vt = rp_count_text(c, sh[i].value);
+    char pt[32];
+    snprintf(pt, sizeof pt, c->lang == MTM_PROSE_RU ? "%ld,%ld %%" : "%ld.%ld%%", sh[i].tenths / 10,
+             sh[i].tenths % 10);
+    const char *pts = mtm_arena_strdup(c->a, pt);
+    fg->cells[rows * 3 + 1] = vt;
+    fg->cells[rows * 3 + 2] = pts;
+    const char *k = mtm_arena_printf(c->a, "bma @/@ %s %%/%% %s @/@ %s %%/%% %s", pop, ps->basis, by, sh[i].key);
+    mtm_fig_source *s = &fg->sources[fg->nsources];
+    s->key = k;
+    s->question = mtm_arena_printf(c->a, "%s (%s): %s", rp_pop_label(c, pop), rp_text(c, ps->basis), name);
+    s->denominator = mtm_bma_method_sentence(r->method);
+    s->value = sh[i].value;
+    s->n = s->n_total = NAN;
+    s->shown = vt;
+    ((int *)fg->cell_src)[rows * 3 + 1] = fg->nsources++;
+    s = &fg->sources[fg->nsources];
+    s->key = mtm_arena_printf(c->a, "share of %s", k);
+    s->question = mtm_arena_printf(c->a, "%s (%s): %s, %s", rp_pop_label(c, pop), rp_text(c, ps->basis), name, rp_text(c, "share"));
+    s->value = sh[i].tenths / 1000.0;
+    s->n = s->n_total = NAN;
+    s->shown = pts;
+    ((int *)fg->cell_src)[rows * 3 + 2] = fg->nsources++;
+  }
+  fg->nrows = rows + 1;
+  c->ntable++;
+  fg->caption = mtm_arena_printf(c->a, "%s %d. %s: %s (%s)", rp_text(c, "table"), c->ntable,
+                                 rp_text(c, by[0] == 'o' ? "top_origins" : "top_regions"), rp_pop_label(c, pop), rp_text(c, ps->basis));
+  fg->note = mtm_bma_method_sentence(r->method);
+  fg->data_file = mtm_arena_printf(c->a, "data/table-%02d-%s-%s.csv", c->ntable, slug(c, pop), by);
+  *fig = f;
+  return 0;
+}
+
+int rp_eval_table(rp_ctx *c, const rp_tag *t, int *fig) {
+  /* Shares of every answer, overall and by group. */
+  if (rp_arg_pos(t, 0) && !strcmp(rp_arg_pos(t, 0), "bma")) return table_bma(c, t, fig);
+  const char *q = rp_arg_get(t, "q"), *by = rp_arg_get(t, "by");
+  const mtm_frame_col *col;
+  int rc = rp_question(c, t, q, &col);
+  if (rc) return rc;
+  if (col->kind == MTM_FRAME_NUM)
+    return rp_fail(c, t, "a table shows the shares of a choice question; '%s' is a number", q);
+  const char *atype = col->kind == MTM_FRAME_CODES ? "prop_select_one" : "prop_select_multiple";
+  rp_run *run;
+  if ((rc = rp_run_get(c, t, atype, q, rp_arg_get(t, "filter"), by, &run))) return rc;
+  const mtm_analysis_result *res = &run->now;
+  const char *gv[8], *gl[8];
+  int ng = by ? group_values(res, gv, gl, 8) : 0;
+  int nl = col->kind == MTM_FRAME_CODES ? col->nlevels : col->nlist;
+  int f = rp_fig_new(c, MTM_FIG_TABLE, t);
+  mtm_fig *fg = &c->figs[f];
+  table_alloc(c, fg, nl + 2, ng + 2);
+  int nc = ng + 2;
+  fg->cells[0] = rp_qlabel(c, col);
+  fg->cells[1] = rp_text(c, "overall");
+  for (int g = 0; g < ng; g++) {
+    long r0 = row_of(res, NULL, gv[g]);
+    fg->cells[2 + g] = r0 >= 0 ? rp_group_title(c, &res->rows[r0]) : gl[g];
+  }
+  fg->sources = mtm_arena_zalloc(c->a, (size_t)(nl * (ng + 1) + 1) * sizeof *fg->sources);
+  int rows = 0;
+  for (int i = 0; i < nl; i++) {
+    long r = row_of(res, col->levels[i], NULL);
+    if (r < 0) continue;
+    rows++;
+    fg->cells[rows * nc] = res->rows[r].value_label ? res->rows[r].value_label : col->levels[i];
+    for (int g = -1; g < ng; g++) {
+      long rr = g < 0 ? r : row_of(res, col->levels[i], gv[g]);
+      if (rr < 0) continue;
+      const char *pt = rp_pct_text(c, rp_share_pct(res, (size_t)rr));
+      fg->cells[rows * nc + 2 + g] = pt;
+      rp_source_row(c, &fg->sources[fg->nsources], &res->rows[rr], pt);
+      ((int *)fg->cell_src)[rows * nc + 2 + g] = fg->nsources++;
+    }
+  }
+  /* the n row */
+  rows++;
+  fg->cells[rows * nc] = "n";
+  for (int g = -1; g < ng; g++) {
+    long rr = row_of(res, col->levels[0], g < 0 ? NULL : gv[g]);
+    for (int i = 0; rr < 0 && i < nl; i++) rr = row_of(res, col->levels[i], g < 0 ? NULL : gv[g]);
+    if (rr >= 0) fg->cells[rows * nc + 2 + g] = rp_count_text(c, res->rows[rr].e.n_total);
+  }
+  fg->nrows = rows + 1;
+  c->ntable++;
+  const char *bylabel = NULL;
+  if (by) {
+    const mtm_frame_col *bc = mtm_frame_col_find(c->f, by);
+    bylabel = bc ? rp_qlabel(c, bc) : by;
+  }
+  fg->caption = bylabel ? mtm_arena_printf(c->a, "%s %d. %s (%s %s)", rp_text(c, "table"), c->ntable,
+                                           rp_qlabel(c, col), rp_text(c, "by"), bylabel)
+                        : mtm_arena_printf(c->a, "%s %d. %s", rp_text(c, "table"), c->ntable,
+                                           rp_qlabel(c, col));
+  if (c->o->public_) fg->note = rp_text(c, "suppressed_note");
+  fg->data_file = mtm_arena_printf(c->a, "data/table-%02d-%s.csv", c->ntable, slug(c, q));
+  *fig = f;
+  return 0;
+}
+
+int rp_eval_tiles(rp_ctx *c, const rp_tag *t, int *fig) {
+  /* Key highlight tiles: respondents, the baseline's coverage and total,
+   * and shares named by share=Q:V,Q:V. */
+  mtm_fig_tile tiles[16];
+  mtm_fig_source srcs[16];
+  int n = 0;
+  const char *txt;
+  const char *base = rp_arg_get(t, "base"), *filter = rp_arg_get(t, "filter");
+  int with_base = !base || strcmp(base, "no");
+  if (with_base) {
+    rp_count_respondents(c, &srcs[n], &txt);
+    tiles[n] = (mtm_fig_tile){txt, rp_text(c, "respondents_interviewed"), n};
+    n++;
+  }
+  const char *cnt = rp_arg_get(t, "count");
+  if (cnt) { /* count=Q:V: the respondents who gave that answer */
+    char *q = mtm_arena_strdup(c->a, cnt), *colon = strchr(q, ':');
+    rp_tag st;
+    memset(&st, 0, sizeof st);
+    st.name = "count";
+    st.text = t->text;
+    st.args[st.nargs++] = (rp_arg){"q", q};
+    if (colon) {
+      *colon = 0;
+      st.args[st.nargs++] = (rp_arg){"value", colon + 1};
+    }
+    int sf;
+    const char *dummy;
+    int rc = rp_eval_tag(c, &st, &sf, &dummy);
+    if (rc) return rc;
+    srcs[n] = c->figs[sf].sources[0];
+    tiles[n] = (mtm_fig_tile){c->figs[sf].text, rp_text(c, "sample_size"), n};
+    n++;
+  }
+  mtm_bma_result *r = NULL;
+  int rc = with_base ? rp_bma(c, &r, NULL) : 0;
+  if (rc) return rc;
+  if (r) {
+    rp_tag tt = *t;
+    tt.nargs = 0;
+    tt.args[tt.nargs++] = (rp_arg){"level", "1"};
+    if ((rc = rp_bma_number(c, &tt, "areas", &srcs[n], &txt))) return rc;
+    tiles[n] = (mtm_fig_tile){txt, rp_text(c, "regions_assessed"), n};
+    n++;
+    tt.args[0].v = mtm_arena_printf(c->a, "%d", r->location_level > 0 ? r->location_level : 2);
+    if ((rc = rp_bma_number(c, &tt, "areas", &srcs[n], &txt))) return rc;
+    tiles[n] = (mtm_fig_tile){txt, rp_text(c, "districts_assessed"), n};
+    n++;
+    if ((rc = rp_bma_number(c, &tt, "informants", &srcs[n], &txt))) return rc;
+    tiles[n] = (mtm_fig_tile){txt, rp_text(c, "key_informants"), n};
+    n++;
+    tt.nargs = 0;
+    const char *pop = rp_arg_get(t, "population");
+    if (pop) tt.args[tt.nargs++] = (rp_arg){"population", pop};
+    if ((rc = rp_bma_number(c, &tt, "total", &srcs[n], &txt))) return rc;
+    tiles[n] = (mtm_fig_tile){txt, srcs[n].question, n};
+    n++;
+  }
+  const char *autos = rp_arg_get(t, "auto");
+  int nauto = autos ? atoi(autos) : 0;
+  for (int i = 0; i < c->f->ncols && nauto > 0 && n < 16; i++) {
+    /* the first yes/no questions that tell something (not everyone alike) */
+    const mtm_frame_col *col = &c->f->cols[i];
+    if (col->kind != MTM_FRAME_CODES || !col->q || col->q->type != MTM_Q_SELECT_ONE || col->nlist > 4)
+      continue;
+    int yes = 0;
+    for (int j = 0; j < col->nlist; j++)
+      if (!strcmp(col->levels[j], "yes")) yes = 1;
+    if (!yes) continue;
+    rp_tag st;
+    memset(&st, 0, sizeof st);
+    st.name = "share";
+    st.text = mtm_arena_printf(c->a, "{{share q=%s value=yes}}", col->name);
+    st.args[st.nargs++] = (rp_arg){"q", col->name};
+    st.args[st.nargs++] = (rp_arg){"value", "yes"};
+    int sf;
+    const char *dummy;
+    if ((rc = rp_eval_tag(c, &st, &sf, &dummy))) return rc;
+    double v = c->figs[sf].sources[0].value;
+    if (!(v >= 0.02 && v <= 0.98)) continue;
+    srcs[n] = c->figs[sf].sources[0];
+    tiles[n] = (mtm_fig_tile){c->figs[sf].text, rp_qlabel(c, col), n};
+    n++;
+    nauto--;
+  }
+  const char *shares = rp_arg_get(t, "share");
+  if (shares) {
+    char *list = mtm_arena_strdup(c->a, shares), *save = NULL;
+    for (char *it = strtok_r(list, ",", &save); it && n < 16; it = strtok_r(NULL, ",", &save)) {
+      char *colon = strchr(it, ':');
+      rp_tag st;
+      memset(&st, 0, sizeof st);
+      st.name = "share";
+      st.text = t->text;
+      st.args[st.nargs++] = (rp_arg){"q", it};
+      if (colon) {
+        *colon = 0;
+        st.args[st.nargs++] = (rp_arg){"value", colon + 1};
+      }
+      if (filter) st.args[st.nargs++] = (rp_arg){"filter", filter};
+      int sf;
+      const char *dummy;
+      if ((rc = rp_eval_tag(c, &st, &sf, &dummy))) return rc;
+      srcs[n] = c->figs[sf].sources[0];
+      const mtm_frame_col *qc = mtm_frame_col_find(c->f, it);
+      const char *cap = qc ? rp_qlabel(c, qc) : srcs[n].question;
+      if (colon && qc && qc->q && qc->q->list && strcmp(colon + 1, "yes")) {
+        const mtm_choice *ch = mtm_form_choice(qc->q->list, colon + 1);
+        const char *vl = ch ? mtm_form_label(c->f->form, ch->labels, c->spec.lang) : NULL;
+        cap = mtm_arena_printf(c->a, "%s: %s", cap, vl && *vl ? vl : colon + 1);
+      }
+      tiles[n] = (mtm_fig_tile){c->figs[sf].text, cap, n};
+      n++;
+    }
+  }
+  int f = rp_fig_new(c, MTM_FIG_TILES, t);
+  mtm_fig *fg = &c->figs[f];
+  fg->ntiles = n;
+  mtm_fig_tile *tl = mtm_arena_alloc(c->a, (size_t)n * sizeof *tl);
+  memcpy(tl, tiles, (size_t)n * sizeof *tl);
+  fg->tiles = tl;
+  fg->nsources = n;
+  fg->sources = mtm_arena_alloc(c->a, (size_t)n * sizeof *fg->sources);
+  memcpy(fg->sources, srcs, (size_t)n * sizeof *srcs);
+  *fig = f;
+  return 0;
+}
+
+void rp_fill_annex(rp_ctx *c, int fig) {
+  /* One row per distinct key of every other figure, in order of use. */
+  mtm_strmap seen;
+  mtm_strmap_init(&seen, c->a, 256);
+  int n = 0;
+  for (int f = 0; f < c->nfigs; f++)
+    for (int i = 0; f != fig && i < c->figs[f].nsources; i++) n++;
+  mtm_fig *fg = &c->figs[fig];
+  table_alloc(c, fg, n + 1, 5);
+  fg->cells[0] = rp_text(c, "annex_key");
+  fg->cells[1] = rp_text(c, "annex_question");
+  fg->cells[2] = rp_text(c, "annex_filter");
+  fg->cells[3] = rp_text(c, "annex_denominator");
+  fg->cells[4] = rp_text(c, "annex_n");
+  int rows = 0;
+  for (int f = 0; f < c->nfigs; f++) {
+    if (f == fig) continue;
+    for (int i = 0; i < c->figs[f].nsources; i++) {
+      const mtm_fig_source *s = &c->figs[f].sources[i];
+      if (!s->key || mtm_strmap_get(&seen, s->key) >= 0) continue;
+      mtm_strmap_put(&seen, s->key, 1);
+      rows++;
+      fg->cells[rows * 5] = s->key;
+      fg->cells[rows * 5 + 1] = s->question;
+      fg->cells[rows * 5 + 2] = s->filter ? s->filter : "";
+      fg->cells[rows * 5 + 3] = s->denominator ? s->denominator : "";
+      fg->cells[rows * 5 + 4] = isfinite(s->n) ? rp_count_text(c, s->n) : "";
+    }
+  }
+  fg->nrows = rows + 1;
+  fg->caption = rp_text(c, "annex_caption");
+  fg->data_file = "data/annex-indicators.csv";
+}

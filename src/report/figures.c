@@ -1,0 +1,796 @@
+/* The inline figure tags (share, sentence, count, mean, median, bma,
+ * change, t) and what every figure shares: the analysis runs (one per
+ * indicator and group, reused), the rounding of shares, the sources. */
+#include "prose/prose.h"
+#include "report/internal.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The report's own fixed texts, for the ids prose's catalogue lacks. */
+static const struct {
+  const char *id, *en, *ru;
+} texts[] = {
+    {"round_word", "Round", "Раунд"},
+    {"changes_significant", "Compared with Round %d, the significant changes (at the 5%% level):",
+     "По сравнению с раундом %d значимые изменения (на уровне 5 %%):"},
+    {"changes_none", "Compared with Round %d, no figure of this section changed significantly (at the 5%% level).",
+     "По сравнению с раундом %d ни один показатель этого раздела не изменился значимо (на уровне 5 %%)."},
+    {"criteria_intro", "Inclusion criteria. Only respondents who met every criterion were interviewed:",
+     "Критерии включения. Опрашивались только респонденты, отвечающие всем критериям:"},
+    {"sample_sentence", "The sample was sized at %s interviews (confidence %s, margin of error %s, design effect %s) from the baseline figures of %s in %s.",
+     "Размер выборки рассчитан как %s интервью (доверительный уровень %s, погрешность %s, эффект дизайна %s) по данным базовой оценки о %s за %s."},
+    {"profiles_title", "Nationality profiles", "Профили по гражданству"},
+    {"mtm_title", "Mobility Tracking Matrix", "Матрица отслеживания мобильности"},
+    {"migrant_worker", "migrant workers", "трудовые мигранты"},
+    {"return_migrant", "return migrants", "вернувшиеся мигранты"},
+    {"emigrant", "emigrants", "эмигранты"},
+    {"all periods", "all periods", "все периоды"},
+    {"area_figure", "The figure of an area is the", "Показатель района —"},
+    {"women_lc", "women", "женщины"},
+    {"men_lc", "men", "мужчины"},
+    {"overall", "Overall", "Всего"},
+    {"figure", "Figure", "Рисунок"},
+    {"table", "Table", "Таблица"},
+    {"map", "Map", "Карта"},
+    {"by", "by", "по признаку"},
+    {"answered", "respondents who answered", "ответившие респонденты"},
+    {"respondents", "respondents", "респонденты"},
+    {"respondents_interviewed", "respondents interviewed", "опрошенных респондентов"},
+    {"regions_assessed", "regions assessed", "регионов охвачено"},
+    {"districts_assessed", "districts assessed", "районов охвачено"},
+    {"key_informants", "key informants interviewed", "опрошенных ключевых информантов"},
+    {"present", "present", "присутствуют"},
+    {"suppressed_note", "cells under 5 respondents not shown", "ячейки менее 5 респондентов скрыты"},
+    {"small_n_note", "n = ", "n = "},
+    {"annex_key", "Indicator key", "Ключ индикатора"},
+    {"annex_question", "Question", "Вопрос"},
+    {"annex_filter", "Filter", "Фильтр"},
+    {"annex_denominator", "Denominator", "Знаменатель"},
+    {"annex_n", "n", "n"},
+    {"annex_caption", "Indicators used in this report", "Индикаторы, использованные в отчёте"},
+    {"mean", "Mean", "Среднее"},
+    {"median", "median", "медиана"},
+    {"most_common", "Most common answer", "Самый частый ответ"},
+    {"share_of", "Share", "Доля"},
+    {"histogram_note", "respondents per class", "респондентов в интервале"},
+    {"origin", "Country of origin", "Страна происхождения"},
+    {"region", "Region", "Регион"},
+    {"value", "Number", "Число"},
+    {"share", "Share", "Доля"},
+    {"other", "Other", "Другие"},
+    {"baseline", "Baseline: migrants present by district", "Базовая оценка: мигранты по районам"},
+    {"other_findings", "Other findings", "Другие результаты"},
+    {"sample_size", "respondents in the sample", "респондентов в выборке"},
+    {"profile_note", "Shares of the respondents of this nationality who answered each question.",
+     "Доли респондентов этого гражданства, ответивших на каждый вопрос."},
+    {"top_regions", "Top regions", "Основные регионы"},
+    {"top_origins", "Top countries of origin", "Основные страны происхождения"},
+};
+
+const char *rp_text(rp_ctx *c, const char *id) {
+  /* prose's catalogue first, then the report's own, else the id. */
+  const char *t = mtm_prose_text(c->lang, id);
+  if (t && strcmp(t, id)) return t;
+  for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
+    if (!strcmp(texts[i].id, id)) return c->lang == MTM_PROSE_RU ? texts[i].ru : texts[i].en;
+  return id;
+}
+
+const char *rp_pop_label(rp_ctx *c, const char *pop) {
+  /* A population's name for the reader: the catalogue's, else the code
+   * with spaces. */
+  const char *t = rp_text(c, pop ? pop : "");
+  if (pop && t != pop && strcmp(t, pop)) return t;
+  char *o = mtm_arena_strdup(c->a, pop ? pop : "");
+  for (char *p = o; *p; p++)
+    if (*p == '_') *p = ' ';
+  return o;
+}
+
+const char *rp_pct_text(rp_ctx *c, int pct) {
+  /* "55%" / "55 %" from a whole percent; an em dash when there is none. */
+  if (pct < 0) return "\xE2\x80\x94";
+  mtm_buf b;
+  mtm_buf_init(&b);
+  mtm_prose_percent(&b, c->lang, pct / 100.0, 0);
+  const char *s = mtm_arena_strdup(c->a, b.p ? b.p : "");
+  mtm_buf_free(&b);
+  return s;
+}
+
+/* A count in the report's language. */
+const char *rp_count_text(rp_ctx *c, double v) {
+  mtm_buf b;
+  mtm_buf_init(&b);
+  mtm_prose_count(&b, c->lang, v);
+  const char *s = mtm_arena_strdup(c->a, b.p ? b.p : "");
+  mtm_buf_free(&b);
+  return s;
+}
+
+int rp_fig_new(rp_ctx *c, mtm_fig_kind kind, const rp_tag *t) {
+  /* Grows the figure table (arena copies) and returns the new index. */
+  if (c->nfigs == c->capfigs) {
+    int cap = c->capfigs ? c->capfigs * 2 : 64;
+    mtm_fig *nf = mtm_arena_zalloc(c->a, (size_t)cap * sizeof *nf);
+    if (c->nfigs) memcpy(nf, c->figs, (size_t)c->nfigs * sizeof *nf);
+    c->figs = nf;
+    c->capfigs = cap;
+  }
+  mtm_fig *f = &c->figs[c->nfigs];
+  memset(f, 0, sizeof *f);
+  f->kind = kind;
+  f->tag = t ? t->text : NULL;
+  return c->nfigs++;
+}
+
+int rp_question(rp_ctx *c, const rp_tag *t, const char *q, const mtm_frame_col **col) {
+  /* The column of q, refusing text questions and questions without data. */
+  if (!q || !*q) return rp_fail(c, t, "the tag names no question: add q=QUESTION");
+  const mtm_question *fq = mtm_form_question(c->f->form, q);
+  const mtm_frame_col *fc = mtm_frame_col_find(c->f, q);
+  mtm_qtype ty = fq ? fq->type : fc ? fc->type : MTM_Q_TEXT;
+  if (!fq && !fc)
+    return rp_fail(c, t, "the survey form '%s' has no question '%s'", c->form_id, q);
+  if (ty == MTM_Q_TEXT || (fc && fc->kind == MTM_FRAME_TEXT))
+    return rp_fail(c, t,
+                   "question '%s' is a text question: names, phone numbers and free text never "
+                   "appear in a report",
+                   q);
+  if (!fc || (ty != MTM_Q_SELECT_ONE && ty != MTM_Q_SELECT_MULTIPLE && ty != MTM_Q_INTEGER &&
+              ty != MTM_Q_DECIMAL && ty != MTM_Q_RANGE))
+    return rp_fail(c, t, "question '%s' (%s) holds no figure a report can show", q,
+                   mtm_form_type_name(ty));
+  *col = fc;
+  return 0;
+}
+
+const char *rp_qlabel(rp_ctx *c, const mtm_frame_col *col) {
+  /* The question's label in the report's language, else its name. */
+  const char *l = col->q ? mtm_form_label(c->f->form, col->q->labels, c->spec.lang) : NULL;
+  return l && *l ? l : col->name;
+}
+
+const char *rp_group_name(rp_ctx *c, const mtm_analysis_row *r) {
+  /* women / men for the usual sex codes, else the value's label. */
+  const char *v = r->group_var_value ? r->group_var_value : "";
+  if (!strcmp(v, "female") || !strcmp(v, "f") || !strcmp(v, "woman")) return rp_text(c, "women_lc");
+  if (!strcmp(v, "male") || !strcmp(v, "m") || !strcmp(v, "man")) return rp_text(c, "men_lc");
+  return r->group_value_label && *r->group_value_label ? r->group_value_label : v;
+}
+
+const char *rp_group_title(rp_ctx *c, const mtm_analysis_row *r) {
+  /* Women / Men (the catalogue's capitalised words), else the label. */
+  const char *v = r->group_var_value ? r->group_var_value : "";
+  const char *id = !strcmp(v, "female") || !strcmp(v, "f") || !strcmp(v, "woman") ? "women"
+                   : !strcmp(v, "male") || !strcmp(v, "m") || !strcmp(v, "man")  ? "men"
+                                                                                   : NULL;
+  if (id) {
+    const char *t = mtm_prose_text(c->lang, id);
+    if (t && strcmp(t, id)) return t;
+  }
+  const char *n = rp_group_name(c, r);
+  if (n[0] >= 'a' && n[0] <= 'z') return mtm_arena_printf(c->a, "%c%s", n[0] - 32, n + 1);
+  return n;
+}
+
+/* 1 when a group variable has an answer in every row of the frame. */
+static int group_complete(rp_ctx *c, const char *by) {
+  if (!by || strchr(by, '*')) return 0;
+  const mtm_frame_col *g = mtm_frame_col_find(c->f, by);
+  if (!g) return 0;
+  for (long r = 0; r < c->f->nrows; r++)
+    if (mtm_frame_is_missing(g, r)) return 0;
+  return 1;
+}
+
+void rp_source_row(rp_ctx *c, mtm_fig_source *s, const mtm_analysis_row *r, const char *shown) {
+  /* Key, question (with the answer), filter, denominator and n of a row. */
+  memset(s, 0, sizeof *s);
+  s->key = mtm_analysis_key(r, c->a);
+  const char *ql = r->var_label && *r->var_label ? r->var_label : r->analysis_var;
+  if (r->analysis_var_value && r->value_label)
+    s->question = mtm_arena_printf(c->a, "%s: %s", ql, r->value_label);
+  else if (r->analysis_var_value)
+    s->question = mtm_arena_printf(c->a, "%s: %s", ql, r->analysis_var_value);
+  else
+    s->question = ql;
+  s->filter = r->filter && *r->filter ? r->filter : NULL;
+  const char *grp = r->group_var ? rp_group_name(c, r) : NULL;
+  s->denominator = grp ? mtm_arena_printf(c->a, "%s (%s), n = %s", rp_text(c, "answered"), grp,
+                                          rp_count_text(c, r->e.n_total))
+                       : mtm_arena_printf(c->a, "%s, n = %s", rp_text(c, "answered"),
+                                          rp_count_text(c, r->e.n_total));
+  s->value = r->e.est;
+  s->n = r->e.n;
+  s->n_total = r->e.n_total;
+  s->shown = shown;
+  s->parts_complete = r->group_var ? group_complete(c, r->group_var) : 0;
+}
+
+/* Same text (NULL equal to ""). */
+static int same(const char *a, const char *b) { return !strcmp(a ? a : "", b ? b : ""); }
+
+int rp_share_pct(const mtm_analysis_result *res, size_t i) {
+  /* Rounds the shares of row i's question within its group together. */
+  const mtm_analysis_row *r = &res->rows[i];
+  if (!isfinite(r->e.est)) return -1;
+  if (strcmp(r->analysis_type, "prop_select_one")) return (int)floor(r->e.est * 100 + 0.5);
+  double fr[512];
+  int out[512], n = 0, me = -1;
+  for (size_t j = 0; j < res->n && n < 512; j++) {
+    const mtm_analysis_row *o = &res->rows[j];
+    if (strcmp(o->analysis_type, r->analysis_type) || strcmp(o->analysis_var, r->analysis_var) ||
+        !same(o->group_var, r->group_var) || !same(o->group_var_value, r->group_var_value) ||
+        !same(o->filter, r->filter))
+      continue;
+    if (j == i) me = n;
+    fr[n++] = o->e.est;
+  }
+  if (me < 0) return -1;
+  mtm_prose_round_shares(fr, n, out);
+  return out[me];
+}
+
+int rp_run_get(rp_ctx *c, const rp_tag *t, const char *type, const char *q, const char *filter,
+               const char *by, rp_run **out) {
+  /* Finds or computes the indicator overall and by group, in both rounds. */
+  const char *key = mtm_arena_printf(c->a, "%s|%s|%s|%s", type, q, filter ? filter : "",
+                                     by ? by : "");
+  for (int i = 0; i < c->nruns; i++)
+    if (!strcmp(c->runs[i].key, key)) {
+      *out = &c->runs[i];
+      return 0;
+    }
+  if (c->nruns == c->capruns) {
+    int cap = c->capruns ? c->capruns * 2 : 32;
+    rp_run *nr = mtm_arena_zalloc(c->a, (size_t)cap * sizeof *nr);
+    if (c->nruns) memcpy(nr, c->runs, (size_t)c->nruns * sizeof *nr);
+    c->runs = nr;
+    c->capruns = cap;
+  }
+  rp_run *r = &c->runs[c->nruns];
+  memset(r, 0, sizeof *r);
+  r->key = key;
+  mtm_analysis_item items[2];
+  memset(items, 0, sizeof items);
+  int n = 1;
+  items[0].type = type;
+  items[0].var = q;
+  items[0].filter = filter;
+  if (by && *by) {
+    items[1] = items[0];
+    items[1].group = by;
+    n = 2;
+  }
+  if (mtm_analysis_run(c->f, &c->spec, items, n, c->a, &r->now, c->err)) {
+    char m[1024];
+    snprintf(m, sizeof m, "%s", c->err->msg);
+    return rp_fail(c, t, "%s", m);
+  }
+  mtm_analysis_extra x = {0};
+  if (c->o->public_) mtm_analysis_post_suppress(&r->now, MTM_ANALYSIS_PUBLIC_SUPPRESS, &x, c->a);
+  if (c->fc && mtm_frame_col_find(c->fc, q)) {
+    mtm_err e2;
+    mtm_err_clear(&e2);
+    if (mtm_analysis_run(c->fc, &c->spec, items, n, c->a, &r->then, &e2) == 0) {
+      r->has_then = 1;
+      mtm_analysis_extra y = {0};
+      if (c->o->public_)
+        mtm_analysis_post_suppress(&r->then, MTM_ANALYSIS_PUBLIC_SUPPRESS, &y, c->a);
+    }
+  }
+  c->nruns++;
+  *out = r;
+  return 0;
+}
+
+/* The share tag's question, answer and kind: type receives
+ * prop_select_one or prop_select_multiple. */
+static int share_args(rp_ctx *c, const rp_tag *t, const char **q, const char **value,
+                      const char **type, const mtm_frame_col **col) {
+  *q = rp_arg_get(t, "q");
+  if (!*q) *q = rp_arg_pos(t, 0);
+  int rc = rp_question(c, t, *q, col);
+  if (rc) return rc;
+  if ((*col)->kind == MTM_FRAME_CODES) *type = "prop_select_one";
+  else if ((*col)->kind == MTM_FRAME_BITS) *type = "prop_select_multiple";
+  else
+    return rp_fail(c, t, "question '%s' is a number, not a choice: use {{mean q=%s}} or {{median q=%s}}",
+                   *q, *q, *q);
+  *value = rp_arg_get(t, "value");
+  int nl = (*col)->kind == MTM_FRAME_CODES ? (*col)->nlevels : (*col)->nlist;
+  if (!*value) {
+    for (int i = 0; i < nl; i++)
+      if (!strcmp((*col)->levels[i], "yes")) *value = "yes";
+    if (!*value) return rp_fail(c, t, "say which answer of '%s' to count with value=CHOICE", *q);
+  }
+  for (int i = 0; i < nl; i++)
+    if (!strcmp((*col)->levels[i], *value)) return 0;
+  mtm_buf b;
+  mtm_buf_init(&b);
+  for (int i = 0; i < nl && i < 30; i++) {
+    if (i) mtm_buf_adds(&b, ", ");
+    mtm_buf_adds(&b, (*col)->levels[i]);
+  }
+  rc = rp_fail(c, t, "question '%s' has no choice '%s' (its choices: %s)", *q, *value,
+               b.p ? b.p : "none");
+  mtm_buf_free(&b);
+  return rc;
+}
+
+/* The overall row and the group rows of value in a result. */
+static int find_rows(const mtm_analysis_result *res, const char *value, size_t *overall,
+                     size_t *groups, int maxg) {
+  int ng = 0;
+  *overall = (size_t)-1;
+  for (size_t i = 0; i < res->n; i++) {
+    const mtm_analysis_row *r = &res->rows[i];
+    if (!same(r->analysis_var_value, value)) continue;
+    if (!r->group_var) *overall = i;
+    else if (ng < maxg) groups[ng++] = i;
+  }
+  return ng;
+}
+
+/* share and sentence: the figure text with the breakdown by group. */
+static int eval_share(rp_ctx *c, const rp_tag *t, int words, int *fig) {
+  const char *q, *value, *type;
+  const mtm_frame_col *col;
+  int rc = share_args(c, t, &q, &value, &type, &col);
+  if (rc) return rc;
+  const char *by = rp_arg_get(t, "by"), *filter = rp_arg_get(t, "filter");
+  const char *pred = rp_arg_get(t, "predicate");
+  if (words && !pred)
+    return rp_fail(c, t, "a sentence needs predicate=\"...\": the words after the percentage");
+  rp_run *run;
+  if ((rc = rp_run_get(c, t, type, q, filter, by, &run))) return rc;
+  size_t ov, gr[16];
+  int ng = find_rows(&run->now, value, &ov, gr, 16);
+  if (ov == (size_t)-1) return rp_fail(c, t, "no figure for '%s' = '%s' in round %d", q, value, c->o->round);
+  int f = rp_fig_new(c, words ? MTM_FIG_TEXT : MTM_FIG_NUMBER, t);
+  mtm_fig *fg = &c->figs[f];
+  fg->nsources = 1 + ng;
+  fg->sources = mtm_arena_zalloc(c->a, (size_t)fg->nsources * sizeof *fg->sources);
+  int pct = rp_share_pct(&run->now, ov);
+  const char *pt = rp_pct_text(c, pct);
+  const char *dec = rp_arg_get(t, "decimals");
+  if (dec) { /* more digits than the charts and tables show: the checks
+                compare the two texts */
+    int d = atoi(dec);
+    if (d < 0 || d > 3 || !isdigit((unsigned char)dec[0]))
+      return rp_fail(c, t, "decimals is 0 to 3, not '%s'", dec);
+    mtm_buf db;
+    mtm_buf_init(&db);
+    mtm_prose_percent(&db, c->lang, run->now.rows[ov].e.est, d);
+    pt = mtm_arena_strdup(c->a, db.p ? db.p : "");
+    mtm_buf_free(&db);
+  }
+  rp_source_row(c, &fg->sources[0], &run->now.rows[ov], pt);
+  mtm_buf b;
+  mtm_buf_init(&b);
+  if (words) {
+    if (pct >= 0) mtm_prose_percent_words(&b, c->lang, pct / 100.0, 1);
+    else mtm_buf_adds(&b, pt);
+    mtm_buf_addc(&b, ' ');
+    mtm_buf_adds(&b, pred);
+  } else {
+    mtm_buf_adds(&b, pt);
+  }
+  if (ng) {
+    mtm_buf_adds(&b, " (");
+    for (int i = 0; i < ng; i++) {
+      const mtm_analysis_row *r = &run->now.rows[gr[i]];
+      const char *gp = rp_pct_text(c, rp_share_pct(&run->now, gr[i]));
+      rp_source_row(c, &fg->sources[1 + i], r, gp);
+      mtm_buf_printf(&b, "%s%s %s", i ? ", " : "", rp_group_name(c, r), gp);
+    }
+    mtm_buf_addc(&b, ')');
+  }
+  if (words) mtm_buf_addc(&b, '.');
+  fg->text = mtm_arena_strdup(c->a, b.p);
+  if (!words && !ng) fg->kind = MTM_FIG_NUMBER;
+  else if (ng) fg->kind = MTM_FIG_TEXT;
+  mtm_buf_free(&b);
+  *fig = f;
+  return 0;
+}
+
+/* change: the same share in the compared round, as words. */
+static int eval_change(rp_ctx *c, const rp_tag *t, int *fig) {
+  const char *q, *value, *type;
+  const mtm_frame_col *col;
+  int rc = share_args(c, t, &q, &value, &type, &col);
+  if (rc) return rc;
+  const char *filter = rp_arg_get(t, "filter");
+  int f = rp_fig_new(c, MTM_FIG_TEXT, t);
+  c->figs[f].text = "";
+  *fig = f;
+  if (!c->fc) return 0;
+  rp_run *run;
+  if ((rc = rp_run_get(c, t, type, q, filter, NULL, &run))) return rc;
+  if (!run->has_then) return 0;
+  size_t ov, ot, g;
+  find_rows(&run->now, value, &ov, &g, 0);
+  find_rows(&run->then, value, &ot, &g, 0);
+  if (ov == (size_t)-1 || ot == (size_t)-1) return 0;
+  int pn = rp_share_pct(&run->now, ov), pt = rp_share_pct(&run->then, ot);
+  if (pn < 0 || pt < 0) return 0;
+  mtm_fig *fg = &c->figs[f];
+  fg->nsources = 2;
+  fg->sources = mtm_arena_zalloc(c->a, 2 * sizeof *fg->sources);
+  rp_source_row(c, &fg->sources[0], &run->now.rows[ov], rp_pct_text(c, pn));
+  rp_source_row(c, &fg->sources[1], &run->then.rows[ot], rp_pct_text(c, pt));
+  fg->sources[1].key = mtm_arena_printf(c->a, "%s @/@ round %%/%% %d", fg->sources[1].key, c->compare);
+  mtm_buf b;
+  mtm_buf_init(&b);
+  mtm_prose_change(&b, c->lang, pn / 100.0, pt / 100.0, c->compare);
+  fg->text = mtm_arena_strdup(c->a, b.p ? b.p : "");
+  mtm_buf_free(&b);
+  return 0;
+}
+
+/* changes q=Q:V,Q:V: the paragraph comparing a section's indicators with
+ * the compared round, naming those whose change is significant at 5%
+ * (two independent samples, mtm_analysis_compare). Nothing without a
+ * compared round. */
+static int eval_changes(rp_ctx *c, const rp_tag *t, int *fig) {
+  int f = rp_fig_new(c, MTM_FIG_TEXT, t);
+  c->figs[f].text = "";
+  *fig = f;
+  const char *list = rp_arg_get(t, "q");
+  if (!list) return rp_fail(c, t, "changes needs q=QUESTION:VALUE,QUESTION:VALUE");
+  if (!c->fc) return 0;
+  mtm_fig_source srcs[64];
+  int ns = 0, nsig = 0;
+  mtm_buf b;
+  mtm_buf_init(&b);
+  char *copy = mtm_arena_strdup(c->a, list), *save = NULL;
+  for (char *it = strtok_r(copy, ",", &save); it && ns < 62; it = strtok_r(NULL, ",", &save)) {
+    char *colon = strchr(it, ':');
+    if (!colon) {
+      mtm_buf_free(&b);
+      return rp_fail(c, t, "'%s' names no answer: write QUESTION:VALUE", it);
+    }
+    *colon = 0;
+    rp_tag st;
+    memset(&st, 0, sizeof st);
+    st.name = "change";
+    st.text = t->text;
+    st.args[st.nargs++] = (rp_arg){"q", it};
+    st.args[st.nargs++] = (rp_arg){"value", colon + 1};
+    const char *q, *value, *type;
+    const mtm_frame_col *col;
+    int rc = share_args(c, &st, &q, &value, &type, &col);
+    rp_run *run;
+    if (!rc) rc = rp_run_get(c, &st, type, q, NULL, NULL, &run);
+    if (rc) {
+      mtm_buf_free(&b);
+      return rc;
+    }
+    if (!run->has_then) continue;
+    size_t ov, ot, g;
+    find_rows(&run->now, value, &ov, &g, 0);
+    find_rows(&run->then, value, &ot, &g, 0);
+    if (ov == (size_t)-1 || ot == (size_t)-1) continue;
+    mtm_analysis_opts o;
+    memset(&o, 0, sizeof o);
+    mtm_analysis_diff d;
+    mtm_analysis_compare(&run->now.rows[ov].e, &run->then.rows[ot].e, 1, &o, &d);
+    if (d.status != MTM_ANALYSIS_CMP_TESTED || !d.significant) continue;
+    int pn = rp_share_pct(&run->now, ov), pt = rp_share_pct(&run->then, ot);
+    if (pn < 0 || pt < 0 || pn == pt) continue;
+    const mtm_analysis_row *r = &run->now.rows[ov];
+    rp_source_row(c, &srcs[ns], r, rp_pct_text(c, pn));
+    rp_source_row(c, &srcs[ns + 1], &run->then.rows[ot], rp_pct_text(c, pt));
+    srcs[ns + 1].key = mtm_arena_printf(c->a, "%s @/@ round %%/%% %d", srcs[ns + 1].key, c->compare);
+    ns += 2;
+    int ru = c->lang == MTM_PROSE_RU;
+    mtm_buf_printf(&b, "%s%s %s%s%s: %s, ", nsig ? "; " : "", rp_qlabel(c, col), ru ? "\xC2\xAB" : "\xE2\x80\x9C",
+                   r->value_label ? r->value_label : value, ru ? "\xC2\xBB" : "\xE2\x80\x9D",
+                   rp_pct_text(c, pn));
+    mtm_prose_change(&b, c->lang, pn / 100.0, pt / 100.0, c->compare);
+    nsig++;
+  }
+  mtm_fig *fg = &c->figs[f];
+  char intro[512];
+  snprintf(intro, sizeof intro, rp_text(c, nsig ? "changes_significant" : "changes_none"), c->compare);
+  fg->text = nsig ? mtm_arena_printf(c->a, "%s %s.", intro, b.p) : mtm_arena_strdup(c->a, intro);
+  mtm_buf_free(&b);
+  fg->nsources = ns;
+  fg->sources = mtm_arena_alloc(c->a, (size_t)(ns + 1) * sizeof *fg->sources);
+  if (ns) memcpy(fg->sources, srcs, (size_t)ns * sizeof *srcs);
+  return 0;
+}
+
+/* A number in the report's language: whole from 100 on and when it is
+ * whole, else one decimal. */
+static const char *number_text(rp_ctx *c, double v) {
+  if (!isfinite(v)) return "\xE2\x80\x94";
+  if (fabs(v) >= 100 || v == floor(v)) return rp_count_text(c, v);
+  char s[64];
+  snprintf(s, sizeof s, "%.1f", v);
+  if (c->lang == MTM_PROSE_RU)
+    for (char *p = s; *p; p++)
+      if (*p == '.') *p = ',';
+  return mtm_arena_strdup(c->a, s);
+}
+
+/* mean and median, money in the operation's currency with its USD value. */
+static int eval_stat(rp_ctx *c, const rp_tag *t, const char *type, int *fig) {
+  const char *q = rp_arg_get(t, "q");
+  if (!q) q = rp_arg_pos(t, 0);
+  const mtm_frame_col *col;
+  int rc = rp_question(c, t, q, &col);
+  if (rc) return rc;
+  if (col->kind != MTM_FRAME_NUM)
+    return rp_fail(c, t, "question '%s' is a choice, not a number: use {{share q=%s value=...}}", q, q);
+  rp_run *run;
+  if ((rc = rp_run_get(c, t, type, q, rp_arg_get(t, "filter"), NULL, &run))) return rc;
+  size_t ov, g;
+  find_rows(&run->now, NULL, &ov, &g, 0);
+  if (ov == (size_t)-1) return rp_fail(c, t, "no figure for '%s' in round %d", q, c->o->round);
+  const mtm_analysis_row *r = &run->now.rows[ov];
+  const char *txt;
+  if (c->currency && mtm_analysis_is_money(c->f, q, c->currency) && isfinite(r->e.est)) {
+    mtm_buf b;
+    mtm_buf_init(&b);
+    mtm_analysis_format_money(&b, r->e.est, c->currency, c->rate);
+    txt = mtm_arena_strdup(c->a, b.p ? b.p : "");
+    mtm_buf_free(&b);
+  } else {
+    txt = number_text(c, r->e.est);
+  }
+  int f = rp_fig_new(c, MTM_FIG_NUMBER, t);
+  mtm_fig *fg = &c->figs[f];
+  fg->text = txt;
+  fg->nsources = 1;
+  fg->sources = mtm_arena_zalloc(c->a, sizeof *fg->sources);
+  rp_source_row(c, &fg->sources[0], r, txt);
+  *fig = f;
+  return 0;
+}
+
+int rp_bma(rp_ctx *c, mtm_bma_result **r, mtm_bma_summary **s) {
+  /* Consolidates the round's baseline once; none is not an error. */
+  if (!c->bma_tried) {
+    c->bma_tried = 1;
+    mtm_err e;
+    mtm_err_clear(&e);
+    const char *form;
+    if (mtm_bma_form_pick(c->st, NULL, c->o->round, c->a, &form, &e) == 0) {
+      mtm_bma_opts o;
+      memset(&o, 0, sizeof o);
+      o.form_id = form;
+      o.round = c->o->round;
+      o.lang = c->lang_code;
+      mtm_bma_result *res = mtm_arena_zalloc(c->a, sizeof *res);
+      mtm_bma_summary *sum = mtm_arena_zalloc(c->a, sizeof *sum);
+      if (mtm_bma_consolidate(c->st, &o, c->a, res, c->err) ||
+          mtm_bma_summarize(res, 5, c->a, sum, c->err))
+        return c->err->code ? c->err->code : MTM_EINVAL;
+      c->bma = res;
+      c->bma_sum = sum;
+      c->bma_form = form;
+    }
+  }
+  *r = c->bma;
+  if (s) *s = c->bma_sum;
+  return 0;
+}
+
+/* Fills a baseline source. */
+static void bma_source(rp_ctx *c, mtm_fig_source *s, const char *key, const char *question,
+                       double v, const char *shown) {
+  memset(s, 0, sizeof *s);
+  s->key = key;
+  s->question = question;
+  s->denominator = c->bma ? mtm_bma_method_sentence(c->bma->method) : NULL;
+  s->value = v;
+  s->n = NAN;
+  s->n_total = NAN;
+  s->shown = shown;
+}
+
+int rp_bma_number(rp_ctx *c, const rp_tag *t, const char *what, mtm_fig_source *s,
+                  const char **text) {
+  /* A baseline number (total, areas, informants) with its source. */
+  mtm_bma_result *r;
+  mtm_bma_summary *sum;
+  int rc = rp_bma(c, &r, &sum);
+  if (rc) return rc;
+  if (!r)
+    return rp_fail(c, t, "the workspace has no baseline (key-informant) form with data in round %d",
+                   c->o->round);
+  if (!strcmp(what, "total")) {
+    const char *pop = rp_arg_get(t, "population"), *period = rp_arg_get(t, "period");
+    if (!pop && sum->npops) pop = sum->pops[0].population;
+    const mtm_bma_pop_summary *ps = NULL;
+    for (int i = 0; i < sum->npops; i++)
+      if (pop && !strcmp(sum->pops[i].population, pop)) ps = &sum->pops[i];
+    if (!ps) return rp_fail(c, t, "the baseline has no population '%s'", pop ? pop : "");
+    double v = NAN;
+    const char *basis = period;
+    if (period) {
+      for (int i = 0; i < ps->nperiods; i++)
+        if (!strcmp(ps->periods[i], period)) v = ps->period_total[i];
+      if (isnan(v)) return rp_fail(c, t, "the baseline has no figure for %s in period '%s'", pop, period);
+    } else if (!ps->periods_overlap && isfinite(ps->total)) {
+      v = ps->total;
+      basis = "all periods";
+    } else {
+      v = ps->latest_value;
+      basis = ps->latest_period;
+    }
+    *text = rp_count_text(c, v);
+    bma_source(c, s, mtm_arena_printf(c->a, "bma @/@ %s %%/%% %s @/@ admin0", pop, basis),
+               mtm_arena_printf(c->a, "%s (%s)", rp_pop_label(c, pop), rp_text(c, basis)), v, *text);
+    return 0;
+  }
+  if (!strcmp(what, "areas")) {
+    const char *lv = rp_arg_get(t, "level");
+    int level = lv ? atoi(lv) : 1;
+    int n = 0;
+    for (int i = 0; i < r->nareas; i++)
+      if (r->areas[i].level == level && r->areas[i].locations_total > 0) n++;
+    *text = rp_count_text(c, n);
+    bma_source(c, s, mtm_arena_printf(c->a, "bma @/@ areas %%/%% level %d", level),
+               mtm_arena_printf(c->a, "areas of level %d with key informants", level), n, *text);
+    return 0;
+  }
+  if (!strcmp(what, "informants")) {
+    *text = rp_count_text(c, (double)r->located);
+    bma_source(c, s, "bma @/@ informants", "key-informant submissions located in an area",
+               (double)r->located, *text);
+    return 0;
+  }
+  return rp_fail(c, t, "bma takes total, areas or informants, not '%s'", what);
+}
+
+int rp_count_respondents(rp_ctx *c, mtm_fig_source *s, const char **text) {
+  /* The respondents of the round: the frame's rows. */
+  *text = rp_count_text(c, (double)c->f->nrows);
+  memset(s, 0, sizeof *s);
+  s->key = mtm_arena_printf(c->a, "count @/@ respondents %%/%% round %d", c->o->round);
+  s->question = rp_text(c, "respondents_interviewed");
+  s->value = (double)c->f->nrows;
+  s->n = (double)c->f->nrows;
+  s->n_total = NAN;
+  s->shown = *text;
+  return 0;
+}
+
+/* count respondents | count q=Q value=V. */
+static int eval_count(rp_ctx *c, const rp_tag *t, int *fig) {
+  const char *w = rp_arg_pos(t, 0);
+  int f;
+  if (w && !strcmp(w, "respondents")) {
+    f = rp_fig_new(c, MTM_FIG_NUMBER, t);
+    mtm_fig *fg = &c->figs[f];
+    fg->nsources = 1;
+    fg->sources = mtm_arena_zalloc(c->a, sizeof *fg->sources);
+    rp_count_respondents(c, &fg->sources[0], &fg->text);
+    *fig = f;
+    return 0;
+  }
+  const char *q, *value, *type;
+  const mtm_frame_col *col;
+  int rc = share_args(c, t, &q, &value, &type, &col);
+  if (rc) return rc;
+  rp_run *run;
+  if ((rc = rp_run_get(c, t, type, q, rp_arg_get(t, "filter"), NULL, &run))) return rc;
+  size_t ov, g;
+  find_rows(&run->now, value, &ov, &g, 0);
+  if (ov == (size_t)-1) return rp_fail(c, t, "no figure for '%s' = '%s'", q, value);
+  const mtm_analysis_row *r = &run->now.rows[ov];
+  f = rp_fig_new(c, MTM_FIG_NUMBER, t);
+  mtm_fig *fg = &c->figs[f];
+  fg->text = isfinite(r->e.n) ? rp_count_text(c, r->e.n) : "\xE2\x80\x94";
+  fg->nsources = 1;
+  fg->sources = mtm_arena_zalloc(c->a, sizeof *fg->sources);
+  rp_source_row(c, &fg->sources[0], r, fg->text);
+  fg->sources[0].key = mtm_arena_printf(c->a, "n @/@ %s", fg->sources[0].key);
+  fg->sources[0].value = r->e.n;
+  *fig = f;
+  return 0;
+}
+
+/* sample: the saved sample plan of the round as a sentence (nothing when
+ * the round has none). */
+static int eval_sample(rp_ctx *c, const rp_tag *t, int *fig) {
+  int f = rp_fig_new(c, MTM_FIG_TEXT, t);
+  c->figs[f].text = "";
+  *fig = f;
+  mtm_store_sample_plan p;
+  mtm_err e;
+  mtm_err_clear(&e);
+  if (mtm_store_sample_plan_latest(c->st, c->o->round, rp_arg_get(t, "population"), c->a, &p, &e))
+    return 0;
+  const char *req = rp_count_text(c, (double)p.total);
+  mtm_buf a, m, d;
+  mtm_buf_init(&a);
+  mtm_buf_init(&m);
+  mtm_buf_init(&d);
+  mtm_prose_percent(&a, c->lang, p.confidence, 0);
+  mtm_prose_percent(&m, c->lang, p.margin, p.margin * 100 == floor(p.margin * 100) ? 0 : 1);
+  mtm_buf_printf(&d, "%.2g", p.deff);
+  if (c->lang == MTM_PROSE_RU)
+    for (char *q = d.p; *q; q++)
+      if (*q == '.') *q = ',';
+  mtm_fig *fg = &c->figs[f];
+  fg->text = mtm_arena_printf(c->a, rp_text(c, "sample_sentence"), req, a.p, m.p, d.p,
+                              rp_pop_label(c, p.population), p.period ? p.period : "");
+  mtm_buf_free(&a);
+  mtm_buf_free(&m);
+  mtm_buf_free(&d);
+  fg->nsources = 1;
+  fg->sources = mtm_arena_zalloc(c->a, sizeof *fg->sources);
+  mtm_fig_source *s = &fg->sources[0];
+  s->key = mtm_arena_printf(c->a, "sample @/@ %s %%/%% %s @/@ round %%/%% %d", p.population,
+                            p.period ? p.period : "", c->o->round);
+  s->question = mtm_arena_printf(c->a, "sample plan %ld of round %d", p.id, c->o->round);
+  s->value = (double)p.total;
+  s->n = NAN;
+  s->n_total = NAN;
+  s->shown = req;
+  return 0;
+}
+
+int rp_eval_tag(rp_ctx *c, const rp_tag *t, int *fig, const char **inline_text) {
+  /* Dispatches a tag by its name. */
+  *fig = -1;
+  *inline_text = NULL;
+  const char *n = t->name;
+  if (!strcmp(n, "share")) return eval_share(c, t, 0, fig);
+  if (!strcmp(n, "sentence")) return eval_share(c, t, 1, fig);
+  if (!strcmp(n, "change")) return eval_change(c, t, fig);
+  if (!strcmp(n, "changes")) return eval_changes(c, t, fig);
+  if (!strcmp(n, "count")) return eval_count(c, t, fig);
+  if (!strcmp(n, "sample")) return eval_sample(c, t, fig);
+  if (!strcmp(n, "mean")) return eval_stat(c, t, "mean", fig);
+  if (!strcmp(n, "median")) return eval_stat(c, t, "median", fig);
+  if (!strcmp(n, "bma")) {
+    const char *w = rp_arg_pos(t, 0);
+    if (!w) return rp_fail(c, t, "bma takes total, areas or informants");
+    int f = rp_fig_new(c, MTM_FIG_NUMBER, t);
+    c->figs[f].nsources = 1;
+    c->figs[f].sources = mtm_arena_zalloc(c->a, sizeof(mtm_fig_source));
+    int rc = rp_bma_number(c, t, w, &c->figs[f].sources[0], &c->figs[f].text);
+    if (rc) return rc;
+    *fig = f;
+    return 0;
+  }
+  if (!strcmp(n, "chart")) return rp_eval_chart(c, t, fig);
+  if (!strcmp(n, "map")) return rp_eval_map(c, t, fig);
+  if (!strcmp(n, "table")) return rp_eval_table(c, t, fig);
+  if (!strcmp(n, "tiles")) return rp_eval_tiles(c, t, fig);
+  if (!strcmp(n, "annex")) {
+    int f = rp_fig_new(c, MTM_FIG_TABLE, t);
+    c->annex_fig = f;
+    *fig = f;
+    return 0;
+  }
+  if (!strcmp(n, "t")) {
+    const char *id = rp_arg_pos(t, 0);
+    if (!id) return rp_fail(c, t, "t takes the id of a fixed text, e.g. {{t about_mtm}}");
+    *inline_text = rp_text(c, id);
+    return 0;
+  }
+  if (!strcmp(n, "round")) {
+    *inline_text = mtm_arena_printf(c->a, "%d", c->o->round);
+    return 0;
+  }
+  if (!strcmp(n, "compare_round")) {
+    *inline_text = c->compare ? mtm_arena_printf(c->a, "%d", c->compare) : "";
+    return 0;
+  }
+  return rp_fail(c, t,
+                 "unknown tag '%s' (tags: share, sentence, count, mean, median, bma, chart, map, "
+                 "table, change, changes, tiles, annex, sample, t, round, survey_sections, "
+                 "nationality_profiles, baseline_section, criteria)",
+                 n);
+}

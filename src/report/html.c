@@ -1,0 +1,268 @@
+/* The HTML writer: one self-contained file (inline CSS and SVG, no
+ * scripts, no network), every number a span carrying its indicator key and
+ * its source on hover, a <section> per level-1 heading. */
+#include "report/doc.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char css[] =
+    "body{font-family:'DejaVu Sans',Verdana,sans-serif;color:#1a1a1a;background:#f4f4f4;"
+    "margin:0;line-height:1.45;font-size:11pt}\n"
+    "main{max-width:210mm;margin:0 auto;background:#fff;padding:15mm 18mm}\n"
+    "header.cover{border-bottom:4px solid #0033a0;padding-bottom:8mm;margin-bottom:8mm}\n"
+    "header.cover h1{font-size:24pt;color:#0033a0;margin:0 0 4mm}\n"
+    "header.cover p{font-size:13pt;color:#6b6b6b;margin:0}\n"
+    "h1{color:#0033a0;font-size:18pt;border-bottom:2px solid #0033a0;padding-bottom:2mm}\n"
+    "h2{color:#0033a0;font-size:14pt}h3{color:#0033a0;font-size:12pt}\n"
+    ".fig{border-bottom:1px dotted #0033a0;cursor:help}\n"
+    "figure{margin:6mm 0;page-break-inside:avoid}\n"
+    "figure svg{max-width:100%;height:auto;display:block}\n"
+    "figcaption{font-weight:bold;color:#0033a0;margin-bottom:2mm}\n"
+    ".note{color:#6b6b6b;font-size:9pt;margin:1mm 0}\n"
+    "details.sources{font-size:8pt;color:#6b6b6b}\n"
+    "table.data{border-collapse:collapse;width:100%;font-size:10pt}\n"
+    "table.data th{background:#0033a0;color:#fff;text-align:left;padding:1.5mm 2mm}\n"
+    "table.data td{border-bottom:1px solid #d0d0d0;padding:1.5mm 2mm;vertical-align:top}\n"
+    "table.data td.num{text-align:right;white-space:nowrap}\n"
+    ".tiles{display:grid;grid-template-columns:repeat(auto-fill,minmax(42mm,1fr));gap:4mm;"
+    "margin:6mm 0}\n"
+    ".tile{background:#0033a0;color:#fff;padding:4mm;border-radius:2mm}\n"
+    ".tile .big{display:block;font-size:20pt;font-weight:bold}\n"
+    ".tile .fig{border-bottom:none}\n"
+    ".tile .cap{display:block;font-size:9.5pt}\n"
+    "@page{size:A4;margin:15mm}\n"
+    "@media print{body{background:#fff}main{padding:0;max-width:none}"
+    "section{page-break-before:always}section.first{page-break-before:auto}"
+    ".fig{border-bottom:none}details.sources{display:none}}\n";
+
+/* Appends s with &, <, >, " and ' escaped. */
+static void esc(mtm_buf *b, const char *s) {
+  if (!s) return;
+  for (; *s; s++) {
+    switch (*s) {
+    case '&': mtm_buf_adds(b, "&amp;"); break;
+    case '<': mtm_buf_adds(b, "&lt;"); break;
+    case '>': mtm_buf_adds(b, "&gt;"); break;
+    case '"': mtm_buf_adds(b, "&quot;"); break;
+    case '\'': mtm_buf_adds(b, "&#39;"); break;
+    default: mtm_buf_addc(b, *s);
+    }
+  }
+}
+
+/* The hover text of a source: question; filter; denominator; n. */
+static void title_of(mtm_buf *b, const mtm_fig_source *s) {
+  mtm_buf t;
+  mtm_buf_init(&t);
+  mtm_buf_adds(&t, s->question ? s->question : "");
+  if (s->filter && *s->filter) {
+    mtm_buf_adds(&t, "; ");
+    mtm_buf_adds(&t, s->filter);
+  }
+  if (s->denominator && *s->denominator) {
+    mtm_buf_adds(&t, "; ");
+    mtm_buf_adds(&t, s->denominator);
+  }
+  if (isfinite(s->n)) {
+    mtm_buf_printf(&t, "; n = %.0f", s->n);
+    if (isfinite(s->n_total)) mtm_buf_printf(&t, " of %.0f", s->n_total);
+  }
+  esc(b, t.p);
+  mtm_buf_free(&t);
+}
+
+/* A number the reader sees, as a span with its key and source. */
+static void span(mtm_buf *b, const mtm_fig_source *s, const char *text) {
+  mtm_buf_adds(b, "<span class=\"fig\" data-key=\"");
+  esc(b, s->key);
+  mtm_buf_adds(b, "\" title=\"");
+  title_of(b, s);
+  mtm_buf_adds(b, "\">");
+  esc(b, text);
+  mtm_buf_adds(b, "</span>");
+}
+
+/* An inline figure. */
+static void inline_fig(mtm_buf *b, const mtm_fig *f) {
+  if (!f->text || !*f->text) return;
+  if (f->nsources == 0) {
+    esc(b, f->text);
+    return;
+  }
+  if (f->nsources == 1 || f->kind == MTM_FIG_NUMBER) {
+    span(b, &f->sources[0], f->text);
+    return;
+  }
+  /* words with several numbers: the first is the figure, the others in
+   * the hover text */
+  mtm_buf_adds(b, "<span class=\"fig\" data-key=\"");
+  esc(b, f->sources[0].key);
+  mtm_buf_adds(b, "\" data-keys=\"");
+  for (int i = 0; i < f->nsources; i++) {
+    if (i) mtm_buf_adds(b, " | ");
+    esc(b, f->sources[i].key);
+  }
+  mtm_buf_adds(b, "\" title=\"");
+  for (int i = 0; i < f->nsources; i++) {
+    if (i) mtm_buf_adds(b, " | ");
+    if (f->sources[i].shown) {
+      esc(b, f->sources[i].shown);
+      mtm_buf_adds(b, ": ");
+    }
+    title_of(b, &f->sources[i]);
+  }
+  mtm_buf_adds(b, "\">");
+  esc(b, f->text);
+  mtm_buf_adds(b, "</span>");
+}
+
+/* The SVG document without its XML declaration. */
+static void svg_inline(mtm_buf *b, const char *svg, size_t len) {
+  const char *p = svg;
+  if (!p) return;
+  const char *st = strstr(p, "<svg");
+  if (st && st < svg + len) {
+    len -= (size_t)(st - p);
+    p = st;
+  }
+  mtm_buf_add(b, p, len);
+}
+
+/* A block figure: chart, map, table or tiles. */
+static void block_fig(mtm_buf *b, const mtm_fig *f, int idx) {
+  if (f->kind == MTM_FIG_TILES) {
+    mtm_buf_adds(b, "<div class=\"tiles\">\n");
+    for (int i = 0; i < f->ntiles; i++) {
+      const mtm_fig_tile *t = &f->tiles[i];
+      mtm_buf_adds(b, "<div class=\"tile\"><span class=\"big\">");
+      if (t->src >= 0 && t->src < f->nsources) span(b, &f->sources[t->src], t->big);
+      else esc(b, t->big);
+      mtm_buf_adds(b, "</span><span class=\"cap\">");
+      esc(b, t->caption);
+      mtm_buf_adds(b, "</span></div>\n");
+    }
+    mtm_buf_adds(b, "</div>\n");
+    return;
+  }
+  mtm_buf_printf(b, "<figure id=\"figure-%d\" class=\"%s\">\n", idx,
+                 f->kind == MTM_FIG_TABLE ? "table" : f->kind == MTM_FIG_MAP ? "map" : "chart");
+  if (f->caption) {
+    mtm_buf_adds(b, "<figcaption>");
+    esc(b, f->caption);
+    mtm_buf_adds(b, "</figcaption>\n");
+  }
+  if (f->kind == MTM_FIG_TABLE) {
+    mtm_buf_adds(b, "<table class=\"data\">\n");
+    for (int r = 0; r < f->nrows; r++) {
+      mtm_buf_adds(b, "<tr>");
+      for (int c = 0; c < f->ncols; c++) {
+        const char *cell = f->cells[r * f->ncols + c];
+        int src = f->cell_src ? f->cell_src[r * f->ncols + c] : -1;
+        if (r == 0) {
+          mtm_buf_adds(b, "<th>");
+          esc(b, cell);
+          mtm_buf_adds(b, "</th>");
+          continue;
+        }
+        mtm_buf_adds(b, src >= 0 ? "<td class=\"num\">" : "<td>");
+        if (src >= 0 && src < f->nsources) span(b, &f->sources[src], cell ? cell : "");
+        else esc(b, cell);
+        mtm_buf_adds(b, "</td>");
+      }
+      mtm_buf_adds(b, "</tr>\n");
+    }
+    mtm_buf_adds(b, "</table>\n");
+  } else {
+    svg_inline(b, f->svg, f->svg_len);
+    mtm_buf_addc(b, '\n');
+  }
+  if (f->note && *f->note) {
+    mtm_buf_adds(b, "<p class=\"note\">");
+    esc(b, f->note);
+    mtm_buf_adds(b, "</p>\n");
+  }
+  if (f->kind != MTM_FIG_TABLE && f->nsources > 0) {
+    mtm_buf_adds(b, "<details class=\"sources\"><summary>");
+    esc(b, f->data_file ? f->data_file : "sources");
+    mtm_buf_adds(b, "</summary><ul>\n");
+    for (int i = 0; i < f->nsources; i++) {
+      mtm_buf_adds(b, "<li>");
+      span(b, &f->sources[i], f->sources[i].shown ? f->sources[i].shown : "");
+      mtm_buf_adds(b, " ");
+      esc(b, f->sources[i].key);
+      mtm_buf_adds(b, "</li>\n");
+    }
+    mtm_buf_adds(b, "</ul></details>\n");
+  }
+  mtm_buf_adds(b, "</figure>\n");
+}
+
+/* Reads a placeholder at p: its figure index and length, or -1. */
+static int placeholder(const char *p, const char *end, size_t *len) {
+  size_t mo = strlen(MTM_DOC_MARK_OPEN), mc = strlen(MTM_DOC_MARK_CLOSE);
+  if ((size_t)(end - p) < mo + 1 + mc || memcmp(p, MTM_DOC_MARK_OPEN, mo)) return -1;
+  const char *q = p + mo;
+  int v = 0, digits = 0;
+  while (q < end && *q >= '0' && *q <= '9' && digits < 9) v = v * 10 + (*q++ - '0'), digits++;
+  if (!digits || (size_t)(end - q) < mc || memcmp(q, MTM_DOC_MARK_CLOSE, mc)) return -1;
+  *len = (size_t)(q + mc - p);
+  return v;
+}
+
+int mtm_report_html(const mtm_report_doc *d, mtm_buf *out, mtm_err *err) {
+  /* Renders the cmark tree (raw HTML in the template is not let through),
+   * then puts the figures in place of the placeholders and opens a section
+   * at every level-1 heading. */
+  char *html = cmark_render_html(d->root, CMARK_OPT_DEFAULT);
+  if (!html) return mtm_err_set(err, MTM_ENOMEM, "cannot render the report's text");
+  mtm_buf_adds(out, "<!DOCTYPE html>\n<html lang=\"");
+  esc(out, d->lang ? d->lang : "en");
+  mtm_buf_adds(out, "\">\n<head>\n<meta charset=\"utf-8\">\n<title>");
+  esc(out, d->title);
+  mtm_buf_adds(out, "</title>\n<style>\n");
+  mtm_buf_adds(out, css);
+  mtm_buf_adds(out, "</style>\n</head>\n<body>\n<main>\n<header class=\"cover\">\n<h1>");
+  esc(out, d->title);
+  mtm_buf_adds(out, "</h1>\n<p>");
+  esc(out, d->subtitle);
+  mtm_buf_adds(out, "</p>\n</header>\n");
+  const char *p = html, *end = html + strlen(html);
+  int open = 0;
+  while (p < end) {
+    size_t len;
+    int idx;
+    if (!strncmp(p, "<h1>", 4)) {
+      if (open) mtm_buf_adds(out, "</section>\n");
+      mtm_buf_adds(out, open ? "<section>\n" : "<section class=\"first\">\n");
+      open = 1;
+      mtm_buf_adds(out, "<h1>");
+      p += 4;
+      continue;
+    }
+    if (!strncmp(p, "<p>", 3) && (idx = placeholder(p + 3, end, &len)) >= 0 &&
+        !strncmp(p + 3 + len, "</p>", 4) && idx < d->nfigs && d->figs[idx].kind >= MTM_FIG_CHART) {
+      block_fig(out, &d->figs[idx], idx);
+      p += 3 + len + 4;
+      if (*p == '\n') p++;
+      continue;
+    }
+    if ((idx = placeholder(p, end, &len)) >= 0) {
+      if (idx < d->nfigs) {
+        const mtm_fig *f = &d->figs[idx];
+        if (f->kind >= MTM_FIG_CHART) block_fig(out, f, idx);
+        else inline_fig(out, f);
+      }
+      p += len;
+      continue;
+    }
+    mtm_buf_addc(out, *p++);
+  }
+  if (open) mtm_buf_adds(out, "</section>\n");
+  mtm_buf_adds(out, "<footer class=\"note\">");
+  esc(out, d->footer);
+  mtm_buf_adds(out, "</footer>\n</main>\n</body>\n</html>\n");
+  free(html);
+  return 0;
+}

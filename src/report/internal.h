@@ -1,0 +1,154 @@
+/*
+ * report/internal.h (private to src/report): the evaluation context shared
+ * by the template reader (template.c), the figure tags (figures.c,
+ * blocks.c), the generated sections (sections.c) and the command's engine
+ * (report.c).
+ *
+ * Ownership rule: a context and every figure, string and result it holds
+ * live in the arena of one mtm_report_write call; the frames it loads are
+ * freed by rp_ctx_free.
+ */
+#ifndef MTM_REPORT_INTERNAL_H
+#define MTM_REPORT_INTERNAL_H
+
+#include "analysis/analysis.h"
+#include "bma/bma.h"
+#include "frame/frame.h"
+#include "report/doc.h"
+#include "report/report.h"
+
+/* A tag's argument: k NULL for a positional word. */
+typedef struct rp_arg {
+  const char *k, *v;
+} rp_arg;
+
+typedef struct rp_tag {
+  const char *name;
+  const char *text; /* the tag as written, "{{share q=x}}" */
+  int nargs;
+  rp_arg args[16];
+} rp_tag;
+
+/* One analysis of one indicator overall and (when by is set) by a group,
+ * in the reported round and the compared one, suppressed for a public
+ * report. */
+typedef struct rp_run {
+  const char *key; /* type|var|filter|by */
+  mtm_analysis_result now, then;
+  int has_then;
+} rp_run;
+
+typedef struct rp_ctx {
+  mtm_store *st;
+  mtm_arena *a;
+  mtm_err *err;
+  const mtm_report_opts *o;
+  int lang;              /* MTM_PROSE_* */
+  const char *lang_code; /* "en", "ru" */
+  const char *form_id;
+  mtm_frame *f, *fc;     /* the round, the compared round (NULL: none) */
+  int compare;           /* the compared round, 0: none */
+  mtm_analysis_spec spec;
+  const char *currency;
+  double rate;           /* the round's units per USD, 0: unknown */
+  const char *round_name, *start_date, *end_date, *operation, *country;
+  /* the template being evaluated, for messages */
+  const char *tmpl_name;
+  long line;
+  /* analysis results, one per indicator and group */
+  int nruns, capruns;
+  rp_run *runs;
+  /* the baseline: tried once */
+  int bma_tried;
+  const char *bma_form;
+  mtm_bma_result *bma;     /* NULL: no baseline with data in the round */
+  mtm_bma_summary *bma_sum;
+  /* the figures */
+  int nfigs, capfigs;
+  mtm_fig *figs;
+  int nchart, ntable, nmap; /* for file names and captions */
+  int annex_fig;            /* the {{annex}} figure, -1: none */
+} rp_ctx;
+
+/* ---- template.c ---------------------------------------------------------- */
+
+/* Evaluates a template (Markdown with tags) into doc: every tag becomes a
+ * figure and a placeholder, generated sections are expanded first, then
+ * the text is parsed with cmark. name is the template's file name (or
+ * "built-in template (en)") for messages. */
+int rp_template_eval(rp_ctx *c, const char *name, const char *text, mtm_report_doc *doc);
+/* The value of argument k (NULL when absent); positional i when k NULL. */
+const char *rp_arg_get(const rp_tag *t, const char *k);
+const char *rp_arg_pos(const rp_tag *t, int i);
+/* Fails with MTM_EINVAL naming the template, line and tag. */
+int rp_fail(rp_ctx *c, const rp_tag *t, const char *fmt, ...) MTM_PRINTF(3, 4);
+
+/* ---- figures.c: inline tags ---------------------------------------------- */
+
+/* Evaluates one tag into a new figure; *fig receives its index, or -1 for a
+ * tag that adds text without a figure (t: the text in *inline_text). */
+int rp_eval_tag(rp_ctx *c, const rp_tag *t, int *fig, const char **inline_text);
+/* A new figure (zeroed) in the context's table; returns its index. */
+int rp_fig_new(rp_ctx *c, mtm_fig_kind kind, const rp_tag *t);
+/* The analysis of one indicator: type, question, filter, by (NULL: overall
+ * only). The compared round too when there is one. */
+int rp_run_get(rp_ctx *c, const rp_tag *t, const char *type, const char *q, const char *filter,
+               const char *by, rp_run **out);
+/* The frame column of a question, or an error naming the tag. Text and
+ * other non-figure questions are refused. */
+int rp_question(rp_ctx *c, const rp_tag *t, const char *q, const mtm_frame_col **col);
+/* The label of a question in the report's language. */
+const char *rp_qlabel(rp_ctx *c, const mtm_frame_col *col);
+/* Fills a source from a results row. */
+void rp_source_row(rp_ctx *c, mtm_fig_source *s, const mtm_analysis_row *r, const char *shown);
+/* The displayed whole percent of row i of a run's result: the shares of
+ * its question within its group rounded together (largest remainder) so
+ * they add to 100; -1 when the row has no estimate. */
+int rp_share_pct(const mtm_analysis_result *res, size_t i);
+/* The rows of res that are overall (group NULL) or of group by, for the
+ * level value (NULL: any). */
+/* A fixed text in the report's language: prose's catalogue, else the
+ * report's own. */
+const char *rp_text(rp_ctx *c, const char *id);
+/* A population's name for the reader ("migrant workers"). */
+const char *rp_pop_label(rp_ctx *c, const char *pop);
+/* Formats a whole percent in the report's language ("55%", "55 %"). */
+const char *rp_pct_text(rp_ctx *c, int pct);
+/* The label a group value shows in brackets ("women", "men"). */
+const char *rp_group_name(rp_ctx *c, const mtm_analysis_row *r);
+/* The same as a title (legends, table heads): "Women", "Женщины". */
+const char *rp_group_title(rp_ctx *c, const mtm_analysis_row *r);
+/* The baseline of the round (consolidated once); *r NULL when none. */
+int rp_bma(rp_ctx *c, mtm_bma_result **r, mtm_bma_summary **s);
+
+/* A baseline number (what: total, areas, informants) for a tag and its
+ * source; the tag's population=, period=, level= apply. */
+int rp_bma_number(rp_ctx *c, const rp_tag *t, const char *what, mtm_fig_source *s,
+                  const char **text);
+/* The round's respondents and its source. */
+int rp_count_respondents(rp_ctx *c, mtm_fig_source *s, const char **text);
+/* A count in the report's language ("724,534"). */
+const char *rp_count_text(rp_ctx *c, double v);
+
+/* ---- blocks.c: charts, maps, tables, tiles -------------------------------- */
+
+int rp_eval_chart(rp_ctx *c, const rp_tag *t, int *fig);
+int rp_eval_map(rp_ctx *c, const rp_tag *t, int *fig);
+int rp_eval_table(rp_ctx *c, const rp_tag *t, int *fig);
+int rp_eval_tiles(rp_ctx *c, const rp_tag *t, int *fig);
+/* Fills the annex table (every distinct key of every other figure). */
+void rp_fill_annex(rp_ctx *c, int fig);
+
+/* ---- sections.c: generated Markdown ---------------------------------------- */
+
+/* Appends the Markdown (with tags) a generator tag expands to:
+ * survey_sections, nationality_profiles, baseline_section. Returns 1 when
+ * t is a generator, 0 when not, negative on error. */
+int rp_generate(rp_ctx *c, const rp_tag *t, mtm_buf *md);
+
+/* ---- builtin.c (generated from data/templates) ----------------------------- */
+
+/* The built-in template of a language ("en", "ru"), NULL when none. */
+const char *mtm_report_builtin_template(const char *lang);
+
+#endif

@@ -1,0 +1,270 @@
+/* The generated sections of the built-in template (usable in any
+ * template): one survey section per questionnaire group, nationality
+ * profiles for the largest groups, the baseline section. Each expands to
+ * Markdown with tags, evaluated like the template's own. */
+#include "prose/prose.h"
+#include "report/internal.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The question named name, or whose hxl tag holds hxl, with a column of
+ * codes in the frame; NULL when none. */
+static const mtm_frame_col *find_var(rp_ctx *c, const char *name, const char *hxl) {
+  for (int i = 0; i < c->f->ncols; i++) {
+    const mtm_frame_col *col = &c->f->cols[i];
+    if (col->kind != MTM_FRAME_CODES) continue;
+    if (col->q && col->q->hxl && strstr(col->q->hxl, hxl)) return col;
+  }
+  const mtm_frame_col *col = mtm_frame_col_find(c->f, name);
+  return col && col->kind == MTM_FRAME_CODES ? col : NULL;
+}
+
+/* 1 when a question is one a survey section shows: a choice with a handful
+ * of answers or a number, never text, notes, calculations or meta. */
+static int chartable(const mtm_frame_col *col) {
+  if (!col->q) return 0;
+  mtm_qtype t = col->q->type;
+  if (t == MTM_Q_SELECT_ONE) return col->kind == MTM_FRAME_CODES && col->nlist >= 2 && col->nlist <= 15;
+  if (t == MTM_Q_SELECT_MULTIPLE) return col->kind == MTM_FRAME_BITS && col->nlist <= 20;
+  if (t == MTM_Q_INTEGER || t == MTM_Q_DECIMAL) return col->kind == MTM_FRAME_NUM;
+  return 0;
+}
+
+/* The answer a question's sentence quotes: "yes" when it has one, else
+ * the most frequent (overall). */
+static int top_value(rp_ctx *c, const mtm_frame_col *col, const char **value) {
+  for (int i = 0; i < col->nlist; i++)
+    if (!strcmp(col->levels[i], "yes")) {
+      *value = "yes";
+      return 0;
+    }
+  rp_run *run;
+  rp_tag t;
+  memset(&t, 0, sizeof t);
+  t.text = "{{survey_sections}}";
+  int rc = rp_run_get(c, &t, col->kind == MTM_FRAME_CODES ? "prop_select_one" : "prop_select_multiple",
+                      col->name, NULL, NULL, &run);
+  if (rc) return rc;
+  double best = -1;
+  *value = NULL;
+  for (size_t i = 0; i < run->now.n; i++) {
+    const mtm_analysis_row *r = &run->now.rows[i];
+    if (r->group_var || !r->analysis_var_value || !isfinite(r->e.est)) continue;
+    if (r->e.est > best) {
+      best = r->e.est;
+      *value = r->analysis_var_value;
+    }
+  }
+  return 0;
+}
+
+/* The full stop after a label, none when it ends with ?, ., ! or :. */
+static const char *stop(const char *label) {
+  size_t n = strlen(label);
+  return n && strchr("?.!:", label[n - 1]) ? "" : ".";
+}
+
+/* The Markdown of one question: its sentence, chart and change. */
+static int question_md(rp_ctx *c, const mtm_frame_col *col, const mtm_frame_col *sex, mtm_buf *md) {
+  const char *name = col->name;
+  const char *label = rp_qlabel(c, col);
+  if (col->kind == MTM_FRAME_NUM) {
+    mtm_buf_printf(md, "**%s%s** %s: {{mean q=%s}}; %s: {{median q=%s}}.\n\n{{chart q=%s}}\n\n", label, stop(label),
+                   rp_text(c, "mean"), name, rp_text(c, "median"), name, name);
+    return 0;
+  }
+  const char *v = NULL;
+  int rc = top_value(c, col, &v);
+  if (rc) return rc;
+  if (!v) return 0;
+  if (col->kind == MTM_FRAME_CODES) { /* a question everyone answered alike tells nothing */
+    rp_run *run;
+    rp_tag t;
+    memset(&t, 0, sizeof t);
+    t.text = "{{survey_sections}}";
+    if ((rc = rp_run_get(c, &t, "prop_select_one", name, NULL, NULL, &run))) return rc;
+    for (size_t i = 0; i < run->now.n; i++)
+      if (!run->now.rows[i].group_var && run->now.rows[i].e.est >= 0.995) return 0;
+  }
+  const char *vlabel = v;
+  for (int i = 0; i < col->nlist; i++)
+    if (!strcmp(col->levels[i], v) && col->q && col->q->list) {
+      const mtm_choice *ch = mtm_form_choice(col->q->list, v);
+      if (ch) {
+        const char *l = mtm_form_label(c->f->form, ch->labels, c->spec.lang);
+        if (l && *l) vlabel = l;
+      }
+    }
+  int by_sex = sex && sex != col;
+  int ru = c->lang == MTM_PROSE_RU;
+  mtm_buf_printf(md, "**%s%s** %s%s%s: {{share q=%s value=%s%s%s}}", label, stop(label),
+                 ru ? "\xC2\xAB" : "\xE2\x80\x9C", vlabel, ru ? "\xC2\xBB" : "\xE2\x80\x9D",
+                 name, v, by_sex ? " by=" : "", by_sex ? sex->name : "");
+  if (c->fc && mtm_frame_col_find(c->fc, name))
+    mtm_buf_printf(md, ", {{change q=%s value=%s}}", name, v);
+  mtm_buf_adds(md, ".\n\n");
+  if (by_sex && col->kind == MTM_FRAME_CODES && col->nlist > 2)
+    mtm_buf_printf(md, "{{chart q=%s by=%s}}\n\n", name, sex->name);
+  else
+    mtm_buf_printf(md, "{{chart q=%s}}\n\n", name);
+  return 0;
+}
+
+/* survey_sections: a level-1 section per questionnaire group. */
+static int survey_sections(rp_ctx *c, mtm_buf *md) {
+  const mtm_form *fm = c->f->form;
+  const mtm_frame_col *sex = find_var(c, "sex", "+sex");
+  const mtm_frame_col *nat = find_var(c, "nationality", "+nationality");
+  /* questions outside any group first collected, shown last */
+  mtm_buf chg;
+  mtm_buf_init(&chg);
+  for (int pass = 0; pass < 2; pass++) {
+    for (int gi = pass ? -1 : 0; gi < (pass ? 0 : fm->nq); gi++) {
+      if (!pass && fm->q[gi].type != MTM_Q_BEGIN_GROUP) continue;
+      int any = 0;
+      for (int j = 0; j < fm->nq; j++) {
+        const mtm_question *q = &fm->q[j];
+        if (q->group != gi || q->repeat >= 0) continue;
+        const mtm_frame_col *col = mtm_frame_col_find(c->f, q->name);
+        if (!col || !chartable(col) || col == nat) continue;
+        if (col->q && col->q->hxl && (strstr(col->q->hxl, "+code") || strstr(col->q->hxl, "#adm")))
+          continue; /* locations: the map shows them */
+        if (!any) {
+          mtm_buf_reset(&chg);
+          const char *title = pass ? rp_text(c, "other_findings")
+                                   : mtm_form_label(fm, fm->q[gi].labels, c->spec.lang);
+          mtm_buf_printf(md, "# %s\n\n", title && *title ? title : fm->q[gi].name);
+          any = 1;
+        }
+        int rc = question_md(c, col, sex, md);
+        const char *v = NULL;
+        if (!rc && c->fc && col->kind != MTM_FRAME_NUM && mtm_frame_col_find(c->fc, col->name))
+          rc = top_value(c, col, &v);
+        if (rc) {
+          mtm_buf_free(&chg);
+          return rc;
+        }
+        {
+          if (v) mtm_buf_printf(&chg, "%s%s:%s", chg.n ? "," : "", col->name, v);
+        }
+      }
+      if (chg.n) mtm_buf_printf(md, "{{changes q=%s}}\n\n", chg.p);
+      mtm_buf_reset(&chg);
+    }
+  }
+  mtm_buf_free(&chg);
+  return 0;
+}
+
+/* nationality_profiles top=N: for the largest nationalities, their sample
+ * and the yes/no questions' shares among them. */
+static int nationality_profiles(rp_ctx *c, const rp_tag *t, mtm_buf *md) {
+  const mtm_frame_col *nat = find_var(c, "nationality", "+nationality");
+  if (!nat) return 0;
+  const char *tops = rp_arg_get(t, "top");
+  int top = tops ? atoi(tops) : 2;
+  rp_run *run;
+  int rc = rp_run_get(c, t, "prop_select_one", nat->name, NULL, NULL, &run);
+  if (rc) return rc;
+  const mtm_analysis_row *pick[8];
+  int np = 0;
+  char used[1024] = {0};
+  for (int k = 0; k < top && k < 8; k++) {
+    const mtm_analysis_row *best = NULL;
+    size_t bi = 0;
+    for (size_t i = 0; i < run->now.n && i < sizeof used; i++) {
+      const mtm_analysis_row *r = &run->now.rows[i];
+      if (r->group_var || used[i] || !isfinite(r->e.est) || r->e.n < 10) continue;
+      if (!best || r->e.est > best->e.est) best = r, bi = i;
+    }
+    if (!best) break;
+    used[bi] = 1;
+    pick[np++] = best;
+  }
+  if (!np) return 0;
+  mtm_buf_printf(md, "# %s\n\n", rp_text(c, "profiles_title"));
+  for (int k = 0; k < np; k++) {
+    const char *v = pick[k]->analysis_var_value;
+    mtm_buf_printf(md, "## %s\n\n{{tiles base=no count=%s:%s", pick[k]->value_label ? pick[k]->value_label : v,
+                   nat->name, v);
+    int shown = 0;
+    for (int i = 0; i < c->f->ncols && shown < 7; i++) {
+      const mtm_frame_col *col = &c->f->cols[i];
+      if (col == nat || col->kind != MTM_FRAME_CODES || !chartable(col) || col->nlist > 4) continue;
+      int yes = 0;
+      for (int j = 0; j < col->nlist; j++)
+        if (!strcmp(col->levels[j], "yes")) yes = 1;
+      if (!yes) continue;
+      rp_run *yr;
+      if ((rc = rp_run_get(c, t, "prop_select_one", col->name, NULL, NULL, &yr))) return rc;
+      int alike = 0;
+      for (size_t r = 0; r < yr->now.n; r++)
+        if (!yr->now.rows[r].group_var && yr->now.rows[r].e.est >= 0.98) alike = 1;
+      if (alike) continue;
+      mtm_buf_printf(md, "%s%s:yes", shown ? "," : " share=", col->name);
+      shown++;
+    }
+    mtm_buf_printf(md, " filter=\"${%s} = '%s'\"}}\n\n%s\n\n", nat->name, v, rp_text(c, "profile_note"));
+  }
+  return 0;
+}
+
+/* baseline_section: the district map and top regions and origins, when
+ * the round has a baseline. */
+static int baseline_section(rp_ctx *c, mtm_buf *md) {
+  mtm_bma_result *r;
+  mtm_bma_summary *s;
+  int rc = rp_bma(c, &r, &s);
+  if (rc) return rc;
+  if (!r || !s->npops) return 0;
+  const char *pop = s->pops[0].population;
+  int level = r->location_level == 1 ? 1 : 2;
+  mtm_buf_printf(md,
+                 "# %s\n\n{{bma total population=%s}} %s (%s). %s %s.\n\n"
+                 "{{map population=%s level=%d}}\n\n{{table bma top=5 by=region population=%s}}\n\n"
+                 "{{table bma top=5 by=origin population=%s}}\n\n",
+                 rp_text(c, "baseline"), pop, rp_pop_label(c, pop),
+                 rp_text(c, s->pops[0].basis ? s->pops[0].basis : ""), rp_text(c, "area_figure"),
+                 mtm_bma_method_sentence(r->method), pop, level, pop, pop);
+  return 0;
+}
+
+/* criteria: the survey's inclusion criteria as a list (nothing when it has
+ * none). */
+static int criteria(rp_ctx *c, mtm_buf *md) {
+  mtm_store_formref fr;
+  mtm_store_criterion *cr;
+  int n;
+  int rc = mtm_store_form_find(c->st, c->form_id, c->a, &fr, c->err);
+  if (!rc) rc = mtm_store_criteria(c->st, fr.id, c->a, &cr, &n, c->err);
+  if (rc) return rc;
+  if (!n) return 0;
+  const char *intro = rp_text(c, "criteria_intro");
+  const char *dot = strchr(intro, '.');
+  if (dot) mtm_buf_printf(md, "**%.*s**%s\n\n", (int)(dot - intro + 1), intro, dot + 1);
+  else mtm_buf_printf(md, "%s\n\n", intro);
+  for (int i = 0; i < n; i++) {
+    if (cr[i].label && *cr[i].label) mtm_buf_printf(md, "- %s\n", cr[i].label);
+    else {
+      mtm_buf_adds(md, "- `");
+      for (const char *p = cr[i].expr; *p; p++)
+        if (*p != '`' && *p != '{' && *p != '}') mtm_buf_addc(md, *p);
+      mtm_buf_adds(md, "`\n");
+    }
+  }
+  mtm_buf_adds(md, "\n");
+  return 0;
+}
+
+int rp_generate(rp_ctx *c, const rp_tag *t, mtm_buf *md) {
+  /* Dispatches the generator tags. */
+  int rc;
+  if (!strcmp(t->name, "survey_sections")) rc = survey_sections(c, md);
+  else if (!strcmp(t->name, "nationality_profiles")) rc = nationality_profiles(c, t, md);
+  else if (!strcmp(t->name, "baseline_section")) rc = baseline_section(c, md);
+  else if (!strcmp(t->name, "criteria")) rc = criteria(c, md);
+  else return 0;
+  return rc ? rc : 1;
+}
