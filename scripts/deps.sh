@@ -4,7 +4,8 @@
 # Usage: scripts/deps.sh [build|check|bench]   (default: check)
 # (check: the tests also run Debian's /usr/bin/python3 as an independent reader of
 #  exports and of cleaned data, and R's survey package as the reference for the
-#  estimators, and poppler's pdftotext/pdffonts/pdfinfo read the reports' PDFs;
+#  estimators, poppler's pdftotext/pdffonts/pdfinfo read the reports' PDFs and
+#  Debian's Chromium loads the reports' HTML as a real browser;
 #  none of them is ever part of the product)
 set -e
 what=${1:-check}
@@ -13,7 +14,7 @@ BUILD="build-essential pkg-config libsqlite3-dev libzip-dev libexpat1-dev
        libxlsxwriter-dev libcmark-dev libcairo2-dev libpango1.0-dev librsvg2-dev
        fonts-dejavu-core"
 CHECK="$BUILD libcmocka-dev sqlite3 zip unzip python3 python3-openpyxl
-       r-base-core r-cran-survey poppler-utils"
+       r-base-core r-cran-survey poppler-utils chromium"
 BENCH="$CHECK python3-pandas time"
 case "$what" in
   build) want=$BUILD ;;
