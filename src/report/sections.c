@@ -227,7 +227,7 @@ static int baseline_section(rp_ctx *c, mtm_buf *md) {
                  "{{table bma top=5 by=origin population=%s}}\n\n",
                  rp_text(c, "baseline"), pop, rp_pop_label(c, pop),
                  rp_text(c, s->pops[0].basis ? s->pops[0].basis : ""), rp_text(c, "area_figure"),
-                 mtm_bma_method_sentence(r->method), pop, level, pop, pop);
+                 mtm_bma_method_sentence_lang(r->method, c->lang_code), pop, level, pop, pop);
   return 0;
 }
 
