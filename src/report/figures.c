@@ -375,14 +375,46 @@ static int find_rows(const mtm_analysis_result *res, const char *value, size_t *
 }
 
 /* share and sentence: the figure text with the breakdown by group. */
+/* The label of choice value of a question in the report's language, else
+ * the value. */
+static const char *choice_label(rp_ctx *c, const mtm_frame_col *col, const char *value) {
+  if (col->q && col->q->list) {
+    const mtm_choice *ch = mtm_form_choice(col->q->list, value);
+    if (ch) {
+      const char *l = mtm_form_label(c->f->form, ch->labels, c->spec.lang);
+      if (l && *l) return l;
+    }
+  }
+  return value;
+}
+
+/* The words after the percentage of a sentence with answered=yes: en "of
+ * respondents answered “Yes” to “Do you have a written employment
+ * contract?”", ru "респондентов ответили «Да» на вопрос «...»" (the verb
+ * agreeing with the whole percent). */
+static const char *answered_predicate(rp_ctx *c, const mtm_frame_col *col, const char *value,
+                                      int pct) {
+  const char *q = rp_qlabel(c, col), *v = choice_label(c, col, value);
+  if (c->lang == MTM_PROSE_RU) {
+    int one = pct >= 0 && pct % 10 == 1 && pct % 100 != 11;
+    return mtm_arena_printf(c->a,
+                            "респондентов %s \xC2\xAB%s\xC2\xBB на вопрос \xC2\xAB%s\xC2\xBB",
+                            one ? "ответил" : "ответили", v, q);
+  }
+  return mtm_arena_printf(c->a,
+                          "of respondents answered \xE2\x80\x9C%s\xE2\x80\x9D to "
+                          "\xE2\x80\x9C%s\xE2\x80\x9D",
+                          v, q);
+}
+
 static int eval_share(rp_ctx *c, const rp_tag *t, int words, int *fig) {
   const char *q, *value, *type;
   const mtm_frame_col *col;
   int rc = share_args(c, t, &q, &value, &type, &col);
   if (rc) return rc;
   const char *by = rp_arg_get(t, "by"), *filter = rp_arg_get(t, "filter");
-  const char *pred = rp_arg_get(t, "predicate");
-  if (words && !pred)
+  const char *pred = rp_arg_get(t, "predicate"), *answered = rp_arg_get(t, "answered");
+  if (words && !pred && !answered)
     return rp_fail(c, t, "a sentence needs predicate=\"...\": the words after the percentage");
   rp_run *run;
   if ((rc = rp_run_get(c, t, type, q, filter, by, &run))) return rc;
@@ -414,7 +446,7 @@ static int eval_share(rp_ctx *c, const rp_tag *t, int words, int *fig) {
     if (pct >= 0) mtm_prose_percent_words(&b, c->lang, pct / 100.0, 1);
     else mtm_buf_adds(&b, pt);
     mtm_buf_addc(&b, ' ');
-    mtm_buf_adds(&b, pred);
+    mtm_buf_adds(&b, pred ? pred : answered_predicate(c, col, value, pct));
   } else {
     mtm_buf_adds(&b, pt);
   }
@@ -428,7 +460,8 @@ static int eval_share(rp_ctx *c, const rp_tag *t, int words, int *fig) {
     }
     mtm_buf_addc(&b, ')');
   }
-  if (words) mtm_buf_addc(&b, '.');
+  const char *stop = rp_arg_get(t, "stop");
+  if (words && !(stop && !strcmp(stop, "no"))) mtm_buf_addc(&b, '.');
   fg->text = mtm_arena_strdup(c->a, b.p);
   if (!words && !ng) fg->kind = MTM_FIG_NUMBER;
   else if (ng) fg->kind = MTM_FIG_TEXT;
