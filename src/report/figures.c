@@ -61,7 +61,7 @@ static const struct {
     {"annex_by_district", "by district", "по районам"},
     {"annex_map_rows", "%d areas; the figures are in %s", "территорий: %d; данные в файле %s"},
     {"annex_bma_note",
-     "Baseline figures (keys beginning with \"bma\"): the figure of an area is the %s; a missing "
+     "Baseline figures (keys beginning with \xE2\x80\x9C" "bma\xE2\x80\x9D): the figure of an area is the %s; a missing "
      "figure is left out of the sums, never counted as zero.",
      "Показатели базовой оценки (ключи, начинающиеся с «bma»): показатель района — %s; "
      "отсутствующий показатель не входит в суммы и не считается нулём."},
