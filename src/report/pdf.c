@@ -637,21 +637,33 @@ static void compact_widths(pdf_ctx *c, const pdf_table *t, const double *nat, do
     }
   static const double keys[] = {0.30, 0.34, 0.38}, dens[] = {0.20, 0.24, 0.28};
   double best = -1, bk = 0.34, bd = 0.24;
-  double *rowh = malloc((size_t)nr * sizeof *rowh);
+  /* each row's height in every candidate width of the key and the
+   * denominator, and in the fixed columns, measured once */
+  double *rowh = calloc((size_t)nr * 7, sizeof *rowh);
+  double *hk = rowh + nr, *hd = rowh + 4 * nr, *hf = rowh;
+  for (int r = 0; r < nr; r++) {
+    for (int a = 0; a < 3; a++) {
+      hk[a * nr + r] = cell_h(c, t, r, 0, W * keys[a]);
+      hd[a * nr + r] = cell_h(c, t, r, nc - 2, W * dens[a]);
+    }
+    for (int col = 2; col < nc; col++)
+      if (col != nc - 2) {
+        double h = cell_h(c, t, r, col, cw[col]);
+        if (h > hf[r]) hf[r] = h;
+      }
+  }
   for (int a = 0; a < 3; a++)
     for (int b = 0; b < 3; b++) {
-      double wk = W * keys[a], wd = W * dens[b], wq = W - fixed - wk - wd;
+      double wq = W - fixed - W * keys[a] - W * dens[b];
       if (wq < W * 0.15) continue;
-      for (int r = 0; r < nr; r++) rowh[r] = 0;
-      for (int col = 0; col < nc; col++) {
-        double w = col == 0 ? wk : col == 1 ? wq : col == nc - 2 ? wd : cw[col];
-        for (int r = 0; r < nr; r++) {
-          double h = cell_h(c, t, r, col, w);
-          if (h > rowh[r]) rowh[r] = h;
-        }
-      }
       double sum = 0;
-      for (int r = 0; r < nr; r++) sum += rowh[r];
+      for (int r = 0; r < nr; r++) {
+        double h = hf[r];
+        if (hk[a * nr + r] > h) h = hk[a * nr + r];
+        if (hd[b * nr + r] > h) h = hd[b * nr + r];
+        double q = cell_h(c, t, r, 1, wq);
+        sum += q > h ? q : h;
+      }
       if (best < 0 || sum < best - 0.01) best = sum, bk = keys[a], bd = dens[b];
     }
   free(rowh);
