@@ -181,6 +181,8 @@ int mtm_bma_series_find(const mtm_bma_result *r, const char *population, const c
 /* The sentence stating the method, e.g. "median of the key informants who
  * answered (for an even number, the mean of the two middle values)". */
 const char *mtm_bma_method_sentence(mtm_bma_method m);
+/* The same sentence in a language: "en" or "ru" (any other: English). */
+const char *mtm_bma_method_sentence_lang(mtm_bma_method m, const char *lang);
 
 /* The totals of one population and period (all origins, both sexes) for the
  * areas of one level, as the sample design needs them. form_id NULL: the

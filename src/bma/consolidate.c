@@ -38,6 +38,19 @@ const char *mtm_bma_method_sentence(mtm_bma_method m) {
   }
 }
 
+const char *mtm_bma_method_sentence_lang(mtm_bma_method m, const char *lang) {
+  /* The Russian sentences say the same as the English ones. */
+  if (!lang || strcmp(lang, "ru")) return mtm_bma_method_sentence(m);
+  switch (m) {
+  case MTM_BMA_MEAN: return "среднее ответов ключевых информантов";
+  case MTM_BMA_MAX: return "наибольший из ответов ключевых информантов";
+  case MTM_BMA_MIN: return "наименьший из ответов ключевых информантов";
+  default:
+    return "медиана ответов ключевых информантов (при чётном числе ответов — среднее двух "
+           "средних значений)";
+  }
+}
+
 static int cmp_double(const void *a, const void *b) {
   double x = *(const double *)a, y = *(const double *)b;
   return (x > y) - (x < y);

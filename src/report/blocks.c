@@ -286,13 +286,16 @@ int rp_eval_map(rp_ctx *c, const rp_tag *t, int *fig) {
     mtm_fig_source *s = &fg->sources[nv++];
     s->key = mtm_arena_printf(c->a, "bma @/@ %s %%/%% %s @/@ %s", pop, period, bf[i].pcode);
     s->question = mtm_arena_printf(c->a, "%s (%s), %s", rp_pop_label(c, pop), period, bf[i].name ? bf[i].name : bf[i].pcode);
-    s->denominator = mtm_bma_method_sentence(r->method);
+    s->denominator = mtm_bma_method_sentence_lang(r->method, c->lang_code);
     s->value = bf[i].value;
     s->n = bf[i].n_ki;
     s->n_total = NAN;
     s->shown = rp_count_text(c, bf[i].value);
   }
   fg->nsources = nv;
+  fg->group_key = mtm_arena_printf(c->a, "bma @/@ %s %%/%% %s @/@ *", pop, period);
+  fg->group_question = mtm_arena_printf(c->a, "%s (%s), %s", rp_pop_label(c, pop), rp_period_text(c, period),
+                                        rp_text(c, level == 1 ? "annex_by_region" : "annex_by_district"));
   mtm_map_spec sp;
   memset(&sp, 0, sizeof sp);
   sp.level = level;
@@ -311,10 +314,10 @@ int rp_eval_map(rp_ctx *c, const rp_tag *t, int *fig) {
   }
   fg = &c->figs[f];
   c->nmap++;
-  char *pl = mtm_arena_strdup(c->a, rp_pop_label(c, pop));
-  if (pl[0] >= 'a' && pl[0] <= 'z') pl[0] = (char)(pl[0] - 32);
-  fg->caption = mtm_arena_printf(c->a, "%s %d. %s, %s", rp_text(c, "map"), c->nmap, pl, period);
-  fg->note = mtm_bma_method_sentence(r->method);
+  const char *pl = rp_capital(c, rp_pop_label(c, pop));
+  fg->caption = mtm_arena_printf(c->a, "%s %d. %s, %s", rp_text(c, "map"), c->nmap, pl,
+                                 rp_period_text(c, period));
+  fg->note = mtm_bma_method_sentence_lang(r->method, c->lang_code);
   fg->svg = mtm_arena_strndup(c->a, svg.p ? svg.p : "", svg.n);
   fg->svg_len = svg.n;
   mtm_buf_free(&svg);
@@ -384,7 +387,7 @@ static int table_bma(rp_ctx *c, const rp_tag *t, int *fig) {
     mtm_fig_source *s = &fg->sources[fg->nsources];
     s->key = k;
     s->question = mtm_arena_printf(c->a, "%s (%s): %s", rp_pop_label(c, pop), rp_text(c, ps->basis), name);
-    s->denominator = mtm_bma_method_sentence(r->method);
+    s->denominator = mtm_bma_method_sentence_lang(r->method, c->lang_code);
     s->value = sh[i].value;
     s->n = s->n_total = NAN;
     s->shown = vt;
@@ -401,7 +404,7 @@ static int table_bma(rp_ctx *c, const rp_tag *t, int *fig) {
   c->ntable++;
   fg->caption = mtm_arena_printf(c->a, "%s %d. %s: %s (%s)", rp_text(c, "table"), c->ntable,
                                  rp_text(c, by[0] == 'o' ? "top_origins" : "top_regions"), rp_pop_label(c, pop), rp_text(c, ps->basis));
-  fg->note = mtm_bma_method_sentence(r->method);
+  fg->note = mtm_bma_method_sentence_lang(r->method, c->lang_code);
   fg->data_file = mtm_arena_printf(c->a, "data/table-%02d-%s-%s.csv", c->ntable, slug(c, pop), by);
   *fig = f;
   return 0;
@@ -603,35 +606,67 @@ int rp_eval_tiles(rp_ctx *c, const rp_tag *t, int *fig) {
 }
 
 void rp_fill_annex(rp_ctx *c, int fig) {
-  /* One row per distinct key of every other figure, in order of use. */
+  /* One row per distinct key of every other figure, in order of use; a
+   * map's per-area figures are one row pointing to its data file. The
+   * baseline's method, the same for every baseline row, is stated once
+   * above the table; the filter column only when some indicator has one. */
   mtm_strmap seen;
   mtm_strmap_init(&seen, c->a, 256);
-  int n = 0;
+  int n = 0, any_filter = 0;
   for (int f = 0; f < c->nfigs; f++)
-    for (int i = 0; f != fig && i < c->figs[f].nsources; i++) n++;
+    for (int i = 0; f != fig && i < c->figs[f].nsources; i++) {
+      n++;
+      if (c->figs[f].sources[i].filter && *c->figs[f].sources[i].filter) any_filter = 1;
+    }
+  const char *method = c->bma ? mtm_bma_method_sentence_lang(c->bma->method, c->lang_code) : NULL;
+  int nc = any_filter ? 5 : 4, has_method = 0;
   mtm_fig *fg = &c->figs[fig];
-  table_alloc(c, fg, n + 1, 5);
-  fg->cells[0] = rp_text(c, "annex_key");
-  fg->cells[1] = rp_text(c, "annex_question");
-  fg->cells[2] = rp_text(c, "annex_filter");
-  fg->cells[3] = rp_text(c, "annex_denominator");
-  fg->cells[4] = rp_text(c, "annex_n");
-  int rows = 0;
+  table_alloc(c, fg, n + 1, nc);
+  const char **cl = fg->cells;
+  int k = 0;
+  cl[k++] = rp_text(c, "annex_key");
+  cl[k++] = rp_text(c, "annex_question");
+  if (any_filter) cl[k++] = rp_text(c, "annex_filter");
+  cl[k++] = rp_text(c, "annex_denominator");
+  cl[k++] = rp_text(c, "annex_n");
   for (int f = 0; f < c->nfigs; f++) {
     if (f == fig) continue;
-    for (int i = 0; i < c->figs[f].nsources; i++) {
-      const mtm_fig_source *s = &c->figs[f].sources[i];
+    const mtm_fig *g = &c->figs[f];
+    if (g->kind == MTM_FIG_MAP && g->group_key && g->nsources > 0) {
+      if (mtm_strmap_get(&seen, g->group_key) >= 0) continue;
+      mtm_strmap_put(&seen, g->group_key, 1);
+      double ki = 0;
+      for (int i = 0; i < g->nsources; i++) {
+        mtm_strmap_put(&seen, g->sources[i].key, 1);
+        if (isfinite(g->sources[i].n)) ki += g->sources[i].n;
+      }
+      cl[k++] = g->group_key;
+      cl[k++] = g->group_question;
+      if (any_filter) cl[k++] = "";
+      cl[k++] = mtm_arena_printf(c->a, rp_text(c, "annex_map_rows"), g->nsources,
+                                 g->data_file ? g->data_file : "");
+      cl[k++] = rp_count_text(c, ki);
+      continue;
+    }
+    for (int i = 0; i < g->nsources; i++) {
+      const mtm_fig_source *s = &g->sources[i];
       if (!s->key || mtm_strmap_get(&seen, s->key) >= 0) continue;
       mtm_strmap_put(&seen, s->key, 1);
-      rows++;
-      fg->cells[rows * 5] = s->key;
-      fg->cells[rows * 5 + 1] = s->question;
-      fg->cells[rows * 5 + 2] = s->filter ? s->filter : "";
-      fg->cells[rows * 5 + 3] = s->denominator ? s->denominator : "";
-      fg->cells[rows * 5 + 4] = isfinite(s->n) ? rp_count_text(c, s->n) : "";
+      const char *den = s->denominator ? s->denominator : "";
+      if (method && !strcmp(den, method)) {
+        den = "";
+        has_method = 1;
+      }
+      cl[k++] = s->key;
+      cl[k++] = s->question;
+      if (any_filter) cl[k++] = s->filter ? s->filter : "";
+      cl[k++] = den;
+      cl[k++] = isfinite(s->n) ? rp_count_text(c, s->n) : "";
     }
   }
-  fg->nrows = rows + 1;
+  fg->nrows = k / nc;
   fg->caption = rp_text(c, "annex_caption");
+  if (has_method) fg->lead = mtm_arena_printf(c->a, rp_text(c, "annex_bma_note"), method);
+  fg->compact = 1;
   fg->data_file = "data/annex-indicators.csv";
 }

@@ -5,6 +5,8 @@
 #include <string.h>
 
 static const char tmpl_en[] =
+    "# {{t key_highlights}}\n"
+    "\n"
     "{{tiles auto=4}}\n"
     "\n"
     "# About the Mobility Tracking Matrix\n"
@@ -41,6 +43,8 @@ static const char tmpl_en[] =
     ;
 
 static const char tmpl_ru[] =
+    "# {{t key_highlights}}\n"
+    "\n"
     "{{tiles auto=4}}\n"
     "\n"
     "# О Матрице отслеживания мобильности\n"

@@ -76,6 +76,10 @@ typedef struct mtm_fig {
   int nrows, ncols;        /* TABLE: cells[r * ncols + c], row 0 the header */
   const char **cells;
   const int *cell_src;     /* TABLE: source index per cell, -1: none       */
+  const char *lead;        /* TABLE: a note set above the table, NULL: none  */
+  int compact;             /* TABLE: set in small type (the annex)          */
+  const char *group_key;   /* MAP: the annex lists its per-area sources as  */
+  const char *group_question; /* one row: this key prefix and question     */
   int ntiles;              /* TILES                                          */
   const mtm_fig_tile *tiles;
 } mtm_fig;

@@ -5,6 +5,7 @@
 #include "report/internal.h"
 
 #include <ctype.h>
+#include <utf8proc.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,6 +52,19 @@ static const struct {
     {"annex_filter", "Filter", "Фильтр"},
     {"annex_denominator", "Denominator", "Знаменатель"},
     {"annex_n", "n", "n"},
+    {"q_areas_level", "areas of level %d with key informants",
+     "территории уровня %d с ключевыми информантами"},
+    {"q_informants", "key-informant submissions located in an area",
+     "анкеты ключевых информантов с установленной территорией"},
+    {"q_sample_plan", "sample plan %ld of round %d", "план выборки %ld раунда %d"},
+    {"annex_by_region", "by region", "по регионам"},
+    {"annex_by_district", "by district", "по районам"},
+    {"annex_map_rows", "%d areas; the figures are in %s", "территорий: %d; данные в файле %s"},
+    {"annex_bma_note",
+     "Baseline figures (keys beginning with \xE2\x80\x9C" "bma\xE2\x80\x9D): the figure of an area is the %s; a missing "
+     "figure is left out of the sums, never counted as zero.",
+     "Показатели базовой оценки (ключи, начинающиеся с «bma»): показатель района — %s; "
+     "отсутствующий показатель не входит в суммы и не считается нулём."},
     {"annex_caption", "Indicators used in this report", "Индикаторы, использованные в отчёте"},
     {"mean", "Mean", "Среднее"},
     {"median", "median", "медиана"},
@@ -173,9 +187,32 @@ const char *rp_group_title(rp_ctx *c, const mtm_analysis_row *r) {
     const char *t = mtm_prose_text(c->lang, id);
     if (t && strcmp(t, id)) return t;
   }
-  const char *n = rp_group_name(c, r);
-  if (n[0] >= 'a' && n[0] <= 'z') return mtm_arena_printf(c->a, "%c%s", n[0] - 32, n + 1);
-  return n;
+  return rp_capital(c, rp_group_name(c, r));
+}
+
+const char *rp_period_text(rp_ctx *c, const char *period) {
+  /* "2023Q1" as "Q1 2023" / "I квартал 2023"; any other period as is. */
+  int y, q;
+  char tail;
+  if (!period || sscanf(period, "%4dQ%1d%c", &y, &q, &tail) != 2 || q < 1 || q > 4)
+    return period ? period : "";
+  mtm_buf b;
+  mtm_buf_init(&b);
+  mtm_prose_quarter(&b, c->lang, y, q);
+  const char *r = mtm_arena_strdup(c->a, b.p ? b.p : "");
+  mtm_buf_free(&b);
+  return r;
+}
+
+const char *rp_capital(rp_ctx *c, const char *s) {
+  /* The first letter upper-cased (any script: utf8proc), the rest as is. */
+  if (!s || !*s) return s ? s : "";
+  utf8proc_int32_t cp;
+  utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)s, -1, &cp);
+  if (n <= 0) return s;
+  utf8proc_uint8_t up[4];
+  utf8proc_ssize_t k = utf8proc_encode_char(utf8proc_toupper(cp), up);
+  return mtm_arena_printf(c->a, "%.*s%s", (int)k, (const char *)up, s + n);
 }
 
 /* 1 when a group variable has an answer in every row of the frame. */
@@ -338,14 +375,46 @@ static int find_rows(const mtm_analysis_result *res, const char *value, size_t *
 }
 
 /* share and sentence: the figure text with the breakdown by group. */
+/* The label of choice value of a question in the report's language, else
+ * the value. */
+static const char *choice_label(rp_ctx *c, const mtm_frame_col *col, const char *value) {
+  if (col->q && col->q->list) {
+    const mtm_choice *ch = mtm_form_choice(col->q->list, value);
+    if (ch) {
+      const char *l = mtm_form_label(c->f->form, ch->labels, c->spec.lang);
+      if (l && *l) return l;
+    }
+  }
+  return value;
+}
+
+/* The words after the percentage of a sentence with answered=yes: en "of
+ * respondents answered “Yes” to “Do you have a written employment
+ * contract?”", ru "респондентов ответили «Да» на вопрос «...»" (the verb
+ * agreeing with the whole percent). */
+static const char *answered_predicate(rp_ctx *c, const mtm_frame_col *col, const char *value,
+                                      int pct) {
+  const char *q = rp_qlabel(c, col), *v = choice_label(c, col, value);
+  if (c->lang == MTM_PROSE_RU) {
+    int one = pct >= 0 && pct % 10 == 1 && pct % 100 != 11;
+    return mtm_arena_printf(c->a,
+                            "респондентов %s \xC2\xAB%s\xC2\xBB на вопрос \xC2\xAB%s\xC2\xBB",
+                            one ? "ответил" : "ответили", v, q);
+  }
+  return mtm_arena_printf(c->a,
+                          "of respondents answered \xE2\x80\x9C%s\xE2\x80\x9D to "
+                          "\xE2\x80\x9C%s\xE2\x80\x9D",
+                          v, q);
+}
+
 static int eval_share(rp_ctx *c, const rp_tag *t, int words, int *fig) {
   const char *q, *value, *type;
   const mtm_frame_col *col;
   int rc = share_args(c, t, &q, &value, &type, &col);
   if (rc) return rc;
   const char *by = rp_arg_get(t, "by"), *filter = rp_arg_get(t, "filter");
-  const char *pred = rp_arg_get(t, "predicate");
-  if (words && !pred)
+  const char *pred = rp_arg_get(t, "predicate"), *answered = rp_arg_get(t, "answered");
+  if (words && !pred && !answered)
     return rp_fail(c, t, "a sentence needs predicate=\"...\": the words after the percentage");
   rp_run *run;
   if ((rc = rp_run_get(c, t, type, q, filter, by, &run))) return rc;
@@ -377,7 +446,7 @@ static int eval_share(rp_ctx *c, const rp_tag *t, int words, int *fig) {
     if (pct >= 0) mtm_prose_percent_words(&b, c->lang, pct / 100.0, 1);
     else mtm_buf_adds(&b, pt);
     mtm_buf_addc(&b, ' ');
-    mtm_buf_adds(&b, pred);
+    mtm_buf_adds(&b, pred ? pred : answered_predicate(c, col, value, pct));
   } else {
     mtm_buf_adds(&b, pt);
   }
@@ -391,7 +460,8 @@ static int eval_share(rp_ctx *c, const rp_tag *t, int words, int *fig) {
     }
     mtm_buf_addc(&b, ')');
   }
-  if (words) mtm_buf_addc(&b, '.');
+  const char *stop = rp_arg_get(t, "stop");
+  if (words && !(stop && !strcmp(stop, "no"))) mtm_buf_addc(&b, '.');
   fg->text = mtm_arena_strdup(c->a, b.p);
   if (!words && !ng) fg->kind = MTM_FIG_NUMBER;
   else if (ng) fg->kind = MTM_FIG_TEXT;
@@ -539,7 +609,14 @@ static int eval_stat(rp_ctx *c, const rp_tag *t, const char *type, int *fig) {
   if (c->currency && mtm_analysis_is_money(c->f, q, c->currency) && isfinite(r->e.est)) {
     mtm_buf b;
     mtm_buf_init(&b);
-    mtm_analysis_format_money(&b, r->e.est, c->currency, c->rate);
+    /* The amount and its USD value, grouped the language's way. */
+    mtm_prose_money(&b, c->lang, r->e.est, c->currency);
+    double usd = mtm_analysis_to_usd(r->e.est, c->rate);
+    if (!isnan(usd)) {
+      mtm_buf_adds(&b, " (");
+      mtm_prose_money(&b, c->lang, usd, "USD");
+      mtm_buf_adds(&b, ")");
+    }
     txt = mtm_arena_strdup(c->a, b.p ? b.p : "");
     mtm_buf_free(&b);
   } else {
@@ -589,7 +666,7 @@ static void bma_source(rp_ctx *c, mtm_fig_source *s, const char *key, const char
   memset(s, 0, sizeof *s);
   s->key = key;
   s->question = question;
-  s->denominator = c->bma ? mtm_bma_method_sentence(c->bma->method) : NULL;
+  s->denominator = c->bma ? mtm_bma_method_sentence_lang(c->bma->method, c->lang_code) : NULL;
   s->value = v;
   s->n = NAN;
   s->n_total = NAN;
@@ -639,12 +716,12 @@ int rp_bma_number(rp_ctx *c, const rp_tag *t, const char *what, mtm_fig_source *
       if (r->areas[i].level == level && r->areas[i].locations_total > 0) n++;
     *text = rp_count_text(c, n);
     bma_source(c, s, mtm_arena_printf(c->a, "bma @/@ areas %%/%% level %d", level),
-               mtm_arena_printf(c->a, "areas of level %d with key informants", level), n, *text);
+               mtm_arena_printf(c->a, rp_text(c, "q_areas_level"), level), n, *text);
     return 0;
   }
   if (!strcmp(what, "informants")) {
     *text = rp_count_text(c, (double)r->located);
-    bma_source(c, s, "bma @/@ informants", "key-informant submissions located in an area",
+    bma_source(c, s, "bma @/@ informants", rp_text(c, "q_informants"),
                (double)r->located, *text);
     return 0;
   }
@@ -732,7 +809,7 @@ static int eval_sample(rp_ctx *c, const rp_tag *t, int *fig) {
   mtm_fig_source *s = &fg->sources[0];
   s->key = mtm_arena_printf(c->a, "sample @/@ %s %%/%% %s @/@ round %%/%% %d", p.population,
                             p.period ? p.period : "", c->o->round);
-  s->question = mtm_arena_printf(c->a, "sample plan %ld of round %d", p.id, c->o->round);
+  s->question = mtm_arena_printf(c->a, rp_text(c, "q_sample_plan"), p.id, c->o->round);
   s->value = (double)p.total;
   s->n = NAN;
   s->n_total = NAN;

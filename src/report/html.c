@@ -26,6 +26,7 @@ static const char css[] =
     "table.data th{background:#0033a0;color:#fff;text-align:left;padding:1.5mm 2mm}\n"
     "table.data td{border-bottom:1px solid #d0d0d0;padding:1.5mm 2mm;vertical-align:top}\n"
     "table.data td.num{text-align:right;white-space:nowrap}\n"
+    "table.compact{font-size:8pt}table.compact td,table.compact th{padding:0.8mm 1.5mm}\n"
     ".tiles{display:grid;grid-template-columns:repeat(auto-fill,minmax(42mm,1fr));gap:4mm;"
     "margin:6mm 0}\n"
     ".tile{background:#0033a0;color:#fff;padding:4mm;border-radius:2mm}\n"
@@ -154,7 +155,12 @@ static void block_fig(mtm_buf *b, const mtm_fig *f, int idx) {
     mtm_buf_adds(b, "</figcaption>\n");
   }
   if (f->kind == MTM_FIG_TABLE) {
-    mtm_buf_adds(b, "<table class=\"data\">\n");
+    if (f->lead && *f->lead) {
+      mtm_buf_adds(b, "<p class=\"note\">");
+      esc(b, f->lead);
+      mtm_buf_adds(b, "</p>\n");
+    }
+    mtm_buf_adds(b, f->compact ? "<table class=\"data compact\">\n" : "<table class=\"data\">\n");
     for (int r = 0; r < f->nrows; r++) {
       mtm_buf_adds(b, "<tr>");
       for (int c = 0; c < f->ncols; c++) {

@@ -116,6 +116,10 @@ const char *rp_pop_label(rp_ctx *c, const char *pop);
 const char *rp_pct_text(rp_ctx *c, int pct);
 /* The label a group value shows in brackets ("women", "men"). */
 const char *rp_group_name(rp_ctx *c, const mtm_analysis_row *r);
+/* A baseline period for the reader: "2023Q1" -> "Q1 2023", "I квартал 2023". */
+const char *rp_period_text(rp_ctx *c, const char *period);
+/* s with its first letter upper-cased, in any script ("Трудовые ..."). */
+const char *rp_capital(rp_ctx *c, const char *s);
 /* The same as a title (legends, table heads): "Women", "Женщины". */
 const char *rp_group_title(rp_ctx *c, const mtm_analysis_row *r);
 /* The baseline of the round (consolidated once); *r NULL when none. */

@@ -89,10 +89,11 @@ static int fail(pdf_ctx *c, int code, const char *msg) {
 
 /* A new layout in the report font at size pt, bold or not, width w (0: no
  * wrapping). The caller unrefs it. */
-static PangoLayout *new_layout(pdf_ctx *c, double size, int bold, double w) {
+static PangoLayout *new_layout_s(pdf_ctx *c, double size, int bold, double w, int condensed) {
   PangoLayout *l = pango_layout_new(c->pc);
   PangoFontDescription *fd = pango_font_description_new();
   pango_font_description_set_family(fd, MTM_RENDER_FONT);
+  if (condensed) pango_font_description_set_stretch(fd, PANGO_STRETCH_CONDENSED);
   pango_font_description_set_absolute_size(fd, size * PANGO_SCALE);
   pango_font_description_set_weight(fd, bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
   pango_layout_set_font_description(l, fd);
@@ -102,6 +103,11 @@ static PangoLayout *new_layout(pdf_ctx *c, double size, int bold, double w) {
     pango_layout_set_wrap(l, PANGO_WRAP_WORD_CHAR);
   }
   return l;
+}
+
+/* A layout in the report font, normal width. */
+static PangoLayout *new_layout(pdf_ctx *c, double size, int bold, double w) {
+  return new_layout_s(c, size, bold, w, 0);
 }
 
 /* Sets plain text (escaped by pango itself) or NULL as the empty string. */
@@ -588,18 +594,97 @@ static int numeric_cell(const char *s) {
 }
 
 #define CELL_PAD 4.0
+#define SIZE_COMPACT 7.5
+#define SHORT_TABLE_ROWS 12 /* a table of this many rows or fewer is never split */
+#define CELL_PAD_COMPACT 1.3
+
+/* A table being drawn: its figure, column widths, numeric columns, total
+ * width, type size and cell padding (smaller and condensed for a compact
+ * table such as the annex). */
+typedef struct pdf_table {
+  const mtm_fig *f;
+  double *cw;
+  int *num;
+  double tw;
+  double size, pad;
+  int condensed;
+} pdf_table;
+
+/* The height of cell (r, col) of a compact table set in width w. */
+static double cell_h(pdf_ctx *c, const pdf_table *t, int r, int col, double w) {
+  PangoLayout *l = new_layout_s(c, t->size, r == 0, w - 2 * t->pad, t->condensed);
+  pango_layout_set_line_spacing(l, 0.92f);
+  set_text(l, t->f->cells[r * t->f->ncols + col]);
+  double h = layout_h(l);
+  g_object_unref(l);
+  return h;
+}
+
+/* The columns of a compact table of 4 or more columns (the annex: key,
+ * question, [filter,] denominator, n): n and a filter at most their
+ * natural width (a filter at most 8%), then of a few splits of the rest
+ * between the key, the question and the denominator the one that gives the
+ * shortest table, so that the annex takes as few pages as its language
+ * allows. */
+static void compact_widths(pdf_ctx *c, const pdf_table *t, const double *nat, double *cw) {
+  const mtm_fig *f = t->f;
+  int nc = f->ncols, nr = f->nrows;
+  double W = c->w, fixed = 0;
+  for (int col = 2; col < nc; col++)
+    if (col == nc - 1 || col < nc - 2) {
+      cw[col] = nat[col] < W * 0.08 ? nat[col] : W * 0.08;
+      fixed += cw[col];
+    }
+  static const double keys[] = {0.30, 0.34, 0.38}, dens[] = {0.20, 0.24, 0.28};
+  double best = -1, bk = 0.34, bd = 0.24;
+  /* each row's height in every candidate width of the key and the
+   * denominator, and in the fixed columns, measured once */
+  double *rowh = calloc((size_t)nr * 7, sizeof *rowh);
+  double *hk = rowh + nr, *hd = rowh + 4 * nr, *hf = rowh;
+  for (int r = 0; r < nr; r++) {
+    for (int a = 0; a < 3; a++) {
+      hk[a * nr + r] = cell_h(c, t, r, 0, W * keys[a]);
+      hd[a * nr + r] = cell_h(c, t, r, nc - 2, W * dens[a]);
+    }
+    for (int col = 2; col < nc; col++)
+      if (col != nc - 2) {
+        double h = cell_h(c, t, r, col, cw[col]);
+        if (h > hf[r]) hf[r] = h;
+      }
+  }
+  for (int a = 0; a < 3; a++)
+    for (int b = 0; b < 3; b++) {
+      double wq = W - fixed - W * keys[a] - W * dens[b];
+      if (wq < W * 0.15) continue;
+      double sum = 0;
+      for (int r = 0; r < nr; r++) {
+        double h = hf[r];
+        if (hk[a * nr + r] > h) h = hk[a * nr + r];
+        if (hd[b * nr + r] > h) h = hd[b * nr + r];
+        double q = cell_h(c, t, r, 1, wq);
+        sum += q > h ? q : h;
+      }
+      if (best < 0 || sum < best - 0.01) best = sum, bk = keys[a], bd = dens[b];
+    }
+  free(rowh);
+  cw[0] = W * bk;
+  cw[nc - 2] = W * bd;
+  cw[1] = W - fixed - cw[0] - cw[nc - 2];
+}
 
 /* The column widths of a table: columns narrower than a fair share keep
- * their natural width, the rest share what is left in proportion. */
-static void table_widths(pdf_ctx *c, const mtm_fig *f, double *cw) {
+ * their natural width, the rest share what is left in proportion. In a
+ * compact table the first column (the key) gets a larger share. */
+static void table_widths(pdf_ctx *c, const pdf_table *t, double *cw) {
+  const mtm_fig *f = t->f;
   int nc = f->ncols;
   double *nat = calloc((size_t)nc, sizeof *nat);
   int *fixed = calloc((size_t)nc, sizeof *fixed);
   for (int col = 0; col < nc; col++) {
     for (int r = 0; r < f->nrows; r++) {
-      PangoLayout *l = new_layout(c, SIZE_SMALL + 0.5, r == 0, 0);
+      PangoLayout *l = new_layout_s(c, t->size, r == 0, 0, t->condensed);
       set_text(l, f->cells[r * nc + col]);
-      double w = layout_w(l) + 2 * CELL_PAD + 1;
+      double w = layout_w(l) + 2 * t->pad + 1;
       if (w > nat[col]) nat[col] = w;
       g_object_unref(l);
     }
@@ -617,6 +702,12 @@ static void table_widths(pdf_ctx *c, const mtm_fig *f, double *cw) {
         left--;
         changed = 1;
       }
+  }
+  if (f->compact && nc >= 4) {
+    compact_widths(c, t, nat, cw);
+    free(nat);
+    free(fixed);
+    return;
   }
   double rest = 0;
   for (int col = 0; col < nc; col++)
@@ -648,14 +739,6 @@ static void table_numeric(const mtm_fig *f, int *num) {
   }
 }
 
-/* A table being drawn: its figure, column widths, numeric columns and
- * total width. */
-typedef struct pdf_table {
-  const mtm_fig *f;
-  double *cw;
-  int *num;
-  double tw;
-} pdf_table;
 
 /* The layouts of row r of a table and the row's height. */
 static double table_row(pdf_ctx *c, const pdf_table *t, int r, PangoLayout **ls) {
@@ -663,13 +746,14 @@ static double table_row(pdf_ctx *c, const pdf_table *t, int r, PangoLayout **ls)
   double h = 0;
   for (int col = 0; col < f->ncols; col++) {
     const char *s = f->cells[r * f->ncols + col];
-    ls[col] = new_layout(c, SIZE_SMALL + 0.5, r == 0, t->cw[col] - 2 * CELL_PAD);
+    ls[col] = new_layout_s(c, t->size, r == 0, t->cw[col] - 2 * t->pad, t->condensed);
+    if (t->condensed) pango_layout_set_line_spacing(ls[col], 0.92f);
     set_text(ls[col], s);
     if (t->num[col]) pango_layout_set_alignment(ls[col], PANGO_ALIGN_RIGHT);
     double lh = layout_h(ls[col]);
     if (lh > h) h = lh;
   }
-  return h + 2 * CELL_PAD;
+  return h + 2 * t->pad;
 }
 
 /* The height of row r. */
@@ -689,7 +773,7 @@ static void table_draw_row(pdf_ctx *c, const pdf_table *t, int r, PangoLayout **
   }
   double x = c->x;
   for (int col = 0; col < t->f->ncols; col++) {
-    show_at(c, ls[col], x + CELL_PAD, c->y + CELL_PAD, MTM_RENDER_INK);
+    show_at(c, ls[col], x + t->pad, c->y + t->pad, MTM_RENDER_INK);
     x += t->cw[col];
     g_object_unref(ls[col]);
   }
@@ -720,18 +804,40 @@ static int draw_table_fig(pdf_ctx *c, const mtm_fig *f) {
     snprintf(msg, sizeof msg, "the table '%s' has no cells", f->tag ? f->tag : "?");
     return fail(c, MTM_EINVAL, msg);
   }
-  pdf_table t = {f, calloc((size_t)f->ncols, sizeof(double)), calloc((size_t)f->ncols, sizeof(int)),
-                 0};
-  table_widths(c, f, t.cw);
+  pdf_table t = {f,
+                 calloc((size_t)f->ncols, sizeof(double)),
+                 calloc((size_t)f->ncols, sizeof(int)),
+                 0,
+                 f->compact ? SIZE_COMPACT : SIZE_SMALL + 0.5,
+                 f->compact ? CELL_PAD_COMPACT : CELL_PAD,
+                 f->compact};
+  table_widths(c, &t, t.cw);
   table_numeric(f, t.num);
   for (int col = 0; col < f->ncols; col++) t.tw += t.cw[col];
   PangoLayout **ls = calloc((size_t)f->ncols, sizeof *ls);
   double hh = table_row_h(c, &t, 0, ls), r1 = f->nrows > 1 ? table_row_h(c, &t, 1, ls) : 0;
-  PangoLayout *cap, *note;
+  PangoLayout *cap, *note, *lead = NULL;
   fig_texts(c, f, &cap, &note);
+  if (f->lead && *f->lead) {
+    lead = new_layout(c, SIZE_SMALL, 0, c->w);
+    set_text(lead, f->lead);
+  }
+  double head = (cap ? layout_h(cap) + 4 : 0) + (lead ? layout_h(lead) + 4 : 0);
+  if (f->nrows <= SHORT_TABLE_ROWS) {
+    /* A short table is never split: it moves whole to the next page when
+     * it fits on a page but not in what is left of this one. */
+    double all = head + (note ? layout_h(note) + 3 : 0);
+    for (int r = 0; r < f->nrows; r++) all += table_row_h(c, &t, r, ls);
+    if (all <= BODY_BOTTOM - BODY_TOP) need_space(c, all);
+  }
   /* The caption keeps with the header and the first row. */
-  need_space(c, (cap ? layout_h(cap) + 4 : 0) + hh + r1);
+  need_space(c, head + hh + r1);
   c->y = draw_caption(c, cap);
+  if (lead) {
+    show_at(c, lead, c->x, c->y, MTM_RENDER_MUTED);
+    c->y += layout_h(lead) + 4;
+    g_object_unref(lead);
+  }
   table_top(c, t.tw);
   table_draw_row(c, &t, 0, ls);
   for (int r = 1; r < f->nrows; r++) {

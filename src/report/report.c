@@ -2,6 +2,7 @@
  * compared), evaluates the template into a document, runs the consistency
  * checks and, only when they pass, writes the HTML, the figures, the data
  * behind them and the PDF. */
+#include "geo/geo.h"
 #include "prose/prose.h"
 #include "report/internal.h"
 
@@ -63,14 +64,23 @@ static int pick_form(rp_ctx *c, const char *given, const char **out) {
   return rc;
 }
 
-/* The cover's subtitle: country, round name and dates. */
+/* The cover's subtitle in the report's language: the country's name, the
+ * round and the months of fieldwork ("Kazakhstan · Round 2 · March–April
+ * 2023", "Казахстан · Раунд 2 · март–апрель 2023"). */
 static const char *subtitle(rp_ctx *c) {
   mtm_buf b;
   mtm_buf_init(&b);
-  if (c->country && *c->country) mtm_buf_printf(&b, "%s \xC2\xB7 ", c->country);
-  if (c->round_name && *c->round_name) mtm_buf_adds(&b, c->round_name);
-  else mtm_buf_printf(&b, "%s %d", rp_text(c, "round_word"), c->o->round);
-  if (c->start_date && c->end_date) mtm_buf_printf(&b, " \xC2\xB7 %s \xE2\x80\x93 %s", c->start_date, c->end_date);
+  if (c->country && *c->country) {
+    const char *name = mtm_geo_country_name(c->country, c->lang_code);
+    mtm_buf_printf(&b, "%s \xC2\xB7 ", name ? name : c->country);
+  }
+  mtm_prose_round(&b, c->lang, c->o->round, 1);
+  int y1, m1, d1, y2, m2, d2;
+  if (c->start_date && c->end_date && sscanf(c->start_date, "%d-%d-%d", &y1, &m1, &d1) == 3 &&
+      sscanf(c->end_date, "%d-%d-%d", &y2, &m2, &d2) == 3) {
+    mtm_buf_adds(&b, " \xC2\xB7 ");
+    mtm_prose_period(&b, c->lang, y1, m1, y2, m2);
+  }
   const char *s = mtm_arena_strdup(c->a, b.p ? b.p : "");
   mtm_buf_free(&b);
   return s;

@@ -88,20 +88,11 @@ static int question_md(rp_ctx *c, const mtm_frame_col *col, const mtm_frame_col 
     for (size_t i = 0; i < run->now.n; i++)
       if (!run->now.rows[i].group_var && run->now.rows[i].e.est >= 0.995) return 0;
   }
-  const char *vlabel = v;
-  for (int i = 0; i < col->nlist; i++)
-    if (!strcmp(col->levels[i], v) && col->q && col->q->list) {
-      const mtm_choice *ch = mtm_form_choice(col->q->list, v);
-      if (ch) {
-        const char *l = mtm_form_label(c->f->form, ch->labels, c->spec.lang);
-        if (l && *l) vlabel = l;
-      }
-    }
   int by_sex = sex && sex != col;
-  int ru = c->lang == MTM_PROSE_RU;
-  mtm_buf_printf(md, "**%s%s** %s%s%s: {{share q=%s value=%s%s%s}}", label, stop(label),
-                 ru ? "\xC2\xAB" : "\xE2\x80\x9C", vlabel, ru ? "\xC2\xBB" : "\xE2\x80\x9D",
-                 name, v, by_sex ? " by=" : "", by_sex ? sex->name : "");
+  /* "Forty-four per cent of respondents answered “Yes” to “...?” (women
+   * 42%, men 44%), up from 43 per cent in Round 1." */
+  mtm_buf_printf(md, "{{sentence q=%s value=%s answered=yes stop=no%s%s}}", name, v,
+                 by_sex ? " by=" : "", by_sex ? sex->name : "");
   if (c->fc && mtm_frame_col_find(c->fc, name))
     mtm_buf_printf(md, ", {{change q=%s value=%s}}", name, v);
   mtm_buf_adds(md, ".\n\n");
@@ -227,7 +218,7 @@ static int baseline_section(rp_ctx *c, mtm_buf *md) {
                  "{{table bma top=5 by=origin population=%s}}\n\n",
                  rp_text(c, "baseline"), pop, rp_pop_label(c, pop),
                  rp_text(c, s->pops[0].basis ? s->pops[0].basis : ""), rp_text(c, "area_figure"),
-                 mtm_bma_method_sentence(r->method), pop, level, pop, pop);
+                 mtm_bma_method_sentence_lang(r->method, c->lang_code), pop, level, pop, pop);
   return 0;
 }
 

@@ -482,8 +482,23 @@ static void test_mapping_errors(void **state) {
   mtm_store_close(st);
 }
 
+/* The method sentence in the report's language; English for any other. */
+static void test_method_sentence_lang(void **state) {
+  (void)state;
+  assert_string_equal(mtm_bma_method_sentence_lang(MTM_BMA_MEDIAN, "ru"),
+                      "медиана ответов ключевых информантов (при чётном числе ответов — среднее "
+                      "двух средних значений)");
+  assert_string_equal(mtm_bma_method_sentence_lang(MTM_BMA_MEAN, "ru"),
+                      "среднее ответов ключевых информантов");
+  assert_string_equal(mtm_bma_method_sentence_lang(MTM_BMA_MEDIAN, "en"),
+                      mtm_bma_method_sentence(MTM_BMA_MEDIAN));
+  assert_string_equal(mtm_bma_method_sentence_lang(MTM_BMA_MAX, "kk"),
+                      "largest answer of the key informants who answered");
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_method_sentence_lang),
       cmocka_unit_test(test_reduce_median),
       cmocka_unit_test(test_reduce_methods),
       cmocka_unit_test(test_ki_figure_flags),

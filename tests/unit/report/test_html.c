@@ -75,6 +75,40 @@ static void spans_sections_and_blocks(void **state) {
   mtm_report_doc_free(&d);
 }
 
+/* A compact table (the annex) carries its class and its lead note above
+ * the table. */
+static void compact_table_with_its_lead_above(void **state) {
+  (void)state;
+  const char *md = "# Annex\n\n" PH(0) "\n";
+  static const char *cells[] = {"Indicator key", "n", "bma @/@ informants", "270"};
+  mtm_fig f;
+  memset(&f, 0, sizeof f);
+  f.kind = MTM_FIG_TABLE;
+  f.caption = "Indicators used in this report";
+  f.lead = "Baseline figures: the median <of> the key informants.";
+  f.compact = 1;
+  f.nrows = 2;
+  f.ncols = 2;
+  f.cells = cells;
+  mtm_report_doc d;
+  memset(&d, 0, sizeof d);
+  d.root = cmark_parse_document(md, strlen(md), CMARK_OPT_DEFAULT);
+  d.nfigs = 1;
+  d.figs = &f;
+  d.lang = "en";
+  d.title = "T";
+  mtm_buf b;
+  mtm_buf_init(&b);
+  mtm_err err;
+  mtm_err_clear(&err);
+  assert_int_equal(mtm_report_html(&d, &b, &err), 0);
+  assert_non_null(strstr(b.p, "<figcaption>Indicators used in this report</figcaption>\n"
+                              "<p class=\"note\">Baseline figures: the median &lt;of&gt; the key "
+                              "informants.</p>\n<table class=\"data compact\">\n<tr><th>Indicator key</th>"));
+  mtm_buf_free(&b);
+  mtm_report_doc_free(&d);
+}
+
 static void builtin_templates_match_data(void **state) {
   (void)state;
   const char *langs[] = {"en", "ru"};
@@ -97,6 +131,7 @@ static void builtin_templates_match_data(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(spans_sections_and_blocks),
+      cmocka_unit_test(compact_table_with_its_lead_above),
       cmocka_unit_test(builtin_templates_match_data),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

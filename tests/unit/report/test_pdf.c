@@ -412,6 +412,75 @@ static void long_table_repeats_its_header_on_every_page(void **state) {
   mtm_buf_free(&out);
 }
 
+/* A table of 12 rows or fewer is never split: with the text above it
+ * ending anywhere on the page, all its rows are on one page (it moves whole
+ * to the next page when it does not fit). */
+static void short_table_is_never_split(void **state) {
+  fixture *fx = *state;
+  enum { ROWS = 12 };
+  static char text[ROWS][2][32];
+  static const char *cells[ROWS * 2];
+  for (int r = 0; r < ROWS; r++)
+    for (int c = 0; c < 2; c++) {
+      if (r == 0) snprintf(text[r][c], 32, "%s", c == 0 ? "Region" : "Migrants");
+      else if (c == 0) snprintf(text[r][c], 32, "Oblast %02d", r);
+      else snprintf(text[r][c], 32, "%d", r * 37);
+      cells[r * 2 + c] = text[r][c];
+    }
+  fx->figs[2].nrows = ROWS;
+  fx->figs[2].ncols = 2;
+  fx->figs[2].cells = cells;
+  mtm_buf md, out;
+  mtm_buf_init(&md);
+  mtm_buf_init(&out);
+  int moved = 0;
+  for (int lines = 30; lines <= 52; lines++) {
+    mtm_buf_reset(&md);
+    mtm_buf_adds(&md, "# Short table\n\n");
+    for (int i = 0; i < lines; i++) mtm_buf_printf(&md, "Filler line %d.\n\n", i);
+    mtm_buf_adds(&md, PH(2) "\n\nAfter the table.\n");
+    mtm_buf_addc(&md, 0);
+    reparse(fx, md.p);
+    mtm_err e;
+    mtm_err_clear(&e);
+    int pages = 0;
+    if (mtm_report_pdf(&fx->doc, fx->path, &pages, &e)) fail_msg("mtm_report_pdf: %s", e.msg);
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "pdftotext -layout '%s' -", fx->path);
+    run(cmd, &out);
+    int p1 = page_of(out.p, "Oblast 01"), p11 = page_of(out.p, "Oblast 11");
+    int pf = page_of(out.p, "Filler line 0.");
+    if (p1 == 0 || p1 != p11)
+      fail_msg("with %d lines above it the table runs from page %d to page %d", lines, p1, p11);
+    if (p1 > pf) moved = 1;
+  }
+  assert_true(moved); /* some filler pushed the table to the next page */
+  mtm_buf_free(&md);
+  mtm_buf_free(&out);
+}
+
+/* A compact table (the annex) is set in the condensed face, with its lead
+ * note between the caption and the header row. */
+static void compact_table_has_its_lead_above_in_condensed_type(void **state) {
+  fixture *fx = *state;
+  fx->figs[2].compact = 1;
+  fx->figs[2].lead = "Baseline figures: the median of the key informants.";
+  reparse(fx, "# Annex\n\n" PH(2) "\n");
+  write_ok(fx, 2);
+  mtm_buf out;
+  mtm_buf_init(&out);
+  char cmd[512];
+  snprintf(cmd, sizeof cmd, "pdftotext '%s' -", fx->path);
+  run(cmd, &out);
+  const char *want[] = {"Table 1. Share by region", "Baseline figures: the median of the key informants.",
+                        "Region", "Алматы"};
+  assert_in_order(out.p, want, 4);
+  snprintf(cmd, sizeof cmd, "pdffonts '%s'", fx->path);
+  run(cmd, &out);
+  assert_non_null(strstr(out.p, "DejaVuSansCondensed"));
+  mtm_buf_free(&out);
+}
+
 static void unwritable_path_is_an_error_naming_it(void **state) {
   fixture *fx = *state;
   mtm_err e;
@@ -655,6 +724,9 @@ int main(void) {
       cmocka_unit_test_setup_teardown(numbers_in_tables_align_right, setup, teardown),
       cmocka_unit_test_setup_teardown(russian_footer_says_str_n_iz_m, setup, teardown),
       cmocka_unit_test_setup_teardown(long_table_repeats_its_header_on_every_page, setup, teardown),
+      cmocka_unit_test_setup_teardown(short_table_is_never_split, setup, teardown),
+      cmocka_unit_test_setup_teardown(compact_table_has_its_lead_above_in_condensed_type, setup,
+                                      teardown),
       cmocka_unit_test_setup_teardown(unwritable_path_is_an_error_naming_it, setup, teardown),
       cmocka_unit_test_setup_teardown(bad_placeholder_writes_nothing, setup, teardown),
       cmocka_unit_test_setup_teardown(chart_keeps_its_caption_and_note_at_every_break, setup,
