@@ -241,7 +241,11 @@ int mtm_map_choropleth_svg(mtm_store *st, const mtm_map_spec *spec, mtm_buf *svg
     if (fabs(val[i] - round(val[i])) > 1e-9) integers = 0;
   }
   int pct = spec->percent != 0;
-  int decimals = pct ? (vmax - vmin < 0.1 ? 1 : 0) : integers ? 0 : (vmax - vmin < 1 ? 2 : 1);
+  /* Whole numbers for counts and for any figure spread over 10 or more
+   * (a baseline median of 2,600.5 people reads as 2,601, as the report's
+   * text has it); decimals only for small spreads. */
+  int decimals = pct ? (vmax - vmin < 0.1 ? 1 : 0)
+                     : (integers || vmax - vmin >= 10) ? 0 : (vmax - vmin < 1 ? 2 : 1);
 
   /* Classes. */
   double breaks[12];

@@ -808,22 +808,26 @@ static void draw_donut(lay *L) {
 
 /* ---- the document ------------------------------------------------------- */
 
-static const char *type_name(mtm_chart_type t) {
+static const char *type_name(mtm_chart_type t, const char *lang) {
+  /* The accessible name of an untitled chart, in the chart's language
+   * (Russian for "ru" and "kk", whose reports are written in Russian). */
+  int ru = lang && (!strcmp(lang, "ru") || !strcmp(lang, "kk"));
   switch (t) {
-  case MTM_CHART_HBAR: return "Horizontal bar chart";
-  case MTM_CHART_VBAR: return "Vertical bar chart";
-  case MTM_CHART_STACK100: return "100% stacked bar chart";
-  case MTM_CHART_DONUT: return "Donut chart";
-  case MTM_CHART_MULTI: return "Bar chart of a multiple-choice question";
-  case MTM_CHART_HIST: return "Histogram";
+  case MTM_CHART_HBAR: return ru ? "Горизонтальная столбчатая диаграмма" : "Horizontal bar chart";
+  case MTM_CHART_VBAR: return ru ? "Вертикальная столбчатая диаграмма" : "Vertical bar chart";
+  case MTM_CHART_STACK100: return ru ? "Нормированная диаграмма с накоплением" : "100% stacked bar chart";
+  case MTM_CHART_DONUT: return ru ? "Кольцевая диаграмма" : "Donut chart";
+  case MTM_CHART_MULTI:
+    return ru ? "Диаграмма вопроса с несколькими ответами" : "Bar chart of a multiple-choice question";
+  case MTM_CHART_HIST: return ru ? "Гистограмма" : "Histogram";
   }
-  return "Chart";
+  return ru ? "Диаграмма" : "Chart";
 }
 
 /* Checks that the chart can be drawn; returns 0 or MTM_EINVAL with a
  * sentence naming the chart (its title) and what is wrong. */
 static int check(const mtm_chart *c, mtm_err *err) {
-  const char *t = c->title && *c->title ? c->title : type_name(c->type);
+  const char *t = c->title && *c->title ? c->title : type_name(c->type, NULL);
   if (c->type < MTM_CHART_HBAR || c->type > MTM_CHART_HIST)
     return mtm_err_set(err, MTM_EINVAL, "The chart '%s' has an unknown chart type (%d).", t,
                        (int)c->type);
@@ -923,7 +927,7 @@ int mtm_chart_svg(const mtm_chart *c, mtm_buf *svg, mtm_err *err) {
   mtm_buf_addc(svg, ' ');
   fx(svg, H);
   mtm_buf_adds(svg, "\" font-family=\"" MTM_RENDER_FONT "\" role=\"img\">\n<title>");
-  add_esc(svg, c->title && *c->title ? c->title : type_name(c->type));
+  add_esc(svg, c->title && *c->title ? c->title : type_name(c->type, c->lang));
   mtm_buf_adds(svg, "</title>\n");
   mtm_buf_add(svg, L.body.p, L.body.n);
   mtm_buf_adds(svg, "</svg>\n");

@@ -508,9 +508,12 @@ static void russian_numbers_and_kazakh_labels(void **state) {
   draw(&e, &b);
   assert_non_null(strstr(b.p, ">1\xc2\xa0""129</text>"));
   assert_non_null(strstr(b.p, ">24\xc2\xa0""500</text>"));
+  /* An untitled chart's accessible name is in the chart's language. */
+  assert_non_null(strstr(b.p, "<title>Вертикальная столбчатая диаграмма</title>"));
   mtm_buf_free(&b);
   e.lang = "en";
   draw(&e, &b);
+  assert_non_null(strstr(b.p, "<title>Vertical bar chart</title>"));
   assert_non_null(strstr(b.p, ">1,129</text>"));
   assert_non_null(strstr(b.p, ">24,500</text>"));
   mtm_buf_free(&b);
