@@ -139,13 +139,19 @@ int rp_eval_chart(rp_ctx *c, const rp_tag *t, int *fig) {
     if ((rc = chart_hist(c, t, col, &ch, &tmp))) return rc;
   } else {
     const char *atype = col->kind == MTM_FRAME_CODES ? "prop_select_one" : "prop_select_multiple";
+    /* by=round: two series, the compared round's shares, then this round's */
+    int byround = by && !strcmp(by, "round");
+    if (byround && !c->fc)
+      return rp_fail(c, t, "by=round needs a compared round (--compare M, and data in round M)");
     rp_run *run;
-    if ((rc = rp_run_get(c, t, atype, q, filter, by, &run))) return rc;
+    if ((rc = rp_run_get(c, t, atype, q, filter, byround ? NULL : by, &run))) return rc;
+    if (byround && !run->has_then)
+      return rp_fail(c, t, "question '%s' has no answer in round %d", q, c->compare);
     const mtm_analysis_result *res = &run->now;
     int nl = col->kind == MTM_FRAME_CODES ? col->nlevels : col->nlist;
     const char *gv[6], *gl[6];
-    int ng = by ? group_values(res, gv, gl, 6) : 0;
-    int nser = ng ? ng : 1;
+    int ng = by && !byround ? group_values(res, gv, gl, 6) : 0;
+    int nser = byround ? 2 : ng ? ng : 1;
     /* the categories: every answer with a row */
     const char **cats = mtm_arena_zalloc(c->a, (size_t)(nl + 1) * sizeof *cats);
     const char **vals = mtm_arena_zalloc(c->a, (size_t)(nl + 1) * sizeof *vals);
@@ -175,24 +181,34 @@ int rp_eval_chart(rp_ctx *c, const rp_tag *t, int *fig) {
     for (int s = 0; s < nser; s++) {
       double *v = mtm_arena_zalloc(c->a, (size_t)ncat * sizeof *v);
       double *nn = mtm_arena_zalloc(c->a, (size_t)ncat * sizeof *nn);
+      const mtm_analysis_result *rs = byround && s == 0 ? &run->then : res;
       for (int i = 0; i < ncat; i++) {
-        long r = row_of(res, vals[i], ng ? gv[s] : NULL);
+        long r = row_of(rs, vals[i], ng ? gv[s] : NULL);
         if (r < 0) {
           v[i] = NAN;
           nn[i] = NAN;
           tmp.sources[s * ncat + i].key = NULL;
           continue;
         }
-        int pct = rp_share_pct(res, (size_t)r);
+        int pct = rp_share_pct(rs, (size_t)r);
         v[i] = pct < 0 ? NAN : pct / 100.0;
-        nn[i] = res->rows[r].e.n;
-        rp_source_row(c, &tmp.sources[s * ncat + i], &res->rows[r], rp_pct_text(c, pct));
+        nn[i] = rs->rows[r].e.n;
+        mtm_fig_source *src = &tmp.sources[s * ncat + i];
+        rp_source_row(c, src, &rs->rows[r], rp_pct_text(c, pct));
+        if (rs == &run->then) /* the compared round's key, as {{change}} writes it */
+          src->key = mtm_arena_printf(c->a, "%s @/@ round %%/%% %d", src->key, c->compare);
       }
       long ro = row_of(res, vals[0], NULL);
       if (ro >= 0) ntot = res->rows[ro].e.n_total;
       se[s].values = v;
       se[s].n = nn;
-      if (ng) {
+      if (byround) {
+        mtm_buf rb;
+        mtm_buf_init(&rb);
+        mtm_prose_round(&rb, c->lang, s == 0 ? c->compare : c->o->round, 1);
+        se[s].name = mtm_arena_strdup(c->a, rb.p);
+        mtm_buf_free(&rb);
+      } else if (ng) {
         long r0 = row_of(res, vals[0], gv[s]);
         se[s].name = r0 >= 0 ? rp_group_title(c, &res->rows[r0]) : gl[s];
       }
@@ -203,9 +219,9 @@ int rp_eval_chart(rp_ctx *c, const rp_tag *t, int *fig) {
     ch.series = se;
     ch.percent = 1;
     if (col->kind == MTM_FRAME_BITS) ch.type = MTM_CHART_MULTI;
-    else if (!ng && ncat >= 2 && ncat <= 5) ch.type = MTM_CHART_DONUT;
+    else if (!ng && !byround && ncat >= 2 && ncat <= 5) ch.type = MTM_CHART_DONUT;
     else ch.type = MTM_CHART_HBAR;
-    if (col->kind == MTM_FRAME_BITS && ng) ch.type = MTM_CHART_HBAR;
+    if (col->kind == MTM_FRAME_BITS && (ng || byround)) ch.type = MTM_CHART_HBAR;
     tmp.note = note_n(c, ntot);
   }
   if (type) {
@@ -230,14 +246,26 @@ int rp_eval_chart(rp_ctx *c, const rp_tag *t, int *fig) {
   fg->tag = t->text;
   c->nchart++;
   const char *bylabel = NULL;
-  if (by) {
-    const mtm_frame_col *bc = mtm_frame_col_find(c->f, by);
-    bylabel = bc ? rp_qlabel(c, bc) : by;
+  if (by && !strcmp(by, "round") && col->kind != MTM_FRAME_NUM) {
+    mtm_buf rb; /* "(Round 1, Round 2)" */
+    mtm_buf_init(&rb);
+    mtm_prose_round(&rb, c->lang, c->compare, 1);
+    mtm_buf_adds(&rb, ", ");
+    mtm_prose_round(&rb, c->lang, c->o->round, 1);
+    bylabel = mtm_arena_strdup(c->a, rb.p);
+    mtm_buf_free(&rb);
+    fg->caption = mtm_arena_printf(c->a, "%s %d. %s (%s)", rp_text(c, "figure"), c->nchart,
+                                   rp_qlabel(c, col), bylabel);
+  } else {
+    if (by) {
+      const mtm_frame_col *bc = mtm_frame_col_find(c->f, by);
+      bylabel = bc ? rp_qlabel(c, bc) : by;
+    }
+    fg->caption = bylabel ? mtm_arena_printf(c->a, "%s %d. %s (%s %s)", rp_text(c, "figure"),
+                                             c->nchart, rp_qlabel(c, col), rp_text(c, "by"), bylabel)
+                          : mtm_arena_printf(c->a, "%s %d. %s", rp_text(c, "figure"), c->nchart,
+                                             rp_qlabel(c, col));
   }
-  fg->caption = bylabel ? mtm_arena_printf(c->a, "%s %d. %s (%s %s)", rp_text(c, "figure"), c->nchart,
-                                           rp_qlabel(c, col), rp_text(c, "by"), bylabel)
-                        : mtm_arena_printf(c->a, "%s %d. %s", rp_text(c, "figure"), c->nchart,
-                                           rp_qlabel(c, col));
   fg->svg = mtm_arena_strndup(c->a, svg.p ? svg.p : "", svg.n);
   fg->svg_len = svg.n;
   mtm_buf_free(&svg);
