@@ -25,6 +25,37 @@ static const struct {
     {"sample_sentence", "The sample was sized at %s interviews (confidence %s, margin of error %s, design effect %s) from the baseline figures of %s in %s.",
      "Размер выборки рассчитан как %s интервью (доверительный уровень %s, погрешность %s, эффект дизайна %s) по данным базовой оценки о %s за %s."},
     {"profiles_title", "Nationality profiles", "Профили по гражданству"},
+    /* {{about}} and {{methodology}}: each paragraph only where it is true */
+    {"about_bma",
+     "The Mobility Tracking Matrix (MTM) is IOM's tool to track the numbers, locations and needs of mobile populations. It combines a baseline mobility assessment, in which key informants in every assessed area give figures on the migrants present, with a survey of migrants themselves. This report presents Round {{round}}: {{count respondents}} respondents were interviewed.",
+     "Матрица отслеживания мобильности (MTM) — инструмент МОМ для отслеживания численности, местонахождения и потребностей мобильного населения. Она сочетает базовую оценку мобильности, в которой ключевые информанты каждого охваченного района сообщают данные о присутствующих мигрантах, с опросом самих мигрантов. В этом отчёте представлен раунд {{round}}: опрошено {{count respondents}} респондентов."},
+    {"about_survey",
+     "The Mobility Tracking Matrix (MTM) is IOM's tool to track the numbers, locations and needs of mobile populations. This report presents the survey of Round {{round}}, in which migrants themselves were interviewed: {{count respondents}} respondents. The round has no baseline mobility assessment.",
+     "Матрица отслеживания мобильности (MTM) — инструмент МОМ для отслеживания численности, местонахождения и потребностей мобильного населения. В этом отчёте представлен опрос самих мигрантов в раунде {{round}}: опрошено {{count respondents}} респондентов. Базовая оценка мобильности в этом раунде не проводилась."},
+    {"m_ki",
+     "**Key informants and consolidation.** In each assessed area, key informants (local authorities, community leaders, teachers, religious leaders) give figures on the migrants present. The figure of an area is the %s; figures on which key informants disagree strongly are flagged%s",
+     "**Ключевые информанты и сведение данных.** В каждом охваченном районе ключевые информанты (местные власти, лидеры общин, учителя, религиозные лидеры) сообщают данные о присутствующих мигрантах. Показатель района — %s; показатели, по которым информанты сильно расходятся, отмечаются%s"},
+    {"m_ki_verified", " and verified by phone.", " и проверяются по телефону."},
+    {"m_verification",
+     "**Verification.** Flagged figures were checked by phone calls to the key informants; each call is recorded with the figure before and after it.",
+     "**Проверка.** Отмеченные показатели проверены звонками ключевым информантам; каждый звонок записан вместе с показателем до и после него."},
+    {"m_sample", "**Sample.** Respondents were reached through a snowball sample.",
+     "**Выборка.** Респонденты были найдены методом снежного кома."},
+    {"m_unweighted",
+     "**Weighting.** The figures in this report are unweighted shares of the respondents who answered each question; don't-know and refused answers count as answers.",
+     "**Взвешивание.** Показатели отчёта — невзвешенные доли ответивших на каждый вопрос респондентов; ответы «не знаю» и «отказ» считаются ответами."},
+    {"m_weighted",
+     "**Weighting.** The figures in this report are shares of the respondents who answered each question, weighted by the question \xE2\x80\x9C%s\xE2\x80\x9D (`%s`); the numbers of respondents (n) are unweighted; don't-know and refused answers count as answers.",
+     "**Взвешивание.** Показатели отчёта — доли ответивших на каждый вопрос респондентов, взвешенные по вопросу «%s» (`%s`); числа респондентов (n) не взвешены; ответы «не знаю» и «отказ» считаются ответами."},
+    {"m_limitations",
+     "**Limitations.** A snowball sample is indicative, not representative: the figures describe the respondents and cannot be extended to every migrant in the country. Percentages are rounded so that the answers to a single-choice question add up to 100.",
+     "**Ограничения.** Выборка методом снежного кома является ориентировочной, а не репрезентативной: показатели описывают респондентов и не могут быть распространены на всех мигрантов страны. Проценты округлены так, чтобы ответы на вопрос с одним вариантом ответа в сумме давали 100."},
+    {"m_protection",
+     "**Data protection.** Answers to text questions (names, phone numbers, comments) never appear in this report, its figures or its data files.",
+     "**Защита данных.** Ответы на текстовые вопросы (имена, номера телефонов, комментарии) не приводятся ни в отчёте, ни в его рисунках и файлах данных."},
+    {"m_public",
+     " Cells of fewer than 5 respondents are not shown, nor the cells that would reveal them.",
+     " Ячейки менее чем с 5 респондентами не показываются, как и ячейки, по которым их можно было бы восстановить."},
     {"mtm_title", "Mobility Tracking Matrix", "Матрица отслеживания мобильности"},
     {"migrant_worker", "migrant workers", "трудовые мигранты"},
     {"return_migrant", "return migrants", "вернувшиеся мигранты"},
@@ -867,7 +898,7 @@ int rp_eval_tag(rp_ctx *c, const rp_tag *t, int *fig, const char **inline_text) 
   }
   return rp_fail(c, t,
                  "unknown tag '%s' (tags: share, sentence, count, mean, median, bma, chart, map, "
-                 "table, change, changes, tiles, annex, sample, t, round, survey_sections, "
-                 "nationality_profiles, baseline_section, criteria)",
+                 "table, change, changes, tiles, annex, sample, t, round, about, methodology, "
+                 "survey_sections, nationality_profiles, baseline_section, criteria)",
                  n);
 }
