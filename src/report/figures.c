@@ -25,6 +25,13 @@ static const struct {
     {"sample_sentence", "The sample was sized at %s interviews (confidence %s, margin of error %s, design effect %s) from the baseline figures of %s in %s.",
      "Размер выборки рассчитан как %s интервью (доверительный уровень %s, погрешность %s, эффект дизайна %s) по данным базовой оценки о %s за %s."},
     {"profiles_title", "Nationality profiles", "Профили по гражданству"},
+    {"share_respondents", "Share of respondents", "Доля респондентов"},
+    {"map_suppressed_note", "areas with cells under 5 respondents shown as not assessed",
+     "территории с ячейками менее 5 респондентов показаны как не охваченные"},
+    {"coverage_by_region", "Coverage: respondents by region", "Охват: респонденты по регионам"},
+    {"coverage_district", "Coverage: respondents by district", "Охват: респонденты по районам"},
+    {"coverage_text", "The map shows where the respondents were interviewed: the share of the respondents in each area; an area without respondents is shown as not assessed.",
+     "Карта показывает, где были опрошены респонденты: долю респондентов в каждой территории; территория без респондентов показана как не охваченная."},
     /* {{about}} and {{methodology}}: each paragraph only where it is true */
     {"about_bma",
      "The Mobility Tracking Matrix (MTM) is IOM's tool to track the numbers, locations and needs of mobile populations. It combines a baseline mobility assessment, in which key informants in every assessed area give figures on the migrants present, with a survey of migrants themselves. This report presents Round {{round}}: {{count respondents}} respondents were interviewed.",

@@ -202,6 +202,27 @@ static int nationality_profiles(rp_ctx *c, const rp_tag *t, mtm_buf *md) {
   return 0;
 }
 
+/* Without a baseline: the respondents by area on a map, when the survey
+ * has an area question (admin1 first, else admin2) and the workspace has
+ * boundaries for its level; nothing otherwise. */
+static int coverage_section(rp_ctx *c, mtm_buf *md) {
+  for (int level = 1; level <= 2; level++) {
+    const mtm_frame_col *area;
+    int rc = rp_area_question(c, NULL, NULL, level, &area);
+    if (rc) return rc;
+    if (!area) continue;
+    mtm_store_map_area *ma;
+    int n = 0;
+    if ((rc = mtm_store_map_areas(c->st, level, NULL, NULL, c->lang_code, c->a, &ma, &n, c->err)))
+      return rc;
+    if (!n) continue;
+    mtm_buf_printf(md, "# %s\n\n%s\n\n{{map q=%s level=%d}}\n\n", rp_text(c, level == 1 ? "coverage_by_region" : "coverage_district"),
+                   rp_text(c, "coverage_text"), area->name, level);
+    return 0;
+  }
+  return 0;
+}
+
 /* baseline_section: the district map and top regions and origins, when
  * the round has a baseline. */
 static int baseline_section(rp_ctx *c, mtm_buf *md) {
@@ -209,7 +230,8 @@ static int baseline_section(rp_ctx *c, mtm_buf *md) {
   mtm_bma_summary *s;
   int rc = rp_bma(c, &r, &s);
   if (rc) return rc;
-  if (!r || !s->npops) return 0;
+  if (!r) return coverage_section(c, md);
+  if (!s->npops) return 0;
   const char *pop = s->pops[0].population;
   int level = r->location_level == 1 ? 1 : 2;
   mtm_buf_printf(md,
