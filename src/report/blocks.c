@@ -408,7 +408,7 @@ static int survey_map(rp_ctx *c, const rp_tag *t, const char *q, int level, int 
     if (!res->rows[i].group_var) n = res->rows[i].e.n_total;
   const char *note = note_n(c, n);
   if (hidden)
-    note = mtm_arena_printf(c->a, "%s; %s", note, rp_text(c, "map_suppressed_note"));
+    note = mtm_arena_printf(c->a, "%s %s", note, rp_text(c, "map_suppressed_note"));
   fg->note = note;
   fg->svg = mtm_arena_strndup(c->a, svg.p ? svg.p : "", svg.n);
   fg->svg_len = svg.n;
