@@ -276,8 +276,186 @@ int rp_eval_chart(rp_ctx *c, const rp_tag *t, int *fig) {
   return 0;
 }
 
+/* The class options of a map tag (breaks=quantiles|jenks, classes=N)
+ * into the spec. */
+static int map_classes(rp_ctx *c, const rp_tag *t, mtm_map_spec *sp) {
+  const char *b = rp_arg_get(t, "breaks"), *k = rp_arg_get(t, "classes");
+  if (b && !strcmp(b, "quantiles")) sp->breaks = MTM_MAP_QUANTILES;
+  else if (b && !strcmp(b, "jenks")) sp->breaks = MTM_MAP_JENKS;
+  else if (b) return rp_fail(c, t, "breaks is quantiles or jenks, not '%s'", b);
+  if (k) {
+    char *e;
+    long n = strtol(k, &e, 10);
+    if (*e || n < 2 || n > 9) return rp_fail(c, t, "classes is a whole number from 2 to 9, not '%s'", k);
+    sp->classes = (int)n;
+  }
+  return 0;
+}
+
+/* The level (1, 2) whose areas a select_one's choices are: its hxl tag
+ * (#adm1, #adm2 with +code) or, else, at least two choices and half of
+ * them P-codes of the workspace's areas at one level; 0 when neither. */
+static int area_level_of(rp_ctx *c, const mtm_frame_col *col) {
+  if (!col->q || col->q->type != MTM_Q_SELECT_ONE || col->kind != MTM_FRAME_CODES) return 0;
+  if (col->q->hxl && strstr(col->q->hxl, "+code")) {
+    if (strstr(col->q->hxl, "#adm1")) return 1;
+    if (strstr(col->q->hxl, "#adm2")) return 2;
+  }
+  int per[3] = {0, 0, 0};
+  for (int i = 0; i < col->nlist; i++) {
+    long long id;
+    int lv;
+    mtm_err e;
+    mtm_err_clear(&e);
+    if (mtm_store_area_find(c->st, col->levels[i], &id, &lv, &e) == 0 && lv >= 1 && lv <= 2) per[lv]++;
+  }
+  for (int lv = 1; lv <= 2; lv++)
+    if (per[lv] >= 2 && 2 * per[lv] >= col->nlist) return lv;
+  return 0;
+}
+
+int rp_area_question(rp_ctx *c, const rp_tag *t, const char *name, int level,
+                     const mtm_frame_col **out) {
+  /* A named question must be an area question of the level; without a
+   * name, the first of the form's order that is. */
+  *out = NULL;
+  if (name) {
+    const mtm_frame_col *col;
+    int rc = rp_question(c, t, name, &col);
+    if (rc) return rc;
+    int lv = area_level_of(c, col);
+    if (!lv)
+      return rp_fail(c, t, "question '%s' is not a single choice whose answers are the P-codes of areas", name);
+    if (level && lv != level)
+      return rp_fail(c, t, "question '%s' gives areas of level %d, not %d", name, lv, level);
+    *out = col;
+    return 0;
+  }
+  for (int i = 0; i < c->f->ncols; i++) {
+    int lv = area_level_of(c, &c->f->cols[i]);
+    if (lv && (!level || lv == level)) {
+      *out = &c->f->cols[i];
+      return 0;
+    }
+  }
+  return 0;
+}
+
+/* map q=Q [value=V] level=L [area=A]: the share of respondents giving V
+ * to Q by area (one analysis by the area question), or, when Q is the
+ * area question itself, the share of the respondents in each area. */
+static int survey_map(rp_ctx *c, const rp_tag *t, const char *q, int level, int *fig) {
+  const mtm_frame_col *area;
+  int rc = rp_area_question(c, t, rp_arg_get(t, "area"), level, &area);
+  if (rc) return rc;
+  if (!area)
+    return rp_fail(c, t, "no question of the survey gives the P-codes of level-%d areas: name it with area=QUESTION",
+                   level);
+  const mtm_frame_col *col;
+  if ((rc = rp_question(c, t, q, &col))) return rc;
+  const char *type = col->kind == MTM_FRAME_CODES ? "prop_select_one"
+                     : col->kind == MTM_FRAME_BITS ? "prop_select_multiple" : NULL;
+  if (!type) return rp_fail(c, t, "question '%s' is a number: a map shows the share of an answer", q);
+  int self = col == area;
+  const char *value = rp_arg_get(t, "value");
+  if (!self) {
+    int nl = col->kind == MTM_FRAME_CODES ? col->nlevels : col->nlist;
+    if (!value)
+      for (int i = 0; i < nl; i++)
+        if (!strcmp(col->levels[i], "yes")) value = "yes";
+    if (!value) return rp_fail(c, t, "say which answer of '%s' the map shows with value=CHOICE", q);
+    int ok = 0;
+    for (int i = 0; i < nl; i++)
+      if (!strcmp(col->levels[i], value)) ok = 1;
+    if (!ok) return rp_fail(c, t, "'%s' is not an answer of question '%s'", value, q);
+  }
+  const char *filter = rp_arg_get(t, "filter");
+  rp_run *run;
+  if ((rc = rp_run_get(c, t, type, q, filter, self ? NULL : area->name, &run))) return rc;
+  const mtm_analysis_result *res = &run->now;
+  int f = rp_fig_new(c, MTM_FIG_MAP, t);
+  mtm_fig *fg = &c->figs[f];
+  mtm_map_value *mv = mtm_arena_zalloc(c->a, (res->n + 1) * sizeof *mv);
+  fg->sources = mtm_arena_zalloc(c->a, (res->n + 1) * sizeof *fg->sources);
+  int nv = 0, ns = 0, hidden = 0;
+  const mtm_analysis_row *any = NULL;
+  for (size_t i = 0; i < res->n; i++) {
+    const mtm_analysis_row *r = &res->rows[i];
+    const char *pcode;
+    if (self) {
+      if (r->group_var || !r->analysis_var_value) continue;
+      pcode = r->analysis_var_value;
+    } else {
+      if (!r->group_var || !r->analysis_var_value || strcmp(r->analysis_var_value, value)) continue;
+      pcode = r->group_var_value;
+    }
+    if (!any) any = r;
+    int pct = rp_share_pct(res, i);
+    if (pct < 0) {
+      if (r->e.n_total > 0) hidden++; /* respondents there, figure suppressed */
+      continue;
+    }
+    mv[nv].pcode = pcode;
+    mv[nv++].value = pct / 100.0;
+    rp_source_row(c, &fg->sources[ns++], r, rp_pct_text(c, pct));
+  }
+  fg->nsources = ns;
+  const char *ql = rp_qlabel(c, col);
+  const char *vl = NULL;
+  if (any && !self) vl = any->value_label ? any->value_label : any->analysis_var_value;
+  const char *what = self ? rp_capital(c, rp_text(c, "respondents")) : mtm_arena_printf(c->a, "%s: %s", ql, vl ? vl : value);
+  const char *by = rp_text(c, level == 1 ? "annex_by_region" : "annex_by_district");
+  /* the annex's one row: the per-area keys with the area as "*" */
+  fg->group_key = self ? mtm_arena_printf(c->a, "%s @/@ %s %%/%% * @/@ NA %%/%% NA", type, q)
+                       : mtm_arena_printf(c->a, "%s @/@ %s %%/%% %s @/@ %s %%/%% *", type, q, value,
+                                          area->name);
+  fg->group_question = mtm_arena_printf(c->a, "%s, %s", what, by);
+  mtm_map_spec sp;
+  memset(&sp, 0, sizeof sp);
+  sp.level = level;
+  sp.lang = c->lang_code;
+  sp.values = mv;
+  sp.nvalues = nv;
+  sp.percent = 1;
+  sp.legend_title = self ? rp_text(c, "share_respondents") : rp_text(c, "share_of");
+  sp.disclaimer = mtm_map_disclaimer(c->lang_code);
+  if ((rc = map_classes(c, t, &sp))) return rc;
+  mtm_buf svg;
+  mtm_buf_init(&svg);
+  if (mtm_map_choropleth_svg(c->st, &sp, &svg, c->err)) {
+    char m[1024];
+    snprintf(m, sizeof m, "%s", c->err->msg);
+    mtm_buf_free(&svg);
+    return rp_fail(c, t, "%s", m);
+  }
+  fg = &c->figs[f];
+  c->nmap++;
+  fg->caption = mtm_arena_printf(c->a, "%s %d. %s, %s", rp_text(c, "map"), c->nmap, what, by);
+  double n = NAN;
+  for (size_t i = 0; i < res->n; i++)
+    if (!res->rows[i].group_var) n = res->rows[i].e.n_total;
+  const char *note = note_n(c, n);
+  if (hidden)
+    note = mtm_arena_printf(c->a, "%s %s", note, rp_text(c, "map_suppressed_note"));
+  fg->note = note;
+  fg->svg = mtm_arena_strndup(c->a, svg.p ? svg.p : "", svg.n);
+  fg->svg_len = svg.n;
+  mtm_buf_free(&svg);
+  fg->file = mtm_arena_printf(c->a, "figures/map-%02d-%s-admin%d.svg", c->nmap, slug(c, q), level);
+  fg->data_file = mtm_arena_printf(c->a, "data/map-%02d-%s-admin%d.csv", c->nmap, slug(c, q), level);
+  *fig = f;
+  return 0;
+}
+
 int rp_eval_map(rp_ctx *c, const rp_tag *t, int *fig) {
-  /* A choropleth of a baseline population by area. */
+  /* A choropleth of a survey share by area (q=), else of a baseline
+   * population by area. */
+  const char *lv0 = rp_arg_get(t, "level");
+  if (rp_arg_get(t, "q")) {
+    int level0 = lv0 ? atoi(lv0) : 1;
+    if (level0 != 1 && level0 != 2) return rp_fail(c, t, "level is 1 or 2, not '%s'", lv0);
+    return survey_map(c, t, rp_arg_get(t, "q"), level0, fig);
+  }
   mtm_bma_result *r;
   mtm_bma_summary *sum;
   int rc = rp_bma(c, &r, &sum);
@@ -332,6 +510,7 @@ int rp_eval_map(rp_ctx *c, const rp_tag *t, int *fig) {
   sp.nvalues = nb;
   sp.legend_title = rp_pop_label(c, pop);
   sp.disclaimer = mtm_map_disclaimer(c->lang_code);
+  if ((rc = map_classes(c, t, &sp))) return rc;
   mtm_buf svg;
   mtm_buf_init(&svg);
   if (mtm_map_choropleth_svg(c->st, &sp, &svg, c->err)) {

@@ -138,6 +138,12 @@ const char *rp_count_text(rp_ctx *c, double v);
 
 int rp_eval_chart(rp_ctx *c, const rp_tag *t, int *fig);
 int rp_eval_map(rp_ctx *c, const rp_tag *t, int *fig);
+/* The survey's area question of a level (1, 2; 0: any): the named one
+ * (an error naming the tag when it is not a select_one of P-codes of that
+ * level), else the first found (its hxl #adm1/#adm2 +code, or choices
+ * that are the P-codes of the workspace's areas); *col NULL when none. */
+int rp_area_question(rp_ctx *c, const rp_tag *t, const char *name, int level,
+                     const mtm_frame_col **col);
 int rp_eval_table(rp_ctx *c, const rp_tag *t, int *fig);
 int rp_eval_tiles(rp_ctx *c, const rp_tag *t, int *fig);
 /* Fills the annex table (every distinct key of every other figure). */

@@ -202,6 +202,27 @@ static int nationality_profiles(rp_ctx *c, const rp_tag *t, mtm_buf *md) {
   return 0;
 }
 
+/* Without a baseline: the respondents by area on a map, when the survey
+ * has an area question (admin1 first, else admin2) and the workspace has
+ * boundaries for its level; nothing otherwise. */
+static int coverage_section(rp_ctx *c, mtm_buf *md) {
+  for (int level = 1; level <= 2; level++) {
+    const mtm_frame_col *area;
+    int rc = rp_area_question(c, NULL, NULL, level, &area);
+    if (rc) return rc;
+    if (!area) continue;
+    mtm_store_map_area *ma;
+    int n = 0;
+    if ((rc = mtm_store_map_areas(c->st, level, NULL, NULL, c->lang_code, c->a, &ma, &n, c->err)))
+      return rc;
+    if (!n) continue;
+    mtm_buf_printf(md, "# %s\n\n%s\n\n{{map q=%s level=%d}}\n\n", rp_text(c, level == 1 ? "coverage_by_region" : "coverage_district"),
+                   rp_text(c, "coverage_text"), area->name, level);
+    return 0;
+  }
+  return 0;
+}
+
 /* baseline_section: the district map and top regions and origins, when
  * the round has a baseline. */
 static int baseline_section(rp_ctx *c, mtm_buf *md) {
@@ -209,7 +230,8 @@ static int baseline_section(rp_ctx *c, mtm_buf *md) {
   mtm_bma_summary *s;
   int rc = rp_bma(c, &r, &s);
   if (rc) return rc;
-  if (!r || !s->npops) return 0;
+  if (!r) return coverage_section(c, md);
+  if (!s->npops) return 0;
   const char *pop = s->pops[0].population;
   int level = r->location_level == 1 ? 1 : 2;
   mtm_buf_printf(md,
@@ -249,6 +271,64 @@ static int criteria(rp_ctx *c, mtm_buf *md) {
   return 0;
 }
 
+/* about: what MTM is and what this round holds; the baseline is named
+ * only when the round has one. */
+static int about(rp_ctx *c, mtm_buf *md) {
+  mtm_bma_result *r;
+  int rc = rp_bma(c, &r, NULL);
+  if (rc) return rc;
+  mtm_buf_printf(md, "%s\n\n", rp_text(c, r ? "about_bma" : "about_survey"));
+  return 0;
+}
+
+/* 1 when phone verifications of the round's baseline form are recorded
+ * (mtm bma verify), 0 when none, negative on error. */
+static int has_verifications(rp_ctx *c) {
+  mtm_store_formref fr;
+  mtm_store_bma_verif *v;
+  int n = 0;
+  int rc = mtm_store_form_find(c->st, c->bma_form, c->a, &fr, c->err);
+  if (!rc) rc = mtm_store_bma_verifs(c->st, fr.id, c->o->round, c->a, &v, &n, c->err);
+  if (rc) return rc;
+  return n > 0;
+}
+
+/* methodology: the paragraphs true of the workspace, in order: key
+ * informants and consolidation (the round's baseline, with its method),
+ * verification (phone calls recorded), sample (with the saved plan),
+ * inclusion criteria, weighting (the template's weight question),
+ * limitations and data protection (always; --public's rule). */
+static int methodology(rp_ctx *c, mtm_buf *md) {
+  mtm_bma_result *r;
+  int rc = rp_bma(c, &r, NULL);
+  if (rc) return rc;
+  if (r) {
+    int verified = has_verifications(c);
+    if (verified < 0) return verified;
+    mtm_buf_printf(md, rp_text(c, "m_ki"), mtm_bma_method_sentence_lang(r->method, c->lang_code),
+                   verified ? rp_text(c, "m_ki_verified") : ".");
+    mtm_buf_adds(md, "\n\n");
+    if (verified) mtm_buf_printf(md, "%s\n\n", rp_text(c, "m_verification"));
+  }
+  mtm_buf_adds(md, rp_text(c, "m_sample"));
+  mtm_store_sample_plan p;
+  mtm_err e;
+  mtm_err_clear(&e);
+  if (mtm_store_sample_plan_latest(c->st, c->o->round, NULL, c->a, &p, &e) == 0)
+    mtm_buf_adds(md, " {{sample}}");
+  mtm_buf_adds(md, "\n\n");
+  if ((rc = criteria(c, md))) return rc;
+  if (c->spec.weight) {
+    const mtm_frame_col *w = mtm_frame_col_find(c->f, c->spec.weight);
+    mtm_buf_printf(md, rp_text(c, "m_weighted"), w ? rp_qlabel(c, w) : c->spec.weight, c->spec.weight);
+  } else {
+    mtm_buf_adds(md, rp_text(c, "m_unweighted"));
+  }
+  mtm_buf_printf(md, "\n\n%s\n\n%s%s\n\n", rp_text(c, "m_limitations"), rp_text(c, "m_protection"),
+                 c->o->public_ ? rp_text(c, "m_public") : "");
+  return 0;
+}
+
 int rp_generate(rp_ctx *c, const rp_tag *t, mtm_buf *md) {
   /* Dispatches the generator tags. */
   int rc;
@@ -256,6 +336,8 @@ int rp_generate(rp_ctx *c, const rp_tag *t, mtm_buf *md) {
   else if (!strcmp(t->name, "nationality_profiles")) rc = nationality_profiles(c, t, md);
   else if (!strcmp(t->name, "baseline_section")) rc = baseline_section(c, md);
   else if (!strcmp(t->name, "criteria")) rc = criteria(c, md);
+  else if (!strcmp(t->name, "about")) rc = about(c, md);
+  else if (!strcmp(t->name, "methodology")) rc = methodology(c, md);
   else return 0;
   return rc ? rc : 1;
 }
