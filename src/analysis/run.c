@@ -370,7 +370,8 @@ static int group_parse(run *R, const mtm_analysis_item *it, groups *g, mtm_arena
   mtm_buf var;
   mtm_buf_init(&var);
   int rc = 0;
-  for (char *t = strtok(s, "*"); t; t = strtok(NULL, "*")) {
+  char *save = NULL; /* strtok_r: items run on several threads */
+  for (char *t = strtok_r(s, "*", &save); t; t = strtok_r(NULL, "*", &save)) {
     while (*t == ' ') t++;
     size_t l = strlen(t);
     while (l && t[l - 1] == ' ') t[--l] = 0;
@@ -921,7 +922,8 @@ int mtm_analysis_default_plan(const mtm_frame *f, const mtm_analysis_spec *s, co
   gs[ng++] = NULL;
   if (by && *by) {
     char *b = mtm_arena_strdup(a, by);
-    for (char *t = strtok(b, ","); t; t = strtok(NULL, ",")) {
+    char *save = NULL;
+    for (char *t = strtok_r(b, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
       while (*t == ' ') t++;
       if (!*t) continue;
       if (ng == 64)
