@@ -480,7 +480,21 @@ static int eval_share(rp_ctx *c, const rp_tag *t, int words, int *fig) {
   rp_source_row(c, &fg->sources[0], &run->now.rows[ov], pt);
   mtm_buf b;
   mtm_buf_init(&b);
-  if (words) {
+  if (words && pct < 0 && !pred) {
+    /* a suppressed share (--public) is not written as "— of respondents" */
+    const char *ql = rp_qlabel(c, col), *vl = choice_label(c, col, value);
+    if (c->lang == MTM_PROSE_RU)
+      mtm_buf_printf(&b,
+                     "Доля респондентов, ответивших \xC2\xAB%s\xC2\xBB на вопрос \xC2\xAB%s\xC2\xBB, "
+                     "не приводится: в ней или рядом с ней меньше 5 респондентов",
+                     vl, ql);
+    else
+      mtm_buf_printf(&b,
+                     "The share of respondents who answered \xE2\x80\x9C%s\xE2\x80\x9D to "
+                     "\xE2\x80\x9C%s\xE2\x80\x9D is not shown: it, or a cell it would reveal, "
+                     "has fewer than 5 respondents",
+                     vl, ql);
+  } else if (words) {
     if (pct >= 0) mtm_prose_percent_words(&b, c->lang, pct / 100.0, 1);
     else mtm_buf_adds(&b, pt);
     mtm_buf_addc(&b, ' ');
@@ -489,14 +503,15 @@ static int eval_share(rp_ctx *c, const rp_tag *t, int words, int *fig) {
     mtm_buf_adds(&b, pt);
   }
   if (ng) {
-    mtm_buf_adds(&b, " (");
+    int quiet = words && pct < 0 && !pred; /* no "(women —, men —)" after it */
+    if (!quiet) mtm_buf_adds(&b, " (");
     for (int i = 0; i < ng; i++) {
       const mtm_analysis_row *r = &run->now.rows[gr[i]];
       const char *gp = rp_pct_text(c, rp_share_pct(&run->now, gr[i]));
       rp_source_row(c, &fg->sources[1 + i], r, gp);
-      mtm_buf_printf(&b, "%s%s %s", i ? ", " : "", rp_group_name(c, r), gp);
+      if (!quiet) mtm_buf_printf(&b, "%s%s %s", i ? ", " : "", rp_group_name(c, r), gp);
     }
-    mtm_buf_addc(&b, ')');
+    if (!quiet) mtm_buf_addc(&b, ')');
   }
   const char *stop = rp_arg_get(t, "stop");
   if (words && !(stop && !strcmp(stop, "no"))) mtm_buf_addc(&b, '.');
@@ -536,6 +551,8 @@ static int eval_change(rp_ctx *c, const rp_tag *t, int *fig) {
   fg->sources[1].key = mtm_arena_printf(c->a, "%s @/@ round %%/%% %d", fg->sources[1].key, c->compare);
   mtm_buf b;
   mtm_buf_init(&b);
+  const char *lead = rp_arg_get(t, "lead"); /* written only before a change, e.g. ", " */
+  if (lead) mtm_buf_adds(&b, lead);
   mtm_prose_change(&b, c->lang, pn / 100.0, pt / 100.0, c->compare);
   fg->text = mtm_arena_strdup(c->a, b.p ? b.p : "");
   mtm_buf_free(&b);

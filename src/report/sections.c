@@ -94,7 +94,7 @@ static int question_md(rp_ctx *c, const mtm_frame_col *col, const mtm_frame_col 
   mtm_buf_printf(md, "{{sentence q=%s value=%s answered=yes stop=no%s%s}}", name, v,
                  by_sex ? " by=" : "", by_sex ? sex->name : "");
   if (c->fc && mtm_frame_col_find(c->fc, name))
-    mtm_buf_printf(md, ", {{change q=%s value=%s}}", name, v);
+    mtm_buf_printf(md, "{{change q=%s value=%s lead=\", \"}}", name, v);
   mtm_buf_adds(md, ".\n\n");
   if (by_sex && col->kind == MTM_FRAME_CODES && col->nlist > 2)
     mtm_buf_printf(md, "{{chart q=%s by=%s}}\n\n", name, sex->name);
