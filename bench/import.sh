@@ -61,8 +61,8 @@ it, wall time tends to cpu time).
 | date | machine | rows | columns | file MB | mtm s | mtm cpu s | mtm peak MB | pandas s | pandas cpu s | pandas peak MB | load |
 |---|---|---|---|---|---|---|---|---|---|---|---|
 EOF
-printf '| %s | %s cores, %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' \
+bench/table_row.sh '## Import' "$(printf '| %s | %s cores, %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |' \
   "$(date -u +%Y-%m-%dT%H:%MZ)" "$(nproc)" "$cpu" "$rows" "$cols" "$size" "$mtm_s" "$mtm_cpu" \
-  "$mtm_mb" "$pandas_s" "$pandas_cpu" "$pandas_mb" "$load" >>BENCHMARKS.md
+  "$mtm_mb" "$pandas_s" "$pandas_cpu" "$pandas_mb" "$load")"
 echo "$imported"
 echo "mtm import: $mtm_s s ($mtm_cpu s cpu), $mtm_mb MB peak; pandas read_csv: $pandas_s s ($pandas_cpu s cpu), $pandas_mb MB peak (load $load)"
