@@ -108,6 +108,11 @@ static int survey_sections(rp_ctx *c, mtm_buf *md) {
   const mtm_form *fm = c->f->form;
   const mtm_frame_col *sex = find_var(c, "sex", "+sex");
   const mtm_frame_col *nat = find_var(c, "nationality", "+nationality");
+  /* area questions (choices that are P-codes of the areas) are where the
+   * respondents were met: the coverage map shows them, not a chart */
+  const mtm_frame_col *area1 = NULL, *area2 = NULL;
+  if (rp_area_question(c, NULL, NULL, 1, &area1)) area1 = NULL;
+  if (rp_area_question(c, NULL, NULL, 2, &area2)) area2 = NULL;
   /* questions outside any group first collected, shown last */
   mtm_buf chg;
   mtm_buf_init(&chg);
@@ -119,7 +124,7 @@ static int survey_sections(rp_ctx *c, mtm_buf *md) {
         const mtm_question *q = &fm->q[j];
         if (q->group != gi || q->repeat >= 0) continue;
         const mtm_frame_col *col = mtm_frame_col_find(c->f, q->name);
-        if (!col || !chartable(col) || col == nat) continue;
+        if (!col || !chartable(col) || col == nat || col == area1 || col == area2) continue;
         if (col->q && col->q->hxl && (strstr(col->q->hxl, "+code") || strstr(col->q->hxl, "#adm")))
           continue; /* locations: the map shows them */
         if (!any) {
