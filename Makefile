@@ -2,7 +2,7 @@
 #
 #   make          build build/mtm (optimised)
 #   make demo     install missing Debian packages, build, run the demo operation
-#   make check    install, build with ASan+UBSan, run every test
+#   make check    install, build with ASan+UBSan (and TSan), run every test
 #   make bench    run the benchmarks in bench/ (see BENCHMARKS.md)
 #   make fuzz     build the libFuzzer harnesses of tests/fuzz/ with clang
 #                 (see tests/fuzz/README.md; not part of make check)
@@ -60,6 +60,23 @@ build/mtm: build/obj/cli/main.o build/libmtm.a
 build/asan/mtm: build/asan/obj/cli/main.o build/asan/libmtm.a
 	$(CC) $(SAN) -o $@ $^ $(LIBS)
 
+# ThreadSanitizer: the binary the threaded analysis runs under in
+# tests/e2e/analyse-threads (TSan cannot be combined with ASan).
+TSAN    := -O1 -g -fsanitize=thread
+TSANOBJ  = $(patsubst src/%.c,build/tsan/obj/%.o,$(LIBSRCS))
+
+build/tsan/obj/%.o: src/%.c
+	@mkdir -p $(dir $@)
+	@echo '  CC tsan $<'
+	@$(CC) $(WARN) $(DEFS) -Isrc $(PKG_CFLAGS) $(TSAN) -MMD -MP -c $< -o $@
+
+build/tsan/libmtm.a: $(TSANOBJ)
+	@rm -f $@
+	@ar rcs $@ $^
+
+build/tsan/mtm: build/tsan/obj/cli/main.o build/tsan/libmtm.a
+	$(CC) $(TSAN) -o $@ $^ $(LIBS)
+
 build/asan/unit/%: tests/unit/%.c build/asan/libmtm.a
 	@mkdir -p $(dir $@)
 	@echo '  UNIT    $<'
@@ -104,8 +121,8 @@ demo:
 
 check:
 	@scripts/deps.sh check
-	@$(MAKE) --no-print-directory -j2 build/asan/mtm $(UNITBINS)
-	@tests/run.sh build/asan
+	@$(MAKE) --no-print-directory -j2 build/asan/mtm $(UNITBINS) build/tsan/mtm
+	@MTM_TSAN=$(CURDIR)/build/tsan/mtm tests/run.sh build/asan
 
 test: check
 
