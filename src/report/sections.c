@@ -85,8 +85,13 @@ static int question_md(rp_ctx *c, const mtm_frame_col *col, const mtm_frame_col 
     memset(&t, 0, sizeof t);
     t.text = "{{survey_sections}}";
     if ((rc = rp_run_get(c, &t, "prop_select_one", name, NULL, NULL, &run))) return rc;
-    for (size_t i = 0; i < run->now.n; i++)
-      if (!run->now.rows[i].group_var && run->now.rows[i].e.est >= 0.995) return 0;
+    int shown = 0; /* in a public report every share may be hidden: nothing to say */
+    for (size_t i = 0; i < run->now.n; i++) {
+      if (run->now.rows[i].group_var) continue;
+      if (run->now.rows[i].e.est >= 0.995) return 0;
+      if (isfinite(run->now.rows[i].e.est)) shown = 1;
+    }
+    if (!shown) return 0;
   }
   int by_sex = sex && sex != col;
   /* "Forty-four per cent of respondents answered “Yes” to “...?” (women

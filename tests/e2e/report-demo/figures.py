@@ -1,6 +1,7 @@
 """Compares every share in the demo report's HTML with mtm analyse's
 results for the same analysis_key: shares of a single-choice question are
-rounded together by largest remainder (so they add up to 100), options of
+rounded together by largest remainder (so they add up to 100, or to the
+rounded sum of the shares a public report shows), options of
 a select_multiple each half up. Prints a summary; exits 1 on a mismatch."""
 import csv, html, math, re, sys
 
@@ -19,7 +20,9 @@ for r in rows:
 want = {}
 for members in sets.values():
     floors = [math.floor(v * 100) for _, v in members]
-    rest = 100 - sum(floors)
+    # the shares shown add up to their rounded sum: 100, or less when a
+    # public report hides some of them (analyse --public leaves them blank)
+    rest = math.floor(sum(v for _, v in members) * 100 + 0.5) - sum(floors)
     order = sorted(range(len(members)), key=lambda i: (-(members[i][1] * 100 - floors[i]), i))
     for i in order[:max(rest, 0)]:
         floors[i] += 1
