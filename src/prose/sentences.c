@@ -17,7 +17,8 @@ static void add_round(mtm_buf *b, int lang, int n, int ru_case, int capital) {
   if (lang == MTM_PROSE_RU) {
     static const char *const forms[3][2] = {
         {"раунд", "Раунд"}, {"раунде", "Раунде"}, {"раундом", "Раундом"}};
-    mtm_buf_printf(b, "%s %d", forms[ru_case][capital ? 1 : 0], n);
+    /* a no-break space: "раунде" and its number never part at a line end */
+    mtm_buf_printf(b, "%s\xC2\xA0%d", forms[ru_case][capital ? 1 : 0], n);
   } else {
     mtm_buf_printf(b, "%s %d", capital ? "Round" : "round", n);
   }

@@ -180,18 +180,18 @@ static void changes_between_rounds(void **state) {
   EXPECT("unchanged from Round 1", mtm_prose_change(b, EN, 0.554, 0.546, 1));
   EXPECT("up from 1 per cent in Round 3", mtm_prose_change(b, EN, 0.03, 0.01, 3));
   EXPECT("no comparable figure for Round 1", mtm_prose_change(b, EN, 0.5, NAN, 1));
-  EXPECT("рост с 48" NB "% в раунде 1", mtm_prose_change(b, RU, 0.62, 0.48, 1));
-  EXPECT("снижение с 61" NB "% в раунде 1", mtm_prose_change(b, RU, 0.55, 0.61, 1));
-  EXPECT("без изменений по сравнению с раундом 1", mtm_prose_change(b, RU, 0.55, 0.551, 1));
-  EXPECT("нет сопоставимых данных за раунд 2", mtm_prose_change(b, RU, NAN, 0.5, 2));
+  EXPECT("рост с 48" NB "% в раунде" NB "1", mtm_prose_change(b, RU, 0.62, 0.48, 1));
+  EXPECT("снижение с 61" NB "% в раунде" NB "1", mtm_prose_change(b, RU, 0.55, 0.61, 1));
+  EXPECT("без изменений по сравнению с раундом" NB "1", mtm_prose_change(b, RU, 0.55, 0.551, 1));
+  EXPECT("нет сопоставимых данных за раунд" NB "2", mtm_prose_change(b, RU, NAN, 0.5, 2));
   EXPECT("+7 pp", mtm_prose_points(b, EN, 0.27, 0.20));
   EXPECT("\xE2\x88\x92" "24 pp", mtm_prose_points(b, EN, 0.08, 0.32));
   EXPECT("0 pp", mtm_prose_points(b, EN, 0.5, 0.5));
   EXPECT("+37" NB "п." NB "п.", mtm_prose_points(b, RU, 0.89, 0.52));
   EXPECT("\xE2\x80\x94", mtm_prose_points(b, RU, 0.89, NAN));
   EXPECT("Round 2", mtm_prose_round(b, EN, 2, 0));
-  EXPECT("раунд 2", mtm_prose_round(b, RU, 2, 0));
-  EXPECT("Раунд 2", mtm_prose_round(b, RU, 2, 1));
+  EXPECT("раунд" NB "2", mtm_prose_round(b, RU, 2, 0));
+  EXPECT("Раунд" NB "2", mtm_prose_round(b, RU, 2, 1));
 }
 
 static void rounding_thirds(void **state) {
