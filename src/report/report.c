@@ -6,7 +6,9 @@
 #include "prose/prose.h"
 #include "report/internal.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <fnmatch.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -108,6 +110,26 @@ static void data_csv(const mtm_fig *f, mtm_buf *b) {
   }
 }
 
+/* Removes, from a folder of an earlier report, the figures and data files
+ * that mtm report names (figure-*, map-*, table-*, annex-indicators.csv), so
+ * that a figure the report no longer has does not linger beside the new
+ * ones; any other file is left alone. */
+static void remove_stale(const char *dir) {
+  static const char *const pats[] = {"figure-*.svg", "map-*.svg", "figure-*.csv", "map-*.csv",
+                                     "table-*.csv", "annex-indicators.csv"};
+  DIR *d = opendir(dir);
+  if (!d) return;
+  char path[4096];
+  for (struct dirent *e; (e = readdir(d));)
+    for (size_t i = 0; i < sizeof pats / sizeof pats[0]; i++)
+      if (fnmatch(pats[i], e->d_name, 0) == 0) {
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        remove(path);
+        break;
+      }
+  closedir(d);
+}
+
 /* Writes the document's files under out_dir. */
 static int write_files(rp_ctx *c, const mtm_report_doc *d, mtm_report_stats *stats) {
   const char *dir = c->o->out_dir;
@@ -118,6 +140,10 @@ static int write_files(rp_ctx *c, const mtm_report_doc *d, mtm_report_stats *sta
   snprintf(path, sizeof path, "%s/data", dir);
   if (!rc) rc = mkdir1(path, c->err);
   if (rc) return rc;
+  snprintf(path, sizeof path, "%s/figures", dir);
+  remove_stale(path);
+  snprintf(path, sizeof path, "%s/data", dir);
+  remove_stale(path);
   mtm_buf b;
   mtm_buf_init(&b);
   for (int i = 0; i < d->nfigs && !rc; i++) {
