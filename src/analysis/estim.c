@@ -712,6 +712,34 @@ static void counts(const uint32_t *cnt, size_t K, size_t G, double *nk) {
   }
 }
 
+/* The shares of K levels (or options) in G groups from the PSU totals of
+ * one pass (acc[(g*P + p)*(K+1) + k], [K] every answered row; wk, nk the
+ * weights and counts per group, [K] the group's): each share with its
+ * Taylor-linearised variance, as R survey's svymean of the indicator in
+ * the domain. tk and mean are scratch (P and nstrata entries). */
+static void shares_finish(const mtm_analysis_design *d, const double *acc, const long double *wk,
+                          const double *nk, const uint8_t *psu_seen, size_t K, size_t G,
+                          double *tk, double *mean, const mtm_analysis_opts *o,
+                          mtm_analysis_est *out) {
+  size_t P = d->npsu;
+  for (size_t g = 0; g < G; g++) {
+    long df = degf_seen(d, &psu_seen[g * P]);
+    double W = (double)wk[g * (K + 1) + K], n = nk[g * (K + 1) + K];
+    for (size_t k = 0; k < K; k++) {
+      double v = NAN;
+      if (n > 0) {
+        double p = (double)(wk[g * (K + 1) + k] / wk[g * (K + 1) + K]);
+        const double *a = &acc[g * P * (K + 1)];
+        for (size_t j = 0; j < P; j++)
+          tk[j] = (a[j * (K + 1) + k] - p * a[j * (K + 1) + K]) / W;
+        v = var_from_totals(d, tk, mean);
+      }
+      share_result(&out[g * K + k], (double)wk[g * (K + 1) + k],
+                   nk[g * (K + 1) + k], W, n, v, df, o);
+    }
+  }
+}
+
 /* Shares by group from PSU totals kept per group: one pass over the rows,
  * then K variance passes over the PSUs of each group. */
 int mtm_analysis_shares_by(const mtm_analysis_design *d, const int32_t *codes,
@@ -751,22 +779,7 @@ int mtm_analysis_shares_by(const mtm_analysis_design *d, const int32_t *codes,
   else
     shares_pass(d, codes, K, group, G, dom, acc, wk, cnt, psu_seen, 0);
   counts(cnt, K, G, nk);
-  for (size_t g = 0; g < G; g++) {
-    long df = degf_seen(d, &psu_seen[g * P]);
-    double W = (double)wk[g * (K + 1) + K], n = nk[g * (K + 1) + K];
-    for (size_t k = 0; k < K; k++) {
-      double v = NAN;
-      if (n > 0) {
-        double p = (double)(wk[g * (K + 1) + k] / wk[g * (K + 1) + K]);
-        const double *a = &acc[g * P * (K + 1)];
-        for (size_t j = 0; j < P; j++)
-          tk[j] = (a[j * (K + 1) + k] - p * a[j * (K + 1) + K]) / W;
-        v = var_from_totals(d, tk, mean);
-      }
-      share_result(&out[g * K + k], (double)wk[g * (K + 1) + k],
-                   nk[g * (K + 1) + k], W, n, v, df, o);
-    }
-  }
+  shares_finish(d, acc, wk, nk, psu_seen, K, G, tk, mean, o, out);
   rc = 0;
 done:
   free(acc);
@@ -1029,22 +1042,7 @@ int mtm_analysis_options_by(const mtm_analysis_design *d, const uint64_t *bits,
   else
     options_pass(d, bits, words, missing, K, group, G, dom, acc, wk, cnt, psu_seen, 0);
   for (size_t j = 0; j < G * (K + 1); j++) nk[j] = cnt[j];
-  for (size_t g = 0; g < G; g++) {
-    long df = degf_seen(d, &psu_seen[g * P]);
-    double W = (double)wk[g * (K + 1) + K], n = nk[g * (K + 1) + K];
-    for (size_t k = 0; k < K; k++) {
-      double v = NAN;
-      if (n > 0) {
-        double p = (double)(wk[g * (K + 1) + k] / wk[g * (K + 1) + K]);
-        const double *a = &acc[g * P * (K + 1)];
-        for (size_t j = 0; j < P; j++)
-          tk[j] = (a[j * (K + 1) + k] - p * a[j * (K + 1) + K]) / W;
-        v = var_from_totals(d, tk, mean);
-      }
-      share_result(&out[g * K + k], (double)wk[g * (K + 1) + k], nk[g * (K + 1) + k], W, n, v,
-                   df, o);
-    }
-  }
+  shares_finish(d, acc, wk, nk, psu_seen, K, G, tk, mean, o, out);
   rc = 0;
 done:
   free(acc);
