@@ -292,6 +292,22 @@ static int map_classes(rp_ctx *c, const rp_tag *t, mtm_map_spec *sp) {
   return 0;
 }
 
+/* Draws a map tag's choropleth into svg (initialised here; the caller
+ * frees it on success): the tag's class options, then the map; an error
+ * names the tag. */
+static int map_draw(rp_ctx *c, const rp_tag *t, mtm_map_spec *sp, mtm_buf *svg) {
+  mtm_buf_init(svg);
+  int rc = map_classes(c, t, sp);
+  if (rc) return rc;
+  if (mtm_map_choropleth_svg(c->st, sp, svg, c->err)) {
+    char m[1024];
+    snprintf(m, sizeof m, "%s", c->err->msg);
+    mtm_buf_free(svg);
+    return rp_fail(c, t, "%s", m);
+  }
+  return 0;
+}
+
 /* The level (1, 2) whose areas a select_one's choices are: its hxl tag
  * (#adm1, #adm2 with +code) or, else, at least two choices and half of
  * them P-codes of the workspace's areas at one level; 0 when neither. */
@@ -419,15 +435,8 @@ static int survey_map(rp_ctx *c, const rp_tag *t, const char *q, int level, int 
   sp.percent = 1;
   sp.legend_title = self ? rp_text(c, "share_respondents") : rp_text(c, "share_of");
   sp.disclaimer = mtm_map_disclaimer(c->lang_code);
-  if ((rc = map_classes(c, t, &sp))) return rc;
   mtm_buf svg;
-  mtm_buf_init(&svg);
-  if (mtm_map_choropleth_svg(c->st, &sp, &svg, c->err)) {
-    char m[1024];
-    snprintf(m, sizeof m, "%s", c->err->msg);
-    mtm_buf_free(&svg);
-    return rp_fail(c, t, "%s", m);
-  }
+  if ((rc = map_draw(c, t, &sp, &svg))) return rc;
   fg = &c->figs[f];
   c->nmap++;
   fg->caption = mtm_arena_printf(c->a, "%s %d. %s, %s", rp_text(c, "map"), c->nmap, what, by);
@@ -510,15 +519,8 @@ int rp_eval_map(rp_ctx *c, const rp_tag *t, int *fig) {
   sp.nvalues = nb;
   sp.legend_title = rp_pop_label(c, pop);
   sp.disclaimer = mtm_map_disclaimer(c->lang_code);
-  if ((rc = map_classes(c, t, &sp))) return rc;
   mtm_buf svg;
-  mtm_buf_init(&svg);
-  if (mtm_map_choropleth_svg(c->st, &sp, &svg, c->err)) {
-    char m[1024];
-    snprintf(m, sizeof m, "%s", c->err->msg);
-    mtm_buf_free(&svg);
-    return rp_fail(c, t, "%s", m);
-  }
+  if ((rc = map_draw(c, t, &sp, &svg))) return rc;
   fg = &c->figs[f];
   c->nmap++;
   const char *pl = rp_capital(c, rp_pop_label(c, pop));
