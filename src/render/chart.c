@@ -402,6 +402,24 @@ static double label_column(lay *L, int n, const char *const *labels) {
   return w;
 }
 
+/* The largest value of the chart (1 when none is positive) and the widest
+ * value label, in px. */
+static void value_extent(lay *L, const mtm_chart *c, int ns, int nc, double *vmax,
+                         double *width) {
+  char lab[64];
+  *vmax = 0;
+  *width = 0;
+  for (int s = 0; s < ns; s++)
+    for (int j = 0; j < nc; j++) {
+      double v = c->series[s].values[j];
+      if (!isnan(v) && v > *vmax) *vmax = v;
+      (void)value_label(L, s, j, v, c->percent, lab, sizeof lab);
+      double t = mtm_render_text_width(lab, VS, 0);
+      if (t > *width) *width = t;
+    }
+  if (*vmax <= 0) *vmax = 1;
+}
+
 /* Draws grouped horizontal bars, the categories in the order ord[]. */
 static void draw_hbar(lay *L, const int *ord) {
   const mtm_chart *c = L->c;
@@ -411,17 +429,9 @@ static void draw_hbar(lay *L, const int *ord) {
   if (ns > 1) draw_legend(L, ns, names, M);
   free(names);
 
-  double vmax = 0, vw = 0;
+  double vmax, vw;
   char lab[64];
-  for (int s = 0; s < ns; s++)
-    for (int j = 0; j < nc; j++) {
-      double v = c->series[s].values[j];
-      if (!isnan(v) && v > vmax) vmax = v;
-      (void)value_label(L, s, j, v, c->percent, lab, sizeof lab);
-      double t = mtm_render_text_width(lab, VS, 0);
-      if (t > vw) vw = t;
-    }
-  if (vmax <= 0) vmax = 1;
+  value_extent(L, c, ns, nc, &vmax, &vw);
   vw += 8;
   double lw = label_column(L, nc, c->cats);
   double x0 = M + lw + 8;
@@ -534,17 +544,9 @@ static void draw_vbar(lay *L, int hist) {
     draw_legend(L, ns, names, M);
     free(names);
   }
-  double vmax = 0, labw = 0;
+  double vmax, labw;
   char lab[64];
-  for (int s = 0; s < ns; s++)
-    for (int j = 0; j < nc; j++) {
-      double v = c->series[s].values[j];
-      if (!isnan(v) && v > vmax) vmax = v;
-      (void)value_label(L, s, j, v, c->percent, lab, sizeof lab);
-      double t = mtm_render_text_width(lab, VS, 0);
-      if (t > labw) labw = t;
-    }
-  if (vmax <= 0) vmax = 1;
+  value_extent(L, c, ns, nc, &vmax, &labw);
   /* The value axis and its ticks, used for a histogram and whenever the
    * value labels do not fit on the bars. */
   double step = nice_step(vmax), amax = ceil(vmax / step - 1e-9) * step;
