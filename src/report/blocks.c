@@ -735,7 +735,7 @@ int rp_eval_tiles(rp_ctx *c, const rp_tag *t, int *fig) {
     tiles[n] = (mtm_fig_tile){txt, rp_text(c, "districts_assessed"), n};
     n++;
     if ((rc = rp_bma_number(c, &tt, "informants", &srcs[n], &txt))) return rc;
-    tiles[n] = (mtm_fig_tile){txt, rp_text(c, "key_informants"), n};
+    tiles[n] = (mtm_fig_tile){txt, rp_text(c, "ki_interviewed"), n};
     n++;
     tt.nargs = 0;
     const char *pop = rp_arg_get(t, "population");

@@ -81,7 +81,7 @@ static const struct {
     {"respondents_interviewed", "respondents interviewed", "опрошенных респондентов"},
     {"regions_assessed", "regions assessed", "регионов охвачено"},
     {"districts_assessed", "districts assessed", "районов охвачено"},
-    {"key_informants", "key informants interviewed", "опрошенных ключевых информантов"},
+    {"ki_interviewed", "key informants interviewed", "опрошенных ключевых информантов"},
     {"present", "present", "присутствуют"},
     {"suppressed_note", "cells under 5 respondents not shown", "ячейки менее 5 респондентов скрыты"},
     {"small_n_note", "n = ", "n = "},
