@@ -579,7 +579,7 @@ static int table_bma(rp_ctx *c, const rp_tag *t, int *fig) {
     if (rows >= lim && strcmp(sh[i].key, "other")) continue;
     if (!isfinite(sh[i].value)) continue;
     rows++;
-    const char *name = !strcmp(sh[i].key, "other") ? rp_text(c, "other") : sh[i].name ? sh[i].name : sh[i].key;
+    const char *name = !strcmp(sh[i].key, "other") ? rp_text(c, "others") : sh[i].name ? sh[i].name : sh[i].key;
     if (by[0] == 'o' && strcmp(sh[i].key, "other")) {
       const char *cn = mtm_geo_country_name(sh[i].key, c->lang_code);
       if (cn) name = cn;

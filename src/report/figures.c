@@ -98,6 +98,7 @@ static const struct {
      "Показатели базовой оценки (ключи, начинающиеся с «bma»): показатель района — %s; "
      "отсутствующий показатель не входит в суммы и не считается нулём."},
     {"annex_caption", "Indicators used in this report", "Индикаторы, использованные в отчёте"},
+    {"others", "Other", "Другие"}, /* the rest of a top-N table of regions or countries */
     {"mean", "Mean", "Среднее"},
     {"most_common", "Most common answer", "Самый частый ответ"},
     {"share_of", "Share", "Доля"},
