@@ -209,10 +209,15 @@ int mtm_ingest_map_headers(const mtm_ingest_form *t, int n, const char *const *h
   out->unknown = mtm_arena_alloc(a, sizeof *out->unknown * (size_t)(n ? n : 1));
   mtm_arena tmp;
   mtm_arena_init(&tmp);
+  /* Per column: how it was matched (1 path, 2 name, 3 label) and the bytes
+   * of the header left unexplained, to settle two columns for a question. */
+  int *step = mtm_arena_zalloc(&tmp, sizeof(int) * (size_t)(n ? n : 1));
+  size_t *ign = mtm_arena_zalloc(&tmp, sizeof(size_t) * (size_t)(n ? n : 1));
   int rc = 0;
   for (int i = 0; i < n && !rc; i++) {
     mtm_col *c = &out->cols[i];
     c->q = c->choice = -1;
+    c->alt = -1;
     int r = 0;
     const char *h0 = headers[i] ? headers[i] : "";
     const char *h = unmangle(h0, &r);
@@ -228,8 +233,9 @@ int mtm_ingest_map_headers(const mtm_ingest_form *t, int n, const char *const *h
       continue;
     }
     cands cs = {0};
+    step[i] = 1;
     by_path(t, hh, &cs);
-    if (!cs.n) by_name(t, hh, &cs);
+    if (!cs.n) step[i] = 2, by_name(t, hh, &cs);
     if (!cs.n && (hh[0] == '_' || (hh[0] == 'X' && hh[1] == '_'))) {
       /* Another KoBo system column (KoBo adds new ones from time to time). */
       c->kind = MTM_COL_SYSTEM;
@@ -238,7 +244,7 @@ int mtm_ingest_map_headers(const mtm_ingest_form *t, int n, const char *const *h
       out->r_export |= hh[0] == 'X';
       continue;
     }
-    if (!cs.n) by_label(t, hh, &tmp, &cs);
+    if (!cs.n) step[i] = 3, by_label(t, hh, &tmp, &cs);
     if (!cs.n) {
       if (strcmp(hh, "uuid") == 0) {
         c->kind = MTM_COL_SYSTEM;
@@ -270,6 +276,8 @@ int mtm_ingest_map_headers(const mtm_ingest_form *t, int n, const char *const *h
     const mtm_question *qq = &f->q[q];
     c->q = q;
     c->choice = ch;
+    ign[i] = cs.c[0].ignored;
+    c->exact = step[i] == 1;
     if (ch >= 0) {
       c->kind = MTM_COL_OPTION;
       c->target = mtm_arena_printf(a, "%s/%s", qq->name, qq->list->choices[ch].name);
@@ -282,16 +290,31 @@ int mtm_ingest_map_headers(const mtm_ingest_form *t, int n, const char *const *h
     /* An R export writes group paths with '.'. */
     if (strchr(hh, '.') && !strchr(hh, '/') && !strchr(qq->name, '.')) out->r_export = 1;
     out->r_export |= r;
-    /* Two columns for one question (or option) cannot both be right. */
+    /* Two columns for one question (or option) cannot both be right,
+     * unless they are two versions' group paths (see ingest.h). */
     for (int k = 0; k < i; k++) {
       mtm_col *o = &out->cols[k];
-      if (o->q == q && o->choice == ch && o->kind == c->kind && c->kind != MTM_COL_GROUP) {
-        mtm_err_where(err, file, NULL, 0, h0, NULL);
-        rc = mtm_err_set(err, MTM_EINVAL,
-                         "%s is already in column '%s'; remove one of the two columns",
-                         describe(t, q, ch, &tmp), headers[k]);
+      if (o->q != q || o->choice != ch || o->kind != c->kind || c->kind == MTM_COL_GROUP ||
+          o->alt >= 0)
+        continue;
+      int two_paths = step[i] <= 2 && step[k] <= 2 && strcmp(headers[k] ? headers[k] : "", h0) &&
+                      (c->kind == MTM_COL_QUESTION || c->kind == MTM_COL_OPTION);
+      if (two_paths) {
+        if (ign[i] < ign[k]) {
+          /* This column explains more of its header: it holds the question. */
+          for (int j = 0; j < i; j++)
+            if (out->cols[j].alt == k) out->cols[j].alt = i;
+          o->alt = i;
+        } else {
+          c->alt = k;
+        }
         break;
       }
+      mtm_err_where(err, file, NULL, 0, h0, NULL);
+      rc = mtm_err_set(err, MTM_EINVAL,
+                       "%s is already in column '%s'; remove one of the two columns",
+                       describe(t, q, ch, &tmp), headers[k]);
+      break;
     }
   }
   mtm_arena_free(&tmp);

@@ -152,6 +152,8 @@ typedef struct ver {
   mtm_form *f;      /* loaded versions only */
   mtm_ingest_form *t;
   long unknown_rows;
+  long by_name_rows; /* rows of this (unknown) version read through another
+                        version's column for a question (mtm_col.alt) */
   ing_map keys;     /* JSON keys already mapped -> index in kcols */
   mtm_col *kcols;
   int nk, capk;
@@ -230,8 +232,10 @@ static void warn(imp *m, const char *fmt, ...) {
 
 /* Finds or loads the version a row names; returns the index of the loaded
  * version to read it with (the latest, index 0, when the workspace does not
- * have the one named). */
-static int get_ver(imp *m, mtm_slice key, mtm_err *err, int *out) {
+ * have the one named) and, when keyi is not NULL, the index of the version
+ * the row names (-1 when it names none). */
+static int get_ver(imp *m, mtm_slice key, mtm_err *err, int *out, int *keyi) {
+  if (keyi) *keyi = -1;
   if (!key.p || !key.n) {
     *out = 0;
     return 0;
@@ -239,6 +243,7 @@ static int get_ver(imp *m, mtm_slice key, mtm_err *err, int *out) {
   for (int i = 0; i < m->nvers; i++)
     if (strlen(m->vers[i].key) == key.n && memcmp(m->vers[i].key, key.p, key.n) == 0) {
       *out = m->vers[i].use;
+      if (keyi) *keyi = i;
       if (m->vers[i].use != i) m->vers[i].unknown_rows++;
       return 0;
     }
@@ -257,6 +262,7 @@ static int get_ver(imp *m, mtm_slice key, mtm_err *err, int *out) {
   if (rc == MTM_ENOTFOUND) {
     v->use = 0;
     v->unknown_rows = 1;
+    if (keyi) *keyi = m->nvers;
     m->nvers++;
     *out = 0;
     return 0;
@@ -268,6 +274,7 @@ static int get_ver(imp *m, mtm_slice key, mtm_err *err, int *out) {
   v->t = mtm_ingest_form_new(v->f);
   v->use = m->nvers;
   ing_map_init(&v->keys, m->a, 64);
+  if (keyi) *keyi = m->nvers;
   *out = m->nvers++;
   return 0;
 }
@@ -284,7 +291,7 @@ static int load_all_versions(imp *m, mtm_err *err) {
   for (int i = 0; !rc && i < n; i++) {
     int v;
     const char *key = fv[i].version ? fv[i].version : "";
-    if (key[0]) rc = get_ver(m, (mtm_slice){key, strlen(key)}, err, &v);
+    if (key[0]) rc = get_ver(m, (mtm_slice){key, strlen(key)}, err, &v, NULL);
   }
   mtm_arena_free(&a);
   return rc;
@@ -584,6 +591,9 @@ static int instance(imp *m, fctx *fc, const loc *l, int v, int64_t sub, int rr, 
     ing_rec_add(&m->raw, keys[i], strlen(keys[i]));
     ing_rec_add(&m->raw, vals[i].p, vals[i].n);
     const mtm_col *c = cols[i];
+    if (c->alt >= 0 && (c->alt >= n || vals[c->alt].n || !vals[i].n ||
+                        (c->kind == MTM_COL_QUESTION && t->pos[c->q] >= 0 && rb.vals[t->pos[c->q]].p)))
+      continue;
     if ((c->kind == MTM_COL_QUESTION || c->kind == MTM_COL_OPTION) && t->rep[c->q] == rr) {
       int rc = rb_cell(m, fc, l, &rb, c, keys[i], i, vals[i], issues, err);
       if (rc) return rc;
@@ -655,7 +665,7 @@ static int differences(imp *m, uent *e, int v, const recb *rb, mtm_buf *out, mtm
   if (ing_sink_drain(m->sink, err)) return MTM_ESTORE;
   if (mtm_store_submission_get(m->st, e->id, &m->row, &s, err)) return MTM_ESTORE;
   int sv;
-  if (get_ver(m, mtm_slice_c(s.version), err, &sv)) return MTM_EINVAL;
+  if (get_ver(m, mtm_slice_c(s.version), err, &sv, NULL)) return MTM_EINVAL;
   char **old;
   int nold = mtm_record_decode(s.data, s.data_n, &m->row, &old);
   if (nold < 0) nold = 0;
@@ -681,6 +691,19 @@ static int differences(imp *m, uent *e, int v, const recb *rb, mtm_buf *out, mtm
     mtm_buf_adds(out, name);
   }
   return 0;
+}
+
+/* Whether column i, another version's column for the question of column
+ * c->alt, is read for this row: only when the row's version is not in the
+ * workspace (unknown) or column c->alt is not the version's own group path
+ * either, when column c->alt has no answer, when this one has, and when no
+ * earlier such column gave the answer. */
+static int alt_read(const mtm_header_map *hm, const mtm_col *c, const mtm_slice *cells,
+                    int ncells, int i, int unknown, const recb *b) {
+  if (!unknown && hm->cols[c->alt].exact) return 0;
+  if (cell_at(cells, ncells, c->alt).p || !cell_at(cells, ncells, i).p) return 0;
+  if (c->kind == MTM_COL_QUESTION && b->t->pos[c->q] >= 0 && b->vals[b->t->pos[c->q]].p) return 0;
+  return 1;
 }
 
 /* Strips the "uuid:" that instanceID and KEY carry. */
@@ -710,12 +733,16 @@ static int main_row(imp *m, fctx *fc, sheet *sh, long rowno, int ncells, const m
   }
   mtm_slice vkey = cell_at(cells, ncells, sh->c_ver);
   if (!vkey.p) vkey = cell_at(cells, ncells, sh->c_fver);
-  int v;
-  if (get_ver(m, vkey, err, &v)) return MTM_EINVAL;
+  int v, keyi;
+  if (get_ver(m, vkey, err, &v, &keyi)) return MTM_EINVAL;
   mtm_header_map *hm;
   int rc = sheet_map(m, fc, sh, v, &hm, err);
   if (rc) return rc;
   const mtm_ingest_form *t = m->vers[v].t;
+  /* A row of a version the workspace lacks (or that names none) may have
+   * its answer in another version's column for a question (mtm_col.alt). */
+  int unknown = keyi < 0 || m->vers[keyi].use != keyi;
+  int by_name = 0;
   /* Type the cells. Repeat questions in the main sheet (an export flattened
    * to one instance per row) make that repeat's first instance. */
   recb rb;
@@ -732,8 +759,13 @@ static int main_row(imp *m, fctx *fc, sheet *sh, long rowno, int ncells, const m
       if (!rbs[r].vals) rb_init(&rbs[r], t, r, &m->row);
       b = &rbs[r];
     }
+    if (c->alt >= 0) {
+      if (!alt_read(hm, c, cells, ncells, i, unknown, b)) continue;
+      by_name = 1;
+    }
     if ((rc = rb_cell(m, fc, &l, b, c, sh->headers[i], i, cell, &issues, err))) return rc;
   }
+  if (by_name && keyi >= 0) m->vers[keyi].by_name_rows++;
   if ((rc = rb_finish(m, fc, &l, &rb, sh->headers, cells, ncells, &issues, err))) return rc;
   for (int r = 0; rbs && r < t->nreps; r++)
     if (rbs[r].vals && (rc = rb_finish(m, fc, &l, &rbs[r], sh->headers, cells, ncells, &issues, err)))
@@ -827,7 +859,7 @@ static int main_row(imp *m, fctx *fc, sheet *sh, long rowno, int ncells, const m
       continue;
     }
     const mtm_col *c = &hm->cols[i];
-    if (c->kind == MTM_COL_QUESTION && t->rep[c->q] < 0 && t->pos[c->q] >= 0 &&
+    if (c->kind == MTM_COL_QUESTION && c->alt < 0 && t->rep[c->q] < 0 && t->pos[c->q] >= 0 &&
         t->smi[c->q] < 0) {
       mtm_slice tv = rb.vals[t->pos[c->q]];
       if (tv.p && tv.n == cells[i].n && memcmp(tv.p, cells[i].p, tv.n) == 0) {
@@ -1334,14 +1366,25 @@ int mtm_ingest_import(mtm_store *st, const mtm_import_opts *o, mtm_arena *a,
       warn(&m, "%s: %ld more cells could not be typed and were stored as missing", f->path,
            f->bad_cells - MAX_LISTED);
   }
-  for (int i = 1; i < m.nvers; i++)
-    if (m.vers[i].use != i)
-      warn(&m, "%ld submission%s name%s version '%s' of form '%s', which the workspace does not "
-               "have; %s read with version '%s', the latest (add that version with 'mtm form "
-               "add')",
-           m.vers[i].unknown_rows, m.vers[i].unknown_rows == 1 ? "" : "s",
-           m.vers[i].unknown_rows == 1 ? "s" : "", m.vers[i].key, o->form_id,
-           m.vers[i].unknown_rows == 1 ? "it was" : "they were", m.vers[0].key);
+  /* One warning per version the workspace lacks. None when the latest
+   * version has no version string (a form downloaded from KoboToolbox as
+   * XLS or JSON carries none, while its submissions name the deployment)
+   * and every column of those rows is the form's own. */
+  for (int i = 1; i < m.nvers; i++) {
+    ver *vi = &m.vers[i];
+    if (vi->use == i || (!m.vers[0].key[0] && !vi->by_name_rows)) continue;
+    char *moved = vi->by_name_rows
+                      ? mtm_arena_printf(a, "; %ld of them had answers only in another "
+                                            "version's columns, read by question name",
+                                         vi->by_name_rows)
+                      : "";
+    warn(&m, "%ld submission%s name%s version '%s' of form '%s', which the workspace does not "
+             "have; %s read with version '%s', the latest%s (add that version with 'mtm form "
+             "add')",
+         vi->unknown_rows, vi->unknown_rows == 1 ? "" : "s", vi->unknown_rows == 1 ? "s" : "",
+         vi->key, o->form_id, vi->unknown_rows == 1 ? "it was" : "they were",
+         m.vers[0].key[0] ? m.vers[0].key : "(none)", moved);
+  }
   /* The checksums are read now, beside the building of the key, which
    * leaves the other core idle. */
   sha = ing_sha_start(o->files, o->nfiles);

@@ -76,6 +76,11 @@ typedef struct mtm_col {
   int q;              /* QUESTION, OPTION, REPEAT, GROUP: index in form->q; else -1 */
   int choice;         /* OPTION: index in the question's list; else -1 */
   const char *target; /* "age", "langs/english", "_uuid"; NULL for RAW */
+  int exact;          /* QUESTION, OPTION: matched by its whole group path */
+  int alt;            /* QUESTION, OPTION: -1, or the column that holds the same
+                         question (or option) under another group path, which
+                         this one stands in for: another version's column (see
+                         mtm_ingest_map_headers) */
 } mtm_col;
 
 typedef struct mtm_header_map {
@@ -96,6 +101,15 @@ typedef struct mtm_header_map {
  * "question/option" for select_multiple option columns (option by name, then
  * by label). The first step with a match decides; two different matches are
  * ambiguous and refused, naming the candidates. file is used in messages.
+ *
+ * Two columns for one question (or option) are refused, unless both were
+ * matched by name (steps 1 and 2) under different group paths: the columns
+ * of two form versions in one export, after a question moved to another
+ * group or a group was renamed ("v1/hh_sex" beside "v2/hh_sex"). Then the
+ * column matched by its whole path (else the first) holds the question, and
+ * the other has alt set to it: the import reads it only for a submission the
+ * first column has no answer for, and whose version the workspace lacks (or
+ * when neither column is the version's own path).
  */
 int mtm_ingest_map_headers(const mtm_ingest_form *t, int n, const char *const *headers,
                            const char *file, mtm_arena *a, mtm_header_map *out,
