@@ -23,7 +23,7 @@ static const mtm_cmd commands[] = {
      "form add [--kind survey|baseline] FILE... | form list | form show FORM_ID [--version V] "
      "[--format text|json]",
      "Add an XLSForm (a new version of a known form is kept beside the old)."},
-    {"import", mtm_cmd_import, "import --form FORM_ID --round N [--keep-going] FILE...",
+    {"import", mtm_cmd_import, "import --form FORM_ID --round N [--keep-going] [--id-column COL | --id-from-row] FILE...",
      "Import KoboToolbox or ODK Central exports (CSV, XLSX, JSON) in one transaction."},
     {"check", mtm_cmd_check,
      "check --form FORM_ID --round N [--format text|csv|json] [--severity error|warning|info] "

@@ -297,7 +297,10 @@ int mtm_ingest_map_headers(const mtm_ingest_form *t, int n, const char *const *h
       if (o->q != q || o->choice != ch || o->kind != c->kind || c->kind == MTM_COL_GROUP ||
           o->alt >= 0)
         continue;
+      /* (A KoBoCAT column of a repeat instance, "kids[2]/name", is no
+       * other version's column.) */
       int two_paths = step[i] <= 2 && step[k] <= 2 && strcmp(headers[k] ? headers[k] : "", h0) &&
+                      !strchr(h0, '[') && !strchr(headers[k] ? headers[k] : "", '[') &&
                       (c->kind == MTM_COL_QUESTION || c->kind == MTM_COL_OPTION);
       if (two_paths) {
         if (ign[i] < ign[k]) {

@@ -169,6 +169,7 @@ typedef struct sheet {
   int nmaps;
   const char *repeat;    /* repeat sheets: the repeat's name */
   int c_uuid, c_iid, c_key, c_puuid, c_ver, c_fver, c_sub, c_index, c_pindex, c_ptable;
+  int c_id;              /* main sheet: the --id-column, -1 if none */
   lmap index;            /* _index -> submission (0: not stored now), version */
   lmap pos;              /* submission -> instances so far */
 } sheet;
@@ -302,6 +303,7 @@ static void sheet_init(sheet *sh, const char *name, int n, const char **headers)
   sh->name = name;
   sh->n = n;
   sh->headers = headers;
+  sh->c_id = -1;
 }
 
 static void sheet_free(sheet *sh) {
@@ -721,15 +723,29 @@ static int main_row(imp *m, fctx *fc, sheet *sh, long rowno, int ncells, const m
   loc l = {sh->name, rowno};
   issue *issues = NULL;
   /* Who it is and which version. */
-  mtm_slice uuid = cell_at(cells, ncells, sh->c_uuid);
-  if (!uuid.p) uuid = strip_uuid(cell_at(cells, ncells, sh->c_iid));
-  if (!uuid.p) uuid = strip_uuid(cell_at(cells, ncells, sh->c_key));
-  if (!uuid.p) uuid = strip_uuid(cell_at(cells, ncells, sh->c_puuid));
+  mtm_slice uuid = {NULL, 0};
+  if (m->o->id_from_row) {
+    uuid = mtm_slice_c(mtm_arena_printf(&m->row, "%s#%ld", file->name, rowno));
+  } else if (sh->c_id >= 0) {
+    uuid = cell_at(cells, ncells, sh->c_id);
+    if (!uuid.p) {
+      set_where(err, fc, &l, sh->headers[sh->c_id], NULL);
+      return mtm_err_set(err, MTM_EINVAL,
+                         "this submission has no id in the column --id-column names (use "
+                         "--id-from-row to number the rows instead)");
+    }
+  } else {
+    uuid = cell_at(cells, ncells, sh->c_uuid);
+    if (!uuid.p) uuid = strip_uuid(cell_at(cells, ncells, sh->c_iid));
+    if (!uuid.p) uuid = strip_uuid(cell_at(cells, ncells, sh->c_key));
+    if (!uuid.p) uuid = strip_uuid(cell_at(cells, ncells, sh->c_puuid));
+  }
   if (!uuid.p) {
     set_where(err, fc, &l, NULL, NULL);
     return mtm_err_set(err, MTM_EINVAL,
                        "this submission has no uuid (_uuid, meta/instanceID, instanceID and KEY "
-                       "are all empty)");
+                       "are all empty): name the column of the submission ids with --id-column "
+                       "COL, or number the rows with --id-from-row");
   }
   mtm_slice vkey = cell_at(cells, ncells, sh->c_ver);
   if (!vkey.p) vkey = cell_at(cells, ncells, sh->c_fver);
@@ -980,6 +996,9 @@ static int open_sheet(imp *m, fctx *fc, const char *sheetname, mtm_table **tb, s
 static int check_width(fctx *fc, mtm_table *tb, const sheet *sh, const mtm_row *row,
                        mtm_err *err) {
   if (mtm_table_format_of(tb) != MTM_TABLE_CSV || row->n == sh->n) return 0;
+  /* A delimiter at the end of every data row (KoBoCAT's older CSV export
+   * writes one): the last field is empty and belongs to no column. */
+  if (row->n == sh->n + 1 && row->cells[sh->n].n == 0) return 0;
   char d = mtm_table_delimiter(tb);
   const char *other = d == ';' ? "," : ";";
   int hint = 0;
@@ -1116,6 +1135,33 @@ static int repeat_sheets(imp *m, fctx *fc, sheet *main_sh, mtm_err *err) {
   return rc < 0 ? rc : 0;
 }
 
+/* Finds the column --id-column names in the main sheet: its header as
+ * written (trimmed, a BOM and R's "X_" mangling aside), or else the one
+ * column mapped to the question of that name. */
+static int id_column(imp *m, fctx *fc, sheet *sh, mtm_err *err) {
+  const char *want = m->o->id_column;
+  for (int i = 0; i < sh->n && sh->c_id < 0; i++) {
+    const char *h = sh->headers[i] ? sh->headers[i] : "";
+    if (!strncmp(h, "\xEF\xBB\xBF", 3)) h += 3;
+    mtm_slice t = mtm_slice_trim(mtm_slice_c(h));
+    if (t.n == strlen(want) && !memcmp(t.p, want, t.n)) sh->c_id = i;
+  }
+  mtm_header_map *hm = sh->maps[0];
+  for (int i = 0; i < sh->n && sh->c_id < 0 && hm; i++)
+    if (hm->cols[i].kind == MTM_COL_QUESTION && !strcmp(hm->cols[i].target, want)) sh->c_id = i;
+  if (sh->c_id >= 0) return 0;
+  mtm_buf b;
+  mtm_buf_init(&b);
+  for (int i = 0; i < sh->n && i < 8; i++)
+    mtm_buf_printf(&b, "%s'%s'", i ? ", " : "", sh->headers[i] ? sh->headers[i] : "");
+  if (sh->n > 8) mtm_buf_printf(&b, ", and %d more", sh->n - 8);
+  mtm_err_where(err, fc->path, sh->name, 0, NULL, NULL);
+  int rc = mtm_err_set(err, MTM_EINVAL, "there is no column '%s' (--id-column); the columns are %s",
+                       want, b.p ? b.p : "none");
+  mtm_buf_free(&b);
+  return rc;
+}
+
 static const char *base_name(const char *p) {
   const char *s = strrchr(p, '/');
   return s ? s + 1 : p;
@@ -1161,11 +1207,15 @@ static int import_file(imp *m, fctx *fc, mtm_err *err) {
   if ((rc = sheet_map(m, fc, &sh, 0, &hm, err))) goto out;
   sheet_system(&sh, hm);
   if (hm->r_export) fc->flags |= MTM_TYPE_R_NA;
-  if (sh.c_uuid < 0 && sh.c_iid < 0 && sh.c_key < 0 && sh.c_puuid < 0) {
+  sh.c_id = -1;
+  if (m->o->id_column && (rc = id_column(m, fc, &sh, err))) goto out;
+  if (sh.c_uuid < 0 && sh.c_iid < 0 && sh.c_key < 0 && sh.c_puuid < 0 && sh.c_id < 0 &&
+      !m->o->id_from_row) {
     mtm_err_where(err, fc->path, sh.name, 0, NULL, NULL);
     rc = mtm_err_set(err, MTM_EINVAL,
                      "no column identifies the submissions: expected _uuid, meta/instanceID, "
-                     "instanceID, KEY or uuid");
+                     "instanceID, KEY or uuid; name the column that holds the submission ids "
+                     "with --id-column COL, or number the rows with --id-from-row");
     goto out;
   }
   /* Repeat questions in the main sheet: an export flattened to one instance
@@ -1211,6 +1261,9 @@ static int import_file(imp *m, fctx *fc, mtm_err *err) {
   ir.file_format = file->format;
   describe_headers(m, &sh, sh.maps, sh.nmaps, &ir.headers, &ir.mapping);
   ir.who = m->o->who;
+  ir.id_source = m->o->id_from_row ? "row numbers"
+                 : m->o->id_column ? mtm_arena_printf(m->a, "column '%s'", sh.headers[sh.c_id])
+                                   : NULL;
   if ((rc = ing_sink_drain(m->sink, err))) goto out;
   if ((rc = mtm_store_import_add(m->st, &ir, &fc->import_id, err))) goto out;
   if (js) {

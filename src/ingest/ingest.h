@@ -191,6 +191,14 @@ typedef struct mtm_import_opts {
   int round;
   int keep_going;          /* store untypable cells as missing, and go on */
   const char *who;         /* NULL: $USER, else "unknown" */
+  /* Submission ids, when the export has no _uuid, meta/instanceID, KEY:
+   * id_column names the column that holds them (its header as written);
+   * id_from_row numbers the rows "FILE#ROW" (the file's base name and the
+   * row of the sheet, or the submission's number in a JSON file), which is
+   * stable when the same file is imported again. Each import records which
+   * (imports.id_source). */
+  const char *id_column;
+  int id_from_row;
   int nfiles;
   const char *const *files;
 } mtm_import_opts;
