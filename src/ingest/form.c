@@ -235,7 +235,8 @@ mtm_ingest_form *mtm_ingest_form_new(const mtm_form *f) {
   t->npkeys = mtm_arena_zalloc(&t->a, sizeof(int) * sn);
   for (int i = 0; i < nq; i++) {
     const mtm_question *q = &f->q[i];
-    if (!q->name || !q->name[0] || !(holds_data(q) || is_group(q))) continue;
+    if (!q->name || !q->name[0] || !(holds_data(q) || is_group(q) || q->type == MTM_Q_NOTE))
+      continue;
     const char *p = t->path[i];
     size_t n = strlen(p);
     ing_form_add(t, &t->by_path, p, n, i);
@@ -247,7 +248,7 @@ mtm_ingest_form *mtm_ingest_form_new(const mtm_form *f) {
         ing_form_add(t, &t->by_path, v, n, i);
       }
     }
-    if (holds_data(q) || q->type == MTM_Q_BEGIN_REPEAT)
+    if (holds_data(q) || q->type == MTM_Q_BEGIN_REPEAT || q->type == MTM_Q_NOTE)
       ing_form_add(t, &t->by_name, q->name, strlen(q->name), i);
     if (holds_data(q)) add_label_keys(t, i, &tmp);
   }

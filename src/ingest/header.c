@@ -24,6 +24,12 @@ static const struct {
     {"meta/rootUuid", MTM_SYS_OTHER},
     {"meta/deprecatedID", MTM_SYS_OTHER},
     {"meta/instanceName", MTM_SYS_OTHER},
+    {"meta/versionID", MTM_SYS_OTHER},
+    {"meta/audit", MTM_SYS_OTHER},
+    {"meta/deviceID", MTM_SYS_OTHER},
+    {"meta/entity", MTM_SYS_OTHER},
+    {"audit", MTM_SYS_OTHER},
+    {"audit_URL", MTM_SYS_OTHER},
     {"PARENT_KEY", MTM_SYS_OTHER},
     {"SubmitterID", MTM_SYS_OTHER},
     {"SubmitterName", MTM_SYS_OTHER},
@@ -185,8 +191,22 @@ static const char *describe(const mtm_ingest_form *t, int q, int choice, mtm_are
                             qq->name);
   const char *what = qq->type == MTM_Q_BEGIN_REPEAT  ? "repeat"
                      : qq->type == MTM_Q_BEGIN_GROUP ? "group"
+                     : qq->type == MTM_Q_NOTE        ? "note"
                                                      : "question";
   return mtm_arena_printf(a, "%s '%s'", what, qq->name);
+}
+
+/* Whether h is the "<repeat>_count" calculation that pyxform adds for a
+ * repeat_count that is an expression (KoBo exports it as a column). */
+static int repeat_count(const mtm_ingest_form *t, const char *h) {
+  const char *last = h;
+  for (const char *p = h; *p; p++)
+    if (is_sep(*p)) last = p + 1;
+  size_t n = strlen(last);
+  if (n <= 6 || strcmp(last + n - 6, "_count") != 0) return 0;
+  for (int r = 0; r < t->nreps; r++)
+    if (strlen(t->reps[r].name) == n - 6 && !strncmp(t->reps[r].name, last, n - 6)) return 1;
+  return 0;
 }
 
 /* Strips a BOM and R's mangling ("X.U.FEFF.start", "X_uuid"). Sets *r when
@@ -250,6 +270,10 @@ int mtm_ingest_map_headers(const mtm_ingest_form *t, int n, const char *const *h
         c->kind = MTM_COL_SYSTEM;
         c->sys = MTM_SYS_PLAIN_UUID;
         c->target = "uuid";
+      } else if (repeat_count(t, hh)) {
+        c->kind = MTM_COL_SYSTEM;
+        c->sys = MTM_SYS_OTHER;
+        c->target = mtm_arena_strdup(a, hh);
       } else {
         c->kind = MTM_COL_RAW;
         out->unknown[out->nunknown++] = mtm_arena_strdup(a, h0);
@@ -282,9 +306,9 @@ int mtm_ingest_map_headers(const mtm_ingest_form *t, int n, const char *const *h
       c->kind = MTM_COL_OPTION;
       c->target = mtm_arena_printf(a, "%s/%s", qq->name, qq->list->choices[ch].name);
     } else {
-      c->kind = qq->type == MTM_Q_BEGIN_REPEAT  ? MTM_COL_REPEAT
-                : qq->type == MTM_Q_BEGIN_GROUP ? MTM_COL_GROUP
-                                                : MTM_COL_QUESTION;
+      c->kind = qq->type == MTM_Q_BEGIN_REPEAT                                 ? MTM_COL_REPEAT
+                : qq->type == MTM_Q_BEGIN_GROUP || qq->type == MTM_Q_NOTE ? MTM_COL_GROUP
+                                                                          : MTM_COL_QUESTION;
       c->target = qq->name;
     }
     /* An R export writes group paths with '.'. */

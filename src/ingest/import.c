@@ -1419,24 +1419,23 @@ int mtm_ingest_import(mtm_store *st, const mtm_import_opts *o, mtm_arena *a,
       warn(&m, "%s: %ld more cells could not be typed and were stored as missing", f->path,
            f->bad_cells - MAX_LISTED);
   }
-  /* One warning per version the workspace lacks. None when the latest
-   * version has no version string (a form downloaded from KoboToolbox as
-   * XLS or JSON carries none, while its submissions name the deployment)
-   * and every column of those rows is the form's own. */
+  /* A warning per version the workspace lacks whose rows needed another
+   * version's columns (read by question name). None when every column of
+   * those rows is the latest version's own: a form downloaded from
+   * KoboToolbox as XLS or JSON carries no version, or its own version
+   * string, while its submissions name the deployment's version id; the
+   * rows read the same. (Columns no version knows are warned about with
+   * the file.) */
   for (int i = 1; i < m.nvers; i++) {
     ver *vi = &m.vers[i];
-    if (vi->use == i || (!m.vers[0].key[0] && !vi->by_name_rows)) continue;
-    char *moved = vi->by_name_rows
-                      ? mtm_arena_printf(a, "; %ld of them had answers only in another "
-                                            "version's columns, read by question name",
-                                         vi->by_name_rows)
-                      : "";
+    if (vi->use == i || !vi->by_name_rows) continue;
     warn(&m, "%ld submission%s name%s version '%s' of form '%s', which the workspace does not "
-             "have; %s read with version '%s', the latest%s (add that version with 'mtm form "
-             "add')",
+             "have; %s read with version '%s', the latest, and %ld had answers only in "
+             "another version's columns, read by question name (add that version with "
+             "'mtm form add')",
          vi->unknown_rows, vi->unknown_rows == 1 ? "" : "s", vi->unknown_rows == 1 ? "s" : "",
          vi->key, o->form_id, vi->unknown_rows == 1 ? "it was" : "they were",
-         m.vers[0].key[0] ? m.vers[0].key : "(none)", moved);
+         m.vers[0].key[0] ? m.vers[0].key : "(none)", vi->by_name_rows);
   }
   /* The checksums are read now, beside the building of the key, which
    * leaves the other core idle. */

@@ -53,7 +53,8 @@ typedef enum {
   MTM_COL_QUESTION, /* the answer to a question */
   MTM_COL_OPTION,   /* one 0/1 column of a select_multiple option */
   MTM_COL_REPEAT,   /* JSON: the array of a repeat's instances */
-  MTM_COL_GROUP     /* a group's own column (KoBo never fills it): ignored */
+  MTM_COL_GROUP     /* a group's or a note's own column (KoBo never fills
+                       it): ignored */
 } mtm_col_kind;
 
 typedef enum {
