@@ -1209,6 +1209,10 @@ static int import_file(imp *m, fctx *fc, mtm_err *err) {
   if (hm->r_export) fc->flags |= MTM_TYPE_R_NA;
   sh.c_id = -1;
   if (m->o->id_column && (rc = id_column(m, fc, &sh, err))) goto out;
+  /* A workbook saved by R (REACH's cleaned data) names KoBo's _index
+   * "index": the repeat sheets' _parent_index refers to it. */
+  for (int i = 0; i < sh.n && fc->workbook && sh.c_index < 0; i++)
+    if (hm->cols[i].kind == MTM_COL_RAW && !strcmp(sh.headers[i], "index")) sh.c_index = i;
   if (sh.c_uuid < 0 && sh.c_iid < 0 && sh.c_key < 0 && sh.c_puuid < 0 && sh.c_id < 0 &&
       !m->o->id_from_row) {
     mtm_err_where(err, fc->path, sh.name, 0, NULL, NULL);
@@ -1228,10 +1232,10 @@ static int import_file(imp *m, fctx *fc, mtm_err *err) {
           t0->rep[hm->cols[i].q] == r)
         k++;
     if (k)
-      warn(m, "%s: %d column%s belong%s to repeat '%s'; each row's values %s stored as the "
+      warn(m, "%s: %d column%s belong%s to repeat '%s'; each row's %s stored as the "
               "first instance of that repeat",
            fc->path, k, k == 1 ? "" : "s", k == 1 ? "s" : "", t0->reps[r].name,
-           k == 1 ? "is" : "are");
+           k == 1 ? "value is" : "values are");
   }
   /* Every stored version of the form maps the header, so that a column an
    * older version asks (rows of that version come in the same export) is
@@ -1244,7 +1248,8 @@ static int import_file(imp *m, fctx *fc, mtm_err *err) {
   mtm_buf b;
   mtm_buf_init(&b);
   for (int i = 0; i < sh.n; i++) {
-    if (hm->cols[i].kind != MTM_COL_RAW || col_in_any(sh.maps, sh.nmaps, i)) continue;
+    if (hm->cols[i].kind != MTM_COL_RAW || col_in_any(sh.maps, sh.nmaps, i) || i == sh.c_index)
+      continue;
     if (nunknown < 10) mtm_buf_printf(&b, "%s%s", nunknown ? ", " : "", sh.headers[i]);
     nunknown++;
   }
