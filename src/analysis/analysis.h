@@ -54,13 +54,24 @@ typedef struct mtm_analysis_design {
   int rows_are_psus;   /* no clusters (ids=~1): PSU j is row j */
 } mtm_analysis_design;
 
+enum {
+  MTM_ANALYSIS_DF_NORMAL = 0, /* the normal quantile: confint(svymean(...))  */
+  MTM_ANALYSIS_DF_ROWS,       /* Student t on the design degrees of freedom
+                                 of the estimate's own rows (PSUs - strata),
+                                 as svyciprop and svyquantile on a subset   */
+  MTM_ANALYSIS_DF_FIXED       /* Student t on opts.df, the degrees of freedom
+                                 of the full design (srvyr's and REACH
+                                 analysistools' degf(cur_svy_full())); a
+                                 quantile keeps its own rows' df, as
+                                 svyquantile (srvyr's survey_median) does   */
+};
+
 typedef struct mtm_analysis_opts {
   int ci;        /* MTM_ANALYSIS_CI_* (logit applies to shares only)     */
   double level;  /* confidence level; 0 means 0.95                        */
-  int design_df; /* 0: normal quantile, as confint(svymean(...));
-                    1: Student t with the design degrees of freedom of the
-                    estimate's rows (PSUs - strata), as svyciprop and
-                    svyquantile do by default                              */
+  int design_df; /* MTM_ANALYSIS_DF_* (nonzero: a t quantile)             */
+  double df;     /* MTM_ANALYSIS_DF_FIXED: the degrees of freedom (<= 0:
+                    no interval)                                          */
 } mtm_analysis_opts;
 
 typedef struct mtm_analysis_est {
@@ -187,6 +198,11 @@ int mtm_analysis_quantile_by(const mtm_analysis_design *d, const double *y,
                              const double *wsorted, double p, const int32_t *group, int ngroup,
                              const uint8_t *dom, const mtm_analysis_opts *o,
                              mtm_analysis_est *out) MTM_MUST_USE;
+
+/* degf() of the rows marked in rows (NULL: every row) that have a positive
+ * weight: their PSUs minus their strata, as survey's degf() of the design
+ * subset to those rows. */
+long mtm_analysis_degf(const mtm_analysis_design *d, const uint8_t *rows);
 
 /* The variance of a linearised total: z holds per-row values already
  * multiplied by the weight (0 outside the estimate). svyrecvar's one-stage
@@ -328,12 +344,28 @@ typedef struct mtm_analysis_item {
   long row;
 } mtm_analysis_item;
 
+/* The quantile of an interval (analyse --ci-df). */
+enum {
+  MTM_ANALYSIS_CI_DF_NORMAL = 0, /* Wald: the normal quantile, as survey's
+                                    confint(svymean(...)); logit shares and
+                                    medians: t on the df of the estimate's
+                                    rows, as svyciprop and svyquantile     */
+  MTM_ANALYSIS_CI_DF_DESIGN      /* t on the df of the full design: the
+                                    rows (in the filter) with a value of the
+                                    variable, every group together, as
+                                    srvyr's survey_mean(vartype = "ci") and
+                                    analysistools; medians as NORMAL (srvyr's
+                                    survey_median: svyquantile on the
+                                    group)                                 */
+};
+
 typedef struct mtm_analysis_spec {
   const char *weight;  /* numeric question holding the weights, or NULL     */
   const char *strata;  /* any question: its values name the strata, or NULL */
   const char *cluster; /* any question: its values name the PSUs, or NULL   */
   int lonely;          /* MTM_ANALYSIS_LONELY_*                             */
   int ci;              /* MTM_ANALYSIS_CI_*                                 */
+  int ci_df;           /* MTM_ANALYSIS_CI_DF_*                              */
   int lang;            /* language index for labels (mtm_form_lang), -1 default */
   const double *weights; /* one weight per frame row (mtm_analysis_weights_*),
                             not owned; when set, used instead of weight    */

@@ -599,6 +599,29 @@ static int by_groups(run *R, const mtm_analysis_item *it, const mtm_frame_col *c
   return 0;
 }
 
+/* --ci-df design: sets the run's df to that of the full design of the
+ * item, as srvyr's degf(cur_svy_full()) after analysistools' filter on
+ * the variable: the rows in the filter's domain with a value of c (and of
+ * x, a ratio's denominator), every group together. */
+static void full_df(run *R, const mtm_frame_col *c, const mtm_frame_col *x, const uint8_t *dom,
+                    mtm_arena *scratch) {
+  long n = R->f->nrows;
+  uint8_t *rows = mtm_arena_alloc(scratch, (size_t)(n ? n : 1));
+  for (long r = 0; r < n; r++) {
+    int in = !dom || dom[r];
+    const mtm_frame_col *cs[2] = {c, x};
+    for (int k = 0; k < 2 && in; k++) {
+      const mtm_frame_col *v = cs[k];
+      if (!v) continue;
+      if (v->kind == MTM_FRAME_CODES) in = v->codes[r] >= 0;
+      else if (v->kind == MTM_FRAME_NUM) in = !isnan(v->num[r]);
+      else in = !mtm_frame_is_missing(v, r);
+    }
+    rows[r] = (uint8_t)in;
+  }
+  R->o.df = (double)mtm_analysis_degf(&R->d, rows);
+}
+
 /* Runs one plan item; its per-row arrays live in scratch, freed by the
  * caller after the item. */
 static int item_run(run *R, const mtm_analysis_item *it, mtm_arena *scratch) {
@@ -634,6 +657,7 @@ static int item_run(run *R, const mtm_analysis_item *it, mtm_arena *scratch) {
                          one ? "select_one" : "select_multiple", it->var,
                          mtm_form_type_name(c->type));
     }
+    if (R->o.design_df == MTM_ANALYSIS_DF_FIXED) full_df(R, c, NULL, dom, scratch);
     if (one) return shares(R, it, c, c->codes, c->nlevels, -1, NULL, &g, dom, present);
     int rc = options(R, it, c, &g, dom, present);
     if (rc <= 0) return rc;
@@ -673,6 +697,7 @@ static int item_run(run *R, const mtm_analysis_item *it, mtm_arena *scratch) {
     if (!(c = num_col(R, it, num)) || !(x = num_col(R, it, den))) return R->err->code;
   } else if (!(c = num_col(R, it, it->var)))
     return R->err->code;
+  if (R->o.design_df == MTM_ANALYSIS_DF_FIXED) full_df(R, c, x, dom, scratch);
   const uint32_t *order = NULL;
   const double *ys = NULL, *ws = NULL;
   size_t norder = 0;
@@ -709,8 +734,13 @@ static int item_run(run *R, const mtm_analysis_item *it, mtm_arena *scratch) {
 static int item(run *R, const mtm_analysis_item *it) {
   mtm_arena scratch;
   mtm_arena_init(&scratch);
+  size_t before = R->n;
   int rc = item_run(R, it, &scratch);
   mtm_arena_free(&scratch);
+  /* --ci-df design: the rows' df is the full design's, which their
+   * intervals used (a median keeps its own). */
+  if (!rc && R->o.design_df == MTM_ANALYSIS_DF_FIXED && strcmp(it->type, "median") != 0)
+    for (size_t i = before; i < R->n; i++) R->rows[i].e.df = (long)R->o.df;
   return rc;
 }
 
@@ -873,7 +903,9 @@ int mtm_analysis_run(const mtm_frame *f, const mtm_analysis_spec *s,
   R.a = a;
   R.err = err;
   R.o.ci = s->ci;
-  R.o.design_df = s->ci == MTM_ANALYSIS_CI_LOGIT;
+  R.o.design_df = s->ci_df == MTM_ANALYSIS_CI_DF_DESIGN ? MTM_ANALYSIS_DF_FIXED
+                  : s->ci == MTM_ANALYSIS_CI_LOGIT      ? MTM_ANALYSIS_DF_ROWS
+                                                        : MTM_ANALYSIS_DF_NORMAL;
   out->n = 0;
   out->rows = NULL;
   if (design(&R)) return err->code;

@@ -107,7 +107,9 @@ static int compare_round(mtm_cli_ws *w, const char *form, int m, int k, const mt
   if (k > 0) mtm_analysis_post_suppress(&then, k, &scratch, &w->a);
   mtm_analysis_opts o = {0};
   o.ci = s->ci;
-  o.design_df = s->ci == MTM_ANALYSIS_CI_LOGIT;
+  o.design_df = s->ci_df == MTM_ANALYSIS_CI_DF_DESIGN ? MTM_ANALYSIS_DF_FIXED
+                : s->ci == MTM_ANALYSIS_CI_LOGIT      ? MTM_ANALYSIS_DF_ROWS
+                                                      : MTM_ANALYSIS_DF_NORMAL;
   mtm_analysis_post_compare(res, &then, m, &o, x, &w->a);
   mtm_frame_free(g);
   return 0;
@@ -117,12 +119,12 @@ int mtm_cmd_analyse(mtm_cli *cli, int argc, char **argv) {
   /* Loads the frame, builds the design, runs the plan and writes the
    * results. */
   const char *form = NULL, *round = NULL, *by = NULL, *weight = NULL, *strata = NULL,
-             *cluster = NULL, *lonely = NULL, *ci = NULL, *lang = NULL, *format = NULL,
+             *cluster = NULL, *lonely = NULL, *ci = NULL, *cidf = NULL, *lang = NULL, *format = NULL,
              *out = NULL, *plan = NULL, *suppress = NULL,
              *compare = NULL, *usd = NULL, *population = NULL, *bmaw = NULL, *pub = NULL;
   mtm_opt opts[] = {{"form", 1, &form},     {"round", 1, &round},   {"by", 1, &by},
                     {"weight", 1, &weight}, {"strata", 1, &strata}, {"cluster", 1, &cluster},
-                    {"lonely", 1, &lonely}, {"ci", 1, &ci},         {"lang", 1, &lang},
+                    {"lonely", 1, &lonely}, {"ci", 1, &ci},         {"ci-df", 1, &cidf},         {"lang", 1, &lang},
                     {"format", 1, &format}, {"out", 1, &out},       {"plan", 1, &plan},
                     {"suppress", 1, &suppress}, {"compare", 1, &compare},
                     {"usd", 0, &usd}, {"population", 1, &population},
@@ -158,6 +160,9 @@ int mtm_cmd_analyse(mtm_cli *cli, int argc, char **argv) {
   if (s.lonely < 0) return 2;
   s.ci = mtm_cli_choice("analyse", "--ci", ci ? ci : "wald", (const char *const[]){"wald", "logit", NULL});
   if (s.ci < 0) return 2;
+  s.ci_df = mtm_cli_choice("analyse", "--ci-df", cidf ? cidf : "normal",
+                           (const char *const[]){"normal", "design", NULL});
+  if (s.ci_df < 0) return 2;
   int fmt = mtm_cli_choice("analyse", "--format", format ? format : "csv",
                            (const char *const[]){"csv", "json", "xlsx", NULL});
   if (fmt < 0) return 2;
