@@ -53,7 +53,7 @@ static const mtm_cmd commands[] = {
      " | sample show --round N [--population P] [--format csv|json] [--out FILE]",
      "Design a survey sample from baseline figures (Cochran, finite population correction)."},
     {"frame", mtm_cmd_frame,
-     "frame --form FORM_ID --round N [--columns Q,...] [--text] [--no-cache] [--format text|csv] "
+     "frame --form FORM_ID --round N [--repeat R] [--columns Q,...] [--text] [--no-cache] [--format text|csv] "
      "[--out FILE]",
      "Load a form's clean data for a round into columns (cached in the workspace) and dump it."},
     {"analyse", mtm_cmd_analyse,
