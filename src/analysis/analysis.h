@@ -376,6 +376,8 @@ typedef struct mtm_analysis_row {
   const char *group_var, *group_var_value; /* NULL: none (NA)               */
   const char *var_label, *value_label, *group_value_label, *label;
   const char *filter; /* the plan item's filter, NULL or "": none          */
+  const char *repeat; /* NULL: a figure over the submissions; else the
+                         repeat (its name) over whose instances it is      */
   mtm_analysis_est e;
 } mtm_analysis_row;
 
@@ -388,10 +390,52 @@ typedef struct mtm_analysis_result {
  * (prop_select_multiple), integer and decimal (mean and median) column of
  * the frame, overall and then by each entry of by ("A,B": by A and by B;
  * "A*B": crossed), leaving out the design's own questions and, in a
- * grouped item, the group's questions. by may be NULL. */
+ * grouped item, the group's questions. by may be NULL. A repeat frame's
+ * plan covers its own questions, not its submissions' columns; an entry of
+ * by naming a question of a repeat whose instances f does not hold is left
+ * out. */
 int mtm_analysis_default_plan(const struct mtm_frame *f, const mtm_analysis_spec *s,
                               const char *by, mtm_arena *a, mtm_analysis_item **items,
                               int *nitems, mtm_err *err) MTM_MUST_USE;
+
+/* ---- repeat groups (repeat.c) ---------------------------------------------
+ * A repeat's question is analysed over the repeat's instances
+ * (mtm_frame_load_repeat): each instance is an observation with its
+ * submission's weight and stratum, clustered by its submission (as R's
+ * svydesign(ids = ~submission, strata, weights) on the repeat's rows), or
+ * by the design's cluster when it has one. A group or filter may name the
+ * submission's questions (joined to each instance) or the same repeat's.
+ * An item belongs to the repeat of its analysis_var (of a ratio, the
+ * numerator); a question outside repeats wins over a repeat's of the same
+ * name. Nested repeats: an instance is linked to its submission, not to
+ * the enclosing instance, so a nested repeat is analysed with the
+ * submission's questions only, clustered by submission. */
+
+struct mtm_store;
+
+/* The repeat an item belongs to (its analysis_var's), NULL for the
+ * submissions; f is the submissions' frame. */
+const char *mtm_analysis_item_repeat(const struct mtm_frame *f, const mtm_analysis_item *it);
+
+/* The default plan of the round with its repeats: mtm_analysis_default_plan
+ * of f (the submissions' frame), then, for each repeat of the form with
+ * instances in the round (in form order), the same over the repeat's
+ * questions: overall and by each entry of by that names questions of the
+ * submissions or of that repeat. */
+int mtm_analysis_default_plan_all(struct mtm_store *st, const struct mtm_frame *f,
+                                  const mtm_analysis_spec *s, const char *by, mtm_arena *a,
+                                  mtm_analysis_item **items, int *nitems,
+                                  mtm_err *err) MTM_MUST_USE;
+
+/* mtm_analysis_run over the submissions' frame f and the frames of the
+ * repeats the items name (loaded from st with the columns they need, freed
+ * before returning): the rows in item order, each repeat's rows with its
+ * name in row.repeat. s->weights (one per row of f) are carried to each
+ * instance. A group or filter naming another repeat's question fails with
+ * a sentence naming the plan item. */
+int mtm_analysis_run_all(struct mtm_store *st, const struct mtm_frame *f, const mtm_analysis_spec *s,
+                         const mtm_analysis_item *items, int nitems, mtm_arena *a,
+                         mtm_analysis_result *out, mtm_err *err) MTM_MUST_USE;
 
 /* Reads a plan file (CSV or XLSX, first sheet): columns analysis_type,
  * analysis_var, and optional filter, group_var, label. Errors name the

@@ -90,6 +90,28 @@ static void where(mtm_err *err, const mtm_analysis_item *it, const char *column,
   mtm_err_where(err, it->file, NULL, it->file ? it->row : 0, it->file ? column : NULL, question);
 }
 
+/* The error for a question the frame has no column of: "which form 'F'
+ * does not have", or, for a question of a repeat the frame does not hold
+ * (a repeat's question in the submissions' table, or another repeat's in a
+ * repeat's), which repeat it is in. what is the start of the sentence
+ * ("mean names", "The group 'A*B' names"). */
+static int absent(run *R, const char *what, const char *name) {
+  const char *rep = mtm_frame_repeat_of(R->f, name);
+  if (rep && !(R->f->repeat && strcmp(rep, R->f->repeat) == 0)) {
+    if (!R->f->repeat)
+      return mtm_err_set(R->err, MTM_ENOTFOUND,
+                         "%s '%s', a question of repeat '%s': its figures are over the repeat's "
+                         "instances, and this table has one row per submission.",
+                         what, name, rep);
+    return mtm_err_set(R->err, MTM_ENOTFOUND,
+                       "%s '%s', a question of repeat '%s', in a table of the instances of repeat "
+                       "'%s': the instances of two repeats cannot be matched.",
+                       what, name, rep, R->f->repeat);
+  }
+  return mtm_err_set(R->err, MTM_ENOTFOUND, "%s '%s', which form '%s' does not have.", what, name,
+                     R->f->form_id);
+}
+
 /* Appends a result row (zeroed); NULL when out of memory. */
 static mtm_analysis_row *add_row(run *R) {
   if (R->n == R->cap) {
@@ -207,6 +229,9 @@ static int design(run *R) {
   }
   if (s->strata && design_ids(R, s->strata, "--strata", &strata)) return R->err->code;
   if (s->cluster && design_ids(R, s->cluster, "--cluster", &cluster)) return R->err->code;
+  /* A repeat's instances: clustered by their submission unless the design
+   * has clusters (svydesign(ids = ~submission) on the repeat's rows). */
+  if (!s->cluster && R->f->repeat) cluster = (int64_t *)R->f->ids;
   return mtm_analysis_design_init(&R->d, R->a, (size_t)R->f->nrows, w, strata, cluster,
                                   s->lonely, R->err);
 }
@@ -250,8 +275,9 @@ static int filter_mask(run *R, const mtm_analysis_item *it, uint8_t *dom) {
   mtm_expr_refs(e, refcb, &rc);
   if (rc.bad) {
     where(R->err, it, "filter", rc.bad);
-    return mtm_err_set(R->err, MTM_ENOTFOUND, "The filter '%s' names ${%s}, which form '%s' does not have.",
-                       it->filter, rc.bad, R->f->form_id);
+    char what[512];
+    snprintf(what, sizeof what, "The filter '%s' names", it->filter);
+    return absent(R, what, rc.bad);
   }
   mtm_arena tmp;
   mtm_arena_init(&tmp);
@@ -378,8 +404,9 @@ static int group_parse(run *R, const mtm_analysis_item *it, groups *g, mtm_arena
     const mtm_frame_col *c = mtm_frame_col_find(R->f, t);
     if (!c) {
       where(R->err, it, "group_var", t);
-      rc = mtm_err_set(R->err, MTM_ENOTFOUND, "The group '%s' names '%s', which form '%s' does not have.",
-                       it->group, t, R->f->form_id);
+      char what[512];
+      snprintf(what, sizeof what, "The group '%s' names", it->group);
+      rc = absent(R, what, t);
       break;
     }
     if (c->kind == MTM_FRAME_BITS) {
@@ -477,8 +504,9 @@ static const mtm_frame_col *num_col(run *R, const mtm_analysis_item *it, const c
   const mtm_frame_col *c = mtm_frame_col_find(R->f, name);
   if (!c) {
     where(R->err, it, "analysis_var", name);
-    mtm_err_set(R->err, MTM_ENOTFOUND, "%s names '%s', which form '%s' does not have.",
-                it->type, name, R->f->form_id);
+    char what[256];
+    snprintf(what, sizeof what, "%s names", it->type);
+    absent(R, what, name);
     return NULL;
   }
   if (c->kind != MTM_FRAME_NUM) {
@@ -648,8 +676,9 @@ static int item_run(run *R, const mtm_analysis_item *it, mtm_arena *scratch) {
     const mtm_frame_col *c = mtm_frame_col_find(R->f, it->var);
     if (!c) {
       where(R->err, it, "analysis_var", it->var);
-      return mtm_err_set(R->err, MTM_ENOTFOUND, "%s names '%s', which form '%s' does not have.", t,
-                         it->var, R->f->form_id);
+      char what[256];
+      snprintf(what, sizeof what, "%s names", t);
+      return absent(R, what, it->var);
     }
     if (c->kind != (one ? MTM_FRAME_CODES : MTM_FRAME_BITS)) {
       where(R->err, it, "analysis_var", it->var);
@@ -944,6 +973,30 @@ static int skipped(const mtm_analysis_spec *s, const char *name, const char *gro
   return 0;
 }
 
+/* 1 when a name of group ("A" or "A*B") is a question of a repeat whose
+ * instances f does not hold (and no question of f's rows): a grouping the
+ * default plan leaves out for f. */
+static int group_elsewhere(const mtm_frame *f, const char *group) {
+  char name[256];
+  for (const char *p = group; p && *p;) {
+    size_t n = strcspn(p, "*");
+    while (n && *p == ' ') p++, n--;
+    size_t m = n;
+    while (m && p[m - 1] == ' ') m--;
+    if (m < sizeof name) {
+      memcpy(name, p, m);
+      name[m] = 0;
+      const char *rep = mtm_frame_repeat_of(f, name);
+      if (rep && !mtm_frame_col_find(f, name) && !(f->repeat && !strcmp(rep, f->repeat)) &&
+          !mtm_frame_has_main_question(f, name))
+        return 1;
+    }
+    p += n;
+    if (*p) p++;
+  }
+  return 0;
+}
+
 int mtm_analysis_default_plan(const mtm_frame *f, const mtm_analysis_spec *s, const char *by,
                               mtm_arena *a, mtm_analysis_item **items, int *nitems,
                               mtm_err *err) {
@@ -968,7 +1021,8 @@ int mtm_analysis_default_plan(const mtm_frame *f, const mtm_analysis_spec *s, co
   for (int gi = 0; gi < ng; gi++)
     for (int i = 0; i < f->ncols; i++) {
       const mtm_frame_col *c = &f->cols[i];
-      if (skipped(s, c->name, gs[gi])) continue;
+      if (gi && group_elsewhere(f, gs[gi])) break;
+      if (c->from_parent || skipped(s, c->name, gs[gi])) continue;
       const char *types[2] = {NULL, NULL};
       if (c->kind == MTM_FRAME_CODES && c->type == MTM_Q_SELECT_ONE) types[0] = "prop_select_one";
       else if (c->kind == MTM_FRAME_BITS) types[0] = "prop_select_multiple";

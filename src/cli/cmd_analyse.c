@@ -40,6 +40,13 @@ static int usd_columns(mtm_cli_ws *w, const mtm_frame *f, int rn, const mtm_anal
   return 0;
 }
 
+/* 1 when name is not a column of f and may be a text question of the
+ * submissions (a question of a repeat is read with the repeat's frame). */
+static int not_column(const mtm_frame *f, const char *name) {
+  if (mtm_frame_col_find(f, name)) return 0;
+  return mtm_frame_has_main_question(f, name) || !mtm_frame_repeat_of(f, name);
+}
+
 /* 1 when a name in list (separated by any of seps) is not a column of f. */
 static int names_missing(const mtm_frame *f, const char *list, const char *seps) {
   for (const char *p = list; p && *p;) {
@@ -48,7 +55,7 @@ static int names_missing(const mtm_frame *f, const char *list, const char *seps)
     if (n >= sizeof name) return 1;
     memcpy(name, p, n);
     name[n] = 0;
-    if (n && !mtm_frame_col_find(f, name)) return 1;
+    if (n && not_column(f, name)) return 1;
     p += n;
     if (*p) p++;
   }
@@ -58,7 +65,7 @@ static int names_missing(const mtm_frame *f, const char *list, const char *seps)
 /* Notes a filter's reference to a question that is not a column. */
 static void ref_missing(void *ctx, const char *name) {
   void **c = ctx;
-  if (!mtm_frame_col_find(c[0], name)) c[1] = (void *)name;
+  if (not_column(c[0], name)) c[1] = (void *)name;
 }
 
 /* 1 when the run may need a text column, which a load leaves out unless
@@ -70,7 +77,7 @@ static int needs_text(const mtm_frame *f, const mtm_analysis_item *items, int ni
                       const char *by, const mtm_analysis_spec *s, mtm_arena *a) {
   const char *names[] = {s->weight, s->strata, s->cluster};
   for (int i = 0; i < 3; i++)
-    if (names[i] && !mtm_frame_col_find(f, names[i])) return 1;
+    if (names[i] && not_column(f, names[i])) return 1;
   if (names_missing(f, by, ",*")) return 1;
   for (int i = 0; i < nitems; i++) {
     const mtm_analysis_item *it = &items[i];
@@ -99,7 +106,7 @@ static int compare_round(mtm_cli_ws *w, const char *form, int m, int k, const mt
   mtm_frame *g;
   if (mtm_frame_load(w->st, form, m, &fo, &g, &w->err)) return mtm_cli_fail(&w->err);
   mtm_analysis_result then;
-  if (mtm_analysis_run(g, s, items, nitems, &w->a, &then, &w->err)) {
+  if (mtm_analysis_run_all(w->st, g, s, items, nitems, &w->a, &then, &w->err)) {
     mtm_frame_free(g);
     return mtm_cli_fail(&w->err);
   }
@@ -211,8 +218,8 @@ int mtm_cmd_analyse(mtm_cli *cli, int argc, char **argv) {
   }
   s.weights = pw;
   mtm_analysis_result res;
-  if ((!plan && mtm_analysis_default_plan(f, &s, by, &w.a, &items, &nitems, &w.err)) ||
-      mtm_analysis_run(f, &s, items, nitems, &w.a, &res, &w.err)) {
+  if ((!plan && mtm_analysis_default_plan_all(w.st, f, &s, by, &w.a, &items, &nitems, &w.err)) ||
+      mtm_analysis_run_all(w.st, f, &s, items, nitems, &w.a, &res, &w.err)) {
     rc = mtm_cli_fail(&w.err);
     mtm_frame_free(f);
     mtm_cli_ws_close(&w);
