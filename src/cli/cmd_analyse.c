@@ -100,12 +100,23 @@ static int needs_text(const mtm_frame *f, const mtm_analysis_item *items, int ni
  * failure. */
 static int compare_round(mtm_cli_ws *w, const char *form, int m, int k, const mtm_analysis_spec *s,
                          const mtm_analysis_item *items, int nitems,
-                         const mtm_analysis_result *res, mtm_analysis_extra *x, int text) {
+                         const mtm_analysis_result *res, mtm_analysis_extra *x, int text,
+                         const char *population, const char *bmaw) {
   mtm_frame_opts fo = {0};
   fo.text = text;
   mtm_frame *g;
   if (mtm_frame_load(w->st, form, m, &fo, &g, &w->err)) return mtm_cli_fail(&w->err);
   mtm_analysis_result then;
+  /* Round M's own post-stratified weights: one per row of its frame. */
+  mtm_analysis_spec sm = *s;
+  double *pw = NULL;
+  if ((population && mtm_analysis_weights_population(g, s->strata, population, &w->a, &pw, &w->err)) ||
+      (bmaw && mtm_analysis_weights_bma(w->st, g, s->strata, bmaw, &w->a, &pw, &w->err))) {
+    mtm_frame_free(g);
+    return mtm_cli_fail(&w->err);
+  }
+  if (pw) sm.weights = pw;
+  s = &sm;
   if (mtm_analysis_run_all(w->st, g, s, items, nitems, &w->a, &then, &w->err)) {
     mtm_frame_free(g);
     return mtm_cli_fail(&w->err);
@@ -228,7 +239,8 @@ int mtm_cmd_analyse(mtm_cli *cli, int argc, char **argv) {
   mtm_analysis_extra x = {0};
   if (suppress) mtm_analysis_post_suppress(&res, (int)k, &x, &w.a);
   if ((usd && (rc = usd_columns(&w, f, rn, &res, &x))) ||
-      (compare && (rc = compare_round(&w, form, (int)cm, (int)k, &s, items, nitems, &res, &x, fo.text)))) {
+      (compare && (rc = compare_round(&w, form, (int)cm, (int)k, &s, items, nitems, &res, &x, fo.text,
+                                     population, bmaw)))) {
     mtm_frame_free(f);
     mtm_cli_ws_close(&w);
     return rc;
