@@ -94,21 +94,25 @@ static void where(mtm_err *err, const mtm_analysis_item *it, const char *column,
  * does not have", or, for a question of a repeat the frame does not hold
  * (a repeat's question in the submissions' table, or another repeat's in a
  * repeat's), which repeat it is in. what is the start of the sentence
- * ("mean names", "The group 'A*B' names"). */
-static int absent(run *R, const char *what, const char *name) {
+ * ("mean names", "The group 'A*B' names"); filter: name is shown as ${name}. */
+static int absent(run *R, const char *what, const char *name, int filter) {
+  /* A filter names ${name}, the rest 'name'. */
+  char shown[300];
+  if (filter) snprintf(shown, sizeof shown, "${%s}", name);
+  else snprintf(shown, sizeof shown, "'%s'", name);
   const char *rep = mtm_frame_repeat_of(R->f, name);
   if (rep && !(R->f->repeat && strcmp(rep, R->f->repeat) == 0)) {
     if (!R->f->repeat)
       return mtm_err_set(R->err, MTM_ENOTFOUND,
-                         "%s '%s', a question of repeat '%s': its figures are over the repeat's "
+                         "%s %s, a question of repeat '%s': its figures are over the repeat's "
                          "instances, and this table has one row per submission.",
-                         what, name, rep);
+                         what, shown, rep);
     return mtm_err_set(R->err, MTM_ENOTFOUND,
-                       "%s '%s', a question of repeat '%s', in a table of the instances of repeat "
+                       "%s %s, a question of repeat '%s', in a table of the instances of repeat "
                        "'%s': the instances of two repeats cannot be matched.",
-                       what, name, rep, R->f->repeat);
+                       what, shown, rep, R->f->repeat);
   }
-  return mtm_err_set(R->err, MTM_ENOTFOUND, "%s '%s', which form '%s' does not have.", what, name,
+  return mtm_err_set(R->err, MTM_ENOTFOUND, "%s %s, which form '%s' does not have.", what, shown,
                      R->f->form_id);
 }
 
@@ -277,7 +281,7 @@ static int filter_mask(run *R, const mtm_analysis_item *it, uint8_t *dom) {
     where(R->err, it, "filter", rc.bad);
     char what[512];
     snprintf(what, sizeof what, "The filter '%s' names", it->filter);
-    return absent(R, what, rc.bad);
+    return absent(R, what, rc.bad, 1);
   }
   mtm_arena tmp;
   mtm_arena_init(&tmp);
@@ -406,7 +410,7 @@ static int group_parse(run *R, const mtm_analysis_item *it, groups *g, mtm_arena
       where(R->err, it, "group_var", t);
       char what[512];
       snprintf(what, sizeof what, "The group '%s' names", it->group);
-      rc = absent(R, what, t);
+      rc = absent(R, what, t, 0);
       break;
     }
     if (c->kind == MTM_FRAME_BITS) {
@@ -506,7 +510,7 @@ static const mtm_frame_col *num_col(run *R, const mtm_analysis_item *it, const c
     where(R->err, it, "analysis_var", name);
     char what[256];
     snprintf(what, sizeof what, "%s names", it->type);
-    absent(R, what, name);
+    absent(R, what, name, 0);
     return NULL;
   }
   if (c->kind != MTM_FRAME_NUM) {
@@ -678,7 +682,7 @@ static int item_run(run *R, const mtm_analysis_item *it, mtm_arena *scratch) {
       where(R->err, it, "analysis_var", it->var);
       char what[256];
       snprintf(what, sizeof what, "%s names", t);
-      return absent(R, what, it->var);
+      return absent(R, what, it->var, 0);
     }
     if (c->kind != (one ? MTM_FRAME_CODES : MTM_FRAME_BITS)) {
       where(R->err, it, "analysis_var", it->var);
