@@ -336,6 +336,28 @@ typedef struct mtm_repeat_row {
 int mtm_store_repeat_rows(mtm_store *st, int64_t submission, mtm_arena *a, mtm_repeat_row **out,
                           int *n, mtm_err *err) MTM_MUST_USE;
 
+/* One repeat instance as analysis reads it (repeats.c): its repeat_rows.id,
+ * its submission and that submission's version (NULL: none), its position
+ * and its data record (the fields of its innermost repeat, as
+ * repeat_rows.data). Valid during the callback only. */
+typedef struct mtm_repeat_inst {
+  int64_t id, submission;
+  const char *version;
+  int position;
+  const void *data;
+  size_t data_n;
+} mtm_repeat_inst;
+typedef int (*mtm_repeat_fn)(void *ctx, const mtm_repeat_inst *r, mtm_err *err);
+/* Calls fn for every instance of repeat `repeat` in the live (not removed)
+ * submissions of form (forms.id) and round, by submission id, then
+ * position; a non-zero return from fn stops the walk and is returned. */
+int mtm_store_repeat_rows_each(mtm_store *st, int64_t form, int round, const char *repeat,
+                               mtm_repeat_fn fn, void *ctx, mtm_err *err) MTM_MUST_USE;
+/* The repeats that have instances in the live submissions of form and
+ * round, by name, with their numbers of instances, in arena a. */
+int mtm_store_repeat_counts(mtm_store *st, int64_t form, int round, mtm_arena *a, char ***names,
+                            long **counts, int *n, mtm_err *err) MTM_MUST_USE;
+
 typedef struct mtm_cell_issue {
   int64_t submission;
   const char *uuid, *question, *value, *rule, *message;
