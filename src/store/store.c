@@ -220,6 +220,10 @@ static const char *const migrations[] = {
     "  INSERT OR IGNORE INTO frame_dirty SELECT OLD.form, OLD.round, OLD.id"
     "    WHERE EXISTS (SELECT 1 FROM frame_cache WHERE form = OLD.form AND round = OLD.round);"
     "  END;",
+    /* 8 -> 9 (clean): a change to an answer inside a repeat names its
+     * instance: the repeat row's position (1-based, per submission and
+     * repeat, as repeat_rows.position); NULL for answers outside repeats. */
+    "ALTER TABLE clean_log ADD COLUMN instance INTEGER;",
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
