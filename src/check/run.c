@@ -108,6 +108,23 @@ static int on_submission(void *ctx, const mtm_submission *s, mtm_err *err) {
   return rc;
 }
 
+/* 1 when the cell of question q (outside repeats) of submission ci holds
+ * a clean value now, as after cleaning fixed a cell ingest could not type. */
+static int cleaned_since(mtm_store *st, const mtm_cell_issue *ci, mtm_form *const *forms,
+                         char **versions, int nv, mtm_arena *a, mtm_err *err) {
+  mtm_submission s;
+  if (mtm_store_submission_get(st, ci->submission, a, &s, err)) return -1;
+  const mtm_form *f = forms[mtm_store_submission_version(&s, versions, nv)];
+  int qi = mtm_form_question_index(f, ci->question), slot = 0;
+  if (qi < 0 || f->q[qi].repeat >= 0) return 0;
+  for (int k = 0; k < f->nfields && f->fields[k] != qi; k++)
+    if (f->q[f->fields[k]].repeat < 0) slot++;
+  char **v;
+  int n = mtm_store_submission_values(&s, a, &v, err);
+  if (n < 0) return -1;
+  return slot < n && v[slot] && v[slot][0];
+}
+
 /* 1 when header names question q (its name, or a path ending in it). */
 static int header_is(const char *header, const char *q) {
   size_t hn = strlen(header), qn = strlen(q);
@@ -140,13 +157,14 @@ static int issue_in_repeat(mtm_check *c, mtm_store *st, const mtm_cell_issue *ci
     char **raw = NULL, **data = NULL;
     int nr = rows[k].raw ? mtm_record_decode(rows[k].raw, rows[k].raw_n, a, &raw) : 0;
     int nd = mtm_record_decode(rows[k].data, rows[k].data_n, a, &data);
-    if (nd > slot && data[slot] && data[slot][0]) continue;
     int hit = 0;
     for (int i = 0; i + 1 < nr && !hit; i += 2)
       hit = raw[i] && header_is(raw[i], q->name) && raw[i + 1] && ci->value &&
             strcmp(raw[i + 1], ci->value) == 0;
     if (!hit) continue;
     mtm_strmap_put(used, key, 1);
+    /* The cell holds a clean value now: cleaning fixed it. */
+    if (nd > slot && data[slot] && data[slot][0]) return 0;
     mtm_check_issue_at(c, ci->submission, ci->question, ci->value, ci->rule, ci->message, rep,
                        rows[k].position);
     return 0;
@@ -247,9 +265,15 @@ int mtm_check_store(mtm_store *st, const char *form_id, int round, const mtm_che
       q = mtm_form_question(forms[k], ci[i].question);
       qf = forms[k];
     }
-    if (q && q->repeat >= 0 && strcmp(ci[i].rule, "type") == 0)
+    int type = strcmp(ci[i].rule, "type") == 0;
+    if (q && q->repeat >= 0 && type) {
       rc = issue_in_repeat(c, st, &ci[i], qf, q, &t, &used, err);
-    else
+      continue;
+    }
+    int fixed = type && ci[i].question ? cleaned_since(st, &ci[i], forms, versions, nv, &t, err)
+                                       : 0;
+    if (fixed < 0) rc = MTM_ESTORE;
+    else if (!fixed)
       mtm_check_issue(c, ci[i].submission, ci[i].question, ci[i].value, ci[i].rule,
                       ci[i].message);
   }
