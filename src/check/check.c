@@ -133,6 +133,8 @@ static void add_finding_in(mtm_check *c, int order, int field, const char *quest
   if (repeat && instance > 0) {
     f.repeat = mtm_arena_strdup(&c->keep, repeat);
     f.instance = instance;
+    int g = mtm_strmap_get(&c->gmap, repeat);
+    f.repeat_order = g >= 0 ? c->g[g].pos : 0;
   }
   f.submission = order >= 0 && order < c->nsubs ? c->subs[order].id : 0;
   f.uuid = order >= 0 && order < c->nsubs ? c->subs[order].uuid : "";
@@ -323,7 +325,10 @@ static int prepare_version(mtm_check *c, version *v, mtm_form *f, mtm_err *err) 
   for (int k = 0; k < f->nfields; k++) {
     int qi = f->fields[k], r = f->q[qi].repeat;
     if (r < 0 || r >= f->nq) continue;
-    if (!v->rep_fq[r]) v->rep_fq[r] = mtm_arena_alloc(&c->keep, sizeof(int) * (size_t)f->nfields);
+    if (!v->rep_fq[r]) {
+      v->rep_fq[r] = mtm_arena_alloc(&c->keep, sizeof(int) * (size_t)f->nfields);
+      gid_of(c, f->q[r].name); /* the repeat's place among the questions */
+    }
     v->q_rslot[qi] = v->rep_nf[r];
     v->rep_fq[r][v->rep_nf[r]++] = qi;
     gid_of(c, f->q[qi].name);
@@ -1104,6 +1109,7 @@ static int cmp_finding(const void *a, const void *b) {
   int bx = finding_bucket(x), by = finding_bucket(y);
   if (bx != by) return bx < by ? -1 : 1;
   if (bx == 1) {
+    if (x->repeat_order != y->repeat_order) return x->repeat_order < y->repeat_order ? -1 : 1;
     int rr = strcmp(x->repeat, y->repeat);
     if (rr) return rr;
     if (x->instance != y->instance) return x->instance < y->instance ? -1 : 1;

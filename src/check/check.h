@@ -95,6 +95,7 @@ typedef struct mtm_finding {
                            per submission and repeat); 0 outside repeats */
   long order;           /* sort key: the submission's position in the run */
   int field;            /* sort key: question position, -1 for none */
+  int repeat_order;     /* sort key: the repeat's position in the form */
 } mtm_finding;
 
 /* What an area looks like to the area rule. */
