@@ -16,7 +16,10 @@
  * Actions: change, blank, remove (the submission), none (reviewed, left as
  * it is). REACH's change_type values change_response, blank_response,
  * remove_survey and no_action mean the same. Without an action column, an
- * empty question removes the submission and an empty new_value blanks.
+ * empty question removes the submission and an empty new_value blanks,
+ * except in a log made from 'mtm check --format csv' (it has rule and
+ * severity columns), where a row about the whole submission (duration,
+ * duplicate) is left as it is unless an action column says remove.
  *
  * Raw values are never touched: a change rewrites the clean value only, a
  * removal sets the submission's removed flag; every change goes to the
@@ -68,8 +71,8 @@ typedef struct mtm_clean_log {
 /* The column layout found in a header row. */
 typedef struct mtm_clean_header {
   int uuid, question, old_value, new_value, reason, action, change_type, issue, reported,
-      enumerator, comment, response, form, round, instance, loop_index,
-      repeat; /* -1 when absent */
+      enumerator, comment, response, form, round, instance, loop_index, repeat, rule,
+      severity; /* -1 when absent; rule and severity mark 'mtm check' output */
 } mtm_clean_header;
 
 /* Reads a header: column names are matched case-insensitively after

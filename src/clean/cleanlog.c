@@ -72,6 +72,7 @@ static const alias aliases[] = {
     {"position", AT(instance)},   {"repeat_position", AT(instance)},
     {"loop_index", AT(loop_index)}, {"index", AT(loop_index)},
     {"x_index", AT(loop_index)},  {"repeat", AT(repeat)},
+    {"rule", AT(rule)},           {"severity", AT(severity)},
 };
 #undef AT
 
@@ -171,7 +172,9 @@ int mtm_clean_row_read(const mtm_clean_header *h, long row, int n, const mtm_sli
                          t);
     }
     out->action = (mtm_clean_action)act;
-  } else if (!out->question[0]) out->action = MTM_CLEAN_REMOVE;
+  } else if (!out->question[0] && h->rule >= 0 && h->severity >= 0)
+    out->action = MTM_CLEAN_NONE; /* check's finding about a whole submission */
+  else if (!out->question[0]) out->action = MTM_CLEAN_REMOVE;
   else if (!out->new_value[0]) out->action = MTM_CLEAN_BLANK;
   else out->action = MTM_CLEAN_CHANGE;
   if ((out->action == MTM_CLEAN_CHANGE || out->action == MTM_CLEAN_BLANK) && !out->question[0]) {
