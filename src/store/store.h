@@ -25,7 +25,7 @@ typedef struct mtm_store mtm_store;
 
 /* ---- workspace (store.c) -------------------------------------------------- */
 
-#define MTM_STORE_SCHEMA_VERSION 8
+#define MTM_STORE_SCHEMA_VERSION 9
 
 /* Opens path. With create=0 the file must exist and be a workspace. */
 int mtm_store_open(mtm_store **out, const char *path, int create, mtm_err *err) MTM_MUST_USE;
@@ -401,6 +401,11 @@ int mtm_store_criteria(mtm_store *st, long form, mtm_arena *a, mtm_store_criteri
 /* Replaces the clean values (data blob) of a submission; raw never changes. */
 int mtm_store_clean_set_data(mtm_store *st, long submission, const void *data, size_t n,
                              mtm_err *err) MTM_MUST_USE;
+/* Replaces the clean values (data blob) of one repeat row (repeat_rows.id);
+ * its raw cells never change. Repeat rows have no frame cache to drop:
+ * analysis reads them directly. */
+int mtm_store_clean_set_repeat_data(mtm_store *st, int64_t repeat_row, const void *data,
+                                    size_t n, mtm_err *err) MTM_MUST_USE;
 /* Marks a submission removed (its row and raw values stay). */
 int mtm_store_clean_remove(mtm_store *st, long submission, mtm_err *err) MTM_MUST_USE;
 
@@ -410,6 +415,8 @@ int mtm_store_clean_remove(mtm_store *st, long submission, mtm_err *err) MTM_MUS
 typedef struct mtm_clean_entry {
   long id, submission, form;
   int round;
+  int instance; /* the repeat instance (repeat_rows.position) of an answer
+                   inside a repeat; 0 outside repeats */
   char *form_id, *uuid, *question, *old_value, *new_value, *action, *issue, *reason, *who,
       *at, *source, *reported, *enumerator, *comment, *response;
 } mtm_clean_entry;
