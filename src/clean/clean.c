@@ -774,10 +774,7 @@ int mtm_clean_show(mtm_store *st, const char *form_id, int round, const char *uu
     mtm_form_free(f);
     return rc;
   }
-  int *rep_nf = mtm_arena_zalloc(a, sizeof(int) * (size_t)(f->nq + 1));
-  for (int k = 0; k < f->nfields; k++)
-    if (f->q[f->fields[k]].repeat >= 0) rep_nf[f->q[f->fields[k]].repeat]++;
-  int nrf = 0;
+  int nrf = 0; /* at most every repeat field in every row */
   for (int k = 0; k < f->nfields; k++)
     if (f->q[f->fields[k]].repeat >= 0) nrf += nrr;
   out->fields = mtm_arena_zalloc(a, sizeof *out->fields * (size_t)(f->nfields + nrf + 1));
