@@ -59,6 +59,23 @@ static const struct {
     {"m_limitations",
      "**Limitations.** A snowball sample is indicative, not representative: the figures describe the respondents and cannot be extended to every migrant in the country. Percentages are rounded so that the answers to a single-choice question add up to 100.",
      "**Ограничения.** Выборка методом снежного кома является ориентировочной, а не репрезентативной: показатели описывают респондентов и не могут быть распространены на всех мигрантов страны. Проценты округлены так, чтобы ответы на вопрос с одним вариантом ответа в сумме давали 100."},
+    /* {{methodology}}: the questions without an answer in the round (gaps.c) */
+    {"m_gaps_one", "**Questions left out.** This question of the form has no answer in Round %d:",
+     "**Вопросы, не вошедшие в отчёт.** На этот вопрос анкеты в раунде %d нет ответов:"},
+    {"m_gaps_many", "**Questions left out.** These questions of the form have no answer in Round %d:",
+     "**Вопросы, не вошедшие в отчёт.** На эти вопросы анкеты в раунде %d нет ответов:"},
+    {"m_gap_not_exported_one", "%s is in none of the imported files",
+     "вопроса %s нет ни в одном импортированном файле"},
+    {"m_gap_not_exported_many", "%s are in none of the imported files",
+     "вопросов %s нет ни в одном импортированном файле"},
+    {"m_gap_skipped_one", "%s is asked only under a condition (skip logic) and has no answer",
+     "вопрос %s задаётся только при определённом условии (логика пропуска), и ответов на него нет"},
+    {"m_gap_skipped_many", "%s are asked only under a condition (skip logic) and have no answer",
+     "вопросы %s задаются только при определённых условиях (логика пропуска), и ответов на них нет"},
+    {"m_gap_empty_one", "%s was left empty by every respondent",
+     "вопрос %s все респонденты оставили без ответа"},
+    {"m_gap_empty_many", "%s were left empty by every respondent",
+     "вопросы %s все респонденты оставили без ответа"},
     {"m_protection",
      "**Data protection.** Answers to text questions (names, phone numbers, comments) never appear in this report, its figures or its data files.",
      "**Защита данных.** Ответы на текстовые вопросы (имена, номера телефонов, комментарии) не приводятся ни в отчёте, ни в его рисунках и файлах данных."},
@@ -184,6 +201,8 @@ int rp_question(rp_ctx *c, const rp_tag *t, const char *q, const mtm_frame_col *
               ty != MTM_Q_DECIMAL && ty != MTM_Q_RANGE))
     return rp_fail(c, t, "question '%s' (%s) holds no figure a report can show", q,
                    mtm_form_type_name(ty));
+  rp_gap_why why = rp_gap(c, fc);
+  if (why != RP_ANSWERED) return rp_fail_gap(c, t, fc, why);
   *col = fc;
   return 0;
 }
@@ -314,6 +333,14 @@ int rp_run_get(rp_ctx *c, const rp_tag *t, const char *type, const char *q, cons
     if (c->nruns) memcpy(nr, c->runs, (size_t)c->nruns * sizeof *nr);
     c->runs = nr;
     c->capruns = cap;
+  }
+  if (by && *by && strcmp(by, "round")) { /* a group question without answers groups nobody */
+    char *names = mtm_arena_strdup(c->a, by), *save = NULL;
+    for (char *g = strtok_r(names, "*", &save); g; g = strtok_r(NULL, "*", &save)) {
+      const mtm_frame_col *gc = mtm_frame_col_find(c->f, g);
+      rp_gap_why why = rp_gap(c, gc);
+      if (why != RP_ANSWERED) return rp_fail_gap(c, t, gc, why);
+    }
   }
   rp_run *r = &c->runs[c->nruns];
   memset(r, 0, sizeof *r);

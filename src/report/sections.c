@@ -15,10 +15,22 @@ static const mtm_frame_col *find_var(rp_ctx *c, const char *name, const char *hx
   for (int i = 0; i < c->f->ncols; i++) {
     const mtm_frame_col *col = &c->f->cols[i];
     if (col->kind != MTM_FRAME_CODES) continue;
-    if (col->q && col->q->hxl && strstr(col->q->hxl, hxl)) return col;
+    if (col->q && col->q->hxl && strstr(col->q->hxl, hxl))
+      return rp_gap(c, col) == RP_ANSWERED ? col : NULL;
   }
   const mtm_frame_col *col = mtm_frame_col_find(c->f, name);
-  return col && col->kind == MTM_FRAME_CODES ? col : NULL;
+  return col && col->kind == MTM_FRAME_CODES && rp_gap(c, col) == RP_ANSWERED ? col : NULL;
+}
+
+/* 1 when some respondent whose answer to nat is value answered col. */
+static int answered_among(rp_ctx *c, const mtm_frame_col *col, const mtm_frame_col *nat,
+                          const char *value) {
+  int code = -1;
+  for (int i = 0; i < nat->nlevels; i++)
+    if (!strcmp(nat->levels[i], value)) code = i;
+  for (long r = 0; r < c->f->nrows; r++)
+    if (nat->codes[r] == code && !mtm_frame_is_missing(col, r)) return 1;
+  return 0;
 }
 
 /* 1 when a question is one a survey section shows: a choice with a handful
@@ -130,6 +142,8 @@ static int survey_sections(rp_ctx *c, mtm_buf *md) {
         if (q->group != gi || q->repeat >= 0) continue;
         const mtm_frame_col *col = mtm_frame_col_find(c->f, q->name);
         if (!col || !chartable(col) || col == nat || col == area1 || col == area2) continue;
+        /* a question without answers: named in the methodology's notes (rp_gaps_note) */
+        if (rp_gap(c, col) != RP_ANSWERED) continue;
         if (col->q && col->q->hxl && (strstr(col->q->hxl, "+code") || strstr(col->q->hxl, "#adm")))
           continue; /* locations: the map shows them */
         if (!any) {
@@ -194,6 +208,8 @@ static int nationality_profiles(rp_ctx *c, const rp_tag *t, mtm_buf *md) {
     for (int i = 0; i < c->f->ncols && shown < 7; i++) {
       const mtm_frame_col *col = &c->f->cols[i];
       if (col == nat || col->kind != MTM_FRAME_CODES || !chartable(col) || col->nlist > 4) continue;
+      /* asked of nobody of this nationality (skip logic), or of nobody at all */
+      if (!answered_among(c, col, nat, v)) continue;
       int yes = 0;
       for (int j = 0; j < col->nlist; j++)
         if (!strcmp(col->levels[j], "yes")) yes = 1;
@@ -334,8 +350,9 @@ static int methodology(rp_ctx *c, mtm_buf *md) {
   } else {
     mtm_buf_adds(md, rp_text(c, "m_unweighted"));
   }
-  mtm_buf_printf(md, "\n\n%s\n\n%s%s\n\n", rp_text(c, "m_limitations"), rp_text(c, "m_protection"),
-                 c->o->public_ ? rp_text(c, "m_public") : "");
+  mtm_buf_printf(md, "\n\n%s\n\n", rp_text(c, "m_limitations"));
+  if ((rc = rp_gaps_note(c, md))) return rc;
+  mtm_buf_printf(md, "%s%s\n\n", rp_text(c, "m_protection"), c->o->public_ ? rp_text(c, "m_public") : "");
   return 0;
 }
 
