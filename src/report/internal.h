@@ -52,6 +52,7 @@ typedef struct rp_ctx {
   const char *currency;
   double rate;           /* the round's units per USD, 0: unknown */
   const char *round_name, *start_date, *end_date, *operation, *country;
+  const char *sampling;  /* the round's recorded method, NULL: none */
   /* the template being evaluated, for messages */
   const char *tmpl_name;
   long line;

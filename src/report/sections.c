@@ -321,9 +321,11 @@ static int has_verifications(rp_ctx *c) {
 
 /* methodology: the paragraphs true of the workspace, in order: key
  * informants and consolidation (the round's baseline, with its method),
- * verification (phone calls recorded), sample (with the saved plan),
- * inclusion criteria, weighting (the template's weight question),
- * limitations and data protection (always; --public's rule). */
+ * verification (phone calls recorded), sample (the method the round
+ * records, with the saved plan; nothing when neither), inclusion criteria,
+ * weighting (the template's weight question), limitations (what the
+ * recorded method allows, the rounding), the questions left out for want
+ * of answers, and data protection (always; --public's rule). */
 static int methodology(rp_ctx *c, mtm_buf *md) {
   mtm_bma_result *r;
   int rc = rp_bma(c, &r, NULL);
@@ -336,13 +338,16 @@ static int methodology(rp_ctx *c, mtm_buf *md) {
     mtm_buf_adds(md, "\n\n");
     if (verified) mtm_buf_printf(md, "%s\n\n", rp_text(c, "m_verification"));
   }
-  mtm_buf_adds(md, rp_text(c, "m_sample"));
+  /* the sample: its method only when the round records one */
+  const char *m = c->sampling;
   mtm_store_sample_plan p;
   mtm_err e;
   mtm_err_clear(&e);
-  if (mtm_store_sample_plan_latest(c->st, c->o->round, NULL, c->a, &p, &e) == 0)
-    mtm_buf_adds(md, " {{sample}}");
-  mtm_buf_adds(md, "\n\n");
+  int plan = mtm_store_sample_plan_latest(c->st, c->o->round, NULL, c->a, &p, &e) == 0;
+  if (m) mtm_buf_adds(md, rp_text(c, mtm_arena_printf(c->a, "m_sample_%s", m)));
+  else if (plan) mtm_buf_adds(md, rp_text(c, "m_sample_head"));
+  if (plan) mtm_buf_adds(md, " {{sample}}");
+  if (m || plan) mtm_buf_adds(md, "\n\n");
   if ((rc = criteria(c, md))) return rc;
   if (c->spec.weight) {
     const mtm_frame_col *w = mtm_frame_col_find(c->f, c->spec.weight);
@@ -350,7 +355,22 @@ static int methodology(rp_ctx *c, mtm_buf *md) {
   } else {
     mtm_buf_adds(md, rp_text(c, "m_unweighted"));
   }
-  mtm_buf_printf(md, "\n\n%s\n\n", rp_text(c, "m_limitations"));
+  /* limitations: what the recorded method allows, then the rounding */
+  mtm_buf_printf(md, "\n\n%s ", rp_text(c, "m_lim_head"));
+  if (m && !strcmp(m, "probability") && plan) {
+    mtm_buf mg, cf;
+    mtm_buf_init(&mg);
+    mtm_buf_init(&cf);
+    mtm_prose_percent(&mg, c->lang, p.margin, fabs(p.margin * 100 - floor(p.margin * 100 + 0.5)) < 1e-9 ? 0 : 1);
+    mtm_prose_percent(&cf, c->lang, p.confidence, 0);
+    mtm_buf_printf(md, rp_text(c, "m_lim_probability_plan"), mg.p, cf.p);
+    mtm_buf_addc(md, ' ');
+    mtm_buf_free(&mg);
+    mtm_buf_free(&cf);
+  } else if (m) {
+    mtm_buf_printf(md, "%s ", rp_text(c, mtm_arena_printf(c->a, "m_lim_%s", m)));
+  }
+  mtm_buf_printf(md, "%s\n\n", rp_text(c, "m_lim_rounding"));
   if ((rc = rp_gaps_note(c, md))) return rc;
   mtm_buf_printf(md, "%s%s\n\n", rp_text(c, "m_protection"), c->o->public_ ? rp_text(c, "m_public") : "");
   return 0;

@@ -220,6 +220,11 @@ static const char *const migrations[] = {
     "  INSERT OR IGNORE INTO frame_dirty SELECT OLD.form, OLD.round, OLD.id"
     "    WHERE EXISTS (SELECT 1 FROM frame_cache WHERE form = OLD.form AND round = OLD.round);"
     "  END;",
+    /* 8 -> 9 (report): how a round's respondents were sampled, as the
+     * operation records it (mtm round add N --sampling M); NULL: not
+     * recorded, and the report's methodology says nothing of it. */
+    "ALTER TABLE rounds ADD COLUMN sampling TEXT"
+    "  CHECK (sampling IN ('snowball', 'quota', 'probability', 'census'));",
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -507,10 +512,11 @@ int mtm_store_operation_get(mtm_store *st, mtm_arena *a, mtm_operation *op, mtm_
 int mtm_store_round_put(mtm_store *st, const mtm_round *r, mtm_err *err) {
   sqlite3_stmt *s = mtm_store__stmt(
       st,
-      "INSERT INTO rounds(number, name, start_date, end_date, usd_rate) "
-      "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT(number) DO UPDATE SET "
+      "INSERT INTO rounds(number, name, start_date, end_date, usd_rate, sampling) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, nullif(?6, '')) ON CONFLICT(number) DO UPDATE SET "
       "name = coalesce(?2, name), start_date = coalesce(?3, start_date), "
-      "end_date = coalesce(?4, end_date), usd_rate = coalesce(?5, usd_rate)",
+      "end_date = coalesce(?4, end_date), usd_rate = coalesce(?5, usd_rate), "
+      "sampling = CASE WHEN ?6 IS NULL THEN sampling ELSE nullif(?6, '') END",
       err);
   if (!s) return MTM_ESTORE;
   sqlite3_bind_int(s, 1, r->number);
@@ -519,6 +525,7 @@ int mtm_store_round_put(mtm_store *st, const mtm_round *r, mtm_err *err) {
   mtm_store__bind_text(s, 4, r->end_date);
   if (r->usd_rate > 0) sqlite3_bind_double(s, 5, r->usd_rate);
   else sqlite3_bind_null(s, 5);
+  mtm_store__bind_text(s, 6, r->sampling);
   if (sqlite3_step(s) != SQLITE_DONE) return mtm_store__fail(st, err, "saving a round");
   return 0;
 }
@@ -529,11 +536,12 @@ static void read_round(sqlite3_stmt *s, mtm_arena *a, mtm_round *r) {
   r->start_date = mtm_store__col_text(s, 2, a);
   r->end_date = mtm_store__col_text(s, 3, a);
   r->usd_rate = sqlite3_column_double(s, 4);
+  r->sampling = mtm_store__col_text(s, 5, a);
 }
 
 int mtm_store_round_get(mtm_store *st, int number, mtm_arena *a, mtm_round *r, mtm_err *err) {
   sqlite3_stmt *s = mtm_store__stmt(
-      st, "SELECT number, name, start_date, end_date, usd_rate FROM rounds WHERE number = ?1",
+      st, "SELECT number, name, start_date, end_date, usd_rate, sampling FROM rounds WHERE number = ?1",
       err);
   if (!s) return MTM_ESTORE;
   sqlite3_bind_int(s, 1, number);
@@ -546,7 +554,7 @@ int mtm_store_round_get(mtm_store *st, int number, mtm_arena *a, mtm_round *r, m
 
 int mtm_store_rounds(mtm_store *st, mtm_arena *a, mtm_round **out, int *n, mtm_err *err) {
   sqlite3_stmt *s = mtm_store__stmt(
-      st, "SELECT number, name, start_date, end_date, usd_rate FROM rounds ORDER BY number", err);
+      st, "SELECT number, name, start_date, end_date, usd_rate, sampling FROM rounds ORDER BY number", err);
   if (!s) return MTM_ESTORE;
   int cap = 8, k = 0;
   mtm_round *r = mtm_arena_alloc(a, sizeof *r * (size_t)cap);
