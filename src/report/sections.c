@@ -249,8 +249,9 @@ static int coverage_section(rp_ctx *c, mtm_buf *md) {
   return 0;
 }
 
-/* baseline_section: the district map and top regions and origins, when
- * the round has a baseline. */
+/* baseline_section: the district map (when the workspace has boundaries
+ * of the level) and top regions and origins, when the round has a
+ * baseline. */
 static int baseline_section(rp_ctx *c, mtm_buf *md) {
   mtm_bma_result *r;
   mtm_bma_summary *s;
@@ -260,13 +261,19 @@ static int baseline_section(rp_ctx *c, mtm_buf *md) {
   if (!s->npops) return 0;
   const char *pop = s->pops[0].population;
   int level = r->location_level == 1 ? 1 : 2;
+  /* the map only when the workspace has boundaries of the level */
+  mtm_store_map_area *ma;
+  int nb = 0;
+  if ((rc = mtm_store_map_areas(c->st, level, NULL, NULL, c->lang_code, c->a, &ma, &nb, c->err)))
+    return rc;
+  mtm_buf_printf(md, "# %s\n\n{{bma total population=%s}} %s (%s). %s %s.\n\n", rp_text(c, "baseline"),
+                 pop, rp_pop_label(c, pop), rp_text(c, s->pops[0].basis ? s->pops[0].basis : ""),
+                 rp_text(c, "area_figure"), mtm_bma_method_sentence_lang(r->method, c->lang_code));
+  if (nb) mtm_buf_printf(md, "{{map population=%s level=%d}}\n\n", pop, level);
   mtm_buf_printf(md,
-                 "# %s\n\n{{bma total population=%s}} %s (%s). %s %s.\n\n"
-                 "{{map population=%s level=%d}}\n\n{{table bma top=5 by=region population=%s}}\n\n"
+                 "{{table bma top=5 by=region population=%s}}\n\n"
                  "{{table bma top=5 by=origin population=%s}}\n\n",
-                 rp_text(c, "baseline"), pop, rp_pop_label(c, pop),
-                 rp_text(c, s->pops[0].basis ? s->pops[0].basis : ""), rp_text(c, "area_figure"),
-                 mtm_bma_method_sentence_lang(r->method, c->lang_code), pop, level, pop, pop);
+                 pop, pop);
   return 0;
 }
 
