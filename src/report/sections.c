@@ -28,6 +28,7 @@ static int answered_among(rp_ctx *c, const mtm_frame_col *col, const mtm_frame_c
   int code = -1;
   for (int i = 0; i < nat->nlevels; i++)
     if (!strcmp(nat->levels[i], value)) code = i;
+  if (code < 0) return 0;
   for (long r = 0; r < c->f->nrows; r++)
     if (nat->codes[r] == code && !mtm_frame_is_missing(col, r)) return 1;
   return 0;

@@ -227,6 +227,8 @@ static const char *const migrations[] = {
     "  CHECK (sampling IN ('snowball', 'quota', 'probability', 'census'));",
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
+_Static_assert(sizeof migrations / sizeof migrations[0] == MTM_STORE_SCHEMA_VERSION,
+               "MTM_STORE_SCHEMA_VERSION (store.h) is the number of migrations");
 
 sqlite3 *mtm_store__db(mtm_store *st) { return st->db; }
 const char *mtm_store_path(const mtm_store *st) { return st->path; }
