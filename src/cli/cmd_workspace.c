@@ -109,8 +109,11 @@ int mtm_cmd_status(mtm_cli *cli, int argc, char **argv) {
       mtm_buf_add_json_or_null(&b, rounds[r].start_date);
       mtm_buf_adds(&b, ",\"end_date\":");
       mtm_buf_add_json_or_null(&b, rounds[r].end_date);
-      if (rounds[r].usd_rate > 0) mtm_buf_printf(&b, ",\"usd_rate\":%.15g}", rounds[r].usd_rate);
-      else mtm_buf_adds(&b, ",\"usd_rate\":null}");
+      if (rounds[r].usd_rate > 0) mtm_buf_printf(&b, ",\"usd_rate\":%.15g", rounds[r].usd_rate);
+      else mtm_buf_adds(&b, ",\"usd_rate\":null");
+      mtm_buf_adds(&b, ",\"sampling\":");
+      mtm_buf_add_json_or_null(&b, rounds[r].sampling);
+      mtm_buf_addc(&b, '}');
     }
     mtm_buf_adds(&b, "]},\"areas\":{");
     first = 1;
@@ -152,6 +155,7 @@ int mtm_cmd_status(mtm_cli *cli, int argc, char **argv) {
                        rounds[r].end_date ? rounds[r].end_date : "?");
       if (rounds[r].usd_rate > 0)
         mtm_buf_printf(&b, "  1 USD = %g %s", rounds[r].usd_rate, op.currency ? op.currency : "");
+      if (rounds[r].sampling) mtm_buf_printf(&b, "  sampling: %s", rounds[r].sampling);
       mtm_buf_addc(&b, '\n');
     }
     mtm_buf_adds(&b, "areas      ");
@@ -181,53 +185,79 @@ done:
   return rc;
 }
 
-int mtm_cmd_round(mtm_cli *cli, int argc, char **argv) {
-  if (argc < 2) return mtm_cli_usage("round", "say 'add' or 'list'");
+/* The sampling methods a round can record; "none" clears the record. */
+static const char *const sampling_names[] = {"snowball", "quota", "probability", "census", "none",
+                                             NULL};
+
+/* round add N | round set N: declares a round, or changes the details of
+ * one (set refuses a round never declared). Options left out keep what the
+ * round has; --sampling none forgets the recorded method. */
+static int round_put(mtm_cli *cli, int argc, char **argv, int set) {
+  const char *name = NULL, *start = NULL, *end = NULL, *rate = NULL, *sampling = NULL;
+  mtm_opt opts[] = {{"name", 1, &name},         {"start", 1, &start}, {"end", 1, &end},
+                    {"usd-rate", 1, &rate},     {"sampling", 1, &sampling}, {0}};
+  int i = mtm_cli_parse("round", argc - 1, argv + 1, opts);
+  if (i < 0) return 2;
+  i += 1;
+  long long num;
+  if (i >= argc || mtm_cli_number(argv[i], 1, 1000000, &num))
+    return mtm_cli_usage("round", "'round %s' needs a round number (1, 2, ...)", argv[1]);
+  if (i + 1 < argc) return mtm_cli_usage("round", "unexpected argument '%s'", argv[i + 1]);
+  int32_t d;
+  if (start && mtm_parse_date(mtm_slice_c(start), &d))
+    return mtm_cli_usage("round", "--start is a date YYYY-MM-DD, not '%s'", start);
+  if (end && mtm_parse_date(mtm_slice_c(end), &d))
+    return mtm_cli_usage("round", "--end is a date YYYY-MM-DD, not '%s'", end);
+  double r = 0;
+  if (rate && (mtm_parse_double(mtm_slice_c(rate), &r) || r <= 0))
+    return mtm_cli_usage("round", "--usd-rate is a positive number (currency units per USD)");
+  if (sampling && mtm_cli_choice("round", "--sampling", sampling, sampling_names) < 0) return 2;
+  if (set && !name && !start && !end && !rate && !sampling)
+    return mtm_cli_usage("round", "'round set' changes nothing without an option");
   mtm_cli_ws w;
-  int rc;
-  if (strcmp(argv[1], "add") == 0) {
-    const char *name = NULL, *start = NULL, *end = NULL, *rate = NULL;
-    mtm_opt opts[] = {{"name", 1, &name}, {"start", 1, &start}, {"end", 1, &end},
-                      {"usd-rate", 1, &rate}, {0}};
-    int i = mtm_cli_parse("round", argc - 1, argv + 1, opts);
-    if (i < 0) return 2;
-    i += 1;
-    long long num;
-    if (i >= argc || mtm_cli_number(argv[i], 1, 1000000, &num))
-      return mtm_cli_usage("round", "'round add' needs a round number (1, 2, ...)");
-    int32_t d;
-    if (start && mtm_parse_date(mtm_slice_c(start), &d))
-      return mtm_cli_usage("round", "--start is a date YYYY-MM-DD, not '%s'", start);
-    if (end && mtm_parse_date(mtm_slice_c(end), &d))
-      return mtm_cli_usage("round", "--end is a date YYYY-MM-DD, not '%s'", end);
-    double r = 0;
-    if (rate && (mtm_parse_double(mtm_slice_c(rate), &r) || r <= 0))
-      return mtm_cli_usage("round", "--usd-rate is a positive number (currency units per USD)");
-    if ((rc = mtm_cli_ws_open(cli, &w))) return rc;
-    mtm_round rd = {(int)num, (char *)name, (char *)start, (char *)end, r};
+  int rc = mtm_cli_ws_open(cli, &w);
+  if (rc) return rc;
+  mtm_round old;
+  if (set && mtm_store_round_get(w.st, (int)num, &w.a, &old, &w.err)) {
+    if (w.err.code == MTM_ENOTFOUND)
+      mtm_err_set(&w.err, MTM_ENOTFOUND, "round %d was never declared: declare it with 'mtm round add %d'",
+                  (int)num, (int)num);
+    rc = mtm_cli_fail(&w.err);
+  } else {
+    mtm_round rd = {(int)num, (char *)name, (char *)start, (char *)end, r,
+                    (char *)(sampling && !strcmp(sampling, "none") ? "" : sampling)};
     rc = mtm_store_round_put(w.st, &rd, &w.err) ? mtm_cli_fail(&w.err) : 0;
     if (!rc && !cli->quiet) printf("round %d saved\n", (int)num);
-  } else if (strcmp(argv[1], "list") == 0) {
-    if ((rc = mtm_cli_ws_open(cli, &w))) return rc;
-    mtm_round *r;
-    int n;
-    rc = mtm_store_rounds(w.st, &w.a, &r, &n, &w.err) ? mtm_cli_fail(&w.err) : 0;
-    if (!rc) {
-      puts("number,name,start_date,end_date,usd_rate");
-      for (int k = 0; k < n; k++) {
-        mtm_buf b;
-        mtm_buf_init(&b);
-        mtm_buf_printf(&b, "%d,", r[k].number);
-        mtm_buf_add_csv(&b, r[k].name ? r[k].name : "");
-        mtm_buf_printf(&b, ",%s,%s,", r[k].start_date ? r[k].start_date : "",
-                       r[k].end_date ? r[k].end_date : "");
-        if (r[k].usd_rate > 0) mtm_buf_printf(&b, "%g", r[k].usd_rate);
-        puts(b.p);
-        mtm_buf_free(&b);
-      }
+  }
+  mtm_cli_ws_close(&w);
+  return rc;
+}
+
+int mtm_cmd_round(mtm_cli *cli, int argc, char **argv) {
+  if (argc < 2) return mtm_cli_usage("round", "say 'add', 'set' or 'list'");
+  if (strcmp(argv[1], "add") == 0) return round_put(cli, argc, argv, 0);
+  if (strcmp(argv[1], "set") == 0) return round_put(cli, argc, argv, 1);
+  if (strcmp(argv[1], "list") != 0) return mtm_cli_usage("round", "unknown subcommand '%s'", argv[1]);
+  mtm_cli_ws w;
+  int rc = mtm_cli_ws_open(cli, &w);
+  if (rc) return rc;
+  mtm_round *r;
+  int n;
+  rc = mtm_store_rounds(w.st, &w.a, &r, &n, &w.err) ? mtm_cli_fail(&w.err) : 0;
+  if (!rc) {
+    puts("number,name,start_date,end_date,usd_rate,sampling");
+    for (int k = 0; k < n; k++) {
+      mtm_buf b;
+      mtm_buf_init(&b);
+      mtm_buf_printf(&b, "%d,", r[k].number);
+      mtm_buf_add_csv(&b, r[k].name ? r[k].name : "");
+      mtm_buf_printf(&b, ",%s,%s,", r[k].start_date ? r[k].start_date : "",
+                     r[k].end_date ? r[k].end_date : "");
+      if (r[k].usd_rate > 0) mtm_buf_printf(&b, "%g", r[k].usd_rate);
+      mtm_buf_printf(&b, ",%s", r[k].sampling ? r[k].sampling : "");
+      puts(b.p);
+      mtm_buf_free(&b);
     }
-  } else {
-    return mtm_cli_usage("round", "unknown subcommand '%s'", argv[1]);
   }
   mtm_cli_ws_close(&w);
   return rc;

@@ -12,7 +12,7 @@ static const mtm_cmd commands[] = {
     {"status", mtm_cmd_status, "status [--format text|json]",
      "Show the operation, areas per level, forms, versions and submissions."},
     {"round", mtm_cmd_round,
-     "round add N [--name NAME] [--start DATE] [--end DATE] [--usd-rate R] | round list",
+     "round add|set N [--name NAME] [--start DATE] [--end DATE] [--usd-rate R] [--sampling snowball|quota|probability|census|none] | round list",
      "Declare a data-collection round and its exchange rate."},
     {"areas", mtm_cmd_areas,
      "areas import [--pcode F --level N [--name F[:LANG]]... [--alias F[:LANG]]... [--parent F] "

@@ -348,6 +348,7 @@ int rp_area_question(rp_ctx *c, const rp_tag *t, const char *name, int level,
     return 0;
   }
   for (int i = 0; i < c->f->ncols; i++) {
+    if (rp_gap(c, &c->f->cols[i]) != RP_ANSWERED) continue; /* nobody to place on a map */
     int lv = area_level_of(c, &c->f->cols[i]);
     if (lv && (!level || lv == level)) {
       *out = &c->f->cols[i];
@@ -751,6 +752,7 @@ int rp_eval_tiles(rp_ctx *c, const rp_tag *t, int *fig) {
     const mtm_frame_col *col = &c->f->cols[i];
     if (col->kind != MTM_FRAME_CODES || !col->q || col->q->type != MTM_Q_SELECT_ONE || col->nlist > 4)
       continue;
+    if (rp_gap(c, col) != RP_ANSWERED) continue; /* named in the methodology's notes */
     int yes = 0;
     for (int j = 0; j < col->nlist; j++)
       if (!strcmp(col->levels[j], "yes")) yes = 1;

@@ -48,17 +48,61 @@ static const struct {
     {"m_verification",
      "**Verification.** Flagged figures were checked by phone calls to the key informants; each call is recorded with the figure before and after it.",
      "**Проверка.** Отмеченные показатели проверены звонками ключевым информантам; каждый звонок записан вместе с показателем до и после него."},
-    {"m_sample", "**Sample.** Respondents were reached through a snowball sample.",
+    /* {{methodology}}: the sample as the round records it (mtm round add N
+     * --sampling M); nothing of a method when none is recorded */
+    {"m_sample_head", "**Sample.**", "**Выборка.**"},
+    {"m_sample_snowball", "**Sample.** Respondents were reached through a snowball sample.",
      "**Выборка.** Респонденты были найдены методом снежного кома."},
+    {"m_sample_quota",
+     "**Sample.** Respondents were chosen by quota: interviewers reached a set number of respondents in each group, not at random.",
+     "**Выборка.** Респонденты отбирались по квотам: интервьюеры опрашивали заданное число респондентов в каждой группе, без случайного отбора."},
+    {"m_sample_probability",
+     "**Sample.** Respondents were drawn at random (a probability sample): each member of the target population had a known chance of being selected.",
+     "**Выборка.** Респонденты отобраны случайным образом (вероятностная выборка): у каждого представителя целевой группы была известная вероятность попасть в выборку."},
+    {"m_sample_census",
+     "**Coverage.** The round is a census: every member of the target population in the assessed areas was to be interviewed, not a sample of them.",
+     "**Охват.** Раунд проведён как сплошное обследование: опросить предполагалось каждого представителя целевой группы в охваченных районах, а не выборку из них."},
     {"m_unweighted",
      "**Weighting.** The figures in this report are unweighted shares of the respondents who answered each question; don't-know and refused answers count as answers.",
      "**Взвешивание.** Показатели отчёта — невзвешенные доли ответивших на каждый вопрос респондентов; ответы «не знаю» и «отказ» считаются ответами."},
     {"m_weighted",
      "**Weighting.** The figures in this report are shares of the respondents who answered each question, weighted by the question \xE2\x80\x9C%s\xE2\x80\x9D (`%s`); the numbers of respondents (n) are unweighted; don't-know and refused answers count as answers.",
      "**Взвешивание.** Показатели отчёта — доли ответивших на каждый вопрос респондентов, взвешенные по вопросу «%s» (`%s`); числа респондентов (n) не взвешены; ответы «не знаю» и «отказ» считаются ответами."},
-    {"m_limitations",
-     "**Limitations.** A snowball sample is indicative, not representative: the figures describe the respondents and cannot be extended to every migrant in the country. Percentages are rounded so that the answers to a single-choice question add up to 100.",
-     "**Ограничения.** Выборка методом снежного кома является ориентировочной, а не репрезентативной: показатели описывают респондентов и не могут быть распространены на всех мигрантов страны. Проценты округлены так, чтобы ответы на вопрос с одним вариантом ответа в сумме давали 100."},
+    {"m_lim_head", "**Limitations.**", "**Ограничения.**"},
+    {"m_lim_snowball",
+     "A snowball sample is indicative, not representative: the figures describe the respondents and cannot be extended to every migrant in the country.",
+     "Выборка методом снежного кома является ориентировочной, а не репрезентативной: показатели описывают респондентов и не могут быть распространены на всех мигрантов страны."},
+    {"m_lim_quota",
+     "A quota sample is indicative, not representative: the figures describe the respondents and cannot be extended to every migrant in the country.",
+     "Квотная выборка является ориентировочной, а не репрезентативной: показатели описывают респондентов и не могут быть распространены на всех мигрантов страны."},
+    {"m_lim_probability",
+     "A probability sample is representative: the figures describe the whole target population, within the margin of error of each estimate.",
+     "Вероятностная выборка является репрезентативной: показатели описывают всю целевую группу в пределах погрешности каждой оценки."},
+    {"m_lim_probability_plan",
+     "A probability sample is representative: the figures describe the whole target population, within a margin of error of %s at %s confidence (the sample plan's).",
+     "Вероятностная выборка является репрезентативной: показатели описывают всю целевую группу с погрешностью %s при доверительном уровне %s (по плану выборки)."},
+    {"m_lim_census",
+     "A census covers all units of the target population: the figures carry no sampling error, but those who could not be reached or did not answer are missing from them.",
+     "Сплошное обследование охватывает все единицы целевой группы: у показателей нет выборочной погрешности, но в них не учтены те, кого не удалось опросить или кто не ответил."},
+    {"m_lim_rounding", "Percentages are rounded so that the answers to a single-choice question add up to 100.",
+     "Проценты округлены так, чтобы ответы на вопрос с одним вариантом ответа в сумме давали 100."},
+    /* {{methodology}}: the questions without an answer in the round (gaps.c) */
+    {"m_gaps_one", "**Questions left out.** This question of the form has no answer in Round %d:",
+     "**Вопросы, не вошедшие в отчёт.** На этот вопрос анкеты в раунде %d нет ответов:"},
+    {"m_gaps_many", "**Questions left out.** These questions of the form have no answer in Round %d:",
+     "**Вопросы, не вошедшие в отчёт.** На эти вопросы анкеты в раунде %d нет ответов:"},
+    {"m_gap_not_exported_one", "%s is in none of the imported files",
+     "вопроса %s нет ни в одном импортированном файле"},
+    {"m_gap_not_exported_many", "%s are in none of the imported files",
+     "вопросов %s нет ни в одном импортированном файле"},
+    {"m_gap_skipped_one", "%s is asked only under a condition (skip logic) and has no answer",
+     "вопрос %s задаётся только при определённом условии (логика пропуска), и ответов на него нет"},
+    {"m_gap_skipped_many", "%s are asked only under a condition (skip logic) and have no answer",
+     "вопросы %s задаются только при определённых условиях (логика пропуска), и ответов на них нет"},
+    {"m_gap_empty_one", "%s was left empty by every respondent",
+     "вопрос %s все респонденты оставили без ответа"},
+    {"m_gap_empty_many", "%s were left empty by every respondent",
+     "вопросы %s все респонденты оставили без ответа"},
     {"m_protection",
      "**Data protection.** Answers to text questions (names, phone numbers, comments) never appear in this report, its figures or its data files.",
      "**Защита данных.** Ответы на текстовые вопросы (имена, номера телефонов, комментарии) не приводятся ни в отчёте, ни в его рисунках и файлах данных."},
@@ -69,6 +113,10 @@ static const struct {
     {"migrant_worker", "migrant workers", "трудовые мигранты"},
     {"return_migrant", "return migrants", "вернувшиеся мигранты"},
     {"emigrant", "emigrants", "эмигранты"},
+    /* the same after a Russian preposition ("о трудовых мигрантах") */
+    {"migrant_worker_prep", "migrant workers", "трудовых мигрантах"},
+    {"return_migrant_prep", "return migrants", "вернувшихся мигрантах"},
+    {"emigrant_prep", "emigrants", "эмигрантах"},
     {"all periods", "all periods", "все периоды"},
     {"area_figure", "The figure of an area is the", "Показатель района —"},
     {"overall", "Overall", "Всего"},
@@ -184,6 +232,8 @@ int rp_question(rp_ctx *c, const rp_tag *t, const char *q, const mtm_frame_col *
               ty != MTM_Q_DECIMAL && ty != MTM_Q_RANGE))
     return rp_fail(c, t, "question '%s' (%s) holds no figure a report can show", q,
                    mtm_form_type_name(ty));
+  rp_gap_why why = rp_gap(c, fc);
+  if (why != RP_ANSWERED) return rp_fail_gap(c, t, fc, why);
   *col = fc;
   return 0;
 }
@@ -314,6 +364,14 @@ int rp_run_get(rp_ctx *c, const rp_tag *t, const char *type, const char *q, cons
     if (c->nruns) memcpy(nr, c->runs, (size_t)c->nruns * sizeof *nr);
     c->runs = nr;
     c->capruns = cap;
+  }
+  if (by && *by && strcmp(by, "round")) { /* a group question without answers groups nobody */
+    char *names = mtm_arena_strdup(c->a, by), *save = NULL;
+    for (char *g = strtok_r(names, "*", &save); g; g = strtok_r(NULL, "*", &save)) {
+      const mtm_frame_col *gc = mtm_frame_col_find(c->f, g);
+      rp_gap_why why = rp_gap(c, gc);
+      if (why != RP_ANSWERED) return rp_fail_gap(c, t, gc, why);
+    }
   }
   rp_run *r = &c->runs[c->nruns];
   memset(r, 0, sizeof *r);
@@ -835,14 +893,25 @@ static int eval_sample(rp_ctx *c, const rp_tag *t, int *fig) {
   mtm_buf_init(&m);
   mtm_buf_init(&d);
   mtm_prose_percent(&a, c->lang, p.confidence, 0);
-  mtm_prose_percent(&m, c->lang, p.margin, p.margin * 100 == floor(p.margin * 100) ? 0 : 1);
+  mtm_prose_percent(&m, c->lang, p.margin, fabs(p.margin * 100 - floor(p.margin * 100 + 0.5)) < 1e-9 ? 0 : 1);
   mtm_buf_printf(&d, "%.2g", p.deff);
   if (c->lang == MTM_PROSE_RU)
     for (char *q = d.p; *q; q++)
       if (*q == '.') *q = ',';
   mtm_fig *fg = &c->figs[f];
-  fg->text = mtm_arena_printf(c->a, rp_text(c, "sample_sentence"), req, a.p, m.p, d.p,
-                              rp_pop_label(c, p.population), p.period ? p.period : "");
+  /* Russian: the population after "о" in the prepositional ("о трудовых
+   * мигрантах"), the period after "за" with its noun ("за 2022 год", "за I
+   * квартал 2023 года") */
+  const char *pop = rp_pop_label(c, p.population), *period = rp_period_text(c, p.period);
+  int y, q;
+  char tail;
+  if (c->lang == MTM_PROSE_RU) {
+    const char *prep = rp_text(c, mtm_arena_printf(c->a, "%s_prep", p.population ? p.population : ""));
+    if (strstr(prep, "_prep") == NULL) pop = prep;
+    if (p.period && sscanf(p.period, "%4d%c", &y, &tail) == 1) period = mtm_arena_printf(c->a, "%d год", y);
+    else if (p.period && sscanf(p.period, "%4dQ%1d%c", &y, &q, &tail) == 2) period = mtm_arena_printf(c->a, "%s года", period);
+  }
+  fg->text = mtm_arena_printf(c->a, rp_text(c, "sample_sentence"), req, a.p, m.p, d.p, pop, period);
   mtm_buf_free(&a);
   mtm_buf_free(&m);
   mtm_buf_free(&d);

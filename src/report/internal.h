@@ -52,6 +52,7 @@ typedef struct rp_ctx {
   const char *currency;
   double rate;           /* the round's units per USD, 0: unknown */
   const char *round_name, *start_date, *end_date, *operation, *country;
+  const char *sampling;  /* the round's recorded method, NULL: none */
   /* the template being evaluated, for messages */
   const char *tmpl_name;
   long line;
@@ -68,6 +69,12 @@ typedef struct rp_ctx {
   mtm_fig *figs;
   int nchart, ntable, nmap; /* for file names and captions */
   int annex_fig;            /* the {{annex}} figure, -1: none */
+  /* questions without an answer in the round (gaps.c): read once */
+  int exported_tried;
+  mtm_strmap *exported;     /* questions the imports had a column for; NULL: unknown */
+  int gaps_done, ngaps;
+  const mtm_frame_col **gap_cols;
+  int *gap_whys;            /* rp_gap_why */
 } rp_ctx;
 
 /* ---- template.c ---------------------------------------------------------- */
@@ -148,6 +155,30 @@ int rp_eval_table(rp_ctx *c, const rp_tag *t, int *fig);
 int rp_eval_tiles(rp_ctx *c, const rp_tag *t, int *fig);
 /* Fills the annex table (every distinct key of every other figure). */
 void rp_fill_annex(rp_ctx *c, int fig);
+
+/* ---- gaps.c: questions without an answer in the round --------------------- */
+
+typedef enum {
+  RP_ANSWERED = 0, /* some respondent answered it                         */
+  RP_NOT_EXPORTED, /* none of the round's imported files had its column   */
+  RP_SKIPPED,      /* asked only under a relevant (its own or its group's) */
+  RP_EMPTY         /* every respondent left it empty                      */
+} rp_gap_why;
+
+/* Why a column has no answer in the round, RP_ANSWERED when a row has one
+ * (NULL col: RP_ANSWERED). */
+rp_gap_why rp_gap(rp_ctx *c, const mtm_frame_col *col);
+/* Fails (MTM_EINVAL) naming the template, line, tag, question and why it
+ * has no answer. */
+int rp_fail_gap(rp_ctx *c, const rp_tag *t, const mtm_frame_col *col, rp_gap_why why);
+/* The questions of the form a report could show (choices and numbers
+ * outside repeats) that have no answer in the round, in form order, with
+ * their reasons (whys may be NULL); computed once per report. */
+int rp_gaps(rp_ctx *c, const mtm_frame_col ***cols, int **whys, int *n);
+/* Appends the methodology's paragraph naming those questions and why
+ * they are left out, in the report's language; nothing when there are
+ * none. */
+int rp_gaps_note(rp_ctx *c, mtm_buf *md);
 
 /* ---- sections.c: generated Markdown ---------------------------------------- */
 

@@ -225,6 +225,7 @@ static int load_details(rp_ctx *c) {
     c->round_name = r.name;
     c->start_date = r.start_date;
     c->end_date = r.end_date;
+    c->sampling = r.sampling;
   } else if (rc != MTM_ENOTFOUND) {
     return rc;
   }

@@ -15,10 +15,23 @@ static const mtm_frame_col *find_var(rp_ctx *c, const char *name, const char *hx
   for (int i = 0; i < c->f->ncols; i++) {
     const mtm_frame_col *col = &c->f->cols[i];
     if (col->kind != MTM_FRAME_CODES) continue;
-    if (col->q && col->q->hxl && strstr(col->q->hxl, hxl)) return col;
+    if (col->q && col->q->hxl && strstr(col->q->hxl, hxl))
+      return rp_gap(c, col) == RP_ANSWERED ? col : NULL;
   }
   const mtm_frame_col *col = mtm_frame_col_find(c->f, name);
-  return col && col->kind == MTM_FRAME_CODES ? col : NULL;
+  return col && col->kind == MTM_FRAME_CODES && rp_gap(c, col) == RP_ANSWERED ? col : NULL;
+}
+
+/* 1 when some respondent whose answer to nat is value answered col. */
+static int answered_among(rp_ctx *c, const mtm_frame_col *col, const mtm_frame_col *nat,
+                          const char *value) {
+  int code = -1;
+  for (int i = 0; i < nat->nlevels; i++)
+    if (!strcmp(nat->levels[i], value)) code = i;
+  if (code < 0) return 0;
+  for (long r = 0; r < c->f->nrows; r++)
+    if (nat->codes[r] == code && !mtm_frame_is_missing(col, r)) return 1;
+  return 0;
 }
 
 /* 1 when a question is one a survey section shows: a choice with a handful
@@ -130,6 +143,8 @@ static int survey_sections(rp_ctx *c, mtm_buf *md) {
         if (q->group != gi || q->repeat >= 0) continue;
         const mtm_frame_col *col = mtm_frame_col_find(c->f, q->name);
         if (!col || !chartable(col) || col == nat || col == area1 || col == area2) continue;
+        /* a question without answers: named in the methodology's notes (rp_gaps_note) */
+        if (rp_gap(c, col) != RP_ANSWERED) continue;
         if (col->q && col->q->hxl && (strstr(col->q->hxl, "+code") || strstr(col->q->hxl, "#adm")))
           continue; /* locations: the map shows them */
         if (!any) {
@@ -194,6 +209,8 @@ static int nationality_profiles(rp_ctx *c, const rp_tag *t, mtm_buf *md) {
     for (int i = 0; i < c->f->ncols && shown < 7; i++) {
       const mtm_frame_col *col = &c->f->cols[i];
       if (col == nat || col->kind != MTM_FRAME_CODES || !chartable(col) || col->nlist > 4) continue;
+      /* asked of nobody of this nationality (skip logic), or of nobody at all */
+      if (!answered_among(c, col, nat, v)) continue;
       int yes = 0;
       for (int j = 0; j < col->nlist; j++)
         if (!strcmp(col->levels[j], "yes")) yes = 1;
@@ -233,8 +250,9 @@ static int coverage_section(rp_ctx *c, mtm_buf *md) {
   return 0;
 }
 
-/* baseline_section: the district map and top regions and origins, when
- * the round has a baseline. */
+/* baseline_section: the district map (when the workspace has boundaries
+ * of the level) and top regions and origins, when the round has a
+ * baseline. */
 static int baseline_section(rp_ctx *c, mtm_buf *md) {
   mtm_bma_result *r;
   mtm_bma_summary *s;
@@ -244,13 +262,19 @@ static int baseline_section(rp_ctx *c, mtm_buf *md) {
   if (!s->npops) return 0;
   const char *pop = s->pops[0].population;
   int level = r->location_level == 1 ? 1 : 2;
+  /* the map only when the workspace has boundaries of the level */
+  mtm_store_map_area *ma;
+  int nb = 0;
+  if ((rc = mtm_store_map_areas(c->st, level, NULL, NULL, c->lang_code, c->a, &ma, &nb, c->err)))
+    return rc;
+  mtm_buf_printf(md, "# %s\n\n{{bma total population=%s}} %s (%s). %s %s.\n\n", rp_text(c, "baseline"),
+                 pop, rp_pop_label(c, pop), rp_text(c, s->pops[0].basis ? s->pops[0].basis : ""),
+                 rp_text(c, "area_figure"), mtm_bma_method_sentence_lang(r->method, c->lang_code));
+  if (nb) mtm_buf_printf(md, "{{map population=%s level=%d}}\n\n", pop, level);
   mtm_buf_printf(md,
-                 "# %s\n\n{{bma total population=%s}} %s (%s). %s %s.\n\n"
-                 "{{map population=%s level=%d}}\n\n{{table bma top=5 by=region population=%s}}\n\n"
+                 "{{table bma top=5 by=region population=%s}}\n\n"
                  "{{table bma top=5 by=origin population=%s}}\n\n",
-                 rp_text(c, "baseline"), pop, rp_pop_label(c, pop),
-                 rp_text(c, s->pops[0].basis ? s->pops[0].basis : ""), rp_text(c, "area_figure"),
-                 mtm_bma_method_sentence_lang(r->method, c->lang_code), pop, level, pop, pop);
+                 pop, pop);
   return 0;
 }
 
@@ -305,9 +329,11 @@ static int has_verifications(rp_ctx *c) {
 
 /* methodology: the paragraphs true of the workspace, in order: key
  * informants and consolidation (the round's baseline, with its method),
- * verification (phone calls recorded), sample (with the saved plan),
- * inclusion criteria, weighting (the template's weight question),
- * limitations and data protection (always; --public's rule). */
+ * verification (phone calls recorded), sample (the method the round
+ * records, with the saved plan; nothing when neither), inclusion criteria,
+ * weighting (the template's weight question), limitations (what the
+ * recorded method allows, the rounding), the questions left out for want
+ * of answers, and data protection (always; --public's rule). */
 static int methodology(rp_ctx *c, mtm_buf *md) {
   mtm_bma_result *r;
   int rc = rp_bma(c, &r, NULL);
@@ -320,13 +346,16 @@ static int methodology(rp_ctx *c, mtm_buf *md) {
     mtm_buf_adds(md, "\n\n");
     if (verified) mtm_buf_printf(md, "%s\n\n", rp_text(c, "m_verification"));
   }
-  mtm_buf_adds(md, rp_text(c, "m_sample"));
+  /* the sample: its method only when the round records one */
+  const char *m = c->sampling;
   mtm_store_sample_plan p;
   mtm_err e;
   mtm_err_clear(&e);
-  if (mtm_store_sample_plan_latest(c->st, c->o->round, NULL, c->a, &p, &e) == 0)
-    mtm_buf_adds(md, " {{sample}}");
-  mtm_buf_adds(md, "\n\n");
+  int plan = mtm_store_sample_plan_latest(c->st, c->o->round, NULL, c->a, &p, &e) == 0;
+  if (m) mtm_buf_adds(md, rp_text(c, mtm_arena_printf(c->a, "m_sample_%s", m)));
+  else if (plan) mtm_buf_adds(md, rp_text(c, "m_sample_head"));
+  if (plan) mtm_buf_adds(md, " {{sample}}");
+  if (m || plan) mtm_buf_adds(md, "\n\n");
   if ((rc = criteria(c, md))) return rc;
   if (c->spec.weight) {
     const mtm_frame_col *w = mtm_frame_col_find(c->f, c->spec.weight);
@@ -334,8 +363,24 @@ static int methodology(rp_ctx *c, mtm_buf *md) {
   } else {
     mtm_buf_adds(md, rp_text(c, "m_unweighted"));
   }
-  mtm_buf_printf(md, "\n\n%s\n\n%s%s\n\n", rp_text(c, "m_limitations"), rp_text(c, "m_protection"),
-                 c->o->public_ ? rp_text(c, "m_public") : "");
+  /* limitations: what the recorded method allows, then the rounding */
+  mtm_buf_printf(md, "\n\n%s ", rp_text(c, "m_lim_head"));
+  if (m && !strcmp(m, "probability") && plan) {
+    mtm_buf mg, cf;
+    mtm_buf_init(&mg);
+    mtm_buf_init(&cf);
+    mtm_prose_percent(&mg, c->lang, p.margin, fabs(p.margin * 100 - floor(p.margin * 100 + 0.5)) < 1e-9 ? 0 : 1);
+    mtm_prose_percent(&cf, c->lang, p.confidence, 0);
+    mtm_buf_printf(md, rp_text(c, "m_lim_probability_plan"), mg.p, cf.p);
+    mtm_buf_addc(md, ' ');
+    mtm_buf_free(&mg);
+    mtm_buf_free(&cf);
+  } else if (m) {
+    mtm_buf_printf(md, "%s ", rp_text(c, mtm_arena_printf(c->a, "m_lim_%s", m)));
+  }
+  mtm_buf_printf(md, "%s\n\n", rp_text(c, "m_lim_rounding"));
+  if ((rc = rp_gaps_note(c, md))) return rc;
+  mtm_buf_printf(md, "%s%s\n\n", rp_text(c, "m_protection"), c->o->public_ ? rp_text(c, "m_public") : "");
   return 0;
 }
 

@@ -228,8 +228,15 @@ static const char *const migrations[] = {
      * instance: the repeat row's position (1-based, per submission and
      * repeat, as repeat_rows.position); NULL for answers outside repeats. */
     "ALTER TABLE clean_log ADD COLUMN instance INTEGER;",
+    /* 10 -> 11 (report): how a round's respondents were sampled, as the
+     * operation records it (mtm round add N --sampling M); NULL: not
+     * recorded, and the report's methodology says nothing of it. */
+    "ALTER TABLE rounds ADD COLUMN sampling TEXT"
+    "  CHECK (sampling IN ('snowball', 'quota', 'probability', 'census'));",
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
+_Static_assert(sizeof migrations / sizeof migrations[0] == MTM_STORE_SCHEMA_VERSION,
+               "MTM_STORE_SCHEMA_VERSION (store.h) is the number of migrations");
 
 sqlite3 *mtm_store__db(mtm_store *st) { return st->db; }
 const char *mtm_store_path(const mtm_store *st) { return st->path; }
@@ -515,10 +522,11 @@ int mtm_store_operation_get(mtm_store *st, mtm_arena *a, mtm_operation *op, mtm_
 int mtm_store_round_put(mtm_store *st, const mtm_round *r, mtm_err *err) {
   sqlite3_stmt *s = mtm_store__stmt(
       st,
-      "INSERT INTO rounds(number, name, start_date, end_date, usd_rate) "
-      "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT(number) DO UPDATE SET "
+      "INSERT INTO rounds(number, name, start_date, end_date, usd_rate, sampling) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, nullif(?6, '')) ON CONFLICT(number) DO UPDATE SET "
       "name = coalesce(?2, name), start_date = coalesce(?3, start_date), "
-      "end_date = coalesce(?4, end_date), usd_rate = coalesce(?5, usd_rate)",
+      "end_date = coalesce(?4, end_date), usd_rate = coalesce(?5, usd_rate), "
+      "sampling = CASE WHEN ?6 IS NULL THEN sampling ELSE nullif(?6, '') END",
       err);
   if (!s) return MTM_ESTORE;
   sqlite3_bind_int(s, 1, r->number);
@@ -527,6 +535,7 @@ int mtm_store_round_put(mtm_store *st, const mtm_round *r, mtm_err *err) {
   mtm_store__bind_text(s, 4, r->end_date);
   if (r->usd_rate > 0) sqlite3_bind_double(s, 5, r->usd_rate);
   else sqlite3_bind_null(s, 5);
+  mtm_store__bind_text(s, 6, r->sampling);
   if (sqlite3_step(s) != SQLITE_DONE) return mtm_store__fail(st, err, "saving a round");
   return 0;
 }
@@ -537,11 +546,12 @@ static void read_round(sqlite3_stmt *s, mtm_arena *a, mtm_round *r) {
   r->start_date = mtm_store__col_text(s, 2, a);
   r->end_date = mtm_store__col_text(s, 3, a);
   r->usd_rate = sqlite3_column_double(s, 4);
+  r->sampling = mtm_store__col_text(s, 5, a);
 }
 
 int mtm_store_round_get(mtm_store *st, int number, mtm_arena *a, mtm_round *r, mtm_err *err) {
   sqlite3_stmt *s = mtm_store__stmt(
-      st, "SELECT number, name, start_date, end_date, usd_rate FROM rounds WHERE number = ?1",
+      st, "SELECT number, name, start_date, end_date, usd_rate, sampling FROM rounds WHERE number = ?1",
       err);
   if (!s) return MTM_ESTORE;
   sqlite3_bind_int(s, 1, number);
@@ -554,7 +564,7 @@ int mtm_store_round_get(mtm_store *st, int number, mtm_arena *a, mtm_round *r, m
 
 int mtm_store_rounds(mtm_store *st, mtm_arena *a, mtm_round **out, int *n, mtm_err *err) {
   sqlite3_stmt *s = mtm_store__stmt(
-      st, "SELECT number, name, start_date, end_date, usd_rate FROM rounds ORDER BY number", err);
+      st, "SELECT number, name, start_date, end_date, usd_rate, sampling FROM rounds ORDER BY number", err);
   if (!s) return MTM_ESTORE;
   int cap = 8, k = 0;
   mtm_round *r = mtm_arena_alloc(a, sizeof *r * (size_t)cap);

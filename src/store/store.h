@@ -25,7 +25,7 @@ typedef struct mtm_store mtm_store;
 
 /* ---- workspace (store.c) -------------------------------------------------- */
 
-#define MTM_STORE_SCHEMA_VERSION 10
+#define MTM_STORE_SCHEMA_VERSION 11
 
 /* Opens path. With create=0 the file must exist and be a workspace. */
 int mtm_store_open(mtm_store **out, const char *path, int create, mtm_err *err) MTM_MUST_USE;
@@ -50,8 +50,12 @@ typedef struct mtm_round {
   int number;
   char *name, *start_date, *end_date; /* dates YYYY-MM-DD or NULL */
   double usd_rate;                    /* units of currency per USD; 0 = unknown */
+  char *sampling; /* how respondents were sampled: "snowball", "quota",
+                     "probability", "census"; NULL: not recorded */
 } mtm_round;
 
+/* Adds a round, or updates an existing one: a NULL field (usd_rate 0)
+ * keeps the stored value; sampling "" clears the recorded method. */
 int mtm_store_round_put(mtm_store *st, const mtm_round *r, mtm_err *err);
 /* Returns MTM_ENOTFOUND if the round does not exist. */
 int mtm_store_round_get(mtm_store *st, int number, mtm_arena *a, mtm_round *r, mtm_err *err);
