@@ -220,6 +220,13 @@ static const char *const migrations[] = {
     "  INSERT OR IGNORE INTO frame_dirty SELECT OLD.form, OLD.round, OLD.id"
     "    WHERE EXISTS (SELECT 1 FROM frame_cache WHERE form = OLD.form AND round = OLD.round);"
     "  END;",
+    /* 8 -> 9 (form): a form version added with 'form add --lenient' is read
+     * leniently again, and the files its include rows pulled in are kept
+     * with it, so that it reads from the workspace alone. */
+    "ALTER TABLE form_versions ADD COLUMN lenient INTEGER NOT NULL DEFAULT 0;"
+    "CREATE TABLE form_includes("
+    "  version INTEGER NOT NULL REFERENCES form_versions(id),"
+    "  name TEXT NOT NULL, source BLOB NOT NULL, PRIMARY KEY(version, name));",
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
