@@ -358,6 +358,7 @@ static const struct {
     {"constraint_message", C_CONSTRAINT_MSG},
     {"constraint message", C_CONSTRAINT_MSG},
     {"constraining message", C_CONSTRAINT_MSG},
+    {"constraining_message", C_CONSTRAINT_MSG},
     {"jr:constraintmsg", C_CONSTRAINT_MSG},
     {"choice_filter", C_CHOICE_FILTER},
     {"calculation", C_CALCULATION},
@@ -581,6 +582,9 @@ static const struct {
     {"q int", MTM_Q_INTEGER, NULL},
     {"add integer prompt", MTM_Q_INTEGER, NULL},
     {"percentage", MTM_Q_INTEGER, NULL},
+    {"number of days in last month", MTM_Q_INTEGER, NULL},
+    {"number of days in last six months", MTM_Q_INTEGER, NULL},
+    {"number of days in last year", MTM_Q_INTEGER, NULL},
     {"decimal", MTM_Q_DECIMAL, NULL},
     {"q decimal", MTM_Q_DECIMAL, NULL},
     {"add decimal prompt", MTM_Q_DECIMAL, NULL},
@@ -601,8 +605,12 @@ static const struct {
     {"q geopoint", MTM_Q_GEOPOINT, NULL},
     {"q location", MTM_Q_GEOPOINT, NULL},
     {"add location prompt", MTM_Q_GEOPOINT, NULL},
+    {"background-geopoint", MTM_Q_GEOPOINT, NULL},
     {"geotrace", MTM_Q_GEOTRACE, NULL},
+    {"q geotrace", MTM_Q_GEOTRACE, NULL},
     {"geoshape", MTM_Q_GEOSHAPE, NULL},
+    {"q geoshape", MTM_Q_GEOSHAPE, NULL},
+    {"osm", MTM_Q_MEDIA, NULL},
     {"image", MTM_Q_MEDIA, NULL},
     {"photo", MTM_Q_MEDIA, NULL},
     {"q image", MTM_Q_MEDIA, NULL},
@@ -1166,6 +1174,18 @@ static int read_survey(reader *r) {
         return ferr(r, r->survey_sheet, row->row, tname, name, "the question '%s' has no type", name);
       continue; /* a blank or comment row */
     }
+    /* pyxform reads these types on the survey sheet as settings. */
+    const char *st = mtm_ascii_lower(squeeze(r, type));
+    if (!strcmp(st, "form_title") || !strcmp(st, "set_form_title") ||
+        !strcmp(st, "set form title")) {
+      if (name[0]) f->title = name;
+      continue;
+    }
+    if (!strcmp(st, "form_id") || !strcmp(st, "set_form_id") || !strcmp(st, "set form id")) {
+      if (name[0]) f->form_id = name;
+      continue;
+    }
+    if (!strcmp(st, "prefix")) continue;
     typeinfo ti;
     const char *list;
     int or_other;

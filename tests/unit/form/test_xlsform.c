@@ -377,6 +377,23 @@ static void includes(void **state) {
                       "include_clash.md: give one of them another name");
 }
 
+/* Types and columns that pyxform knows and mtm once refused; settings
+ * written as rows of the survey sheet. */
+static void pyxform_types(void **state) {
+  (void)state;
+  mtm_form *f = must_read("tests/fixtures/form/pyxform_types.md");
+  assert_string_equal(f->title, "Types_pyxform_knows");
+  assert_string_equal(f->form_id, "pyxform_types");
+  assert_int_equal(f->nq, 6);
+  assert_int_equal(mtm_form_question(f, "where")->type, MTM_Q_GEOPOINT);
+  assert_int_equal(mtm_form_question(f, "days")->type, MTM_Q_INTEGER);
+  assert_int_equal(mtm_form_question(f, "path")->type, MTM_Q_GEOTRACE);
+  assert_int_equal(mtm_form_question(f, "plot")->type, MTM_Q_GEOSHAPE);
+  assert_int_equal(mtm_form_question(f, "building")->type, MTM_Q_MEDIA);
+  assert_string_equal(mtm_form_question(f, "visits")->constraint_msgs[0], "more than none");
+  mtm_form_free(f);
+}
+
 static void read_mem_matches_read(void **state) {
   (void)state;
   mtm_buf b;
@@ -498,6 +515,7 @@ int main(void) {
       cmocka_unit_test(store_versions),        cmocka_unit_test(lone_sheet_is_survey),
       cmocka_unit_test(nameless_notes),        cmocka_unit_test(choices_from_previous_answer),
       cmocka_unit_test(lenient_reads),         cmocka_unit_test(includes),
+      cmocka_unit_test(pyxform_types),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
