@@ -103,6 +103,27 @@ static int form_add(mtm_cli *cli, int argc, char **argv) {
       }
     }
     if (what == MTM_FORM_SAME) {
+      /* The same file: the files it includes must be the same too. */
+      int lenient_was, n;
+      mtm_store_file *kept;
+      if (mtm_store_form_extras(st, f->form_id, f->version, &a, &lenient_was, &kept, &n, &err)) {
+        rc = mtm_cli_fail(&err);
+        break;
+      }
+      int same = n == f->nincludes;
+      for (int j = 0; same && j < n; j++)
+        same = !strcmp(kept[j].name, f->includes[j].name) && kept[j].len == f->includes[j].len &&
+               !memcmp(kept[j].bytes, f->includes[j].bytes, kept[j].len);
+      if (!same) {
+        mtm_err_clear(&err);
+        mtm_err_where(&err, argv[i + k], NULL, 0, NULL, NULL);
+        mtm_err_set(&err, MTM_EINVAL,
+                    "version %s of form %s is already in the workspace with other included "
+                    "files: give the new form a new version in its settings sheet",
+                    shown_version(f->version), f->form_id);
+        rc = mtm_cli_fail(&err);
+        break;
+      }
       mtm_buf_printf(&out, "form %s version %s is already in the workspace (%s)\n", f->form_id,
                      shown_version(f->version), base_name(argv[i + k]));
       continue;

@@ -129,15 +129,16 @@ typedef struct mtm_question {
   /* Choices from a previous answer (pyxform's "select from a repeat"):
    * "select_one ${q}" / "select_multiple ${q}" offer as choices the answers
    * that the same submission gave to question q (every instance of it when
-   * q is in a repeat; empty answers are not offered). choices_from is q's
-   * index in form->q (a question that holds data), list is NULL and
-   * list_name is "${q}" as written; -1 for every other question. A value
-   * is text, the same as one of q's answers (for select_multiple, several
-   * separated by spaces); its levels are the distinct answers found.
-   * choice_filter, if any, is evaluated per candidate answer, with the
-   * names of q's repeat read in that candidate's instance ("." is the
+   * q is in a repeat; empty answers are not offered). choices_from points
+   * to q in form->q (a question that holds data; its index is
+   * choices_from - form->q), list is NULL and list_name is "${q}" as
+   * written; NULL for every other question (so a zeroed question has
+   * none). A value is text, one of q's answers (for select_multiple,
+   * several separated by spaces); its levels are the distinct answers
+   * found. choice_filter, if any, is evaluated per candidate answer, with
+   * the names of q's repeat read in that candidate's instance ("." is the
    * candidate). or_other is never set with it. */
-  int choices_from;
+  const struct mtm_question *choices_from;
   int or_other;
   const char **labels;       /* one per form language; entries may be NULL */
   const char **hints;

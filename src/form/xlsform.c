@@ -1079,6 +1079,7 @@ static int holds_data(const mtm_question *q) {
 typedef struct qsrc {
   long row;
   const char *file;    /* the included file of the row, NULL: the form's */
+  int from_answer;     /* a select whose choices are a previous answer */
   const char *cols[5]; /* relevant, constraint, calculation, choice_filter, required */
   const srow *srow;    /* the row itself, for ${} in labels and hints */
 } qsrc;
@@ -1238,7 +1239,6 @@ static int read_survey(reader *r) {
     q->or_other = or_other;
     q->list_name = list;
     q->field = -1;
-    q->choices_from = -1;
     q->file = row->file;
     q->group = depth ? stack[depth - 1] : -1;
     q->repeat = -1;
@@ -1356,7 +1356,7 @@ static int read_survey(reader *r) {
                     "'or_other' cannot go with choices from a previous answer (%s): pyxform "
                     "refuses it too; add an 'other' answer to the question %s instead",
                     list, ref);
-      q->choices_from = -2;
+      qs->from_answer = 1; /* resolved once every question is read */
     } else if (ti.has_list && !ti.from_file) {
       mtm_choice_list *l = find_list(f, list);
       if (!l) {
@@ -1390,7 +1390,6 @@ static int read_survey(reader *r) {
       o->type_text = "text";
       o->type = MTM_Q_TEXT;
       o->synthetic = 1;
-      o->choices_from = -1;
       o->file = q->file;
       o->row = row->row;
       o->group = q->group;
@@ -1433,7 +1432,7 @@ static int read_survey(reader *r) {
     mtm_question *q = &f->q[i];
     if (q->type == MTM_Q_END_GROUP || q->type == MTM_Q_END_REPEAT) continue;
     r->row_file = src[i].file;
-    if (q->choices_from == -2) {
+    if (src[i].from_answer) {
       char *ref = mtm_arena_strndup(r->a, q->list_name + 2, strlen(q->list_name) - 3);
       int k = mtm_form_question_index(f, ref);
       if (k < 0 || f->q[k].field < 0 || k == i)
@@ -1441,7 +1440,7 @@ static int read_survey(reader *r) {
                     k < 0 ? "the choices come from ${%s}, but no question is named '%s'"
                           : "the choices come from ${%s}, but '%s' holds no answers",
                     ref, ref);
-      q->choices_from = k;
+      q->choices_from = &f->q[k];
     }
     mtm_expr **ex[5] = {&q->relevant, &q->constraint, &q->calculation, &q->choice_filter,
                         &q->required_expr};

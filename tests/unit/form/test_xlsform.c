@@ -252,14 +252,14 @@ static void choices_from_previous_answer(void **state) {
   const mtm_question *head = mtm_form_question(f, "head");
   const mtm_question *workers = mtm_form_question(f, "workers");
   assert_int_equal(head->type, MTM_Q_SELECT_ONE);
-  assert_int_equal(head->choices_from, name);
+  assert_ptr_equal(head->choices_from, &f->q[name]);
   assert_null(head->list);
   assert_string_equal(head->list_name, "${member_name}");
   assert_non_null(head->choice_filter);
   assert_int_equal(workers->type, MTM_Q_SELECT_MULTIPLE);
-  assert_int_equal(workers->choices_from, name);
+  assert_ptr_equal(workers->choices_from, &f->q[name]);
   assert_true(workers->field >= 0);
-  assert_int_equal(mtm_form_question(f, "member_age")->choices_from, -1);
+  assert_null(mtm_form_question(f, "member_age")->choices_from);
   /* The constraint written as deployed forms write it. */
   assert_non_null(mtm_form_question(f, "n")->constraint);
   mtm_form_free(f);
