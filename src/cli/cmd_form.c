@@ -21,8 +21,8 @@ static const char *shown_version(const char *v) { return v && v[0] ? v : "(none)
 /* mtm form add: every file is read and checked before anything is stored;
  * all of them go in one transaction. */
 static int form_add(mtm_cli *cli, int argc, char **argv) {
-  const char *kind = NULL;
-  mtm_opt opts[] = {{"kind", 1, &kind}, {0}};
+  const char *kind = NULL, *lenient = NULL;
+  mtm_opt opts[] = {{"kind", 1, &kind}, {"lenient", 0, &lenient}, {0}};
   int i = mtm_cli_parse("form", argc, argv, opts);
   if (i < 0) return 2;
   if (kind && mtm_cli_choice("form", "--kind", kind, (const char *const[]){"survey", "baseline", NULL}) < 0)
@@ -37,8 +37,27 @@ static int form_add(mtm_cli *cli, int argc, char **argv) {
   for (int k = 0; k < nfiles && !rc; k++) {
     const char *path = argv[i + k];
     mtm_buf_init(&src[k]);
-    if (mtm_form_read_file(path, &src[k], &forms[k], &err)) rc = mtm_cli_fail(&err);
+    if (mtm_form_read_file_opts(path, lenient ? MTM_FORM_LENIENT : 0, &src[k], &forms[k],
+                                &err)) {
+      /* A cell that --lenient would leave out: say so. */
+      if (!lenient && (strstr(err.msg, "cannot read the expression") ||
+                       strstr(err.msg, "but no question is named") ||
+                       strstr(err.msg, "unknown question type") ||
+                       strstr(err.msg, "has no calculation"))) {
+        size_t n = strlen(err.msg);
+        snprintf(err.msg + n, sizeof err.msg - n,
+                 " ('mtm form add --lenient' keeps the form and warns about this cell)");
+      }
+      rc = mtm_cli_fail(&err);
+    }
   }
+  /* One warning per cell that a lenient read left out. */
+  for (int k = 0; k < nfiles && !rc; k++)
+    for (int w = 0; w < forms[k]->nwarnings; w++) {
+      char line[2048];
+      mtm_err_format(&forms[k]->warnings[w], line, sizeof line);
+      fprintf(stderr, "mtm form add: warning: %s\n", line);
+    }
   /* Two files of one call may not claim the same form version. */
   for (int k = 0; k < nfiles && !rc; k++)
     for (int j = 0; j < k && !rc; j++)
@@ -71,7 +90,40 @@ static int form_add(mtm_cli *cli, int argc, char **argv) {
       rc = mtm_cli_fail(&err);
       break;
     }
+    if (what == MTM_FORM_ADDED && (f->lenient || f->nincludes)) {
+      /* Kept so that the workspace reads the form as it was read here. */
+      mtm_store_file *files = mtm_arena_alloc(&a, sizeof *files * (size_t)(f->nincludes + 1));
+      for (int j = 0; j < f->nincludes; j++)
+        files[j] = (mtm_store_file){f->includes[j].name, f->includes[j].bytes, f->includes[j].len};
+      if (mtm_store_form_set_extras(st, f->form_id, f->version, f->lenient, files, f->nincludes,
+                                    &err)) {
+        mtm_err_where(&err, argv[i + k], NULL, 0, NULL, NULL);
+        rc = mtm_cli_fail(&err);
+        break;
+      }
+    }
     if (what == MTM_FORM_SAME) {
+      /* The same file: the files it includes must be the same too. */
+      int lenient_was, n;
+      mtm_store_file *kept;
+      if (mtm_store_form_extras(st, f->form_id, f->version, &a, &lenient_was, &kept, &n, &err)) {
+        rc = mtm_cli_fail(&err);
+        break;
+      }
+      int same = n == f->nincludes;
+      for (int j = 0; same && j < n; j++)
+        same = !strcmp(kept[j].name, f->includes[j].name) && kept[j].len == f->includes[j].len &&
+               !memcmp(kept[j].bytes, f->includes[j].bytes, kept[j].len);
+      if (!same) {
+        mtm_err_clear(&err);
+        mtm_err_where(&err, argv[i + k], NULL, 0, NULL, NULL);
+        mtm_err_set(&err, MTM_EINVAL,
+                    "version %s of form %s is already in the workspace with other included "
+                    "files: give the new form a new version in its settings sheet",
+                    shown_version(f->version), f->form_id);
+        rc = mtm_cli_fail(&err);
+        break;
+      }
       mtm_buf_printf(&out, "form %s version %s is already in the workspace (%s)\n", f->form_id,
                      shown_version(f->version), base_name(argv[i + k]));
       continue;
@@ -82,7 +134,12 @@ static int form_add(mtm_cli *cli, int argc, char **argv) {
                    f->form_id, shown_version(f->version), mtm_form_nquestions(f), f->nfields,
                    f->nlists);
     print_langs(&out, f);
-    mtm_buf_adds(&out, ")\n");
+    mtm_buf_adds(&out, ")");
+    for (int j = 0; j < f->nincludes; j++)
+      mtm_buf_printf(&out, "%s%s", j ? ", " : ", including ", f->includes[j].name);
+    if (f->nwarnings)
+      mtm_buf_printf(&out, ", %d rule%s left out", f->nwarnings, f->nwarnings == 1 ? "" : "s");
+    mtm_buf_adds(&out, "\n");
   }
   if (began) {
     if (rc)
@@ -224,8 +281,18 @@ static void show_text(mtm_buf *b, const mtm_form *f, const char *kind) {
                  kind, f->title, shown_version(f->version), f->file_name);
   mtm_buf_adds(b, "languages  ");
   print_langs(b, f);
-  mtm_buf_printf(b, "\nquestions  %d, fields %d, choice lists %d\n\n", mtm_form_nquestions(f),
+  mtm_buf_printf(b, "\nquestions  %d, fields %d, choice lists %d\n", mtm_form_nquestions(f),
                  f->nfields, f->nlists);
+  if (f->nincludes) {
+    mtm_buf_adds(b, "includes   ");
+    for (int j = 0; j < f->nincludes; j++)
+      mtm_buf_printf(b, "%s%s", j ? ", " : "", f->includes[j].name);
+    mtm_buf_addc(b, '\n');
+  }
+  if (f->lenient)
+    mtm_buf_printf(b, "lenient    added with --lenient: %d rule%s left out\n", f->nwarnings,
+                   f->nwarnings == 1 ? "" : "s");
+  mtm_buf_addc(b, '\n');
   for (int i = 0; i < f->nq; i++) {
     const mtm_question *q = &f->q[i];
     int depth = 0;
@@ -240,20 +307,26 @@ static void show_text(mtm_buf *b, const mtm_form *f, const char *kind) {
                    q->name);
     if (q->list_name) mtm_buf_printf(b, " (list %s)", q->list_name);
     if (q->meta) mtm_buf_printf(b, " (%s)", q->meta);
+    if (q->file) mtm_buf_printf(b, " [row %ld of %s]", q->row, q->file);
     if (q->required) mtm_buf_adds(b, " required");
     mtm_buf_addc(b, '\n');
     const char *pad = "         ";
     for (int l = 0; l < f->nlangs; l++)
       if (q->labels && q->labels[l])
         mtm_buf_printf(b, "%*s%slabel[%s]: %s\n", 2 * depth, "", pad, f->langs[l], q->labels[l]);
+    const char *out = " (left out)";
     if (q->relevant_src)
-      mtm_buf_printf(b, "%*s%srelevant: %s\n", 2 * depth, "", pad, q->relevant_src);
+      mtm_buf_printf(b, "%*s%srelevant: %s%s\n", 2 * depth, "", pad, q->relevant_src,
+                     q->relevant ? "" : out);
     if (q->constraint_src)
-      mtm_buf_printf(b, "%*s%sconstraint: %s\n", 2 * depth, "", pad, q->constraint_src);
+      mtm_buf_printf(b, "%*s%sconstraint: %s%s\n", 2 * depth, "", pad, q->constraint_src,
+                     q->constraint ? "" : out);
     if (q->calculation_src)
-      mtm_buf_printf(b, "%*s%scalculation: %s\n", 2 * depth, "", pad, q->calculation_src);
+      mtm_buf_printf(b, "%*s%scalculation: %s%s\n", 2 * depth, "", pad, q->calculation_src,
+                     q->calculation ? "" : out);
     if (q->choice_filter_src)
-      mtm_buf_printf(b, "%*s%schoice_filter: %s\n", 2 * depth, "", pad, q->choice_filter_src);
+      mtm_buf_printf(b, "%*s%schoice_filter: %s%s\n", 2 * depth, "", pad, q->choice_filter_src,
+                     q->choice_filter ? "" : out);
     if (q->hxl) mtm_buf_printf(b, "%*s%shxl: %s\n", 2 * depth, "", pad, q->hxl);
   }
 }

@@ -20,7 +20,7 @@ static const mtm_cmd commands[] = {
      "[--format csv|json] | areas resolve [--level N] [--at DATE] [--within PCODE] TEXT...",
      "Load and query the gazetteer of administrative areas."},
     {"form", mtm_cmd_form,
-     "form add [--kind survey|baseline] FILE... | form list | form show FORM_ID [--version V] "
+     "form add [--kind survey|baseline] [--lenient] FILE... | form list | form show FORM_ID [--version V] "
      "[--format text|json]",
      "Add an XLSForm (a new version of a known form is kept beside the old)."},
     {"import", mtm_cmd_import, "import --form FORM_ID --round N [--keep-going] [--id-column COL | --id-from-row] FILE...",

@@ -10,6 +10,7 @@
 #include <regex.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <utf8proc.h>
 
 /* ---- the tree -------------------------------------------------------------- */
@@ -94,6 +95,8 @@ typedef enum {
 typedef struct tok {
   tkind k;
   int off, len; /* byte offset and length in the source */
+  int op;       /* T_NAME: the operator and, or, div or mod (read where an
+                   operator may stand); T_STAR: multiplication, not "any" */
   double num;
   const char *text; /* T_STR contents, T_REF name, T_NAME as written */
 } tok;
@@ -185,13 +188,53 @@ static int u8len(const char *s) {
   return n;
 }
 
-/* Splits the source into tokens. */
+/* The length of the operator name (and, or, div, mod, in any case) that
+ * starts s, or 0. Like JavaRosa's lexer, the name need not end there: where
+ * an operator may stand, ".=0 or.<=5" and "1and${b}" hold one. */
+static int opname_at(const char *s, const char **canon) {
+  static const char *ops[] = {"and", "or", "div", "mod"};
+  for (int k = 0; k < 4; k++) {
+    size_t n = strlen(ops[k]);
+    if (strncasecmp(s, ops[k], n) == 0) {
+      *canon = ops[k];
+      return (int)n;
+    }
+  }
+  return 0;
+}
+
+/* Whether a token ends an operand, so that what follows it is an operator:
+ * XPath 1.0's rule (section 3.7) as JavaRosa applies it. */
+static int ends_operand(const tok *t) {
+  switch (t->k) {
+  case T_NUM:
+  case T_STR:
+  case T_REF:
+  case T_RP:
+  case T_RB:
+  case T_DOT:
+  case T_DDOT:
+    return 1;
+  case T_NAME:
+    return !t->op;
+  case T_STAR:
+    return !t->op;
+  default:
+    return 0;
+  }
+}
+
+/* Splits the source into tokens. As in XPath 1.0 and JavaRosa, what a token
+ * is depends on the one before it: after an operand, a name that starts
+ * with and, or, div or mod is that operator and "*" multiplies; elsewhere
+ * they are names and the wildcard. */
 static int lex(parser *p) {
   const char *s = p->src;
   int cap = 16, n = 0;
   p->t = mtm_arena_alloc(p->a, sizeof(tok) * (size_t)cap);
   int i = 0;
   for (;;) {
+    int after_operand = n > 0 && ends_operand(&p->t[n - 1]);
     while (s[i] && isspace((unsigned char)s[i])) i++;
     if (n + 1 >= cap) {
       tok *g = mtm_arena_alloc(p->a, sizeof(tok) * (size_t)cap * 2);
@@ -208,7 +251,14 @@ static int lex(parser *p) {
       n++;
       break;
     }
-    if (isdigit(c) || (c == '.' && isdigit((unsigned char)s[i + 1]))) {
+    const char *canon;
+    int oplen = after_operand ? opname_at(s + i, &canon) : 0;
+    if (oplen) {
+      t->k = T_NAME;
+      t->op = 1;
+      t->text = canon;
+      i += oplen;
+    } else if (isdigit(c) || (c == '.' && isdigit((unsigned char)s[i + 1]))) {
       int j = i;
       while (isdigit((unsigned char)s[j])) j++;
       if (s[j] == '.') {
@@ -315,6 +365,7 @@ static int lex(parser *p) {
         break;
       case '*':
         t->k = T_STAR;
+        t->op = after_operand;
         break;
       case '@':
         t->k = T_AT;
@@ -375,7 +426,7 @@ static tok *next(parser *p) {
   return t;
 }
 static int is_opname(tok *t, const char *name) {
-  return t->k == T_NAME && strcmp(t->text, name) == 0;
+  return t->k == T_NAME && t->op && strcmp(t->text, name) == 0;
 }
 
 static mtm_expr *node(parser *p, ekind k, const tok *at) {
@@ -433,12 +484,19 @@ static int parse_preds(parser *p, mtm_expr ***preds, int *npred) {
  * after "/") a "*" is a misplaced multiplication, not a wildcard. */
 static int can_start_step_at(parser *p, int after_slash) {
   tok *t = peek(p);
-  if (t->k == T_STAR) return after_slash;
+  if (t->k == T_STAR) {
+    if (after_slash) return 1;
+    /* "count(*)": the wildcard as a whole step; "1 + * 2" is a slip. */
+    tkind nx = peek2(p)->k;
+    return !t->op && (nx == T_SLASH || nx == T_DSLASH || nx == T_LB || nx == T_RP ||
+                      nx == T_RB || nx == T_COMMA || nx == T_EOF || nx == T_PIPE);
+  }
   if (t->k == T_DOT || t->k == T_DDOT || t->k == T_AT) return 1;
-  if (t->k != T_NAME) return 0;
+  if (t->k != T_NAME || t->op) return 0;
   /* XPath would read an operator name here as an element name; in XLSForm
    * it is always a slip ("and and"), so report it as the operator. */
-  if (is_opname(t, "and") || is_opname(t, "or") || is_opname(t, "div") || is_opname(t, "mod"))
+  if (!strcmp(t->text, "and") || !strcmp(t->text, "or") || !strcmp(t->text, "div") ||
+      !strcmp(t->text, "mod"))
     return 0;
   if (peek2(p)->k == T_LP) {
     /* A name followed by "(" is a function, except the node tests. */
@@ -666,7 +724,7 @@ static mtm_expr *parse_mul(parser *p) {
   mtm_expr *l = parse_unary(p);
   while (l) {
     tok *t = peek(p);
-    int op = t->k == T_STAR        ? OP_MUL
+    int op = t->k == T_STAR && t->op ? OP_MUL
              : is_opname(t, "div") ? OP_DIV
              : is_opname(t, "mod") ? OP_MOD
                                    : -1;

@@ -124,7 +124,21 @@ typedef struct mtm_question {
   const char *type_text;     /* as written, e.g. "select_one yes_no or_other" */
   mtm_qtype type;
   const char *meta;          /* for MTM_Q_META: "start", "end", "deviceid", ... */
-  mtm_choice_list *list;     /* selects; NULL otherwise */
+  mtm_choice_list *list;     /* selects from a list; NULL otherwise, and NULL for
+                                selects from a file or from a previous answer */
+  /* Choices from a previous answer (pyxform's "select from a repeat"):
+   * "select_one ${q}" / "select_multiple ${q}" offer as choices the answers
+   * that the same submission gave to question q (every instance of it when
+   * q is in a repeat; empty answers are not offered). choices_from points
+   * to q in form->q (a question that holds data; its index is
+   * choices_from - form->q), list is NULL and list_name is "${q}" as
+   * written; NULL for every other question (so a zeroed question has
+   * none). A value is text, one of q's answers (for select_multiple,
+   * several separated by spaces); its levels are the distinct answers
+   * found. choice_filter, if any, is evaluated per candidate answer, with
+   * the names of q's repeat read in that candidate's instance ("." is the
+   * candidate). or_other is never set with it. */
+  const struct mtm_question *choices_from;
   int or_other;
   const char **labels;       /* one per form language; entries may be NULL */
   const char **hints;
@@ -149,6 +163,8 @@ typedef struct mtm_question {
   int repeat;                /* index of the enclosing begin_repeat, -1 if none */
   int field;                 /* index in form->fields, -1 if it holds no data */
   long row;                  /* row on the survey sheet */
+  const char *file;          /* the file an include row pulled the row from
+                                (form->includes), NULL: the form's own */
 } mtm_question;
 
 typedef struct mtm_form {
@@ -170,8 +186,27 @@ typedef struct mtm_form {
                                 (not groups, notes, end markers), in order */
   int nlists;
   mtm_choice_list *lists;
+  int lenient;               /* read with MTM_FORM_LENIENT */
+  int nwarnings;             /* lenient: one per cell left out, naming file, */
+  mtm_err *warnings;         /* sheet, row, column and question */
+  int nincludes;             /* the files that include rows pulled in (their */
+  struct mtm_form_file *includes; /* bytes are the form's), in the order met */
   void *priv;                /* the arena and indices */
 } mtm_form;
+
+/* A form file in memory: a file that an include row pulled in. */
+typedef struct mtm_form_file {
+  const char *name; /* the file name without folders, e.g. "household.xlsx" */
+  const void *bytes;
+  size_t len;
+} mtm_form_file;
+
+/* Flags for reading a form. MTM_FORM_LENIENT keeps a form with cells that
+ * mtm cannot use: an expression it cannot read or that names an unknown
+ * question is left out (the question stays, without that rule), a calculate
+ * without a calculation stays without one, an unknown type is read as
+ * text; each such cell adds one entry to form->warnings. */
+enum { MTM_FORM_LENIENT = 1 };
 
 /* Reads an XLSForm file (.xlsx .xls .csv .md). On error *out is NULL and
  * err names the sheet, row, column and question. pyxform's CSV layout (the
@@ -185,10 +220,25 @@ int mtm_form_read_file(const char *path, mtm_buf *bytes, mtm_form **out,
 /* Same from bytes kept in the workspace; name is used in messages. */
 int mtm_form_read_mem(const void *bytes, size_t len, const char *name, mtm_form **out,
                       mtm_err *err) MTM_MUST_USE;
+/* With flags (MTM_FORM_LENIENT). An "include NAME" row of the survey sheet
+ * is replaced by the survey rows of the form file NAME (pyxform's legacy
+ * include, recursive; a cycle is refused naming the row), and that file's
+ * choice lists join the form's. From a path, the file is looked for beside
+ * it (NAME.xlsx, .xls, .md or .csv, the including file's own extension
+ * first); form->includes then lists the files read, to be stored with the
+ * form. From memory, it is one of the given files (matched by name or
+ * stem), as mtm_form_load passes those stored. */
+int mtm_form_read_file_opts(const char *path, int flags, mtm_buf *bytes, mtm_form **out,
+                            mtm_err *err) MTM_MUST_USE;
+int mtm_form_read_mem_opts(const void *bytes, size_t len, const char *name, int flags,
+                           const mtm_form_file *includes, int nincludes, mtm_form **out,
+                           mtm_err *err) MTM_MUST_USE;
 void mtm_form_free(mtm_form *f);
 
 /* Reads version `version` (NULL: the latest added) of form `form_id` from
- * the workspace. MTM_ENOTFOUND when the form or version is unknown. */
+ * the workspace, as it was added (leniently or not, with the files its
+ * include rows pulled in). MTM_ENOTFOUND when the form or version is
+ * unknown. */
 struct mtm_store;
 int mtm_form_load(struct mtm_store *st, const char *form_id, const char *version,
                   mtm_form **out, mtm_err *err) MTM_MUST_USE;

@@ -15,7 +15,9 @@
 typedef struct srow {
   long row;
   int n;
-  char **c; /* trimmed cells, never NULL */
+  char **c;         /* trimmed cells, never NULL */
+  const char *file; /* the file an include row pulled it from; NULL: the form's */
+  long hdr_row;     /* the row of its sheet's header */
 } srow;
 
 typedef struct sheet {
@@ -65,6 +67,18 @@ typedef struct reader {
   int langcap;
   const char *plain_lang; /* the language of unsuffixed label columns */
   int allow_dup_choices;
+  const char *survey_sheet; /* the survey sheet's name ("survey", or a lone sheet's) */
+  const char *row_file;     /* the file of the row being read, when included */
+  const char *reading;      /* the included file whose sheets are being read */
+  int lenient;              /* MTM_FORM_LENIENT: leave out what cannot be used */
+  int wcap;                 /* of f->warnings */
+  /* Include rows: files beside path (dir), or the ones given. */
+  const char *dir;
+  const mtm_form_file *given;
+  int ngiven;
+  int incap;                /* of f->includes */
+  const char *chain[16];    /* the files being included, outermost first */
+  int nchain;
 } reader;
 
 static char *dup(reader *r, const char *s) { return mtm_arena_strdup(r->a, s ? s : ""); }
@@ -79,13 +93,36 @@ static int ferr(reader *r, const char *sheet_name, long row, const char *col, co
   va_start(ap, fmt);
   vsnprintf(msg, sizeof msg, fmt, ap);
   va_end(ap);
-  mtm_err_where(r->err, r->file, sheet_name, row, col, q);
+  mtm_err_where(r->err, r->row_file ? r->row_file : r->file, sheet_name, row, col, q);
   return mtm_err_set(r->err, MTM_EINVAL, "%s", msg);
+}
+
+/* Records a warning about a cell left out of a form read leniently. */
+static void fwarn(reader *r, const char *sheet_name, long row, const char *col, const char *q,
+                  const char *fmt, ...) MTM_PRINTF(6, 7);
+static void fwarn(reader *r, const char *sheet_name, long row, const char *col, const char *q,
+                  const char *fmt, ...) {
+  mtm_form *f = r->f;
+  if (f->nwarnings == r->wcap) {
+    r->wcap = r->wcap ? r->wcap * 2 : 8;
+    mtm_err *g = mtm_arena_alloc(r->a, sizeof *g * (size_t)r->wcap);
+    if (f->nwarnings) memcpy(g, f->warnings, sizeof *g * (size_t)f->nwarnings);
+    f->warnings = g;
+  }
+  mtm_err *w = &f->warnings[f->nwarnings++];
+  mtm_err_clear(w);
+  char msg[1024];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  mtm_err_where(w, r->row_file ? r->row_file : r->file, sheet_name, row, col, q);
+  mtm_err_set(w, MTM_EINVAL, "%s", msg);
 }
 
 static void sheet_add(reader *r, sheet *s, long row, int n, char **cells) {
   if (!s->hdr.c) {
-    s->hdr = (srow){row, n, cells};
+    s->hdr = (srow){row, n, cells, r->reading, row};
     return;
   }
   if (s->nrows == s->cap) {
@@ -94,7 +131,7 @@ static void sheet_add(reader *r, sheet *s, long row, int n, char **cells) {
     if (s->nrows) memcpy(g, s->rows, sizeof *g * (size_t)s->nrows);
     s->rows = g;
   }
-  s->rows[s->nrows++] = (srow){row, n, cells};
+  s->rows[s->nrows++] = (srow){row, n, cells, r->reading, s->hdr.row};
 }
 
 /* Copies a table row, trimmed; returns the number of non-empty cells. */
@@ -184,7 +221,8 @@ static int read_sheet(reader *r, const void *bytes, size_t len, mtm_table_format
 /* pyxform's CSV layout: a row whose first cell is a sheet name opens that
  * sheet; the rows below it leave the first cell empty. A CSV without it is
  * the survey sheet alone. */
-static int read_csv(reader *r, const void *bytes, size_t len) {
+static int read_csv(reader *r, const void *bytes, size_t len, sheet *survey, sheet *choices,
+                    sheet *settings) {
   mtm_table *t;
   mtm_err e;
   mtm_err_clear(&e);
@@ -206,14 +244,14 @@ static int read_csv(reader *r, const void *bytes, size_t len) {
       layout = only_first && (!mtm_strcasecmp(c[0], "survey") || !mtm_strcasecmp(c[0], "choices") ||
                               !mtm_strcasecmp(c[0], "settings"));
       if (!layout) {
-        cur = &r->survey;
+        cur = survey;
         cur->found = 1;
       }
     }
     if (layout == 1 && c[0][0]) {
-      cur = !mtm_strcasecmp(c[0], "survey")     ? &r->survey
-            : !mtm_strcasecmp(c[0], "choices")  ? &r->choices
-            : !mtm_strcasecmp(c[0], "settings") ? &r->settings
+      cur = !mtm_strcasecmp(c[0], "survey")     ? survey
+            : !mtm_strcasecmp(c[0], "choices")  ? choices
+            : !mtm_strcasecmp(c[0], "settings") ? settings
                                                 : &skip;
       cur->found = 1;
       /* Cells after the sheet name on the same row are ignored. */
@@ -232,6 +270,39 @@ static int read_csv(reader *r, const void *bytes, size_t len) {
     return rc;
   }
   return 0;
+}
+
+/* Whether XLSForm knows a sheet of this name (pyxform's list). */
+static int known_sheet(const char *name) {
+  static const char *known[] = {"survey", "choices", "settings", "external_choices", "osm",
+                                "entities"};
+  for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+    if (!mtm_strcasecmp(name, known[i])) return 1;
+  return 0;
+}
+
+/* Reads the survey, choices and settings sheets of a form file. As pyxform
+ * does, a workbook whose only sheet has a name XLSForm does not know (say
+ * "Sheet1") is read as the survey sheet; *survey_name is the name read. */
+static int read_sheets(reader *r, const void *bytes, size_t len, mtm_table_format fmt,
+                       sheet *survey, sheet *choices, sheet *settings, const char **survey_name) {
+  *survey_name = "survey";
+  if (fmt == MTM_TABLE_CSV) return read_csv(r, bytes, len, survey, choices, settings);
+  int rc = read_sheet(r, bytes, len, fmt, survey);
+  if (!rc) rc = read_sheet(r, bytes, len, fmt, choices);
+  if (!rc) rc = read_sheet(r, bytes, len, fmt, settings);
+  if (rc || survey->found) return rc;
+  char **names;
+  int n;
+  mtm_err e;
+  mtm_err_clear(&e);
+  if (mtm_table_sheets_mem(bytes, len, fmt, r->file, r->a, &names, &n, &e) == 0 && n == 1 &&
+      !known_sheet(names[0])) {
+    survey->name = names[0];
+    *survey_name = names[0];
+    rc = read_sheet(r, bytes, len, fmt, survey);
+  }
+  return rc;
 }
 
 /* ---- headers ----------------------------------------------------------------- */
@@ -287,6 +358,7 @@ static const struct {
     {"constraint_message", C_CONSTRAINT_MSG},
     {"constraint message", C_CONSTRAINT_MSG},
     {"constraining message", C_CONSTRAINT_MSG},
+    {"constraining_message", C_CONSTRAINT_MSG},
     {"jr:constraintmsg", C_CONSTRAINT_MSG},
     {"choice_filter", C_CHOICE_FILTER},
     {"calculation", C_CALCULATION},
@@ -308,7 +380,7 @@ static const struct {
 
 /* Reads a column header: "label::English (en)", legacy "label:English",
  * "bind:constraint", "bind:jr:constraintMsg", "control:appearance". */
-static colspec parse_header(reader *r, const char *h) {
+static colspec parse_header_as(reader *r, const char *h, int langs) {
   colspec cs = {C_NONE, -1, h};
   if (!h[0]) return cs;
   char *low = mtm_ascii_lower(dup(r, h));
@@ -346,8 +418,8 @@ static colspec parse_header(reader *r, const char *h) {
       cs.role = header_keys[i].role;
       break;
     }
-  if (cs.role == C_LABEL || cs.role == C_HINT || cs.role == C_REQUIRED_MSG ||
-      cs.role == C_CONSTRAINT_MSG) {
+  if (langs && (cs.role == C_LABEL || cs.role == C_HINT || cs.role == C_REQUIRED_MSG ||
+                cs.role == C_CONSTRAINT_MSG)) {
     const char *lang = r->plain_lang;
     char *l = NULL;
     if (rest) {
@@ -359,6 +431,11 @@ static colspec parse_header(reader *r, const char *h) {
   }
   return cs;
 }
+
+static colspec parse_header(reader *r, const char *h) { return parse_header_as(r, h, 1); }
+
+/* The role of a column header, without taking note of its language. */
+static int header_role(reader *r, const char *h) { return parse_header_as(r, h, 0).role; }
 
 static colspec *parse_headers(reader *r, const sheet *s) {
   colspec *cs = mtm_arena_alloc(r->a, sizeof *cs * (size_t)(s->hdr.n ? s->hdr.n : 1));
@@ -505,6 +582,9 @@ static const struct {
     {"q int", MTM_Q_INTEGER, NULL},
     {"add integer prompt", MTM_Q_INTEGER, NULL},
     {"percentage", MTM_Q_INTEGER, NULL},
+    {"number of days in last month", MTM_Q_INTEGER, NULL},
+    {"number of days in last six months", MTM_Q_INTEGER, NULL},
+    {"number of days in last year", MTM_Q_INTEGER, NULL},
     {"decimal", MTM_Q_DECIMAL, NULL},
     {"q decimal", MTM_Q_DECIMAL, NULL},
     {"add decimal prompt", MTM_Q_DECIMAL, NULL},
@@ -525,8 +605,12 @@ static const struct {
     {"q geopoint", MTM_Q_GEOPOINT, NULL},
     {"q location", MTM_Q_GEOPOINT, NULL},
     {"add location prompt", MTM_Q_GEOPOINT, NULL},
+    {"background-geopoint", MTM_Q_GEOPOINT, NULL},
     {"geotrace", MTM_Q_GEOTRACE, NULL},
+    {"q geotrace", MTM_Q_GEOTRACE, NULL},
     {"geoshape", MTM_Q_GEOSHAPE, NULL},
+    {"q geoshape", MTM_Q_GEOSHAPE, NULL},
+    {"osm", MTM_Q_MEDIA, NULL},
     {"image", MTM_Q_MEDIA, NULL},
     {"photo", MTM_Q_MEDIA, NULL},
     {"q image", MTM_Q_MEDIA, NULL},
@@ -711,6 +795,251 @@ static int parse_type(reader *r, const char *text, typeinfo *ti, const char **li
   return mtm_err_set(r->err, MTM_EINVAL, "unknown question type '%s'", text);
 }
 
+/* ---- include --------------------------------------------------------------------- */
+
+/* The file name without folders. */
+static const char *base_of(const char *path) {
+  const char *b = strrchr(path, '/');
+  return b ? b + 1 : path;
+}
+
+/* Whether file (a name without folders) is name followed by an extension. */
+static int has_stem(const char *file, const char *name) {
+  size_t n = strlen(name);
+  return !strncmp(file, name, n) && file[n] == '.' && file[n + 1] && !strchr(file + n + 1, '.');
+}
+
+/* Finds the form file an include row names, as pyxform finds a section by
+ * its file's stem. From the workspace: a file kept with the form. Beside
+ * the form: name itself if it ends in a form file's extension, else name
+ * with the extension of the including file, then .xlsx, .xls, .md, .csv.
+ * The bytes are copied into the form's arena and listed in f->includes. */
+static int find_include(reader *r, const char *name, const char *from, mtm_form_file *out) {
+  mtm_form *f = r->f;
+  for (int i = 0; i < f->nincludes; i++)
+    if (!strcmp(f->includes[i].name, name) || has_stem(f->includes[i].name, name)) {
+      *out = f->includes[i];
+      return 0;
+    }
+  mtm_form_file got = {0};
+  int found = 0;
+  if (r->given) {
+    for (int i = 0; i < r->ngiven && !found; i++)
+      if (!strcmp(r->given[i].name, name) || has_stem(r->given[i].name, name)) {
+        void *copy = mtm_arena_alloc(r->a, r->given[i].len ? r->given[i].len : 1);
+        memcpy(copy, r->given[i].bytes, r->given[i].len);
+        got = (mtm_form_file){dup(r, r->given[i].name), copy, r->given[i].len};
+        found = 1;
+      }
+  } else if (r->dir) {
+    static const char *exts[] = {"", "xlsx", "xls", "xlsm", "md", "csv"};
+    const char *own = strrchr(from, '.');
+    const char *dot = strrchr(name, '.');
+    int named = 0;
+    for (size_t k = 1; dot && k < sizeof exts / sizeof exts[0]; k++)
+      if (!mtm_strcasecmp(dot + 1, exts[k])) named = 1;
+    mtm_buf b;
+    mtm_buf_init(&b);
+    for (size_t k = 0; k < sizeof exts / sizeof exts[0] && !found; k++) {
+      const char *ext = k == 0 ? (own ? own + 1 : NULL) : exts[k];
+      if (named && k > 0) break;
+      if (!named && !ext) continue;
+      char *path = named ? mtm_arena_printf(r->a, "%s/%s", r->dir, name)
+                         : mtm_arena_printf(r->a, "%s/%s.%s", r->dir, name, ext);
+      mtm_err e;
+      mtm_err_clear(&e);
+      if (mtm_buf_read_file(&b, path, &e)) continue;
+      void *copy = mtm_arena_alloc(r->a, b.n ? b.n : 1);
+      memcpy(copy, b.p ? b.p : "", b.n);
+      got = (mtm_form_file){dup(r, base_of(path)), copy, b.n};
+      found = 1;
+    }
+    mtm_buf_free(&b);
+  }
+  if (!found) return MTM_ENOTFOUND;
+  if (f->nincludes == r->incap) {
+    r->incap = r->incap ? r->incap * 2 : 4;
+    mtm_form_file *g = mtm_arena_alloc(r->a, sizeof *g * (size_t)r->incap);
+    if (f->nincludes) memcpy(g, f->includes, sizeof *g * (size_t)f->nincludes);
+    f->includes = g;
+  }
+  f->includes[f->nincludes++] = got;
+  *out = got;
+  return 0;
+}
+
+/* The column of dst whose header is h (case-insensitive), added if absent. */
+static int column_for(reader *r, sheet *dst, const char *h) {
+  for (int j = 0; j < dst->hdr.n; j++)
+    if (!mtm_strcasecmp(dst->hdr.c[j], h)) return j;
+  char **g = mtm_arena_alloc(r->a, sizeof *g * (size_t)(dst->hdr.n + 1));
+  if (dst->hdr.n) memcpy(g, dst->hdr.c, sizeof *g * (size_t)dst->hdr.n);
+  g[dst->hdr.n] = dup(r, h);
+  dst->hdr.c = g;
+  return dst->hdr.n++;
+}
+
+/* The rows of src with their cells moved to the columns of dst that carry
+ * the same headers (dst gains the headers it lacks). */
+static srow *remap_rows(reader *r, sheet *dst, const sheet *src) {
+  if (!dst->hdr.c) {
+    dst->hdr = src->hdr;
+    dst->hdr.c = mtm_arena_alloc(r->a, sizeof(char *) * (size_t)(src->hdr.n ? src->hdr.n : 1));
+    memcpy(dst->hdr.c, src->hdr.c, sizeof(char *) * (size_t)src->hdr.n);
+    dst->found = 1;
+  }
+  int *map = mtm_arena_alloc(r->a, sizeof(int) * (size_t)(src->hdr.n ? src->hdr.n : 1));
+  for (int j = 0; j < src->hdr.n; j++)
+    map[j] = src->hdr.c[j][0] ? column_for(r, dst, src->hdr.c[j]) : -1;
+  srow *rows = mtm_arena_alloc(r->a, sizeof *rows * (size_t)(src->nrows ? src->nrows : 1));
+  for (int i = 0; i < src->nrows; i++) {
+    const srow *o = &src->rows[i];
+    srow *n = &rows[i];
+    *n = *o;
+    n->n = dst->hdr.n;
+    n->c = mtm_arena_alloc(r->a, sizeof(char *) * (size_t)n->n);
+    for (int j = 0; j < n->n; j++) n->c[j] = "";
+    for (int j = 0; j < o->n && j < src->hdr.n; j++)
+      if (map[j] >= 0) n->c[map[j]] = o->c[j];
+  }
+  return rows;
+}
+
+/* The first column of s with the role, or -1. */
+static int role_col(reader *r, const sheet *s, int role) {
+  for (int j = 0; s->hdr.c && j < s->hdr.n; j++)
+    if (header_role(r, s->hdr.c[j]) == role) return j;
+  return -1;
+}
+
+/* Adds the choice lists of an included file (src) to the form's choices
+ * sheet (dst). A list the form has already is used as it is when its
+ * choices are the same, and refused when they differ. */
+static int merge_choices(reader *r, sheet *dst, const sheet *src, const char *file) {
+  if (!src->hdr.c || src->nrows == 0) return 0;
+  int sl = role_col(r, src, C_LIST_NAME), sn = role_col(r, src, C_NAME);
+  int dl = role_col(r, dst, C_LIST_NAME), dn = role_col(r, dst, C_NAME);
+  if (sl < 0 || sn < 0) return 0;
+  /* keep[i]: 0 undecided, 1 added, 2 the form's own list stands. */
+  char *keep = mtm_arena_zalloc(r->a, (size_t)src->nrows);
+  for (int i = 0; i < src->nrows; i++) {
+    const char *ln = cell(&src->rows[i], sl);
+    if (!ln[0] || keep[i]) continue;
+    int known = 0;
+    for (int d = 0; dl >= 0 && d < dst->nrows && !known; d++)
+      known = !strcmp(cell(&dst->rows[d], dl), ln);
+    /* Walk both lists side by side. */
+    int k = i, d = 0, same = 1;
+    for (;;) {
+      while (k < src->nrows && strcmp(cell(&src->rows[k], sl), ln) != 0) k++;
+      while (known && d < dst->nrows && strcmp(cell(&dst->rows[d], dl), ln) != 0) d++;
+      if (k == src->nrows) {
+        if (known && d < dst->nrows) same = 0;
+        break;
+      }
+      keep[k] = known ? 2 : 1;
+      if (known && (d == dst->nrows || strcmp(cell(&src->rows[k], sn), cell(&dst->rows[d], dn))))
+        same = 0;
+      k++, d++;
+    }
+    if (known && !same) {
+      r->row_file = file;
+      return ferr(r, "choices", src->rows[i].row, src->hdr.c[sl], NULL,
+                  "the list '%s' of this included file differs from the list of that name in "
+                  "%s: give one of them another name",
+                  ln, base_of(r->file));
+    }
+  }
+  srow *rows = remap_rows(r, dst, src);
+  int n = 0;
+  for (int i = 0; i < src->nrows; i++) n += keep[i] == 1;
+  srow *all = mtm_arena_alloc(r->a, sizeof *all * (size_t)(dst->nrows + n + 1));
+  if (dst->nrows) memcpy(all, dst->rows, sizeof *all * (size_t)dst->nrows);
+  for (int i = 0; i < src->nrows; i++)
+    if (keep[i] == 1) all[dst->nrows++] = rows[i];
+  dst->rows = all;
+  dst->cap = dst->nrows;
+  return 0;
+}
+
+/* Replaces each include row of the survey sheet s by the survey rows of the
+ * form file it names, as pyxform's legacy include does (the rows go where
+ * the include row stood, inside its group), and adds that file's choice
+ * lists to the choices sheet c. Included files may include others; a file
+ * that comes back to one including it is refused. */
+static int expand_includes(reader *r, sheet *s, sheet *c, const char *file) {
+  int tcol = role_col(r, s, C_TYPE), ncol = role_col(r, s, C_NAME);
+  if (tcol < 0) return 0;
+  for (int i = 0; i < s->nrows; i++) {
+    srow *row = &s->rows[i];
+    if (mtm_strcasecmp(squeeze(r, cell(row, tcol)), "include") != 0) continue;
+    r->row_file = row->file;
+    const char *name = cell(row, ncol);
+    if (!name[0])
+      return ferr(r, r->survey_sheet, row->row, s->hdr.c[tcol], NULL,
+                  "the include row has no name: write the name of the form file to pull in "
+                  "(without its extension) in the name column");
+    mtm_buf chain;
+    mtm_buf_init(&chain);
+    int cycle = 0;
+    for (int k = 0; k < r->nchain; k++) {
+      mtm_buf_printf(&chain, "%s -> ", r->chain[k]);
+      if (!strcmp(r->chain[k], name)) cycle = 1;
+    }
+    mtm_buf_adds(&chain, name);
+    if (cycle || r->nchain == (int)(sizeof r->chain / sizeof r->chain[0])) {
+      int rc = ferr(r, r->survey_sheet, row->row, s->hdr.c[ncol], name,
+                    "including '%s' here comes back to a form that includes it (%s): an include "
+                    "may not lead back to itself",
+                    name, chain.p);
+      mtm_buf_free(&chain);
+      return rc;
+    }
+    mtm_buf_free(&chain);
+    mtm_form_file ff;
+    if (find_include(r, name, file, &ff)) {
+      if (r->given || !r->dir)
+        return ferr(r, r->survey_sheet, row->row, s->hdr.c[ncol], name,
+                    "the include row names '%s', but no file of that name is kept with the form",
+                    name);
+      return ferr(r, r->survey_sheet, row->row, s->hdr.c[ncol], name,
+                  "the include row names '%s', but there is no form file %s.xlsx, %s.xls, %s.md "
+                  "or %s.csv beside %s",
+                  name, name, name, name, name, base_of(file));
+    }
+    sheet is = {.name = "survey"}, ic = {.name = "choices"}, iset = {.name = "settings"};
+    const char *saved_file = r->file, *saved_reading = r->reading, *sname;
+    r->file = r->reading = ff.name;
+    r->row_file = NULL;
+    int rc = read_sheets(r, ff.bytes, ff.len, guess_format(ff.bytes, ff.len, ff.name), &is, &ic,
+                         &iset, &sname);
+    if (!rc && !is.hdr.c)
+      rc = ferr(r, NULL, 0, NULL, NULL,
+                "this file, which %s includes on row %ld, has no survey sheet (or it is empty)",
+                base_of(saved_file), row->row);
+    r->file = saved_file;
+    r->reading = saved_reading;
+    if (rc) return rc;
+    r->chain[r->nchain++] = name;
+    rc = expand_includes(r, &is, &ic, ff.name);
+    r->nchain--;
+    if (!rc) rc = merge_choices(r, c, &ic, ff.name);
+    if (rc) return rc;
+    /* Splice: the rows before, the included rows, the rows after. */
+    srow *in = remap_rows(r, s, &is);
+    srow *all = mtm_arena_alloc(r->a, sizeof *all * (size_t)(s->nrows - 1 + is.nrows + 1));
+    memcpy(all, s->rows, sizeof *all * (size_t)i);
+    memcpy(all + i, in, sizeof *all * (size_t)is.nrows);
+    memcpy(all + i + is.nrows, s->rows + i + 1, sizeof *all * (size_t)(s->nrows - i - 1));
+    s->nrows += is.nrows - 1;
+    s->cap = s->nrows;
+    s->rows = all;
+    i += is.nrows - 1;
+  }
+  r->row_file = NULL;
+  return 0;
+}
+
 /* ---- the survey ------------------------------------------------------------------- */
 
 static int valid_name(const char *s) {
@@ -749,6 +1078,8 @@ static int holds_data(const mtm_question *q) {
 /* Where each expression of a question came from, for messages. */
 typedef struct qsrc {
   long row;
+  const char *file;    /* the included file of the row, NULL: the form's */
+  int from_answer;     /* a select whose choices are a previous answer */
   const char *cols[5]; /* relevant, constraint, calculation, choice_filter, required */
   const srow *srow;    /* the row itself, for ${} in labels and hints */
 } qsrc;
@@ -759,8 +1090,17 @@ static int parse_expr(reader *r, const char *src, mtm_expr **out, long row, cons
   if (!src || !src[0]) return 0;
   mtm_err e;
   mtm_err_clear(&e);
-  if (mtm_expr_parse(r->a, src, out, &e))
-    return ferr(r, "survey", row, col, qname, "cannot read the expression: %s", e.msg);
+  if (mtm_expr_parse(r->a, src, out, &e)) {
+    if (r->lenient) {
+      *out = NULL;
+      fwarn(r, r->survey_sheet, row, col, qname,
+            "cannot read the expression: %s; this rule is left out (the form was added with "
+            "--lenient)",
+            e.msg);
+      return 0;
+    }
+    return ferr(r, r->survey_sheet, row, col, qname, "cannot read the expression: %s", e.msg);
+  }
   return 0;
 }
 
@@ -810,15 +1150,15 @@ static const char *unknown_ref_in_text(reader *r, const char *s) {
 static int read_survey(reader *r) {
   mtm_form *f = r->f;
   sheet *s = &r->survey;
-  if (!s->hdr.c) return ferr(r, "survey", 0, NULL, NULL, "the survey sheet is empty");
+  if (!s->hdr.c) return ferr(r, r->survey_sheet, 0, NULL, NULL, "the survey sheet is empty");
   colspec *cs = parse_headers(r, s);
   int tcol = find_col(s, cs, C_TYPE), ncol = find_col(s, cs, C_NAME);
   if (tcol < 0)
-    return ferr(r, "survey", s->hdr.row, NULL, NULL,
+    return ferr(r, r->survey_sheet, s->hdr.row, NULL, NULL,
                 "the survey sheet has no 'type' column (its first row must hold the column "
                 "names: type, name, label, ...)");
   if (ncol < 0)
-    return ferr(r, "survey", s->hdr.row, NULL, NULL, "the survey sheet has no 'name' column");
+    return ferr(r, r->survey_sheet, s->hdr.row, NULL, NULL, "the survey sheet has no 'name' column");
   int cap = s->nrows * 2 + 1;
   f->q = mtm_arena_zalloc(r->a, sizeof *f->q * (size_t)cap);
   qsrc *src = mtm_arena_zalloc(r->a, sizeof *src * (size_t)cap);
@@ -829,38 +1169,63 @@ static int read_survey(reader *r) {
   for (int i = 0; i < s->nrows; i++) {
     const srow *row = &s->rows[i];
     const char *type = cell(row, tcol), *name = cell(row, ncol);
+    r->row_file = row->file;
     if (!type[0]) {
       if (name[0])
-        return ferr(r, "survey", row->row, tname, name, "the question '%s' has no type", name);
+        return ferr(r, r->survey_sheet, row->row, tname, name, "the question '%s' has no type", name);
       continue; /* a blank or comment row */
     }
+    /* pyxform reads these types on the survey sheet as settings. */
+    const char *st = mtm_ascii_lower(squeeze(r, type));
+    if (!strcmp(st, "form_title") || !strcmp(st, "set_form_title") ||
+        !strcmp(st, "set form title")) {
+      if (name[0]) f->title = name;
+      continue;
+    }
+    if (!strcmp(st, "form_id") || !strcmp(st, "set_form_id") || !strcmp(st, "set form id")) {
+      if (name[0]) f->form_id = name;
+      continue;
+    }
+    if (!strcmp(st, "prefix")) continue;
     typeinfo ti;
     const char *list;
     int or_other;
     if (parse_type(r, type, &ti, &list, &or_other)) {
       char msg[1024];
       snprintf(msg, sizeof msg, "%s", r->err->msg);
-      return ferr(r, "survey", row->row, tname, name[0] ? name : NULL, "%s", msg);
+      if (!r->lenient || strncmp(msg, "unknown question type", 21) != 0)
+        return ferr(r, r->survey_sheet, row->row, tname, name[0] ? name : NULL, "%s", msg);
+      /* Kept as a text question rather than dropped. */
+      mtm_err_clear(r->err);
+      fwarn(r, r->survey_sheet, row->row, tname, name[0] ? name : NULL,
+            "%s; the question is read as text (the form was added with --lenient)", msg);
+      memset(&ti, 0, sizeof ti);
+      ti.t = MTM_Q_TEXT;
+      list = NULL;
+      or_other = 0;
     }
     int is_end = ti.t == MTM_Q_END_GROUP || ti.t == MTM_Q_END_REPEAT;
     if (is_end) {
       if (depth == 0)
-        return ferr(r, "survey", row->row, tname, name[0] ? name : NULL,
+        return ferr(r, r->survey_sheet, row->row, tname, name[0] ? name : NULL,
                     "'%s' has no matching 'begin %s' above it", type,
                     ti.t == MTM_Q_END_GROUP ? "group" : "repeat");
       mtm_question *open = &f->q[stack[depth - 1]];
       int want = open->type == MTM_Q_BEGIN_REPEAT ? MTM_Q_END_REPEAT : MTM_Q_END_GROUP;
       if ((int)ti.t != want)
-        return ferr(r, "survey", row->row, tname, name[0] ? name : NULL,
+        return ferr(r, r->survey_sheet, row->row, tname, name[0] ? name : NULL,
                     "'%s' closes the %s '%s' begun on row %ld: write '%s'", type,
                     open->type == MTM_Q_BEGIN_REPEAT ? "repeat" : "group", open->name, open->row,
                     want == MTM_Q_END_REPEAT ? "end_repeat" : "end_group");
     } else {
+      /* pyxform names a nameless note after its row (the header is row 1). */
+      if (!name[0] && ti.t == MTM_Q_NOTE)
+        name = mtm_arena_printf(r->a, "generated_note_name_%ld", row->row - row->hdr_row + 1);
       if (!name[0])
-        return ferr(r, "survey", row->row, nname, NULL,
+        return ferr(r, r->survey_sheet, row->row, nname, NULL,
                     "the %s on this row has no name: every question needs one", type);
       if (!valid_name(name))
-        return ferr(r, "survey", row->row, nname, name,
+        return ferr(r, r->survey_sheet, row->row, nname, name,
                     "the name '%s' is not a valid name: use letters, digits, '_', '-' and '.', "
                     "starting with a letter or '_'",
                     name);
@@ -874,6 +1239,7 @@ static int read_survey(reader *r) {
     q->or_other = or_other;
     q->list_name = list;
     q->field = -1;
+    q->file = row->file;
     q->group = depth ? stack[depth - 1] : -1;
     q->repeat = -1;
     for (int d = depth - 1; d >= 0; d--)
@@ -901,6 +1267,7 @@ static int read_survey(reader *r) {
     q->constraint_msgs = mtm_arena_zalloc(r->a, sizeof(char *) * (size_t)nl);
     qsrc *qs = &src[qi];
     qs->row = row->row;
+    qs->file = row->file;
     qs->srow = row;
     const char *required = "";
     for (int j = 0; j < s->hdr.n; j++) {
@@ -963,16 +1330,40 @@ static int read_survey(reader *r) {
         parse_expr(r, q->calculation_src, &q->calculation, row->row, qs->cols[2], name) ||
         parse_expr(r, q->choice_filter_src, &q->choice_filter, row->row, qs->cols[3], name))
       return MTM_EINVAL;
-    if (q->type == MTM_Q_CALCULATE && !q->calculation && !q->default_value)
-      return ferr(r, "survey", row->row, tname, name,
-                  "the calculate question '%s' has no calculation", name);
-    if (ti.has_list && !ti.from_file) {
+    if (q->type == MTM_Q_CALCULATE && !q->calculation && !q->default_value) {
+      if (!r->lenient)
+        return ferr(r, r->survey_sheet, row->row, tname, name,
+                    "the calculate question '%s' has no calculation", name);
+      if (!q->calculation_src)
+        fwarn(r, r->survey_sheet, row->row, tname, name,
+              "the calculate question '%s' has no calculation; it is kept without one (the form "
+              "was added with --lenient)",
+              name);
+    }
+    if (ti.has_list && !ti.from_file && list[0] == '$') {
+      /* Choices from a previous answer: "select_one ${q}" offers the answers
+       * to q (in a repeat, every instance's), resolved below. */
+      size_t n = strlen(list);
+      char *ref = n > 3 && list[1] == '{' && list[n - 1] == '}'
+                      ? mtm_arena_strndup(r->a, list + 2, n - 3)
+                      : NULL;
+      if (!ref || !valid_name(ref))
+        return ferr(r, r->survey_sheet, row->row, tname, name,
+                    "'%s' is neither a list name nor a reference to a question like ${name}",
+                    list);
+      if (or_other)
+        return ferr(r, r->survey_sheet, row->row, tname, name,
+                    "'or_other' cannot go with choices from a previous answer (%s): pyxform "
+                    "refuses it too; add an 'other' answer to the question %s instead",
+                    list, ref);
+      qs->from_answer = 1; /* resolved once every question is read */
+    } else if (ti.has_list && !ti.from_file) {
       mtm_choice_list *l = find_list(f, list);
       if (!l) {
         char prefix[256];
         size_t k = strcspn(q->type_text, " \t");
         snprintf(prefix, sizeof prefix, "%.*s", (int)k, q->type_text);
-        return ferr(r, "survey", row->row, tname, name,
+        return ferr(r, r->survey_sheet, row->row, tname, name,
                     "%s %s: there is no list '%s' on the choices sheet%s", prefix, list, list,
                     r->choices.found ? "" : " (the form has no choices sheet)");
       }
@@ -987,7 +1378,7 @@ static int read_survey(reader *r) {
       int same_group = o->group == q->group;
       int both_data = holds_data(o) && holds_data(q) && o->repeat == q->repeat;
       if (same_group || both_data)
-        return ferr(r, "survey", row->row, nname, name,
+        return ferr(r, r->survey_sheet, row->row, nname, name,
                     "the name '%s' is already used on row %ld: names must be unique", name, o->row);
     }
     if (ti.t == MTM_Q_BEGIN_GROUP || ti.t == MTM_Q_BEGIN_REPEAT) stack[depth++] = qi;
@@ -999,6 +1390,7 @@ static int read_survey(reader *r) {
       o->type_text = "text";
       o->type = MTM_Q_TEXT;
       o->synthetic = 1;
+      o->file = q->file;
       o->row = row->row;
       o->group = q->group;
       o->repeat = q->repeat;
@@ -1013,7 +1405,7 @@ static int read_survey(reader *r) {
       for (int k = 0; k < f->nq - 1; k++)
         if (f->q[k].type != MTM_Q_END_GROUP && f->q[k].type != MTM_Q_END_REPEAT &&
             holds_data(&f->q[k]) && f->q[k].repeat == o->repeat && !strcmp(f->q[k].name, oname))
-          return ferr(r, "survey", row->row, tname, name,
+          return ferr(r, r->survey_sheet, row->row, tname, name,
                       "'or_other' adds the question '%s', but row %ld already has that name", oname,
                       f->q[k].row);
       src[f->nq - 1] = *qs;
@@ -1023,11 +1415,11 @@ static int read_survey(reader *r) {
   if (depth > 0) {
     mtm_question *open = &f->q[stack[depth - 1]];
     int rep = open->type == MTM_Q_BEGIN_REPEAT;
-    return ferr(r, "survey", open->row, tname, open->name,
+    return ferr(r, r->survey_sheet, open->row, tname, open->name,
                 "the %s '%s' begun on this row is never closed: add an '%s' row",
                 rep ? "repeat" : "group", open->name, rep ? "end_repeat" : "end_group");
   }
-  if (f->nq == 0) return ferr(r, "survey", 0, NULL, NULL, "the survey sheet has no questions");
+  if (f->nq == 0) return ferr(r, r->survey_sheet, 0, NULL, NULL, "the survey sheet has no questions");
   /* Fields, in order. */
   f->fields = mtm_arena_alloc(r->a, sizeof(int) * (size_t)f->nq);
   for (int i = 0; i < f->nq; i++)
@@ -1039,15 +1431,33 @@ static int read_survey(reader *r) {
   for (int i = 0; i < f->nq; i++) {
     mtm_question *q = &f->q[i];
     if (q->type == MTM_Q_END_GROUP || q->type == MTM_Q_END_REPEAT) continue;
-    mtm_expr *ex[5] = {q->relevant, q->constraint, q->calculation, q->choice_filter,
-                       q->required_expr};
+    r->row_file = src[i].file;
+    if (src[i].from_answer) {
+      char *ref = mtm_arena_strndup(r->a, q->list_name + 2, strlen(q->list_name) - 3);
+      int k = mtm_form_question_index(f, ref);
+      if (k < 0 || f->q[k].field < 0 || k == i)
+        return ferr(r, r->survey_sheet, src[i].row, tname, q->name,
+                    k < 0 ? "the choices come from ${%s}, but no question is named '%s'"
+                          : "the choices come from ${%s}, but '%s' holds no answers",
+                    ref, ref);
+      q->choices_from = &f->q[k];
+    }
+    mtm_expr **ex[5] = {&q->relevant, &q->constraint, &q->calculation, &q->choice_filter,
+                        &q->required_expr};
     for (int k = 0; k < 5; k++) {
       refcheck rc = {f, NULL};
-      mtm_expr_refs(ex[k], check_ref, &rc);
-      if (rc.bad)
-        return ferr(r, "survey", src[i].row, q->synthetic ? tname : src[i].cols[k], q->name,
+      mtm_expr_refs(*ex[k], check_ref, &rc);
+      if (!rc.bad) continue;
+      const char *col = q->synthetic ? tname : src[i].cols[k];
+      if (!r->lenient)
+        return ferr(r, r->survey_sheet, src[i].row, col, q->name,
                     "the expression refers to ${%s}, but no question is named '%s'", rc.bad,
                     rc.bad);
+      fwarn(r, r->survey_sheet, src[i].row, col, q->name,
+            "the expression refers to ${%s}, but no question is named '%s'; this rule is left "
+            "out (the form was added with --lenient)",
+            rc.bad, rc.bad);
+      *ex[k] = NULL;
     }
     if (q->synthetic) continue;
     /* ${name} in labels and hints, in any language. */
@@ -1055,11 +1465,17 @@ static int read_survey(reader *r) {
     for (int j = 0; row && j < s->hdr.n; j++) {
       if (cs[j].role != C_LABEL && cs[j].role != C_HINT) continue;
       const char *bad = unknown_ref_in_text(r, cell(row, j));
-      if (bad)
-        return ferr(r, "survey", src[i].row, s->hdr.c[j], q->name,
+      if (bad && !r->lenient)
+        return ferr(r, r->survey_sheet, src[i].row, s->hdr.c[j], q->name,
                     "the text refers to ${%s}, but no question is named '%s'", bad, bad);
+      if (bad)
+        fwarn(r, r->survey_sheet, src[i].row, s->hdr.c[j], q->name,
+              "the text refers to ${%s}, but no question is named '%s'; the text is kept as "
+              "written (the form was added with --lenient)",
+              bad, bad);
     }
   }
+  r->row_file = NULL;
   return 0;
 }
 
@@ -1195,44 +1611,49 @@ static char *stem_of(mtm_arena *a, const char *name) {
   return dot && dot > b ? mtm_arena_strndup(a, b, (size_t)(dot - b)) : mtm_arena_strdup(a, b);
 }
 
-static int read_form(const void *bytes, size_t len, const char *name, const char *path,
-                     mtm_form **out, mtm_err *err) {
+/* Reads a form from bytes; name is used in messages. With path, include
+ * rows find their files beside it; else among the given files. */
+static int read_form(const void *bytes, size_t len, const char *name, const char *path, int flags,
+                     const mtm_form_file *given, int ngiven, mtm_form **out, mtm_err *err) {
   *out = NULL;
   mtm_arena tmp;
   mtm_arena_init(&tmp);
   priv *p = mtm_arena_zalloc(&tmp, sizeof *p);
   mtm_form *f = mtm_arena_zalloc(&tmp, sizeof *f);
   f->priv = p;
+  f->lenient = (flags & MTM_FORM_LENIENT) != 0;
   reader r;
   memset(&r, 0, sizeof r);
   r.a = &tmp;
   r.err = err;
   r.f = f;
   r.file = name;
+  r.lenient = f->lenient;
   r.survey.name = "survey";
   r.choices.name = "choices";
   r.settings.name = "settings";
+  if (path) {
+    const char *slash = strrchr(path, '/');
+    r.dir = slash ? mtm_arena_strndup(&tmp, path, (size_t)(slash - path)) : ".";
+  } else {
+    r.given = given;
+    r.ngiven = ngiven;
+  }
   mtm_err local;
   if (!err) r.err = &local;
   mtm_err_clear(r.err);
   f->file_name = dup(&r, name);
   mtm_table_format fmt = guess_format(bytes, len, name);
   f->format = format_name(fmt);
-  int rc = 0;
-  if (fmt == MTM_TABLE_CSV)
-    rc = read_csv(&r, bytes, len);
-  else {
-    rc = read_sheet(&r, bytes, len, fmt, &r.survey);
-    if (!rc) rc = read_sheet(&r, bytes, len, fmt, &r.choices);
-    if (!rc) rc = read_sheet(&r, bytes, len, fmt, &r.settings);
-  }
+  int rc = read_sheets(&r, bytes, len, fmt, &r.survey, &r.choices, &r.settings, &r.survey_sheet);
   if (!rc && !r.survey.found) {
     mtm_buf b;
     mtm_buf_init(&b);
     char **names;
     int n = 0;
     mtm_err e2;
-    if (path && mtm_table_sheets(path, &tmp, &names, &n, &e2) == 0) {
+    mtm_err_clear(&e2);
+    if (mtm_table_sheets_mem(bytes, len, fmt, name, &tmp, &names, &n, &e2) == 0) {
       for (int i = 0; i < n; i++) mtm_buf_printf(&b, "%s'%s'", i ? ", " : "", names[i]);
     }
     mtm_err_where(r.err, name, NULL, 0, NULL, NULL);
@@ -1244,6 +1665,10 @@ static int read_form(const void *bytes, size_t len, const char *name, const char
   }
   if (!rc) {
     read_settings(&r, stem_of(&tmp, name));
+    r.chain[r.nchain++] = stem_of(&tmp, name);
+    rc = expand_includes(&r, &r.survey, &r.choices, name);
+  }
+  if (!rc) {
     /* Languages from the headers of both sheets, before any row. */
     if (r.survey.hdr.c) parse_headers(&r, &r.survey);
     if (r.choices.hdr.c) parse_headers(&r, &r.choices);
@@ -1262,17 +1687,28 @@ static int read_form(const void *bytes, size_t len, const char *name, const char
   return 0;
 }
 
-int mtm_form_read_mem(const void *bytes, size_t len, const char *name, mtm_form **out,
-                      mtm_err *err) {
-  return read_form(bytes, len, name, NULL, out, err);
+int mtm_form_read_mem_opts(const void *bytes, size_t len, const char *name, int flags,
+                           const mtm_form_file *includes, int nincludes, mtm_form **out,
+                           mtm_err *err) {
+  return read_form(bytes, len, name, NULL, flags, includes, nincludes, out, err);
 }
 
-int mtm_form_read_file(const char *path, mtm_buf *bytes, mtm_form **out, mtm_err *err) {
+int mtm_form_read_mem(const void *bytes, size_t len, const char *name, mtm_form **out,
+                      mtm_err *err) {
+  return read_form(bytes, len, name, NULL, 0, NULL, 0, out, err);
+}
+
+int mtm_form_read_file_opts(const char *path, int flags, mtm_buf *bytes, mtm_form **out,
+                            mtm_err *err) {
   *out = NULL;
   mtm_buf_reset(bytes);
   int rc = mtm_buf_read_file(bytes, path, err);
   if (rc) return rc;
-  return read_form(bytes->p ? bytes->p : "", bytes->n, path, path, out, err);
+  return read_form(bytes->p ? bytes->p : "", bytes->n, path, path, flags, NULL, 0, out, err);
+}
+
+int mtm_form_read_file(const char *path, mtm_buf *bytes, mtm_form **out, mtm_err *err) {
+  return mtm_form_read_file_opts(path, 0, bytes, out, err);
 }
 
 int mtm_form_read(const char *path, mtm_form **out, mtm_err *err) {
@@ -1292,7 +1728,18 @@ int mtm_form_load(mtm_store *st, const char *form_id, const char *version, mtm_f
   size_t len;
   char *file_name, *ver;
   int rc = mtm_store_form_source(st, form_id, version, &a, &bytes, &len, &file_name, &ver, err);
-  if (!rc) rc = mtm_form_read_mem(bytes, len, file_name, out, err);
+  /* Read as it was added: leniently or not, with the files it included. */
+  int lenient = 0, n = 0;
+  mtm_store_file *files = NULL;
+  if (!rc) rc = mtm_store_form_extras(st, form_id, ver, &a, &lenient, &files, &n, err);
+  mtm_form_file *incl = NULL;
+  if (!rc && n) {
+    incl = mtm_arena_alloc(&a, sizeof *incl * (size_t)n);
+    for (int i = 0; i < n; i++) incl[i] = (mtm_form_file){files[i].name, files[i].bytes, files[i].len};
+  }
+  if (!rc)
+    rc = mtm_form_read_mem_opts(bytes, len, file_name, lenient ? MTM_FORM_LENIENT : 0, incl, n,
+                                out, err);
   mtm_arena_free(&a);
   return rc;
 }

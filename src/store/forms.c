@@ -205,3 +205,81 @@ int mtm_store_form_kind(mtm_store *st, const char *form_id, mtm_arena *a, char *
   *kind = mtm_arena_strdup(a, k);
   return 0;
 }
+
+/* The row id of version `version` of form_id; 0 when unknown. */
+static int version_row(mtm_store *st, const char *form_id, const char *version, long long *id,
+                       mtm_err *err) {
+  *id = 0;
+  sqlite3_stmt *s = mtm_store__stmt(st,
+                                    "SELECT v.id FROM form_versions v JOIN forms f ON f.id = "
+                                    "v.form WHERE f.form_id = ?1 AND v.version = ?2",
+                                    err);
+  if (!s) return MTM_ESTORE;
+  mtm_store__bind_text(s, 1, form_id);
+  mtm_store__bind_text(s, 2, version);
+  int rc = sqlite3_step(s);
+  if (rc == SQLITE_ROW)
+    *id = sqlite3_column_int64(s, 0);
+  else if (rc != SQLITE_DONE)
+    return mtm_store__fail(st, err, "reading a form version");
+  return 0;
+}
+
+int mtm_store_form_set_extras(mtm_store *st, const char *form_id, const char *version,
+                              int lenient, const mtm_store_file *files, int n, mtm_err *err) {
+  long long id;
+  if (version_row(st, form_id, version, &id, err)) return MTM_ESTORE;
+  if (!id)
+    return mtm_err_set(err, MTM_ENOTFOUND, "form %s has no version %s in the workspace", form_id,
+                       version);
+  sqlite3_stmt *s =
+      mtm_store__stmt(st, "UPDATE form_versions SET lenient = ?2 WHERE id = ?1", err);
+  if (!s) return MTM_ESTORE;
+  sqlite3_bind_int64(s, 1, id);
+  sqlite3_bind_int(s, 2, lenient ? 1 : 0);
+  if (sqlite3_step(s) != SQLITE_DONE) return mtm_store__fail(st, err, "saving a form");
+  for (int i = 0; i < n; i++) {
+    s = mtm_store__stmt(
+        st, "INSERT OR REPLACE INTO form_includes(version, name, source) VALUES (?1, ?2, ?3)",
+        err);
+    if (!s) return MTM_ESTORE;
+    sqlite3_bind_int64(s, 1, id);
+    mtm_store__bind_text(s, 2, files[i].name);
+    sqlite3_bind_blob64(s, 3, files[i].len ? files[i].bytes : "", (sqlite3_uint64)files[i].len,
+                        SQLITE_TRANSIENT);
+    if (sqlite3_step(s) != SQLITE_DONE) return mtm_store__fail(st, err, "saving a form");
+  }
+  return 0;
+}
+
+int mtm_store_form_extras(mtm_store *st, const char *form_id, const char *version, mtm_arena *a,
+                          int *lenient, mtm_store_file **files, int *n, mtm_err *err) {
+  *lenient = 0;
+  *files = NULL;
+  *n = 0;
+  long long id;
+  if (version_row(st, form_id, version, &id, err)) return MTM_ESTORE;
+  if (!id) return 0;
+  sqlite3_stmt *s = mtm_store__stmt(st, "SELECT lenient FROM form_versions WHERE id = ?1", err);
+  if (!s) return MTM_ESTORE;
+  sqlite3_bind_int64(s, 1, id);
+  if (sqlite3_step(s) == SQLITE_ROW) *lenient = sqlite3_column_int(s, 0);
+  s = mtm_store__stmt(st, "SELECT name, source FROM form_includes WHERE version = ?1 ORDER BY rowid",
+                      err);
+  if (!s) return MTM_ESTORE;
+  sqlite3_bind_int64(s, 1, id);
+  int cap = 0, k = 0, rc;
+  mtm_store_file *v = NULL;
+  while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    if (k == cap) v = mtm_store__grow(a, v, k, &cap, sizeof *v);
+    mtm_store_file *x = &v[k++];
+    size_t len;
+    x->name = mtm_store__col_text(s, 0, a);
+    x->bytes = mtm_store__col_blob(s, 1, a, &len);
+    x->len = len;
+  }
+  if (rc != SQLITE_DONE) return mtm_store__fail(st, err, "reading a form");
+  *files = v;
+  *n = k;
+  return 0;
+}

@@ -233,6 +233,13 @@ static const char *const migrations[] = {
      * recorded, and the report's methodology says nothing of it. */
     "ALTER TABLE rounds ADD COLUMN sampling TEXT"
     "  CHECK (sampling IN ('snowball', 'quota', 'probability', 'census'));",
+    /* 11 -> 12 (form): a form version added with 'form add --lenient' is read
+     * leniently again, and the files its include rows pulled in are kept
+     * with it, so that it reads from the workspace alone. */
+    "ALTER TABLE form_versions ADD COLUMN lenient INTEGER NOT NULL DEFAULT 0;"
+    "CREATE TABLE form_includes("
+    "  version INTEGER NOT NULL REFERENCES form_versions(id),"
+    "  name TEXT NOT NULL, source BLOB NOT NULL, PRIMARY KEY(version, name));",
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 _Static_assert(sizeof migrations / sizeof migrations[0] == MTM_STORE_SCHEMA_VERSION,

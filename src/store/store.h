@@ -25,7 +25,7 @@ typedef struct mtm_store mtm_store;
 
 /* ---- workspace (store.c) -------------------------------------------------- */
 
-#define MTM_STORE_SCHEMA_VERSION 11
+#define MTM_STORE_SCHEMA_VERSION 12
 
 /* Opens path. With create=0 the file must exist and be a workspace. */
 int mtm_store_open(mtm_store **out, const char *path, int create, mtm_err *err) MTM_MUST_USE;
@@ -217,6 +217,23 @@ int mtm_store_form_find(mtm_store *st, const char *form_id, mtm_arena *a,
 /* The kind of a form ("survey", "baseline"); MTM_ENOTFOUND if unknown. */
 int mtm_store_form_kind(mtm_store *st, const char *form_id, mtm_arena *a, char **kind,
                         mtm_err *err) MTM_MUST_USE;
+
+/* A file kept with a form version: one that an include row pulled in. */
+typedef struct mtm_store_file {
+  const char *name; /* without folders */
+  const void *bytes;
+  size_t len;
+} mtm_store_file;
+/* Records how a version just added is read again: leniently (lenient 1,
+ * 'form add --lenient') or not, and the n files its include rows pulled
+ * in, kept byte for byte. */
+int mtm_store_form_set_extras(mtm_store *st, const char *form_id, const char *version,
+                              int lenient, const mtm_store_file *files, int n,
+                              mtm_err *err) MTM_MUST_USE;
+/* How version `version` of form_id is read: *lenient, and the files kept
+ * with it (copied into a; *n is 0 when none). */
+int mtm_store_form_extras(mtm_store *st, const char *form_id, const char *version, mtm_arena *a,
+                          int *lenient, mtm_store_file **files, int *n, mtm_err *err) MTM_MUST_USE;
 
 /* ==== end of forms ======================================================== */
 

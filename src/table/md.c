@@ -213,13 +213,13 @@ static void list_title(void *ctx, const char *name) {
 }
 
 /* Lists the sheet titles of a Markdown form. */
-int mtm_table__md_sheets(const char *path, mtm_arena *a, char ***names, int *n,
-                         mtm_err *err) {
-  mtm_table *t = mtm_table__new(MTM_TABLE_MD, path);
+int mtm_table__md_sheets(const char *path, const void *bytes, size_t len, mtm_arena *a,
+                         char ***names, int *n, mtm_err *err) {
+  mtm_table *t = mtm_table__new(MTM_TABLE_MD, path ? path : "");
   mtm_buf text, scratch;
   mtm_buf_init(&text);
   mtm_buf_init(&scratch);
-  int rc = load(&text, path, path, NULL, 0, err);
+  int rc = load(&text, path, path, bytes, len, err);
   if (!rc) {
     list_ctx l = {a, NULL, 0, 0};
     list_title(&l, "");

@@ -226,9 +226,9 @@ int mtm_table_sheets(const char *path, mtm_arena *a, char ***names, int *n, mtm_
   case MTM_TABLE_XLSX:
     return mtm_table__xlsx_sheets(path, NULL, 0, a, names, n, err);
   case MTM_TABLE_XLS:
-    return mtm_table__xls_sheets(path, a, names, n, err);
+    return mtm_table__xls_sheets(path, NULL, 0, a, names, n, err);
   case MTM_TABLE_MD:
-    return mtm_table__md_sheets(path, a, names, n, err);
+    return mtm_table__md_sheets(path, NULL, 0, a, names, n, err);
   case MTM_TABLE_CSV:
     break;
   }
@@ -239,6 +239,29 @@ int mtm_table_sheets(const char *path, mtm_arena *a, char ***names, int *n, mtm_
   }
   const char *base = strrchr(path, '/');
   base = base ? base + 1 : path;
+  const char *dot = strrchr(base, '.');
+  *names = mtm_arena_alloc(a, sizeof(char *));
+  (*names)[0] = mtm_arena_strndup(a, base, dot && dot != base ? (size_t)(dot - base) : strlen(base));
+  *n = 1;
+  return 0;
+}
+
+/* Lists the sheet names of an in-memory workbook; CSV has one sheet, named
+ * after the stem of name. */
+int mtm_table_sheets_mem(const void *bytes, size_t len, mtm_table_format fmt, const char *name,
+                         mtm_arena *a, char ***names, int *n, mtm_err *err) {
+  switch (fmt) {
+  case MTM_TABLE_XLSX:
+    return mtm_table__xlsx_sheets(NULL, bytes, len, a, names, n, err);
+  case MTM_TABLE_XLS:
+    return mtm_table__xls_sheets(NULL, bytes, len, a, names, n, err);
+  case MTM_TABLE_MD:
+    return mtm_table__md_sheets(NULL, bytes, len, a, names, n, err);
+  case MTM_TABLE_CSV:
+    break;
+  }
+  const char *base = name ? strrchr(name, '/') : NULL;
+  base = base ? base + 1 : name ? name : "";
   const char *dot = strrchr(base, '.');
   *names = mtm_arena_alloc(a, sizeof(char *));
   (*names)[0] = mtm_arena_strndup(a, base, dot && dot != base ? (size_t)(dot - base) : strlen(base));

@@ -48,6 +48,11 @@ int mtm_table_sniff(const char *path, mtm_table_format *fmt, mtm_err *err) MTM_M
 int mtm_table_sheets(const char *path, mtm_arena *a, char ***names, int *n,
                      mtm_err *err) MTM_MUST_USE;
 
+/* The same for an in-memory copy; name is used in messages and, for CSV,
+ * names its one sheet. */
+int mtm_table_sheets_mem(const void *bytes, size_t len, mtm_table_format fmt, const char *name,
+                         mtm_arena *a, char ***names, int *n, mtm_err *err) MTM_MUST_USE;
+
 /* Opens a sheet (NULL: the first sheet) for reading. For CSV the sheet is
  * ignored. Returns MTM_ENOTFOUND if the sheet does not exist. */
 int mtm_table_open(mtm_table **t, const char *path, const char *sheet,

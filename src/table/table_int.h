@@ -62,11 +62,11 @@ int mtm_table__xlsx_sheets(const char *path, const void *bytes, size_t len, mtm_
                            char ***names, int *n, mtm_err *err);
 int mtm_table__xls_open(mtm_table *t, const char *path, const void *bytes, size_t len,
                         const char *sheet, mtm_err *err);
-int mtm_table__xls_sheets(const char *path, mtm_arena *a, char ***names, int *n,
-                          mtm_err *err);
+int mtm_table__xls_sheets(const char *path, const void *bytes, size_t len, mtm_arena *a,
+                          char ***names, int *n, mtm_err *err);
 int mtm_table__md_open(mtm_table *t, const char *path, const void *bytes, size_t len,
                        const char *sheet, mtm_err *err);
-int mtm_table__md_sheets(const char *path, mtm_arena *a, char ***names, int *n,
-                         mtm_err *err);
+int mtm_table__md_sheets(const char *path, const void *bytes, size_t len, mtm_arena *a,
+                         char ***names, int *n, mtm_err *err);
 
 #endif

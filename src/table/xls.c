@@ -1035,11 +1035,11 @@ int mtm_table__xls_open(mtm_table *t, const char *path, const void *bytes, size_
 }
 
 /* Lists the worksheet names of an XLS workbook, in workbook order. */
-int mtm_table__xls_sheets(const char *path, mtm_arena *a, char ***names, int *n,
-                          mtm_err *err) {
+int mtm_table__xls_sheets(const char *path, const void *bytes, size_t len, mtm_arena *a,
+                          char ***names, int *n, mtm_err *err) {
   xls *x = mtm_xcalloc(1, sizeof *x);
-  x->name = path;
-  int rc = xls_load(x, path, NULL, 0, err);
+  x->name = path ? path : "";
+  int rc = xls_load(x, path, bytes, len, err);
   if (!rc) {
     *names = mtm_arena_alloc(a, ((size_t)x->nsheets + 1) * sizeof(char *));
     for (int i = 0; i < x->nsheets; i++) (*names)[i] = mtm_arena_strdup(a, x->sheets[i].name);

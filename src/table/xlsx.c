@@ -765,7 +765,7 @@ int mtm_table__xlsx_sheets(const char *path, const void *bytes, size_t len, mtm_
   int rc = open_zip(path ? path : "workbook", path, bytes, len, &za, err);
   if (rc) return rc;
   meta m = {.a = a};
-  rc = parse_entry(za, "xl/workbook.xml", path, 0, wb_start, no_end, NULL, &m, err);
+  rc = parse_entry(za, "xl/workbook.xml", path ? path : "workbook", 0, wb_start, no_end, NULL, &m, err);
   zip_discard(za);
   if (rc < 0) return rc;
   *names = mtm_arena_alloc(a, (size_t)(m.nsheets + 1) * sizeof(char *));

@@ -202,11 +202,8 @@ static void invalid_shared_forms(void **state) {
   mtm_form *f = NULL;
   mtm_err err;
   mtm_err_clear(&err);
-  char *p = shared("pyxform_examples/survey_no_name.xlsx");
-  assert_int_equal(mtm_form_read(p, &f, &err), MTM_EINVAL);
-  assert_string_equal(err.msg, "there is no 'survey' sheet (the sheets are: 'Sheet1')");
-  assert_string_equal(err.file, p);
-  mtm_err_clear(&err);
+  /* pyxform converts bad_calc.xlsx; JavaRosa (ODK Validate) refuses its
+   * calculation, and so does a plain read. */
   assert_int_equal(mtm_form_read(shared("pyxform_examples/bad_calc.xlsx"), &f, &err), MTM_EINVAL);
   assert_string_equal(err.sheet, "survey");
   assert_int_equal(err.row, 2);
@@ -214,10 +211,187 @@ static void invalid_shared_forms(void **state) {
   assert_string_equal(err.question, "badcalc");
   assert_string_equal(err.msg, "cannot read the expression: unexpected 'pyxform' at character 9");
   mtm_err_clear(&err);
+  /* It includes how_old_are_you.json, which is not beside it (pyxform
+   * refuses it too: "This section has not been included."). */
   assert_int_equal(mtm_form_read(shared("pyxform_examples/include_json.xlsx"), &f, &err),
                    MTM_EINVAL);
   assert_string_equal(err.question, "how_old_are_you");
+  assert_int_equal(err.row, 2);
+  assert_string_equal(err.column, "name");
   assert_null(f);
+}
+
+/* A workbook whose only sheet is not called "survey" is the survey, as
+ * pyxform reads it. */
+static void lone_sheet_is_survey(void **state) {
+  (void)state;
+  mtm_form *f = must_read(shared("pyxform_examples/survey_no_name.xlsx"));
+  assert_int_equal(f->nq, 1);
+  assert_string_equal(f->q[0].name, "state");
+  assert_string_equal(f->q[0].labels[0], "The State");
+  mtm_form_free(f);
+}
+
+/* A note without a name is named as pyxform names it: after its row on
+ * the survey sheet, the header being row 1. */
+static void nameless_notes(void **state) {
+  (void)state;
+  mtm_form *f = must_read("tests/fixtures/form/prev_answers.md");
+  assert_non_null(mtm_form_question(f, "generated_note_name_6"));
+  assert_non_null(mtm_form_question(f, "generated_note_name_10"));
+  assert_int_equal(mtm_form_question(f, "generated_note_name_6")->type, MTM_Q_NOTE);
+  assert_int_equal(mtm_form_question(f, "generated_note_name_6")->field, -1);
+  mtm_form_free(f);
+}
+
+/* select_one ${q}: the choices are the answers to q. */
+static void choices_from_previous_answer(void **state) {
+  (void)state;
+  mtm_form *f = must_read("tests/fixtures/form/prev_answers.md");
+  int name = mtm_form_question_index(f, "member_name");
+  const mtm_question *head = mtm_form_question(f, "head");
+  const mtm_question *workers = mtm_form_question(f, "workers");
+  assert_int_equal(head->type, MTM_Q_SELECT_ONE);
+  assert_ptr_equal(head->choices_from, &f->q[name]);
+  assert_null(head->list);
+  assert_string_equal(head->list_name, "${member_name}");
+  assert_non_null(head->choice_filter);
+  assert_int_equal(workers->type, MTM_Q_SELECT_MULTIPLE);
+  assert_ptr_equal(workers->choices_from, &f->q[name]);
+  assert_true(workers->field >= 0);
+  assert_null(mtm_form_question(f, "member_age")->choices_from);
+  /* The constraint written as deployed forms write it. */
+  assert_non_null(mtm_form_question(f, "n")->constraint);
+  mtm_form_free(f);
+  char b[2048];
+  assert_string_equal(broken("prev_unknown.md", b, sizeof b),
+                      "tests/fixtures/form/prev_unknown.md, sheet 'survey', row 4, column 'type', "
+                      "question 'head': the choices come from ${nobody}, but no question is named "
+                      "'nobody'");
+  assert_string_equal(broken("prev_or_other.md", b, sizeof b),
+                      "tests/fixtures/form/prev_or_other.md, sheet 'survey', row 4, column "
+                      "'type', question 'head': 'or_other' cannot go with choices from a previous "
+                      "answer (${member_name}): pyxform refuses it too; add an 'other' answer to "
+                      "the question member_name instead");
+}
+
+/* Lenient: every cell that cannot be used is one warning; no question is
+ * dropped; a plain read refuses the first. */
+static void lenient_reads(void **state) {
+  (void)state;
+  const char *path = "tests/fixtures/form/lenient.md";
+  char b[2048];
+  assert_string_equal(broken("lenient.md", b, sizeof b),
+                      "tests/fixtures/form/lenient.md, sheet 'survey', row 3, column "
+                      "'constraint', question 'age': cannot read the expression: unexpected ')' "
+                      "at character 7");
+  mtm_form *f = NULL;
+  mtm_err err;
+  mtm_err_clear(&err);
+  mtm_buf bytes;
+  mtm_buf_init(&bytes);
+  assert_int_equal(mtm_form_read_file_opts(path, MTM_FORM_LENIENT, &bytes, &f, &err), 0);
+  assert_true(f->lenient);
+  assert_int_equal(f->nfields, 5);
+  assert_int_equal(f->nwarnings, 4);
+  const char *want[][3] = {{"3", "constraint", "age"},
+                           {"5", "calculation", "c"},
+                           {"6", "type", "weird"},
+                           {"4", "relevant", "job"}};
+  for (int i = 0; i < 4; i++) {
+    assert_string_equal(f->warnings[i].file, path);
+    assert_string_equal(f->warnings[i].sheet, "survey");
+    assert_int_equal(f->warnings[i].row, atol(want[i][0]));
+    assert_string_equal(f->warnings[i].column, want[i][1]);
+    assert_string_equal(f->warnings[i].question, want[i][2]);
+    assert_non_null(strstr(f->warnings[i].msg, "left out") ? f->warnings[i].msg
+                                                            : strstr(f->warnings[i].msg, "as text"));
+  }
+  assert_null(mtm_form_question(f, "age")->constraint);
+  assert_null(mtm_form_question(f, "job")->relevant);
+  assert_null(mtm_form_question(f, "c")->calculation);
+  assert_int_equal(mtm_form_question(f, "weird")->type, MTM_Q_TEXT);
+  assert_non_null(mtm_form_question(f, "ok")->constraint);
+  assert_non_null(mtm_form_question(f, "ok")->relevant);
+  mtm_form_free(f);
+  mtm_buf_free(&bytes);
+}
+
+/* include: the rows of the file named, where the include row stood, with
+ * its lists; recursively; read again from memory with the files kept. */
+static void includes(void **state) {
+  (void)state;
+  mtm_form *f = NULL;
+  mtm_err err;
+  mtm_err_clear(&err);
+  mtm_buf bytes;
+  mtm_buf_init(&bytes);
+  assert_int_equal(
+      mtm_form_read_file_opts("tests/fixtures/form/include_nested.md", 0, &bytes, &f, &err), 0);
+  const char *order[] = {"visitor", "part", "happy", "generated_note_name_3", "leaf_age",
+                         "colour", "part", "again"};
+  assert_int_equal(f->nq, 8);
+  for (int i = 0; i < 8; i++) assert_string_equal(f->q[i].name, order[i]);
+  const mtm_question *happy = mtm_form_question(f, "happy");
+  assert_string_equal(happy->path, "part/happy");
+  assert_string_equal(happy->file, "include_part.md");
+  assert_int_equal(happy->row, 3);
+  assert_string_equal(mtm_form_question(f, "leaf_age")->file, "include_leaf.md");
+  assert_null(mtm_form_question(f, "visitor")->file);
+  assert_non_null(mtm_form_question(f, "colour")->list);
+  assert_int_equal(mtm_form_question(f, "colour")->list->n, 2);
+  assert_int_equal(f->nlists, 2);
+  /* English and Russian, and the leaf's unsuffixed label column. */
+  assert_int_equal(f->nlangs, 3);
+  assert_int_equal(f->nincludes, 2);
+  assert_string_equal(f->includes[0].name, "include_part.md");
+  assert_string_equal(f->includes[1].name, "include_leaf.md");
+  /* From memory: with the files kept, the same form; without, an error. */
+  mtm_form *g = NULL;
+  assert_int_equal(mtm_form_read_mem_opts(bytes.p, bytes.n, "include_nested.md", 0, f->includes,
+                                          f->nincludes, &g, &err),
+                   0);
+  assert_int_equal(g->nq, f->nq);
+  assert_int_equal(g->nincludes, 2);
+  mtm_form_free(g);
+  g = NULL;
+  assert_int_equal(mtm_form_read_mem(bytes.p, bytes.n, "include_nested.md", &g, &err), MTM_EINVAL);
+  assert_int_equal(err.row, 5);
+  assert_string_equal(err.msg, "the include row names 'include_part', but no file of that name is "
+                               "kept with the form");
+  mtm_form_free(f);
+  mtm_buf_free(&bytes);
+  char b[2048];
+  assert_string_equal(broken("cycle_a.md", b, sizeof b),
+                      "cycle_b.md, sheet 'survey', row 4, column 'name', question 'cycle_a': "
+                      "including 'cycle_a' here comes back to a form that includes it (cycle_a -> "
+                      "cycle_b -> cycle_a): an include may not lead back to itself");
+  assert_string_equal(broken("include_missing.md", b, sizeof b),
+                      "tests/fixtures/form/include_missing.md, sheet 'survey', row 4, column "
+                      "'name', question 'no_such_form': the include row names 'no_such_form', but "
+                      "there is no form file no_such_form.xlsx, no_such_form.xls, no_such_form.md "
+                      "or no_such_form.csv beside include_missing.md");
+  assert_string_equal(broken("include_clash.md", b, sizeof b),
+                      "include_part.md, sheet 'choices', row 11, column 'list_name': the list "
+                      "'colour' of this included file differs from the list of that name in "
+                      "include_clash.md: give one of them another name");
+}
+
+/* Types and columns that pyxform knows and mtm once refused; settings
+ * written as rows of the survey sheet. */
+static void pyxform_types(void **state) {
+  (void)state;
+  mtm_form *f = must_read("tests/fixtures/form/pyxform_types.md");
+  assert_string_equal(f->title, "Types_pyxform_knows");
+  assert_string_equal(f->form_id, "pyxform_types");
+  assert_int_equal(f->nq, 6);
+  assert_int_equal(mtm_form_question(f, "where")->type, MTM_Q_GEOPOINT);
+  assert_int_equal(mtm_form_question(f, "days")->type, MTM_Q_INTEGER);
+  assert_int_equal(mtm_form_question(f, "path")->type, MTM_Q_GEOTRACE);
+  assert_int_equal(mtm_form_question(f, "plot")->type, MTM_Q_GEOSHAPE);
+  assert_int_equal(mtm_form_question(f, "building")->type, MTM_Q_MEDIA);
+  assert_string_equal(mtm_form_question(f, "visits")->constraint_msgs[0], "more than none");
+  mtm_form_free(f);
 }
 
 static void read_mem_matches_read(void **state) {
@@ -338,7 +512,10 @@ int main(void) {
       cmocka_unit_test(spec_test_form),        cmocka_unit_test(languages_and_settings),
       cmocka_unit_test(or_other_and_variants), cmocka_unit_test(broken_forms),
       cmocka_unit_test(invalid_shared_forms),  cmocka_unit_test(read_mem_matches_read),
-      cmocka_unit_test(store_versions),
+      cmocka_unit_test(store_versions),        cmocka_unit_test(lone_sheet_is_survey),
+      cmocka_unit_test(nameless_notes),        cmocka_unit_test(choices_from_previous_answer),
+      cmocka_unit_test(lenient_reads),         cmocka_unit_test(includes),
+      cmocka_unit_test(pyxform_types),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
