@@ -182,9 +182,12 @@ mtm_ingest_form *mtm_ingest_form_new(const mtm_form *f) {
       rep_of_q[i] = t->nreps++;
     }
     if (q->list) {
-      ptrdiff_t k = f->nlists ? q->list - f->lists : -1;
-      if (k >= 0 && k < f->nlists) t->qlist[i] = (int)k;
-      else t->qlist[i] = f->nlists + ncopies++; /* or_other's copy with "other" */
+      /* One of the form's lists, or else or_other's copy with "other" (the
+       * pointers are compared, not subtracted: the copy is another object). */
+      int k = -1;
+      for (int l = 0; l < f->nlists && k < 0; l++)
+        if (q->list == &f->lists[l]) k = l;
+      t->qlist[i] = k >= 0 ? k : f->nlists + ncopies++;
     }
   }
   /* The innermost repeat of each question, from its group chain. */
