@@ -187,6 +187,8 @@ typedef struct fctx {
   int index;
   int json;
   int workbook; /* XLSX or XLS: repeat sheets link by _index */
+  char **sheets; /* a workbook's sheet names (the first is the main one) */
+  int nsheets;
   int flags; /* MTM_TYPE_* */
   int64_t import_id;
   long listed_bad;
@@ -708,6 +710,18 @@ static int alt_read(const mtm_header_map *hm, const mtm_col *c, const mtm_slice 
   return 1;
 }
 
+/* The workbook sheet that holds the instances of repeat name (KoBo names
+ * the sheet after the repeat, cut to 31 characters), or -1. */
+static int repeat_sheet(const fctx *fc, const char *name) {
+  size_t nl = strlen(name);
+  for (int s = 1; s < fc->nsheets; s++) {
+    size_t ln = strlen(fc->sheets[s]);
+    if (!mtm_strcasecmp(fc->sheets[s], name) || (ln == 31 && nl > 31 && !strncmp(fc->sheets[s], name, 31)))
+      return s;
+  }
+  return -1;
+}
+
 /* Strips the "uuid:" that instanceID and KEY carry. */
 static mtm_slice strip_uuid(mtm_slice s) {
   if (s.n > 5 && !memcmp(s.p, "uuid:", 5)) s.p += 5, s.n -= 5;
@@ -770,6 +784,7 @@ static int main_row(imp *m, fctx *fc, sheet *sh, long rowno, int ncells, const m
     mtm_slice cell = i < ncells ? cells[i] : (mtm_slice){NULL, 0};
     recb *b = &rb;
     int r = t->rep[c->q];
+    if (r >= 0 && repeat_sheet(fc, t->reps[r].name) > 0) continue; /* its sheet has them */
     if (r >= 0) {
       if (!rbs) rbs = mtm_arena_zalloc(&m->row, sizeof *rbs * (size_t)t->nreps);
       if (!rbs[r].vals) rb_init(&rbs[r], t, r, &m->row);
@@ -1199,6 +1214,8 @@ static int import_file(imp *m, fctx *fc, mtm_err *err) {
       int ns;
       if ((rc = mtm_table_sheets(fc->path, m->a, &names, &ns, err))) goto out;
       if (ns > 0) sh.name = names[0];
+      fc->sheets = names;
+      fc->nsheets = ns;
       fc->flags |= MTM_TYPE_EXCEL_SERIAL;
       fc->workbook = 1;
     }
@@ -1231,7 +1248,13 @@ static int import_file(imp *m, fctx *fc, mtm_err *err) {
       if ((hm->cols[i].kind == MTM_COL_QUESTION || hm->cols[i].kind == MTM_COL_OPTION) &&
           t0->rep[hm->cols[i].q] == r)
         k++;
-    if (k)
+    int rs = k ? repeat_sheet(fc, t0->reps[r].name) : -1;
+    if (k && rs > 0)
+      warn(m, "%s: %d column%s of the main sheet belong%s to repeat '%s', whose instances are on "
+              "sheet '%s'; %s kept in the raw data only",
+           fc->path, k, k == 1 ? "" : "s", k == 1 ? "s" : "", t0->reps[r].name, fc->sheets[rs],
+           k == 1 ? "it is" : "they are");
+    else if (k)
       warn(m, "%s: %d column%s belong%s to repeat '%s'; each row's %s stored as the "
               "first instance of that repeat",
            fc->path, k, k == 1 ? "" : "s", k == 1 ? "s" : "", t0->reps[r].name,
