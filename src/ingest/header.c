@@ -2,6 +2,7 @@
  * system columns KoboToolbox and ODK Central add. */
 #include "ingest/internal.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static const struct {
@@ -200,6 +201,90 @@ static const char *unmangle(const char *h, int *r) {
   return h;
 }
 
+/* Leaves the instance numbers out of a header: "kids[2]/toys[1]/name"
+ * gives "kids/toys/name" and *index "[2][1]" (both in arena a). A header
+ * without any keeps *index NULL. */
+static char *strip_index(char *h, mtm_arena *a, const char **index) {
+  *index = NULL;
+  char *o = NULL, *w = NULL;
+  mtm_buf b;
+  mtm_buf_init(&b);
+  for (char *p = h; *p; p++) {
+    size_t d = p[0] == '[' ? strspn(p + 1, "0123456789") : 0;
+    if (d && p[1 + d] == ']' && p > h && p[-1] != '/') {
+      if (!o) {
+        o = mtm_arena_strdup(a, h);
+        w = o + (p - h);
+      }
+      mtm_buf_add(&b, p, d + 2);
+      p += d + 1;
+      continue;
+    }
+    if (w) *w++ = *p;
+  }
+  if (w) *w = 0;
+  if (o) *index = mtm_arena_strndup(a, b.p, b.n);
+  mtm_buf_free(&b);
+  return o ? o : h;
+}
+
+/* Compares the instance numbers "[2][1]" and "[10]" as numbers. */
+static int cmp_index(const char *x, const char *y) {
+  while (*x && *y) {
+    long a = strtol(x + 1, (char **)&x, 10), b = strtol(y + 1, (char **)&y, 10);
+    if (a != b) return a < b ? -1 : 1;
+    x++, y++; /* the ']' */
+  }
+  return *x ? 1 : *y ? -1 : 0;
+}
+
+/* The wide repeat instances of a map, gathered from the columns' tags
+ * (tag[i] - 1 indexes inst[]; 0 for other columns), ordered by repeat in
+ * form order and then by instance numbers, and the columns renumbered. */
+typedef struct winst {
+  int q, rr;
+  const char *index;
+} winst;
+
+static void gather_wide(const mtm_ingest_form *t, mtm_header_map *out, const winst *inst, int ni,
+                        mtm_arena *a) {
+  if (!ni) return;
+  int *order = mtm_arena_alloc(a, sizeof *order * (size_t)ni);
+  for (int i = 0; i < ni; i++) order[i] = i;
+  for (int i = 1; i < ni; i++) /* insertion sort: a few dozen instances */
+    for (int j = i; j > 0; j--) {
+      const winst *x = &inst[order[j - 1]], *y = &inst[order[j]];
+      if (x->rr < y->rr || (x->rr == y->rr && cmp_index(x->index, y->index) <= 0)) break;
+      int k = order[j];
+      order[j] = order[j - 1];
+      order[j - 1] = k;
+    }
+  int *rank = mtm_arena_alloc(a, sizeof *rank * (size_t)ni);
+  for (int i = 0; i < ni; i++) rank[order[i]] = i;
+  out->nwide = ni;
+  out->wide = mtm_arena_zalloc(a, sizeof *out->wide * (size_t)ni);
+  for (int i = 0; i < out->n; i++)
+    if (out->cols[i].wide) {
+      int k = rank[out->cols[i].wide - 1];
+      out->cols[i].wide = k + 1;
+      out->wide[k].n++;
+    }
+  for (int i = 0; i < ni; i++) {
+    mtm_wide *w = &out->wide[rank[i]];
+    w->q = inst[i].q;
+    w->index = inst[i].index;
+    const char *last = strrchr(inst[i].index, '[');
+    w->position = t->reps[inst[i].rr].parent < 0 ? atoi(last + 1) : 0;
+    w->cols = mtm_arena_alloc(a, sizeof *w->cols * (size_t)(w->n ? w->n : 1));
+    w->n = 0;
+  }
+  for (int i = 0; i < out->n; i++)
+    if (out->cols[i].wide) {
+      mtm_wide *w = &out->wide[out->cols[i].wide - 1];
+      w->cols[w->n++] = i;
+    }
+}
+
 int mtm_ingest_map_headers(const mtm_ingest_form *t, int n, const char *const *headers,
                            const char *file, mtm_arena *a, mtm_header_map *out, mtm_err *err) {
   const mtm_form *f = t->f;
@@ -210,6 +295,8 @@ int mtm_ingest_map_headers(const mtm_ingest_form *t, int n, const char *const *h
   mtm_arena tmp;
   mtm_arena_init(&tmp);
   int rc = 0;
+  winst *inst = mtm_arena_alloc(&tmp, sizeof *inst * (size_t)(n ? n : 1));
+  int ninst = 0;
   for (int i = 0; i < n && !rc; i++) {
     mtm_col *c = &out->cols[i];
     c->q = c->choice = -1;
@@ -227,6 +314,8 @@ int mtm_ingest_map_headers(const mtm_ingest_form *t, int n, const char *const *h
       out->r_export |= r;
       continue;
     }
+    const char *index;
+    hh = strip_index(hh, a, &index);
     cands cs = {0};
     by_path(t, hh, &cs);
     if (!cs.n) by_name(t, hh, &cs);
@@ -279,13 +368,20 @@ int mtm_ingest_map_headers(const mtm_ingest_form *t, int n, const char *const *h
                                                 : MTM_COL_QUESTION;
       c->target = qq->name;
     }
+    if (index && (c->kind == MTM_COL_QUESTION || c->kind == MTM_COL_OPTION) && t->rep[q] >= 0) {
+      int rr = t->rep[q], k = 0;
+      while (k < ninst && !(inst[k].rr == rr && !strcmp(inst[k].index, index))) k++;
+      if (k == ninst) inst[ninst++] = (winst){t->reps[rr].q, rr, index};
+      c->wide = k + 1;
+    }
     /* An R export writes group paths with '.'. */
     if (strchr(hh, '.') && !strchr(hh, '/') && !strchr(qq->name, '.')) out->r_export = 1;
     out->r_export |= r;
     /* Two columns for one question (or option) cannot both be right. */
     for (int k = 0; k < i; k++) {
       mtm_col *o = &out->cols[k];
-      if (o->q == q && o->choice == ch && o->kind == c->kind && c->kind != MTM_COL_GROUP) {
+      if (o->q == q && o->choice == ch && o->kind == c->kind && c->kind != MTM_COL_GROUP &&
+          o->wide == c->wide) {
         mtm_err_where(err, file, NULL, 0, h0, NULL);
         rc = mtm_err_set(err, MTM_EINVAL,
                          "%s is already in column '%s'; remove one of the two columns",
@@ -294,6 +390,7 @@ int mtm_ingest_map_headers(const mtm_ingest_form *t, int n, const char *const *h
       }
     }
   }
+  if (!rc) gather_wide(t, out, inst, ninst, a);
   mtm_arena_free(&tmp);
   return rc;
 }

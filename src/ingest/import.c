@@ -184,6 +184,10 @@ typedef struct fctx {
   int index;
   int json;
   int workbook; /* XLSX or XLS: repeat sheets link by _index */
+  ing_zip *zip;  /* ODK Central's .csv.zip: repeat CSVs link by KEY */
+  ing_keys keys; /* zip: KEY -> submission, of the main CSV and the repeats' */
+  const char *mem; /* zip: the CSV being read, whole */
+  size_t memlen;
   int flags; /* MTM_TYPE_* */
   int64_t import_id;
   long listed_bad;
@@ -689,6 +693,53 @@ static mtm_slice strip_uuid(mtm_slice s) {
   return s;
 }
 
+/* Remembers where the repeat rows of a main row go: its _index (workbook)
+ * or its KEY (ODK Central's zip) -> submission sub (0: not stored by this
+ * import, so neither are its repeat rows) read with version v. */
+static void link_row(fctx *fc, sheet *sh, long rowno, const mtm_slice *cells, int ncells,
+                     int64_t sub, int v) {
+  if (fc->workbook && sh->c_index >= 0) {
+    long long ix;
+    mtm_slice xs = cell_at(cells, ncells, sh->c_index);
+    if (xs.p && !mtm_parse_int(xs, &ix)) lmap_set(&sh->index, ix, sub, v);
+  }
+  if (fc->zip && sh->c_key >= 0) {
+    mtm_slice ks = cell_at(cells, ncells, sh->c_key);
+    if (ks.p) ing_keys_put(&fc->keys, ks, sub, v, rowno);
+  }
+}
+
+/* Stores the wide repeat instances of a new submission's row (KoBoCAT's
+ * "kids[2]/name" columns): each instance with a cell that is not missing
+ * becomes a repeat row, at its [N] (nested ones numbered in order). */
+static int wide_instances(imp *m, fctx *fc, const loc *l, const sheet *sh,
+                          const mtm_header_map *hm, int v, int64_t sub, int ncells,
+                          const mtm_slice *cells, issue **issues, mtm_err *err) {
+  const mtm_ingest_form *t = m->vers[v].t;
+  int *count = mtm_arena_zalloc(&m->row, sizeof(int) * (size_t)(t->nreps ? t->nreps : 1));
+  for (int k = 0; k < hm->nwide; k++) {
+    const mtm_wide *w = &hm->wide[k];
+    int any = 0;
+    for (int j = 0; j < w->n && !any; j++)
+      any = w->cols[j] < ncells && !ing_cell_missing(cells[w->cols[j]], fc->flags);
+    if (!any) continue;
+    int rr = t->self_rep[w->q];
+    const char **keys = mtm_arena_alloc(&m->row, sizeof *keys * (size_t)w->n);
+    mtm_slice *vals = mtm_arena_alloc(&m->row, sizeof *vals * (size_t)w->n);
+    mtm_col **cols = mtm_arena_alloc(&m->row, sizeof *cols * (size_t)w->n);
+    for (int j = 0; j < w->n; j++) {
+      int c = w->cols[j];
+      keys[j] = sh->headers[c];
+      vals[j] = c < ncells ? cells[c] : (mtm_slice){NULL, 0};
+      cols[j] = &hm->cols[c];
+    }
+    int rc = instance(m, fc, l, v, sub, rr, w->position ? w->position : ++count[rr], w->n, keys,
+                      vals, cols, issues, err);
+    if (rc) return rc;
+  }
+  return 0;
+}
+
 /* One submission: a main-sheet row, or a JSON submission (jr). */
 static int main_row(imp *m, fctx *fc, sheet *sh, long rowno, int ncells, const mtm_slice *cells,
                     const mtm_json_rec *jr, mtm_err *err) {
@@ -723,7 +774,7 @@ static int main_row(imp *m, fctx *fc, sheet *sh, long rowno, int ncells, const m
   recb *rbs = NULL;
   for (int i = 0; i < hm->n; i++) {
     const mtm_col *c = &hm->cols[i];
-    if (c->kind != MTM_COL_QUESTION && c->kind != MTM_COL_OPTION) continue;
+    if ((c->kind != MTM_COL_QUESTION && c->kind != MTM_COL_OPTION) || c->wide) continue;
     mtm_slice cell = i < ncells ? cells[i] : (mtm_slice){NULL, 0};
     recb *b = &rb;
     int r = t->rep[c->q];
@@ -749,11 +800,7 @@ static int main_row(imp *m, fctx *fc, sheet *sh, long rowno, int ncells, const m
     const char *first = m->rep->files[e->file].path;
     if (e->hash == h) {
       file->duplicates++;
-      if (fc->workbook && sh->c_index >= 0) {
-        long long ix;
-        mtm_slice xs = cell_at(cells, ncells, sh->c_index);
-        if (xs.p && !mtm_parse_int(xs, &ix)) lmap_set(&sh->index, ix, 0, v);
-      }
+      link_row(fc, sh, rowno, cells, ncells, 0, v);
       if (!e->id) return 0;
       char *msg = mtm_arena_printf(&m->row,
                                    "uuid '%s' is in %s, %s %ld, and again, identical, in %s, %s "
@@ -809,11 +856,7 @@ static int main_row(imp *m, fctx *fc, sheet *sh, long rowno, int ncells, const m
     }
     mtm_buf_free(&diff);
     e->hash = h;
-    if (fc->workbook && sh->c_index >= 0) {
-      long long ix;
-      mtm_slice xs = cell_at(cells, ncells, sh->c_index);
-      if (xs.p && !mtm_parse_int(xs, &ix)) lmap_set(&sh->index, ix, 0, v);
-    }
+    link_row(fc, sh, rowno, cells, ncells, 0, v);
     return 0;
   }
   /* A new submission. Its raw cells, except that a cell the import kept
@@ -858,17 +901,17 @@ static int main_row(imp *m, fctx *fc, sheet *sh, long rowno, int ncells, const m
   if (dup_issue) dup_issue->next = issues, issues = dup_issue;
   if ((rc = write_issues(m, id, issues, err))) return rc;
   issues = NULL;
-  if (fc->workbook && sh->c_index >= 0) {
-    long long ix;
-    mtm_slice xs = cell_at(cells, ncells, sh->c_index);
-    if (xs.p && !mtm_parse_int(xs, &ix)) lmap_set(&sh->index, ix, id, v);
-  }
+  link_row(fc, sh, rowno, cells, ncells, id, v);
   /* Repeat values that came in the main sheet. */
   for (int r = 0; rbs && r < t->nreps; r++) {
     if (!rbs[r].vals || !rbs[r].any) continue;
     rb_record(&rbs[r], &m->data);
     if (ing_sink_repeat(m->sink, id, t->reps[r].name, 1, NULL, &m->data, err)) return MTM_ESTORE;
     file->repeat_rows++;
+  }
+  if (hm->nwide) {
+    if ((rc = wide_instances(m, fc, &l, sh, hm, v, id, ncells, cells, &issues, err))) return rc;
+    if ((rc = write_issues(m, id, issues, err))) return rc;
   }
   if (jr && jr->ngroups) {
     int *posc = mtm_arena_zalloc(&m->row, sizeof(int) * (size_t)(t->nreps ? t->nreps : 1));
@@ -924,7 +967,9 @@ static void describe_headers(imp *m, const sheet *sh, mtm_header_map *const *map
 /* Opens the file's table (sheet NULL: the first) and reads its header row. */
 static int open_sheet(imp *m, fctx *fc, const char *sheetname, mtm_table **tb, sheet *sh,
                       mtm_err *err) {
-  if (mtm_table_open(tb, fc->path, sheetname, err)) return MTM_EINVAL;
+  if (fc->mem ? mtm_table_open_mem(tb, fc->mem, fc->memlen, MTM_TABLE_CSV, fc->path, NULL, err)
+              : mtm_table_open(tb, fc->path, sheetname, err))
+    return MTM_EINVAL;
   mtm_row row;
   int rc;
   do rc = mtm_table_next(*tb, &row, err);
@@ -1084,6 +1129,208 @@ static int repeat_sheets(imp *m, fctx *fc, sheet *main_sh, mtm_err *err) {
   return rc < 0 ? rc : 0;
 }
 
+/* Reads member of the zip into fc->mem, named "ZIP/MEMBER" in messages. */
+static int zip_member(imp *m, fctx *fc, const char *member, char **buf, mtm_err *err) {
+  size_t n;
+  int rc = ing_zip_read(fc->zip, member, buf, &n, err);
+  if (rc) return rc;
+  fc->mem = *buf;
+  fc->memlen = n;
+  fc->path = mtm_arena_printf(m->a, "%s/%s", fc->file->path, member);
+  return 0;
+}
+
+/* The repeat (index in version 0's tables) a repeat CSV of the zip holds:
+ * the one of its name; of two with one name (FORM-NAME~2.csv), the one whose
+ * path the first row's KEY spells. -1: none. */
+static int zip_repeat_of(imp *m, fctx *fc, int i, const sheet *sh, mtm_table *tb, mtm_row *first,
+                         int *have_first, mtm_err *err) {
+  const mtm_ingest_form *t0 = m->vers[0].t;
+  const char *name = ing_zip_repeat_name(fc->zip, i);
+  int found = -1, count = 0;
+  for (int r = 0; r < t0->nreps; r++)
+    if (!strcmp(t0->reps[r].name, name)) found = r, count++;
+  if (count < 2) return found;
+  int c_key = -1;
+  for (int c = 0; c < sh->n; c++)
+    if (!strcmp(sh->headers[c], "KEY")) c_key = c;
+  *have_first = mtm_table_next(tb, first, err);
+  if (*have_first < 0) return -2;
+  const char *path;
+  long ix;
+  if (*have_first != 1 || c_key < 0 ||
+      ing_odk_key(cell_at(first->cells, first->n, c_key), &m->row, &path, &ix))
+    return -1;
+  size_t pn = strlen(path);
+  for (int r = 0; r < t0->nreps; r++) {
+    size_t rn = strlen(t0->reps[r].path);
+    if (!strcmp(t0->reps[r].name, name) && pn >= rn && !strcmp(path + pn - rn, t0->reps[r].path) &&
+        (pn == rn || path[pn - rn - 1] == '/'))
+      return r;
+  }
+  return -1;
+}
+
+/* Reads one repeat CSV of ODK Central's zip: each row is an instance of
+ * repeat rr (of version 0) whose PARENT_KEY is the KEY of a submission in
+ * the main CSV or of a row of an enclosing repeat's CSV (read before). Its
+ * headers are paths inside the repeat ("name", "grp-q"): they are mapped
+ * with the repeat's path before them. A top-level repeat's rows take the
+ * [N] of their KEY as position; a nested repeat's are numbered in order
+ * within the submission, as the workbook and JSON imports number them. */
+static int zip_repeat_rows(imp *m, fctx *fc, sheet *sh, mtm_table *tb, int rr, mtm_row *first,
+                           int have_first, mtm_err *err) {
+  const mtm_ingest_form *t0 = m->vers[0].t;
+  const char *repname = t0->reps[rr].name;
+  /* The headers to map: the repeat's path, '-', the header. */
+  const char **orig = sh->headers;
+  const char **mapped = mtm_arena_alloc(m->a, sizeof *mapped * (size_t)(sh->n ? sh->n : 1));
+  int c_pkey = -1;
+  for (int c = 0; c < sh->n; c++) {
+    if (!strcmp(orig[c], "PARENT_KEY")) c_pkey = c;
+    mapped[c] = !strcmp(orig[c], "PARENT_KEY") || !strcmp(orig[c], "KEY")
+                    ? orig[c]
+                    : mtm_arena_printf(m->a, "%s-%s", t0->reps[rr].path, orig[c]);
+    char *w = (char *)mapped[c];
+    if (mapped[c] != orig[c])
+      for (size_t k = 0; k < strlen(t0->reps[rr].path); k++)
+        if (w[k] == '/') w[k] = '-';
+  }
+  sh->headers = mapped;
+  sh->repeat = repname;
+  mtm_header_map *hm0;
+  int rc = sheet_map(m, fc, sh, 0, &hm0, err);
+  if (rc) return rc;
+  sheet_system(sh, hm0);
+  if (c_pkey < 0 || sh->c_key < 0) {
+    mtm_err_where(err, fc->path, NULL, 0, NULL, NULL);
+    return mtm_err_set(err, MTM_EINVAL,
+                       "this CSV has no %s column, so its rows cannot be linked to their "
+                       "submissions",
+                       c_pkey < 0 ? "PARENT_KEY" : "KEY");
+  }
+  int nested = t0->reps[rr].parent >= 0;
+  mtm_row row;
+  while (have_first == 1 || (rc = mtm_table_next(tb, &row, err)) == 1) {
+    if (have_first == 1) row = *first, have_first = 0, rc = 1;
+    if (row.n == 0) continue;
+    if ((rc = check_width(fc, tb, sh, &row, err))) break;
+    mtm_arena_reset(&m->row);
+    loc l = {NULL, row.row};
+    mtm_slice pk = cell_at(row.cells, row.n, c_pkey), ks = cell_at(row.cells, row.n, sh->c_key);
+    int64_t sub;
+    int v;
+    if (!pk.p || !ing_keys_get(&fc->keys, pk, &sub, &v)) {
+      mtm_err_where(err, fc->path, NULL, row.row, "PARENT_KEY", NULL);
+      if (!pk.p)
+        rc = mtm_err_set(err, MTM_EINVAL, "PARENT_KEY is empty: this row belongs to no submission");
+      else if (nested)
+        rc = mtm_err_set(err, MTM_EINVAL,
+                         "PARENT_KEY '%.*s' is the KEY of no row of repeat '%s' (nor of a "
+                         "submission in %s)",
+                         (int)pk.n, pk.p, t0->reps[t0->reps[rr].parent].name,
+                         ing_zip_main(fc->zip));
+      else
+        rc = mtm_err_set(err, MTM_EINVAL,
+                         "PARENT_KEY '%.*s' is the KEY of no submission in %s", (int)pk.n, pk.p,
+                         ing_zip_main(fc->zip));
+      break;
+    }
+    const char *path;
+    long ix;
+    if (!ks.p || ing_odk_key(ks, &m->row, &path, &ix)) {
+      mtm_err_where(err, fc->path, NULL, row.row, "KEY", NULL);
+      rc = mtm_err_set(err, MTM_EINVAL,
+                       "KEY '%.*s' does not end in the instance number, such as "
+                       "'uuid:...%s[1]'",
+                       (int)ks.n, ks.p ? ks.p : "", repname);
+      break;
+    }
+    long before = ing_keys_put(&fc->keys, ks, sub, v, row.row);
+    if (before) {
+      mtm_err_where(err, fc->path, NULL, row.row, "KEY", NULL);
+      rc = mtm_err_set(err, MTM_EINVAL, "KEY '%.*s' was read before, in row %ld", (int)ks.n,
+                       ks.p, before);
+      break;
+    }
+    if (!sub) continue; /* its submission was known already: so is this row */
+    const mtm_ingest_form *t = m->vers[v].t;
+    int r = rep_named(t, repname);
+    if (r < 0) continue;
+    mtm_header_map *hm;
+    if ((rc = sheet_map(m, fc, sh, v, &hm, err))) break;
+    int64_t npos = ix;
+    if (nested) {
+      npos = 0;
+      lmap_get(&sh->pos, sub, &npos, NULL);
+      lmap_set(&sh->pos, sub, ++npos, 0);
+    }
+    int n = row.n < sh->n ? row.n : sh->n;
+    mtm_col **cols = mtm_arena_alloc(&m->row, sizeof *cols * (size_t)(n ? n : 1));
+    for (int i = 0; i < n; i++) cols[i] = &hm->cols[i];
+    issue *issues = NULL;
+    if ((rc = instance(m, fc, &l, v, sub, r, (int)npos, n, orig, row.cells, cols, &issues, err)))
+      break;
+    if ((rc = write_issues(m, sub, issues, err))) break;
+  }
+  sh->headers = orig;
+  return rc < 0 ? rc : 0;
+}
+
+/* Reads the repeat CSVs of ODK Central's zip, enclosing repeats first. */
+static int zip_repeats(imp *m, fctx *fc, const sheet *main_sh, mtm_err *err) {
+  ing_zip *z = fc->zip;
+  int nr = ing_zip_nrepeats(z);
+  if (nr && main_sh->c_key < 0) {
+    mtm_err_where(err, fc->path, NULL, 0, NULL, NULL);
+    return mtm_err_set(err, MTM_EINVAL,
+                       "this CSV has no KEY column, so the rows of %s cannot be linked to their "
+                       "submissions",
+                       ing_zip_repeat_member(z, 0));
+  }
+  /* Each member's repeat, then the members in the form's order of repeats. */
+  int *rr = mtm_arena_alloc(m->a, sizeof *rr * (size_t)(nr ? nr : 1));
+  int rc = 0;
+  for (int i = 0; i < nr && !rc; i++) {
+    char *buf = NULL;
+    mtm_table *tb = NULL;
+    sheet sh;
+    memset(&sh, 0, sizeof sh);
+    mtm_row first;
+    int have = 0;
+    if (!(rc = zip_member(m, fc, ing_zip_repeat_member(z, i), &buf, err)) &&
+        !(rc = open_sheet(m, fc, NULL, &tb, &sh, err))) {
+      rr[i] = zip_repeat_of(m, fc, i, &sh, tb, &first, &have, err);
+      if (rr[i] == -2) rc = MTM_EINVAL;
+    }
+    mtm_table_close(tb);
+    sheet_free(&sh);
+    free(buf);
+  }
+  for (int r = 0; r < m->vers[0].t->nreps && !rc; r++)
+    for (int i = 0; i < nr && !rc; i++) {
+      if (rr[i] != r) continue;
+      char *buf = NULL;
+      mtm_table *tb = NULL;
+      sheet sh;
+      memset(&sh, 0, sizeof sh);
+      mtm_row first;
+      int have = 0;
+      if (!(rc = zip_member(m, fc, ing_zip_repeat_member(z, i), &buf, err)) &&
+          !(rc = open_sheet(m, fc, NULL, &tb, &sh, err)) &&
+          zip_repeat_of(m, fc, i, &sh, tb, &first, &have, err) == r)
+        rc = zip_repeat_rows(m, fc, &sh, tb, r, &first, have, err);
+      mtm_table_close(tb);
+      sheet_free(&sh);
+      free(buf);
+    }
+  for (int i = 0; i < nr && !rc; i++)
+    if (rr[i] < 0)
+      warn(m, "%s: %s matches no repeat of form '%s' and was not imported", fc->file->path,
+           ing_zip_repeat_member(z, i), m->o->form_id);
+  return rc;
+}
+
 static const char *base_name(const char *p) {
   const char *s = strrchr(p, '/');
   return s ? s + 1 : p;
@@ -1104,6 +1351,7 @@ static int import_file(imp *m, fctx *fc, mtm_err *err) {
   mtm_json_export *js = NULL;
   sheet sh;
   mtm_table_format fmt = MTM_TABLE_CSV;
+  char *zbuf = NULL; /* the main CSV of a zip */
   memset(&sh, 0, sizeof sh);
   if (fc->json) {
     if ((rc = mtm_ingest_json_open(fc->path, &js, err))) goto out;
@@ -1113,9 +1361,15 @@ static int import_file(imp *m, fctx *fc, mtm_err *err) {
     sheet_init(&sh, NULL, n, (const char **)h);
     file->format = "json";
   } else {
+    if (ing_zip_is(fc->path)) { /* ODK Central's .csv.zip */
+      if ((rc = ing_zip_open(fc->path, &fc->zip, err))) goto out;
+      ing_keys_init(&fc->keys);
+      if ((rc = zip_member(m, fc, ing_zip_main(fc->zip), &zbuf, err))) goto out;
+    }
     if ((rc = open_sheet(m, fc, NULL, &tb, &sh, err))) goto out;
     fmt = mtm_table_format_of(tb);
     file->format = fmt == MTM_TABLE_XLSX ? "xlsx" : fmt == MTM_TABLE_XLS ? "xls" : "csv";
+    if (fc->zip) file->format = "csv.zip";
     if (fmt == MTM_TABLE_XLSX || fmt == MTM_TABLE_XLS) {
       char **names;
       int ns;
@@ -1143,7 +1397,7 @@ static int import_file(imp *m, fctx *fc, mtm_err *err) {
     int k = 0;
     for (int i = 0; i < hm->n; i++)
       if ((hm->cols[i].kind == MTM_COL_QUESTION || hm->cols[i].kind == MTM_COL_OPTION) &&
-          t0->rep[hm->cols[i].q] == r)
+          t0->rep[hm->cols[i].q] == r && !hm->cols[i].wide)
         k++;
     if (k)
       warn(m, "%s: %d column%s belong%s to repeat '%s'; each row's values %s stored as the "
@@ -1203,9 +1457,22 @@ static int import_file(imp *m, fctx *fc, mtm_err *err) {
       tb = NULL;
       rc = repeat_sheets(m, fc, &sh, err);
     }
+    if (rc == 0 && fc->zip) {
+      mtm_table_close(tb);
+      tb = NULL;
+      rc = zip_repeats(m, fc, &sh, err);
+    }
   }
 out:
   mtm_table_close(tb);
+  free(zbuf);
+  if (fc->zip) {
+    ing_zip_close(fc->zip);
+    ing_keys_free(&fc->keys);
+    fc->zip = NULL;
+    fc->mem = NULL;
+    fc->path = file->path;
+  }
   mtm_ingest_json_close(js);
   sheet_free(&sh);
   return rc < 0 ? rc : 0;

@@ -76,7 +76,20 @@ typedef struct mtm_col {
   int q;              /* QUESTION, OPTION, REPEAT, GROUP: index in form->q; else -1 */
   int choice;         /* OPTION: index in the question's list; else -1 */
   const char *target; /* "age", "langs/english", "_uuid"; NULL for RAW */
+  int wide;           /* KoBoCAT's wide repeats ("kids[2]/name"): 1 + index in
+                         the map's wide[]; 0 for any other column */
 } mtm_col;
+
+/* One repeat instance spread over columns, as KoBoCAT exports repeats:
+ * "kids[2]/name", "kids[2]/age", nested "kids[2]/toys[1]/name". */
+typedef struct mtm_wide {
+  int q;              /* the begin_repeat question */
+  const char *index;  /* the header's instance numbers, "2" or "2][1" */
+  int position;       /* a repeat in no other: its [N]; nested: 0 (numbered in
+                         order within the submission, as other exports are) */
+  int n;
+  int *cols;          /* its columns, in file order */
+} mtm_wide;
 
 typedef struct mtm_header_map {
   int n;
@@ -85,6 +98,8 @@ typedef struct mtm_header_map {
                          group paths): "NA" cells mean missing */
   int nunknown;
   const char **unknown; /* the RAW headers, in file order */
+  int nwide;
+  mtm_wide *wide;       /* by repeat in form order, then by instance numbers */
 } mtm_header_map;
 
 /*
@@ -96,6 +111,8 @@ typedef struct mtm_header_map {
  * "question/option" for select_multiple option columns (option by name, then
  * by label). The first step with a match decides; two different matches are
  * ambiguous and refused, naming the candidates. file is used in messages.
+ * Instance numbers in a header ("kids[2]/name") are left out of the match
+ * and make the column part of a wide repeat instance (out->wide).
  */
 int mtm_ingest_map_headers(const mtm_ingest_form *t, int n, const char *const *headers,
                            const char *file, mtm_arena *a, mtm_header_map *out,
