@@ -993,6 +993,8 @@ static int open_sheet(imp *m, fctx *fc, const char *sheetname, mtm_table **tb, s
 static int check_width(fctx *fc, mtm_table *tb, const sheet *sh, const mtm_row *row,
                        mtm_err *err) {
   if (mtm_table_format_of(tb) != MTM_TABLE_CSV || row->n == sh->n) return 0;
+  /* ODK Central 0.x left out the last, empty Status of its rows. */
+  if (fc->zip && row->n < sh->n) return 0;
   char d = mtm_table_delimiter(tb);
   const char *other = d == ';' ? "," : ";";
   int hint = 0;
