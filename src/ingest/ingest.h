@@ -7,6 +7,7 @@
  *   typing       a cell's text -> the canonical value of its question (value.c)
  *   JSON         KoBo API v2 ({count,next,previous,results}) and plain-array
  *                JSON exports read as rows (json.c)
+ *   ODK zip      ODK Central's .csv.zip: its CSVs, KEY -> submission (odkzip.c)
  *   import       files -> submissions, repeat rows and cell issues, all files
  *                of one run in one transaction (import.c)
  *
@@ -205,7 +206,7 @@ typedef struct mtm_import_change {
 
 typedef struct mtm_import_file {
   const char *path, *name; /* as given; base name */
-  const char *format;      /* "csv", "xlsx", "xls", "json" */
+  const char *format;      /* "csv", "xlsx", "xls", "json", "csv.zip" */
   long rows;               /* submissions read */
   long added, changed, unchanged, duplicates;
   long repeat_rows;        /* repeat instances stored */

@@ -170,7 +170,7 @@ int ing_odk_key(mtm_slice key, mtm_arena *a, const char **path, long *index) {
   if (!slash || key.n < 4 || key.p[key.n - 1] != ']') return -1;
   const char *end = key.p + key.n - 1, *open = end;
   while (open > slash && open[-1] != '[') open--;
-  if (open <= slash + 1 || open == end) return -1;
+  if (open - 1 <= slash + 1 || open == end) return -1; /* "[N]" after a name */
   long v = 0;
   for (const char *p = open; p < end; p++) {
     if (*p < '0' || *p > '9' || v > 100000000) return -1;
