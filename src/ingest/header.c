@@ -167,6 +167,33 @@ static void by_label(const mtm_ingest_form *t, const char *h, mtm_arena *a, cand
   }
 }
 
+static void best(cands *cs);
+
+/* ODK Central writes a geopoint as four columns, "grp-loc-Latitude",
+ * "-Longitude", "-Altitude" and "-Accuracy": 1 with *q the geopoint and
+ * *part 0 to 3 when h is one of them (its stem matched by path or name). */
+static int geo_part(const mtm_ingest_form *t, const char *h, int *q, int *part) {
+  static const char *const parts[] = {"Latitude", "Longitude", "Altitude", "Accuracy"};
+  size_t n = strlen(h);
+  for (int k = 0; k < 4; k++) {
+    size_t pn = strlen(parts[k]);
+    if (n < pn + 2 || strcmp(h + n - pn, parts[k]) || !is_sep(h[n - pn - 1])) continue;
+    char stem[512];
+    if (n - pn - 1 >= sizeof stem) return 0;
+    memcpy(stem, h, n - pn - 1);
+    stem[n - pn - 1] = 0;
+    cands cs = {0};
+    by_path(t, stem, &cs);
+    if (!cs.n) by_name(t, stem, &cs);
+    best(&cs);
+    if (cs.n != 1 || cs.c[0].choice >= 0 || t->f->q[cs.c[0].q].type != MTM_Q_GEOPOINT) return 0;
+    *q = cs.c[0].q;
+    *part = k;
+    return 1;
+  }
+  return 0;
+}
+
 /* Keeps only the candidates that explain the most of the header. */
 static void best(cands *cs) {
   size_t least = (size_t)-1;
@@ -325,6 +352,25 @@ int mtm_ingest_map_headers(const mtm_ingest_form *t, int n, const char *const *h
       c->sys = MTM_SYS_OTHER;
       c->target = mtm_arena_strdup(a, hh[0] == 'X' ? hh + 1 : hh);
       out->r_export |= hh[0] == 'X';
+      continue;
+    }
+    int gq, gpart;
+    if (!cs.n && geo_part(t, hh, &gq, &gpart)) {
+      c->kind = MTM_COL_GEO_PART;
+      c->q = gq;
+      c->choice = gpart;
+      static const char *const pn[] = {"Latitude", "Longitude", "Altitude", "Accuracy"};
+      c->target = mtm_arena_printf(a, "%s/%s", f->q[gq].name, pn[gpart]);
+      for (int k = 0; k < i && !rc; k++) {
+        mtm_col *o = &out->cols[k];
+        if (o->kind == c->kind && o->q == gq && o->choice == gpart) {
+          mtm_err_where(err, file, NULL, 0, h0, NULL);
+          rc = mtm_err_set(err, MTM_EINVAL,
+                           "the %s of geopoint '%s' is already in column '%s'; remove one of "
+                           "the two columns",
+                           pn[gpart], f->q[gq].name, headers[k]);
+        }
+      }
       continue;
     }
     if (!cs.n) by_label(t, hh, &tmp, &cs);

@@ -408,8 +408,16 @@ typedef struct dummy {
   int any;              /* some option column is not empty */
 } dummy;
 
+typedef struct geo {
+  int seen;             /* some part was read */
+  int q;                /* the geopoint */
+  int col;              /* the first of its columns read, for messages */
+  mtm_slice part[4];    /* latitude, longitude, altitude, accuracy */
+} geo;
+
 typedef struct recb {
   const mtm_ingest_form *t;
+  geo *geo;             /* per field, when ODK Central's geopoint parts came */
   int rr;               /* -1: the main record; else a repeat */
   int nf;
   mtm_slice *vals;
@@ -425,6 +433,7 @@ static void rb_init(recb *rb, const mtm_ingest_form *t, int rr, mtm_arena *a) {
   rb->vals = mtm_arena_zalloc(a, sizeof *rb->vals * (size_t)(rb->nf ? rb->nf : 1));
   rb->dums = NULL;
   rb->comb = NULL;
+  rb->geo = NULL;
   rb->any = 0;
 }
 
@@ -464,6 +473,14 @@ static int rb_cell(imp *m, fctx *fc, const loc *l, recb *rb, const mtm_col *col,
       rb->vals[t->pos[q]] = out;
       rb->any = 1;
     }
+    return 0;
+  }
+  if (col->kind == MTM_COL_GEO_PART) {
+    if (t->pos[q] < 0 || ing_cell_missing(cell, fc->flags)) return 0;
+    if (!rb->geo) rb->geo = mtm_arena_zalloc(&m->row, sizeof *rb->geo * (size_t)rb->nf);
+    geo *g = &rb->geo[t->pos[q]];
+    if (!g->seen) g->seen = 1, g->q = q, g->col = i;
+    g->part[col->choice] = mtm_slice_trim(cell);
     return 0;
   }
   if (col->kind == MTM_COL_OPTION) {
@@ -517,6 +534,31 @@ static int rb_finish(imp *m, fctx *fc, const loc *l, recb *rb, const char *const
                      const mtm_slice *cells, int ncells, issue **issues, mtm_err *err) {
   const mtm_ingest_form *t = rb->t;
   rb_choice_filters(m, rb);
+  /* ODK Central's geopoint parts make the value "lat lon alt acc". */
+  for (int i = 0; rb->geo && i < rb->nf; i++) {
+    geo *g = &rb->geo[i];
+    if (!g->seen || rb->vals[i].p) continue;
+    mtm_slice *p = g->part;
+    char *v = mtm_arena_printf(&m->row, "%.*s %.*s %.*s %.*s", (int)p[0].n, p[0].p ? p[0].p : "",
+                               (int)p[1].n, p[1].p ? p[1].p : "", (int)(p[2].p ? p[2].n : 1),
+                               p[2].p ? p[2].p : "0", (int)(p[3].p ? p[3].n : 1),
+                               p[3].p ? p[3].p : "0");
+    mtm_slice out;
+    mtm_err e;
+    mtm_err_clear(&e);
+    if (!p[0].p || !p[1].p)
+      mtm_err_set(&e, MTM_EINVAL, "a location needs its Latitude and its Longitude; '%s' has "
+                                  "only one",
+                  t->f->q[g->q].name);
+    else if (!mtm_ingest_type(t, g->q, mtm_slice_c(v), fc->flags, &m->row, &out, &e)) {
+      rb->vals[i] = out;
+      rb->any = 1;
+      continue;
+    }
+    int rc = cell_bad(m, fc, l, headers[g->col], t->f->q[g->q].name, mtm_slice_c(v), e.msg,
+                      issues, err);
+    if (rc) return rc;
+  }
   if (!rb->dums) return 0;
   for (int k = 0; k < t->nsm; k++) {
     dummy *d = rb->dums[k];
@@ -588,7 +630,9 @@ static int instance(imp *m, fctx *fc, const loc *l, int v, int64_t sub, int rr, 
     ing_rec_add(&m->raw, keys[i], strlen(keys[i]));
     ing_rec_add(&m->raw, vals[i].p, vals[i].n);
     const mtm_col *c = cols[i];
-    if ((c->kind == MTM_COL_QUESTION || c->kind == MTM_COL_OPTION) && t->rep[c->q] == rr) {
+    if ((c->kind == MTM_COL_QUESTION || c->kind == MTM_COL_OPTION ||
+         c->kind == MTM_COL_GEO_PART) &&
+        t->rep[c->q] == rr) {
       int rc = rb_cell(m, fc, l, &rb, c, keys[i], i, vals[i], issues, err);
       if (rc) return rc;
     }
@@ -774,7 +818,10 @@ static int main_row(imp *m, fctx *fc, sheet *sh, long rowno, int ncells, const m
   recb *rbs = NULL;
   for (int i = 0; i < hm->n; i++) {
     const mtm_col *c = &hm->cols[i];
-    if ((c->kind != MTM_COL_QUESTION && c->kind != MTM_COL_OPTION) || c->wide) continue;
+    if ((c->kind != MTM_COL_QUESTION && c->kind != MTM_COL_OPTION &&
+         c->kind != MTM_COL_GEO_PART) ||
+        c->wide)
+      continue;
     mtm_slice cell = i < ncells ? cells[i] : (mtm_slice){NULL, 0};
     recb *b = &rb;
     int r = t->rep[c->q];
@@ -930,7 +977,8 @@ static const mtm_col *col_in_any(mtm_header_map *const *maps, int nmaps, int i) 
   for (int v = 0; v < nmaps; v++) {
     if (!maps[v] || i >= maps[v]->n) continue;
     const mtm_col *c = &maps[v]->cols[i];
-    if (c->kind == MTM_COL_QUESTION || c->kind == MTM_COL_OPTION || c->kind == MTM_COL_REPEAT)
+    if (c->kind == MTM_COL_QUESTION || c->kind == MTM_COL_OPTION || c->kind == MTM_COL_REPEAT ||
+        c->kind == MTM_COL_GEO_PART)
       return c;
   }
   return NULL;
@@ -1294,6 +1342,14 @@ static int zip_repeats(imp *m, fctx *fc, const sheet *main_sh, mtm_err *err) {
   int *rr = mtm_arena_alloc(m->a, sizeof *rr * (size_t)(nr ? nr : 1));
   int rc = 0;
   for (int i = 0; i < nr && !rc; i++) {
+    const mtm_ingest_form *t0 = m->vers[0].t;
+    int named = 0;
+    for (int r = 0; r < t0->nreps; r++)
+      if (!strcmp(t0->reps[r].name, ing_zip_repeat_name(z, i))) rr[i] = r, named++;
+    if (named < 2) { /* the name tells: no need to read the rows */
+      if (!named) rr[i] = -1;
+      continue;
+    }
     char *buf = NULL;
     mtm_table *tb = NULL;
     sheet sh;

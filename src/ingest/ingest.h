@@ -54,7 +54,9 @@ typedef enum {
   MTM_COL_QUESTION, /* the answer to a question */
   MTM_COL_OPTION,   /* one 0/1 column of a select_multiple option */
   MTM_COL_REPEAT,   /* JSON: the array of a repeat's instances */
-  MTM_COL_GROUP     /* a group's own column (KoBo never fills it): ignored */
+  MTM_COL_GROUP,    /* a group's own column (KoBo never fills it): ignored */
+  MTM_COL_GEO_PART  /* ODK Central's "loc-Latitude", "-Longitude", "-Altitude",
+                       "-Accuracy" of a geopoint: choice is the part, 0 to 3 */
 } mtm_col_kind;
 
 typedef enum {
@@ -112,6 +114,8 @@ typedef struct mtm_header_map {
  * "question/option" for select_multiple option columns (option by name, then
  * by label). The first step with a match decides; two different matches are
  * ambiguous and refused, naming the candidates. file is used in messages.
+ * A geopoint's path or name with "-Latitude", "-Longitude", "-Altitude" or
+ * "-Accuracy" after it (ODK Central splits geopoints so) is that part of it.
  * Instance numbers in a header ("kids[2]/name") are left out of the match
  * and make the column part of a wide repeat instance (out->wide).
  */

@@ -187,6 +187,36 @@ static void wide_repeat_columns(void **state) {
   fixture_free(&x);
 }
 
+/* ODK Central's four columns of a geopoint, by path or name; a part of a
+ * question that is no geopoint is not one. */
+static void geopoint_parts(void **state) {
+  (void)state;
+  fixture x;
+  fixture_init(&x);
+  mtm_ingest_form *t = mtm_ingest_form_new(&x.f);
+  mtm_arena a;
+  mtm_arena_init(&a);
+  const char *h[] = {"gps-Latitude", "gps-Longitude", "grp-gps-Altitude", "gps.Accuracy",
+                     "profile-age-Latitude"};
+  mtm_header_map hm;
+  mtm_err err;
+  mtm_err_clear(&err);
+  assert_int_equal(mtm_ingest_map_headers(t, 5, h, "x.csv", &a, &hm, &err), 0);
+  for (int i = 0; i < 4; i++) {
+    assert_int_equal(hm.cols[i].kind, MTM_COL_GEO_PART);
+    assert_int_equal(hm.cols[i].choice, i);
+    assert_string_equal(x.f.q[hm.cols[i].q].name, "gps");
+  }
+  assert_string_equal(hm.cols[0].target, "gps/Latitude");
+  assert_int_equal(hm.cols[4].kind, MTM_COL_RAW);
+  const char *twice[] = {"gps-Latitude", "gps/Latitude"};
+  assert_int_equal(mtm_ingest_map_headers(t, 2, twice, "x.csv", &a, &hm, &err), MTM_EINVAL);
+  assert_non_null(strstr(err.msg, "already in column 'gps-Latitude'"));
+  mtm_arena_free(&a);
+  mtm_ingest_form_free(t);
+  fixture_free(&x);
+}
+
 /* "n/a" is missing for every type, also in 0/1 option columns. */
 static void na_slash_is_missing(void **state) {
   (void)state;
@@ -229,6 +259,7 @@ int main(void) {
       cmocka_unit_test(zip_main_and_repeats),  cmocka_unit_test(zip_without_main_is_refused),
       cmocka_unit_test(keys_of_repeat_rows),   cmocka_unit_test(keys_map_to_submissions),
       cmocka_unit_test(wide_repeat_columns),   cmocka_unit_test(na_slash_is_missing),
+      cmocka_unit_test(geopoint_parts),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
