@@ -710,11 +710,13 @@ static int differences(imp *m, uent *e, int v, const recb *rb, mtm_buf *out, mtm
   const mtm_ingest_form *tn = m->vers[v].t, *ts = m->vers[sv].t;
   for (int i = 0; i < tn->nmain; i++) {
     const char *name = tn->f->q[tn->main_q[i]].name;
-    int qs[8];
+    int qs[8], sq = -1;
     const char *o = NULL;
-    if (ing_form_find(ts, &ts->by_name, name, strlen(name), qs, 8) == 1 && ts->rep[qs[0]] < 0 &&
-        ts->pos[qs[0]] >= 0 && ts->pos[qs[0]] < nold)
-      o = old[ts->pos[qs[0]]];
+    /* The question of that name outside repeats (a repeat may reuse it). */
+    int nq = ing_form_find(ts, &ts->by_name, name, strlen(name), qs, 8);
+    for (int j = 0; j < nq && j < 8 && sq != -2; j++)
+      if (ts->rep[qs[j]] < 0) sq = sq == -1 ? qs[j] : -2;
+    if (sq >= 0 && ts->pos[sq] >= 0 && ts->pos[sq] < nold) o = old[ts->pos[sq]];
     mtm_slice nv = rb->vals[i];
     int same = (!o && !nv.p) || (o && nv.p && strlen(o) == nv.n && !memcmp(o, nv.p, nv.n));
     if (same) continue;
@@ -794,8 +796,11 @@ static int main_row(imp *m, fctx *fc, sheet *sh, long rowno, int ncells, const m
   issue *issues = NULL;
   /* Who it is and which version. */
   mtm_slice uuid = cell_at(cells, ncells, sh->c_uuid);
-  if (!uuid.p) uuid = strip_uuid(cell_at(cells, ncells, sh->c_iid));
+  /* ODK Central's KEY stays the submission's first instanceID when it is
+   * edited (meta-instanceID changes): an edit is then a change, not another
+   * submission. */
   if (!uuid.p) uuid = strip_uuid(cell_at(cells, ncells, sh->c_key));
+  if (!uuid.p) uuid = strip_uuid(cell_at(cells, ncells, sh->c_iid));
   if (!uuid.p) uuid = strip_uuid(cell_at(cells, ncells, sh->c_puuid));
   if (!uuid.p) {
     set_where(err, fc, &l, NULL, NULL);
