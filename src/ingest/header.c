@@ -341,8 +341,20 @@ int mtm_ingest_map_headers(const mtm_ingest_form *t, int n, const char *const *h
       out->r_export |= r;
       continue;
     }
+    /* "kids[2]/name": a question of a repeat, by path or name, once the
+     * instance numbers are left out; else the header is taken as it is
+     * (a label may hold "[2023]"). */
     const char *index;
-    hh = strip_index(hh, a, &index);
+    char *hs = strip_index(hh, a, &index);
+    if (index) {
+      cands ws = {0};
+      by_path(t, hs, &ws);
+      if (!ws.n) by_name(t, hs, &ws);
+      int in_rep = ws.n > 0;
+      for (int k = 0; k < ws.n; k++) in_rep &= t->rep[ws.c[k].q] >= 0;
+      if (in_rep) hh = hs;
+      else index = NULL;
+    }
     cands cs = {0};
     by_path(t, hh, &cs);
     if (!cs.n) by_name(t, hh, &cs);

@@ -179,6 +179,12 @@ static void wide_repeat_columns(void **state) {
   assert_int_equal(hm.cols[4].wide, 1);
   assert_string_equal(hm.cols[1].target, "m_name");
   assert_int_equal(hm.cols[5].kind, MTM_COL_SYSTEM);
+  /* Instance numbers of a question in no repeat are not taken away. */
+  const char *norep[] = {"age[2]", "members[1]/m_name"};
+  assert_int_equal(mtm_ingest_map_headers(t, 2, norep, "x.csv", &a, &hm, &err), 0);
+  assert_int_equal(hm.cols[0].kind, MTM_COL_RAW);
+  assert_int_equal(hm.cols[0].wide, 0);
+  assert_int_equal(hm.nwide, 1);
   /* One instance's question twice is still refused. */
   const char *dup[] = {"members[2]/m_name", "members[2]/m_name"};
   assert_int_equal(mtm_ingest_map_headers(t, 2, dup, "x.csv", &a, &hm, &err), MTM_EINVAL);
