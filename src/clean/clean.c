@@ -587,6 +587,7 @@ int mtm_clean_show(mtm_store *st, const char *form_id, int round, const char *uu
     size_t nh = jh && json_is_array(jh) ? json_array_size(jh) : 0;
     size_t qlen = strlen(q->name);
     for (int pass = 0; pass < 2; pass++) {
+      const char *empty_col = NULL;
       for (size_t h = 0; h < nh; h++) {
         const char *hdr = json_string_value(json_array_get(jh, h));
         const char *to = hdr && jm ? json_string_value(json_object_get(jm, hdr)) : NULL;
@@ -609,9 +610,14 @@ int mtm_clean_show(mtm_store *st, const char *form_id, int round, const char *uu
         if (pass == 1) {
           if (!*cell) continue;
           mtm_buf_printf(&rv, "%s%s=%s", rv.n ? " " : "", to + qlen + 1, cell);
+        } else if (!*cell) {
+          /* Two versions' columns for the question: the one answered. */
+          if (!empty_col) empty_col = hdr;
+          continue;
         } else mtm_buf_printf(&rv, "%s%s", rv.n ? " " : "", cell);
         mtm_buf_printf(&cols, "%s%s", cols.n ? ", " : "", hdr);
       }
+      if (pass == 0 && !cols.n && empty_col) mtm_buf_adds(&cols, empty_col);
       if (rv.n || cols.n) break;
     }
     x->raw = mtm_arena_strdup(a, rv.p ? rv.p : "");

@@ -17,8 +17,10 @@ static void counts(long rows, long added, long changed, long unchanged, long dup
 }
 
 int mtm_cmd_import(mtm_cli *cli, int argc, char **argv) {
-  const char *form = NULL, *round = NULL, *keep = NULL;
-  mtm_opt opts[] = {{"form", 1, &form}, {"round", 1, &round}, {"keep-going", 0, &keep}, {0}};
+  const char *form = NULL, *round = NULL, *keep = NULL, *idcol = NULL, *idrow = NULL;
+  mtm_opt opts[] = {{"form", 1, &form},         {"round", 1, &round},
+                    {"keep-going", 0, &keep},   {"id-column", 1, &idcol},
+                    {"id-from-row", 0, &idrow}, {0}};
   int i = mtm_cli_parse("import", argc, argv, opts);
   if (i < 0) return 2;
   if (!form) return mtm_cli_usage("import", "--form is needed: the form_id of a form added with 'mtm form add'");
@@ -26,6 +28,9 @@ int mtm_cmd_import(mtm_cli *cli, int argc, char **argv) {
   if (mtm_cli_number(round, 1, 1000000, &rn))
     return mtm_cli_usage("import", "--round is needed: the round number (1, 2, ...)");
   if (i >= argc) return mtm_cli_usage("import", "name at least one export file");
+  if (idcol && idrow)
+    return mtm_cli_usage("import", "--id-column and --id-from-row cannot be used together");
+  if (idcol && !*idcol) return mtm_cli_usage("import", "--id-column needs a column name");
   mtm_cli_ws w;
   int rc = mtm_cli_ws_open(cli, &w);
   if (rc) return rc;
@@ -33,6 +38,8 @@ int mtm_cmd_import(mtm_cli *cli, int argc, char **argv) {
   o.form_id = form;
   o.round = (int)rn;
   o.keep_going = keep != NULL;
+  o.id_column = idcol;
+  o.id_from_row = idrow != NULL;
   o.nfiles = argc - i;
   o.files = (const char *const *)(argv + i);
   mtm_import_report rep;

@@ -23,7 +23,7 @@ static const mtm_cmd commands[] = {
      "form add [--kind survey|baseline] FILE... | form list | form show FORM_ID [--version V] "
      "[--format text|json]",
      "Add an XLSForm (a new version of a known form is kept beside the old)."},
-    {"import", mtm_cmd_import, "import --form FORM_ID --round N [--keep-going] FILE...",
+    {"import", mtm_cmd_import, "import --form FORM_ID --round N [--keep-going] [--id-column COL | --id-from-row] FILE...",
      "Import KoboToolbox or ODK Central exports (CSV, XLSX, JSON) in one transaction."},
     {"check", mtm_cmd_check,
      "check --form FORM_ID --round N [--format text|csv|json] [--severity error|warning|info] "
@@ -80,6 +80,35 @@ static void usage(FILE *f) {
   for (int i = 0; i < N_COMMANDS; i++)
     fprintf(f, "  %-8s %s\n           mtm %s\n", commands[i].name, commands[i].help,
             commands[i].usage);
+}
+
+/* Prints a command's usage on standard output, one line per form of it
+ * ("form add ...", "form list", ...): only the forms of subcommand sub when
+ * it names one, else all of them; then the command's sentence. */
+static void help(const mtm_cmd *c, const char *sub) {
+  size_t nc = strlen(c->name), ns = sub ? strlen(sub) : 0;
+  int shown = 0;
+  for (int pass = 0; pass < 2 && !shown; pass++) {
+    const char *p = c->usage;
+    while (*p) {
+      const char *e = NULL; /* the next " | " outside brackets */
+      for (int depth = 0, k = 0; p[k] && !e; k++) {
+        depth += (p[k] == '(' || p[k] == '[') - (p[k] == ')' || p[k] == ']');
+        if (depth == 0 && strncmp(p + k, " | ", 3) == 0) e = p + k;
+      }
+      size_t n = e ? (size_t)(e - p) : strlen(p);
+      int match = pass == 1 || !sub ||
+                  (n > nc + ns && strncmp(p + nc + 1, sub, ns) == 0 &&
+                   (p[nc + 1 + ns] == ' ' || nc + 1 + ns == n));
+      if (match) {
+        printf("%s mtm %.*s\n", shown ? "      " : "usage:", (int)n, p);
+        shown++;
+      }
+      p += n;
+      if (e) p += 3;
+    }
+  }
+  printf("\n%s\nThe options are explained in README.md.\n", c->help);
 }
 
 static const mtm_cmd *find(const char *name) {
@@ -253,9 +282,10 @@ int main(int argc, char **argv) {
     usage(stderr);
     return 2;
   }
-  if (i + 1 < argc && (strcmp(argv[i + 1], "--help") == 0 || strcmp(argv[i + 1], "-h") == 0)) {
-    printf("mtm %s\n%s\n", c->usage, c->help);
-    return 0;
-  }
+  for (int k = i + 1; k < argc && strcmp(argv[k], "--") != 0; k++)
+    if (strcmp(argv[k], "--help") == 0 || strcmp(argv[k], "-h") == 0) {
+      help(c, i + 1 < k && argv[i + 1][0] != '-' ? argv[i + 1] : NULL);
+      return 0;
+    }
   return c->fn(&cli, argc - i, argv + i);
 }

@@ -156,7 +156,7 @@ mtm_ingest_form *mtm_ingest_form_new(const mtm_form *f) {
   t->smi = mtm_arena_alloc(&t->a, sizeof(int) * qn);
   for (int i = 0; i < nq; i++) t->smi[i] = -1;
   /* Paths, repeats, lists. */
-  int nreps = 0;
+  int nreps = 0, ncopies = 0;
   for (int i = 0; i < nq; i++)
     if (f->q[i].type == MTM_Q_BEGIN_REPEAT) nreps++;
   t->reps = mtm_arena_zalloc(&t->a, sizeof *t->reps * (size_t)(nreps ? nreps : 1));
@@ -181,13 +181,10 @@ mtm_ingest_form *mtm_ingest_form_new(const mtm_form *f) {
         }
       rep_of_q[i] = t->nreps++;
     }
-    if (q->list && f->nlists) {
-      ptrdiff_t k = q->list - f->lists;
+    if (q->list) {
+      ptrdiff_t k = f->nlists ? q->list - f->lists : -1;
       if (k >= 0 && k < f->nlists) t->qlist[i] = (int)k;
-      else
-        for (int l = 0; l < f->nlists; l++)
-          if (f->lists[l].name && q->list->name && !strcmp(f->lists[l].name, q->list->name))
-            t->qlist[i] = l;
+      else t->qlist[i] = f->nlists + ncopies++; /* or_other's copy with "other" */
     }
   }
   /* The innermost repeat of each question, from its group chain. */
@@ -216,8 +213,10 @@ mtm_ingest_form *mtm_ingest_form_new(const mtm_form *f) {
     }
   }
   /* Choice lists. */
-  t->lists = mtm_arena_zalloc(&t->a, sizeof *t->lists * (size_t)(f->nlists ? f->nlists : 1));
+  t->lists = mtm_arena_zalloc(&t->a, sizeof *t->lists * (size_t)(f->nlists + ncopies + 1));
   for (int l = 0; l < f->nlists; l++) build_list(t, &f->lists[l], &t->lists[l], &tmp);
+  for (int i = 0; i < nq; i++)
+    if (t->qlist[i] >= f->nlists) build_list(t, f->q[i].list, &t->lists[t->qlist[i]], &tmp);
   /* Header maps. */
   ing_map_init(&t->by_path, &t->a, qn * 3);
   ing_map_init(&t->by_name, &t->a, qn);
@@ -236,7 +235,8 @@ mtm_ingest_form *mtm_ingest_form_new(const mtm_form *f) {
   t->npkeys = mtm_arena_zalloc(&t->a, sizeof(int) * sn);
   for (int i = 0; i < nq; i++) {
     const mtm_question *q = &f->q[i];
-    if (!q->name || !q->name[0] || !(holds_data(q) || is_group(q))) continue;
+    if (!q->name || !q->name[0] || !(holds_data(q) || is_group(q) || q->type == MTM_Q_NOTE))
+      continue;
     const char *p = t->path[i];
     size_t n = strlen(p);
     ing_form_add(t, &t->by_path, p, n, i);
@@ -248,7 +248,7 @@ mtm_ingest_form *mtm_ingest_form_new(const mtm_form *f) {
         ing_form_add(t, &t->by_path, v, n, i);
       }
     }
-    if (holds_data(q) || q->type == MTM_Q_BEGIN_REPEAT)
+    if (holds_data(q) || q->type == MTM_Q_BEGIN_REPEAT || q->type == MTM_Q_NOTE)
       ing_form_add(t, &t->by_name, q->name, strlen(q->name), i);
     if (holds_data(q)) add_label_keys(t, i, &tmp);
   }

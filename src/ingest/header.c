@@ -25,6 +25,12 @@ static const struct {
     {"meta/rootUuid", MTM_SYS_OTHER},
     {"meta/deprecatedID", MTM_SYS_OTHER},
     {"meta/instanceName", MTM_SYS_OTHER},
+    {"meta/versionID", MTM_SYS_OTHER},
+    {"meta/audit", MTM_SYS_OTHER},
+    {"meta/deviceID", MTM_SYS_OTHER},
+    {"meta/entity", MTM_SYS_OTHER},
+    {"audit", MTM_SYS_OTHER},
+    {"audit_URL", MTM_SYS_OTHER},
     {"PARENT_KEY", MTM_SYS_OTHER},
     {"SubmitterID", MTM_SYS_OTHER},
     {"SubmitterName", MTM_SYS_OTHER},
@@ -213,8 +219,22 @@ static const char *describe(const mtm_ingest_form *t, int q, int choice, mtm_are
                             qq->name);
   const char *what = qq->type == MTM_Q_BEGIN_REPEAT  ? "repeat"
                      : qq->type == MTM_Q_BEGIN_GROUP ? "group"
+                     : qq->type == MTM_Q_NOTE        ? "note"
                                                      : "question";
   return mtm_arena_printf(a, "%s '%s'", what, qq->name);
+}
+
+/* Whether h is the "<repeat>_count" calculation that pyxform adds for a
+ * repeat_count that is an expression (KoBo exports it as a column). */
+static int repeat_count(const mtm_ingest_form *t, const char *h) {
+  const char *last = h;
+  for (const char *p = h; *p; p++)
+    if (is_sep(*p)) last = p + 1;
+  size_t n = strlen(last);
+  if (n <= 6 || strcmp(last + n - 6, "_count") != 0) return 0;
+  for (int r = 0; r < t->nreps; r++)
+    if (strlen(t->reps[r].name) == n - 6 && !strncmp(t->reps[r].name, last, n - 6)) return 1;
+  return 0;
 }
 
 /* Strips a BOM and R's mangling ("X.U.FEFF.start", "X_uuid"). Sets *r when
@@ -271,7 +291,25 @@ static int cmp_index(const char *x, const char *y) {
 typedef struct winst {
   int q, rr;
   const char *index;
+  int parent;         /* the enclosing instance, -1 if none */
 } winst;
+
+/* The wide instance of repeat rr numbered index, added when missing with
+ * the instances around it ("[2]" of the outer repeat for "[2][1]"), which
+ * exist as soon as it does. Returns its index in inst, -1 when full. */
+static int wide_inst(const mtm_ingest_form *t, winst *inst, int *ninst, int cap, int rr,
+                     const char *index, mtm_arena *a) {
+  for (int k = 0; k < *ninst; k++)
+    if (inst[k].rr == rr && !strcmp(inst[k].index, index)) return k;
+  int parent = -1;
+  const char *last = strrchr(index, '[');
+  if (t->reps[rr].parent >= 0 && last && last > index)
+    parent = wide_inst(t, inst, ninst, cap, t->reps[rr].parent,
+                       mtm_arena_strndup(a, index, (size_t)(last - index)), a);
+  if (*ninst == cap) return -1;
+  inst[*ninst] = (winst){t->reps[rr].q, rr, index, parent};
+  return (*ninst)++;
+}
 
 static void gather_wide(const mtm_ingest_form *t, mtm_header_map *out, const winst *inst, int ni,
                         mtm_arena *a) {
@@ -302,6 +340,7 @@ static void gather_wide(const mtm_ingest_form *t, mtm_header_map *out, const win
     w->index = inst[i].index;
     const char *last = strrchr(inst[i].index, '[');
     w->position = t->reps[inst[i].rr].parent < 0 ? atoi(last + 1) : 0;
+    w->parent = inst[i].parent >= 0 ? rank[inst[i].parent] : -1;
     w->cols = mtm_arena_alloc(a, sizeof *w->cols * (size_t)(w->n ? w->n : 1));
     w->n = 0;
   }
@@ -321,12 +360,18 @@ int mtm_ingest_map_headers(const mtm_ingest_form *t, int n, const char *const *h
   out->unknown = mtm_arena_alloc(a, sizeof *out->unknown * (size_t)(n ? n : 1));
   mtm_arena tmp;
   mtm_arena_init(&tmp);
+  /* Per column: how it was matched (1 path, 2 name, 3 label) and the bytes
+   * of the header left unexplained, to settle two columns for a question. */
+  int *step = mtm_arena_zalloc(&tmp, sizeof(int) * (size_t)(n ? n : 1));
+  size_t *ign = mtm_arena_zalloc(&tmp, sizeof(size_t) * (size_t)(n ? n : 1));
   int rc = 0;
-  winst *inst = mtm_arena_alloc(&tmp, sizeof *inst * (size_t)(n ? n : 1));
+  int capinst = 4 * n + 4;
+  winst *inst = mtm_arena_alloc(&tmp, sizeof *inst * (size_t)capinst);
   int ninst = 0;
   for (int i = 0; i < n && !rc; i++) {
     mtm_col *c = &out->cols[i];
     c->q = c->choice = -1;
+    c->alt = -1;
     int r = 0;
     const char *h0 = headers[i] ? headers[i] : "";
     const char *h = unmangle(h0, &r);
@@ -356,8 +401,9 @@ int mtm_ingest_map_headers(const mtm_ingest_form *t, int n, const char *const *h
       else index = NULL;
     }
     cands cs = {0};
+    step[i] = 1;
     by_path(t, hh, &cs);
-    if (!cs.n) by_name(t, hh, &cs);
+    if (!cs.n) step[i] = 2, by_name(t, hh, &cs);
     if (!cs.n && (hh[0] == '_' || (hh[0] == 'X' && hh[1] == '_'))) {
       /* Another KoBo system column (KoBo adds new ones from time to time). */
       c->kind = MTM_COL_SYSTEM;
@@ -385,12 +431,16 @@ int mtm_ingest_map_headers(const mtm_ingest_form *t, int n, const char *const *h
       }
       continue;
     }
-    if (!cs.n) by_label(t, hh, &tmp, &cs);
+    if (!cs.n) step[i] = 3, by_label(t, hh, &tmp, &cs);
     if (!cs.n) {
       if (strcmp(hh, "uuid") == 0) {
         c->kind = MTM_COL_SYSTEM;
         c->sys = MTM_SYS_PLAIN_UUID;
         c->target = "uuid";
+      } else if (repeat_count(t, hh)) {
+        c->kind = MTM_COL_SYSTEM;
+        c->sys = MTM_SYS_OTHER;
+        c->target = mtm_arena_strdup(a, hh);
       } else {
         c->kind = MTM_COL_RAW;
         out->unknown[out->nunknown++] = mtm_arena_strdup(a, h0);
@@ -417,35 +467,52 @@ int mtm_ingest_map_headers(const mtm_ingest_form *t, int n, const char *const *h
     const mtm_question *qq = &f->q[q];
     c->q = q;
     c->choice = ch;
+    ign[i] = cs.c[0].ignored;
+    c->exact = step[i] == 1;
     if (ch >= 0) {
       c->kind = MTM_COL_OPTION;
       c->target = mtm_arena_printf(a, "%s/%s", qq->name, qq->list->choices[ch].name);
     } else {
-      c->kind = qq->type == MTM_Q_BEGIN_REPEAT  ? MTM_COL_REPEAT
-                : qq->type == MTM_Q_BEGIN_GROUP ? MTM_COL_GROUP
-                                                : MTM_COL_QUESTION;
+      c->kind = qq->type == MTM_Q_BEGIN_REPEAT                                 ? MTM_COL_REPEAT
+                : qq->type == MTM_Q_BEGIN_GROUP || qq->type == MTM_Q_NOTE ? MTM_COL_GROUP
+                                                                          : MTM_COL_QUESTION;
       c->target = qq->name;
     }
     if (index && (c->kind == MTM_COL_QUESTION || c->kind == MTM_COL_OPTION) && t->rep[q] >= 0) {
-      int rr = t->rep[q], k = 0;
-      while (k < ninst && !(inst[k].rr == rr && !strcmp(inst[k].index, index))) k++;
-      if (k == ninst) inst[ninst++] = (winst){t->reps[rr].q, rr, index};
+      int k = wide_inst(t, inst, &ninst, capinst, t->rep[q], index, a);
       c->wide = k + 1;
     }
     /* An R export writes group paths with '.'. */
     if (strchr(hh, '.') && !strchr(hh, '/') && !strchr(qq->name, '.')) out->r_export = 1;
     out->r_export |= r;
-    /* Two columns for one question (or option) cannot both be right. */
+    /* Two columns for one question (or option) cannot both be right,
+     * unless they are two versions' group paths (see ingest.h). */
     for (int k = 0; k < i; k++) {
       mtm_col *o = &out->cols[k];
-      if (o->q == q && o->choice == ch && o->kind == c->kind && c->kind != MTM_COL_GROUP &&
-          o->wide == c->wide) {
-        mtm_err_where(err, file, NULL, 0, h0, NULL);
-        rc = mtm_err_set(err, MTM_EINVAL,
-                         "%s is already in column '%s'; remove one of the two columns",
-                         describe(t, q, ch, &tmp), headers[k]);
+      if (o->q != q || o->choice != ch || o->kind != c->kind || c->kind == MTM_COL_GROUP ||
+          o->alt >= 0 || o->wide != c->wide)
+        continue;
+      /* (A KoBoCAT column of a repeat instance, "kids[2]/name", is no
+       * other version's column.) */
+      int two_paths = step[i] <= 2 && step[k] <= 2 && strcmp(headers[k] ? headers[k] : "", h0) &&
+                      !strchr(h0, '[') && !strchr(headers[k] ? headers[k] : "", '[') &&
+                      (c->kind == MTM_COL_QUESTION || c->kind == MTM_COL_OPTION);
+      if (two_paths) {
+        if (ign[i] < ign[k]) {
+          /* This column explains more of its header: it holds the question. */
+          for (int j = 0; j < i; j++)
+            if (out->cols[j].alt == k) out->cols[j].alt = i;
+          o->alt = i;
+        } else {
+          c->alt = k;
+        }
         break;
       }
+      mtm_err_where(err, file, NULL, 0, h0, NULL);
+      rc = mtm_err_set(err, MTM_EINVAL,
+                       "%s is already in column '%s'; remove one of the two columns",
+                       describe(t, q, ch, &tmp), headers[k]);
+      break;
     }
   }
   if (!rc) gather_wide(t, out, inst, ninst, a);

@@ -152,6 +152,8 @@ typedef struct ver {
   mtm_form *f;      /* loaded versions only */
   mtm_ingest_form *t;
   long unknown_rows;
+  long by_name_rows; /* rows of this (unknown) version read through another
+                        version's column for a question (mtm_col.alt) */
   ing_map keys;     /* JSON keys already mapped -> index in kcols */
   mtm_col *kcols;
   int nk, capk;
@@ -167,6 +169,7 @@ typedef struct sheet {
   int nmaps;
   const char *repeat;    /* repeat sheets: the repeat's name */
   int c_uuid, c_iid, c_key, c_puuid, c_ver, c_fver, c_sub, c_index, c_pindex, c_ptable;
+  int c_id;              /* main sheet: the --id-column, -1 if none */
   lmap index;            /* _index -> submission (0: not stored now), version */
   lmap pos;              /* submission -> instances so far */
 } sheet;
@@ -234,8 +237,10 @@ static void warn(imp *m, const char *fmt, ...) {
 
 /* Finds or loads the version a row names; returns the index of the loaded
  * version to read it with (the latest, index 0, when the workspace does not
- * have the one named). */
-static int get_ver(imp *m, mtm_slice key, mtm_err *err, int *out) {
+ * have the one named) and, when keyi is not NULL, the index of the version
+ * the row names (-1 when it names none). */
+static int get_ver(imp *m, mtm_slice key, mtm_err *err, int *out, int *keyi) {
+  if (keyi) *keyi = -1;
   if (!key.p || !key.n) {
     *out = 0;
     return 0;
@@ -243,6 +248,7 @@ static int get_ver(imp *m, mtm_slice key, mtm_err *err, int *out) {
   for (int i = 0; i < m->nvers; i++)
     if (strlen(m->vers[i].key) == key.n && memcmp(m->vers[i].key, key.p, key.n) == 0) {
       *out = m->vers[i].use;
+      if (keyi) *keyi = i;
       if (m->vers[i].use != i) m->vers[i].unknown_rows++;
       return 0;
     }
@@ -261,6 +267,7 @@ static int get_ver(imp *m, mtm_slice key, mtm_err *err, int *out) {
   if (rc == MTM_ENOTFOUND) {
     v->use = 0;
     v->unknown_rows = 1;
+    if (keyi) *keyi = m->nvers;
     m->nvers++;
     *out = 0;
     return 0;
@@ -272,6 +279,7 @@ static int get_ver(imp *m, mtm_slice key, mtm_err *err, int *out) {
   v->t = mtm_ingest_form_new(v->f);
   v->use = m->nvers;
   ing_map_init(&v->keys, m->a, 64);
+  if (keyi) *keyi = m->nvers;
   *out = m->nvers++;
   return 0;
 }
@@ -288,7 +296,7 @@ static int load_all_versions(imp *m, mtm_err *err) {
   for (int i = 0; !rc && i < n; i++) {
     int v;
     const char *key = fv[i].version ? fv[i].version : "";
-    if (key[0]) rc = get_ver(m, (mtm_slice){key, strlen(key)}, err, &v);
+    if (key[0]) rc = get_ver(m, (mtm_slice){key, strlen(key)}, err, &v, NULL);
   }
   mtm_arena_free(&a);
   return rc;
@@ -299,6 +307,7 @@ static void sheet_init(sheet *sh, const char *name, int n, const char **headers)
   sh->name = name;
   sh->n = n;
   sh->headers = headers;
+  sh->c_id = -1;
 }
 
 static void sheet_free(sheet *sh) {
@@ -630,6 +639,9 @@ static int instance(imp *m, fctx *fc, const loc *l, int v, int64_t sub, int rr, 
     ing_rec_add(&m->raw, keys[i], strlen(keys[i]));
     ing_rec_add(&m->raw, vals[i].p, vals[i].n);
     const mtm_col *c = cols[i];
+    if (c->alt >= 0 && (c->alt >= n || vals[c->alt].n || !vals[i].n ||
+                        (c->kind == MTM_COL_QUESTION && t->pos[c->q] >= 0 && rb.vals[t->pos[c->q]].p)))
+      continue;
     if ((c->kind == MTM_COL_QUESTION || c->kind == MTM_COL_OPTION ||
          c->kind == MTM_COL_GEO_PART) &&
         t->rep[c->q] == rr) {
@@ -703,7 +715,7 @@ static int differences(imp *m, uent *e, int v, const recb *rb, mtm_buf *out, mtm
   if (ing_sink_drain(m->sink, err)) return MTM_ESTORE;
   if (mtm_store_submission_get(m->st, e->id, &m->row, &s, err)) return MTM_ESTORE;
   int sv;
-  if (get_ver(m, mtm_slice_c(s.version), err, &sv)) return MTM_EINVAL;
+  if (get_ver(m, mtm_slice_c(s.version), err, &sv, NULL)) return MTM_EINVAL;
   char **old;
   int nold = mtm_record_decode(s.data, s.data_n, &m->row, &old);
   if (nold < 0) nold = 0;
@@ -731,6 +743,19 @@ static int differences(imp *m, uent *e, int v, const recb *rb, mtm_buf *out, mtm
     mtm_buf_adds(out, name);
   }
   return 0;
+}
+
+/* Whether column i, another version's column for the question of column
+ * c->alt, is read for this row: only when the row's version is not in the
+ * workspace (unknown) or column c->alt is not the version's own group path
+ * either, when column c->alt has no answer, when this one has, and when no
+ * earlier such column gave the answer. */
+static int alt_read(const mtm_header_map *hm, const mtm_col *c, const mtm_slice *cells,
+                    int ncells, int i, int unknown, const recb *b) {
+  if (!unknown && hm->cols[c->alt].exact) return 0;
+  if (cell_at(cells, ncells, c->alt).p || !cell_at(cells, ncells, i).p) return 0;
+  if (c->kind == MTM_COL_QUESTION && b->t->pos[c->q] >= 0 && b->vals[b->t->pos[c->q]].p) return 0;
+  return 1;
 }
 
 /* Strips the "uuid:" that instanceID and KEY carry. */
@@ -763,16 +788,23 @@ static int wide_instances(imp *m, fctx *fc, const loc *l, const sheet *sh,
                           const mtm_slice *cells, issue **issues, mtm_err *err) {
   const mtm_ingest_form *t = m->vers[v].t;
   int *count = mtm_arena_zalloc(&m->row, sizeof(int) * (size_t)(t->nreps ? t->nreps : 1));
+  /* An instance is there when a cell of it, or of one nested in it, is. */
+  unsigned char *has = mtm_arena_zalloc(&m->row, (size_t)hm->nwide);
   for (int k = 0; k < hm->nwide; k++) {
     const mtm_wide *w = &hm->wide[k];
-    int any = 0;
-    for (int j = 0; j < w->n && !any; j++)
-      any = w->cols[j] < ncells && !ing_cell_missing(cells[w->cols[j]], fc->flags);
-    if (!any) continue;
+    for (int j = 0; j < w->n && !has[k]; j++)
+      has[k] = w->cols[j] < ncells && !ing_cell_missing(cells[w->cols[j]], fc->flags);
+  }
+  for (int k = hm->nwide - 1; k >= 0; k--) /* enclosing instances sort first */
+    if (has[k] && hm->wide[k].parent >= 0) has[hm->wide[k].parent] = 1;
+  for (int k = 0; k < hm->nwide; k++) {
+    const mtm_wide *w = &hm->wide[k];
+    if (!has[k]) continue;
     int rr = t->self_rep[w->q];
-    const char **keys = mtm_arena_alloc(&m->row, sizeof *keys * (size_t)w->n);
-    mtm_slice *vals = mtm_arena_alloc(&m->row, sizeof *vals * (size_t)w->n);
-    mtm_col **cols = mtm_arena_alloc(&m->row, sizeof *cols * (size_t)w->n);
+    size_t nn = (size_t)(w->n ? w->n : 1);
+    const char **keys = mtm_arena_alloc(&m->row, sizeof *keys * nn);
+    mtm_slice *vals = mtm_arena_alloc(&m->row, sizeof *vals * nn);
+    mtm_col **cols = mtm_arena_alloc(&m->row, sizeof *cols * nn);
     for (int j = 0; j < w->n; j++) {
       int c = w->cols[j];
       keys[j] = sh->headers[c];
@@ -795,27 +827,45 @@ static int main_row(imp *m, fctx *fc, sheet *sh, long rowno, int ncells, const m
   loc l = {sh->name, rowno};
   issue *issues = NULL;
   /* Who it is and which version. */
-  mtm_slice uuid = cell_at(cells, ncells, sh->c_uuid);
-  /* ODK Central's KEY stays the submission's first instanceID when it is
-   * edited (meta-instanceID changes): an edit is then a change, not another
-   * submission. */
-  if (!uuid.p) uuid = strip_uuid(cell_at(cells, ncells, sh->c_key));
-  if (!uuid.p) uuid = strip_uuid(cell_at(cells, ncells, sh->c_iid));
-  if (!uuid.p) uuid = strip_uuid(cell_at(cells, ncells, sh->c_puuid));
+  mtm_slice uuid = {NULL, 0};
+  if (m->o->id_from_row) {
+    uuid = mtm_slice_c(mtm_arena_printf(&m->row, "%s#%ld", file->name, rowno));
+  } else if (sh->c_id >= 0) {
+    uuid = cell_at(cells, ncells, sh->c_id);
+    if (!uuid.p) {
+      set_where(err, fc, &l, sh->headers[sh->c_id], NULL);
+      return mtm_err_set(err, MTM_EINVAL,
+                         "this submission has no id in the column --id-column names (use "
+                         "--id-from-row to number the rows instead)");
+    }
+  } else {
+    uuid = cell_at(cells, ncells, sh->c_uuid);
+    /* ODK Central's KEY stays the submission's first instanceID when it is
+     * edited (meta-instanceID changes): an edit is then a change, not
+     * another submission. */
+    if (!uuid.p) uuid = strip_uuid(cell_at(cells, ncells, sh->c_key));
+    if (!uuid.p) uuid = strip_uuid(cell_at(cells, ncells, sh->c_iid));
+    if (!uuid.p) uuid = strip_uuid(cell_at(cells, ncells, sh->c_puuid));
+  }
   if (!uuid.p) {
     set_where(err, fc, &l, NULL, NULL);
     return mtm_err_set(err, MTM_EINVAL,
                        "this submission has no uuid (_uuid, meta/instanceID, instanceID and KEY "
-                       "are all empty)");
+                       "are all empty): name the column of the submission ids with --id-column "
+                       "COL, or number the rows with --id-from-row");
   }
   mtm_slice vkey = cell_at(cells, ncells, sh->c_ver);
   if (!vkey.p) vkey = cell_at(cells, ncells, sh->c_fver);
-  int v;
-  if (get_ver(m, vkey, err, &v)) return MTM_EINVAL;
+  int v, keyi;
+  if (get_ver(m, vkey, err, &v, &keyi)) return MTM_EINVAL;
   mtm_header_map *hm;
   int rc = sheet_map(m, fc, sh, v, &hm, err);
   if (rc) return rc;
   const mtm_ingest_form *t = m->vers[v].t;
+  /* A row of a version the workspace lacks (or that names none) may have
+   * its answer in another version's column for a question (mtm_col.alt). */
+  int unknown = keyi < 0 || m->vers[keyi].use != keyi;
+  int by_name = 0;
   /* Type the cells. Repeat questions in the main sheet (an export flattened
    * to one instance per row) make that repeat's first instance. */
   recb rb;
@@ -835,8 +885,13 @@ static int main_row(imp *m, fctx *fc, sheet *sh, long rowno, int ncells, const m
       if (!rbs[r].vals) rb_init(&rbs[r], t, r, &m->row);
       b = &rbs[r];
     }
+    if (c->alt >= 0) {
+      if (!alt_read(hm, c, cells, ncells, i, unknown, b)) continue;
+      by_name = 1;
+    }
     if ((rc = rb_cell(m, fc, &l, b, c, sh->headers[i], i, cell, &issues, err))) return rc;
   }
+  if (by_name && keyi >= 0) m->vers[keyi].by_name_rows++;
   if ((rc = rb_finish(m, fc, &l, &rb, sh->headers, cells, ncells, &issues, err))) return rc;
   for (int r = 0; rbs && r < t->nreps; r++)
     if (rbs[r].vals && (rc = rb_finish(m, fc, &l, &rbs[r], sh->headers, cells, ncells, &issues, err)))
@@ -922,7 +977,7 @@ static int main_row(imp *m, fctx *fc, sheet *sh, long rowno, int ncells, const m
       continue;
     }
     const mtm_col *c = &hm->cols[i];
-    if (c->kind == MTM_COL_QUESTION && t->rep[c->q] < 0 && t->pos[c->q] >= 0 &&
+    if (c->kind == MTM_COL_QUESTION && c->alt < 0 && t->rep[c->q] < 0 && t->pos[c->q] >= 0 &&
         t->smi[c->q] < 0) {
       mtm_slice tv = rb.vals[t->pos[c->q]];
       if (tv.p && tv.n == cells[i].n && memcmp(tv.p, cells[i].p, tv.n) == 0) {
@@ -1048,6 +1103,9 @@ static int check_width(fctx *fc, mtm_table *tb, const sheet *sh, const mtm_row *
   if (mtm_table_format_of(tb) != MTM_TABLE_CSV || row->n == sh->n) return 0;
   /* ODK Central 0.x left out the last, empty Status of its rows. */
   if (fc->zip && row->n < sh->n) return 0;
+  /* A delimiter at the end of every data row (KoBoCAT's older CSV export
+   * writes one): the last field is empty and belongs to no column. */
+  if (row->n == sh->n + 1 && row->cells[sh->n].n == 0) return 0;
   char d = mtm_table_delimiter(tb);
   const char *other = d == ';' ? "," : ";";
   int hint = 0;
@@ -1394,6 +1452,33 @@ static int zip_repeats(imp *m, fctx *fc, const sheet *main_sh, mtm_err *err) {
   return rc;
 }
 
+/* Finds the column --id-column names in the main sheet: its header as
+ * written (trimmed, a BOM and R's "X_" mangling aside), or else the one
+ * column mapped to the question of that name. */
+static int id_column(imp *m, fctx *fc, sheet *sh, mtm_err *err) {
+  const char *want = m->o->id_column;
+  for (int i = 0; i < sh->n && sh->c_id < 0; i++) {
+    const char *h = sh->headers[i] ? sh->headers[i] : "";
+    if (!strncmp(h, "\xEF\xBB\xBF", 3)) h += 3;
+    mtm_slice t = mtm_slice_trim(mtm_slice_c(h));
+    if (t.n == strlen(want) && !memcmp(t.p, want, t.n)) sh->c_id = i;
+  }
+  mtm_header_map *hm = sh->maps[0];
+  for (int i = 0; i < sh->n && sh->c_id < 0 && hm; i++)
+    if (hm->cols[i].kind == MTM_COL_QUESTION && !strcmp(hm->cols[i].target, want)) sh->c_id = i;
+  if (sh->c_id >= 0) return 0;
+  mtm_buf b;
+  mtm_buf_init(&b);
+  for (int i = 0; i < sh->n && i < 8; i++)
+    mtm_buf_printf(&b, "%s'%s'", i ? ", " : "", sh->headers[i] ? sh->headers[i] : "");
+  if (sh->n > 8) mtm_buf_printf(&b, ", and %d more", sh->n - 8);
+  mtm_err_where(err, fc->path, sh->name, 0, NULL, NULL);
+  int rc = mtm_err_set(err, MTM_EINVAL, "there is no column '%s' (--id-column); the columns are %s",
+                       want, b.p ? b.p : "none");
+  mtm_buf_free(&b);
+  return rc;
+}
+
 static const char *base_name(const char *p) {
   const char *s = strrchr(p, '/');
   return s ? s + 1 : p;
@@ -1446,11 +1531,19 @@ static int import_file(imp *m, fctx *fc, mtm_err *err) {
   if ((rc = sheet_map(m, fc, &sh, 0, &hm, err))) goto out;
   sheet_system(&sh, hm);
   if (hm->r_export) fc->flags |= MTM_TYPE_R_NA;
-  if (sh.c_uuid < 0 && sh.c_iid < 0 && sh.c_key < 0 && sh.c_puuid < 0) {
+  sh.c_id = -1;
+  if (m->o->id_column && (rc = id_column(m, fc, &sh, err))) goto out;
+  /* A workbook saved by R (REACH's cleaned data) names KoBo's _index
+   * "index": the repeat sheets' _parent_index refers to it. */
+  for (int i = 0; i < sh.n && fc->workbook && sh.c_index < 0; i++)
+    if (hm->cols[i].kind == MTM_COL_RAW && !strcmp(sh.headers[i], "index")) sh.c_index = i;
+  if (sh.c_uuid < 0 && sh.c_iid < 0 && sh.c_key < 0 && sh.c_puuid < 0 && sh.c_id < 0 &&
+      !m->o->id_from_row) {
     mtm_err_where(err, fc->path, sh.name, 0, NULL, NULL);
     rc = mtm_err_set(err, MTM_EINVAL,
                      "no column identifies the submissions: expected _uuid, meta/instanceID, "
-                     "instanceID, KEY or uuid");
+                     "instanceID, KEY or uuid; name the column that holds the submission ids "
+                     "with --id-column COL, or number the rows with --id-from-row");
     goto out;
   }
   /* Repeat questions in the main sheet: an export flattened to one instance
@@ -1463,10 +1556,10 @@ static int import_file(imp *m, fctx *fc, mtm_err *err) {
           t0->rep[hm->cols[i].q] == r && !hm->cols[i].wide)
         k++;
     if (k)
-      warn(m, "%s: %d column%s belong%s to repeat '%s'; each row's values %s stored as the "
+      warn(m, "%s: %d column%s belong%s to repeat '%s'; each row's %s stored as the "
               "first instance of that repeat",
            fc->path, k, k == 1 ? "" : "s", k == 1 ? "s" : "", t0->reps[r].name,
-           k == 1 ? "is" : "are");
+           k == 1 ? "value is" : "values are");
   }
   /* Every stored version of the form maps the header, so that a column an
    * older version asks (rows of that version come in the same export) is
@@ -1479,7 +1572,8 @@ static int import_file(imp *m, fctx *fc, mtm_err *err) {
   mtm_buf b;
   mtm_buf_init(&b);
   for (int i = 0; i < sh.n; i++) {
-    if (hm->cols[i].kind != MTM_COL_RAW || col_in_any(sh.maps, sh.nmaps, i)) continue;
+    if (hm->cols[i].kind != MTM_COL_RAW || col_in_any(sh.maps, sh.nmaps, i) || i == sh.c_index)
+      continue;
     if (nunknown < 10) mtm_buf_printf(&b, "%s%s", nunknown ? ", " : "", sh.headers[i]);
     nunknown++;
   }
@@ -1496,6 +1590,9 @@ static int import_file(imp *m, fctx *fc, mtm_err *err) {
   ir.file_format = file->format;
   describe_headers(m, &sh, sh.maps, sh.nmaps, &ir.headers, &ir.mapping);
   ir.who = m->o->who;
+  ir.id_source = m->o->id_from_row ? "row numbers"
+                 : m->o->id_column ? mtm_arena_printf(m->a, "column '%s'", sh.headers[sh.c_id])
+                                   : NULL;
   if ((rc = ing_sink_drain(m->sink, err))) goto out;
   if ((rc = mtm_store_import_add(m->st, &ir, &fc->import_id, err))) goto out;
   if (js) {
@@ -1664,14 +1761,24 @@ int mtm_ingest_import(mtm_store *st, const mtm_import_opts *o, mtm_arena *a,
       warn(&m, "%s: %ld more cells could not be typed and were stored as missing", f->path,
            f->bad_cells - MAX_LISTED);
   }
-  for (int i = 1; i < m.nvers; i++)
-    if (m.vers[i].use != i)
-      warn(&m, "%ld submission%s name%s version '%s' of form '%s', which the workspace does not "
-               "have; %s read with version '%s', the latest (add that version with 'mtm form "
-               "add')",
-           m.vers[i].unknown_rows, m.vers[i].unknown_rows == 1 ? "" : "s",
-           m.vers[i].unknown_rows == 1 ? "s" : "", m.vers[i].key, o->form_id,
-           m.vers[i].unknown_rows == 1 ? "it was" : "they were", m.vers[0].key);
+  /* A warning per version the workspace lacks whose rows needed another
+   * version's columns (read by question name). None when every column of
+   * those rows is the latest version's own: a form downloaded from
+   * KoboToolbox as XLS or JSON carries no version, or its own version
+   * string, while its submissions name the deployment's version id; the
+   * rows read the same. (Columns no version knows are warned about with
+   * the file.) */
+  for (int i = 1; i < m.nvers; i++) {
+    ver *vi = &m.vers[i];
+    if (vi->use == i || !vi->by_name_rows) continue;
+    warn(&m, "%ld submission%s name%s version '%s' of form '%s', which the workspace does not "
+             "have; %s read with version '%s', the latest, and %ld had answers only in "
+             "another version's columns, read by question name (add that version with "
+             "'mtm form add')",
+         vi->unknown_rows, vi->unknown_rows == 1 ? "" : "s", vi->unknown_rows == 1 ? "s" : "",
+         vi->key, o->form_id, vi->unknown_rows == 1 ? "it was" : "they were",
+         m.vers[0].key[0] ? m.vers[0].key : "(none)", vi->by_name_rows);
+  }
   /* The checksums are read now, beside the building of the key, which
    * leaves the other core idle. */
   sha = ing_sha_start(o->files, o->nfiles);

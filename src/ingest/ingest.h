@@ -54,7 +54,8 @@ typedef enum {
   MTM_COL_QUESTION, /* the answer to a question */
   MTM_COL_OPTION,   /* one 0/1 column of a select_multiple option */
   MTM_COL_REPEAT,   /* JSON: the array of a repeat's instances */
-  MTM_COL_GROUP,    /* a group's own column (KoBo never fills it): ignored */
+  MTM_COL_GROUP,    /* a group's or a note's own column (KoBo never fills
+                       it): ignored */
   MTM_COL_GEO_PART  /* ODK Central's "loc-Latitude", "-Longitude", "-Altitude",
                        "-Accuracy" of a geopoint: choice is the part, 0 to 3 */
 } mtm_col_kind;
@@ -79,6 +80,11 @@ typedef struct mtm_col {
   int q;              /* QUESTION, OPTION, REPEAT, GROUP: index in form->q; else -1 */
   int choice;         /* OPTION: index in the question's list; else -1 */
   const char *target; /* "age", "langs/english", "_uuid"; NULL for RAW */
+  int exact;          /* QUESTION, OPTION: matched by its whole group path */
+  int alt;            /* QUESTION, OPTION: -1, or the column that holds the same
+                         question (or option) under another group path, which
+                         this one stands in for: another version's column (see
+                         mtm_ingest_map_headers) */
   int wide;           /* KoBoCAT's wide repeats ("kids[2]/name"): 1 + index in
                          the map's wide[]; 0 for any other column */
 } mtm_col;
@@ -90,8 +96,10 @@ typedef struct mtm_wide {
   const char *index;  /* the header's instance numbers, "2" or "2][1" */
   int position;       /* a repeat in no other: its [N]; nested: 0 (numbered in
                          order within the submission, as other exports are) */
+  int parent;         /* the instance it is nested in (index in wide[]), -1 */
   int n;
-  int *cols;          /* its columns, in file order */
+  int *cols;          /* its columns, in file order (none for an instance
+                         whose questions are all in repeats nested in it) */
 } mtm_wide;
 
 typedef struct mtm_header_map {
@@ -118,6 +126,15 @@ typedef struct mtm_header_map {
  * "-Accuracy" after it (ODK Central splits geopoints so) is that part of it.
  * Instance numbers in a header ("kids[2]/name") are left out of the match
  * and make the column part of a wide repeat instance (out->wide).
+ *
+ * Two columns for one question (or option) are refused, unless both were
+ * matched by name (steps 1 and 2) under different group paths: the columns
+ * of two form versions in one export, after a question moved to another
+ * group or a group was renamed ("v1/hh_sex" beside "v2/hh_sex"). Then the
+ * column matched by its whole path (else the first) holds the question, and
+ * the other has alt set to it: the import reads it only for a submission the
+ * first column has no answer for, and whose version the workspace lacks (or
+ * when neither column is the version's own path).
  */
 int mtm_ingest_map_headers(const mtm_ingest_form *t, int n, const char *const *headers,
                            const char *file, mtm_arena *a, mtm_header_map *out,
@@ -199,6 +216,14 @@ typedef struct mtm_import_opts {
   int round;
   int keep_going;          /* store untypable cells as missing, and go on */
   const char *who;         /* NULL: $USER, else "unknown" */
+  /* Submission ids, when the export has no _uuid, meta/instanceID, KEY:
+   * id_column names the column that holds them (its header as written);
+   * id_from_row numbers the rows "FILE#ROW" (the file's base name and the
+   * row of the sheet, or the submission's number in a JSON file), which is
+   * stable when the same file is imported again. Each import records which
+   * (imports.id_source). */
+  const char *id_column;
+  int id_from_row;
   int nfiles;
   const char *const *files;
 } mtm_import_opts;

@@ -61,7 +61,8 @@ struct mtm_ingest_form {
   int *main_q;        /* questions of the main record, in order */
   int nreps;
   ing_repeat *reps;
-  ing_list *lists;    /* per form->lists entry */
+  ing_list *lists;    /* per form->lists entry, then per question whose list
+                         is or_other's copy (with "other" added) */
   int *qlist;         /* per question: index in lists, -1 */
   /* Header matching. */
   ing_map by_path;    /* "g/s/q", "g.s.q", "g-s-q" -> question (or ambiguous) */

@@ -220,6 +220,10 @@ static const char *const migrations[] = {
     "  INSERT OR IGNORE INTO frame_dirty SELECT OLD.form, OLD.round, OLD.id"
     "    WHERE EXISTS (SELECT 1 FROM frame_cache WHERE form = OLD.form AND round = OLD.round);"
     "  END;",
+    /* 8 -> 9 (ingest): where an import took its submission ids from when
+     * the user said so: "column 'X'" (--id-column) or "row numbers"
+     * (--id-from-row); NULL: the export's own _uuid / instanceID / KEY. */
+    "ALTER TABLE imports ADD COLUMN id_source TEXT;",
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 

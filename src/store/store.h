@@ -236,6 +236,7 @@ typedef struct mtm_import_rec {
   const char *headers; /* JSON array of the file's headers */
   const char *mapping; /* JSON object: header -> question or "question/option" */
   const char *who;
+  const char *id_source; /* NULL, "column 'X'" or "row numbers" (see ingest.h) */
   long rows_read, added, changed, unchanged;
 } mtm_import_rec;
 

@@ -20,8 +20,8 @@ int mtm_store_import_add(mtm_store *st, const mtm_import_rec *r, int64_t *id, mt
   sqlite3_stmt *s = mtm_store__stmt(
       st,
       "INSERT INTO imports(form, round, file_name, file_format, checksum, headers, mapping, "
-      "rows_read, added, changed, unchanged, at, who) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
-      "?9, ?10, ?11, strftime('%Y-%m-%dT%H:%M:%SZ','now'), ?12)",
+      "rows_read, added, changed, unchanged, at, who, id_source) VALUES (?1, ?2, ?3, ?4, ?5, "
+      "?6, ?7, ?8, ?9, ?10, ?11, strftime('%Y-%m-%dT%H:%M:%SZ','now'), ?12, ?13)",
       err);
   if (!s) return MTM_ESTORE;
   sqlite3_bind_int64(s, 1, r->form);
@@ -36,6 +36,7 @@ int mtm_store_import_add(mtm_store *st, const mtm_import_rec *r, int64_t *id, mt
   sqlite3_bind_int64(s, 10, r->changed);
   sqlite3_bind_int64(s, 11, r->unchanged);
   bind_text_static(s, 12, r->who);
+  bind_text_static(s, 13, r->id_source);
   if (sqlite3_step(s) != SQLITE_DONE) return mtm_store__fail(st, err, "recording an import");
   *id = sqlite3_last_insert_rowid(mtm_store__db(st));
   return 0;
