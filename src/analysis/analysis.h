@@ -54,13 +54,24 @@ typedef struct mtm_analysis_design {
   int rows_are_psus;   /* no clusters (ids=~1): PSU j is row j */
 } mtm_analysis_design;
 
+enum {
+  MTM_ANALYSIS_DF_NORMAL = 0, /* the normal quantile: confint(svymean(...))  */
+  MTM_ANALYSIS_DF_ROWS,       /* Student t on the design degrees of freedom
+                                 of the estimate's own rows (PSUs - strata),
+                                 as svyciprop and svyquantile on a subset   */
+  MTM_ANALYSIS_DF_FIXED       /* Student t on opts.df, the degrees of freedom
+                                 of the full design (srvyr's and REACH
+                                 analysistools' degf(cur_svy_full())); a
+                                 quantile keeps its own rows' df, as
+                                 svyquantile (srvyr's survey_median) does   */
+};
+
 typedef struct mtm_analysis_opts {
   int ci;        /* MTM_ANALYSIS_CI_* (logit applies to shares only)     */
   double level;  /* confidence level; 0 means 0.95                        */
-  int design_df; /* 0: normal quantile, as confint(svymean(...));
-                    1: Student t with the design degrees of freedom of the
-                    estimate's rows (PSUs - strata), as svyciprop and
-                    svyquantile do by default                              */
+  int design_df; /* MTM_ANALYSIS_DF_* (nonzero: a t quantile)             */
+  double df;     /* MTM_ANALYSIS_DF_FIXED: the degrees of freedom (<= 0:
+                    no interval)                                          */
 } mtm_analysis_opts;
 
 typedef struct mtm_analysis_est {
@@ -187,6 +198,11 @@ int mtm_analysis_quantile_by(const mtm_analysis_design *d, const double *y,
                              const double *wsorted, double p, const int32_t *group, int ngroup,
                              const uint8_t *dom, const mtm_analysis_opts *o,
                              mtm_analysis_est *out) MTM_MUST_USE;
+
+/* degf() of the rows marked in rows (NULL: every row) that have a positive
+ * weight: their PSUs minus their strata, as survey's degf() of the design
+ * subset to those rows. */
+long mtm_analysis_degf(const mtm_analysis_design *d, const uint8_t *rows);
 
 /* The variance of a linearised total: z holds per-row values already
  * multiplied by the weight (0 outside the estimate). svyrecvar's one-stage
@@ -328,12 +344,28 @@ typedef struct mtm_analysis_item {
   long row;
 } mtm_analysis_item;
 
+/* The quantile of an interval (analyse --ci-df). */
+enum {
+  MTM_ANALYSIS_CI_DF_NORMAL = 0, /* Wald: the normal quantile, as survey's
+                                    confint(svymean(...)); logit shares and
+                                    medians: t on the df of the estimate's
+                                    rows, as svyciprop and svyquantile     */
+  MTM_ANALYSIS_CI_DF_DESIGN      /* t on the df of the full design: the
+                                    rows (in the filter) with a value of the
+                                    variable, every group together, as
+                                    srvyr's survey_mean(vartype = "ci") and
+                                    analysistools; medians as NORMAL (srvyr's
+                                    survey_median: svyquantile on the
+                                    group)                                 */
+};
+
 typedef struct mtm_analysis_spec {
   const char *weight;  /* numeric question holding the weights, or NULL     */
   const char *strata;  /* any question: its values name the strata, or NULL */
   const char *cluster; /* any question: its values name the PSUs, or NULL   */
   int lonely;          /* MTM_ANALYSIS_LONELY_*                             */
   int ci;              /* MTM_ANALYSIS_CI_*                                 */
+  int ci_df;           /* MTM_ANALYSIS_CI_DF_*                              */
   int lang;            /* language index for labels (mtm_form_lang), -1 default */
   const double *weights; /* one weight per frame row (mtm_analysis_weights_*),
                             not owned; when set, used instead of weight    */
@@ -344,6 +376,8 @@ typedef struct mtm_analysis_row {
   const char *group_var, *group_var_value; /* NULL: none (NA)               */
   const char *var_label, *value_label, *group_value_label, *label;
   const char *filter; /* the plan item's filter, NULL or "": none          */
+  const char *repeat; /* NULL: a figure over the submissions; else the
+                         repeat (its name) over whose instances it is      */
   mtm_analysis_est e;
 } mtm_analysis_row;
 
@@ -356,10 +390,52 @@ typedef struct mtm_analysis_result {
  * (prop_select_multiple), integer and decimal (mean and median) column of
  * the frame, overall and then by each entry of by ("A,B": by A and by B;
  * "A*B": crossed), leaving out the design's own questions and, in a
- * grouped item, the group's questions. by may be NULL. */
+ * grouped item, the group's questions. by may be NULL. A repeat frame's
+ * plan covers its own questions, not its submissions' columns; an entry of
+ * by naming a question of a repeat whose instances f does not hold is left
+ * out. */
 int mtm_analysis_default_plan(const struct mtm_frame *f, const mtm_analysis_spec *s,
                               const char *by, mtm_arena *a, mtm_analysis_item **items,
                               int *nitems, mtm_err *err) MTM_MUST_USE;
+
+/* ---- repeat groups (repeat.c) ---------------------------------------------
+ * A repeat's question is analysed over the repeat's instances
+ * (mtm_frame_load_repeat): each instance is an observation with its
+ * submission's weight and stratum, clustered by its submission (as R's
+ * svydesign(ids = ~submission, strata, weights) on the repeat's rows), or
+ * by the design's cluster when it has one. A group or filter may name the
+ * submission's questions (joined to each instance) or the same repeat's.
+ * An item belongs to the repeat of its analysis_var (of a ratio, the
+ * numerator); a question outside repeats wins over a repeat's of the same
+ * name. Nested repeats: an instance is linked to its submission, not to
+ * the enclosing instance, so a nested repeat is analysed with the
+ * submission's questions only, clustered by submission. */
+
+struct mtm_store;
+
+/* The repeat an item belongs to (its analysis_var's), NULL for the
+ * submissions; f is the submissions' frame. */
+const char *mtm_analysis_item_repeat(const struct mtm_frame *f, const mtm_analysis_item *it);
+
+/* The default plan of the round with its repeats: mtm_analysis_default_plan
+ * of f (the submissions' frame), then, for each repeat of the form with
+ * instances in the round (in form order), the same over the repeat's
+ * questions: overall and by each entry of by that names questions of the
+ * submissions or of that repeat. */
+int mtm_analysis_default_plan_all(struct mtm_store *st, const struct mtm_frame *f,
+                                  const mtm_analysis_spec *s, const char *by, mtm_arena *a,
+                                  mtm_analysis_item **items, int *nitems,
+                                  mtm_err *err) MTM_MUST_USE;
+
+/* mtm_analysis_run over the submissions' frame f and the frames of the
+ * repeats the items name (loaded from st with the columns they need, freed
+ * before returning): the rows in item order, each repeat's rows with its
+ * name in row.repeat. s->weights (one per row of f) are carried to each
+ * instance. A group or filter naming another repeat's question fails with
+ * a sentence naming the plan item. */
+int mtm_analysis_run_all(struct mtm_store *st, const struct mtm_frame *f, const mtm_analysis_spec *s,
+                         const mtm_analysis_item *items, int nitems, mtm_arena *a,
+                         mtm_analysis_result *out, mtm_err *err) MTM_MUST_USE;
 
 /* Reads a plan file (CSV or XLSX, first sheet): columns analysis_type,
  * analysis_var, and optional filter, group_var, label. Errors name the

@@ -323,10 +323,13 @@ static long degf(const mtm_analysis_design *d, const scratch *s) {
   return np - ns;
 }
 
-/* The critical value of the interval: the normal or t quantile. */
+/* The critical value of the interval: the normal or t quantile; a quantile
+ * (force_t) always takes t on its own rows' df. */
 static double crit(const mtm_analysis_opts *o, long df, int force_t) {
   double level = o && o->level > 0 ? o->level : 0.95;
   double p = 1 - (1 - level) / 2;
+  if (o && o->design_df == MTM_ANALYSIS_DF_FIXED && !force_t)
+    return o->df > 0 ? mtm_analysis_qt(p, o->df) : NAN;
   if ((o && o->design_df) || force_t)
     return df > 0 ? mtm_analysis_qt(p, (double)df) : NAN;
   return mtm_analysis_qt(p, 0);
@@ -665,6 +668,17 @@ static long degf_seen(const mtm_analysis_design *d, const uint8_t *psu_seen) {
         }
   if (seen != small) free(seen);
   return np - ns;
+}
+
+/* degf() of the marked rows with a positive weight (see the header). */
+long mtm_analysis_degf(const mtm_analysis_design *d, const uint8_t *rows) {
+  uint8_t *seen = calloc(d->npsu + 1, 1);
+  if (!seen) return 0;
+  for (size_t i = 0; i < d->n; i++)
+    if (in_dom(d, rows, i)) seen[d->psu[i]] = 1;
+  long df = degf_seen(d, seen);
+  free(seen);
+  return df;
 }
 
 /* The row pass of mtm_analysis_shares_by: the weight of every level and of

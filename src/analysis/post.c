@@ -142,7 +142,9 @@ int mtm_analysis_is_money(const mtm_frame *f, const char *q, const char *currenc
   const char *u = strrchr(q, '_');
   if (u && !strcmp(u + 1, low)) return 1;
   const mtm_frame_col *c = mtm_frame_col_find(f, q);
-  const char *hxl = c && c->q ? c->q->hxl : NULL;
+  /* A repeat's question is no column of the submissions: its form row. */
+  const mtm_question *fq = c ? c->q : f->form ? mtm_form_question(f->form, q) : NULL;
+  const char *hxl = fq ? fq->hxl : NULL;
   for (const char *p = hxl; p && (p = strchr(p, '+')); p++) {
     size_t i = 0;
     while (i < n && p[1 + i] && tolower((unsigned char)p[1 + i]) == low[i]) i++;

@@ -90,6 +90,32 @@ static void where(mtm_err *err, const mtm_analysis_item *it, const char *column,
   mtm_err_where(err, it->file, NULL, it->file ? it->row : 0, it->file ? column : NULL, question);
 }
 
+/* The error for a question the frame has no column of: "which form 'F'
+ * does not have", or, for a question of a repeat the frame does not hold
+ * (a repeat's question in the submissions' table, or another repeat's in a
+ * repeat's), which repeat it is in. what is the start of the sentence
+ * ("mean names", "The group 'A*B' names"); filter: name is shown as ${name}. */
+static int absent(run *R, const char *what, const char *name, int filter) {
+  /* A filter names ${name}, the rest 'name'. */
+  char shown[300];
+  if (filter) snprintf(shown, sizeof shown, "${%s}", name);
+  else snprintf(shown, sizeof shown, "'%s'", name);
+  const char *rep = mtm_frame_repeat_of(R->f, name);
+  if (rep && !(R->f->repeat && strcmp(rep, R->f->repeat) == 0)) {
+    if (!R->f->repeat)
+      return mtm_err_set(R->err, MTM_ENOTFOUND,
+                         "%s %s, a question of repeat '%s': its figures are over the repeat's "
+                         "instances, and this table has one row per submission.",
+                         what, shown, rep);
+    return mtm_err_set(R->err, MTM_ENOTFOUND,
+                       "%s %s, a question of repeat '%s', in a table of the instances of repeat "
+                       "'%s': the instances of two repeats cannot be matched.",
+                       what, shown, rep, R->f->repeat);
+  }
+  return mtm_err_set(R->err, MTM_ENOTFOUND, "%s %s, which form '%s' does not have.", what, shown,
+                     R->f->form_id);
+}
+
 /* Appends a result row (zeroed); NULL when out of memory. */
 static mtm_analysis_row *add_row(run *R) {
   if (R->n == R->cap) {
@@ -207,6 +233,9 @@ static int design(run *R) {
   }
   if (s->strata && design_ids(R, s->strata, "--strata", &strata)) return R->err->code;
   if (s->cluster && design_ids(R, s->cluster, "--cluster", &cluster)) return R->err->code;
+  /* A repeat's instances: clustered by their submission unless the design
+   * has clusters (svydesign(ids = ~submission) on the repeat's rows). */
+  if (!s->cluster && R->f->repeat) cluster = (int64_t *)R->f->ids;
   return mtm_analysis_design_init(&R->d, R->a, (size_t)R->f->nrows, w, strata, cluster,
                                   s->lonely, R->err);
 }
@@ -250,8 +279,9 @@ static int filter_mask(run *R, const mtm_analysis_item *it, uint8_t *dom) {
   mtm_expr_refs(e, refcb, &rc);
   if (rc.bad) {
     where(R->err, it, "filter", rc.bad);
-    return mtm_err_set(R->err, MTM_ENOTFOUND, "The filter '%s' names ${%s}, which form '%s' does not have.",
-                       it->filter, rc.bad, R->f->form_id);
+    char what[512];
+    snprintf(what, sizeof what, "The filter '%s' names", it->filter);
+    return absent(R, what, rc.bad, 1);
   }
   mtm_arena tmp;
   mtm_arena_init(&tmp);
@@ -378,8 +408,9 @@ static int group_parse(run *R, const mtm_analysis_item *it, groups *g, mtm_arena
     const mtm_frame_col *c = mtm_frame_col_find(R->f, t);
     if (!c) {
       where(R->err, it, "group_var", t);
-      rc = mtm_err_set(R->err, MTM_ENOTFOUND, "The group '%s' names '%s', which form '%s' does not have.",
-                       it->group, t, R->f->form_id);
+      char what[512];
+      snprintf(what, sizeof what, "The group '%s' names", it->group);
+      rc = absent(R, what, t, 0);
       break;
     }
     if (c->kind == MTM_FRAME_BITS) {
@@ -477,8 +508,9 @@ static const mtm_frame_col *num_col(run *R, const mtm_analysis_item *it, const c
   const mtm_frame_col *c = mtm_frame_col_find(R->f, name);
   if (!c) {
     where(R->err, it, "analysis_var", name);
-    mtm_err_set(R->err, MTM_ENOTFOUND, "%s names '%s', which form '%s' does not have.",
-                it->type, name, R->f->form_id);
+    char what[256];
+    snprintf(what, sizeof what, "%s names", it->type);
+    absent(R, what, name, 0);
     return NULL;
   }
   if (c->kind != MTM_FRAME_NUM) {
@@ -599,6 +631,29 @@ static int by_groups(run *R, const mtm_analysis_item *it, const mtm_frame_col *c
   return 0;
 }
 
+/* --ci-df design: sets the run's df to that of the full design of the
+ * item, as srvyr's degf(cur_svy_full()) after analysistools' filter on
+ * the variable: the rows in the filter's domain with a value of c (and of
+ * x, a ratio's denominator), every group together. */
+static void full_df(run *R, const mtm_frame_col *c, const mtm_frame_col *x, const uint8_t *dom,
+                    mtm_arena *scratch) {
+  long n = R->f->nrows;
+  uint8_t *rows = mtm_arena_alloc(scratch, (size_t)(n ? n : 1));
+  for (long r = 0; r < n; r++) {
+    int in = !dom || dom[r];
+    const mtm_frame_col *cs[2] = {c, x};
+    for (int k = 0; k < 2 && in; k++) {
+      const mtm_frame_col *v = cs[k];
+      if (!v) continue;
+      if (v->kind == MTM_FRAME_CODES) in = v->codes[r] >= 0;
+      else if (v->kind == MTM_FRAME_NUM) in = !isnan(v->num[r]);
+      else in = !mtm_frame_is_missing(v, r);
+    }
+    rows[r] = (uint8_t)in;
+  }
+  R->o.df = (double)mtm_analysis_degf(&R->d, rows);
+}
+
 /* Runs one plan item; its per-row arrays live in scratch, freed by the
  * caller after the item. */
 static int item_run(run *R, const mtm_analysis_item *it, mtm_arena *scratch) {
@@ -625,8 +680,9 @@ static int item_run(run *R, const mtm_analysis_item *it, mtm_arena *scratch) {
     const mtm_frame_col *c = mtm_frame_col_find(R->f, it->var);
     if (!c) {
       where(R->err, it, "analysis_var", it->var);
-      return mtm_err_set(R->err, MTM_ENOTFOUND, "%s names '%s', which form '%s' does not have.", t,
-                         it->var, R->f->form_id);
+      char what[256];
+      snprintf(what, sizeof what, "%s names", t);
+      return absent(R, what, it->var, 0);
     }
     if (c->kind != (one ? MTM_FRAME_CODES : MTM_FRAME_BITS)) {
       where(R->err, it, "analysis_var", it->var);
@@ -634,6 +690,7 @@ static int item_run(run *R, const mtm_analysis_item *it, mtm_arena *scratch) {
                          one ? "select_one" : "select_multiple", it->var,
                          mtm_form_type_name(c->type));
     }
+    if (R->o.design_df == MTM_ANALYSIS_DF_FIXED) full_df(R, c, NULL, dom, scratch);
     if (one) return shares(R, it, c, c->codes, c->nlevels, -1, NULL, &g, dom, present);
     int rc = options(R, it, c, &g, dom, present);
     if (rc <= 0) return rc;
@@ -673,6 +730,7 @@ static int item_run(run *R, const mtm_analysis_item *it, mtm_arena *scratch) {
     if (!(c = num_col(R, it, num)) || !(x = num_col(R, it, den))) return R->err->code;
   } else if (!(c = num_col(R, it, it->var)))
     return R->err->code;
+  if (R->o.design_df == MTM_ANALYSIS_DF_FIXED) full_df(R, c, x, dom, scratch);
   const uint32_t *order = NULL;
   const double *ys = NULL, *ws = NULL;
   size_t norder = 0;
@@ -709,8 +767,13 @@ static int item_run(run *R, const mtm_analysis_item *it, mtm_arena *scratch) {
 static int item(run *R, const mtm_analysis_item *it) {
   mtm_arena scratch;
   mtm_arena_init(&scratch);
+  size_t before = R->n;
   int rc = item_run(R, it, &scratch);
   mtm_arena_free(&scratch);
+  /* --ci-df design: the rows' df is the full design's, which their
+   * intervals used (a median keeps its own). */
+  if (!rc && R->o.design_df == MTM_ANALYSIS_DF_FIXED && strcmp(it->type, "median") != 0)
+    for (size_t i = before; i < R->n; i++) R->rows[i].e.df = (long)R->o.df;
   return rc;
 }
 
@@ -873,7 +936,9 @@ int mtm_analysis_run(const mtm_frame *f, const mtm_analysis_spec *s,
   R.a = a;
   R.err = err;
   R.o.ci = s->ci;
-  R.o.design_df = s->ci == MTM_ANALYSIS_CI_LOGIT;
+  R.o.design_df = s->ci_df == MTM_ANALYSIS_CI_DF_DESIGN ? MTM_ANALYSIS_DF_FIXED
+                  : s->ci == MTM_ANALYSIS_CI_LOGIT      ? MTM_ANALYSIS_DF_ROWS
+                                                        : MTM_ANALYSIS_DF_NORMAL;
   out->n = 0;
   out->rows = NULL;
   if (design(&R)) return err->code;
@@ -912,6 +977,30 @@ static int skipped(const mtm_analysis_spec *s, const char *name, const char *gro
   return 0;
 }
 
+/* 1 when a name of group ("A" or "A*B") is a question of a repeat whose
+ * instances f does not hold (and no question of f's rows): a grouping the
+ * default plan leaves out for f. */
+static int group_elsewhere(const mtm_frame *f, const char *group) {
+  char name[256];
+  for (const char *p = group; p && *p;) {
+    size_t n = strcspn(p, "*");
+    while (n && *p == ' ') p++, n--;
+    size_t m = n;
+    while (m && p[m - 1] == ' ') m--;
+    if (m < sizeof name) {
+      memcpy(name, p, m);
+      name[m] = 0;
+      const char *rep = mtm_frame_repeat_of(f, name);
+      if (rep && !mtm_frame_col_find(f, name) && !(f->repeat && !strcmp(rep, f->repeat)) &&
+          !mtm_frame_has_main_question(f, name))
+        return 1;
+    }
+    p += n;
+    if (*p) p++;
+  }
+  return 0;
+}
+
 int mtm_analysis_default_plan(const mtm_frame *f, const mtm_analysis_spec *s, const char *by,
                               mtm_arena *a, mtm_analysis_item **items, int *nitems,
                               mtm_err *err) {
@@ -936,7 +1025,8 @@ int mtm_analysis_default_plan(const mtm_frame *f, const mtm_analysis_spec *s, co
   for (int gi = 0; gi < ng; gi++)
     for (int i = 0; i < f->ncols; i++) {
       const mtm_frame_col *c = &f->cols[i];
-      if (skipped(s, c->name, gs[gi])) continue;
+      if (gi && group_elsewhere(f, gs[gi])) break;
+      if (c->from_parent || skipped(s, c->name, gs[gi])) continue;
       const char *types[2] = {NULL, NULL};
       if (c->kind == MTM_FRAME_CODES && c->type == MTM_Q_SELECT_ONE) types[0] = "prop_select_one";
       else if (c->kind == MTM_FRAME_BITS) types[0] = "prop_select_multiple";

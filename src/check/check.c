@@ -55,6 +55,13 @@ typedef struct {
   int start_slot, end_slot, by_slot, loc_slot;
   mtm_strmap names;   /* question name -> question index */
   int lang;
+  /* Repeats: per question, its slot in the record of its innermost repeat
+   * (-1 outside repeats); per begin_repeat, its fields in record order. */
+  int *q_rslot;
+  int *rep_nf;
+  int **rep_fq;
+  char *outer;        /* per question: a rule names a question of an
+                         enclosing repeat (nested repeats) */
 } version;
 
 typedef struct {
@@ -117,10 +124,18 @@ static int rule_rank(const char *rule) {
   return 99;
 }
 
-/* Adds a finding; the strings are copied. */
-static void add_finding(mtm_check *c, int order, int field, const char *question,
-                        const char *value, const char *rule, mtm_severity sev, const char *msg) {
+/* Adds a finding inside repeat instance (repeat, instance), or outside
+ * repeats when repeat is NULL; the strings are copied. */
+static void add_finding_in(mtm_check *c, int order, int field, const char *question,
+                           const char *value, const char *rule, mtm_severity sev,
+                           const char *msg, const char *repeat, int instance) {
   mtm_finding f = {0};
+  if (repeat && instance > 0) {
+    f.repeat = mtm_arena_strdup(&c->keep, repeat);
+    f.instance = instance;
+    int g = mtm_strmap_get(&c->gmap, repeat);
+    f.repeat_order = g >= 0 ? c->g[g].pos : 0;
+  }
   f.submission = order >= 0 && order < c->nsubs ? c->subs[order].id : 0;
   f.uuid = order >= 0 && order < c->nsubs ? c->subs[order].uuid : "";
   f.question = mtm_arena_strdup(&c->keep, question ? question : "");
@@ -131,6 +146,12 @@ static void add_finding(mtm_check *c, int order, int field, const char *question
   f.order = order;
   f.field = field;
   PUSH(c->f, c->nf, c->capf, f);
+}
+
+/* Adds a finding outside repeats. */
+static void add_finding(mtm_check *c, int order, int field, const char *question,
+                        const char *value, const char *rule, mtm_severity sev, const char *msg) {
+  add_finding_in(c, order, field, question, value, rule, sev, msg, NULL, 0);
 }
 
 /* The id of an interned string (copied on first sight). */
@@ -216,6 +237,23 @@ static int is_area_question(const mtm_check *c, const mtm_question *q, mtm_arena
   return 0;
 }
 
+/* What outer_ref looks for: a reference to a question of repeat `from`
+ * or of a repeat enclosing it. */
+typedef struct {
+  const mtm_form *f;
+  int from;
+  int found;
+} outer_ctx;
+
+/* Sets found when name is a question of an enclosing repeat. */
+static void outer_ref(void *ctx, const char *name) {
+  outer_ctx *o = ctx;
+  const mtm_question *q = mtm_form_question(o->f, name);
+  if (!q || q->repeat < 0) return;
+  for (int r = o->from; r >= 0; r = o->f->q[r].repeat)
+    if (q->repeat == r) o->found = 1;
+}
+
 /* Ingest stores one value per field outside repeats; questions inside a
  * repeat live in repeat_rows. */
 static int prepare_version(mtm_check *c, version *v, mtm_form *f, mtm_err *err) {
@@ -243,6 +281,11 @@ static int prepare_version(mtm_check *c, version *v, mtm_form *f, mtm_err *err) 
     v->q_slot[qi] = v->nslots;
     v->slot_q[v->nslots++] = qi;
   }
+  v->q_rslot = mtm_arena_alloc(&c->keep, sizeof(int) * (size_t)(f->nq + 1));
+  v->rep_nf = mtm_arena_zalloc(&c->keep, sizeof(int) * (size_t)(f->nq + 1));
+  v->rep_fq = mtm_arena_zalloc(&c->keep, sizeof(int *) * (size_t)(f->nq + 1));
+  v->outer = mtm_arena_zalloc(&c->keep, (size_t)f->nq + 1);
+  for (int i = 0; i < f->nq; i++) v->q_rslot[i] = -1;
   v->slot_g = mtm_arena_alloc(&c->keep, sizeof(int) * (size_t)(v->nslots + 1));
   v->hashed = mtm_arena_zalloc(&c->keep, (size_t)v->nslots + 1);
   v->hnames = mtm_arena_alloc(&c->keep, sizeof(char *) * (size_t)(v->nslots + 1));
@@ -276,6 +319,20 @@ static int prepare_version(mtm_check *c, version *v, mtm_form *f, mtm_err *err) 
       g->area = 1;
     }
   }
+  /* The fields of each repeat, in the order repeat_rows.data holds them;
+   * they get a global id after the questions outside repeats, so that
+   * findings sort by form order within an instance. */
+  for (int k = 0; k < f->nfields; k++) {
+    int qi = f->fields[k], r = f->q[qi].repeat;
+    if (r < 0 || r >= f->nq) continue;
+    if (!v->rep_fq[r]) {
+      v->rep_fq[r] = mtm_arena_alloc(&c->keep, sizeof(int) * (size_t)f->nfields);
+      gid_of(c, f->q[r].name); /* the repeat's place among the questions */
+    }
+    v->q_rslot[qi] = v->rep_nf[r];
+    v->rep_fq[r][v->rep_nf[r]++] = qi;
+    gid_of(c, f->q[qi].name);
+  }
   for (int i = 0; i < f->nq; i++) {
     const mtm_question *q = &f->q[i];
     if (q->required) v->req_const[i] = 1;
@@ -293,6 +350,17 @@ static int prepare_version(mtm_check *c, version *v, mtm_form *f, mtm_err *err) 
                            q->required_src, pe.msg);
       }
     }
+  }
+  /* Nested repeats: the rules that name a question of an enclosing repeat. */
+  for (int i = 0; i < f->nq; i++) {
+    const mtm_question *q = &f->q[i];
+    int own = q->type == MTM_Q_BEGIN_REPEAT ? i : q->repeat;
+    if (own < 0 || f->q[own].repeat < 0) continue;
+    outer_ctx oc = {f, f->q[own].repeat, 0};
+    if (q->relevant) mtm_expr_refs(q->relevant, outer_ref, &oc);
+    if (q->constraint) mtm_expr_refs(q->constraint, outer_ref, &oc);
+    if (v->required[i]) mtm_expr_refs(v->required[i], outer_ref, &oc);
+    v->outer[i] = (char)oc.found;
   }
   mtm_arena_free(&scratch);
   return 0;
@@ -366,17 +434,66 @@ void mtm_check_free(mtm_check *c) {
 
 /* ---- one submission ---- */
 
+/* How an expression sees a submission: its values outside repeats, its
+ * repeat instances, and (inside an instance) the instance itself. */
 typedef struct {
   const version *v;
   char *const *values;
+  const mtm_check_instance *inst; /* every instance of the submission */
+  int ninst;
+  const mtm_check_instance *me;   /* the instance being checked, or NULL */
+  int me_q;                       /* its begin_repeat question, -1 */
+  mtm_arena *a;
 } env_ctx;
 
+/* The value of field qi in instance in (NULL when absent). */
+static const char *inst_value(const version *v, const mtm_check_instance *in, int qi) {
+  int s = v->q_rslot[qi];
+  return s >= 0 && s < in->nvalues ? in->values[s] : NULL;
+}
+
+/* 1 when instance in belongs to begin_repeat question r of v. */
+static int inst_of(const version *v, const mtm_check_instance *in, int r) {
+  return in->repeat && strcmp(in->repeat, v->f->q[r].name) == 0;
+}
+
+/* ${name}: the sibling in the same instance, else the submission's
+ * question, else (a question of another repeat) its first instance. */
 static const char *lookup(void *ctx, const char *name) {
   env_ctx *e = ctx;
   int qi = mtm_strmap_get(&e->v->names, name);
   if (qi < 0) return NULL;
-  int s = e->v->q_slot[qi];
-  return s < 0 ? NULL : e->values[s];
+  int r = e->v->f->q[qi].repeat;
+  if (r < 0) {
+    int s = e->v->q_slot[qi];
+    return s < 0 ? NULL : e->values[s];
+  }
+  if (e->me && r == e->me_q) return inst_value(e->v, e->me, qi);
+  for (int k = 0; k < e->ninst; k++)
+    if (inst_of(e->v, &e->inst[k], r)) return inst_value(e->v, &e->inst[k], qi);
+  return NULL;
+}
+
+/* The node-set of ${name} for count(), sum(), ...: every instance's value
+ * of a repeat question (one value inside its own instance). */
+static int lookup_many(void *ctx, const char *name, const char ***vals) {
+  env_ctx *e = ctx;
+  int qi = mtm_strmap_get(&e->v->names, name);
+  if (qi < 0) return 0;
+  int r = e->v->f->q[qi].repeat;
+  const char **out = mtm_arena_alloc(e->a, sizeof(char *) * (size_t)(e->ninst + 1));
+  int n = 0;
+  if (r < 0 || (e->me && r == e->me_q)) {
+    const char *x = lookup(ctx, name);
+    out[n++] = x ? x : "";
+  } else
+    for (int k = 0; k < e->ninst; k++)
+      if (inst_of(e->v, &e->inst[k], r)) {
+        const char *x = inst_value(e->v, &e->inst[k], qi);
+        out[n++] = x ? x : "";
+      }
+  *vals = out;
+  return n;
 }
 
 static int empty(const char *s) { return !s || !*s; }
@@ -386,6 +503,8 @@ static int eval_bool(const mtm_expr *e, env_ctx *ec, const char *self, int32_t t
                      mtm_arena *a, mtm_err *why) {
   mtm_expr_env env = {0};
   env.lookup = lookup, env.ctx = ec, env.self = self, env.today = today;
+  env.lookup_many = lookup_many;
+  env.position = ec->me ? ec->me->position : 0;
   mtm_value val;
   mtm_err_clear(why);
   if (mtm_expr_eval(e, &env, a, &val, why)) return -1;
@@ -419,8 +538,130 @@ static const char *bad_choices(const mtm_question *q, const char *v, mtm_arena *
 
 static const char *fmt_num(mtm_arena *a, double x) { return mtm_arena_printf(a, "%.10g", x); }
 
+/* Runs required, constraint, relevance and choice on one repeat instance
+ * of submission `order`; rel[] is the relevance of every question at the
+ * submission's level (a repeat's own relevance included). */
+static void check_instance(mtm_check *c, int order, version *v, env_ctx *main_ec,
+                           const mtm_check_instance *in, const char *rel,
+                           const char *const *rel_why, mtm_arena *a) {
+  const mtm_form *f = v->f;
+  int rq = mtm_strmap_get(&v->names, in->repeat ? in->repeat : "");
+  if (rq < 0 || f->q[rq].type != MTM_Q_BEGIN_REPEAT) {
+    note(c, "repeat rows of '%s' match no repeat of version '%s' of the form and were not "
+         "checked", in->repeat ? in->repeat : "", f->version ? f->version : "");
+    return;
+  }
+  env_ctx ec = *main_ec;
+  ec.me = in;
+  ec.me_q = rq;
+  mtm_err why;
+  char msg[1536];
+  /* Relevance inside the instance: the repeat's, then each group and
+   * question of its body in order (groups come before their children). */
+  char *irel = mtm_arena_alloc(a, (size_t)f->nq + 1);
+  const char **irr = mtm_arena_zalloc(a, sizeof(char *) * (size_t)(f->nq + 1));
+  memcpy(irel, rel, (size_t)f->nq);
+  memcpy(irr, rel_why, sizeof(char *) * (size_t)f->nq);
+  if (f->q[rq].repeat >= 0 && irel[rq] && f->q[rq].relevant) {
+    /* A nested repeat's own relevance, seen from its instance. */
+    if (v->outer[rq]) note(c, "relevance of repeat '%s' names a question of an enclosing repeat "
+                           "and was not evaluated: repeat rows do not record which outer "
+                           "instance holds a nested one", f->q[rq].name);
+    else {
+      int r = eval_bool(f->q[rq].relevant, &ec, NULL, c->o.today, a, &why);
+      if (r == 0) irel[rq] = 0, irr[rq] = f->q[rq].relevant_src;
+    }
+  }
+  if (!irel[rq] && !irr[rq]) irr[rq] = f->q[rq].relevant_src;
+  for (int i = rq + 1; i < f->nq; i++) {
+    const mtm_question *q = &f->q[i];
+    if (q->type == MTM_Q_END_REPEAT && q->group == rq) break;
+    if (q->repeat != rq) continue; /* inside a nested repeat: its own instances */
+    int parent = q->group >= 0 ? q->group : rq;
+    if (!irel[parent]) {
+      irel[i] = 0;
+      irr[i] = irr[parent];
+      continue;
+    }
+    irel[i] = 1;
+    if (!q->relevant) continue;
+    if (v->outer[i]) {
+      note(c, "relevance of '%s' names a question of an enclosing repeat and was not evaluated: "
+           "repeat rows do not record which outer instance holds a nested one", q->name);
+      continue;
+    }
+    int r = eval_bool(q->relevant, &ec, NULL, c->o.today, a, &why);
+    if (r < 0) note(c, "relevance of '%s' could not be evaluated: %s", q->name, why.msg);
+    else if (!r) {
+      irel[i] = 0;
+      irr[i] = q->relevant_src;
+    }
+  }
+  for (int s = 0; s < v->rep_nf[rq]; s++) {
+    int qi = v->rep_fq[rq][s];
+    const mtm_question *q = &f->q[qi];
+    const char *val = s < in->nvalues ? in->values[s] : NULL;
+    int pos = c->g[gid_of(c, q->name)].pos;
+    if (q->type == MTM_Q_META || q->type == MTM_Q_CALCULATE) continue;
+    if (v->outer[qi]) {
+      note(c, "the rules of '%s' name a question of an enclosing repeat and were not checked: "
+           "repeat rows do not record which outer instance holds a nested one", q->name);
+      continue;
+    }
+    if (empty(val)) {
+      if (!irel[qi]) continue;
+      int req = v->req_const[qi];
+      if (!req && v->required[qi]) {
+        int r = eval_bool(v->required[qi], &ec, val, c->o.today, a, &why);
+        if (r < 0) note(c, "required of '%s' could not be evaluated: %s", q->name, why.msg);
+        req = r == 1;
+      }
+      /* No 'absent' test here: an import records the columns of its main
+       * sheet only, and a repeat's columns come from its own sheet. */
+      if (req) {
+        snprintf(msg, sizeof msg, "'%s' is required but has no answer", q->name);
+        add_finding_in(c, order, pos, q->name, "", "required", MTM_SEV_ERROR, msg, in->repeat,
+                       in->position);
+      }
+      continue;
+    }
+    if (!irel[qi]) {
+      snprintf(msg, sizeof msg, "answered although not relevant (relevant: %s)",
+               irr[qi] ? irr[qi] : "false");
+      add_finding_in(c, order, pos, q->name, val, "relevance", MTM_SEV_WARNING, msg, in->repeat,
+                     in->position);
+    }
+    if (q->constraint && irel[qi]) {
+      int r = eval_bool(q->constraint, &ec, val, c->o.today, a, &why);
+      if (r < 0) note(c, "constraint of '%s' could not be evaluated: %s", q->name, why.msg);
+      else if (!r) {
+        const char *m = q->constraint_msgs ? mtm_form_label(f, q->constraint_msgs, v->lang) : NULL;
+        if (m && *m) snprintf(msg, sizeof msg, "%s", m);
+        else snprintf(msg, sizeof msg, "fails the constraint %s", q->constraint_src);
+        add_finding_in(c, order, pos, q->name, val, "constraint", MTM_SEV_ERROR, msg, in->repeat,
+                       in->position);
+      }
+    }
+    if (q->type == MTM_Q_SELECT_ONE || q->type == MTM_Q_SELECT_MULTIPLE) {
+      const char *bad = bad_choices(q, val, a);
+      if (bad) {
+        snprintf(msg, sizeof msg, "'%s' %s not a choice of list '%s'", bad,
+                 strstr(bad, "', '") ? "are" : "is", q->list->name);
+        add_finding_in(c, order, pos, q->name, val, "choice", MTM_SEV_ERROR, msg, in->repeat,
+                       in->position);
+      }
+    }
+  }
+}
+
 int mtm_check_add(mtm_check *c, long submission, const char *uuid, int vi, char *const *values,
                   int nvalues, mtm_err *err) {
+  return mtm_check_add_full(c, submission, uuid, vi, values, nvalues, NULL, 0, err);
+}
+
+int mtm_check_add_full(mtm_check *c, long submission, const char *uuid, int vi,
+                       char *const *values, int nvalues, const mtm_check_instance *inst,
+                       int ninst, mtm_err *err) {
   if (vi < 0 || vi >= c->nv)
     return mtm_err_set(err, MTM_EINVAL, "submission %s names an unknown form version", uuid);
   version *v = &c->v[vi];
@@ -437,7 +678,7 @@ int mtm_check_add(mtm_check *c, long submission, const char *uuid, int vi, char 
 
   mtm_arena a;
   mtm_arena_init(&a);
-  env_ctx ec = {v, values};
+  env_ctx ec = {v, values, inst, ninst, NULL, -1, &a};
   mtm_err why;
   /* Relevance of every question, groups first (they come before their
    * children); irr[i] is the expression that made question i irrelevant. */
@@ -563,6 +804,8 @@ int mtm_check_add(mtm_check *c, long submission, const char *uuid, int vi, char 
       }
     }
   }
+  /* The repeat instances. */
+  for (int k = 0; k < ninst; k++) check_instance(c, order, v, &ec, &inst[k], rel, irr, &a);
   /* Duration from the start and end metadata. */
   if (v->start_slot >= 0 && v->end_slot >= 0 && !empty(values[v->start_slot]) &&
       !empty(values[v->end_slot])) {
@@ -644,6 +887,12 @@ int mtm_check_add(mtm_check *c, long submission, const char *uuid, int vi, char 
 
 void mtm_check_issue(mtm_check *c, long submission, const char *question, const char *value,
                      const char *rule, const char *message) {
+  mtm_check_issue_at(c, submission, question, value, rule, message, NULL, 0);
+}
+
+void mtm_check_issue_at(mtm_check *c, long submission, const char *question, const char *value,
+                        const char *rule, const char *message, const char *repeat,
+                        int instance) {
   int order = -1;
   if (c->ids_sorted) {
     int lo = 0, hi = c->nsubs - 1;
@@ -663,7 +912,8 @@ void mtm_check_issue(mtm_check *c, long submission, const char *question, const 
   if (order < 0) return;
   int g = question ? mtm_strmap_get(&c->gmap, question) : -1;
   const char *r = strcmp(rule, "duplicate") == 0 ? "duplicate" : "type";
-  add_finding(c, order, g >= 0 ? c->g[g].pos : -1, question, value, r, MTM_SEV_ERROR, message);
+  add_finding_in(c, order, g >= 0 ? c->g[g].pos : -1, question, value, r, MTM_SEV_ERROR, message,
+                 repeat, instance);
 }
 
 /* ---- cross-submission rules ---- */
@@ -846,9 +1096,24 @@ static void ki_disagreement(mtm_check *c) {
   free(kv);
 }
 
+/* Where a finding sorts within its submission: 0 about a question outside
+ * repeats, 1 inside a repeat instance, 2 about the whole submission. */
+static int finding_bucket(const mtm_finding *f) {
+  if (f->instance > 0) return 1;
+  return f->field < 0 ? 2 : 0;
+}
+
 static int cmp_finding(const void *a, const void *b) {
   const mtm_finding *x = a, *y = b;
   if (x->order != y->order) return x->order < y->order ? -1 : 1;
+  int bx = finding_bucket(x), by = finding_bucket(y);
+  if (bx != by) return bx < by ? -1 : 1;
+  if (bx == 1) {
+    if (x->repeat_order != y->repeat_order) return x->repeat_order < y->repeat_order ? -1 : 1;
+    int rr = strcmp(x->repeat, y->repeat);
+    if (rr) return rr;
+    if (x->instance != y->instance) return x->instance < y->instance ? -1 : 1;
+  }
   /* Findings about a question first, in question order; then those about
    * the whole submission. */
   int fx = x->field < 0 ? 1 << 30 : x->field, fy = y->field < 0 ? 1 << 30 : y->field;
@@ -876,13 +1141,16 @@ int mtm_check_finish(mtm_check *c, mtm_arena *a, mtm_finding **out, int *n, mtm_
     for (int i = 0; i < c->nf; i++)
       if (strcmp(c->f[i].rule, "type") == 0)
         mtm_strmap_put(&typed,
-                       mtm_arena_printf(&ka, "%ld\x1f%s", c->f[i].order, c->f[i].question), 1);
+                       mtm_arena_printf(&ka, "%ld\x1f%s\x1f%d", c->f[i].order, c->f[i].question,
+                                        c->f[i].instance),
+                       1);
     int k = 0;
     for (int i = 0; i < c->nf; i++) {
       mtm_finding *f = &c->f[i];
       int drop =
           typed.n && strcmp(f->rule, "required") == 0 &&
-          mtm_strmap_get(&typed, mtm_arena_printf(&ka, "%ld\x1f%s", f->order, f->question)) >= 0;
+          mtm_strmap_get(&typed, mtm_arena_printf(&ka, "%ld\x1f%s\x1f%d", f->order, f->question,
+                                                  f->instance)) >= 0;
       if (!drop) c->f[k++] = *f;
     }
     c->nf = k;
@@ -896,6 +1164,7 @@ int mtm_check_finish(mtm_check *c, mtm_arena *a, mtm_finding **out, int *n, mtm_
     r[i].question = mtm_arena_strdup(a, c->f[i].question);
     r[i].value = mtm_arena_strdup(a, c->f[i].value);
     r[i].message = mtm_arena_strdup(a, c->f[i].message);
+    r[i].repeat = c->f[i].repeat ? mtm_arena_strdup(a, c->f[i].repeat) : NULL;
   }
   *out = r;
   *n = c->nf;

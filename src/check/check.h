@@ -11,6 +11,7 @@
  *
  *   mtm_check_new      a run over one form (one or more versions)
  *   mtm_check_add      one submission (its clean values, form->fields order)
+ *   mtm_check_add_full the same with the submission's repeat instances
  *   mtm_check_issue    a finding recorded earlier by ingest (cell_issues)
  *   mtm_check_finish   the findings, sorted by submission, question, rule
  *   mtm_check_store    all of that for a form and round of a workspace
@@ -89,8 +90,12 @@ typedef struct mtm_finding {
                            ki_disagreement */
   mtm_severity severity;
   const char *message;
+  const char *repeat;   /* the repeat of a finding inside a repeat, else NULL */
+  int instance;         /* its instance: the repeat row's position (1-based,
+                           per submission and repeat); 0 outside repeats */
   long order;           /* sort key: the submission's position in the run */
   int field;            /* sort key: question position, -1 for none */
+  int repeat_order;     /* sort key: the repeat's position in the form */
 } mtm_finding;
 
 /* What an area looks like to the area rule. */
@@ -145,10 +150,37 @@ void mtm_check_free(mtm_check *c);
 int mtm_check_add(mtm_check *c, long submission, const char *uuid, int version,
                   char *const *values, int nvalues, mtm_err *err) MTM_MUST_USE;
 
+/* One instance of a repeat of a submission, as repeat_rows stores it. */
+typedef struct mtm_check_instance {
+  const char *repeat;  /* the name of its begin_repeat */
+  int position;        /* 1-based, per submission and repeat */
+  char *const *values; /* the clean values of the fields whose innermost
+                          repeat it is, in form->fields order */
+  int nvalues;
+} mtm_check_instance;
+
+/* Adds one submission with its repeat instances inst[0..ninst) (read
+ * during the call only). Inside an instance, required, constraint,
+ * relevance and choice run on the repeat's questions; ${q} is the sibling
+ * in the same instance, else the submission's question; position() is the
+ * instance's position; count(), sum() and the like of a repeat question
+ * see every instance of the submission. Nested repeats: an instance is
+ * checked with its own answers and the submission's, but repeat_rows does
+ * not record which outer instance holds it, so a rule that names a
+ * question of an enclosing repeat is left out (with a note), and an
+ * instance's relevance does not include the enclosing instance's. */
+int mtm_check_add_full(mtm_check *c, long submission, const char *uuid, int version,
+                       char *const *values, int nvalues, const mtm_check_instance *inst,
+                       int ninst, mtm_err *err) MTM_MUST_USE;
+
 /* Adds a finding recorded by ingest for a submission already added (rule
  * 'type' or 'duplicate'; both are errors). */
 void mtm_check_issue(mtm_check *c, long submission, const char *question, const char *value,
                      const char *rule, const char *message);
+/* The same for a cell of a repeat instance (repeat NULL: none). */
+void mtm_check_issue_at(mtm_check *c, long submission, const char *question, const char *value,
+                        const char *rule, const char *message, const char *repeat,
+                        int instance);
 
 /* Runs the cross-submission rules and returns every finding, sorted by
  * the order the submissions were added, then question, then rule. Call
@@ -179,9 +211,13 @@ int mtm_check_criterion_valid(mtm_store *st, const char *form_id, const char *ex
 
 /* Keeps the findings of severity sev or more severe; returns the count. */
 int mtm_check_filter(mtm_finding *f, int n, mtm_severity sev);
-/* Writes findings as csv (header uuid,question,value,rule,severity,message),
- * text (aligned lines, then a summary by rule and severity) or json (an
- * object {"findings":[...],"summary":[...]}). */
+/* Writes findings as csv (header uuid,repeat,instance,question,value,
+ * rule,severity,message: repeat and instance are empty outside repeats, so
+ * that the file, given a new_value column, is a cleaning log for 'mtm clean
+ * apply'), text (aligned lines, a question inside a repeat written
+ * members[2]/age, then a summary by rule and severity) or json (an object
+ * {"findings":[...],"summary":[...]}, a finding inside a repeat with
+ * "repeat" and "instance"). */
 void mtm_check_write_csv(mtm_buf *b, const mtm_finding *f, int n);
 void mtm_check_write_text(mtm_buf *b, const mtm_finding *f, int n);
 void mtm_check_write_json(mtm_buf *b, const mtm_finding *f, int n, const char *const *notes,

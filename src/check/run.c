@@ -63,21 +63,114 @@ static int unknown_round(mtm_store *st, const char *form_id, int round, mtm_aren
 
 typedef struct {
   mtm_check *c;
+  mtm_store *st;
   char **versions;
   int nversions;
+  int repeats; /* some version of the form has a repeat */
 } walk_ctx;
 
-/* Decodes one submission once and hands it to the run. */
+/* The repeat instances of a submission, decoded into a. */
+static int instances_of(mtm_store *st, const mtm_submission *s, mtm_arena *a,
+                        mtm_check_instance **out, mtm_repeat_row **rows, int *n, mtm_err *err) {
+  int rc = mtm_store_repeat_rows(st, s->id, a, rows, n, err);
+  if (rc) return rc;
+  mtm_check_instance *in = mtm_arena_zalloc(a, sizeof *in * (size_t)(*n + 1));
+  for (int k = 0; k < *n; k++) {
+    const mtm_repeat_row *r = &(*rows)[k];
+    char **v = NULL;
+    int nv = mtm_record_decode(r->data, r->data_n, a, &v);
+    if (nv < 0)
+      return mtm_err_set(err, MTM_ESTORE,
+                         "the values of instance %d of repeat '%s' of submission %s are damaged",
+                         r->position, r->repeat, s->uuid);
+    in[k] = (mtm_check_instance){r->repeat, r->position, v, nv};
+  }
+  *out = in;
+  return 0;
+}
+
+/* Decodes one submission once, with its repeat instances when the form has
+ * repeats, and hands it to the run. */
 static int on_submission(void *ctx, const mtm_submission *s, mtm_err *err) {
   walk_ctx *w = ctx;
   int vi = mtm_store_submission_version(s, w->versions, w->nversions);
   mtm_arena a;
   mtm_arena_init(&a);
   char **values;
+  mtm_check_instance *in = NULL;
+  mtm_repeat_row *rows;
+  int ni = 0;
   int n = mtm_store_submission_values(s, &a, &values, err);
-  int rc = n < 0 ? n : mtm_check_add(w->c, s->id, s->uuid, vi, values, n, err);
+  int rc = n < 0 ? n : 0;
+  if (!rc && w->repeats) rc = instances_of(w->st, s, &a, &in, &rows, &ni, err);
+  if (!rc) rc = mtm_check_add_full(w->c, s->id, s->uuid, vi, values, n, in, ni, err);
   mtm_arena_free(&a);
   return rc;
+}
+
+/* 1 when the cell of question q (outside repeats) of submission ci holds
+ * a clean value now, as after cleaning fixed a cell ingest could not type. */
+static int cleaned_since(mtm_store *st, const mtm_cell_issue *ci, mtm_form *const *forms,
+                         char **versions, int nv, mtm_arena *a, mtm_err *err) {
+  mtm_submission s;
+  if (mtm_store_submission_get(st, ci->submission, a, &s, err)) return -1;
+  const mtm_form *f = forms[mtm_store_submission_version(&s, versions, nv)];
+  int qi = mtm_form_question_index(f, ci->question), slot = 0;
+  if (qi < 0 || f->q[qi].repeat >= 0) return 0;
+  for (int k = 0; k < f->nfields && f->fields[k] != qi; k++)
+    if (f->q[f->fields[k]].repeat < 0) slot++;
+  char **v;
+  int n = mtm_store_submission_values(&s, a, &v, err);
+  if (n < 0) return -1;
+  return slot < n && v[slot] && v[slot][0];
+}
+
+/* 1 when header names question q (its name, or a path ending in it). */
+static int header_is(const char *header, const char *q) {
+  size_t hn = strlen(header), qn = strlen(q);
+  if (hn < qn || strcmp(header + hn - qn, q) != 0) return 0;
+  return hn == qn || header[hn - qn - 1] == '/' || header[hn - qn - 1] == '.';
+}
+
+/* Reports a cell issue of a question inside a repeat at its instance: the
+ * first instance of the submission (not claimed by an earlier issue) whose
+ * raw cell for the question is the issue's value and whose clean value is
+ * missing, as ingest stores a cell it could not type. used[] marks the
+ * repeat rows claimed. */
+static int issue_in_repeat(mtm_check *c, mtm_store *st, const mtm_cell_issue *ci,
+                           const mtm_form *f, const mtm_question *q, mtm_arena *a,
+                           mtm_strmap *used, mtm_err *err) {
+  mtm_repeat_row *rows;
+  int n;
+  int rc = mtm_store_repeat_rows(st, ci->submission, a, &rows, &n, err);
+  if (rc) return rc;
+  const char *rep = f->q[q->repeat].name;
+  int slot = 0;
+  for (int k = 0; k < f->nfields; k++) {
+    if (f->fields[k] == (int)(q - f->q)) break;
+    if (f->q[f->fields[k]].repeat == q->repeat) slot++;
+  }
+  for (int k = 0; k < n; k++) {
+    if (strcmp(rows[k].repeat, rep) != 0) continue;
+    const char *key = mtm_arena_printf(a, "%lld", (long long)rows[k].id);
+    if (mtm_strmap_get(used, key) >= 0) continue;
+    char **raw = NULL, **data = NULL;
+    int nr = rows[k].raw ? mtm_record_decode(rows[k].raw, rows[k].raw_n, a, &raw) : 0;
+    int nd = mtm_record_decode(rows[k].data, rows[k].data_n, a, &data);
+    int hit = 0;
+    for (int i = 0; i + 1 < nr && !hit; i += 2)
+      hit = raw[i] && header_is(raw[i], q->name) && raw[i + 1] && ci->value &&
+            strcmp(raw[i + 1], ci->value) == 0;
+    if (!hit) continue;
+    mtm_strmap_put(used, key, 1);
+    /* The cell holds a clean value now: cleaning fixed it. */
+    if (nd > slot && data[slot] && data[slot][0]) return 0;
+    mtm_check_issue_at(c, ci->submission, ci->question, ci->value, ci->rule, ci->message, rep,
+                       rows[k].position);
+    return 0;
+  }
+  mtm_check_issue(c, ci->submission, ci->question, ci->value, ci->rule, ci->message);
+  return 0;
 }
 
 /* The questions that the imported files of the round had a column for:
@@ -154,14 +247,37 @@ int mtm_check_store(mtm_store *st, const char *form_id, int round, const mtm_che
   o.baseline = fr.kind && strcmp(fr.kind, "baseline") == 0;
   if ((rc = exported_questions(st, fr.id, round, &t, &o, err))) goto out;
   if ((rc = mtm_check_new(&c, forms, nv, cr, nc, &o, err))) goto out;
-  walk_ctx w = {c, versions, nv};
+  walk_ctx w = {c, st, versions, nv, 0};
+  for (int i = 0; i < nv; i++)
+    for (int k = 0; k < forms[i]->nq; k++)
+      if (forms[i]->q[k].type == MTM_Q_BEGIN_REPEAT) w.repeats = 1;
   if ((rc = mtm_store_submissions_each(st, fr.id, round, MTM_SUB_LIVE, on_submission, &w, err)))
     goto out;
   mtm_cell_issue *ci;
   int nci;
   if ((rc = mtm_store_cell_issues(st, fr.id, round, &t, &ci, &nci, err))) goto out;
-  for (int i = 0; i < nci; i++)
-    mtm_check_issue(c, ci[i].submission, ci[i].question, ci[i].value, ci[i].rule, ci[i].message);
+  mtm_strmap used;
+  mtm_strmap_init(&used, &t, 16);
+  for (int i = 0; i < nci && !rc; i++) {
+    const mtm_question *q = NULL;
+    const mtm_form *qf = NULL;
+    for (int k = nv - 1; k >= 0 && !q && w.repeats && ci[i].question; k--) {
+      q = mtm_form_question(forms[k], ci[i].question);
+      qf = forms[k];
+    }
+    int type = strcmp(ci[i].rule, "type") == 0;
+    if (q && q->repeat >= 0 && type) {
+      rc = issue_in_repeat(c, st, &ci[i], qf, q, &t, &used, err);
+      continue;
+    }
+    int fixed = type && ci[i].question ? cleaned_since(st, &ci[i], forms, versions, nv, &t, err)
+                                       : 0;
+    if (fixed < 0) rc = MTM_ESTORE;
+    else if (!fixed)
+      mtm_check_issue(c, ci[i].submission, ci[i].question, ci[i].value, ci[i].rule,
+                      ci[i].message);
+  }
+  if (rc) goto out;
   if ((rc = mtm_check_finish(c, a, out, n, err))) goto out;
   if (notes && nnotes) {
     const char *const *cn;

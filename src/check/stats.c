@@ -135,13 +135,25 @@ int mtm_check_filter(mtm_finding *f, int n, mtm_severity sev) {
 
 static const char *nz(const char *s) { return s ? s : ""; }
 
+/* One CSV row per finding; repeat and instance empty outside repeats. */
 void mtm_check_write_csv(mtm_buf *b, const mtm_finding *f, int n) {
-  mtm_buf_adds(b, "uuid,question,value,rule,severity,message\n");
+  mtm_buf_adds(b, "uuid,repeat,instance,question,value,rule,severity,message\n");
   for (int i = 0; i < n; i++) {
-    const char *cells[] = {f[i].uuid,  f[i].question, f[i].value,
-                           f[i].rule,  mtm_severity_name(f[i].severity), f[i].message};
-    mtm_buf_add_csv_row(b, 6, cells);
+    char inst[16] = "";
+    if (f[i].instance > 0) snprintf(inst, sizeof inst, "%d", f[i].instance);
+    const char *cells[] = {f[i].uuid,  f[i].instance > 0 ? nz(f[i].repeat) : "", inst,
+                           f[i].question, f[i].value, f[i].rule,
+                           mtm_severity_name(f[i].severity), f[i].message};
+    mtm_buf_add_csv_row(b, 8, cells);
   }
+}
+
+/* The question as text shows it: members[2]/age inside a repeat instance. */
+static const char *shown_question(const mtm_finding *f, mtm_arena *a) {
+  if (!f->question || !f->question[0]) return "-";
+  if (f->instance > 0 && f->repeat)
+    return mtm_arena_printf(a, "%s[%d]/%s", f->repeat, f->instance, f->question);
+  return f->question;
 }
 
 /* The summary: one entry per (rule, severity) in order of first
@@ -185,7 +197,9 @@ void mtm_check_write_text(mtm_buf *b, const mtm_finding *f, int n) {
   mtm_arena a;
   mtm_arena_init(&a);
   const char **vals = mtm_arena_alloc(&a, sizeof *vals * (size_t)(n ? n : 1));
+  const char **qs = mtm_arena_alloc(&a, sizeof *qs * (size_t)(n ? n : 1));
   for (int i = 0; i < n; i++) {
+    qs[i] = shown_question(&f[i], &a);
     const char *v = nz(f[i].value);
     if (mtm_text_width(v) > 40) {
       /* Cut at a code point boundary after 37 code points. */
@@ -209,14 +223,14 @@ void mtm_check_write_text(mtm_buf *b, const mtm_finding *f, int n) {
     vals[i] = v;
     if (mtm_text_width(f[i].rule) > wr) wr = mtm_text_width(f[i].rule);
     if (mtm_text_width(nz(f[i].uuid)) > wu) wu = mtm_text_width(nz(f[i].uuid));
-    if (mtm_text_width(nz(f[i].question)) > wq) wq = mtm_text_width(nz(f[i].question));
+    if (mtm_text_width(qs[i]) > wq) wq = mtm_text_width(qs[i]);
     if (mtm_text_width(v) > wv) wv = mtm_text_width(v);
   }
   for (int i = 0; i < n; i++) {
     mtm_buf_add_padded(b, mtm_severity_name(f[i].severity), 8);
     mtm_buf_add_padded(b, f[i].rule, wr + 2);
     mtm_buf_add_padded(b, nz(f[i].uuid), wu + 2);
-    mtm_buf_add_padded(b, f[i].question && f[i].question[0] ? f[i].question : "-", wq + 2);
+    mtm_buf_add_padded(b, qs[i], wq + 2);
     mtm_buf_add_padded(b, vals[i][0] ? vals[i] : "-", wv + 2);
     mtm_buf_adds(b, nz(f[i].message));
     mtm_buf_addc(b, '\n');
@@ -247,6 +261,11 @@ void mtm_check_write_json(mtm_buf *b, const mtm_finding *f, int n, const char *c
   for (int i = 0; i < n; i++) {
     mtm_buf_adds(b, i ? ",\n{\"uuid\":" : "\n{\"uuid\":");
     mtm_buf_add_json(b, nz(f[i].uuid));
+    if (f[i].instance > 0) {
+      mtm_buf_adds(b, ",\"repeat\":");
+      mtm_buf_add_json(b, nz(f[i].repeat));
+      mtm_buf_printf(b, ",\"instance\":%d", f[i].instance);
+    }
     mtm_buf_adds(b, ",\"question\":");
     mtm_buf_add_json(b, nz(f[i].question));
     mtm_buf_adds(b, ",\"value\":");

@@ -140,7 +140,18 @@ typedef struct {
   mtm_ingest_form *t; /* ingest's tables of f, to type values as an import */
   int nslots;
   int *q_slot; /* question index -> slot in the data blob */
+  int *q_rslot; /* question index -> slot in its repeat row's data blob */
+  int *rep_nf;  /* per begin_repeat: the number of fields of its rows */
 } vcache;
+
+/* The working copy of a submission's repeat rows, read on first need. */
+typedef struct {
+  mtm_repeat_row *rows;
+  int n;
+  char ***values; /* per row: its clean values (grown to the repeat's fields) */
+  int *nvalues;
+  char *dirty;
+} wrows;
 
 typedef struct {
   long id;
@@ -148,6 +159,7 @@ typedef struct {
   char **values;  /* working copy */
   int nvalues;
   int dirty, remove, removed;
+  wrows *reps;    /* NULL until an answer inside a repeat is cleaned */
 } wsub;
 
 typedef struct {
@@ -177,11 +189,68 @@ static int version_of(work *w, const mtm_submission *s, mtm_err *err) {
   c->version = mtm_arena_strdup(w->a, s->version);
   c->q_slot = mtm_arena_alloc(w->a, sizeof(int) * (size_t)(c->f->nq + 1));
   for (int i = 0; i < c->f->nq; i++) c->q_slot[i] = -1;
+  c->q_rslot = mtm_arena_alloc(w->a, sizeof(int) * (size_t)(c->f->nq + 1));
+  c->rep_nf = mtm_arena_zalloc(w->a, sizeof(int) * (size_t)(c->f->nq + 1));
+  for (int i = 0; i < c->f->nq; i++) c->q_rslot[i] = -1;
   for (int k = 0; k < c->f->nfields; k++) {
-    int qi = c->f->fields[k];
-    if (c->f->q[qi].repeat < 0) c->q_slot[qi] = c->nslots++;
+    int qi = c->f->fields[k], r = c->f->q[qi].repeat;
+    if (r < 0) c->q_slot[qi] = c->nslots++;
+    else c->q_rslot[qi] = c->rep_nf[r]++;
   }
   return w->nv++;
+}
+
+/* The repeat rows of submission x, read and decoded once. */
+static wrows *rows_of(work *w, wsub *x, mtm_err *err) {
+  if (x->reps) return x->reps;
+  wrows *r = mtm_arena_zalloc(w->a, sizeof *r);
+  if (mtm_store_repeat_rows(w->st, x->id, w->a, &r->rows, &r->n, err)) return NULL;
+  r->values = mtm_arena_zalloc(w->a, sizeof *r->values * (size_t)(r->n + 1));
+  r->nvalues = mtm_arena_zalloc(w->a, sizeof(int) * (size_t)(r->n + 1));
+  r->dirty = mtm_arena_zalloc(w->a, (size_t)r->n + 1);
+  for (int k = 0; k < r->n; k++) {
+    r->nvalues[k] = mtm_record_decode(r->rows[k].data, r->rows[k].data_n, w->a, &r->values[k]);
+    if (r->nvalues[k] < 0) {
+      mtm_err_set(err, MTM_ESTORE, "the values of instance %d of repeat '%s' are damaged",
+                  r->rows[k].position, r->rows[k].repeat);
+      return NULL;
+    }
+  }
+  x->reps = r;
+  return r;
+}
+
+/* The raw cell named header in a repeat row's raw record (header, value,
+ * header, value, ...), or NULL. */
+static const char *raw_cell(const mtm_repeat_row *row, const char *header, mtm_arena *a) {
+  char **raw = NULL;
+  int n = row->raw ? mtm_record_decode(row->raw, row->raw_n, a, &raw) : 0;
+  for (int i = 0; i + 1 < n; i += 2)
+    if (raw[i] && strcmp(raw[i], header) == 0) return raw[i + 1] ? raw[i + 1] : "";
+  return NULL;
+}
+
+/* Splits a question written "members[2]/age" (KoBoCAT's wide repeat
+ * columns; a group path may come first) into the repeat ("members"), the
+ * instance (2) and the question path without the index ("members/age").
+ * Returns 0 when there is no index, 1 when split, -1 when there are
+ * several (nested repeats, whose instances a log names by position). */
+static int split_indexed(const char *q, mtm_arena *a, const char **repeat, int *inst,
+                         const char **path) {
+  const char *open = strchr(q, '[');
+  if (!open) return 0;
+  if (strchr(open + 1, '[')) return -1;
+  const char *close = strchr(open, ']');
+  long long n;
+  if (!close || mtm_parse_int((mtm_slice){open + 1, (size_t)(close - open - 1)}, &n) || n < 1 ||
+      n > 1000000)
+    return -1;
+  const char *start = open;
+  while (start > q && start[-1] != '/') start--;
+  *repeat = mtm_arena_strndup(a, start, (size_t)(open - start));
+  *inst = (int)n;
+  *path = mtm_arena_printf(a, "%.*s%s", (int)(open - q), q, close + 1);
+  return 1;
 }
 
 /* The working copy of a submission. */
@@ -219,6 +288,7 @@ typedef struct {
   long form;
   int round;
   const char *uuid;
+  int instance;         /* the repeat instance, 0 outside repeats */
 } pending;
 
 static void add_note(mtm_clean_report *r, mtm_arena *a, const char *fmt, ...) MTM_PRINTF(3, 4);
@@ -346,7 +416,14 @@ int mtm_clean_apply(mtm_store *st, const mtm_clean_log *log, const mtm_clean_opt
       rc = MTM_ESTORE;
       goto done;
     }
-    pending pe = {(int)(x - w.s), r, r->action, "", NULL, NULL, s->form, s->round, s->uuid};
+    pending pe = {(int)(x - w.s), r, r->action, "", NULL, NULL, s->form, s->round, s->uuid, 0};
+    if (r->action == MTM_CLEAN_REMOVE && r->instance[0]) {
+      add_problem(rep, a, log->file, r,
+                  "uuid '%s': a row that removes names the submission, not instance %s of a "
+                  "repeat; to empty an instance's answers, blank them one by one",
+                  r->uuid, r->instance);
+      continue;
+    }
     if (r->action == MTM_CLEAN_REMOVE) {
       if (x->removed || x->remove) {
         rep->already++;
@@ -360,7 +437,18 @@ int mtm_clean_apply(mtm_store *st, const mtm_clean_log *log, const mtm_clean_opt
     }
     const mtm_form *f = w.v[vc].f;
     const char *option;
-    int qi = find_question(f, r->question, &option);
+    const char *qname = r->question, *brep = NULL;
+    int binst = 0;
+    int split = split_indexed(r->question, a, &brep, &binst, &qname);
+    if (split < 0) {
+      add_problem(rep, a, log->file, r,
+                  "uuid '%s': cannot read the instance in '%s': write one index, as in "
+                  "members[2]/age, or name the question and give the instance in an instance "
+                  "column",
+                  r->uuid, r->question);
+      continue;
+    }
+    int qi = find_question(f, qname, &option);
     if (qi < 0) {
       if (opts->skip_unknown) {
         rep->skipped++;
@@ -374,13 +462,107 @@ int mtm_clean_apply(mtm_store *st, const mtm_clean_log *log, const mtm_clean_opt
     }
     const mtm_question *q = &f->q[qi];
     int slot = w.v[vc].q_slot[qi];
-    if (slot < 0) {
-      add_problem(rep, a, log->file, r,
-                  "uuid '%s': '%s' is inside the repeat; mtm cannot clean answers inside repeats yet",
-                  r->uuid, q->name);
-      continue;
+    char **cellp; /* the working value this row changes */
+    wrows *wr = NULL;
+    int wrk = -1;
+    if (q->repeat < 0) {
+      if (slot < 0) {
+        add_problem(rep, a, log->file, r, "uuid '%s': '%s' holds no answer", r->uuid, q->name);
+        continue;
+      }
+      if (split || r->instance[0]) {
+        add_problem(rep, a, log->file, r,
+                    "uuid '%s': '%s' is not inside a repeat, so the row names no instance",
+                    r->uuid, q->name);
+        continue;
+      }
+      cellp = &x->values[slot];
+    } else {
+      /* An answer inside a repeat: find its instance. */
+      const char *rname = f->q[q->repeat].name;
+      int inst = binst;
+      if (split && strcmp(brep, rname) != 0) {
+        add_problem(rep, a, log->file, r, "uuid '%s': '%s' is inside repeat '%s', not '%s'",
+                    r->uuid, q->name, rname, brep);
+        continue;
+      }
+      if (r->repeat[0] && strcmp(r->repeat, rname) != 0) {
+        add_problem(rep, a, log->file, r, "uuid '%s': '%s' is inside repeat '%s', not '%s'",
+                    r->uuid, q->name, rname, r->repeat);
+        continue;
+      }
+      if (r->instance[0]) {
+        long long n;
+        if (mtm_parse_int(mtm_slice_c(r->instance), &n) || n < 1 || n > 1000000) {
+          add_problem(rep, a, log->file, r,
+                      "uuid '%s': instance '%s' is not a position (1 for the first instance)",
+                      r->uuid, r->instance);
+          continue;
+        }
+        if (inst && inst != (int)n) {
+          add_problem(rep, a, log->file, r,
+                      "uuid '%s': the question names instance %d but the instance column %lld",
+                      r->uuid, inst, n);
+          continue;
+        }
+        inst = (int)n;
+      }
+      if (!(wr = rows_of(&w, x, err))) {
+        rc = MTM_ESTORE;
+        goto done;
+      }
+      if (!inst && r->loop_index[0]) {
+        /* REACH's loop_index: the instance's _index in the repeat sheet. */
+        int have = 0;
+        for (int k = 0; k < wr->n && !inst; k++) {
+          if (strcmp(wr->rows[k].repeat, rname) != 0) continue;
+          const char *ix = raw_cell(&wr->rows[k], "_index", a);
+          if (!ix) continue;
+          have = 1;
+          if (strcmp(ix, r->loop_index) == 0) inst = wr->rows[k].position;
+        }
+        if (!inst) {
+          add_problem(rep, a, log->file, r,
+                      have ? "uuid '%s': no instance of repeat '%s' has _index %s"
+                           : "uuid '%s': the instances of repeat '%s' have no _index column to "
+                             "match loop_index %s; name the instance (1 for the first) in an "
+                             "instance column",
+                      r->uuid, rname, r->loop_index);
+          continue;
+        }
+      }
+      if (!inst) {
+        add_problem(rep, a, log->file, r,
+                    "uuid '%s': '%s' is inside repeat '%s'; say which instance: an instance "
+                    "column (1 for the first, as 'mtm check' reports it), a loop_index column "
+                    "(the repeat sheet's _index), or the question written %s[N]/%s",
+                    r->uuid, q->name, rname, rname, q->name);
+        continue;
+      }
+      for (int k = 0; k < wr->n && wrk < 0; k++)
+        if (wr->rows[k].position == inst && strcmp(wr->rows[k].repeat, rname) == 0) wrk = k;
+      if (wrk < 0) {
+        int have = 0;
+        for (int k = 0; k < wr->n; k++) have += strcmp(wr->rows[k].repeat, rname) == 0;
+        add_problem(rep, a, log->file, r,
+                    "uuid '%s': there is no instance %d of repeat '%s' (the submission has %d)",
+                    r->uuid, inst, rname, have);
+        continue;
+      }
+      int need = w.v[vc].rep_nf[q->repeat], rs = w.v[vc].q_rslot[qi];
+      if (wr->nvalues[wrk] < need) {
+        char **g = mtm_arena_zalloc(a, sizeof *g * (size_t)need);
+        if (wr->nvalues[wrk] > 0) memcpy(g, wr->values[wrk], sizeof *g * (size_t)wr->nvalues[wrk]);
+        wr->values[wrk] = g;
+        wr->nvalues[wrk] = need;
+      }
+      cellp = &wr->values[wrk][rs];
+      pe.instance = inst;
     }
-    const char *cur = x->values[slot];
+    const char *cur = *cellp;
+    const char *shown =
+        wr ? mtm_arena_printf(a, "%s[%d]/%s", f->q[q->repeat].name, pe.instance, q->name)
+           : q->name;
     const char *want;
     if (option) {
       /* A select_multiple option column: 1 selected, 0 not. */
@@ -391,7 +573,7 @@ int mtm_clean_apply(mtm_store *st, const mtm_clean_log *log, const mtm_clean_opt
           add_problem(rep, a, log->file, r,
                       "uuid '%s': old_value is '%s' but option '%s' of '%s' is currently %s; "
                       "nothing was applied",
-                      r->uuid, r->old_value, option, q->name, curflag ? "selected (1)" : "not selected (0)");
+                      r->uuid, r->old_value, option, shown, curflag ? "selected (1)" : "not selected (0)");
           continue;
         }
       }
@@ -422,7 +604,7 @@ int mtm_clean_apply(mtm_store *st, const mtm_clean_log *log, const mtm_clean_opt
         if (done_already) {
           rep->already++;
           add_note(rep, a, "%s, row %ld: '%s' of '%s' was already %s%s%s", log->file, r->row,
-                   q->name, r->uuid, cur && *cur ? "'" : "", cur && *cur ? cur : "empty",
+                   shown, r->uuid, cur && *cur ? "'" : "", cur && *cur ? cur : "empty",
                    cur && *cur ? "'" : "");
           continue;
         }
@@ -443,7 +625,7 @@ int mtm_clean_apply(mtm_store *st, const mtm_clean_log *log, const mtm_clean_opt
       if ((!want && (!cur || !*cur)) || (want && cur && strcmp(want, cur) == 0)) {
         rep->already++;
         add_note(rep, a, "%s, row %ld: '%s' of '%s' was already %s%s%s", log->file, r->row,
-                 q->name, r->uuid, want ? "'" : "", want ? want : "empty", want ? "'" : "");
+                 shown, r->uuid, want ? "'" : "", want ? want : "empty", want ? "'" : "");
         continue;
       }
     }
@@ -452,8 +634,9 @@ int mtm_clean_apply(mtm_store *st, const mtm_clean_log *log, const mtm_clean_opt
     pe.old_value = option ? (cur && has_token(cur, option) ? "1" : "0") : (cur ? cur : "");
     pe.new_value = option ? (has_token(want ? want : "", option) ? "1" : "0") : (want ? want : "");
     pe.action = want || option ? MTM_CLEAN_CHANGE : MTM_CLEAN_BLANK;
-    x->values[slot] = (char *)want;
-    x->dirty = 1;
+    *cellp = (char *)want;
+    if (wr) wr->dirty[wrk] = 1;
+    else x->dirty = 1;
     p[np++] = pe;
   }
   if (rep->nproblems) {
@@ -486,6 +669,17 @@ int mtm_clean_apply(mtm_store *st, const mtm_clean_log *log, const mtm_clean_opt
       rc = mtm_store_clean_set_data(st, x->id, b.p ? b.p : "", b.n, err);
       mtm_buf_free(&b);
     }
+    for (int k = 0; !rc && x->reps && k < x->reps->n; k++) {
+      if (!x->reps->dirty[k]) continue;
+      mtm_buf b;
+      mtm_buf_init(&b);
+      for (int j = 0; j < x->reps->nvalues[k]; j++) {
+        const char *v = x->reps->values[k][j];
+        mtm_record_add(&b, v, v ? strlen(v) : 0);
+      }
+      rc = mtm_store_clean_set_repeat_data(st, x->reps->rows[k].id, b.p ? b.p : "", b.n, err);
+      mtm_buf_free(&b);
+    }
     if (!rc && x->remove) rc = mtm_store_clean_remove(st, x->id, err);
   }
   for (int i = 0; i < np && !rc; i++) {
@@ -494,6 +688,7 @@ int mtm_clean_apply(mtm_store *st, const mtm_clean_log *log, const mtm_clean_opt
     e.submission = w.s[p[i].sub].id;
     e.form = p[i].form;
     e.round = p[i].round;
+    e.instance = p[i].instance;
     e.uuid = (char *)p[i].uuid;
     e.question = p[i].action == MTM_CLEAN_REMOVE ? NULL : (char *)p[i].question;
     e.old_value = (char *)p[i].old_value;
@@ -571,7 +766,18 @@ int mtm_clean_show(mtm_store *st, const char *form_id, int round, const char *uu
   out->removed = s->removed;
   out->row = s->row;
   out->file = file ? file : "";
-  out->fields = mtm_arena_zalloc(a, sizeof *out->fields * (size_t)(f->nfields + 1));
+  mtm_repeat_row *rr = NULL;
+  int nrr = 0;
+  if ((rc = mtm_store_repeat_rows(st, s->id, a, &rr, &nrr, err))) {
+    json_decref(jh);
+    json_decref(jm);
+    mtm_form_free(f);
+    return rc;
+  }
+  int nrf = 0; /* at most every repeat field in every row */
+  for (int k = 0; k < f->nfields; k++)
+    if (f->q[f->fields[k]].repeat >= 0) nrf += nrr;
+  out->fields = mtm_arena_zalloc(a, sizeof *out->fields * (size_t)(f->nfields + nrf + 1));
   int slot = 0;
   for (int k = 0; k < f->nfields; k++) {
     const mtm_question *q = &f->q[f->fields[k]];
@@ -601,7 +807,8 @@ int mtm_clean_show(mtm_store *st, const char *form_id, int round, const char *uu
         if (!cell && main_col && q->type != MTM_Q_SELECT_MULTIPLE) {
           cell = x->clean;
           for (int l = 0; l < out->nlog; l++)
-            if (out->log[l].question && strcmp(out->log[l].question, q->name) == 0) {
+            if (!out->log[l].instance && out->log[l].question &&
+                strcmp(out->log[l].question, q->name) == 0) {
               cell = out->log[l].old_value;
               break;
             }
@@ -627,7 +834,7 @@ int mtm_clean_show(mtm_store *st, const char *form_id, int round, const char *uu
     /* Changed by cleaning: the value before its first change differs now. */
     for (int l = 0; l < out->nlog; l++) {
       const mtm_clean_entry *e = &out->log[l];
-      if (!e->question || strncmp(e->question, q->name, qlen) != 0) continue;
+      if (e->instance || !e->question || strncmp(e->question, q->name, qlen) != 0) continue;
       if (e->question[qlen] == '.' || e->question[qlen] == '/') {
         x->differs = 1; /* an option of a select_multiple was set or cleared */
         break;
@@ -637,6 +844,64 @@ int mtm_clean_show(mtm_store *st, const char *form_id, int round, const char *uu
       x->differs = strcmp(before, x->clean ? x->clean : "") != 0;
       break;
     }
+  }
+  /* The repeat instances: each field with the cells of the row's own raw
+   * record (header, value pairs, kept as the file had them). */
+  for (int k = 0; k < nrr; k++) {
+    int rq = mtm_form_question_index(f, rr[k].repeat);
+    if (rq < 0 || f->q[rq].type != MTM_Q_BEGIN_REPEAT) continue;
+    char **cv = NULL, **rraw = NULL;
+    int ncv = mtm_record_decode(rr[k].data, rr[k].data_n, a, &cv);
+    int nrraw = rr[k].raw ? mtm_record_decode(rr[k].raw, rr[k].raw_n, a, &rraw) : 0;
+    int rslot = 0;
+    for (int j = 0; j < f->nfields; j++) {
+      const mtm_question *q = &f->q[f->fields[j]];
+      if (q->repeat != rq) continue;
+      mtm_clean_field *x = &out->fields[out->nfields++];
+      x->question = mtm_arena_printf(a, "%s[%d]/%s", rr[k].repeat, rr[k].position, q->name);
+      x->instance = rr[k].position;
+      x->clean = rslot < ncv ? cv[rslot] : NULL;
+      rslot++;
+      size_t qlen = strlen(q->name);
+      mtm_buf rv, cols;
+      mtm_buf_init(&rv);
+      mtm_buf_init(&cols);
+      for (int h = 0; h + 1 < nrraw; h += 2) {
+        const char *hdr = rraw[h], *cell = rraw[h + 1] ? rraw[h + 1] : "";
+        if (!hdr) continue;
+        size_t hl = strlen(hdr);
+        int is = hl >= qlen && strcmp(hdr + hl - qlen, q->name) == 0 &&
+                 (hl == qlen || hdr[hl - qlen - 1] == '/' || hdr[hl - qlen - 1] == '.');
+        if (!is) continue;
+        mtm_buf_printf(&rv, "%s%s", rv.n ? " " : "", cell);
+        mtm_buf_printf(&cols, "%s%s", cols.n ? ", " : "", hdr);
+      }
+      x->raw = mtm_arena_strdup(a, rv.p ? rv.p : "");
+      x->column = mtm_arena_strdup(a, cols.p ? cols.p : "");
+      mtm_buf_free(&rv);
+      mtm_buf_free(&cols);
+      for (int l = 0; l < out->nlog; l++) {
+        const mtm_clean_entry *e = &out->log[l];
+        if (e->instance != rr[k].position || !e->question ||
+            strncmp(e->question, q->name, qlen) != 0 ||
+            (e->question[qlen] && e->question[qlen] != '.' && e->question[qlen] != '/'))
+          continue;
+        if (e->question[qlen]) {
+          x->differs = 1;
+          break;
+        }
+        x->differs = strcmp(e->old_value ? e->old_value : "", x->clean ? x->clean : "") != 0;
+        break;
+      }
+    }
+  }
+  /* Log entries inside a repeat name their instance as the fields do. */
+  for (int l = 0; l < out->nlog; l++) {
+    mtm_clean_entry *e = &out->log[l];
+    const mtm_question *q = e->instance && e->question ? mtm_form_question(f, e->question) : NULL;
+    if (q && q->repeat >= 0)
+      e->question =
+          mtm_arena_printf(a, "%s[%d]/%s", f->q[q->repeat].name, e->instance, e->question);
   }
   json_decref(jh);
   json_decref(jm);

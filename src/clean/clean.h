@@ -7,10 +7,19 @@
  * A log row names a submission by uuid and a question by its XLSForm name;
  * a select_multiple option may be named as REACH and KoBo write it,
  * "question.option" or "question/option", with 1/0 (TRUE/FALSE) values.
+ * An answer inside a repeat is named by its instance too: an "instance"
+ * column (also "position", "repeat_instance"; the 1-based position of the
+ * instance in the submission, as 'mtm check' reports it), REACH's
+ * "loop_index" (also "index", "_index", "X_index": the _index of the
+ * instance's row in the export's repeat sheet), or the question written as
+ * KoBoCAT writes a wide repeat column, "members[2]/age".
  * Actions: change, blank, remove (the submission), none (reviewed, left as
  * it is). REACH's change_type values change_response, blank_response,
  * remove_survey and no_action mean the same. Without an action column, an
- * empty question removes the submission and an empty new_value blanks.
+ * empty question removes the submission and an empty new_value blanks,
+ * except in a log made from 'mtm check --format csv' (it has rule and
+ * severity columns), where a row about the whole submission (duration,
+ * duplicate) is left as it is unless an action column says remove.
  *
  * Raw values are never touched: a change rewrites the clean value only, a
  * removal sets the submission's removed flag; every change goes to the
@@ -43,6 +52,10 @@ typedef struct mtm_clean_row {
   const char *uuid, *question, *old_value, *new_value, *reason, *issue;
   const char *reported, *enumerator, *comment, *response;
   const char *form, *round; /* optional columns narrowing the uuid */
+  /* Answers inside a repeat: the instance (its 1-based position in the
+   * submission, as check reports it), or REACH's loop_index (the repeat
+   * sheet's _index), and the repeat's name; "" when absent. */
+  const char *instance, *loop_index, *repeat;
   mtm_clean_action action;
   int has_old; /* 0 when old_value was not given (REACH's NA) */
 } mtm_clean_row;
@@ -58,7 +71,8 @@ typedef struct mtm_clean_log {
 /* The column layout found in a header row. */
 typedef struct mtm_clean_header {
   int uuid, question, old_value, new_value, reason, action, change_type, issue, reported,
-      enumerator, comment, response, form, round; /* -1 when absent */
+      enumerator, comment, response, form, round, instance, loop_index, repeat, rule,
+      severity; /* -1 when absent; rule and severity mark 'mtm check' output */
 } mtm_clean_header;
 
 /* Reads a header: column names are matched case-insensitively after
@@ -134,6 +148,8 @@ typedef struct mtm_clean_field {
   const char *column; /* the export column(s) it came from, "" when none */
   const char *clean;  /* NULL when missing */
   int differs;
+  int instance;       /* the repeat instance of a field inside a repeat
+                         (question then reads members[2]/age), else 0 */
 } mtm_clean_field;
 
 typedef struct mtm_clean_view {
@@ -147,8 +163,9 @@ typedef struct mtm_clean_view {
   mtm_clean_entry *log;  /* this submission's entries */
 } mtm_clean_view;
 
-/* Every field of one submission with its raw and clean value, and its log
- * entries. MTM_ENOTFOUND names the form, round and uuid when absent. */
+/* Every field of one submission with its raw and clean value, then every
+ * field of each repeat instance (named members[2]/age), and its log
+ * entries (an entry inside a repeat with its question named so too). MTM_ENOTFOUND names the form, round and uuid when absent. */
 int mtm_clean_show(mtm_store *st, const char *form_id, int round, const char *uuid,
                    mtm_arena *a, mtm_clean_view *out, mtm_err *err) MTM_MUST_USE;
 void mtm_clean_show_text(mtm_buf *b, const mtm_clean_view *v);

@@ -68,6 +68,11 @@ static const alias aliases[] = {
     {"field_officer_s_response", AT(response)}, {"response", AT(response)},
     {"form", AT(form)},           {"form_id", AT(form)},
     {"round", AT(round)},
+    {"instance", AT(instance)},   {"repeat_instance", AT(instance)},
+    {"position", AT(instance)},   {"repeat_position", AT(instance)},
+    {"loop_index", AT(loop_index)}, {"index", AT(loop_index)},
+    {"x_index", AT(loop_index)},  {"repeat", AT(repeat)},
+    {"rule", AT(rule)},           {"severity", AT(severity)},
 };
 #undef AT
 
@@ -144,6 +149,9 @@ int mtm_clean_row_read(const mtm_clean_header *h, long row, int n, const mtm_sli
   out->response = cell(n, cells, h->response, a);
   out->form = cell(n, cells, h->form, a);
   out->round = cell(n, cells, h->round, a);
+  out->instance = cell(n, cells, h->instance, a);
+  out->loop_index = cell(n, cells, h->loop_index, a);
+  out->repeat = cell(n, cells, h->repeat, a);
   /* R writes NA as an empty cell: in REACH's layout an empty old_value was
    * not given. In mtm's own layout it means the value was empty. */
   out->has_old = h->old_value >= 0 && (h->change_type < 0 || h->action >= 0 || out->old_value[0]);
@@ -164,7 +172,9 @@ int mtm_clean_row_read(const mtm_clean_header *h, long row, int n, const mtm_sli
                          t);
     }
     out->action = (mtm_clean_action)act;
-  } else if (!out->question[0]) out->action = MTM_CLEAN_REMOVE;
+  } else if (!out->question[0] && h->rule >= 0 && h->severity >= 0)
+    out->action = MTM_CLEAN_NONE; /* check's finding about a whole submission */
+  else if (!out->question[0]) out->action = MTM_CLEAN_REMOVE;
   else if (!out->new_value[0]) out->action = MTM_CLEAN_BLANK;
   else out->action = MTM_CLEAN_CHANGE;
   if ((out->action == MTM_CLEAN_CHANGE || out->action == MTM_CLEAN_BLANK) && !out->question[0]) {
@@ -227,7 +237,7 @@ int mtm_clean_read(const char *path, mtm_arena *a, mtm_clean_log *out, mtm_err *
 const char *const mtm_clean_export_columns[] = {
     "reported_date", "X_uuid", "enumerator_num", "questions", "issue", "old_value",
     "Comments.for.Field.Officer", "Field.Officer.s.response", "change_type", "new_value",
-    "reason", "who", "when", "form", "round", "source", NULL};
+    "reason", "who", "when", "form", "round", "source", "instance", NULL};
 
 static const char *nz(const char *s) { return s ? s : ""; }
 
@@ -256,6 +266,7 @@ const char *mtm_clean_export_cell(const mtm_clean_entry *e, int c, mtm_arena *a)
   case 13: return nz(e->form_id);
   case 14: return e->form ? mtm_arena_printf(a, "%d", e->round) : "";
   case 15: return nz(e->source);
+  case 16: return e->instance > 0 ? mtm_arena_printf(a, "%d", e->instance) : "";
   default: return "";
   }
 }
@@ -315,7 +326,7 @@ int mtm_clean_export_xlsx(mtm_store *st, long form, int round, const char *path,
     for (int c = 0; mtm_clean_export_columns[c]; c++) {
       const char *v = mtm_clean_export_cell(&e[i], c, &a);
       if (!v[0]) continue;
-      if (c == 14) worksheet_write_number(ws, (lxw_row_t)(i + 1), (lxw_col_t)c, atof(v), NULL);
+      if (c == 14 || c == 16) worksheet_write_number(ws, (lxw_row_t)(i + 1), (lxw_col_t)c, atof(v), NULL);
       else worksheet_write_string(ws, (lxw_row_t)(i + 1), (lxw_col_t)c, v, NULL);
     }
   worksheet_freeze_panes(ws, 1, 0);

@@ -40,6 +40,13 @@ static int usd_columns(mtm_cli_ws *w, const mtm_frame *f, int rn, const mtm_anal
   return 0;
 }
 
+/* 1 when name is not a column of f and may be a text question of the
+ * submissions (a question of a repeat is read with the repeat's frame). */
+static int not_column(const mtm_frame *f, const char *name) {
+  if (mtm_frame_col_find(f, name)) return 0;
+  return mtm_frame_has_main_question(f, name) || !mtm_frame_repeat_of(f, name);
+}
+
 /* 1 when a name in list (separated by any of seps) is not a column of f. */
 static int names_missing(const mtm_frame *f, const char *list, const char *seps) {
   for (const char *p = list; p && *p;) {
@@ -48,7 +55,7 @@ static int names_missing(const mtm_frame *f, const char *list, const char *seps)
     if (n >= sizeof name) return 1;
     memcpy(name, p, n);
     name[n] = 0;
-    if (n && !mtm_frame_col_find(f, name)) return 1;
+    if (n && not_column(f, name)) return 1;
     p += n;
     if (*p) p++;
   }
@@ -58,7 +65,7 @@ static int names_missing(const mtm_frame *f, const char *list, const char *seps)
 /* Notes a filter's reference to a question that is not a column. */
 static void ref_missing(void *ctx, const char *name) {
   void **c = ctx;
-  if (!mtm_frame_col_find(c[0], name)) c[1] = (void *)name;
+  if (not_column(c[0], name)) c[1] = (void *)name;
 }
 
 /* 1 when the run may need a text column, which a load leaves out unless
@@ -70,7 +77,7 @@ static int needs_text(const mtm_frame *f, const mtm_analysis_item *items, int ni
                       const char *by, const mtm_analysis_spec *s, mtm_arena *a) {
   const char *names[] = {s->weight, s->strata, s->cluster};
   for (int i = 0; i < 3; i++)
-    if (names[i] && !mtm_frame_col_find(f, names[i])) return 1;
+    if (names[i] && not_column(f, names[i])) return 1;
   if (names_missing(f, by, ",*")) return 1;
   for (int i = 0; i < nitems; i++) {
     const mtm_analysis_item *it = &items[i];
@@ -93,13 +100,24 @@ static int needs_text(const mtm_frame *f, const mtm_analysis_item *items, int ni
  * failure. */
 static int compare_round(mtm_cli_ws *w, const char *form, int m, int k, const mtm_analysis_spec *s,
                          const mtm_analysis_item *items, int nitems,
-                         const mtm_analysis_result *res, mtm_analysis_extra *x, int text) {
+                         const mtm_analysis_result *res, mtm_analysis_extra *x, int text,
+                         const char *population, const char *bmaw) {
   mtm_frame_opts fo = {0};
   fo.text = text;
   mtm_frame *g;
   if (mtm_frame_load(w->st, form, m, &fo, &g, &w->err)) return mtm_cli_fail(&w->err);
   mtm_analysis_result then;
-  if (mtm_analysis_run(g, s, items, nitems, &w->a, &then, &w->err)) {
+  /* Round M's own post-stratified weights: one per row of its frame. */
+  mtm_analysis_spec sm = *s;
+  double *pw = NULL;
+  if ((population && mtm_analysis_weights_population(g, s->strata, population, &w->a, &pw, &w->err)) ||
+      (bmaw && mtm_analysis_weights_bma(w->st, g, s->strata, bmaw, &w->a, &pw, &w->err))) {
+    mtm_frame_free(g);
+    return mtm_cli_fail(&w->err);
+  }
+  if (pw) sm.weights = pw;
+  s = &sm;
+  if (mtm_analysis_run_all(w->st, g, s, items, nitems, &w->a, &then, &w->err)) {
     mtm_frame_free(g);
     return mtm_cli_fail(&w->err);
   }
@@ -107,7 +125,9 @@ static int compare_round(mtm_cli_ws *w, const char *form, int m, int k, const mt
   if (k > 0) mtm_analysis_post_suppress(&then, k, &scratch, &w->a);
   mtm_analysis_opts o = {0};
   o.ci = s->ci;
-  o.design_df = s->ci == MTM_ANALYSIS_CI_LOGIT;
+  o.design_df = s->ci_df == MTM_ANALYSIS_CI_DF_DESIGN ? MTM_ANALYSIS_DF_FIXED
+                : s->ci == MTM_ANALYSIS_CI_LOGIT      ? MTM_ANALYSIS_DF_ROWS
+                                                      : MTM_ANALYSIS_DF_NORMAL;
   mtm_analysis_post_compare(res, &then, m, &o, x, &w->a);
   mtm_frame_free(g);
   return 0;
@@ -117,12 +137,12 @@ int mtm_cmd_analyse(mtm_cli *cli, int argc, char **argv) {
   /* Loads the frame, builds the design, runs the plan and writes the
    * results. */
   const char *form = NULL, *round = NULL, *by = NULL, *weight = NULL, *strata = NULL,
-             *cluster = NULL, *lonely = NULL, *ci = NULL, *lang = NULL, *format = NULL,
+             *cluster = NULL, *lonely = NULL, *ci = NULL, *cidf = NULL, *lang = NULL, *format = NULL,
              *out = NULL, *plan = NULL, *suppress = NULL,
              *compare = NULL, *usd = NULL, *population = NULL, *bmaw = NULL, *pub = NULL;
   mtm_opt opts[] = {{"form", 1, &form},     {"round", 1, &round},   {"by", 1, &by},
                     {"weight", 1, &weight}, {"strata", 1, &strata}, {"cluster", 1, &cluster},
-                    {"lonely", 1, &lonely}, {"ci", 1, &ci},         {"lang", 1, &lang},
+                    {"lonely", 1, &lonely}, {"ci", 1, &ci},         {"ci-df", 1, &cidf},         {"lang", 1, &lang},
                     {"format", 1, &format}, {"out", 1, &out},       {"plan", 1, &plan},
                     {"suppress", 1, &suppress}, {"compare", 1, &compare},
                     {"usd", 0, &usd}, {"population", 1, &population},
@@ -158,6 +178,9 @@ int mtm_cmd_analyse(mtm_cli *cli, int argc, char **argv) {
   if (s.lonely < 0) return 2;
   s.ci = mtm_cli_choice("analyse", "--ci", ci ? ci : "wald", (const char *const[]){"wald", "logit", NULL});
   if (s.ci < 0) return 2;
+  s.ci_df = mtm_cli_choice("analyse", "--ci-df", cidf ? cidf : "normal",
+                           (const char *const[]){"normal", "design", NULL});
+  if (s.ci_df < 0) return 2;
   int fmt = mtm_cli_choice("analyse", "--format", format ? format : "csv",
                            (const char *const[]){"csv", "json", "xlsx", NULL});
   if (fmt < 0) return 2;
@@ -206,8 +229,8 @@ int mtm_cmd_analyse(mtm_cli *cli, int argc, char **argv) {
   }
   s.weights = pw;
   mtm_analysis_result res;
-  if ((!plan && mtm_analysis_default_plan(f, &s, by, &w.a, &items, &nitems, &w.err)) ||
-      mtm_analysis_run(f, &s, items, nitems, &w.a, &res, &w.err)) {
+  if ((!plan && mtm_analysis_default_plan_all(w.st, f, &s, by, &w.a, &items, &nitems, &w.err)) ||
+      mtm_analysis_run_all(w.st, f, &s, items, nitems, &w.a, &res, &w.err)) {
     rc = mtm_cli_fail(&w.err);
     mtm_frame_free(f);
     mtm_cli_ws_close(&w);
@@ -216,7 +239,8 @@ int mtm_cmd_analyse(mtm_cli *cli, int argc, char **argv) {
   mtm_analysis_extra x = {0};
   if (suppress) mtm_analysis_post_suppress(&res, (int)k, &x, &w.a);
   if ((usd && (rc = usd_columns(&w, f, rn, &res, &x))) ||
-      (compare && (rc = compare_round(&w, form, (int)cm, (int)k, &s, items, nitems, &res, &x, fo.text)))) {
+      (compare && (rc = compare_round(&w, form, (int)cm, (int)k, &s, items, nitems, &res, &x, fo.text,
+                                     population, bmaw)))) {
     mtm_frame_free(f);
     mtm_cli_ws_close(&w);
     return rc;

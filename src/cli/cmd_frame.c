@@ -19,8 +19,16 @@ static const char *kind_name(mtm_frame_kind k) {
 /* Prints one line per column: kind, missing count and, for selects, the
  * levels (codes) or choices (bits). */
 static void summary(const mtm_frame *f, mtm_buf *b) {
-  mtm_buf_printf(b, "form '%s', round %d: %ld rows, %d columns (%s)\n", f->form_id, f->round,
-                 f->nrows, f->ncols, f->from_cache ? "from the cache" : "decoded and cached");
+  if (f->repeat) {
+    int np = 0;
+    for (int i = 0; i < f->ncols; i++) np += f->cols[i].from_parent;
+    mtm_buf_printf(b,
+                   "form '%s', round %d, repeat '%s': %ld rows (instances), %d columns (%d of "
+                   "the submission; not cached)\n",
+                   f->form_id, f->round, f->repeat, f->nrows, f->ncols, np);
+  } else
+    mtm_buf_printf(b, "form '%s', round %d: %ld rows, %d columns (%s)\n", f->form_id, f->round,
+                   f->nrows, f->ncols, f->from_cache ? "from the cache" : "decoded and cached");
   for (int i = 0; i < f->ncols; i++) {
     const mtm_frame_col *c = &f->cols[i];
     long miss = 0;
@@ -38,9 +46,10 @@ static void summary(const mtm_frame *f, mtm_buf *b) {
   }
 }
 
-/* Writes the rows as CSV: _id, _uuid, then the columns' values. */
+/* Writes the rows as CSV: _id, _uuid (a repeat frame: its submission's,
+ * then _position), then the columns' values. */
 static void csv(const mtm_frame *f, mtm_buf *b, mtm_arena *a) {
-  mtm_buf_adds(b, "_id,_uuid");
+  mtm_buf_adds(b, f->repeat ? "_id,_uuid,_position" : "_id,_uuid");
   for (int i = 0; i < f->ncols; i++) {
     mtm_buf_addc(b, ',');
     mtm_buf_add_csv(b, f->cols[i].name);
@@ -49,6 +58,7 @@ static void csv(const mtm_frame *f, mtm_buf *b, mtm_arena *a) {
   for (long r = 0; r < f->nrows; r++) {
     mtm_buf_printf(b, "%lld,", (long long)f->ids[r]);
     mtm_buf_add_csv(b, mtm_frame_uuid(f, r));
+    if (f->repeat) mtm_buf_printf(b, ",%d", f->positions[r]);
     for (int i = 0; i < f->ncols; i++) {
       mtm_buf_addc(b, ',');
       const char *v = mtm_frame_value(&f->cols[i], r, a);
@@ -62,10 +72,10 @@ static void csv(const mtm_frame *f, mtm_buf *b, mtm_arena *a) {
 int mtm_cmd_frame(mtm_cli *cli, int argc, char **argv) {
   /* Loads the frame (rebuilding the cache when stale) and prints it. */
   const char *form = NULL, *round = NULL, *cols = NULL, *format = NULL, *out = NULL,
-             *text = NULL, *nocache = NULL;
+             *text = NULL, *nocache = NULL, *repeat = NULL;
   mtm_opt opts[] = {{"form", 1, &form},     {"round", 1, &round},      {"columns", 1, &cols},
                     {"format", 1, &format}, {"out", 1, &out},          {"text", 0, &text},
-                    {"no-cache", 0, &nocache}, {0}};
+                    {"no-cache", 0, &nocache}, {"repeat", 1, &repeat}, {0}};
   int i = mtm_cli_parse("frame", argc, argv, opts);
   if (i < 0) return 2;
   if (i < argc) return mtm_cli_usage("frame", "unexpected argument '%s'", argv[i]);
@@ -84,12 +94,21 @@ int mtm_cmd_frame(mtm_cli *cli, int argc, char **argv) {
   if (cols) {
     char *c = mtm_arena_strdup(&w.a, cols);
     const char **names = mtm_arena_alloc(&w.a, sizeof *names * (strlen(c) + 1));
-    for (char *t = strtok(c, ","); t; t = strtok(NULL, ",")) names[o.ncolumns++] = t;
+    char *save = NULL;
+    for (char *t = strtok_r(c, ",", &save); t; t = strtok_r(NULL, ",", &save))
+      names[o.ncolumns++] = t;
     o.columns = names;
   }
-  mtm_frame *f;
-  if (mtm_frame_load(w.st, form, rn, &o, &f, &w.err)) {
+  /* --repeat: the submissions' frame (every default column, text too with
+   * --text), then the repeat's with the columns asked. */
+  mtm_frame_opts po = {0};
+  po.text = o.text;
+  po.no_cache = o.no_cache;
+  mtm_frame *f, *parent = NULL;
+  if (mtm_frame_load(w.st, form, rn, repeat ? &po : &o, repeat ? &parent : &f, &w.err) ||
+      (repeat && mtm_frame_load_repeat(w.st, parent, repeat, &o, &f, &w.err))) {
     rc = mtm_cli_fail(&w.err);
+    mtm_frame_free(parent);
     mtm_cli_ws_close(&w);
     return rc;
   }
@@ -103,6 +122,7 @@ int mtm_cmd_frame(mtm_cli *cli, int argc, char **argv) {
   mtm_arena_free(&a);
   mtm_buf_free(&b);
   mtm_frame_free(f);
+  mtm_frame_free(parent);
   mtm_cli_ws_close(&w);
   return rc;
 }

@@ -53,12 +53,12 @@ static const mtm_cmd commands[] = {
      " | sample show --round N [--population P] [--format csv|json] [--out FILE]",
      "Design a survey sample from baseline figures (Cochran, finite population correction)."},
     {"frame", mtm_cmd_frame,
-     "frame --form FORM_ID --round N [--columns Q,...] [--text] [--no-cache] [--format text|csv] "
+     "frame --form FORM_ID --round N [--repeat R] [--columns Q,...] [--text] [--no-cache] [--format text|csv] "
      "[--out FILE]",
      "Load a form's clean data for a round into columns (cached in the workspace) and dump it."},
     {"analyse", mtm_cmd_analyse,
      "analyse --form FORM_ID --round N [--plan FILE] [--by Q,...|Q*Q] [--weight Q] [--strata Q] "
-     "[--cluster Q] [--lonely adjust|remove|certainty] [--ci wald|logit] [--lang L] "
+     "[--cluster Q] [--lonely adjust|remove|certainty] [--ci wald|logit] [--ci-df normal|design] [--lang L] "
      "[--population FILE | --weights-from-bma POP:PERIOD] [--compare M] [--suppress K] [--public] [--usd] "
      "[--format csv|json|xlsx] [--out FILE]",
      "Design-based shares, means, medians, totals and ratios with CIs, overall and by group."},

@@ -631,8 +631,8 @@ typedef struct prep {
 
 /* Reads the form's versions into pv (which then owns the forms) and lists
  * the columns: the latest version's fields first. */
-static int prepare(mtm_store *st, const char *form_id, int round, frame_priv *pv, prep *p,
-                   mtm_err *err) {
+static int prepare(mtm_store *st, const char *form_id, int round, const char *rep,
+                   frame_priv *pv, prep *p, mtm_err *err) {
   mtm_arena *a = &pv->a;
   int rc;
   if ((rc = mtm_store_form_find(st, form_id, a, &p->fr, err))) return rc;
@@ -664,7 +664,10 @@ static int prepare(mtm_store *st, const char *form_id, int round, frame_priv *pv
     v[i].pos2spec = mtm_arena_alloc(a, sizeof(int) * (size_t)(fm->nfields ? fm->nfields : 1));
     for (int k = 0; k < fm->nfields; k++) {
       const mtm_question *q = &fm->q[fm->fields[k]];
-      if (q->repeat >= 0) continue;
+      /* The main frame: fields outside repeats; a repeat's: the fields
+       * whose innermost repeat it is (the order of repeat_rows.data). */
+      if (rep ? q->repeat < 0 || strcmp(fm->q[q->repeat].name, rep) != 0 : q->repeat >= 0)
+        continue;
       int j = 0;
       while (j < nsp && strcmp(sp[j].name, q->name) != 0) j++;
       if (j == nsp) {
@@ -952,7 +955,7 @@ int mtm_frame_load(mtm_store *st, const char *form_id, int round, const mtm_fram
   build b;
   memset(&b, 0, sizeof b);
   int rc, intx = 0;
-  if ((rc = prepare(st, form_id, round, pv, &p, err))) goto fail;
+  if ((rc = prepare(st, form_id, round, NULL, pv, &p, err))) goto fail;
   f->form_id = p.fr.form_id;
   f->form = p.nvs ? p.v[0].f : NULL;
   spec *sp = p.sp;
@@ -1103,7 +1106,7 @@ int mtm_frame_builder_new(mtm_store *st, const char *form_id, int round, mtm_fra
   mtm_arena_init(&fb->pv.a);
   mtm_buf_init(&fb->p.vset);
   fb->round = round;
-  int rc = prepare(st, form_id, round, &fb->pv, &fb->p, err);
+  int rc = prepare(st, form_id, round, NULL, &fb->pv, &fb->p, err);
   if (rc) {
     mtm_frame_builder_free(fb);
     return rc;
@@ -1152,4 +1155,319 @@ void mtm_frame_builder_free(mtm_frame_builder *fb) {
   mtm_arena_free(&fb->pv.a);
   mtm_buf_free(&fb->p.vset);
   free(fb);
+}
+
+/* ---- repeat frames -------------------------------------------------------- */
+
+/* The forms of a frame, latest version first. */
+static int frame_forms(const mtm_frame *f, mtm_form ***forms) {
+  const frame_priv *pv = f->priv;
+  *forms = pv->forms;
+  return pv->nforms;
+}
+
+int mtm_frame_repeats(const mtm_frame *f, mtm_arena *a, const char ***names) {
+  /* Every begin_repeat of every version, once, the latest's first. */
+  mtm_form **fs;
+  int nf = frame_forms(f, &fs), n = 0, cap = 0;
+  for (int i = 0; i < nf; i++) cap += fs[i]->nq;
+  const char **out = mtm_arena_alloc(a, sizeof *out * (size_t)(cap ? cap : 1));
+  for (int i = 0; i < nf; i++)
+    for (int k = 0; k < fs[i]->nq; k++) {
+      const mtm_question *q = &fs[i]->q[k];
+      if (q->type != MTM_Q_BEGIN_REPEAT || !q->name) continue;
+      int seen = 0;
+      for (int j = 0; j < n && !seen; j++) seen = strcmp(out[j], q->name) == 0;
+      if (!seen) out[n++] = q->name;
+    }
+  *names = out;
+  return n;
+}
+
+const char *mtm_frame_repeat_of(const mtm_frame *f, const char *name) {
+  /* The latest version that holds a data question of that name inside a
+   * repeat decides. */
+  mtm_form **fs;
+  int nf = frame_forms(f, &fs);
+  for (int i = 0; i < nf; i++)
+    for (int k = 0; k < fs[i]->nfields; k++) {
+      const mtm_question *q = &fs[i]->q[fs[i]->fields[k]];
+      if (q->repeat >= 0 && strcmp(q->name, name) == 0) return fs[i]->q[q->repeat].name;
+    }
+  return NULL;
+}
+
+int mtm_frame_has_main_question(const mtm_frame *f, const char *name) {
+  /* Any version. */
+  mtm_form **fs;
+  int nf = frame_forms(f, &fs);
+  for (int i = 0; i < nf; i++)
+    for (int k = 0; k < fs[i]->nfields; k++) {
+      const mtm_question *q = &fs[i]->q[fs[i]->fields[k]];
+      if (q->repeat < 0 && strcmp(q->name, name) == 0) return 1;
+    }
+  return 0;
+}
+
+const char *mtm_frame_repeat_parent(const mtm_frame *f, const char *rep) {
+  /* A begin_repeat's own repeat index is the one around it. */
+  mtm_form **fs;
+  int nf = frame_forms(f, &fs);
+  for (int i = 0; i < nf; i++)
+    for (int k = 0; k < fs[i]->nq; k++) {
+      const mtm_question *q = &fs[i]->q[k];
+      if (q->type == MTM_Q_BEGIN_REPEAT && q->name && strcmp(q->name, rep) == 0)
+        return q->repeat >= 0 ? fs[i]->q[q->repeat].name : NULL;
+    }
+  return NULL;
+}
+
+int mtm_frame_repeat_questions(const mtm_frame *f, const char *rep, mtm_arena *a,
+                               const mtm_question ***out) {
+  /* The fields whose innermost repeat is rep, names once, latest first. */
+  mtm_form **fs;
+  int nf = frame_forms(f, &fs), n = 0, cap = 0;
+  for (int i = 0; i < nf; i++) cap += fs[i]->nfields;
+  const mtm_question **qs = mtm_arena_alloc(a, sizeof *qs * (size_t)(cap ? cap : 1));
+  for (int i = 0; i < nf; i++)
+    for (int k = 0; k < fs[i]->nfields; k++) {
+      const mtm_question *q = &fs[i]->q[fs[i]->fields[k]];
+      if (q->repeat < 0 || strcmp(fs[i]->q[q->repeat].name, rep) != 0) continue;
+      int seen = 0;
+      for (int j = 0; j < n && !seen; j++) seen = strcmp(qs[j]->name, q->name) == 0;
+      if (!seen) qs[n++] = q;
+    }
+  *out = qs;
+  return n;
+}
+
+/* The state of a repeat frame's load: the builders and, per row, its
+ * submission's row in the parent, its instance id and position. */
+typedef struct rload {
+  build *b;
+  const mtm_frame *parent;
+  long *prow;
+  int64_t *iid;
+  int *pos;
+  long cap;
+} rload;
+
+/* Reads one instance into the builders, as its submission's row would be. */
+static int repeat_row(void *ctx, const mtm_repeat_inst *x, mtm_err *err) {
+  rload *L = ctx;
+  long r = row_of(L->parent, x->submission);
+  if (r < 0) return 0; /* its submission is not in the parent (changed since) */
+  long k = L->b->nrows;
+  if (k == L->cap) {
+    L->cap = L->cap ? L->cap * 2 : 1024;
+    L->prow = mtm_xrealloc(L->prow, sizeof *L->prow * (size_t)L->cap);
+    L->iid = mtm_xrealloc(L->iid, sizeof *L->iid * (size_t)L->cap);
+    L->pos = mtm_xrealloc(L->pos, sizeof *L->pos * (size_t)L->cap);
+  }
+  mtm_submission s;
+  memset(&s, 0, sizeof s);
+  s.id = x->submission;
+  s.uuid = mtm_frame_uuid(L->parent, r);
+  s.version = x->version;
+  s.data = x->data;
+  s.data_n = x->data_n;
+  int rc = build_row(L->b, &s, err);
+  if (rc) return rc;
+  L->prow[k] = r;
+  L->iid[k] = x->id;
+  L->pos[k] = x->position;
+  return 0;
+}
+
+/* Column d of n rows: the parent's column src at rows prow (its text
+ * shared, offsets gathered). */
+static void gather(const mtm_frame_col *src, const mtm_frame *parent, const long *prow, long n,
+                   mtm_arena *a, mtm_frame_col *d) {
+  *d = *src;
+  d->from_parent = 1;
+  size_t nz = (size_t)(n ? n : 1);
+  uint64_t *m = mtm_arena_zalloc(a, sizeof *m * (size_t)((n + 63) / 64 + 1));
+  for (long r = 0; r < n; r++)
+    if (mtm_frame_is_missing(src, prow[r])) m[r >> 6] |= (uint64_t)1 << (r & 63);
+  d->missing = m;
+  if (src->codes) {
+    d->codes = mtm_arena_alloc(a, sizeof *d->codes * nz);
+    for (long r = 0; r < n; r++) d->codes[r] = src->codes[prow[r]];
+  }
+  if (src->num) {
+    d->num = mtm_arena_alloc(a, sizeof *d->num * nz);
+    for (long r = 0; r < n; r++) d->num[r] = src->num[prow[r]];
+  }
+  if (src->bits) {
+    d->bits = mtm_arena_alloc(a, sizeof *d->bits * nz * (size_t)src->words);
+    for (long r = 0; r < n; r++)
+      memcpy(d->bits + r * src->words, src->bits + prow[r] * src->words,
+             sizeof *d->bits * (size_t)src->words);
+  }
+  if (src->off) {
+    int64_t *off = mtm_arena_alloc(a, sizeof *off * (nz + 1));
+    for (long r = 0; r < n; r++) off[r] = src->off[prow[r]];
+    off[n] = src->off[parent->nrows];
+    d->off = off;
+  }
+}
+
+/* Why name is not a column a repeat frame can have: a sentence in err. */
+static int not_in_repeat(const mtm_frame *f, const mtm_frame *parent, const char *rep,
+                         const char *name, mtm_err *err) {
+  const char *other = mtm_frame_repeat_of(f, name);
+  if (other) {
+    for (const char *p = mtm_frame_repeat_parent(f, rep); p; p = mtm_frame_repeat_parent(f, p))
+      if (strcmp(p, other) == 0)
+        return mtm_err_set(err, MTM_EINVAL,
+                           "question '%s' is in repeat '%s', which encloses repeat '%s': the "
+                           "workspace links each instance of '%s' to its submission, not to the "
+                           "instance of '%s' it was asked in, so the two cannot be analysed "
+                           "together",
+                           name, other, rep, rep, other);
+    return mtm_err_set(err, MTM_EINVAL,
+                       "question '%s' is in repeat '%s', not in repeat '%s' or outside repeats: "
+                       "the instances of two repeats cannot be matched",
+                       name, other, rep);
+  }
+  if (mtm_frame_has_main_question(parent, name))
+    return mtm_err_set(err, MTM_ENOTFOUND,
+                       "question '%s' of form '%s' was not loaded with the submissions (a text "
+                       "question is loaded only when asked)",
+                       name, f->form_id);
+  return mtm_err_set(err, MTM_ENOTFOUND, "form '%s' has no question '%s'", f->form_id, name);
+}
+
+int mtm_frame_load_repeat(mtm_store *st, const mtm_frame *parent, const char *repeat,
+                          const mtm_frame_opts *opts, mtm_frame **out, mtm_err *err) {
+  /* Reads the repeat's questions in every version, decodes the instances of
+   * the parent's submissions into columns as a load decodes submissions,
+   * then gathers the parent's columns onto the instances. */
+  static const mtm_frame_opts none = {0};
+  if (!opts) opts = &none;
+  *out = NULL;
+  mtm_frame *f = mtm_xmalloc(sizeof *f);
+  memset(f, 0, sizeof *f);
+  frame_priv *pv = mtm_xmalloc(sizeof *pv);
+  memset(pv, 0, sizeof *pv);
+  f->priv = pv;
+  mtm_arena_init(&pv->a);
+  mtm_arena *a = &pv->a;
+  f->round = parent->round;
+  f->parent = parent;
+  mtm_buf enc;
+  mtm_buf_init(&enc);
+  prep p;
+  memset(&p, 0, sizeof p);
+  mtm_buf_init(&p.vset);
+  build b;
+  memset(&b, 0, sizeof b);
+  rload L;
+  memset(&L, 0, sizeof L);
+  int rc;
+  if ((rc = prepare(st, parent->form_id, parent->round, repeat, pv, &p, err))) goto fail;
+  f->form_id = p.fr.form_id;
+  f->form = p.nvs ? p.v[0].f : NULL;
+  f->repeat = mtm_arena_strdup(a, repeat);
+  {
+    const char **reps;
+    int nr = mtm_frame_repeats(f, a, &reps), found = 0;
+    for (int i = 0; i < nr && !found; i++) found = strcmp(reps[i], repeat) == 0;
+    if (!found) {
+      rc = mtm_err_set(err, MTM_ENOTFOUND, "form '%s' has no repeat '%s'", f->form_id, repeat);
+      goto fail;
+    }
+  }
+  /* What to load: the repeat's own questions, and the parent's columns. */
+  int np = 0;
+  const mtm_frame_col **pc =
+      mtm_arena_alloc(a, sizeof *pc * (size_t)(parent->ncols + 1));
+  if (opts->columns) {
+    for (int k = 0; k < opts->ncolumns; k++) {
+      const char *name = opts->columns[k];
+      int j = 0;
+      while (j < p.nsp && strcmp(p.sp[j].name, name) != 0) j++;
+      if (j < p.nsp) {
+        p.sp[j].want = 1;
+        continue;
+      }
+      const mtm_frame_col *c = mtm_frame_col_find(parent, name);
+      if (!c) {
+        rc = not_in_repeat(f, parent, repeat, name, err);
+        goto fail;
+      }
+      int dup = 0;
+      for (int i = 0; i < np && !dup; i++) dup = pc[i] == c;
+      if (!dup) pc[np++] = c;
+    }
+  } else {
+    for (int j = 0; j < p.nsp; j++) p.sp[j].want = opts->text || p.sp[j].kind != MTM_FRAME_TEXT;
+    for (int i = 0; i < parent->ncols; i++) {
+      int own = 0;
+      for (int j = 0; j < p.nsp && !own; j++) own = p.sp[j].want && !strcmp(p.sp[j].name, parent->cols[i].name);
+      if (!own) pc[np++] = &parent->cols[i];
+    }
+  }
+  for (int j = 0; j < p.nsp; j++) p.sp[j].build = p.sp[j].want;
+  build_setup(&p, &b, a);
+  L.b = &b;
+  L.parent = parent;
+  if (p.nvs &&
+      (rc = mtm_store_repeat_rows_each(st, p.fr.id, f->round, repeat, repeat_row, &L, err)))
+    goto fail;
+  build_end(&b);
+  f->nrows = b.nrows;
+  meta_encode(b.nrows, b.ids, b.uoff, b.utext.p ? b.utext.p : "", b.utext.n, &enc);
+  {
+    void *blob = mtm_arena_alloc(a, enc.n + 8);
+    memcpy(blob, enc.p, enc.n);
+    meta_decode(blob, enc.n, f, a);
+  }
+  size_t nz = (size_t)(b.nrows ? b.nrows : 1);
+  long *prow = mtm_arena_alloc(a, sizeof *prow * nz);
+  int64_t *iid = mtm_arena_alloc(a, sizeof *iid * nz);
+  int *pos = mtm_arena_alloc(a, sizeof *pos * nz);
+  if (b.nrows) {
+    memcpy(prow, L.prow, sizeof *prow * (size_t)b.nrows);
+    memcpy(iid, L.iid, sizeof *iid * (size_t)b.nrows);
+    memcpy(pos, L.pos, sizeof *pos * (size_t)b.nrows);
+  }
+  f->parent_row = prow;
+  f->instance_ids = iid;
+  f->positions = pos;
+  f->cols = mtm_arena_zalloc(a, sizeof *f->cols * (size_t)(b.ncols + np + 1));
+  for (int i = 0; i < b.ncols; i++) {
+    bcol *c = &b.cols[i];
+    mtm_frame_col col;
+    memset(&col, 0, sizeof col);
+    if (adopt(c, b.nrows, &enc, a, &col)) {
+      rc = mtm_err_set(err, MTM_EINVAL, "column '%s' could not be encoded", c->sp->name);
+      goto fail;
+    }
+    bcol_release(c);
+    if (col.kind == MTM_FRAME_TEXT && c->sp->kind == K_CALC && !opts->columns && !opts->text)
+      continue;
+    col.name = c->sp->name;
+    col.q = c->sp->q;
+    col.type = c->sp->q->type;
+    f->cols[f->ncols++] = col;
+  }
+  for (int i = 0; i < np; i++) gather(pc[i], parent, prow, b.nrows, a, &f->cols[f->ncols++]);
+  build_free(&b);
+  mtm_buf_free(&enc);
+  mtm_buf_free(&p.vset);
+  free(L.prow);
+  free(L.iid);
+  free(L.pos);
+  *out = f;
+  return 0;
+fail:
+  build_free(&b);
+  mtm_buf_free(&enc);
+  mtm_buf_free(&p.vset);
+  free(L.prow);
+  free(L.iid);
+  free(L.pos);
+  mtm_frame_free(f);
+  return rc ? rc : MTM_EINVAL;
 }

@@ -29,7 +29,9 @@
  * submissions (mtm_frame_builder).
  *
  * Ownership rule: a mtm_frame owns everything it points to (its own arena
- * and the forms it read); mtm_frame_free releases it all.
+ * and the forms it read); mtm_frame_free releases it all. A repeat frame
+ * (mtm_frame_load_repeat) also borrows its parent frame's text, levels and
+ * questions: free it before its parent.
  */
 #ifndef MTM_FRAME_H
 #define MTM_FRAME_H
@@ -58,6 +60,8 @@ typedef struct mtm_frame_col {
   double *num;           /* numbers: per row, NaN when missing */
   const int64_t *off;    /* text, and bits' values not in the list: nrows + 1 */
   const char *text;
+  int from_parent;       /* a repeat frame: 1 for a column of the parent
+                            submission, repeated on each of its instances */
 } mtm_frame_col;
 
 typedef struct mtm_frame {
@@ -73,6 +77,12 @@ typedef struct mtm_frame {
   long patched;          /* from the cache: rows changed or dropped since it was written */
   mtm_form *form;        /* the latest version */
   void *priv;
+  /* A repeat frame (mtm_frame_load_repeat); NULL and 0 in a main frame. */
+  const char *repeat;    /* the repeat's name */
+  const struct mtm_frame *parent; /* the main frame it was read with (borrowed) */
+  const long *parent_row;  /* per row: its submission's row in parent */
+  const int64_t *instance_ids; /* per row: repeat_rows.id */
+  const int *positions;  /* per row: the instance's position */
 } mtm_frame;
 
 typedef struct mtm_frame_opts {
@@ -87,6 +97,44 @@ typedef struct mtm_frame_opts {
 int mtm_frame_load(mtm_store *st, const char *form_id, int round, const mtm_frame_opts *opts,
                    mtm_frame **out, mtm_err *err) MTM_MUST_USE;
 void mtm_frame_free(mtm_frame *f);
+
+/* Loads the frame of one repeat of the form read into parent (a main frame
+ * of the same workspace, form and round, which must outlive it): a row per
+ * instance of the repeat in the parent's submissions (removed submissions
+ * are left out), by submission then position. ids[r] and the uuid of row r
+ * are its submission's (so a design clusters on ids), parent_row[r] that
+ * submission's row in parent. Columns: the repeat's own questions (the
+ * fields whose innermost repeat it is, every version, latest first),
+ * decoded as a main frame's, then columns of the parent gathered onto the
+ * instances (from_parent, sharing the parent's text). opts->columns names
+ * both kinds: a question of the repeat, else a column of parent; NULL:
+ * every non-text question of the repeat (text too with opts->text) and
+ * every column of parent. A name that is the repeat's own question and a
+ * parent's is the repeat's. MTM_ENOTFOUND names a repeat the form does not
+ * have, or a column that is neither; a question of an enclosing repeat (a
+ * nested repeat) is refused with a sentence saying why: the workspace
+ * links an instance to its submission, not to the enclosing instance.
+ * Repeat frames are not cached (each load reads the instances); no cache
+ * to invalidate when a cleaning changes them. */
+int mtm_frame_load_repeat(mtm_store *st, const mtm_frame *parent, const char *repeat,
+                          const mtm_frame_opts *opts, mtm_frame **out, mtm_err *err) MTM_MUST_USE;
+
+/* The repeats of the form of f (every version, the latest's first, in
+ * form order), names in arena a. */
+int mtm_frame_repeats(const mtm_frame *f, mtm_arena *a, const char ***names);
+/* The repeat whose data question is called name (its innermost repeat, in
+ * the latest version that has it), NULL when name is no question inside a
+ * repeat. A question outside repeats is not one: NULL. */
+const char *mtm_frame_repeat_of(const mtm_frame *f, const char *name);
+/* 1 when some version of f's form has a data question called name outside
+ * every repeat. */
+int mtm_frame_has_main_question(const mtm_frame *f, const char *name);
+/* The repeat that encloses repeat rep (nested repeats), NULL when none. */
+const char *mtm_frame_repeat_parent(const mtm_frame *f, const char *rep);
+/* The data questions of repeat rep (their innermost repeat), every version
+ * with names once, the latest first, in arena a; returns their number. */
+int mtm_frame_repeat_questions(const mtm_frame *f, const char *rep, mtm_arena *a,
+                               const mtm_question ***out);
 
 /* The column of a question, NULL if not loaded. */
 const mtm_frame_col *mtm_frame_col_find(const mtm_frame *f, const char *name);

@@ -92,6 +92,20 @@ int mtm_store_clean_set_data(mtm_store *st, long submission, const void *data, s
   return 0;
 }
 
+/* Rewrites the data blob of one repeat row. */
+int mtm_store_clean_set_repeat_data(mtm_store *st, int64_t repeat_row, const void *data,
+                                    size_t n, mtm_err *err) {
+  sqlite3_stmt *s = mtm_store__stmt(st, "UPDATE repeat_rows SET data = ?2 WHERE id = ?1", err);
+  if (!s) return MTM_ESTORE;
+  sqlite3_bind_int64(s, 1, repeat_row);
+  sqlite3_bind_blob(s, 2, n ? data : "", (int)n, SQLITE_TRANSIENT);
+  if (sqlite3_step(s) != SQLITE_DONE) return mtm_store__fail(st, err, "changing a repeat value");
+  if (sqlite3_changes(mtm_store__db(st)) != 1)
+    return mtm_err_set(err, MTM_ESTORE, "workspace %s: repeat row %lld does not exist",
+                       mtm_store_path(st), (long long)repeat_row);
+  return 0;
+}
+
 int mtm_store_clean_remove(mtm_store *st, long submission, mtm_err *err) {
   sqlite3_stmt *s = mtm_store__stmt(st, "UPDATE submissions SET removed = 1 WHERE id = ?1", err);
   if (!s) return MTM_ESTORE;
@@ -104,9 +118,10 @@ int mtm_store_clean_log_add(mtm_store *st, const mtm_clean_entry *e, mtm_err *er
   sqlite3_stmt *s = mtm_store__stmt(
       st,
       "INSERT INTO clean_log(submission, form, round, uuid, question, old_value, new_value, "
-      "action, issue, reason, who, at, source, reported, enumerator, comment, response) "
+      "action, issue, reason, who, at, source, reported, enumerator, comment, response, "
+      "instance) "
       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
-      "coalesce(?12, strftime('%Y-%m-%dT%H:%M:%SZ','now')), ?13, ?14, ?15, ?16, ?17)",
+      "coalesce(?12, strftime('%Y-%m-%dT%H:%M:%SZ','now')), ?13, ?14, ?15, ?16, ?17, ?18)",
       err);
   if (!s) return MTM_ESTORE;
   if (e->submission) sqlite3_bind_int64(s, 1, e->submission);
@@ -116,6 +131,7 @@ int mtm_store_clean_log_add(mtm_store *st, const mtm_clean_entry *e, mtm_err *er
                      e->issue,  e->reason,   e->who,       e->at,        e->source,
                      e->reported, e->enumerator, e->comment, e->response};
   for (int i = 0; i < 14; i++) mtm_store__bind_text(s, 4 + i, t[i]);
+  if (e->instance > 0) sqlite3_bind_int(s, 18, e->instance);
   if (sqlite3_step(s) != SQLITE_DONE)
     return mtm_store__fail(st, err, "writing to the cleaning log");
   return 0;
@@ -129,7 +145,7 @@ int mtm_store_clean_log(mtm_store *st, long form, int round, long submission, mt
       st,
       "SELECT l.id, l.submission, l.form, l.round, f.form_id, l.uuid, l.question, "
       "l.old_value, l.new_value, l.action, l.issue, l.reason, l.who, l.at, l.source, "
-      "l.reported, l.enumerator, l.comment, l.response "
+      "l.reported, l.enumerator, l.comment, l.response, l.instance "
       "FROM clean_log l LEFT JOIN forms f ON f.id = l.form "
       "WHERE (?1 = 0 OR l.form = ?1) AND (?2 < 0 OR l.round = ?2) "
       "AND (?3 = 0 OR l.submission = ?3) ORDER BY l.id",
@@ -151,6 +167,7 @@ int mtm_store_clean_log(mtm_store *st, long form, int round, long submission, mt
                   &e->action,  &e->issue,  &e->reason,   &e->who,       &e->at,
                   &e->source,  &e->reported, &e->enumerator, &e->comment, &e->response};
     for (int i = 0; i < 15; i++) *t[i] = mtm_store__col_text(s, 4 + i, a);
+    e->instance = sqlite3_column_int(s, 19);
   }
   if (rc != SQLITE_DONE) return mtm_store__fail(st, err, "reading the cleaning log");
   *out = r;

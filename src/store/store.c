@@ -224,6 +224,10 @@ static const char *const migrations[] = {
      * the user said so: "column 'X'" (--id-column) or "row numbers"
      * (--id-from-row); NULL: the export's own _uuid / instanceID / KEY. */
     "ALTER TABLE imports ADD COLUMN id_source TEXT;",
+    /* 9 -> 10 (clean): a change to an answer inside a repeat names its
+     * instance: the repeat row's position (1-based, per submission and
+     * repeat, as repeat_rows.position); NULL for answers outside repeats. */
+    "ALTER TABLE clean_log ADD COLUMN instance INTEGER;",
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 

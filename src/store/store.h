@@ -25,7 +25,7 @@ typedef struct mtm_store mtm_store;
 
 /* ---- workspace (store.c) -------------------------------------------------- */
 
-#define MTM_STORE_SCHEMA_VERSION 8
+#define MTM_STORE_SCHEMA_VERSION 10
 
 /* Opens path. With create=0 the file must exist and be a workspace. */
 int mtm_store_open(mtm_store **out, const char *path, int create, mtm_err *err) MTM_MUST_USE;
@@ -336,6 +336,28 @@ typedef struct mtm_repeat_row {
 int mtm_store_repeat_rows(mtm_store *st, int64_t submission, mtm_arena *a, mtm_repeat_row **out,
                           int *n, mtm_err *err) MTM_MUST_USE;
 
+/* One repeat instance as analysis reads it (repeats.c): its repeat_rows.id,
+ * its submission and that submission's version (NULL: none), its position
+ * and its data record (the fields of its innermost repeat, as
+ * repeat_rows.data). Valid during the callback only. */
+typedef struct mtm_repeat_inst {
+  int64_t id, submission;
+  const char *version;
+  int position;
+  const void *data;
+  size_t data_n;
+} mtm_repeat_inst;
+typedef int (*mtm_repeat_fn)(void *ctx, const mtm_repeat_inst *r, mtm_err *err);
+/* Calls fn for every instance of repeat `repeat` in the live (not removed)
+ * submissions of form (forms.id) and round, by submission id, then
+ * position; a non-zero return from fn stops the walk and is returned. */
+int mtm_store_repeat_rows_each(mtm_store *st, int64_t form, int round, const char *repeat,
+                               mtm_repeat_fn fn, void *ctx, mtm_err *err) MTM_MUST_USE;
+/* The repeats that have instances in the live submissions of form and
+ * round, by name, with their numbers of instances, in arena a. */
+int mtm_store_repeat_counts(mtm_store *st, int64_t form, int round, mtm_arena *a, char ***names,
+                            long **counts, int *n, mtm_err *err) MTM_MUST_USE;
+
 typedef struct mtm_cell_issue {
   int64_t submission;
   const char *uuid, *question, *value, *rule, *message;
@@ -379,6 +401,11 @@ int mtm_store_criteria(mtm_store *st, long form, mtm_arena *a, mtm_store_criteri
 /* Replaces the clean values (data blob) of a submission; raw never changes. */
 int mtm_store_clean_set_data(mtm_store *st, long submission, const void *data, size_t n,
                              mtm_err *err) MTM_MUST_USE;
+/* Replaces the clean values (data blob) of one repeat row (repeat_rows.id);
+ * its raw cells never change. Repeat rows have no frame cache to drop:
+ * analysis reads them directly. */
+int mtm_store_clean_set_repeat_data(mtm_store *st, int64_t repeat_row, const void *data,
+                                    size_t n, mtm_err *err) MTM_MUST_USE;
 /* Marks a submission removed (its row and raw values stay). */
 int mtm_store_clean_remove(mtm_store *st, long submission, mtm_err *err) MTM_MUST_USE;
 
@@ -388,6 +415,8 @@ int mtm_store_clean_remove(mtm_store *st, long submission, mtm_err *err) MTM_MUS
 typedef struct mtm_clean_entry {
   long id, submission, form;
   int round;
+  int instance; /* the repeat instance (repeat_rows.position) of an answer
+                   inside a repeat; 0 outside repeats */
   char *form_id, *uuid, *question, *old_value, *new_value, *action, *issue, *reason, *who,
       *at, *source, *reported, *enumerator, *comment, *response;
 } mtm_clean_entry;

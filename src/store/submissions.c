@@ -404,7 +404,7 @@ int mtm_store_imported_value(mtm_store *st, int64_t submission, const char *ques
   *found = 0;
   sqlite3_stmt *q = mtm_store__stmt(
       st,
-      "SELECT old_value FROM clean_log WHERE submission = ?1 AND question = ?2 "
+      "SELECT old_value FROM clean_log WHERE submission = ?1 AND question = ?2 AND instance IS NULL "
       "ORDER BY id LIMIT 1",
       err);
   if (!q) return MTM_ESTORE;

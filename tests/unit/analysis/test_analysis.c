@@ -319,8 +319,8 @@ static void matches_r_survey(void **state) {
       const uint8_t *dom = gi == 0 ? NULL : gi == 1 ? D.gx : gi == 2 ? D.gy : D.gz;
       const char *gname = gi == 0 ? "all" : gi == 1 ? "x" : gi == 2 ? "y" : "z";
       char key[64];
-      mtm_analysis_opts wald = {MTM_ANALYSIS_CI_WALD, 0.95, 0};
-      mtm_analysis_opts logit = {MTM_ANALYSIS_CI_LOGIT, 0.95, 1};
+      mtm_analysis_opts wald = {MTM_ANALYSIS_CI_WALD, 0.95, 0, 0};
+      mtm_analysis_opts logit = {MTM_ANALYSIS_CI_LOGIT, 0.95, 1, 0};
       mtm_analysis_est e[NLEV], e2[NLEV], one;
       assert_int_equal(mtm_analysis_shares(&d, D.v4, NLEV, dom, &wald, e), 0);
       assert_int_equal(mtm_analysis_shares(&d, D.v4, NLEV, dom, &logit, e2), 0);
@@ -358,8 +358,8 @@ static void matches_r_survey(void **state) {
       grp[i] = D.gx[i] ? 0 : 1;
       ms2[i] = isnan(D.ms[i]) ? -1 : (int32_t)D.ms[i];
     }
-    mtm_analysis_opts wald = {MTM_ANALYSIS_CI_WALD, 0.95, 0};
-    mtm_analysis_opts logit = {MTM_ANALYSIS_CI_LOGIT, 0.95, 1};
+    mtm_analysis_opts wald = {MTM_ANALYSIS_CI_WALD, 0.95, 0, 0};
+    mtm_analysis_opts logit = {MTM_ANALYSIS_CI_LOGIT, 0.95, 1, 0};
     mtm_analysis_est by[2 * NLEV], all[NLEV];
     char key[64];
     assert_int_equal(mtm_analysis_shares_by(&d, D.v4, NLEV, grp, 2, NULL, &wald, by), 0);

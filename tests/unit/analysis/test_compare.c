@@ -41,7 +41,7 @@ static mtm_analysis_est est3(double est, double se, long df) {
 static void shares_in_percentage_points(void **state) {
   (void)state;
   mtm_analysis_est now = est3(0.55, 0.02, 40), then = est3(0.48, 0.025, 30);
-  mtm_analysis_opts t = {MTM_ANALYSIS_CI_WALD, 0, 1}, z = {MTM_ANALYSIS_CI_WALD, 0, 0};
+  mtm_analysis_opts t = {MTM_ANALYSIS_CI_WALD, 0, 1, 0}, z = {MTM_ANALYSIS_CI_WALD, 0, 0, 0};
   mtm_analysis_diff d;
   mtm_analysis_compare(&now, &then, 1, &t, &d);
   assert_int_equal(d.status, MTM_ANALYSIS_CMP_TESTED);
@@ -60,7 +60,7 @@ static void shares_in_percentage_points(void **state) {
   assert_close(d.p, 0.028783965875738376, 1e-13);
   assert_int_equal(d.significant, 1);
   /* At the 99% level the same difference is not significant. */
-  mtm_analysis_opts t99 = {MTM_ANALYSIS_CI_WALD, 0.99, 1};
+  mtm_analysis_opts t99 = {MTM_ANALYSIS_CI_WALD, 0.99, 1, 0};
   mtm_analysis_compare(&now, &then, 1, &t99, &d);
   assert_int_equal(d.status, MTM_ANALYSIS_CMP_TESTED);
   assert_int_equal(d.significant, 0);
@@ -74,7 +74,7 @@ static void shares_in_percentage_points(void **state) {
 static void means_in_units(void **state) {
   (void)state;
   mtm_analysis_est now = est3(10, 1.5, 5), then = est3(13, 2, 8);
-  mtm_analysis_opts t = {MTM_ANALYSIS_CI_WALD, 0, 1}, z = {MTM_ANALYSIS_CI_WALD, 0, 0};
+  mtm_analysis_opts t = {MTM_ANALYSIS_CI_WALD, 0, 1, 0}, z = {MTM_ANALYSIS_CI_WALD, 0, 0, 0};
   mtm_analysis_diff d;
   mtm_analysis_compare(&now, &then, 0, &t, &d);
   assert_int_equal(d.status, MTM_ANALYSIS_CMP_TESTED);
@@ -108,7 +108,7 @@ static void two_sided_tails(void **state) {
  * test. */
 static void comparisons_that_cannot_be_made(void **state) {
   (void)state;
-  mtm_analysis_opts t = {MTM_ANALYSIS_CI_WALD, 0, 1};
+  mtm_analysis_opts t = {MTM_ANALYSIS_CI_WALD, 0, 1, 0};
   mtm_analysis_diff d;
   mtm_analysis_est ok = est3(0.4, 0.03, 12), none = est3(NAN, NAN, 0);
 
@@ -148,7 +148,7 @@ static void comparisons_that_cannot_be_made(void **state) {
   assert_int_equal(d.status, MTM_ANALYSIS_CMP_UNTESTED);
   assert_string_equal(d.reason, "One of the rounds has no design degrees of freedom (a single cluster), so the difference cannot be tested.");
   assert_close(d.diff, 10, 1e-12);
-  mtm_analysis_opts z = {MTM_ANALYSIS_CI_WALD, 0, 0};
+  mtm_analysis_opts z = {MTM_ANALYSIS_CI_WALD, 0, 0, 0};
   mtm_analysis_compare(&ok, &one, 1, &z, &d);
   assert_int_equal(d.status, MTM_ANALYSIS_CMP_TESTED);
   assert_true(d.p > 0 && d.p < 1);

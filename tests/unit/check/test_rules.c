@@ -177,34 +177,34 @@ static void every_per_submission_rule(void **state) {
   run(&t, &o, cr, 2, rows, 6, &r);
   assert_string_equal(
       r.csv.p,
-      "uuid,question,value,rule,severity,message\n"
-      "u2,age,abc,type,error,'abc' is not a whole number\n"
-      "u2,district,Nowhere,area,error,'Nowhere' is not an area of the gazetteer (no P-code or "
+      "uuid,repeat,instance,question,value,rule,severity,message\n"
+      "u2,,,age,abc,type,error,'abc' is not a whole number\n"
+      "u2,,,district,Nowhere,area,error,'Nowhere' is not an area of the gazetteer (no P-code or "
       "name matches)\n"
-      "u2,age,,inclusion,error,cannot tell whether the inclusion criterion 'adults' (${age} >= "
+      "u2,,,age,,inclusion,error,cannot tell whether the inclusion criterion 'adults' (${age} >= "
       "18) holds: age is empty\n"
-      "u2,nationality,KAZ,inclusion,error,does not meet the inclusion criterion ${nationality} "
+      "u2,,,nationality,KAZ,inclusion,error,does not meet the inclusion criterion ${nationality} "
       "!= 'KAZ': nationality = KAZ\n"
-      "u2,,5,duration,warning,\"the interview took 5.0 minutes (2026-01-10T08:00:00Z to "
+      "u2,,,,5,duration,warning,\"the interview took 5.0 minutes (2026-01-10T08:00:00Z to "
       "2026-01-10T08:05:00Z), less than the minimum of 10\"\n"
-      "u3,consent,maybe,choice,error,'maybe' is not a choice of list 'yes_no'\n"
-      "u3,job,baker,relevance,warning,answered although not relevant (relevant: ${age} >= 18)\n"
-      "u3,district,Almaty,area,error,\"'Almaty' matches several areas: KAZ001 Almaty (admin1), "
+      "u3,,,consent,maybe,choice,error,'maybe' is not a choice of list 'yes_no'\n"
+      "u3,,,job,baker,relevance,warning,answered although not relevant (relevant: ${age} >= 18)\n"
+      "u3,,,district,Almaty,area,error,\"'Almaty' matches several areas: KAZ001 Almaty (admin1), "
       "KAZ002 Almaty (admin1); write the P-code\"\n"
-      "u3,age,,inclusion,error,cannot tell whether the inclusion criterion 'adults' (${age} >= "
+      "u3,,,age,,inclusion,error,cannot tell whether the inclusion criterion 'adults' (${age} >= "
       "18) holds: age is empty\n"
-      "u3,,-20,duration,warning,the interview ends (2026-01-10T08:40:00Z) before it starts "
+      "u3,,,,-20,duration,warning,the interview ends (2026-01-10T08:40:00Z) before it starts "
       "(2026-01-10T09:00:00Z)\n"
-      "u4,,,duplicate,warning,\"same answers as u5 (metadata such as start, end and deviceid "
+      "u4,,,,,duplicate,warning,\"same answers as u5 (metadata such as start, end and deviceid "
       "ignored)\"\n"
-      "u5,,,duplicate,warning,\"same answers as u4 (metadata such as start, end and deviceid "
+      "u5,,,,,duplicate,warning,\"same answers as u4 (metadata such as start, end and deviceid "
       "ignored)\"\n"
-      "u6,age,150,constraint,error,Age must be between 0 and 119\n"
-      "u6,sex,,required,error,'sex' is required but has no answer\n"
-      "u6,hh_size,60,outlier,warning,\"60 is an outlier among 6 answers: modified z-score 4.70 "
+      "u6,,,age,150,constraint,error,Age must be between 0 and 119\n"
+      "u6,,,sex,,required,error,'sex' is required but has no answer\n"
+      "u6,,,hh_size,60,outlier,warning,\"60 is an outlier among 6 answers: modified z-score 4.70 "
       "beyond 3.5 (median 4, MAD 0, so the mean absolute deviation 9.5); outside the IQR fences "
       "[2.875, 5.875] (Q1 4, Q3 4.75)\"\n"
-      "u6,nationality,Uzbek,constraint,error,fails the constraint string-length(.) = 3\n");
+      "u6,,,nationality,Uzbek,constraint,error,fails the constraint string-length(.) = 3\n");
   int errors = 0;
   for (int i = 0; i < r.n; i++) errors += r.f[i].severity == MTM_SEV_ERROR;
   assert_int_equal(errors, 10);
@@ -260,9 +260,9 @@ static void outliers_within_groups(void **state) {
   result r;
   run(&t, &o, NULL, 0, rows, 9, &r);
   /* b-group has 4 values: not judged; a5 is judged within KAZ001 only. */
-  assert_string_equal(r.csv.p, "uuid,question,value,rule,severity,message\n"
-                               "a2,age,abc,type,error,'abc' is not a whole number\n"
-                               "a5,hh_size,100,outlier,warning,\"100 is an outlier among 5 "
+  assert_string_equal(r.csv.p, "uuid,repeat,instance,question,value,rule,severity,message\n"
+                               "a2,,,age,abc,type,error,'abc' is not a whole number\n"
+                               "a5,,,hh_size,100,outlier,warning,\"100 is an outlier among 5 "
                                "answers where district = KAZ001: modified z-score 64.75 beyond "
                                "3.5 (median 4, MAD 1); outside the IQR fences [2.5, 6.5] (Q1 4, "
                                "Q3 5)\"\n");
@@ -289,20 +289,20 @@ static void ki_disagreement_on_baseline(void **state) {
   run(&t, &o, NULL, 0, rows, 5, &r);
   /* district is the location (P-codes at level 2 are the deepest seen). */
   assert_string_equal(r.csv.p,
-                      "uuid,question,value,rule,severity,message\n"
-                      "k1,hh_size,KAZ001001,ki_disagreement,warning,\"key informants for "
+                      "uuid,repeat,instance,question,value,rule,severity,message\n"
+                      "k1,,,hh_size,KAZ001001,ki_disagreement,warning,\"key informants for "
                       "district = KAZ001001 disagree on hh_size: k1 = 10, k2 = 50, k5 = 12 "
                       "(max/min 5.00 > 2)\"\n"
-                      "k2,age,abc,type,error,'abc' is not a whole number\n"
-                      "k2,hh_size,50,outlier,warning,\"50 is an outlier among 5 answers: modified "
+                      "k2,,,age,abc,type,error,'abc' is not a whole number\n"
+                      "k2,,,hh_size,50,outlier,warning,\"50 is an outlier among 5 answers: modified "
                       "z-score 12.82 beyond 3.5 (median 12, MAD 2); outside the IQR fences [2.5, "
                       "22.5] (Q1 10, Q3 15)\"\n");
   result_free(&r);
   o.disagreement = 6;
   run(&t, &o, NULL, 0, rows, 5, &r);
-  assert_string_equal(r.csv.p, "uuid,question,value,rule,severity,message\n"
-                               "k2,age,abc,type,error,'abc' is not a whole number\n"
-                               "k2,hh_size,50,outlier,warning,\"50 is an outlier among 5 answers: "
+  assert_string_equal(r.csv.p, "uuid,repeat,instance,question,value,rule,severity,message\n"
+                               "k2,,,age,abc,type,error,'abc' is not a whole number\n"
+                               "k2,,,hh_size,50,outlier,warning,\"50 is an outlier among 5 answers: "
                                "modified z-score 12.82 beyond 3.5 (median 12, MAD 2); outside the "
                                "IQR fences [2.5, 22.5] (Q1 10, Q3 15)\"\n");
   result_free(&r);

@@ -125,10 +125,10 @@ static void writers_csv_text_json(void **state) {
   mtm_buf b;
   mtm_buf_init(&b);
   mtm_check_write_csv(&b, f, 3);
-  assert_string_equal(b.p, "uuid,question,value,rule,severity,message\n"
-                           "u1,age,150,constraint,error,Age must be below 120\n"
-                           "u2,comment,\"a, \"\"b\"\"\",relevance,warning,answered though not relevant\n"
-                           "u1,,,duration,warning,too short\n");
+  assert_string_equal(b.p, "uuid,repeat,instance,question,value,rule,severity,message\n"
+                           "u1,,,age,150,constraint,error,Age must be below 120\n"
+                           "u2,,,comment,\"a, \"\"b\"\"\",relevance,warning,answered though not relevant\n"
+                           "u1,,,,,duration,warning,too short\n");
   mtm_buf_reset(&b);
   mtm_check_write_text(&b, f, 3);
   assert_string_equal(b.p,
@@ -156,6 +156,27 @@ static void writers_csv_text_json(void **state) {
   mtm_buf_free(&b);
 }
 
+/* A finding inside a repeat names its repeat and instance in every format. */
+static void writers_name_the_instance(void **state) {
+  (void)state;
+  mtm_finding f[1] = {mk("u1", "m_age", "150", "constraint", MTM_SEV_ERROR, "too old")};
+  f[0].repeat = "members";
+  f[0].instance = 2;
+  mtm_buf b;
+  mtm_buf_init(&b);
+  mtm_check_write_csv(&b, f, 1);
+  assert_string_equal(b.p, "uuid,repeat,instance,question,value,rule,severity,message\n"
+                           "u1,members,2,m_age,150,constraint,error,too old\n");
+  mtm_buf_reset(&b);
+  mtm_check_write_text(&b, f, 1);
+  assert_non_null(strstr(b.p, "u1    members[2]/m_age  150"));
+  mtm_buf_reset(&b);
+  mtm_check_write_json(&b, f, 1, NULL, 0);
+  assert_non_null(strstr(b.p, "{\"uuid\":\"u1\",\"repeat\":\"members\",\"instance\":2,"
+                              "\"question\":\"m_age\""));
+  mtm_buf_free(&b);
+}
+
 static void severity_names(void **state) {
   (void)state;
   mtm_severity s;
@@ -174,6 +195,7 @@ int main(void) {
       cmocka_unit_test(modz_with_fractional_mad),
       cmocka_unit_test(answer_hash_ignores_order_and_empty),
       cmocka_unit_test(writers_csv_text_json),
+      cmocka_unit_test(writers_name_the_instance),
       cmocka_unit_test(severity_names),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -236,10 +236,10 @@ static void store_and_export_csv(void **state) {
   assert_string_equal(
       b.p, "reported_date,X_uuid,enumerator_num,questions,issue,old_value,"
            "Comments.for.Field.Officer,Field.Officer.s.response,change_type,new_value,reason,"
-           "who,when,form,round,source\n"
+           "who,when,form,round,source,instance\n"
            "06/07/2021,u-1,8,age,outlier,150,check,15,change_response,15,\"typo, \"\"obvious\"\"\","
-           "amina,2026-01-15T10:00:00Z,hh,2,log.csv\n"
-           "2026-01-16,u-2,,,,,,,remove_survey,,pilot,amina,2026-01-16T08:30:00Z,hh,2,log.csv\n");
+           "amina,2026-01-15T10:00:00Z,hh,2,log.csv,\n"
+           "2026-01-16,u-2,,,,,,,remove_survey,,pilot,amina,2026-01-16T08:30:00Z,hh,2,log.csv,\n");
   mtm_buf_free(&b);
 
   /* XLSX: unzip the sheet and find the cells. */
@@ -261,7 +261,7 @@ static void store_and_export_csv(void **state) {
   assert_non_null(strstr(b.p, "name=\"cleaning_log\""));
   /* round is a number in column O */
   assert_non_null(strstr(b.p, "<c r=\"O2\"><v>2</v></c>"));
-  assert_non_null(strstr(b.p, "<dimension ref=\"A1:P3\"/>"));
+  assert_non_null(strstr(b.p, "<dimension ref=\"A1:Q3\"/>"));
   mtm_buf_free(&b);
 
   mtm_err_clear(&e);
