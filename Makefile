@@ -137,4 +137,4 @@ format:
 clean:
 	rm -rf build demo-out
 
--include $(OBJ:.o=.d) $(SANOBJ:.o=.d) $(FUZZ_OBJ:.o=.d) build/obj/cli/main.d build/asan/obj/cli/main.d
+-include $(OBJ:.o=.d) $(SANOBJ:.o=.d) $(TSANOBJ:.o=.d) $(FUZZ_OBJ:.o=.d) build/obj/cli/main.d build/asan/obj/cli/main.d build/tsan/obj/cli/main.d
