@@ -24,7 +24,7 @@ static const mtm_cmd commands[] = {
      "[--format text|json]",
      "Add an XLSForm (a new version of a known form is kept beside the old)."},
     {"import", mtm_cmd_import, "import --form FORM_ID --round N [--keep-going] [--id-column COL | --id-from-row] FILE...",
-     "Import KoboToolbox or ODK Central exports (CSV, XLSX, JSON) in one transaction."},
+     "Import KoboToolbox or ODK Central exports (CSV, XLSX, XLS, JSON, ODK Central .csv.zip) in one transaction."},
     {"check", mtm_cmd_check,
      "check --form FORM_ID --round N [--format text|csv|json] [--severity error|warning|info] "
      "[--min-duration MINUTES] [--outliers-by QUESTION] [--location QUESTION] "
