@@ -172,10 +172,13 @@ static int list_of(rp_ctx *c, rp_gap_why why, mtm_buf *md) {
   const char **items = mtm_arena_zalloc(c->a, (size_t)(n + 1) * sizeof *items);
   int ru = c->lang == MTM_PROSE_RU;
   for (int i = 0; i < n; i++)
-    if (whys[i] == (int)why)
-      items[k++] = mtm_arena_printf(c->a, "%s%s%s (`%s`)", ru ? "\xC2\xAB" : "\xE2\x80\x9C",
+    if (whys[i] == (int)why) {
+      /* a repeat's question names its repeat: (`m_disabled`, household members) */
+      const char *rep = rp_col_frame(c, cols[i])->repeat;
+      items[k++] = mtm_arena_printf(c->a, "%s%s%s (`%s`%s%s)", ru ? "\xC2\xAB" : "\xE2\x80\x9C",
                                     rp_qlabel(c, cols[i]), ru ? "\xC2\xBB" : "\xE2\x80\x9D",
-                                    cols[i]->name);
+                                    cols[i]->name, rep ? ", " : "", rep ? rp_unit(c, rep, 0) : "");
+    }
   if (k) mtm_prose_join(md, c->lang, k, items);
   return k;
 }

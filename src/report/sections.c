@@ -111,8 +111,14 @@ static int question_md(rp_ctx *c, const mtm_frame_col *col, const mtm_frame_col 
    * 42%, men 44%), up from 43 per cent in Round 1." */
   mtm_buf_printf(md, "{{sentence q=%s value=%s answered=yes stop=no%s%s}}", name, v,
                  by_sex ? " by=" : "", by_sex ? sex->name : "");
-  if (c->fc && mtm_frame_col_find(c->fc, name))
-    mtm_buf_printf(md, "{{change q=%s value=%s lead=\", \"}}", name, v);
+  int then = c->fc && mtm_frame_col_find(c->fc, name) != NULL;
+  const char *rep = c->fc && !then ? rp_repeat_of(c, name) : NULL;
+  if (rep) { /* a repeat's question: in the compared round's instances */
+    mtm_frame *ft;
+    if ((rc = rp_repeat_frame(c, 1, rep, &ft))) return rc;
+    then = ft && mtm_frame_col_find(ft, name);
+  }
+  if (then) mtm_buf_printf(md, "{{change q=%s value=%s lead=\", \"}}", name, v);
   mtm_buf_adds(md, ".\n\n");
   if (by_sex && col->kind == MTM_FRAME_CODES && col->nlist > 2)
     mtm_buf_printf(md, "{{chart q=%s by=%s}}\n\n", name, sex->name);
