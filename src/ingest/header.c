@@ -2,6 +2,7 @@
  * system columns KoboToolbox and ODK Central add. */
 #include "ingest/internal.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static const struct {
@@ -172,6 +173,33 @@ static void by_label(const mtm_ingest_form *t, const char *h, mtm_arena *a, cand
   }
 }
 
+static void best(cands *cs);
+
+/* ODK Central writes a geopoint as four columns, "grp-loc-Latitude",
+ * "-Longitude", "-Altitude" and "-Accuracy": 1 with *q the geopoint and
+ * *part 0 to 3 when h is one of them (its stem matched by path or name). */
+static int geo_part(const mtm_ingest_form *t, const char *h, int *q, int *part) {
+  static const char *const parts[] = {"Latitude", "Longitude", "Altitude", "Accuracy"};
+  size_t n = strlen(h);
+  for (int k = 0; k < 4; k++) {
+    size_t pn = strlen(parts[k]);
+    if (n < pn + 2 || strcmp(h + n - pn, parts[k]) || !is_sep(h[n - pn - 1])) continue;
+    char stem[512];
+    if (n - pn - 1 >= sizeof stem) return 0;
+    memcpy(stem, h, n - pn - 1);
+    stem[n - pn - 1] = 0;
+    cands cs = {0};
+    by_path(t, stem, &cs);
+    if (!cs.n) by_name(t, stem, &cs);
+    best(&cs);
+    if (cs.n != 1 || cs.c[0].choice >= 0 || t->f->q[cs.c[0].q].type != MTM_Q_GEOPOINT) return 0;
+    *q = cs.c[0].q;
+    *part = k;
+    return 1;
+  }
+  return 0;
+}
+
 /* Keeps only the candidates that explain the most of the header. */
 static void best(cands *cs) {
   size_t least = (size_t)-1;
@@ -220,6 +248,109 @@ static const char *unmangle(const char *h, int *r) {
   return h;
 }
 
+/* Leaves the instance numbers out of a header: "kids[2]/toys[1]/name"
+ * gives "kids/toys/name" and *index "[2][1]" (both in arena a). A header
+ * without any keeps *index NULL. */
+static char *strip_index(char *h, mtm_arena *a, const char **index) {
+  *index = NULL;
+  char *o = NULL, *w = NULL;
+  mtm_buf b;
+  mtm_buf_init(&b);
+  for (char *p = h; *p; p++) {
+    size_t d = p[0] == '[' ? strspn(p + 1, "0123456789") : 0;
+    if (d && p[1 + d] == ']' && p > h && p[-1] != '/') {
+      if (!o) {
+        o = mtm_arena_strdup(a, h);
+        w = o + (p - h);
+      }
+      mtm_buf_add(&b, p, d + 2);
+      p += d + 1;
+      continue;
+    }
+    if (w) *w++ = *p;
+  }
+  if (w) *w = 0;
+  if (o) *index = mtm_arena_strndup(a, b.p, b.n);
+  mtm_buf_free(&b);
+  return o ? o : h;
+}
+
+/* Compares the instance numbers "[2][1]" and "[10]" as numbers. */
+static int cmp_index(const char *x, const char *y) {
+  while (*x && *y) {
+    long a = strtol(x + 1, (char **)&x, 10), b = strtol(y + 1, (char **)&y, 10);
+    if (a != b) return a < b ? -1 : 1;
+    x++, y++; /* the ']' */
+  }
+  return *x ? 1 : *y ? -1 : 0;
+}
+
+/* The wide repeat instances of a map, gathered from the columns' tags
+ * (tag[i] - 1 indexes inst[]; 0 for other columns), ordered by repeat in
+ * form order and then by instance numbers, and the columns renumbered. */
+typedef struct winst {
+  int q, rr;
+  const char *index;
+  int parent;         /* the enclosing instance, -1 if none */
+} winst;
+
+/* The wide instance of repeat rr numbered index, added when missing with
+ * the instances around it ("[2]" of the outer repeat for "[2][1]"), which
+ * exist as soon as it does. Returns its index in inst, -1 when full. */
+static int wide_inst(const mtm_ingest_form *t, winst *inst, int *ninst, int cap, int rr,
+                     const char *index, mtm_arena *a) {
+  for (int k = 0; k < *ninst; k++)
+    if (inst[k].rr == rr && !strcmp(inst[k].index, index)) return k;
+  int parent = -1;
+  const char *last = strrchr(index, '[');
+  if (t->reps[rr].parent >= 0 && last && last > index)
+    parent = wide_inst(t, inst, ninst, cap, t->reps[rr].parent,
+                       mtm_arena_strndup(a, index, (size_t)(last - index)), a);
+  if (*ninst == cap) return -1;
+  inst[*ninst] = (winst){t->reps[rr].q, rr, index, parent};
+  return (*ninst)++;
+}
+
+static void gather_wide(const mtm_ingest_form *t, mtm_header_map *out, const winst *inst, int ni,
+                        mtm_arena *a) {
+  if (!ni) return;
+  int *order = mtm_arena_alloc(a, sizeof *order * (size_t)ni);
+  for (int i = 0; i < ni; i++) order[i] = i;
+  for (int i = 1; i < ni; i++) /* insertion sort: a few dozen instances */
+    for (int j = i; j > 0; j--) {
+      const winst *x = &inst[order[j - 1]], *y = &inst[order[j]];
+      if (x->rr < y->rr || (x->rr == y->rr && cmp_index(x->index, y->index) <= 0)) break;
+      int k = order[j];
+      order[j] = order[j - 1];
+      order[j - 1] = k;
+    }
+  int *rank = mtm_arena_alloc(a, sizeof *rank * (size_t)ni);
+  for (int i = 0; i < ni; i++) rank[order[i]] = i;
+  out->nwide = ni;
+  out->wide = mtm_arena_zalloc(a, sizeof *out->wide * (size_t)ni);
+  for (int i = 0; i < out->n; i++)
+    if (out->cols[i].wide) {
+      int k = rank[out->cols[i].wide - 1];
+      out->cols[i].wide = k + 1;
+      out->wide[k].n++;
+    }
+  for (int i = 0; i < ni; i++) {
+    mtm_wide *w = &out->wide[rank[i]];
+    w->q = inst[i].q;
+    w->index = inst[i].index;
+    const char *last = strrchr(inst[i].index, '[');
+    w->position = t->reps[inst[i].rr].parent < 0 ? atoi(last + 1) : 0;
+    w->parent = inst[i].parent >= 0 ? rank[inst[i].parent] : -1;
+    w->cols = mtm_arena_alloc(a, sizeof *w->cols * (size_t)(w->n ? w->n : 1));
+    w->n = 0;
+  }
+  for (int i = 0; i < out->n; i++)
+    if (out->cols[i].wide) {
+      mtm_wide *w = &out->wide[out->cols[i].wide - 1];
+      w->cols[w->n++] = i;
+    }
+}
+
 int mtm_ingest_map_headers(const mtm_ingest_form *t, int n, const char *const *headers,
                            const char *file, mtm_arena *a, mtm_header_map *out, mtm_err *err) {
   const mtm_form *f = t->f;
@@ -234,6 +365,9 @@ int mtm_ingest_map_headers(const mtm_ingest_form *t, int n, const char *const *h
   int *step = mtm_arena_zalloc(&tmp, sizeof(int) * (size_t)(n ? n : 1));
   size_t *ign = mtm_arena_zalloc(&tmp, sizeof(size_t) * (size_t)(n ? n : 1));
   int rc = 0;
+  int capinst = 4 * n + 4;
+  winst *inst = mtm_arena_alloc(&tmp, sizeof *inst * (size_t)capinst);
+  int ninst = 0;
   for (int i = 0; i < n && !rc; i++) {
     mtm_col *c = &out->cols[i];
     c->q = c->choice = -1;
@@ -252,6 +386,20 @@ int mtm_ingest_map_headers(const mtm_ingest_form *t, int n, const char *const *h
       out->r_export |= r;
       continue;
     }
+    /* "kids[2]/name": a question of a repeat, by path or name, once the
+     * instance numbers are left out; else the header is taken as it is
+     * (a label may hold "[2023]"). */
+    const char *index;
+    char *hs = strip_index(hh, a, &index);
+    if (index) {
+      cands ws = {0};
+      by_path(t, hs, &ws);
+      if (!ws.n) by_name(t, hs, &ws);
+      int in_rep = ws.n > 0;
+      for (int k = 0; k < ws.n; k++) in_rep &= t->rep[ws.c[k].q] >= 0;
+      if (in_rep) hh = hs;
+      else index = NULL;
+    }
     cands cs = {0};
     step[i] = 1;
     by_path(t, hh, &cs);
@@ -262,6 +410,25 @@ int mtm_ingest_map_headers(const mtm_ingest_form *t, int n, const char *const *h
       c->sys = MTM_SYS_OTHER;
       c->target = mtm_arena_strdup(a, hh[0] == 'X' ? hh + 1 : hh);
       out->r_export |= hh[0] == 'X';
+      continue;
+    }
+    int gq, gpart;
+    if (!cs.n && geo_part(t, hh, &gq, &gpart)) {
+      c->kind = MTM_COL_GEO_PART;
+      c->q = gq;
+      c->choice = gpart;
+      static const char *const pn[] = {"Latitude", "Longitude", "Altitude", "Accuracy"};
+      c->target = mtm_arena_printf(a, "%s/%s", f->q[gq].name, pn[gpart]);
+      for (int k = 0; k < i && !rc; k++) {
+        mtm_col *o = &out->cols[k];
+        if (o->kind == c->kind && o->q == gq && o->choice == gpart) {
+          mtm_err_where(err, file, NULL, 0, h0, NULL);
+          rc = mtm_err_set(err, MTM_EINVAL,
+                           "the %s of geopoint '%s' is already in column '%s'; remove one of "
+                           "the two columns",
+                           pn[gpart], f->q[gq].name, headers[k]);
+        }
+      }
       continue;
     }
     if (!cs.n) step[i] = 3, by_label(t, hh, &tmp, &cs);
@@ -311,6 +478,10 @@ int mtm_ingest_map_headers(const mtm_ingest_form *t, int n, const char *const *h
                                                                           : MTM_COL_QUESTION;
       c->target = qq->name;
     }
+    if (index && (c->kind == MTM_COL_QUESTION || c->kind == MTM_COL_OPTION) && t->rep[q] >= 0) {
+      int k = wide_inst(t, inst, &ninst, capinst, t->rep[q], index, a);
+      c->wide = k + 1;
+    }
     /* An R export writes group paths with '.'. */
     if (strchr(hh, '.') && !strchr(hh, '/') && !strchr(qq->name, '.')) out->r_export = 1;
     out->r_export |= r;
@@ -319,7 +490,7 @@ int mtm_ingest_map_headers(const mtm_ingest_form *t, int n, const char *const *h
     for (int k = 0; k < i; k++) {
       mtm_col *o = &out->cols[k];
       if (o->q != q || o->choice != ch || o->kind != c->kind || c->kind == MTM_COL_GROUP ||
-          o->alt >= 0)
+          o->alt >= 0 || o->wide != c->wide)
         continue;
       /* (A KoBoCAT column of a repeat instance, "kids[2]/name", is no
        * other version's column.) */
@@ -344,6 +515,7 @@ int mtm_ingest_map_headers(const mtm_ingest_form *t, int n, const char *const *h
       break;
     }
   }
+  if (!rc) gather_wide(t, out, inst, ninst, a);
   mtm_arena_free(&tmp);
   return rc;
 }

@@ -187,6 +187,12 @@ typedef struct fctx {
   int index;
   int json;
   int workbook; /* XLSX or XLS: repeat sheets link by _index */
+  char **sheets; /* a workbook's sheet names (the first is the main one) */
+  int nsheets;
+  ing_zip *zip;  /* ODK Central's .csv.zip: repeat CSVs link by KEY */
+  ing_keys keys; /* zip: KEY -> submission, of the main CSV and the repeats' */
+  const char *mem; /* zip: the CSV being read, whole */
+  size_t memlen;
   int flags; /* MTM_TYPE_* */
   int64_t import_id;
   long listed_bad;
@@ -413,8 +419,16 @@ typedef struct dummy {
   int any;              /* some option column is not empty */
 } dummy;
 
+typedef struct geo {
+  int seen;             /* some part was read */
+  int q;                /* the geopoint */
+  int col;              /* the first of its columns read, for messages */
+  mtm_slice part[4];    /* latitude, longitude, altitude, accuracy */
+} geo;
+
 typedef struct recb {
   const mtm_ingest_form *t;
+  geo *geo;             /* per field, when ODK Central's geopoint parts came */
   int rr;               /* -1: the main record; else a repeat */
   int nf;
   mtm_slice *vals;
@@ -430,6 +444,7 @@ static void rb_init(recb *rb, const mtm_ingest_form *t, int rr, mtm_arena *a) {
   rb->vals = mtm_arena_zalloc(a, sizeof *rb->vals * (size_t)(rb->nf ? rb->nf : 1));
   rb->dums = NULL;
   rb->comb = NULL;
+  rb->geo = NULL;
   rb->any = 0;
 }
 
@@ -469,6 +484,14 @@ static int rb_cell(imp *m, fctx *fc, const loc *l, recb *rb, const mtm_col *col,
       rb->vals[t->pos[q]] = out;
       rb->any = 1;
     }
+    return 0;
+  }
+  if (col->kind == MTM_COL_GEO_PART) {
+    if (t->pos[q] < 0 || ing_cell_missing(cell, fc->flags)) return 0;
+    if (!rb->geo) rb->geo = mtm_arena_zalloc(&m->row, sizeof *rb->geo * (size_t)rb->nf);
+    geo *g = &rb->geo[t->pos[q]];
+    if (!g->seen) g->seen = 1, g->q = q, g->col = i;
+    g->part[col->choice] = mtm_slice_trim(cell);
     return 0;
   }
   if (col->kind == MTM_COL_OPTION) {
@@ -522,6 +545,31 @@ static int rb_finish(imp *m, fctx *fc, const loc *l, recb *rb, const char *const
                      const mtm_slice *cells, int ncells, issue **issues, mtm_err *err) {
   const mtm_ingest_form *t = rb->t;
   rb_choice_filters(m, rb);
+  /* ODK Central's geopoint parts make the value "lat lon alt acc". */
+  for (int i = 0; rb->geo && i < rb->nf; i++) {
+    geo *g = &rb->geo[i];
+    if (!g->seen || rb->vals[i].p) continue;
+    mtm_slice *p = g->part;
+    char *v = mtm_arena_printf(&m->row, "%.*s %.*s %.*s %.*s", (int)p[0].n, p[0].p ? p[0].p : "",
+                               (int)p[1].n, p[1].p ? p[1].p : "", (int)(p[2].p ? p[2].n : 1),
+                               p[2].p ? p[2].p : "0", (int)(p[3].p ? p[3].n : 1),
+                               p[3].p ? p[3].p : "0");
+    mtm_slice out;
+    mtm_err e;
+    mtm_err_clear(&e);
+    if (!p[0].p || !p[1].p)
+      mtm_err_set(&e, MTM_EINVAL, "a location needs its Latitude and its Longitude; '%s' has "
+                                  "only one",
+                  t->f->q[g->q].name);
+    else if (!mtm_ingest_type(t, g->q, mtm_slice_c(v), fc->flags, &m->row, &out, &e)) {
+      rb->vals[i] = out;
+      rb->any = 1;
+      continue;
+    }
+    int rc = cell_bad(m, fc, l, headers[g->col], t->f->q[g->q].name, mtm_slice_c(v), e.msg,
+                      issues, err);
+    if (rc) return rc;
+  }
   if (!rb->dums) return 0;
   for (int k = 0; k < t->nsm; k++) {
     dummy *d = rb->dums[k];
@@ -596,7 +644,9 @@ static int instance(imp *m, fctx *fc, const loc *l, int v, int64_t sub, int rr, 
     if (c->alt >= 0 && (c->alt >= n || vals[c->alt].n || !vals[i].n ||
                         (c->kind == MTM_COL_QUESTION && t->pos[c->q] >= 0 && rb.vals[t->pos[c->q]].p)))
       continue;
-    if ((c->kind == MTM_COL_QUESTION || c->kind == MTM_COL_OPTION) && t->rep[c->q] == rr) {
+    if ((c->kind == MTM_COL_QUESTION || c->kind == MTM_COL_OPTION ||
+         c->kind == MTM_COL_GEO_PART) &&
+        t->rep[c->q] == rr) {
       int rc = rb_cell(m, fc, l, &rb, c, keys[i], i, vals[i], issues, err);
       if (rc) return rc;
     }
@@ -674,11 +724,13 @@ static int differences(imp *m, uent *e, int v, const recb *rb, mtm_buf *out, mtm
   const mtm_ingest_form *tn = m->vers[v].t, *ts = m->vers[sv].t;
   for (int i = 0; i < tn->nmain; i++) {
     const char *name = tn->f->q[tn->main_q[i]].name;
-    int qs[8];
+    int qs[8], sq = -1;
     const char *o = NULL;
-    if (ing_form_find(ts, &ts->by_name, name, strlen(name), qs, 8) == 1 && ts->rep[qs[0]] < 0 &&
-        ts->pos[qs[0]] >= 0 && ts->pos[qs[0]] < nold)
-      o = old[ts->pos[qs[0]]];
+    /* The question of that name outside repeats (a repeat may reuse it). */
+    int nq = ing_form_find(ts, &ts->by_name, name, strlen(name), qs, 8);
+    for (int j = 0; j < nq && j < 8 && sq != -2; j++)
+      if (ts->rep[qs[j]] < 0) sq = sq == -1 ? qs[j] : -2;
+    if (sq >= 0 && ts->pos[sq] >= 0 && ts->pos[sq] < nold) o = old[ts->pos[sq]];
     mtm_slice nv = rb->vals[i];
     int same = (!o && !nv.p) || (o && nv.p && strlen(o) == nv.n && !memcmp(o, nv.p, nv.n));
     if (same) continue;
@@ -708,10 +760,76 @@ static int alt_read(const mtm_header_map *hm, const mtm_col *c, const mtm_slice 
   return 1;
 }
 
+/* The workbook sheet that holds the instances of repeat name (KoBo names
+ * the sheet after the repeat, cut to 31 characters), or -1. */
+static int repeat_sheet(const fctx *fc, const char *name) {
+  size_t nl = strlen(name);
+  for (int s = 1; s < fc->nsheets; s++) {
+    size_t ln = strlen(fc->sheets[s]);
+    if (!mtm_strcasecmp(fc->sheets[s], name) || (ln == 31 && nl > 31 && !strncmp(fc->sheets[s], name, 31)))
+      return s;
+  }
+  return -1;
+}
+
 /* Strips the "uuid:" that instanceID and KEY carry. */
 static mtm_slice strip_uuid(mtm_slice s) {
   if (s.n > 5 && !memcmp(s.p, "uuid:", 5)) s.p += 5, s.n -= 5;
   return s;
+}
+
+/* Remembers where the repeat rows of a main row go: its _index (workbook)
+ * or its KEY (ODK Central's zip) -> submission sub (0: not stored by this
+ * import, so neither are its repeat rows) read with version v. */
+static void link_row(fctx *fc, sheet *sh, long rowno, const mtm_slice *cells, int ncells,
+                     int64_t sub, int v) {
+  if (fc->workbook && sh->c_index >= 0) {
+    long long ix;
+    mtm_slice xs = cell_at(cells, ncells, sh->c_index);
+    if (xs.p && !mtm_parse_int(xs, &ix)) lmap_set(&sh->index, ix, sub, v);
+  }
+  if (fc->zip && sh->c_key >= 0) {
+    mtm_slice ks = cell_at(cells, ncells, sh->c_key);
+    if (ks.p) ing_keys_put(&fc->keys, ks, sub, v, rowno);
+  }
+}
+
+/* Stores the wide repeat instances of a new submission's row (KoBoCAT's
+ * "kids[2]/name" columns): each instance with a cell that is not missing
+ * becomes a repeat row, at its [N] (nested ones numbered in order). */
+static int wide_instances(imp *m, fctx *fc, const loc *l, const sheet *sh,
+                          const mtm_header_map *hm, int v, int64_t sub, int ncells,
+                          const mtm_slice *cells, issue **issues, mtm_err *err) {
+  const mtm_ingest_form *t = m->vers[v].t;
+  int *count = mtm_arena_zalloc(&m->row, sizeof(int) * (size_t)(t->nreps ? t->nreps : 1));
+  /* An instance is there when a cell of it, or of one nested in it, is. */
+  unsigned char *has = mtm_arena_zalloc(&m->row, (size_t)hm->nwide);
+  for (int k = 0; k < hm->nwide; k++) {
+    const mtm_wide *w = &hm->wide[k];
+    for (int j = 0; j < w->n && !has[k]; j++)
+      has[k] = w->cols[j] < ncells && !ing_cell_missing(cells[w->cols[j]], fc->flags);
+  }
+  for (int k = hm->nwide - 1; k >= 0; k--) /* enclosing instances sort first */
+    if (has[k] && hm->wide[k].parent >= 0) has[hm->wide[k].parent] = 1;
+  for (int k = 0; k < hm->nwide; k++) {
+    const mtm_wide *w = &hm->wide[k];
+    if (!has[k]) continue;
+    int rr = t->self_rep[w->q];
+    size_t nn = (size_t)(w->n ? w->n : 1);
+    const char **keys = mtm_arena_alloc(&m->row, sizeof *keys * nn);
+    mtm_slice *vals = mtm_arena_alloc(&m->row, sizeof *vals * nn);
+    mtm_col **cols = mtm_arena_alloc(&m->row, sizeof *cols * nn);
+    for (int j = 0; j < w->n; j++) {
+      int c = w->cols[j];
+      keys[j] = sh->headers[c];
+      vals[j] = c < ncells ? cells[c] : (mtm_slice){NULL, 0};
+      cols[j] = &hm->cols[c];
+    }
+    int rc = instance(m, fc, l, v, sub, rr, w->position ? w->position : ++count[rr], w->n, keys,
+                      vals, cols, issues, err);
+    if (rc) return rc;
+  }
+  return 0;
 }
 
 /* One submission: a main-sheet row, or a JSON submission (jr). */
@@ -736,8 +854,11 @@ static int main_row(imp *m, fctx *fc, sheet *sh, long rowno, int ncells, const m
     }
   } else {
     uuid = cell_at(cells, ncells, sh->c_uuid);
-    if (!uuid.p) uuid = strip_uuid(cell_at(cells, ncells, sh->c_iid));
+    /* ODK Central's KEY stays the submission's first instanceID when it is
+     * edited (meta-instanceID changes): an edit is then a change, not
+     * another submission. */
     if (!uuid.p) uuid = strip_uuid(cell_at(cells, ncells, sh->c_key));
+    if (!uuid.p) uuid = strip_uuid(cell_at(cells, ncells, sh->c_iid));
     if (!uuid.p) uuid = strip_uuid(cell_at(cells, ncells, sh->c_puuid));
   }
   if (!uuid.p) {
@@ -766,10 +887,14 @@ static int main_row(imp *m, fctx *fc, sheet *sh, long rowno, int ncells, const m
   recb *rbs = NULL;
   for (int i = 0; i < hm->n; i++) {
     const mtm_col *c = &hm->cols[i];
-    if (c->kind != MTM_COL_QUESTION && c->kind != MTM_COL_OPTION) continue;
+    if ((c->kind != MTM_COL_QUESTION && c->kind != MTM_COL_OPTION &&
+         c->kind != MTM_COL_GEO_PART) ||
+        c->wide)
+      continue;
     mtm_slice cell = i < ncells ? cells[i] : (mtm_slice){NULL, 0};
     recb *b = &rb;
     int r = t->rep[c->q];
+    if (r >= 0 && repeat_sheet(fc, t->reps[r].name) > 0) continue; /* its sheet has them */
     if (r >= 0) {
       if (!rbs) rbs = mtm_arena_zalloc(&m->row, sizeof *rbs * (size_t)t->nreps);
       if (!rbs[r].vals) rb_init(&rbs[r], t, r, &m->row);
@@ -797,11 +922,7 @@ static int main_row(imp *m, fctx *fc, sheet *sh, long rowno, int ncells, const m
     const char *first = m->rep->files[e->file].path;
     if (e->hash == h) {
       file->duplicates++;
-      if (fc->workbook && sh->c_index >= 0) {
-        long long ix;
-        mtm_slice xs = cell_at(cells, ncells, sh->c_index);
-        if (xs.p && !mtm_parse_int(xs, &ix)) lmap_set(&sh->index, ix, 0, v);
-      }
+      link_row(fc, sh, rowno, cells, ncells, 0, v);
       if (!e->id) return 0;
       char *msg = mtm_arena_printf(&m->row,
                                    "uuid '%s' is in %s, %s %ld, and again, identical, in %s, %s "
@@ -857,11 +978,7 @@ static int main_row(imp *m, fctx *fc, sheet *sh, long rowno, int ncells, const m
     }
     mtm_buf_free(&diff);
     e->hash = h;
-    if (fc->workbook && sh->c_index >= 0) {
-      long long ix;
-      mtm_slice xs = cell_at(cells, ncells, sh->c_index);
-      if (xs.p && !mtm_parse_int(xs, &ix)) lmap_set(&sh->index, ix, 0, v);
-    }
+    link_row(fc, sh, rowno, cells, ncells, 0, v);
     return 0;
   }
   /* A new submission. Its raw cells, except that a cell the import kept
@@ -906,17 +1023,17 @@ static int main_row(imp *m, fctx *fc, sheet *sh, long rowno, int ncells, const m
   if (dup_issue) dup_issue->next = issues, issues = dup_issue;
   if ((rc = write_issues(m, id, issues, err))) return rc;
   issues = NULL;
-  if (fc->workbook && sh->c_index >= 0) {
-    long long ix;
-    mtm_slice xs = cell_at(cells, ncells, sh->c_index);
-    if (xs.p && !mtm_parse_int(xs, &ix)) lmap_set(&sh->index, ix, id, v);
-  }
+  link_row(fc, sh, rowno, cells, ncells, id, v);
   /* Repeat values that came in the main sheet. */
   for (int r = 0; rbs && r < t->nreps; r++) {
     if (!rbs[r].vals || !rbs[r].any) continue;
     rb_record(&rbs[r], &m->data);
     if (ing_sink_repeat(m->sink, id, t->reps[r].name, 1, NULL, &m->data, err)) return MTM_ESTORE;
     file->repeat_rows++;
+  }
+  if (hm->nwide) {
+    if ((rc = wide_instances(m, fc, &l, sh, hm, v, id, ncells, cells, &issues, err))) return rc;
+    if ((rc = write_issues(m, id, issues, err))) return rc;
   }
   if (jr && jr->ngroups) {
     int *posc = mtm_arena_zalloc(&m->row, sizeof(int) * (size_t)(t->nreps ? t->nreps : 1));
@@ -935,7 +1052,8 @@ static const mtm_col *col_in_any(mtm_header_map *const *maps, int nmaps, int i) 
   for (int v = 0; v < nmaps; v++) {
     if (!maps[v] || i >= maps[v]->n) continue;
     const mtm_col *c = &maps[v]->cols[i];
-    if (c->kind == MTM_COL_QUESTION || c->kind == MTM_COL_OPTION || c->kind == MTM_COL_REPEAT)
+    if (c->kind == MTM_COL_QUESTION || c->kind == MTM_COL_OPTION || c->kind == MTM_COL_REPEAT ||
+        c->kind == MTM_COL_GEO_PART)
       return c;
   }
   return NULL;
@@ -972,7 +1090,9 @@ static void describe_headers(imp *m, const sheet *sh, mtm_header_map *const *map
 /* Opens the file's table (sheet NULL: the first) and reads its header row. */
 static int open_sheet(imp *m, fctx *fc, const char *sheetname, mtm_table **tb, sheet *sh,
                       mtm_err *err) {
-  if (mtm_table_open(tb, fc->path, sheetname, err)) return MTM_EINVAL;
+  if (fc->mem ? mtm_table_open_mem(tb, fc->mem, fc->memlen, MTM_TABLE_CSV, fc->path, NULL, err)
+              : mtm_table_open(tb, fc->path, sheetname, err))
+    return MTM_EINVAL;
   mtm_row row;
   int rc;
   do rc = mtm_table_next(*tb, &row, err);
@@ -996,6 +1116,8 @@ static int open_sheet(imp *m, fctx *fc, const char *sheetname, mtm_table **tb, s
 static int check_width(fctx *fc, mtm_table *tb, const sheet *sh, const mtm_row *row,
                        mtm_err *err) {
   if (mtm_table_format_of(tb) != MTM_TABLE_CSV || row->n == sh->n) return 0;
+  /* ODK Central 0.x left out the last, empty Status of its rows. */
+  if (fc->zip && row->n < sh->n) return 0;
   /* A delimiter at the end of every data row (KoBoCAT's older CSV export
    * writes one): the last field is empty and belongs to no column. */
   if (row->n == sh->n + 1 && row->cells[sh->n].n == 0) return 0;
@@ -1135,6 +1257,216 @@ static int repeat_sheets(imp *m, fctx *fc, sheet *main_sh, mtm_err *err) {
   return rc < 0 ? rc : 0;
 }
 
+/* Reads member of the zip into fc->mem, named "ZIP/MEMBER" in messages. */
+static int zip_member(imp *m, fctx *fc, const char *member, char **buf, mtm_err *err) {
+  size_t n;
+  int rc = ing_zip_read(fc->zip, member, buf, &n, err);
+  if (rc) return rc;
+  fc->mem = *buf;
+  fc->memlen = n;
+  fc->path = mtm_arena_printf(m->a, "%s/%s", fc->file->path, member);
+  return 0;
+}
+
+/* The repeat (index in version 0's tables) a repeat CSV of the zip holds:
+ * the one of its name; of two with one name (FORM-NAME~2.csv), the one whose
+ * path the first row's KEY spells. -1: none. */
+static int zip_repeat_of(imp *m, fctx *fc, int i, const sheet *sh, mtm_table *tb, mtm_row *first,
+                         int *have_first, mtm_err *err) {
+  const mtm_ingest_form *t0 = m->vers[0].t;
+  const char *name = ing_zip_repeat_name(fc->zip, i);
+  int found = -1, count = 0;
+  for (int r = 0; r < t0->nreps; r++)
+    if (!strcmp(t0->reps[r].name, name)) found = r, count++;
+  if (count < 2) return found;
+  int c_key = -1;
+  for (int c = 0; c < sh->n; c++)
+    if (!strcmp(sh->headers[c], "KEY")) c_key = c;
+  *have_first = mtm_table_next(tb, first, err);
+  if (*have_first < 0) return -2;
+  const char *path;
+  long ix;
+  if (*have_first != 1 || c_key < 0 ||
+      ing_odk_key(cell_at(first->cells, first->n, c_key), &m->row, &path, &ix))
+    return -1;
+  size_t pn = strlen(path);
+  for (int r = 0; r < t0->nreps; r++) {
+    size_t rn = strlen(t0->reps[r].path);
+    if (!strcmp(t0->reps[r].name, name) && pn >= rn && !strcmp(path + pn - rn, t0->reps[r].path) &&
+        (pn == rn || path[pn - rn - 1] == '/'))
+      return r;
+  }
+  return -1;
+}
+
+/* Reads one repeat CSV of ODK Central's zip: each row is an instance of
+ * repeat rr (of version 0) whose PARENT_KEY is the KEY of a submission in
+ * the main CSV or of a row of an enclosing repeat's CSV (read before). Its
+ * headers are paths inside the repeat ("name", "grp-q"): they are mapped
+ * with the repeat's path before them. A top-level repeat's rows take the
+ * [N] of their KEY as position; a nested repeat's are numbered in order
+ * within the submission, as the workbook and JSON imports number them. */
+static int zip_repeat_rows(imp *m, fctx *fc, sheet *sh, mtm_table *tb, int rr, mtm_row *first,
+                           int have_first, mtm_err *err) {
+  const mtm_ingest_form *t0 = m->vers[0].t;
+  const char *repname = t0->reps[rr].name;
+  /* The headers to map: the repeat's path, '-', the header. */
+  const char **orig = sh->headers;
+  const char **mapped = mtm_arena_alloc(m->a, sizeof *mapped * (size_t)(sh->n ? sh->n : 1));
+  int c_pkey = -1;
+  for (int c = 0; c < sh->n; c++) {
+    if (!strcmp(orig[c], "PARENT_KEY")) c_pkey = c;
+    mapped[c] = !strcmp(orig[c], "PARENT_KEY") || !strcmp(orig[c], "KEY")
+                    ? orig[c]
+                    : mtm_arena_printf(m->a, "%s-%s", t0->reps[rr].path, orig[c]);
+    char *w = (char *)mapped[c];
+    if (mapped[c] != orig[c])
+      for (size_t k = 0; k < strlen(t0->reps[rr].path); k++)
+        if (w[k] == '/') w[k] = '-';
+  }
+  sh->headers = mapped;
+  sh->repeat = repname;
+  mtm_header_map *hm0;
+  int rc = sheet_map(m, fc, sh, 0, &hm0, err);
+  if (rc) return rc;
+  sheet_system(sh, hm0);
+  if (c_pkey < 0 || sh->c_key < 0) {
+    mtm_err_where(err, fc->path, NULL, 0, NULL, NULL);
+    return mtm_err_set(err, MTM_EINVAL,
+                       "this CSV has no %s column, so its rows cannot be linked to their "
+                       "submissions",
+                       c_pkey < 0 ? "PARENT_KEY" : "KEY");
+  }
+  int nested = t0->reps[rr].parent >= 0;
+  mtm_row row;
+  while (have_first == 1 || (rc = mtm_table_next(tb, &row, err)) == 1) {
+    if (have_first == 1) row = *first, have_first = 0, rc = 1;
+    if (row.n == 0) continue;
+    if ((rc = check_width(fc, tb, sh, &row, err))) break;
+    mtm_arena_reset(&m->row);
+    loc l = {NULL, row.row};
+    mtm_slice pk = cell_at(row.cells, row.n, c_pkey), ks = cell_at(row.cells, row.n, sh->c_key);
+    int64_t sub;
+    int v;
+    if (!pk.p || !ing_keys_get(&fc->keys, pk, &sub, &v)) {
+      mtm_err_where(err, fc->path, NULL, row.row, "PARENT_KEY", NULL);
+      if (!pk.p)
+        rc = mtm_err_set(err, MTM_EINVAL, "PARENT_KEY is empty: this row belongs to no submission");
+      else if (nested)
+        rc = mtm_err_set(err, MTM_EINVAL,
+                         "PARENT_KEY '%.*s' is the KEY of no row of repeat '%s' (nor of a "
+                         "submission in %s)",
+                         (int)pk.n, pk.p, t0->reps[t0->reps[rr].parent].name,
+                         ing_zip_main(fc->zip));
+      else
+        rc = mtm_err_set(err, MTM_EINVAL,
+                         "PARENT_KEY '%.*s' is the KEY of no submission in %s", (int)pk.n, pk.p,
+                         ing_zip_main(fc->zip));
+      break;
+    }
+    const char *path;
+    long ix;
+    if (!ks.p || ing_odk_key(ks, &m->row, &path, &ix)) {
+      mtm_err_where(err, fc->path, NULL, row.row, "KEY", NULL);
+      rc = mtm_err_set(err, MTM_EINVAL,
+                       "KEY '%.*s' does not end in the instance number, such as "
+                       "'uuid:...%s[1]'",
+                       (int)ks.n, ks.p ? ks.p : "", repname);
+      break;
+    }
+    long before = ing_keys_put(&fc->keys, ks, sub, v, row.row);
+    if (before) {
+      mtm_err_where(err, fc->path, NULL, row.row, "KEY", NULL);
+      rc = mtm_err_set(err, MTM_EINVAL, "KEY '%.*s' was read before, in row %ld", (int)ks.n,
+                       ks.p, before);
+      break;
+    }
+    if (!sub) continue; /* its submission was known already: so is this row */
+    const mtm_ingest_form *t = m->vers[v].t;
+    int r = rep_named(t, repname);
+    if (r < 0) continue;
+    mtm_header_map *hm;
+    if ((rc = sheet_map(m, fc, sh, v, &hm, err))) break;
+    int64_t npos = ix;
+    if (nested) {
+      npos = 0;
+      lmap_get(&sh->pos, sub, &npos, NULL);
+      lmap_set(&sh->pos, sub, ++npos, 0);
+    }
+    int n = row.n < sh->n ? row.n : sh->n;
+    mtm_col **cols = mtm_arena_alloc(&m->row, sizeof *cols * (size_t)(n ? n : 1));
+    for (int i = 0; i < n; i++) cols[i] = &hm->cols[i];
+    issue *issues = NULL;
+    if ((rc = instance(m, fc, &l, v, sub, r, (int)npos, n, orig, row.cells, cols, &issues, err)))
+      break;
+    if ((rc = write_issues(m, sub, issues, err))) break;
+  }
+  sh->headers = orig;
+  return rc < 0 ? rc : 0;
+}
+
+/* Reads the repeat CSVs of ODK Central's zip, enclosing repeats first. */
+static int zip_repeats(imp *m, fctx *fc, const sheet *main_sh, mtm_err *err) {
+  ing_zip *z = fc->zip;
+  int nr = ing_zip_nrepeats(z);
+  if (nr && main_sh->c_key < 0) {
+    mtm_err_where(err, fc->path, NULL, 0, NULL, NULL);
+    return mtm_err_set(err, MTM_EINVAL,
+                       "this CSV has no KEY column, so the rows of %s cannot be linked to their "
+                       "submissions",
+                       ing_zip_repeat_member(z, 0));
+  }
+  /* Each member's repeat, then the members in the form's order of repeats. */
+  int *rr = mtm_arena_alloc(m->a, sizeof *rr * (size_t)(nr ? nr : 1));
+  int rc = 0;
+  for (int i = 0; i < nr && !rc; i++) {
+    const mtm_ingest_form *t0 = m->vers[0].t;
+    int named = 0;
+    for (int r = 0; r < t0->nreps; r++)
+      if (!strcmp(t0->reps[r].name, ing_zip_repeat_name(z, i))) rr[i] = r, named++;
+    if (named < 2) { /* the name tells: no need to read the rows */
+      if (!named) rr[i] = -1;
+      continue;
+    }
+    char *buf = NULL;
+    mtm_table *tb = NULL;
+    sheet sh;
+    memset(&sh, 0, sizeof sh);
+    mtm_row first;
+    int have = 0;
+    if (!(rc = zip_member(m, fc, ing_zip_repeat_member(z, i), &buf, err)) &&
+        !(rc = open_sheet(m, fc, NULL, &tb, &sh, err))) {
+      rr[i] = zip_repeat_of(m, fc, i, &sh, tb, &first, &have, err);
+      if (rr[i] == -2) rc = MTM_EINVAL;
+    }
+    mtm_table_close(tb);
+    sheet_free(&sh);
+    free(buf);
+  }
+  for (int r = 0; r < m->vers[0].t->nreps && !rc; r++)
+    for (int i = 0; i < nr && !rc; i++) {
+      if (rr[i] != r) continue;
+      char *buf = NULL;
+      mtm_table *tb = NULL;
+      sheet sh;
+      memset(&sh, 0, sizeof sh);
+      mtm_row first;
+      int have = 0;
+      if (!(rc = zip_member(m, fc, ing_zip_repeat_member(z, i), &buf, err)) &&
+          !(rc = open_sheet(m, fc, NULL, &tb, &sh, err)) &&
+          zip_repeat_of(m, fc, i, &sh, tb, &first, &have, err) == r)
+        rc = zip_repeat_rows(m, fc, &sh, tb, r, &first, have, err);
+      mtm_table_close(tb);
+      sheet_free(&sh);
+      free(buf);
+    }
+  for (int i = 0; i < nr && !rc; i++)
+    if (rr[i] < 0)
+      warn(m, "%s: %s matches no repeat of form '%s' and was not imported", fc->file->path,
+           ing_zip_repeat_member(z, i), m->o->form_id);
+  return rc;
+}
+
 /* Finds the column --id-column names in the main sheet: its header as
  * written (trimmed, a BOM and R's "X_" mangling aside), or else the one
  * column mapped to the question of that name. */
@@ -1182,6 +1514,7 @@ static int import_file(imp *m, fctx *fc, mtm_err *err) {
   mtm_json_export *js = NULL;
   sheet sh;
   mtm_table_format fmt = MTM_TABLE_CSV;
+  char *zbuf = NULL; /* the main CSV of a zip */
   memset(&sh, 0, sizeof sh);
   if (fc->json) {
     if ((rc = mtm_ingest_json_open(fc->path, &js, err))) goto out;
@@ -1191,14 +1524,22 @@ static int import_file(imp *m, fctx *fc, mtm_err *err) {
     sheet_init(&sh, NULL, n, (const char **)h);
     file->format = "json";
   } else {
+    if (ing_zip_is(fc->path)) { /* ODK Central's .csv.zip */
+      if ((rc = ing_zip_open(fc->path, &fc->zip, err))) goto out;
+      ing_keys_init(&fc->keys);
+      if ((rc = zip_member(m, fc, ing_zip_main(fc->zip), &zbuf, err))) goto out;
+    }
     if ((rc = open_sheet(m, fc, NULL, &tb, &sh, err))) goto out;
     fmt = mtm_table_format_of(tb);
     file->format = fmt == MTM_TABLE_XLSX ? "xlsx" : fmt == MTM_TABLE_XLS ? "xls" : "csv";
+    if (fc->zip) file->format = "csv.zip";
     if (fmt == MTM_TABLE_XLSX || fmt == MTM_TABLE_XLS) {
       char **names;
       int ns;
       if ((rc = mtm_table_sheets(fc->path, m->a, &names, &ns, err))) goto out;
       if (ns > 0) sh.name = names[0];
+      fc->sheets = names;
+      fc->nsheets = ns;
       fc->flags |= MTM_TYPE_EXCEL_SERIAL;
       fc->workbook = 1;
     }
@@ -1229,9 +1570,15 @@ static int import_file(imp *m, fctx *fc, mtm_err *err) {
     int k = 0;
     for (int i = 0; i < hm->n; i++)
       if ((hm->cols[i].kind == MTM_COL_QUESTION || hm->cols[i].kind == MTM_COL_OPTION) &&
-          t0->rep[hm->cols[i].q] == r)
+          t0->rep[hm->cols[i].q] == r && !hm->cols[i].wide)
         k++;
-    if (k)
+    int rs = k ? repeat_sheet(fc, t0->reps[r].name) : -1;
+    if (k && rs > 0)
+      warn(m, "%s: %d column%s of the main sheet belong%s to repeat '%s', whose instances are on "
+              "sheet '%s'; %s kept in the raw data only",
+           fc->path, k, k == 1 ? "" : "s", k == 1 ? "s" : "", t0->reps[r].name, fc->sheets[rs],
+           k == 1 ? "it is" : "they are");
+    else if (k)
       warn(m, "%s: %d column%s belong%s to repeat '%s'; each row's %s stored as the "
               "first instance of that repeat",
            fc->path, k, k == 1 ? "" : "s", k == 1 ? "s" : "", t0->reps[r].name,
@@ -1293,9 +1640,22 @@ static int import_file(imp *m, fctx *fc, mtm_err *err) {
       tb = NULL;
       rc = repeat_sheets(m, fc, &sh, err);
     }
+    if (rc == 0 && fc->zip) {
+      mtm_table_close(tb);
+      tb = NULL;
+      rc = zip_repeats(m, fc, &sh, err);
+    }
   }
 out:
   mtm_table_close(tb);
+  free(zbuf);
+  if (fc->zip) {
+    ing_zip_close(fc->zip);
+    ing_keys_free(&fc->keys);
+    fc->zip = NULL;
+    fc->mem = NULL;
+    fc->path = file->path;
+  }
   mtm_ingest_json_close(js);
   sheet_free(&sh);
   return rc < 0 ? rc : 0;

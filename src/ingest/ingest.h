@@ -7,6 +7,7 @@
  *   typing       a cell's text -> the canonical value of its question (value.c)
  *   JSON         KoBo API v2 ({count,next,previous,results}) and plain-array
  *                JSON exports read as rows (json.c)
+ *   ODK zip      ODK Central's .csv.zip: its CSVs, KEY -> submission (odkzip.c)
  *   import       files -> submissions, repeat rows and cell issues, all files
  *                of one run in one transaction (import.c)
  *
@@ -53,8 +54,10 @@ typedef enum {
   MTM_COL_QUESTION, /* the answer to a question */
   MTM_COL_OPTION,   /* one 0/1 column of a select_multiple option */
   MTM_COL_REPEAT,   /* JSON: the array of a repeat's instances */
-  MTM_COL_GROUP     /* a group's or a note's own column (KoBo never fills
+  MTM_COL_GROUP,    /* a group's or a note's own column (KoBo never fills
                        it): ignored */
+  MTM_COL_GEO_PART  /* ODK Central's "loc-Latitude", "-Longitude", "-Altitude",
+                       "-Accuracy" of a geopoint: choice is the part, 0 to 3 */
 } mtm_col_kind;
 
 typedef enum {
@@ -82,7 +85,22 @@ typedef struct mtm_col {
                          question (or option) under another group path, which
                          this one stands in for: another version's column (see
                          mtm_ingest_map_headers) */
+  int wide;           /* KoBoCAT's wide repeats ("kids[2]/name"): 1 + index in
+                         the map's wide[]; 0 for any other column */
 } mtm_col;
+
+/* One repeat instance spread over columns, as KoBoCAT exports repeats:
+ * "kids[2]/name", "kids[2]/age", nested "kids[2]/toys[1]/name". */
+typedef struct mtm_wide {
+  int q;              /* the begin_repeat question */
+  const char *index;  /* the header's instance numbers, "2" or "2][1" */
+  int position;       /* a repeat in no other: its [N]; nested: 0 (numbered in
+                         order within the submission, as other exports are) */
+  int parent;         /* the instance it is nested in (index in wide[]), -1 */
+  int n;
+  int *cols;          /* its columns, in file order (none for an instance
+                         whose questions are all in repeats nested in it) */
+} mtm_wide;
 
 typedef struct mtm_header_map {
   int n;
@@ -91,6 +109,8 @@ typedef struct mtm_header_map {
                          group paths): "NA" cells mean missing */
   int nunknown;
   const char **unknown; /* the RAW headers, in file order */
+  int nwide;
+  mtm_wide *wide;       /* by repeat in form order, then by instance numbers */
 } mtm_header_map;
 
 /*
@@ -102,6 +122,10 @@ typedef struct mtm_header_map {
  * "question/option" for select_multiple option columns (option by name, then
  * by label). The first step with a match decides; two different matches are
  * ambiguous and refused, naming the candidates. file is used in messages.
+ * A geopoint's path or name with "-Latitude", "-Longitude", "-Altitude" or
+ * "-Accuracy" after it (ODK Central splits geopoints so) is that part of it.
+ * Instance numbers in a header ("kids[2]/name") are left out of the match
+ * and make the column part of a wide repeat instance (out->wide).
  *
  * Two columns for one question (or option) are refused, unless both were
  * matched by name (steps 1 and 2) under different group paths: the columns
@@ -211,7 +235,7 @@ typedef struct mtm_import_change {
 
 typedef struct mtm_import_file {
   const char *path, *name; /* as given; base name */
-  const char *format;      /* "csv", "xlsx", "xls", "json" */
+  const char *format;      /* "csv", "xlsx", "xls", "json", "csv.zip" */
   long rows;               /* submissions read */
   long added, changed, unchanged, duplicates;
   long repeat_rows;        /* repeat instances stored */

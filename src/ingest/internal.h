@@ -87,6 +87,46 @@ void ing_form_add(mtm_ingest_form *t, ing_map *m, const char *key, size_t n, int
 int ing_form_find(const mtm_ingest_form *t, const ing_map *m, const char *key, size_t n, int *out,
                   int max);
 
+/* ---- ODK Central's .csv.zip (odkzip.c) ------------------------------------ */
+
+typedef struct ing_zip ing_zip;
+/* 1 when the file's name ends in ".zip": read as ODK Central's export. */
+int ing_zip_is(const char *path);
+/* Opens the zip and finds its CSVs: the main one (FORM.csv) and one per
+ * repeat (FORM-REPEAT.csv, FORM-REPEAT~N.csv); other files are left. */
+int ing_zip_open(const char *path, ing_zip **out, mtm_err *err);
+const char *ing_zip_main(const ing_zip *z);
+int ing_zip_nrepeats(const ing_zip *z);
+const char *ing_zip_repeat_member(const ing_zip *z, int i);
+const char *ing_zip_repeat_name(const ing_zip *z, int i); /* "child" */
+/* Reads a member whole: *bytes is malloc'd (free it). */
+int ing_zip_read(ing_zip *z, const char *member, char **bytes, size_t *len, mtm_err *err);
+void ing_zip_close(ing_zip *z); /* accepts NULL */
+/* "uuid:x/grp/rep[2]/inner[3]" -> *path "grp/rep/inner" (arena a), *index
+ * 3. Returns 0, or -1 when the KEY does not end in an instance number. */
+int ing_odk_key(mtm_slice key, mtm_arena *a, const char **path, long *index);
+
+/* KEY -> (submission, version): where the rows of a repeat CSV belong. A
+ * submission 0 is one this import did not store (known already, or a
+ * duplicate): its repeat rows are skipped too. */
+typedef struct ing_keys {
+  ing_map m;
+  int64_t *sub;
+  int *ver;
+  long *row;
+  int n, cap;
+  mtm_arena a;
+} ing_keys;
+void ing_keys_init(ing_keys *k);
+void ing_keys_free(ing_keys *k);
+/* 0 when added; else the row where key was read before (-1: unknown row). */
+long ing_keys_put(ing_keys *k, mtm_slice key, int64_t sub, int v, long row);
+int ing_keys_get(const ing_keys *k, mtm_slice key, int64_t *sub, int *v);
+
+/* 1 when a cell is missing as every reader sees it: empty or blank, "n/a"
+ * (KoBoCAT's skipped question), or "NA" when flags has MTM_TYPE_R_NA. */
+int ing_cell_missing(mtm_slice cell, int flags);
+
 /* ---- numbers --------------------------------------------------------------- */
 
 /* "YYYY-MM-DDTHH:MM:SSZ" for seconds since 1970, in arena a. */

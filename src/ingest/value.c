@@ -374,9 +374,19 @@ static int type_select_multiple(const mtm_ingest_form *t, int qi, mtm_slice v, m
   return 0;
 }
 
+/* KoBoCAT's legacy exports write "n/a" in the cells of skipped questions
+ * (and of repeat instances a submission does not have); no number, date,
+ * time, location or 0/1 reads so, and pandas reads it as missing too. */
+static int is_na_slash(mtm_slice v) { return mtm_slice_eq(mtm_slice_trim(v), "n/a"); }
+
+int ing_cell_missing(mtm_slice cell, int flags) {
+  mtm_slice v = mtm_slice_trim(cell);
+  return !v.p || !v.n || is_na_slash(v) || ((flags & MTM_TYPE_R_NA) && mtm_slice_eq(v, "NA"));
+}
+
 int mtm_ingest_type_option(mtm_slice cell, int flags, int *sel, mtm_err *err) {
   mtm_slice v = mtm_slice_trim(cell);
-  if (!v.n || ((flags & MTM_TYPE_R_NA) && mtm_slice_eq(v, "NA"))) {
+  if (ing_cell_missing(v, flags)) {
     *sel = -1;
     return 0;
   }
@@ -412,6 +422,16 @@ int mtm_ingest_type(const mtm_ingest_form *t, int qi, mtm_slice cell, int flags,
                 type == MTM_Q_CALCULATE || type == MTM_Q_HIDDEN || type == MTM_Q_NOTE ||
                 type == MTM_Q_ACKNOWLEDGE || type == MTM_Q_GEOTRACE || type == MTM_Q_GEOSHAPE;
   if ((flags & MTM_TYPE_R_NA) && mtm_slice_eq(v, "NA")) return 0;
+  /* "n/a" is missing, unless a choice of the question is named or labelled
+   * exactly so (a choice "na" or "N/A" is not: KoBoCAT's n/a is a skip). */
+  if (is_na_slash(v)) {
+    const ing_list *l = (type == MTM_Q_SELECT_ONE || type == MTM_Q_SELECT_MULTIPLE) &&
+                                t->qlist[qi] >= 0
+                            ? &t->lists[t->qlist[qi]]
+                            : NULL;
+    if (!l || (ing_map_get(&l->names, "n/a", 3, -1) < 0 && ing_map_get(&l->labels, "n/a", 3, -1) < 0))
+      return 0;
+  }
   if (is_text) {
     *out = v;
     return 0;

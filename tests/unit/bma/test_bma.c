@@ -205,7 +205,7 @@ static mtm_store *workspace(const char *mapping) {
                             T ",akim,KZ75,KZ752000,,6,,,,,d1\n"
                             T ",imam,KZ75,KZ752000,,8,,,,,d2\n");
   const char *files[] = {DIR "/ki.csv"};
-  mtm_import_opts io = {"ki_bma", 2, 0, "test", 1, files};
+  mtm_import_opts io = {.form_id = "ki_bma", .round = 2, .who = "test", .nfiles = 1, .files = files};
   mtm_import_report rep;
   if (mtm_ingest_import(st, &io, &a, &rep, &e)) fail_msg("%s", e.msg);
   write_file(DIR "/mapping.csv", mapping);

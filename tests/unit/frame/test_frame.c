@@ -46,7 +46,7 @@ static void import(mtm_store *st, int n, const char *const *files) {
   mtm_err_clear(&e);
   mtm_arena a;
   mtm_arena_init(&a);
-  mtm_import_opts o = {"frame", 1, 0, "test", n, files};
+  mtm_import_opts o = {.form_id = "frame", .round = 1, .who = "test", .nfiles = n, .files = files};
   mtm_import_report rep;
   int rc = mtm_ingest_import(st, &o, &a, &rep, &e);
   if (rc) fprintf(stderr, "%s\n", e.msg);
@@ -281,7 +281,7 @@ static void numbers_beyond_int32(void **state) {
   mtm_arena a;
   mtm_arena_init(&a);
   const char *files[] = {FX "round2_edge.csv"};
-  mtm_import_opts o = {"frame", 2, 0, "test", 1, files};
+  mtm_import_opts o = {.form_id = "frame", .round = 2, .who = "test", .nfiles = 1, .files = files};
   mtm_import_report rep;
   assert_int_equal(mtm_ingest_import(st, &o, &a, &rep, &e), 0);
   mtm_arena_free(&a);

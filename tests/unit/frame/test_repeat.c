@@ -45,7 +45,7 @@ static mtm_store *workspace(void) {
   mtm_form_free(f);
   mtm_buf_free(&bytes);
   const char *files[] = {FX "kobo_repeat.xlsx"};
-  mtm_import_opts o = {"hh", 1, 0, "test", 1, files};
+  mtm_import_opts o = {.form_id = "hh", .round = 1, .who = "test", .nfiles = 1, .files = files};
   mtm_import_report rep;
   int rc = mtm_ingest_import(st, &o, &a, &rep, &e);
   if (rc) fprintf(stderr, "%s\n", e.msg);
