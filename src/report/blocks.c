@@ -158,8 +158,7 @@ int rp_eval_chart(rp_ctx *c, const rp_tag *t, int *fig) {
   c->note_rep = rep;
   rc = eval_chart(c, t, q, col, fig);
   c->note_rep = NULL;
-  if (rc || !rep) return rc;
-  return 0;
+  return rc;
 }
 
 /* rp_eval_chart of question q, its column col. */
@@ -713,14 +712,19 @@ int rp_eval_table(rp_ctx *c, const rp_tag *t, int *fig) {
   c->ntable++;
   const char *bylabel = NULL;
   if (by) {
-    const mtm_frame_col *bc = mtm_frame_col_find(c->f, by);
+    const mtm_frame_col *bc = rp_col_in(c, rp_col_frame(c, col)->repeat, by); /* a repeat's too */
     bylabel = bc ? rp_qlabel(c, bc) : by;
   }
+  const char *rep = rp_col_frame(c, col)->repeat; /* "Household members: Works" */
+  c->note_rep = rep;
+  const char *ql = cap_label(c, col);
+  c->note_rep = NULL;
   fg->caption = bylabel ? mtm_arena_printf(c->a, "%s %d. %s (%s %s)", rp_text(c, "table"), c->ntable,
-                                           rp_qlabel(c, col), rp_text(c, "by"), bylabel)
-                        : mtm_arena_printf(c->a, "%s %d. %s", rp_text(c, "table"), c->ntable,
-                                           rp_qlabel(c, col));
-  if (c->o->public_) fg->note = rp_text(c, "suppressed_note");
+                                           ql, rp_text(c, "by"), bylabel)
+                        : mtm_arena_printf(c->a, "%s %d. %s", rp_text(c, "table"), c->ntable, ql);
+  if (c->o->public_)
+    fg->note = rep ? mtm_arena_printf(c->a, rp_text(c, "suppressed_note_unit"), rp_unit(c, rep, 0))
+                   : rp_text(c, "suppressed_note");
   fg->data_file = mtm_arena_printf(c->a, "data/table-%02d-%s.csv", c->ntable, slug(c, q));
   *fig = f;
   return 0;
@@ -831,7 +835,7 @@ int rp_eval_tiles(rp_ctx *c, const rp_tag *t, int *fig) {
       const char *dummy;
       if ((rc = rp_eval_tag(c, &st, &sf, &dummy))) return rc;
       srcs[n] = c->figs[sf].sources[0];
-      const mtm_frame_col *qc = mtm_frame_col_find(c->f, it);
+      const mtm_frame_col *qc = rp_col_in(c, rp_repeat_of(c, it), it); /* a repeat's too */
       const char *cap = qc ? rp_qlabel(c, qc) : srcs[n].question;
       if (colon && qc && qc->q && qc->q->list && strcmp(colon + 1, "yes")) {
         const mtm_choice *ch = mtm_form_choice(qc->q->list, colon + 1);

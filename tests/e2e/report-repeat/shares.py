@@ -1,13 +1,18 @@
 """Every share the report's HTML shows for a question of the members
 repeat (a span whose data-key names m_sex, m_works) equals mtm analyse's
-stat for that key: single-choice shares rounded together by largest
+stat for that key (in any of the tables given): single-choice shares rounded together by largest
 remainder, the digits of a sentence ("For 40 per cent", "в 40 % случаев")
 too. A hidden share ("—") is one analyse left blank. Exits 1 on a
 mismatch."""
 import csv, html, math, re, sys
 
-report, results = sys.argv[1], sys.argv[2]
-rows = list(csv.DictReader(open(results, encoding="utf-8")))
+report, results = sys.argv[1], sys.argv[2:]
+rows, seen = [], set()  # several analyse tables (by different groups): each key once
+for f in results:
+    for r in csv.DictReader(open(f, encoding="utf-8")):
+        if r["analysis_key"] not in seen:
+            seen.add(r["analysis_key"])
+            rows.append(r)
 sets, want, blank = {}, {}, set()
 for r in rows:
     if r["stat"] == "":
@@ -19,7 +24,8 @@ for r in rows:
 for members in sets.values():
     floors = [math.floor(v * 100) for _, v in members]
     rest = math.floor(sum(v for _, v in members) * 100 + 0.5) - sum(floors)
-    order = sorted(range(len(members)), key=lambda i: (-(members[i][1] * 100 - floors[i]), i))
+    # ties in the remainder go to the larger share, then the first (prose's rule)
+    order = sorted(range(len(members)), key=lambda i: (-(members[i][1] * 100 - floors[i]), -members[i][1], i))
     for i in order[:max(rest, 0)]:
         floors[i] += 1
     for (k, _), p in zip(members, floors):
