@@ -100,7 +100,8 @@ const mtm_frame *rp_col_frame(rp_ctx *c, const mtm_frame_col *col);
  * repeat rep (NULL: none), NULL when neither has it. */
 const mtm_frame_col *rp_col_in(rp_ctx *c, const char *rep, const char *name);
 /* A repeat's unit in the report's language, from its label ("household
- * members"; capital: "Household members"), its name when it has none. */
+ * members"; capital: "Household members"); without a label, en
+ * "instances of “roster”", ru "записи «roster»" (capital: "Roster"). */
 const char *rp_unit(rp_ctx *c, const char *rep, int capital);
 /* s with its first letter lower-cased for the middle of a sentence,
  * unless it starts with an acronym ("NGO staff"). */

@@ -3,6 +3,7 @@
  * (each member an observation, clustered by its submission), exactly as
  * mtm analyse computes it; its sentences and denominators speak of the
  * repeat's units ("household members"), not of respondents. */
+#include "prose/prose.h"
 #include "report/internal.h"
 
 #include <string.h>
@@ -75,7 +76,9 @@ const mtm_frame_col *rp_col_in(rp_ctx *c, const char *rep, const char *name) {
 
 const char *rp_unit(rp_ctx *c, const char *rep, int capital) {
   /* The begin_repeat's label in the report's language; lower-cased for
-   * the middle of a sentence (rp_lower). */
+   * the middle of a sentence (rp_lower). Without a label: its name as a
+   * title, en "instances of “roster”", ru "записи «roster»" in a
+   * sentence. */
   const mtm_form *fm = c->f->form;
   const char *l = NULL;
   for (int i = 0; i < fm->nq; i++)
@@ -83,7 +86,11 @@ const char *rp_unit(rp_ctx *c, const char *rep, int capital) {
       l = mtm_form_label(fm, fm->q[i].labels, c->spec.lang);
       break;
     }
-  if (!l || !*l) l = rep;
+  if (!l || !*l) { /* no label: its name as a title, "instances of “roster”" in a sentence */
+    if (capital) return rp_capital(c, rep);
+    return c->lang == MTM_PROSE_RU ? mtm_arena_printf(c->a, "\xD0\xB7\xD0\xB0\xD0\xBF\xD0\xB8\xD1\x81\xD0\xB8 \xC2\xAB%s\xC2\xBB", rep)
+                                   : mtm_arena_printf(c->a, "instances of \xE2\x80\x9C%s\xE2\x80\x9D", rep);
+  }
   return capital ? rp_capital(c, l) : rp_lower(c, l);
 }
 
