@@ -511,9 +511,55 @@ static int eval_bool(const mtm_expr *e, env_ctx *ec, const char *self, int32_t t
   return mtm_value_bool(&val) ? 1 : 0;
 }
 
-/* Checks one select answer against its list; returns the bad tokens or NULL. */
-static const char *bad_choices(const mtm_question *q, const char *v, mtm_arena *a) {
-  if (!q->list) return NULL;
+/* The answers a select from a previous answer (q->choices_from) offers in
+ * a submission: the source question's non-empty answers, in every
+ * instance of its repeat when it is in one, each kept when q's
+ * choice_filter is true with the candidate as "." and the names of the
+ * source's repeat read in the candidate's instance (as pyxform writes it:
+ * /data/rep[age > 10]/name); a filter that cannot be evaluated keeps the
+ * candidate (with a note). Distinct, in order met, in a; returns their
+ * number. */
+static int prev_answers(mtm_check *c, const version *v, const env_ctx *ec, const mtm_question *q,
+                        mtm_arena *a, const char ***out) {
+  const mtm_form *f = v->f;
+  const mtm_question *sq = q->choices_from;
+  int sqi = (int)(sq - f->q);
+  int cap = ec->ninst + 2, n = 0;
+  const char **ans = mtm_arena_alloc(a, sizeof(char *) * (size_t)cap);
+  for (int k = -1; k < ec->ninst; k++) {
+    env_ctx e = *ec;
+    const char *val;
+    if (sq->repeat < 0) {
+      if (k >= 0) break;
+      int s = v->q_slot[sqi];
+      val = s < 0 ? NULL : ec->values[s];
+    } else {
+      if (k < 0 || !inst_of(v, &ec->inst[k], sq->repeat)) continue;
+      val = inst_value(v, &ec->inst[k], sqi);
+      e.me = &ec->inst[k];
+      e.me_q = sq->repeat;
+    }
+    if (empty(val)) continue;
+    if (q->choice_filter) {
+      mtm_err why;
+      int r = eval_bool(q->choice_filter, &e, val, c->o.today, a, &why);
+      if (r < 0) note(c, "choice_filter of '%s' could not be evaluated: %s", q->name, why.msg);
+      if (r == 0) continue;
+    }
+    int dup = 0;
+    for (int i = 0; i < n && !dup; i++) dup = strcmp(ans[i], val) == 0;
+    if (!dup) ans[n++] = val;
+  }
+  *out = ans;
+  return n;
+}
+
+/* Checks one select answer against its list, or against the answers
+ * allowed[0..nallowed) of a select from a previous answer; returns the bad
+ * tokens or NULL. */
+static const char *bad_choices(const mtm_question *q, const char *v, const char *const *allowed,
+                               int nallowed, mtm_arena *a) {
+  if (!q->list && !q->choices_from) return NULL;
   mtm_buf b;
   mtm_buf_init(&b);
   const char *p = v;
@@ -524,7 +570,11 @@ static const char *bad_choices(const mtm_question *q, const char *v, mtm_arena *
     if (p == s) break;
     char *tok = mtm_arena_strndup(a, s, (size_t)(p - s));
     if (q->type == MTM_Q_SELECT_ONE) tok = mtm_arena_strdup(a, v); /* the whole answer */
-    int ok = mtm_form_choice(q->list, tok) != NULL || (q->or_other && strcmp(tok, "other") == 0);
+    int ok = 0;
+    if (q->list)
+      ok = mtm_form_choice(q->list, tok) != NULL || (q->or_other && strcmp(tok, "other") == 0);
+    else
+      for (int i = 0; i < nallowed && !ok; i++) ok = strcmp(allowed[i], tok) == 0;
     if (!ok) {
       if (b.n) mtm_buf_adds(&b, "', '");
       mtm_buf_adds(&b, tok);
@@ -534,6 +584,30 @@ static const char *bad_choices(const mtm_question *q, const char *v, mtm_arena *
   const char *r = b.n ? mtm_arena_strdup(a, b.p) : NULL;
   mtm_buf_free(&b);
   return r;
+}
+
+/* The choice rule on answer val of select q: 0 and *msg untouched when
+ * every value is a choice, else 1 with the sentence in msg. */
+static int choice_rule(mtm_check *c, const version *v, const env_ctx *ec, const mtm_question *q,
+                       const char *val, mtm_arena *a, char *msg, size_t nmsg) {
+  const char **allowed = NULL;
+  int nallowed = q->choices_from ? prev_answers(c, v, ec, q, a, &allowed) : 0;
+  const char *bad = bad_choices(q, val, allowed, nallowed, a);
+  if (!bad) return 0;
+  const char *verb = strstr(bad, "', '") ? "are" : "is";
+  if (!q->choices_from) {
+    snprintf(msg, nmsg, "'%s' %s not a choice of list '%s'", bad, verb, q->list->name);
+    return 1;
+  }
+  mtm_buf b;
+  mtm_buf_init(&b);
+  for (int i = 0; i < nallowed; i++) mtm_buf_printf(&b, "%s'%s'", i ? ", " : "", allowed[i]);
+  snprintf(msg, nmsg, "'%s' %s not %s given to '%s'%s in this submission (%s%s)", bad, verb,
+           strcmp(verb, "is") == 0 ? "an answer" : "among the answers",
+           q->choices_from->name, q->choice_filter_src ? " that passes the choice_filter" : "",
+           nallowed ? "allowed: " : "no answer allowed", b.p ? b.p : "");
+  mtm_buf_free(&b);
+  return 1;
 }
 
 static const char *fmt_num(mtm_arena *a, double x) { return mtm_arena_printf(a, "%.10g", x); }
@@ -643,10 +717,7 @@ static void check_instance(mtm_check *c, int order, version *v, env_ctx *main_ec
       }
     }
     if (q->type == MTM_Q_SELECT_ONE || q->type == MTM_Q_SELECT_MULTIPLE) {
-      const char *bad = bad_choices(q, val, a);
-      if (bad) {
-        snprintf(msg, sizeof msg, "'%s' %s not a choice of list '%s'", bad,
-                 strstr(bad, "', '") ? "are" : "is", q->list->name);
+      if (choice_rule(c, v, &ec, q, val, a, msg, sizeof msg)) {
         add_finding_in(c, order, pos, q->name, val, "choice", MTM_SEV_ERROR, msg, in->repeat,
                        in->position);
       }
@@ -755,10 +826,7 @@ int mtm_check_add_full(mtm_check *c, long submission, const char *uuid, int vi,
       }
     }
     if (q->type == MTM_Q_SELECT_ONE || q->type == MTM_Q_SELECT_MULTIPLE) {
-      const char *bad = bad_choices(q, val, &a);
-      if (bad) {
-        snprintf(msg, sizeof msg, "'%s' %s not a choice of list '%s'", bad,
-                 strstr(bad, "', '") ? "are" : "is", q->list->name);
+      if (choice_rule(c, v, &ec, q, val, &a, msg, sizeof msg)) {
         add_finding(c, order, pos, q->name, val, "choice", MTM_SEV_ERROR, msg);
       }
     }

@@ -18,6 +18,8 @@ typedef struct srow {
   char **c;         /* trimmed cells, never NULL */
   const char *file; /* the file an include row pulled it from; NULL: the form's */
   long hdr_row;     /* the row of its sheet's header */
+  const char *node; /* a loop's copy: the name in the data (pyxform's), when
+                       the name cell was made unique; NULL: the name cell */
 } srow;
 
 typedef struct sheet {
@@ -122,7 +124,7 @@ static void fwarn(reader *r, const char *sheet_name, long row, const char *col, 
 
 static void sheet_add(reader *r, sheet *s, long row, int n, char **cells) {
   if (!s->hdr.c) {
-    s->hdr = (srow){row, n, cells, r->reading, row};
+    s->hdr = (srow){row, n, cells, r->reading, row, NULL};
     return;
   }
   if (s->nrows == s->cap) {
@@ -131,7 +133,7 @@ static void sheet_add(reader *r, sheet *s, long row, int n, char **cells) {
     if (s->nrows) memcpy(g, s->rows, sizeof *g * (size_t)s->nrows);
     s->rows = g;
   }
-  s->rows[s->nrows++] = (srow){row, n, cells, r->reading, s->hdr.row};
+  s->rows[s->nrows++] = (srow){row, n, cells, r->reading, s->hdr.row, NULL};
 }
 
 /* Copies a table row, trimmed; returns the number of non-empty cells. */
@@ -1040,6 +1042,202 @@ static int expand_includes(reader *r, sheet *s, sheet *c, const char *file) {
   return 0;
 }
 
+/* ---- loops ------------------------------------------------------------------------ */
+
+/* The control a type cell opens (+1: begin group, repeat or loop) or
+ * closes (-1), 0 for other rows; *loop_list is the list of a "begin loop
+ * over LIST" (NULL otherwise). */
+static int control_of(reader *r, const char *type, const char **loop_list) {
+  *loop_list = NULL;
+  if (!type[0]) return 0;
+  typeinfo ti;
+  const char *list;
+  int or_other;
+  mtm_err saved = *r->err;
+  int bad = parse_type(r, type, &ti, &list, &or_other);
+  *r->err = saved;
+  if (bad) return 0;
+  if (ti.t == MTM_Q_BEGIN_GROUP || ti.t == MTM_Q_BEGIN_REPEAT) {
+    if (ti.t == MTM_Q_BEGIN_GROUP && list) *loop_list = list;
+    return 1;
+  }
+  return ti.t == MTM_Q_END_GROUP || ti.t == MTM_Q_END_REPEAT ? -1 : 0;
+}
+
+/* s with pyxform's substitutions of a loop's choice: Python's
+ * "s % {'name': ..., 'label': ...}", so %(name)s and %(label)s become the
+ * choice's name and label and %% becomes %; any other % stays. */
+static const char *loop_subst(reader *r, const char *s, const char *name, const char *label) {
+  if (!strchr(s, '%')) return s;
+  mtm_buf b;
+  mtm_buf_init(&b);
+  for (const char *p = s; *p;) {
+    if (!strncmp(p, "%(name)s", 8)) {
+      mtm_buf_adds(&b, name);
+      p += 8;
+    } else if (!strncmp(p, "%(label)s", 9)) {
+      mtm_buf_adds(&b, label);
+      p += 9;
+    } else if (!strncmp(p, "%%", 2)) {
+      mtm_buf_addc(&b, '%');
+      p += 2;
+    } else {
+      mtm_buf_addc(&b, *p++);
+    }
+  }
+  const char *o = dup(r, b.p ? b.p : "");
+  mtm_buf_free(&b);
+  return o;
+}
+
+/* s with each ${n} of renamed[0..nren) (data names of one loop copy)
+ * written ${n_choice}, so that the copy's rules name its own questions. */
+static const char *loop_refs(reader *r, const char *s, const char *const *renamed, int nren,
+                             const char *choice) {
+  if (!strstr(s, "${")) return s;
+  mtm_buf b;
+  mtm_buf_init(&b);
+  for (const char *p = s; *p;) {
+    const char *e = !strncmp(p, "${", 2) ? strchr(p + 2, '}') : NULL;
+    int hit = 0;
+    for (int k = 0; e && k < nren && !hit; k++)
+      hit = strlen(renamed[k]) == (size_t)(e - p - 2) && !strncmp(p + 2, renamed[k], (size_t)(e - p - 2));
+    if (hit) {
+      mtm_buf_printf(&b, "${%.*s_%s}", (int)(e - p - 2), p + 2, choice);
+      p = e + 1;
+    } else {
+      mtm_buf_addc(&b, *p++);
+    }
+  }
+  const char *o = dup(r, b.p ? b.p : "");
+  mtm_buf_free(&b);
+  return o;
+}
+
+/* Expands pyxform's legacy "begin loop over LIST" ... "end loop" as
+ * pyxform's builder does (_create_loop_from_dict): the loop is a group of
+ * its name, label and rules, holding one group per choice of LIST (a
+ * choice named "none" left out), named by the choice's name and labelled
+ * by its label, each with a copy of the loop's rows in which every cell of
+ * a row directly in the loop has %(name)s and %(label)s replaced (a label,
+ * hint or message column by the choice's label in that column's language;
+ * rows deeper in a group of the loop are copied as they are, as pyxform's
+ * copy is shallow). pyxform keeps a question's name in every copy; here
+ * the copy of a question is named NAME_CHOICE, its name in the data (its
+ * path, e.g. loop/ambulance/NAME, as exports write it) stays NAME, and a
+ * ${NAME} of a sibling in the same copy names the copy's own question.
+ * Loops inside loops are expanded in turn. */
+static int expand_loops(reader *r) {
+  sheet *s = &r->survey;
+  if (!s->hdr.c) return 0;
+  colspec *cs = parse_headers(r, s);
+  int tcol = find_col(s, cs, C_TYPE), ncol = find_col(s, cs, C_NAME);
+  if (tcol < 0 || ncol < 0) return 0;
+  int ncolumns = s->hdr.n;
+  for (int i = 0; i < s->nrows; i++) {
+    srow *lr = &s->rows[i];
+    const char *list;
+    if (control_of(r, cell(lr, tcol), &list) != 1 || !list) continue;
+    mtm_choice_list *l = find_list(r->f, list);
+    r->row_file = lr->file;
+    if (!l)
+      return ferr(r, r->survey_sheet, lr->row, s->hdr.c[tcol], cell(lr, ncol),
+                  "begin loop over %s: there is no list '%s' on the choices sheet", list, list);
+    /* The matching end. */
+    int depth = 0, end = -1;
+    for (int j = i + 1; j < s->nrows && end < 0; j++) {
+      const char *ll;
+      int c = control_of(r, cell(&s->rows[j], tcol), &ll);
+      if (c < 0 && depth == 0) end = j;
+      depth += c;
+    }
+    if (end < 0)
+      return ferr(r, r->survey_sheet, lr->row, s->hdr.c[tcol], cell(lr, ncol),
+                  "the loop '%s' begun on this row is never closed: add an 'end loop' row",
+                  cell(lr, ncol));
+    int body = end - i - 1, nout = 0;
+    srow *out = mtm_arena_alloc(r->a, sizeof *out * (size_t)((body + 2) * (l->n + 1) + 2));
+    /* The loop itself: a group. */
+    srow g = *lr;
+    g.c = mtm_arena_alloc(r->a, sizeof(char *) * (size_t)(ncolumns > g.n ? ncolumns : g.n));
+    for (int k = 0; k < lr->n; k++) g.c[k] = lr->c[k];
+    g.c[tcol] = "begin group";
+    out[nout++] = g;
+    const char **renamed = mtm_arena_alloc(r->a, sizeof(char *) * (size_t)(body + 1));
+    for (int ci = 0; ci < l->n; ci++) {
+      const mtm_choice *ch = &l->choices[ci];
+      if (!strcmp(ch->name, "none")) continue;
+      const char *dlabel = mtm_form_label(r->f, ch->labels, -1);
+      if (!dlabel) dlabel = "";
+      srow cg = {lr->row, ncolumns, mtm_arena_zalloc(r->a, sizeof(char *) * (size_t)ncolumns),
+                 lr->file, lr->hdr_row, NULL};
+      for (int k = 0; k < ncolumns; k++) {
+        const char *lab = cs[k].role == C_LABEL ? mtm_form_label(r->f, ch->labels, cs[k].lang) : NULL;
+        cg.c[k] = (char *)(lab ? lab : "");
+      }
+      cg.c[tcol] = "begin group";
+      cg.c[ncol] = (char *)ch->name;
+      out[nout++] = cg;
+      /* The data names of the copy, renamed. */
+      int nren = 0, d = 0;
+      for (int j = i + 1; j < end; j++) {
+        const char *ll;
+        int c = control_of(r, cell(&s->rows[j], tcol), &ll);
+        if (c == 0 && cell(&s->rows[j], ncol)[0]) renamed[nren++] = cell(&s->rows[j], ncol);
+        d += c;
+      }
+      d = 0;
+      for (int j = i + 1; j < end; j++) {
+        const srow *src = &s->rows[j];
+        const char *ll;
+        int c = control_of(r, cell(src, tcol), &ll);
+        srow cp = *src;
+        int n = src->n > ncolumns ? src->n : ncolumns;
+        cp.c = mtm_arena_alloc(r->a, sizeof(char *) * (size_t)n);
+        cp.n = n;
+        for (int k = 0; k < n; k++) {
+          const char *v = cell(src, k);
+          if (d == 0 || (d == 1 && c < 0)) {
+            const char *lab = k < ncolumns && cs[k].lang >= 0 && cs[k].role != C_NONE
+                                  ? mtm_form_label(r->f, ch->labels, cs[k].lang)
+                                  : dlabel;
+            v = loop_subst(r, v, ch->name, lab ? lab : dlabel);
+          }
+          if (k != ncol) v = loop_refs(r, v, renamed, nren, ch->name);
+          cp.c[k] = (char *)v;
+        }
+        if (c == 0 && cell(src, ncol)[0]) {
+          cp.node = cp.c[ncol];
+          cp.c[ncol] = mtm_arena_printf(r->a, "%s_%s", cp.c[ncol], ch->name);
+        }
+        d += c;
+        out[nout++] = cp;
+      }
+      srow ce = cg;
+      ce.c = mtm_arena_zalloc(r->a, sizeof(char *) * (size_t)ncolumns);
+      for (int k = 0; k < ncolumns; k++) ce.c[k] = "";
+      ce.c[tcol] = "end group";
+      out[nout++] = ce;
+    }
+    srow e = s->rows[end];
+    e.c = mtm_arena_alloc(r->a, sizeof(char *) * (size_t)(e.n > ncolumns ? e.n : ncolumns));
+    for (int k = 0; k < s->rows[end].n; k++) e.c[k] = s->rows[end].c[k];
+    e.c[tcol] = "end group";
+    out[nout++] = e;
+    /* Splice: the rows before, the expansion, the rows after. */
+    srow *all = mtm_arena_alloc(r->a, sizeof *all * (size_t)(s->nrows - (end - i + 1) + nout + 1));
+    memcpy(all, s->rows, sizeof *all * (size_t)i);
+    memcpy(all + i, out, sizeof *all * (size_t)nout);
+    memcpy(all + i + nout, s->rows + end + 1, sizeof *all * (size_t)(s->nrows - end - 1));
+    s->nrows = s->nrows - (end - i + 1) + nout;
+    s->cap = s->nrows;
+    s->rows = all;
+    /* Row i is now the loop's group: go on inside it (inner loops). */
+  }
+  r->row_file = NULL;
+  return 0;
+}
+
 /* ---- the survey ------------------------------------------------------------------- */
 
 static int valid_name(const char *s) {
@@ -1261,7 +1459,9 @@ static int read_survey(reader *r) {
       continue;
     }
     q->name = name;
-    q->path = q->group >= 0 ? mtm_arena_printf(r->a, "%s/%s", f->q[q->group].path, name) : name;
+    /* A loop's copy keeps its name in the data (see expand_loops). */
+    const char *node = row->node ? row->node : name;
+    q->path = q->group >= 0 ? mtm_arena_printf(r->a, "%s/%s", f->q[q->group].path, node) : node;
     q->labels = mtm_arena_zalloc(r->a, sizeof(char *) * (size_t)nl);
     q->hints = mtm_arena_zalloc(r->a, sizeof(char *) * (size_t)nl);
     q->constraint_msgs = mtm_arena_zalloc(r->a, sizeof(char *) * (size_t)nl);
@@ -1675,6 +1875,7 @@ static int read_form(const void *bytes, size_t len, const char *name, const char
     if (f->nlangs == 0) lang_index(&r, r.plain_lang);
     rc = read_choices(&r);
   }
+  if (!rc) rc = expand_loops(&r);
   if (!rc) rc = read_survey(&r);
   if (rc) {
     if (r.err->file[0] == 0) mtm_err_where(r.err, name, NULL, 0, NULL, NULL);

@@ -105,15 +105,18 @@ static void bcol_init(bcol *c, spec *sp) {
   c->allnum = 1;
   mtm_buf_init(&c->text);
   if (c->kind == MTM_FRAME_CODES || c->kind == MTM_FRAME_BITS) {
+    /* A select from a previous answer has no list: its levels are the
+     * values met (see prev_bits). */
     const mtm_choice_list *l = sp->q->list;
-    c->nlist = l->n;
-    c->caplevels = l->n + 16;
+    int nl = l ? l->n : 0;
+    c->nlist = nl;
+    c->caplevels = nl + 16;
     c->levels = mtm_xmalloc(sizeof *c->levels * (size_t)c->caplevels);
     c->hcap = 16;
     while (c->hcap < 2 * c->caplevels) c->hcap *= 2;
     c->hash = calloc((size_t)c->hcap, sizeof *c->hash);
     if (!c->hash) abort();
-    for (int i = 0; i < l->n; i++) {
+    for (int i = 0; i < nl; i++) {
       c->levels[i] = mtm_xstrdup(l->choices[i].name);
       c->nlevels = i + 1;
       if (hash_get(c, l->choices[i].name, strlen(l->choices[i].name)) < 0) hash_put(c, i);
@@ -430,9 +433,9 @@ static int col_decode(void *blob, size_t len, long nrows, mtm_arena *a, mtm_fram
 static int kind_of(const mtm_question *q) {
   switch (q->type) {
   case MTM_Q_SELECT_ONE:
-    return q->list ? MTM_FRAME_CODES : MTM_FRAME_TEXT;
+    return q->list || q->choices_from ? MTM_FRAME_CODES : MTM_FRAME_TEXT;
   case MTM_Q_SELECT_MULTIPLE:
-    return q->list ? MTM_FRAME_BITS : MTM_FRAME_TEXT;
+    return q->list || q->choices_from ? MTM_FRAME_BITS : MTM_FRAME_TEXT;
   case MTM_Q_INTEGER:
   case MTM_Q_DECIMAL:
   case MTM_Q_RANGE:
@@ -714,6 +717,50 @@ static void build_setup(const prep *p, build *b, mtm_arena *a) {
 
 /* Ends the builders after the last row: the text ends set, each
  * calculate resolved to numbers or text. */
+/* A select_multiple from a previous answer, once every row is read: its
+ * values (all kept as text, outside the empty list) become its levels, in
+ * order of first appearance, and each row's bits are set for them. */
+static void prev_bits(bcol *c, long nrows) {
+  for (long r = 0; r < nrows; r++) {
+    const char *v = c->text.p + c->off[r];
+    for (const char *p = v; *p;) {
+      while (*p == ' ') p++;
+      const char *e = p;
+      while (*e && *e != ' ') e++;
+      if (e > p && hash_get(c, p, (size_t)(e - p)) < 0) level_add(c, p, (size_t)(e - p));
+      p = e;
+    }
+  }
+  c->nlist = c->nlevels;
+  c->words = (c->nlist + 1 + 63) / 64;
+  long cap = nrows ? nrows : 1;
+  uint64_t *bits = mtm_xcalloc((size_t)(cap * c->words), sizeof *bits);
+  for (long r = 0; r < nrows; r++) {
+    const char *v = c->text.p + c->off[r];
+    for (const char *p = v; *p;) {
+      while (*p == ' ') p++;
+      const char *e = p;
+      while (*e && *e != ' ') e++;
+      if (e > p) {
+        int k = hash_get(c, p, (size_t)(e - p));
+        bits[r * c->words + (k >> 6)] |= (uint64_t)1 << (k & 63);
+      }
+      p = e;
+    }
+  }
+  free(c->bits);
+  c->bits = bits;
+  /* Every value is now a level: each row's text is empty. */
+  mtm_buf_reset(&c->text);
+  for (long r = 0; r < nrows; r++) {
+    c->off[r] = (int64_t)r;
+    mtm_buf_addc(&c->text, 0);
+  }
+  c->off[nrows] = (int64_t)c->text.n;
+}
+
+/* Ends the reading of rows: offsets' last entries, calculates' kinds, and
+ * the levels of selects from a previous answer. */
 static void build_end(build *b) {
   if (b->cap == 0) {
     for (int i = 0; i < b->ncols; i++) bcol_grow(&b->cols[i], 0, 1);
@@ -725,6 +772,7 @@ static void build_end(build *b) {
     bcol *c = &b->cols[i];
     if (c->off) c->off[b->nrows] = (int64_t)c->text.n;
     if (c->kind == K_CALC) c->kind = c->allnum ? MTM_FRAME_NUM : MTM_FRAME_TEXT;
+    if (c->kind == MTM_FRAME_BITS && c->sp->q->choices_from) prev_bits(c, b->nrows);
   }
 }
 
@@ -857,7 +905,9 @@ static int patch(mtm_store *st, prep *p, int round, mtm_frame *f, const int64_t 
       }
       continue;
     }
-    if ((int)c->kind != (int)fc->kind) {
+    /* A select_multiple from a previous answer has levels of its own
+     * rows: decode it all again. */
+    if ((int)c->kind != (int)fc->kind || (c->kind == MTM_FRAME_BITS && c->sp->q->choices_from)) {
       rc = 1;
       goto out;
     }

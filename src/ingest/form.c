@@ -163,8 +163,11 @@ mtm_ingest_form *mtm_ingest_form_new(const mtm_form *f) {
   for (int i = 0; i < nq; i++) {
     const mtm_question *q = &f->q[i];
     int g = q->group;
-    t->path[i] = g >= 0 && g < i ? mtm_arena_printf(&t->a, "%s/%s", t->path[g], q->name)
-                                 : mtm_arena_strdup(&t->a, q->name ? q->name : "");
+    int end = q->type == MTM_Q_END_GROUP || q->type == MTM_Q_END_REPEAT;
+    /* The form's path (a loop's copy keeps its name in the data there). */
+    t->path[i] = q->path && !end ? mtm_arena_strdup(&t->a, q->path)
+                 : g >= 0 && g < i ? mtm_arena_printf(&t->a, "%s/%s", t->path[g], q->name)
+                                   : mtm_arena_strdup(&t->a, q->name ? q->name : "");
     t->pos[i] = -1;
     t->qlist[i] = -1;
     rep_of_q[i] = -1;

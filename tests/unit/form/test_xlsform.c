@@ -507,6 +507,62 @@ static void store_versions(void **state) {
   unlink(side);
 }
 
+/* begin loop over LIST: a group per choice ("none" left out), named and
+ * labelled by it, with copies of the loop's rows: %(name)s and %(label)s
+ * replaced (a label by the choice's label in its language), %% as %;
+ * copies named NAME_CHOICE, their path keeping NAME; ${sibling} of the same
+ * copy names the copy's own question; rows inside a group of the loop are
+ * copied as they are, as pyxform's shallow copy leaves them. */
+static void loops(void **state) {
+  (void)state;
+  static const char md[] =
+      "| survey |\n"
+      "| | type | name | label::English (en) | label::Russian (ru) | relevant |\n"
+      "| | select_multiple animals | have | Which? | Какие? | |\n"
+      "| | begin loop over animals | lp | Each | Каждое | |\n"
+      "| | integer | n | How many %(label)s (%%)? | Сколько %(label)s? | selected(${have}, '%(name)s') |\n"
+      "| | text | why | Why %(name)s? | | ${n} > 0 |\n"
+      "| | begin group | g | In %(label)s | | |\n"
+      "| | note | deep | Still %(label)s | | |\n"
+      "| | end group | | | | |\n"
+      "| | end loop | | | | |\n"
+      "| choices |\n"
+      "| | list_name | name | label::English (en) | label::Russian (ru) |\n"
+      "| | animals | cow | Cows | Коровы |\n"
+      "| | animals | none | None | Нет |\n"
+      "| | animals | goat | Goats | Козы |\n";
+  mtm_form *f;
+  mtm_err err;
+  mtm_err_clear(&err);
+  assert_int_equal(mtm_form_read_mem(md, sizeof md - 1, "loop.md", &f, &err), 0);
+  const mtm_question *n = mtm_form_question(f, "n_cow");
+  assert_non_null(n);
+  assert_null(mtm_form_question(f, "n"));
+  assert_null(mtm_form_question(f, "n_none"));
+  assert_string_equal(n->path, "lp/cow/n");
+  assert_string_equal(mtm_form_question(f, "n_goat")->path, "lp/goat/n");
+  assert_int_equal(n->type, MTM_Q_INTEGER);
+  int en = mtm_form_lang(f, "en"), ru = mtm_form_lang(f, "ru");
+  assert_string_equal(mtm_form_label(f, n->labels, en), "How many Cows (%)?");
+  assert_string_equal(mtm_form_label(f, n->labels, ru), "Сколько Коровы?");
+  assert_string_equal(n->relevant_src, "selected(${have}, 'cow')");
+  const mtm_question *why = mtm_form_question(f, "why_goat");
+  assert_string_equal(mtm_form_label(f, why->labels, en), "Why goat?");
+  assert_string_equal(why->relevant_src, "${n_goat} > 0");
+  const mtm_question *cow = mtm_form_question(f, "cow");
+  assert_int_equal(cow->type, MTM_Q_BEGIN_GROUP);
+  assert_string_equal(mtm_form_label(f, cow->labels, ru), "Коровы");
+  assert_string_equal(cow->path, "lp/cow");
+  assert_int_equal(mtm_form_question(f, "lp")->type, MTM_Q_BEGIN_GROUP);
+  /* A group inside the loop: its own row substituted, its rows not. */
+  const mtm_question *deep = mtm_form_question(f, "deep_goat");
+  assert_string_equal(deep->path, "lp/goat/g/deep");
+  assert_string_equal(mtm_form_label(f, deep->labels, en), "Still %(label)s");
+  assert_string_equal(mtm_form_label(f, f->q[deep->group].labels, en), "In Goats");
+  assert_int_equal(f->nfields, 5);
+  mtm_form_free(f);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(spec_test_form),        cmocka_unit_test(languages_and_settings),
@@ -515,7 +571,7 @@ int main(void) {
       cmocka_unit_test(store_versions),        cmocka_unit_test(lone_sheet_is_survey),
       cmocka_unit_test(nameless_notes),        cmocka_unit_test(choices_from_previous_answer),
       cmocka_unit_test(lenient_reads),         cmocka_unit_test(includes),
-      cmocka_unit_test(pyxform_types),
+      cmocka_unit_test(pyxform_types),         cmocka_unit_test(loops),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
