@@ -24,6 +24,14 @@ static const char *slug(rp_ctx *c, const char *s) {
 /* The note under a chart or table: n, and the suppression rule. */
 static const char *note_n(rp_ctx *c, double n) {
   if (!isfinite(n)) n = 0;
+  if (c->note_rep) { /* a repeat's chart: n counts its instances */
+    const char *nt = c->lang == MTM_PROSE_RU
+                         ? mtm_arena_printf(c->a, "n = %s (%s)", rp_count_text(c, n), rp_unit(c, c->note_rep, 0))
+                         : mtm_arena_printf(c->a, "n = %s %s", rp_count_text(c, n), rp_unit(c, c->note_rep, 0));
+    if (!c->o->public_) return nt;
+    return mtm_arena_printf(c->a, "%s; %s", nt,
+                            mtm_arena_printf(c->a, rp_text(c, "suppressed_note_unit"), rp_unit(c, c->note_rep, 0)));
+  }
   if (c->o->public_)
     return mtm_arena_printf(c->a, "n = %s; %s", rp_count_text(c, n), rp_text(c, "suppressed_note"));
   return mtm_arena_printf(c->a, "n = %s", rp_count_text(c, n));
@@ -63,7 +71,8 @@ static int chart_hist(rp_ctx *c, const rp_tag *t, const mtm_frame_col *col, mtm_
                       mtm_fig *fg) {
   double lo = INFINITY, hi = -INFINITY;
   long n = 0;
-  for (long r = 0; r < c->f->nrows; r++) {
+  const mtm_frame *fr = rp_col_frame(c, col); /* a repeat's question: its instances */
+  for (long r = 0; r < fr->nrows; r++) {
     double v = col->num[r];
     if (isnan(v)) continue;
     if (v < lo) lo = v;
@@ -82,7 +91,7 @@ static int chart_hist(rp_ctx *c, const rp_tag *t, const mtm_frame_col *col, mtm_
   if (k < 1) k = 1;
   if (k > 40) k = 40;
   double *cnt = mtm_arena_zalloc(c->a, (size_t)k * sizeof *cnt);
-  for (long r = 0; r < c->f->nrows; r++) {
+  for (long r = 0; r < fr->nrows; r++) {
     double v = col->num[r];
     if (isnan(v)) continue;
     int b = (int)floor((v - start) / step);
@@ -100,7 +109,11 @@ static int chart_hist(rp_ctx *c, const rp_tag *t, const mtm_frame_col *col, mtm_
     s->key = mtm_arena_printf(c->a, "histogram @/@ %s %%/%% [%.15g, %.15g) @/@ NA %%/%% NA", col->name,
                               a0, a1);
     s->question = mtm_arena_printf(c->a, "%s: %s", rp_qlabel(c, col), cats[b]);
-    s->denominator = mtm_arena_printf(c->a, "%s, n = %s", rp_text(c, "answered"), rp_count_text(c, (double)n));
+    const char *rep = fr->repeat;
+    s->denominator = mtm_arena_printf(c->a, "%s, n = %s",
+                                      rep ? mtm_arena_printf(c->a, rp_text(c, "answered_unit"), rp_unit(c, rep, 0))
+                                          : rp_text(c, "answered"),
+                                      rp_count_text(c, (double)n));
     if (c->o->public_ && cnt[b] > 0 && cnt[b] < MTM_ANALYSIS_PUBLIC_SUPPRESS) cnt[b] = NAN;
     s->value = cnt[b];
     s->n = cnt[b];
@@ -115,8 +128,23 @@ static int chart_hist(rp_ctx *c, const rp_tag *t, const mtm_frame_col *col, mtm_
   ch->nseries = 1;
   ch->series = se;
   ch->percent = 0;
-  fg->note = mtm_arena_printf(c->a, "%s; %s", note_n(c, (double)n), rp_text(c, "histogram_note"));
+  const char *keep = c->note_rep; /* en "n = 150; household members per class" */
+  if (c->lang != MTM_PROSE_RU) c->note_rep = NULL;
+  const char *nn = note_n(c, (double)n);
+  c->note_rep = keep;
+  fg->note = mtm_arena_printf(c->a, "%s; %s", nn,
+                              fr->repeat ? mtm_arena_printf(c->a, rp_text(c, "histogram_note_unit"), rp_unit(c, fr->repeat, 0))
+                                         : rp_text(c, "histogram_note"));
   return 0;
+}
+
+static int eval_chart(rp_ctx *c, const rp_tag *t, const char *q, const mtm_frame_col *col, int *fig);
+
+/* A chart's question in its caption: its label, after its repeat's units
+ * for a repeat's question ("Household members: Sex"). */
+static const char *cap_label(rp_ctx *c, const mtm_frame_col *col) {
+  if (!c->note_rep) return rp_qlabel(c, col);
+  return mtm_arena_printf(c->a, "%s: %s", rp_unit(c, c->note_rep, 1), rp_qlabel(c, col));
 }
 
 int rp_eval_chart(rp_ctx *c, const rp_tag *t, int *fig) {
@@ -126,6 +154,16 @@ int rp_eval_chart(rp_ctx *c, const rp_tag *t, int *fig) {
   const mtm_frame_col *col;
   int rc = rp_question(c, t, q, &col);
   if (rc) return rc;
+  const char *rep = rp_col_frame(c, col)->repeat; /* a repeat's question: its units */
+  c->note_rep = rep;
+  rc = eval_chart(c, t, q, col, fig);
+  c->note_rep = NULL;
+  return rc;
+}
+
+/* rp_eval_chart of question q, its column col. */
+static int eval_chart(rp_ctx *c, const rp_tag *t, const char *q, const mtm_frame_col *col, int *fig) {
+  int rc;
   const char *by = rp_arg_get(t, "by"), *type = rp_arg_get(t, "type");
   const char *filter = rp_arg_get(t, "filter");
   int f = rp_fig_new(c, MTM_FIG_CHART, t);
@@ -255,16 +293,16 @@ int rp_eval_chart(rp_ctx *c, const rp_tag *t, int *fig) {
     bylabel = mtm_arena_strdup(c->a, rb.p);
     mtm_buf_free(&rb);
     fg->caption = mtm_arena_printf(c->a, "%s %d. %s (%s)", rp_text(c, "figure"), c->nchart,
-                                   rp_qlabel(c, col), bylabel);
+                                   cap_label(c, col), bylabel);
   } else {
     if (by) {
-      const mtm_frame_col *bc = mtm_frame_col_find(c->f, by);
+      const mtm_frame_col *bc = rp_col_in(c, rp_repeat_of(c, q), by);
       bylabel = bc ? rp_qlabel(c, bc) : by;
     }
     fg->caption = bylabel ? mtm_arena_printf(c->a, "%s %d. %s (%s %s)", rp_text(c, "figure"),
-                                             c->nchart, rp_qlabel(c, col), rp_text(c, "by"), bylabel)
+                                             c->nchart, cap_label(c, col), rp_text(c, "by"), bylabel)
                           : mtm_arena_printf(c->a, "%s %d. %s", rp_text(c, "figure"), c->nchart,
-                                             rp_qlabel(c, col));
+                                             cap_label(c, col));
   }
   fg->svg = mtm_arena_strndup(c->a, svg.p ? svg.p : "", svg.n);
   fg->svg_len = svg.n;
@@ -674,14 +712,19 @@ int rp_eval_table(rp_ctx *c, const rp_tag *t, int *fig) {
   c->ntable++;
   const char *bylabel = NULL;
   if (by) {
-    const mtm_frame_col *bc = mtm_frame_col_find(c->f, by);
+    const mtm_frame_col *bc = rp_col_in(c, rp_col_frame(c, col)->repeat, by); /* a repeat's too */
     bylabel = bc ? rp_qlabel(c, bc) : by;
   }
+  const char *rep = rp_col_frame(c, col)->repeat; /* "Household members: Works" */
+  c->note_rep = rep;
+  const char *ql = cap_label(c, col);
+  c->note_rep = NULL;
   fg->caption = bylabel ? mtm_arena_printf(c->a, "%s %d. %s (%s %s)", rp_text(c, "table"), c->ntable,
-                                           rp_qlabel(c, col), rp_text(c, "by"), bylabel)
-                        : mtm_arena_printf(c->a, "%s %d. %s", rp_text(c, "table"), c->ntable,
-                                           rp_qlabel(c, col));
-  if (c->o->public_) fg->note = rp_text(c, "suppressed_note");
+                                           ql, rp_text(c, "by"), bylabel)
+                        : mtm_arena_printf(c->a, "%s %d. %s", rp_text(c, "table"), c->ntable, ql);
+  if (c->o->public_)
+    fg->note = rep ? mtm_arena_printf(c->a, rp_text(c, "suppressed_note_unit"), rp_unit(c, rep, 0))
+                   : rp_text(c, "suppressed_note");
   fg->data_file = mtm_arena_printf(c->a, "data/table-%02d-%s.csv", c->ntable, slug(c, q));
   *fig = f;
   return 0;
@@ -792,7 +835,7 @@ int rp_eval_tiles(rp_ctx *c, const rp_tag *t, int *fig) {
       const char *dummy;
       if ((rc = rp_eval_tag(c, &st, &sf, &dummy))) return rc;
       srcs[n] = c->figs[sf].sources[0];
-      const mtm_frame_col *qc = mtm_frame_col_find(c->f, it);
+      const mtm_frame_col *qc = rp_col_in(c, rp_repeat_of(c, it), it); /* a repeat's too */
       const char *cap = qc ? rp_qlabel(c, qc) : srcs[n].question;
       if (colon && qc && qc->q && qc->q->list && strcmp(colon + 1, "yes")) {
         const mtm_choice *ch = mtm_form_choice(qc->q->list, colon + 1);

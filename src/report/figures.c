@@ -122,6 +122,13 @@ static const struct {
     {"overall", "Overall", "Всего"},
     {"by", "by", "по признаку"},
     {"answered", "respondents who answered", "ответившие респонденты"},
+    {"answered_unit", "%s with an answer", "%s с ответом"},
+    {"female_lc", "female", "женского пола"},
+    {"male_lc", "male", "мужского пола"},
+    /* a repeat's chart (%s: its units, "household members") */
+    {"histogram_note_unit", "%s per class", "записей в интервале"},
+    {"suppressed_note_unit", "Figures based on fewer than 5 %s are not shown.",
+     "Показатели, основанные менее чем на 5 записях, не приводятся."},
     {"respondents_interviewed", "respondents interviewed", "опрошенных респондентов"},
     {"regions_assessed", "regions assessed", "регионов охвачено"},
     {"districts_assessed", "districts assessed", "районов охвачено"},
@@ -220,6 +227,17 @@ int rp_question(rp_ctx *c, const rp_tag *t, const char *q, const mtm_frame_col *
   if (!q || !*q) return rp_fail(c, t, "the tag names no question: add q=QUESTION");
   const mtm_question *fq = mtm_form_question(c->f->form, q);
   const mtm_frame_col *fc = mtm_frame_col_find(c->f, q);
+  const char *rep = fc ? NULL : rp_repeat_of(c, q);
+  if (rep) { /* a repeat's question: its column over the repeat's instances */
+    mtm_frame *fr;
+    int rc = rp_repeat_frame(c, 0, rep, &fr);
+    if (rc) {
+      char m[1024];
+      snprintf(m, sizeof m, "%s", c->err->msg);
+      return rp_fail(c, t, "%s", m);
+    }
+    fc = fr ? mtm_frame_col_find(fr, q) : NULL;
+  }
   mtm_qtype ty = fq ? fq->type : fc ? fc->type : MTM_Q_TEXT;
   if (!fq && !fc)
     return rp_fail(c, t, "the survey form '%s' has no question '%s'", c->form_id, q);
@@ -245,16 +263,21 @@ const char *rp_qlabel(rp_ctx *c, const mtm_frame_col *col) {
 }
 
 const char *rp_group_name(rp_ctx *c, const mtm_analysis_row *r) {
-  /* women / men for the usual sex codes, else the value's label. */
+  /* women / men for the usual sex codes, else the value's label; a
+   * repeat's group by its label (female, male: its units may be children) */
   const char *v = r->group_var_value ? r->group_var_value : "";
+  if (r->repeat && r->group_value_label && *r->group_value_label && !strstr(r->group_var, " %/% "))
+    return rp_lower(c, r->group_value_label);
   if (!strcmp(v, "female") || !strcmp(v, "f") || !strcmp(v, "woman")) return rp_text(c, "women_lc");
   if (!strcmp(v, "male") || !strcmp(v, "m") || !strcmp(v, "man")) return rp_text(c, "men_lc");
   return r->group_value_label && *r->group_value_label ? r->group_value_label : v;
 }
 
 const char *rp_group_title(rp_ctx *c, const mtm_analysis_row *r) {
-  /* Women / Men (the catalogue's capitalised words), else the label. */
+  /* Women / Men (the catalogue's capitalised words), else the label; a
+   * repeat's group by its label ("Female"). */
   const char *v = r->group_var_value ? r->group_var_value : "";
+  if (r->repeat) return rp_capital(c, rp_group_name(c, r));
   const char *id = !strcmp(v, "female") || !strcmp(v, "f") || !strcmp(v, "woman") ? "women"
                    : !strcmp(v, "male") || !strcmp(v, "m") || !strcmp(v, "man")  ? "men"
                                                                                    : NULL;
@@ -290,12 +313,20 @@ const char *rp_capital(rp_ctx *c, const char *s) {
   return mtm_arena_printf(c->a, "%.*s%s", (int)k, (const char *)up, s + n);
 }
 
-/* 1 when a group variable has an answer in every row of the frame. */
-static int group_complete(rp_ctx *c, const char *by) {
+/* 1 when a group variable has an answer in every row of the frame (of
+ * the repeat rep's instances when rep is set). */
+static int group_complete(rp_ctx *c, const char *rep, const char *by) {
   if (!by || strchr(by, '*')) return 0;
-  const mtm_frame_col *g = mtm_frame_col_find(c->f, by);
+  const mtm_frame_col *g = NULL;
+  const mtm_frame *f = c->f;
+  if (rep) {
+    mtm_frame *fr;
+    if (rp_repeat_frame(c, 0, rep, &fr) || !fr) return 0;
+    f = fr;
+  }
+  g = mtm_frame_col_find(f, by);
   if (!g) return 0;
-  for (long r = 0; r < c->f->nrows; r++)
+  for (long r = 0; r < f->nrows; r++)
     if (mtm_frame_is_missing(g, r)) return 0;
   return 1;
 }
@@ -313,15 +344,18 @@ void rp_source_row(rp_ctx *c, mtm_fig_source *s, const mtm_analysis_row *r, cons
     s->question = ql;
   s->filter = r->filter && *r->filter ? r->filter : NULL;
   const char *grp = r->group_var ? rp_group_name(c, r) : NULL;
-  s->denominator = grp ? mtm_arena_printf(c->a, "%s (%s), n = %s", rp_text(c, "answered"), grp,
+  /* a repeat's figure counts its instances: "household members with an
+   * answer", "члены домохозяйства с ответом" */
+  const char *who = r->repeat ? mtm_arena_printf(c->a, rp_text(c, "answered_unit"), rp_unit(c, r->repeat, 0))
+                              : rp_text(c, "answered");
+  s->denominator = grp ? mtm_arena_printf(c->a, "%s (%s), n = %s", who, grp,
                                           rp_count_text(c, r->e.n_total))
-                       : mtm_arena_printf(c->a, "%s, n = %s", rp_text(c, "answered"),
-                                          rp_count_text(c, r->e.n_total));
+                       : mtm_arena_printf(c->a, "%s, n = %s", who, rp_count_text(c, r->e.n_total));
   s->value = r->e.est;
   s->n = r->e.n;
   s->n_total = r->e.n_total;
   s->shown = shown;
-  s->parts_complete = r->group_var ? group_complete(c, r->group_var) : 0;
+  s->parts_complete = r->group_var ? group_complete(c, r->repeat, r->group_var) : 0;
 }
 
 /* Same text (NULL equal to ""). */
@@ -365,10 +399,26 @@ int rp_run_get(rp_ctx *c, const rp_tag *t, const char *type, const char *q, cons
     c->runs = nr;
     c->capruns = cap;
   }
+  /* a repeat's question: over the frame of its instances, as analyse's
+   * mtm_analysis_run_all computes it (clustered by submission) */
+  const char *rep = rp_repeat_of(c, q);
+  const mtm_frame *fnow = c->f, *fthen = c->fc;
+  if (rep) {
+    mtm_frame *fr = NULL, *ft = NULL;
+    int rc = rp_repeat_frame(c, 0, rep, &fr);
+    if (!rc && c->fc) rc = rp_repeat_frame(c, 1, rep, &ft);
+    if (rc) {
+      char m[1024];
+      snprintf(m, sizeof m, "%s", c->err->msg);
+      return rp_fail(c, t, "%s", m);
+    }
+    fnow = fr;
+    fthen = ft;
+  }
   if (by && *by && strcmp(by, "round")) { /* a group question without answers groups nobody */
     char *names = mtm_arena_strdup(c->a, by), *save = NULL;
     for (char *g = strtok_r(names, "*", &save); g; g = strtok_r(NULL, "*", &save)) {
-      const mtm_frame_col *gc = mtm_frame_col_find(c->f, g);
+      const mtm_frame_col *gc = mtm_frame_col_find(fnow, g);
       rp_gap_why why = rp_gap(c, gc);
       if (why != RP_ANSWERED) return rp_fail_gap(c, t, gc, why);
     }
@@ -387,17 +437,19 @@ int rp_run_get(rp_ctx *c, const rp_tag *t, const char *type, const char *q, cons
     items[1].group = by;
     n = 2;
   }
-  if (mtm_analysis_run(c->f, &c->spec, items, n, c->a, &r->now, c->err)) {
+  if (mtm_analysis_run(fnow, &c->spec, items, n, c->a, &r->now, c->err)) {
     char m[1024];
     snprintf(m, sizeof m, "%s", c->err->msg);
     return rp_fail(c, t, "%s", m);
   }
+  for (size_t i = 0; i < r->now.n; i++) r->now.rows[i].repeat = rep;
   mtm_analysis_extra x = {0};
   if (c->o->public_) mtm_analysis_post_suppress(&r->now, MTM_ANALYSIS_PUBLIC_SUPPRESS, &x, c->a);
-  if (c->fc && mtm_frame_col_find(c->fc, q)) {
+  if (fthen && mtm_frame_col_find(fthen, q)) {
     mtm_err e2;
     mtm_err_clear(&e2);
-    if (mtm_analysis_run(c->fc, &c->spec, items, n, c->a, &r->then, &e2) == 0) {
+    if (mtm_analysis_run(fthen, &c->spec, items, n, c->a, &r->then, &e2) == 0) {
+      for (size_t i = 0; i < r->then.n; i++) r->then.rows[i].repeat = rep;
       r->has_then = 1;
       mtm_analysis_extra y = {0};
       if (c->o->public_)
@@ -490,6 +542,51 @@ static const char *answered_predicate(rp_ctx *c, const mtm_frame_col *col, const
                           v, q);
 }
 
+/* The sentence of a share of a repeat's question with answered=yes, whose
+ * units are the repeat's instances, not respondents: en "For 40 per cent
+ * of household members, the answer to “Works” is “Yes”", ru "Члены
+ * домохозяйства: на вопрос «Работает» в 40 % случаев дан ответ «Да»" (the
+ * label stays in the nominative, whatever its words). */
+static const char *repeat_answered(rp_ctx *c, const mtm_frame_col *col, const char *value, int pct,
+                                   const char *rep) {
+  const char *q = rp_qlabel(c, col), *v = choice_label(c, col, value);
+  mtm_buf p;
+  mtm_buf_init(&p);
+  /* a sex question (sex, *_sex, +sex): en "Fifty-nine per cent of
+   * household members are female", ru "Члены домохозяйства: 59 % —
+   * женского пола" (female, not women: a repeat's units may be children) */
+  size_t nl = strlen(col->name);
+  int sexq = !strcmp(col->name, "sex") || (nl > 4 && !strcmp(col->name + nl - 4, "_sex")) ||
+             (col->q && col->q->hxl && strstr(col->q->hxl, "+sex"));
+  int fem = !strcmp(value, "female"), male = !strcmp(value, "male");
+  if (sexq && (fem || male)) {
+    const char *who = rp_text(c, fem ? "female_lc" : "male_lc");
+    const char *s;
+    if (c->lang == MTM_PROSE_RU) {
+      mtm_prose_percent(&p, c->lang, pct / 100.0, 0);
+      s = mtm_arena_printf(c->a, "%s: %s \xE2\x80\x94 %s", rp_unit(c, rep, 1), p.p, who);
+    } else {
+      mtm_prose_percent_words(&p, c->lang, pct / 100.0, 1);
+      s = mtm_arena_printf(c->a, "%s of %s are %s", p.p, rp_unit(c, rep, 0), who);
+    }
+    mtm_buf_free(&p);
+    return s;
+  }
+  if (c->lang == MTM_PROSE_RU) mtm_prose_percent(&p, c->lang, pct / 100.0, 0);
+  else mtm_prose_percent_phrase(&p, c->lang, pct / 100.0);
+  const char *s =
+      c->lang == MTM_PROSE_RU
+          ? mtm_arena_printf(c->a,
+                             "%s: на вопрос \xC2\xAB%s\xC2\xBB в %s случаев дан ответ \xC2\xAB%s\xC2\xBB",
+                             rp_unit(c, rep, 1), q, p.p, v)
+          : mtm_arena_printf(c->a,
+                             "For %s of %s, the answer to \xE2\x80\x9C%s\xE2\x80\x9D is "
+                             "\xE2\x80\x9C%s\xE2\x80\x9D",
+                             p.p, rp_unit(c, rep, 0), q, v);
+  mtm_buf_free(&p);
+  return s;
+}
+
 static int eval_share(rp_ctx *c, const rp_tag *t, int words, int *fig) {
   const char *q, *value, *type;
   const mtm_frame_col *col;
@@ -525,7 +622,24 @@ static int eval_share(rp_ctx *c, const rp_tag *t, int words, int *fig) {
   rp_source_row(c, &fg->sources[0], &run->now.rows[ov], pt);
   mtm_buf b;
   mtm_buf_init(&b);
-  if (words && pct < 0 && !pred) {
+  const char *rep = run->now.rows[ov].repeat;
+  if (words && pct < 0 && !pred && rep) {
+    /* a repeat's suppressed share: its units, not respondents */
+    const char *ql = rp_qlabel(c, col), *vl = choice_label(c, col, value);
+    if (c->lang == MTM_PROSE_RU)
+      mtm_buf_printf(&b,
+                     "%s: доля ответа \xC2\xAB%s\xC2\xBB на вопрос \xC2\xAB%s\xC2\xBB не "
+                     "приводится: в ней или рядом с ней меньше 5 записей",
+                     rp_unit(c, rep, 1), vl, ql);
+    else
+      mtm_buf_printf(&b,
+                     "The share of %s with the answer \xE2\x80\x9C%s\xE2\x80\x9D to "
+                     "\xE2\x80\x9C%s\xE2\x80\x9D is not shown: it, or a cell it would reveal, "
+                     "has fewer than 5 %s",
+                     rp_unit(c, rep, 0), vl, ql, rp_unit(c, rep, 0));
+  } else if (words && !pred && rep) {
+    mtm_buf_adds(&b, repeat_answered(c, col, value, pct, rep));
+  } else if (words && pct < 0 && !pred) {
     /* a suppressed share (--public) is not written as "— of respondents" */
     const char *ql = rp_qlabel(c, col), *vl = choice_label(c, col, value);
     if (c->lang == MTM_PROSE_RU)
@@ -706,7 +820,7 @@ static int eval_stat(rp_ctx *c, const rp_tag *t, const char *type, int *fig) {
   if (ov == (size_t)-1) return rp_fail(c, t, "no figure for '%s' in round %d", q, c->o->round);
   const mtm_analysis_row *r = &run->now.rows[ov];
   const char *txt;
-  if (c->currency && mtm_analysis_is_money(c->f, q, c->currency) && isfinite(r->e.est)) {
+  if (c->currency && mtm_analysis_is_money(rp_col_frame(c, col), q, c->currency) && isfinite(r->e.est)) {
     mtm_buf b;
     mtm_buf_init(&b);
     /* The amount and its USD value, grouped the language's way. */
@@ -876,6 +990,64 @@ static int eval_count(rp_ctx *c, const rp_tag *t, int *fig) {
   return 0;
 }
 
+/* repeat_base repeat=R: the base of a repeat's figures, the sentence that
+ * opens its section: en "The figures of this section count household
+ * members, not respondents: 120 household members listed by 45
+ * respondents.", ru "Показатели этого раздела рассчитаны по записям
+ * «Члены домохозяйства», а не по респондентам: 120 записей в анкетах 45
+ * респондентов." (numerals agreeing). Its two counts carry the keys
+ * "count @/@ R %/% round N" and "count @/@ respondents with R %/% round N". */
+static int eval_repeat_base(rp_ctx *c, const rp_tag *t, int *fig) {
+  const char *rep = rp_arg_get(t, "repeat");
+  if (!rep) rep = rp_arg_pos(t, 0);
+  const char **names;
+  int nr = mtm_frame_repeats(c->f, c->a, &names), known = 0;
+  for (int i = 0; rep && i < nr; i++)
+    if (!strcmp(names[i], rep)) known = 1;
+  if (!known) return rp_fail(c, t, "the survey form '%s' has no repeat '%s'", c->form_id, rep ? rep : "");
+  mtm_frame *fr;
+  int rc = rp_repeat_frame(c, 0, rep, &fr);
+  if (rc) {
+    char m[1024];
+    snprintf(m, sizeof m, "%s", c->err->msg);
+    return rp_fail(c, t, "%s", m);
+  }
+  long inst = fr->nrows, subs = 0;
+  for (long r = 0; r < fr->nrows; r++) /* instances come by submission */
+    if (r == 0 || fr->parent_row[r] != fr->parent_row[r - 1]) subs++;
+  int f = rp_fig_new(c, MTM_FIG_TEXT, t);
+  mtm_fig *fg = &c->figs[f];
+  fg->nsources = 2;
+  fg->sources = mtm_arena_zalloc(c->a, 2 * sizeof *fg->sources);
+  const char *ni = rp_count_text(c, (double)inst), *ns = rp_count_text(c, (double)subs);
+  const char *unit = rp_unit(c, rep, 0);
+  mtm_fig_source *s = fg->sources;
+  s[0].key = mtm_arena_printf(c->a, "count @/@ %s %%/%% round %d", rep, c->o->round);
+  s[0].question = rp_unit(c, rep, 1);
+  s[0].value = s[0].n = (double)inst;
+  s[0].n_total = NAN;
+  s[0].shown = ni;
+  s[1].key = mtm_arena_printf(c->a, "count @/@ respondents with %s %%/%% round %d", rep, c->o->round);
+  s[1].question = rp_text(c, "respondents_interviewed");
+  s[1].value = s[1].n = (double)subs;
+  s[1].n_total = (double)c->f->nrows;
+  s[1].shown = ns;
+  if (c->lang == MTM_PROSE_RU)
+    fg->text = mtm_arena_printf(
+        c->a,
+        "Показатели этого раздела рассчитаны по записям \xC2\xAB%s\xC2\xBB, а не по "
+        "респондентам: %s %s в анкетах %s %s.",
+        rp_unit(c, rep, 1), ni, mtm_prose_plural(c->lang, inst, "запись", "записи", "записей"), ns,
+        mtm_prose_plural(c->lang, subs, "респондента", "респондентов", "респондентов"));
+  else
+    fg->text = mtm_arena_printf(c->a,
+                                "The figures of this section count %s, not respondents: %s %s listed "
+                                "by %s %s.",
+                                unit, ni, unit, ns, subs == 1 ? "respondent" : "respondents");
+  *fig = f;
+  return 0;
+}
+
 /* sample: the saved sample plan of the round as a sentence (nothing when
  * the round has none). */
 static int eval_sample(rp_ctx *c, const rp_tag *t, int *fig) {
@@ -938,6 +1110,7 @@ int rp_eval_tag(rp_ctx *c, const rp_tag *t, int *fig, const char **inline_text) 
   if (!strcmp(n, "change")) return eval_change(c, t, fig);
   if (!strcmp(n, "changes")) return eval_changes(c, t, fig);
   if (!strcmp(n, "count")) return eval_count(c, t, fig);
+  if (!strcmp(n, "repeat_base")) return eval_repeat_base(c, t, fig);
   if (!strcmp(n, "sample")) return eval_sample(c, t, fig);
   if (!strcmp(n, "mean")) return eval_stat(c, t, "mean", fig);
   if (!strcmp(n, "median")) return eval_stat(c, t, "median", fig);
@@ -977,7 +1150,7 @@ int rp_eval_tag(rp_ctx *c, const rp_tag *t, int *fig, const char **inline_text) 
     return 0;
   }
   return rp_fail(c, t,
-                 "unknown tag '%s' (tags: share, sentence, count, mean, median, bma, chart, map, "
+                 "unknown tag '%s' (tags: share, sentence, count, repeat_base, mean, median, bma, chart, map, "
                  "table, change, changes, tiles, annex, sample, t, round, about, methodology, "
                  "survey_sections, nationality_profiles, baseline_section, criteria)",
                  n);

@@ -1,4 +1,5 @@
-/* Questions without an answer in the reported round. Real rounds have
+/* Questions without an answer in the reported round (a repeat's question:
+ * without an answer in any of the repeat's instances). Real rounds have
  * them: a question whose column no imported file had, a question asked
  * only under a condition (relevant) that held for nobody, a question every
  * respondent left empty. The generated sections leave such a question out
@@ -76,9 +77,10 @@ rp_gap_why rp_gap(rp_ctx *c, const mtm_frame_col *col) {
   /* Any row with an answer: answered. Else the reason, most telling first:
    * no column in any imported file, skip logic, left empty. */
   if (!col) return RP_ANSWERED;
-  long words = (c->f->nrows + 63) / 64; /* a word at a time: a row answered has its bit clear */
+  const mtm_frame *f = rp_col_frame(c, col); /* a repeat's question: its instances */
+  long words = (f->nrows + 63) / 64; /* a word at a time: a row answered has its bit clear */
   for (long w = 0; w < words; w++) {
-    long left = c->f->nrows - w * 64;
+    long left = f->nrows - w * 64;
     uint64_t rows = left >= 64 ? ~(uint64_t)0 : ((uint64_t)1 << left) - 1;
     if (~col->missing[w] & rows) return RP_ANSWERED;
   }
@@ -88,7 +90,10 @@ rp_gap_why rp_gap(rp_ctx *c, const mtm_frame_col *col) {
   c->err = &e; /* a workspace that cannot say: no reason of that kind */
   int rc = load_exported(c);
   c->err = keep;
-  if (!rc && c->exported && mtm_strmap_get(c->exported, col->name) < 0) return RP_NOT_EXPORTED;
+  /* the imports' mappings name the submissions' columns, not the repeat
+   * sheets': a repeat's question is never said to be missing from them */
+  if (!rc && c->exported && !rp_col_frame(c, col)->repeat && mtm_strmap_get(c->exported, col->name) < 0)
+    return RP_NOT_EXPORTED;
   if (relevant_of(c, col)) return RP_SKIPPED;
   return RP_EMPTY;
 }
@@ -96,6 +101,17 @@ rp_gap_why rp_gap(rp_ctx *c, const mtm_frame_col *col) {
 int rp_fail_gap(rp_ctx *c, const rp_tag *t, const mtm_frame_col *col, rp_gap_why why) {
   /* "question 'q' has no answer in round N: <why>". */
   const char *rel = relevant_of(c, col);
+  const char *rep = rp_col_frame(c, col)->repeat;
+  if (rep) { /* a repeat's question: none of its instances has an answer */
+    const char *unit = rp_unit(c, rep, 0);
+    if (why == RP_SKIPPED)
+      return rp_fail(c, t,
+                     "question '%s' of repeat '%s' has no answer in round %d: it is asked only when "
+                     "%s (skip logic), and none of the %s has an answer",
+                     col->name, rep, c->o->round, rel ? rel : "a condition holds", unit);
+    return rp_fail(c, t, "question '%s' of repeat '%s' has no answer in round %d: it was left empty for every one of the %s",
+                   col->name, rep, c->o->round, unit);
+  }
   switch (why) {
   case RP_NOT_EXPORTED:
     return rp_fail(c, t,
@@ -113,10 +129,9 @@ int rp_fail_gap(rp_ctx *c, const rp_tag *t, const mtm_frame_col *col, rp_gap_why
   }
 }
 
-/* 1 when a question is of a kind a report shows (a choice or a number)
- * and is asked outside repeats. */
+/* 1 when a question is of a kind a report shows (a choice or a number),
+ * inside a repeat or not. */
 static int shown_kind(const mtm_question *q) {
-  if (q->repeat >= 0) return 0;
   return q->type == MTM_Q_SELECT_ONE || q->type == MTM_Q_SELECT_MULTIPLE ||
          q->type == MTM_Q_INTEGER || q->type == MTM_Q_DECIMAL || q->type == MTM_Q_RANGE;
 }
@@ -130,7 +145,9 @@ int rp_gaps(rp_ctx *c, const mtm_frame_col ***cols, int **whys, int *n) {
     c->gap_whys = mtm_arena_zalloc(c->a, (size_t)(fm->nq + 1) * sizeof *c->gap_whys);
     for (int i = 0; i < fm->nq; i++) {
       if (!shown_kind(&fm->q[i])) continue;
-      const mtm_frame_col *col = mtm_frame_col_find(c->f, fm->q[i].name);
+      /* a repeat's question: its column over the repeat's instances */
+      const char *rep = fm->q[i].repeat >= 0 ? rp_repeat_of(c, fm->q[i].name) : NULL;
+      const mtm_frame_col *col = rp_col_in(c, rep, fm->q[i].name);
       if (!col || col->kind == MTM_FRAME_TEXT) continue;
       rp_gap_why why = rp_gap(c, col);
       if (why == RP_ANSWERED) continue;
@@ -155,10 +172,13 @@ static int list_of(rp_ctx *c, rp_gap_why why, mtm_buf *md) {
   const char **items = mtm_arena_zalloc(c->a, (size_t)(n + 1) * sizeof *items);
   int ru = c->lang == MTM_PROSE_RU;
   for (int i = 0; i < n; i++)
-    if (whys[i] == (int)why)
-      items[k++] = mtm_arena_printf(c->a, "%s%s%s (`%s`)", ru ? "\xC2\xAB" : "\xE2\x80\x9C",
+    if (whys[i] == (int)why) {
+      /* a repeat's question names its repeat: (`m_disabled`, household members) */
+      const char *rep = rp_col_frame(c, cols[i])->repeat;
+      items[k++] = mtm_arena_printf(c->a, "%s%s%s (`%s`%s%s)", ru ? "\xC2\xAB" : "\xE2\x80\x9C",
                                     rp_qlabel(c, cols[i]), ru ? "\xC2\xBB" : "\xE2\x80\x9D",
-                                    cols[i]->name);
+                                    cols[i]->name, rep ? ", " : "", rep ? rp_unit(c, rep, 0) : "");
+    }
   if (k) mtm_prose_join(md, c->lang, k, items);
   return k;
 }

@@ -75,7 +75,39 @@ typedef struct rp_ctx {
   int gaps_done, ngaps;
   const mtm_frame_col **gap_cols;
   int *gap_whys;            /* rp_gap_why */
+  /* repeat groups: the frames of the repeats whose questions the report
+   * shows (rp_repeat_frame), of the round (then 0) and the compared round
+   * (then 1), loaded once, freed by rp_repeats_free */
+  int nrep;
+  const char *rep_name[16];
+  int rep_then[16];
+  mtm_frame *rep_frame[16];
+  const char *note_rep;     /* a chart of repeat note_rep's question: its notes count its units */
 } rp_ctx;
+
+/* ---- repeat.c: a repeat group's questions ------------------------------- */
+
+/* The repeat whose question q is (q not a column of the submissions'
+ * frame), NULL for a question of the submissions or an unknown name. */
+const char *rp_repeat_of(rp_ctx *c, const char *q);
+/* The frame of the instances of repeat rep in the round (then 0) or the
+ * compared round (then 1), loaded once; *out NULL when then is 1 and there
+ * is no compared round or its form lacks the repeat. */
+int rp_repeat_frame(rp_ctx *c, int then, const char *rep, mtm_frame **out);
+/* The frame (the round's) that holds column col: c->f or a repeat's. */
+const mtm_frame *rp_col_frame(rp_ctx *c, const mtm_frame_col *col);
+/* The column called name in the round's frame, else in the frame of the
+ * repeat rep (NULL: none), NULL when neither has it. */
+const mtm_frame_col *rp_col_in(rp_ctx *c, const char *rep, const char *name);
+/* A repeat's unit in the report's language, from its label ("household
+ * members"; capital: "Household members"); without a label, en
+ * "instances of “roster”", ru "записи «roster»" (capital: "Roster"). */
+const char *rp_unit(rp_ctx *c, const char *rep, int capital);
+/* s with its first letter lower-cased for the middle of a sentence,
+ * unless it starts with an acronym ("NGO staff"). */
+const char *rp_lower(rp_ctx *c, const char *s);
+/* Frees the repeat frames. */
+void rp_repeats_free(rp_ctx *c);
 
 /* ---- template.c ---------------------------------------------------------- */
 
@@ -172,7 +204,7 @@ rp_gap_why rp_gap(rp_ctx *c, const mtm_frame_col *col);
  * has no answer. */
 int rp_fail_gap(rp_ctx *c, const rp_tag *t, const mtm_frame_col *col, rp_gap_why why);
 /* The questions of the form a report could show (choices and numbers
- * outside repeats) that have no answer in the round, in form order, with
+ * inside repeats or not) that have no answer in the round, in form order, with
  * their reasons (whys may be NULL); computed once per report. */
 int rp_gaps(rp_ctx *c, const mtm_frame_col ***cols, int **whys, int *n);
 /* Appends the methodology's paragraph naming those questions and why

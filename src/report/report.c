@@ -320,6 +320,7 @@ int mtm_report_write(mtm_store *st, const mtm_report_opts *o, mtm_report_stats *
   mtm_report_doc_free(&doc);
   mtm_buf_free(&tmpl);
   if (c.f) mtm_frame_free(c.f);
+  rp_repeats_free(&c);
   if (c.fc) mtm_frame_free(c.fc);
   mtm_arena_free(&a);
   return rc;

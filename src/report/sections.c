@@ -111,8 +111,14 @@ static int question_md(rp_ctx *c, const mtm_frame_col *col, const mtm_frame_col 
    * 42%, men 44%), up from 43 per cent in Round 1." */
   mtm_buf_printf(md, "{{sentence q=%s value=%s answered=yes stop=no%s%s}}", name, v,
                  by_sex ? " by=" : "", by_sex ? sex->name : "");
-  if (c->fc && mtm_frame_col_find(c->fc, name))
-    mtm_buf_printf(md, "{{change q=%s value=%s lead=\", \"}}", name, v);
+  int then = c->fc && mtm_frame_col_find(c->fc, name) != NULL;
+  const char *rep = c->fc && !then ? rp_repeat_of(c, name) : NULL;
+  if (rep) { /* a repeat's question: in the compared round's instances */
+    mtm_frame *ft;
+    if ((rc = rp_repeat_frame(c, 1, rep, &ft))) return rc;
+    then = ft && mtm_frame_col_find(ft, name);
+  }
+  if (then) mtm_buf_printf(md, "{{change q=%s value=%s lead=\", \"}}", name, v);
   mtm_buf_adds(md, ".\n\n");
   if (by_sex && col->kind == MTM_FRAME_CODES && col->nlist > 2)
     mtm_buf_printf(md, "{{chart q=%s by=%s}}\n\n", name, sex->name);
@@ -121,7 +127,56 @@ static int question_md(rp_ctx *c, const mtm_frame_col *col, const mtm_frame_col 
   return 0;
 }
 
-/* survey_sections: a level-1 section per questionnaire group. */
+/* The sex question of a repeat's instances (its own, named sex or *_sex or
+ * tagged +sex, with a female and a male choice), NULL when none: a repeat's
+ * shares are broken down by it. */
+static const mtm_frame_col *repeat_sex(rp_ctx *c, const mtm_frame *fr) {
+  for (int i = 0; i < fr->ncols; i++) {
+    const mtm_frame_col *col = &fr->cols[i];
+    if (col->from_parent || col->kind != MTM_FRAME_CODES || !col->q) continue;
+    size_t n = strlen(col->name);
+    int named = !strcmp(col->name, "sex") || (n > 4 && !strcmp(col->name + n - 4, "_sex")) ||
+                (col->q->hxl && strstr(col->q->hxl, "+sex"));
+    int f = 0, m = 0;
+    for (int k = 0; k < col->nlevels; k++) {
+      if (!strcmp(col->levels[k], "female")) f = 1;
+      if (!strcmp(col->levels[k], "male")) m = 1;
+    }
+    if (named && f && m && rp_gap(c, col) == RP_ANSWERED) return col;
+  }
+  return NULL;
+}
+
+/* The section of a repeat group (begin_repeat at index ri): its label as
+ * the title, the base (its instances and the respondents who listed them),
+ * then each of its own questions as a survey section shows them, over the
+ * instances. Nothing when no instance answered any of them. */
+static int repeat_section(rp_ctx *c, int ri, mtm_buf *md) {
+  const mtm_form *fm = c->f->form;
+  const char *rep = fm->q[ri].name;
+  mtm_frame *fr;
+  int rc = rp_repeat_frame(c, 0, rep, &fr);
+  if (rc) return rc;
+  if (!fr || !fr->nrows) return 0;
+  const mtm_frame_col *sex = repeat_sex(c, fr);
+  int any = 0;
+  for (int j = 0; j < fm->nq; j++) {
+    const mtm_question *q = &fm->q[j];
+    if (q->repeat != ri || mtm_frame_col_find(c->f, q->name)) continue; /* the submissions' wins */
+    const mtm_frame_col *col = mtm_frame_col_find(fr, q->name);
+    if (!col || col->from_parent || !chartable(col)) continue;
+    if (rp_gap(c, col) != RP_ANSWERED) continue; /* named in the methodology's notes */
+    if (!any) {
+      mtm_buf_printf(md, "# %s\n\n{{repeat_base repeat=%s}}\n\n", rp_unit(c, rep, 1), rep);
+      any = 1;
+    }
+    if ((rc = question_md(c, col, sex, md))) return rc;
+  }
+  return 0;
+}
+
+/* survey_sections: a level-1 section per questionnaire group, and one per
+ * repeat group (its questions over its instances), in form order. */
 static int survey_sections(rp_ctx *c, mtm_buf *md) {
   const mtm_form *fm = c->f->form;
   const mtm_frame_col *sex = find_var(c, "sex", "+sex");
@@ -136,6 +191,14 @@ static int survey_sections(rp_ctx *c, mtm_buf *md) {
   mtm_buf_init(&chg);
   for (int pass = 0; pass < 2; pass++) {
     for (int gi = pass ? -1 : 0; gi < (pass ? 0 : fm->nq); gi++) {
+      if (!pass && fm->q[gi].type == MTM_Q_BEGIN_REPEAT) {
+        int rc = repeat_section(c, gi, md);
+        if (rc) {
+          mtm_buf_free(&chg);
+          return rc;
+        }
+        continue;
+      }
       if (!pass && fm->q[gi].type != MTM_Q_BEGIN_GROUP) continue;
       int any = 0;
       for (int j = 0; j < fm->nq; j++) {
