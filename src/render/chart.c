@@ -513,6 +513,15 @@ static void draw_stack(lay *L) {
       rect_el(&L->body, x, by, w, bh, fill, "#ffffff");
       int mark = value_label(L, s, j, share, 1, lab, sizeof lab);
       double tw = mtm_render_text_width(lab, VS, 0);
+      if (nc == 2 && c->cats[j]) { /* a yes/no bar: "Yes 62%" when it fits */
+        char full[192];
+        snprintf(full, sizeof full, "%s %s", c->cats[j], lab);
+        double fw = mtm_render_text_width(full, VS, 0);
+        if (fw + 6 <= w && strlen(full) < sizeof lab) {
+          memcpy(lab, full, strlen(full) + 1);
+          tw = fw;
+        }
+      }
       if (tw + 6 <= w) {
         text_el(&L->body, x + w / 2, mid_base(cy, VS), VS, 0, "middle", ink_on(fill), lab);
         L->dagger |= mark;

@@ -257,7 +257,8 @@ static int eval_chart(rp_ctx *c, const rp_tag *t, const char *q, const mtm_frame
     ch.series = se;
     ch.percent = 1;
     if (col->kind == MTM_FRAME_BITS) ch.type = MTM_CHART_MULTI;
-    else if (!ng && !byround && ncat >= 2 && ncat <= 5) ch.type = MTM_CHART_DONUT;
+    else if (ncat == 2) ch.type = MTM_CHART_STACK100; /* yes/no: one split bar (per group) */
+    else if (!ng && !byround && ncat >= 3 && ncat <= 5) ch.type = MTM_CHART_DONUT;
     else ch.type = MTM_CHART_HBAR;
     if (col->kind == MTM_FRAME_BITS && (ng || byround)) ch.type = MTM_CHART_HBAR;
     tmp.note = note_n(c, ntot);

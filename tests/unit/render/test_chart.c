@@ -146,13 +146,40 @@ static mtm_chart crowded_hbar(void) {
   return c;
 }
 
+static const char *const yesno_cats[] = {"Yes", "No"};
+static const double yesno_all[] = {0.62, 0.38};
+static const double yesno_w[] = {0.71, 0.29};
+static const double yesno_m[] = {0.57, 0.43};
+static const double yesno_wn[] = {160, 65};
+static const double yesno_mn[] = {520, 384};
+static const mtm_chart_series yesno_series[] = {{NULL, yesno_all, NULL}};
+static const mtm_chart_series yesno_sex_series[] = {{"Women", yesno_w, yesno_wn},
+                                                    {"Men", yesno_m, yesno_mn}};
+
+/* A yes/no question: one 100% bar split in two, "Yes 62%" | "No 38%". */
+static mtm_chart yesno(void) {
+  mtm_chart c = {.type = MTM_CHART_STACK100, .title = "Has a written contract", .ncat = 2,
+                 .cats = yesno_cats, .nseries = 1, .series = yesno_series, .percent = 1,
+                 .lang = "en", .note = "n = 1,129"};
+  return c;
+}
+
+/* The same question by sex: one such bar per group. */
+static mtm_chart yesno_by_sex(void) {
+  mtm_chart c = yesno();
+  c.title = "Has a written contract, by sex";
+  c.nseries = 2;
+  c.series = yesno_sex_series;
+  return c;
+}
+
 typedef mtm_chart (*maker)(void);
 static const struct {
   const char *name;
   maker make;
 } goldens[] = {{"hbar_by_sex", hbar_by_sex}, {"stacked", stacked}, {"donut", donut},
                {"multi", multi},             {"hist", hist},       {"kazakh", kazakh},
-               {"vbar", vbar}};
+               {"vbar", vbar},               {"yesno", yesno},     {"yesno_by_sex", yesno_by_sex}};
 #define NGOLD ((int)(sizeof goldens / sizeof goldens[0]))
 
 /* ---- helpers ------------------------------------------------------------ */
@@ -621,6 +648,37 @@ static void stacked_segments_and_hist_bins(void **state) {
   mtm_buf_free(&b);
 }
 
+/* A two-answer bar names each share in its segment ("Yes 62%"), with
+ * the legend still present; a segment too narrow for the name keeps the
+ * share alone. */
+static void yesno_bar_names_its_shares(void **state) {
+  (void)state;
+  mtm_chart c = yesno();
+  mtm_buf b;
+  draw(&c, &b);
+  assert_non_null(strstr(b.p, ">Yes 62%</text>"));
+  assert_non_null(strstr(b.p, ">No 38%</text>"));
+  assert_int_equal(layout_faults(b.p), 0);
+  mtm_buf_free(&b);
+  c = yesno_by_sex();
+  draw(&c, &b);
+  assert_non_null(strstr(b.p, ">Yes 71%</text>"));
+  assert_non_null(strstr(b.p, ">No 43%</text>"));
+  assert_non_null(strstr(b.p, ">Women</text>"));
+  assert_non_null(strstr(b.p, ">Men</text>"));
+  assert_int_equal(layout_faults(b.p), 0);
+  mtm_buf_free(&b);
+  static const double thin[] = {0.96, 0.04};
+  mtm_chart_series ts[1] = {{NULL, thin, NULL}};
+  c = yesno();
+  c.series = ts;
+  c.width = 300;
+  draw(&c, &b);
+  assert_non_null(strstr(b.p, ">Yes 96%</text>"));
+  assert_null(strstr(b.p, ">No 4%</text>"));
+  mtm_buf_free(&b);
+}
+
 static void text_is_escaped(void **state) {
   (void)state;
   static const char *const cats[] = {"Trade & services <retail>", "\"Other\""};
@@ -794,6 +852,7 @@ int main(void) {
       cmocka_unit_test(percents_agree_with_prose),
       cmocka_unit_test(multi_sorted_with_its_note),
       cmocka_unit_test(stacked_segments_and_hist_bins),
+      cmocka_unit_test(yesno_bar_names_its_shares),
       cmocka_unit_test(text_is_escaped),
       cmocka_unit_test(errors_are_sentences),
       cmocka_unit_test(librsvg_draws_into_a_pdf),
