@@ -542,8 +542,40 @@ static double nice_step(double vmax) {
   return m * p;
 }
 
+/* How a histogram labels its classes of width gw: every class level at
+ * *size (12 px, down to 9 px when the widest needs it), else every class
+ * turned 45 degrees at a size that keeps neighbours apart (returns 1);
+ * only when classes are too narrow even for that (*thin = 1) every k-th. */
+static int hist_labels(const mtm_chart *c, double gw, double *size, int *thin) {
+  double mw = 0;
+  *thin = 0;
+  *size = LS;
+  for (int j = 0; j < c->ncat; j++) {
+    const char *t = c->cats[j] ? c->cats[j] : "";
+    mw = fmax(mw, mtm_render_text_width(t, LS, 0));
+  }
+  if (mw <= gw - 4) return 0;
+  for (double z = LS - 1; z >= 9; z -= 1) {
+    double w = 0;
+    for (int j = 0; j < c->ncat; j++)
+      w = fmax(w, mtm_render_text_width(c->cats[j] ? c->cats[j] : "", z, 0));
+    if (w <= gw - 4) {
+      *size = z;
+      return 0;
+    }
+  }
+  /* turned: parallel neighbours gw * sin 45 apart need a line's height */
+  double z = fmin(LS, floor(gw * 0.7072 / 1.2));
+  if (z >= 8) {
+    *size = z;
+    return 1;
+  }
+  *thin = 1;
+  return 0;
+}
+
 /* Draws grouped vertical bars (hist: contiguous bins of one series, with
- * a value axis and bin labels thinned so that they never touch). */
+ * a value axis and every bin labelled, level or turned, without touching). */
 static void draw_vbar(lay *L, int hist) {
   const mtm_chart *c = L->c;
   int ns = c->nseries, nc = c->ncat;
@@ -572,17 +604,18 @@ static void draw_vbar(lay *L, int hist) {
    * the widest fits its bar (at 11 px, else 9 px). Category labels turn
    * 45 degrees when one does not wrap whole under its group; then the
    * plot moves right far enough for the first label. */
-  int labels = 0, axis = hist, turn = 0;
-  double vsz = VS, x0 = M, gw = 0, inner = 0, bw = 0;
+  int labels = 0, axis = hist, turn = 0, thin = 0;
+  double vsz = VS, x0 = M, gw = 0, inner = 0, bw = 0, hsz = LS;
   for (int pass = 0; pass < 2; pass++) {
     x0 = axis ? M + tickw + 6 : M;
     gw = (L->W - M - x0) / nc;
     turn = 0;
     for (int j = 0; j < nc && !hist && !turn; j++)
       turn = !wraps_whole(c->cats[j], gw - 6, LS, MAXLINES);
+    if (hist) turn = hist_labels(c, gw, &hsz, &thin);
     if (turn) {
-      double w0 = fmin(150, mtm_render_text_width(c->cats[0] ? c->cats[0] : "", LS, 0));
-      double need = M + 1 + (w0 + 0.75 * LS) * 0.7072 - (x0 + gw / 2 + 0.25 * LS);
+      double w0 = fmin(150, mtm_render_text_width(c->cats[0] ? c->cats[0] : "", hsz, 0));
+      double need = M + 1 + (w0 + 0.75 * hsz) * 0.7072 - (x0 + gw / 2 + 0.25 * hsz);
       if (need > 0) x0 += fmin(need, L->W / 4);
       gw = (L->W - M - x0) / nc;
     }
@@ -633,7 +666,22 @@ static void draw_vbar(lay *L, int hist) {
   /* Category labels: wrapped under each group; bins thinned to every
    * k-th label so that neighbours never touch. */
   double maxlabh = 0;
-  if (hist) {
+  if (hist && !thin) {
+    /* every class: level under its bin, or turned 45 degrees */
+    for (int j = 0; j < nc; j++) {
+      const char *t = c->cats[j] ? c->cats[j] : "";
+      double cx = x0 + (j + 0.5) * gw;
+      if (!turn) {
+        text_el(&L->body, cx, yb + 6 + hsz * 0.95, hsz, 0, "middle", MTM_RENDER_INK, t);
+        if (hsz * LH > maxlabh) maxlabh = hsz * LH;
+        continue;
+      }
+      double ax = cx + 0.25 * hsz, ay = yb + 4 + 0.75 * hsz * 0.7072;
+      text_rot(&L->body, ax, ay, hsz, MTM_RENDER_INK, t);
+      double h = (ay - yb) + mtm_render_text_width(t, hsz, 0) * 0.7072 + 0.22 * hsz;
+      if (h - 6 > maxlabh) maxlabh = h - 6;
+    }
+  } else if (hist) {
     double mw = 0;
     for (int j = 0; j < nc; j++) {
       double t = mtm_render_text_width(c->cats[j] ? c->cats[j] : "", LS, 0);
