@@ -502,6 +502,7 @@ static void draw_stack(lay *L) {
     double gy = L->y + pad / 2, cy = gy + gh / 2, by = cy - bh / 2;
     if (named && c->series[s].name) draw_row_label(L, c->series[s].name, M + lw, lw, cy);
     double x = x0;
+    int under = 0;
     if (sum <= 0) {
       rect_el(&L->body, x0, by, pw, bh, MTM_RENDER_NA, NULL);
       text_el(&L->body, x0 + 4, mid_base(cy, VS), VS, 0, NULL, MTM_RENDER_MUTED, "\xe2\x80\x93");
@@ -525,10 +526,19 @@ static void draw_stack(lay *L) {
       if (tw + 6 <= w) {
         text_el(&L->body, x + w / 2, mid_base(cy, VS), VS, 0, "middle", ink_on(fill), lab);
         L->dagger |= mark;
+      } else if (nc == 2 && c->cats[j]) {
+        /* too narrow: "No 1%" under the bar, at the bar's end on its side */
+        char full[192];
+        snprintf(full, sizeof full, "%s %s", c->cats[j], lab);
+        int left = x + w / 2 < x0 + pw / 2;
+        text_el(&L->body, left ? x0 : x0 + pw, by + bh + 3 + VS * 0.95, VS, 0,
+                left ? NULL : "end", MTM_RENDER_INK, full);
+        L->dagger |= mark;
+        under = 1;
       }
       x += w;
     }
-    L->y = gy + gh + pad / 2;
+    L->y = gy + gh + (under ? VS * LH + 3 : 0) + pad / 2;
   }
 }
 
