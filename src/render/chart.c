@@ -673,8 +673,9 @@ static void draw_vbar(lay *L, int hist) {
     }
   }
   line_el(&L->body, x0, yb, L->W - M, yb, MTM_RENDER_MUTED);
-  /* Category labels: wrapped under each group; bins thinned to every
-   * k-th label so that neighbours never touch. */
+  /* Category labels: wrapped under each group; a histogram's bins each
+   * labelled (see hist_labels), thinned to every k-th label only when
+   * bins are too narrow even for turned labels. */
   double maxlabh = 0;
   if (hist && !thin) {
     /* every class: level under its bin, or turned 45 degrees */
