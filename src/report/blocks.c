@@ -761,7 +761,7 @@ int rp_eval_tiles(rp_ctx *c, const rp_tag *t, int *fig) {
     int rc = rp_eval_tag(c, &st, &sf, &dummy);
     if (rc) return rc;
     srcs[n] = c->figs[sf].sources[0];
-    tiles[n] = (mtm_fig_tile){c->figs[sf].text, rp_text(c, "sample_size"), n};
+    tiles[n] = (mtm_fig_tile){c->figs[sf].text, rp_text_n(c, "sample_size_n", srcs[n].value), n};
     n++;
   }
   mtm_bma_result *r = NULL;

@@ -177,6 +177,8 @@ static const struct {
     {"origin", "Country of origin", "Страна происхождения"},
     {"other_findings", "Other findings", "Другие результаты"},
     {"sample_size", "respondents in the sample", "респондентов в выборке"},
+    {"sample_size_n", "{respondent in the sample|respondents in the sample|respondents in the sample}",
+     "{респондент в выборке|респондента в выборке|респондентов в выборке}"},
     {"profile_note", "Shares of the respondents of this nationality who answered each question.",
      "Доли респондентов этого гражданства, ответивших на каждый вопрос."},
 };
