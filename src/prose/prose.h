@@ -101,6 +101,15 @@ void mtm_prose_round(mtm_buf *b, int lang, int n, int capital);
 void mtm_prose_share_sentence(mtm_buf *b, int lang, double share, const char *predicate,
                               int nparts, const char *const *part_names,
                               const double *part_shares);
+/* text with each "{one|few|many}" selector replaced by the form agreeing
+ * with n: ru "{опрошен|опрошены|опрошено} 1 121 респондент" gives
+ * "опрошен ..."; en one for 1, many otherwise. Other braces are kept. */
+void mtm_prose_agree(mtm_buf *b, int lang, long n, const char *text);
+/* The count and its noun in the form agreeing with it: "723 441 трудовой
+ * мигрант", "2 трудовых мигранта", "5 трудовых мигрантов" (no-break
+ * space); en "1 respondent", "2 respondents". */
+void mtm_prose_count_noun(mtm_buf *b, int lang, double v, const char *one, const char *few,
+                          const char *many);
 /* A list: "A", "A and B", "A, B and C"; Russian "A и B", "A, B и C". */
 void mtm_prose_join(mtm_buf *b, int lang, int n, const char *const *items);
 /* "March 2023" / "март 2023". */

@@ -80,7 +80,7 @@ void mtm_prose_points(mtm_buf *b, int lang, double now, double then) {
 /* Appends the predicate, replacing each "{one|few|many}" by the form that
  * agrees with the whole percent p (English: one for 1, many otherwise).
  * Text that is not a complete selector is copied as it is. */
-static void add_predicate(mtm_buf *b, int lang, const char *s, int p) {
+static void add_predicate(mtm_buf *b, int lang, const char *s, long p) {
   while (*s) {
     const char *open = strchr(s, '{');
     if (!open) break;
@@ -101,6 +101,27 @@ static void add_predicate(mtm_buf *b, int lang, const char *s, int p) {
     s = close + 1;
   }
   mtm_buf_adds(b, s);
+}
+
+/* Appends text with each "{one|few|many}" selector replaced by the form
+ * agreeing with n (Russian one/few/many by mtm_prose_plural_ru; English
+ * one for 1, many otherwise): "{опрошен|опрошены|опрошено}" gives
+ * "опрошен" for 1 121. Other braces ("{{round}}") are copied as they are. */
+void mtm_prose_agree(mtm_buf *b, int lang, long n, const char *text) {
+  add_predicate(b, lang, text ? text : "", n);
+}
+
+/* Appends the count and the noun agreeing with it, joined by a no-break
+ * space in Russian: "723 441 трудовой мигрант", "2 трудовых мигранта",
+ * "5 трудовых мигрантов"; English "1 respondent", "2 respondents". The
+ * noun may hold selectors too (see mtm_prose_agree). NaN: an em dash and
+ * the many form. */
+void mtm_prose_count_noun(mtm_buf *b, int lang, double v, const char *one, const char *few,
+                          const char *many) {
+  mtm_prose_count(b, lang, v);
+  mtm_buf_adds(b, lang == MTM_PROSE_RU ? NBSP : " ");
+  long n = isfinite(v) ? (long)floor(fabs(v) + 0.5) : 5;
+  mtm_buf_adds(b, mtm_prose_plural(lang, n, one, few, many));
 }
 
 /* Appends a sentence: the share in words with a capital, the predicate,

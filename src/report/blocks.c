@@ -300,8 +300,8 @@ static int eval_chart(rp_ctx *c, const rp_tag *t, const char *q, const mtm_frame
       const mtm_frame_col *bc = rp_col_in(c, rp_repeat_of(c, q), by);
       bylabel = bc ? rp_qlabel(c, bc) : by;
     }
-    fg->caption = bylabel ? mtm_arena_printf(c->a, "%s %d. %s (%s %s)", rp_text(c, "figure"),
-                                             c->nchart, cap_label(c, col), rp_text(c, "by"), bylabel)
+    fg->caption = bylabel ? mtm_arena_printf(c->a, "%s %d. %s (%s)", rp_text(c, "figure"),
+                                             c->nchart, cap_label(c, col), mtm_arena_printf(c->a, rp_text(c, "by_label"), bylabel))
                           : mtm_arena_printf(c->a, "%s %d. %s", rp_text(c, "figure"), c->nchart,
                                              cap_label(c, col));
   }
@@ -720,8 +720,8 @@ int rp_eval_table(rp_ctx *c, const rp_tag *t, int *fig) {
   c->note_rep = rep;
   const char *ql = cap_label(c, col);
   c->note_rep = NULL;
-  fg->caption = bylabel ? mtm_arena_printf(c->a, "%s %d. %s (%s %s)", rp_text(c, "table"), c->ntable,
-                                           ql, rp_text(c, "by"), bylabel)
+  fg->caption = bylabel ? mtm_arena_printf(c->a, "%s %d. %s (%s)", rp_text(c, "table"), c->ntable,
+                                           ql, mtm_arena_printf(c->a, rp_text(c, "by_label"), bylabel))
                         : mtm_arena_printf(c->a, "%s %d. %s", rp_text(c, "table"), c->ntable, ql);
   if (c->o->public_)
     fg->note = rep ? mtm_arena_printf(c->a, rp_text(c, "suppressed_note_unit"), rp_unit(c, rep, 0))
@@ -742,7 +742,7 @@ int rp_eval_tiles(rp_ctx *c, const rp_tag *t, int *fig) {
   int with_base = !base || strcmp(base, "no");
   if (with_base) {
     rp_count_respondents(c, &srcs[n], &txt);
-    tiles[n] = (mtm_fig_tile){txt, rp_text(c, "respondents_interviewed"), n};
+    tiles[n] = (mtm_fig_tile){txt, rp_text_n(c, "respondents_interviewed_n", srcs[n].value), n};
     n++;
   }
   const char *cnt = rp_arg_get(t, "count");
@@ -762,7 +762,7 @@ int rp_eval_tiles(rp_ctx *c, const rp_tag *t, int *fig) {
     int rc = rp_eval_tag(c, &st, &sf, &dummy);
     if (rc) return rc;
     srcs[n] = c->figs[sf].sources[0];
-    tiles[n] = (mtm_fig_tile){c->figs[sf].text, rp_text(c, "sample_size"), n};
+    tiles[n] = (mtm_fig_tile){c->figs[sf].text, rp_text_n(c, "sample_size_n", srcs[n].value), n};
     n++;
   }
   mtm_bma_result *r = NULL;
@@ -773,20 +773,21 @@ int rp_eval_tiles(rp_ctx *c, const rp_tag *t, int *fig) {
     tt.nargs = 0;
     tt.args[tt.nargs++] = (rp_arg){"level", "1"};
     if ((rc = rp_bma_number(c, &tt, "areas", &srcs[n], &txt))) return rc;
-    tiles[n] = (mtm_fig_tile){txt, rp_text(c, "regions_assessed"), n};
+    tiles[n] = (mtm_fig_tile){txt, rp_text_n(c, "regions_assessed_n", srcs[n].value), n};
     n++;
     tt.args[0].v = mtm_arena_printf(c->a, "%d", r->location_level > 0 ? r->location_level : 2);
     if ((rc = rp_bma_number(c, &tt, "areas", &srcs[n], &txt))) return rc;
-    tiles[n] = (mtm_fig_tile){txt, rp_text(c, "districts_assessed"), n};
+    tiles[n] = (mtm_fig_tile){txt, rp_text_n(c, "districts_assessed_n", srcs[n].value), n};
     n++;
     if ((rc = rp_bma_number(c, &tt, "informants", &srcs[n], &txt))) return rc;
-    tiles[n] = (mtm_fig_tile){txt, rp_text(c, "ki_interviewed"), n};
+    tiles[n] = (mtm_fig_tile){txt, rp_text_n(c, "ki_interviewed_n", srcs[n].value), n};
     n++;
     tt.nargs = 0;
     const char *pop = rp_arg_get(t, "population");
     if (pop) tt.args[tt.nargs++] = (rp_arg){"population", pop};
     if ((rc = rp_bma_number(c, &tt, "total", &srcs[n], &txt))) return rc;
-    tiles[n] = (mtm_fig_tile){txt, srcs[n].question, n};
+    const char *lab = rp_bma_total_label(c, pop, srcs[n].value);
+    tiles[n] = (mtm_fig_tile){txt, lab ? lab : srcs[n].question, n};
     n++;
   }
   const char *autos = rp_arg_get(t, "auto");

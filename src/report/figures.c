@@ -36,11 +36,11 @@ static const struct {
      "Карта показывает, где были опрошены респонденты: долю респондентов в каждой территории; территория без респондентов показана как не охваченная."},
     /* {{about}} and {{methodology}}: each paragraph only where it is true */
     {"about_bma",
-     "The Mobility Tracking Matrix (MTM) is IOM's tool to track the numbers, locations and needs of mobile populations. It combines a baseline mobility assessment, in which key informants in every assessed area give figures on the migrants present, with a survey of migrants themselves. This report presents Round {{round}}: {{count respondents}} respondents were interviewed.",
-     "Матрица отслеживания мобильности (MTM) — инструмент МОМ для отслеживания численности, местонахождения и потребностей мобильного населения. Она сочетает базовую оценку мобильности, в которой ключевые информанты каждого охваченного района сообщают данные о присутствующих мигрантах, с опросом самих мигрантов. В этом отчёте представлен раунд {{round}}: опрошено {{count respondents}} респондентов."},
+     "The Mobility Tracking Matrix (MTM) is IOM's tool to track the numbers, locations and needs of mobile populations. It combines a baseline mobility assessment, in which key informants in every assessed area give figures on the migrants present, with a survey of migrants themselves. This report presents Round {{round}}: {{count respondents}} {respondent was|respondents were|respondents were} interviewed.",
+     "Матрица отслеживания мобильности (MTM) — инструмент МОМ для отслеживания численности, местонахождения и потребностей мобильного населения. Она сочетает базовую оценку мобильности, в которой ключевые информанты каждого охваченного района сообщают данные о присутствующих мигрантах, с опросом самих мигрантов. В этом отчёте представлен раунд {{round}}: {опрошен|опрошены|опрошено} {{count respondents}} {респондент|респондента|респондентов}."},
     {"about_survey",
-     "The Mobility Tracking Matrix (MTM) is IOM's tool to track the numbers, locations and needs of mobile populations. This report presents the survey of Round {{round}}, in which migrants themselves were interviewed: {{count respondents}} respondents. The round has no baseline mobility assessment.",
-     "Матрица отслеживания мобильности (MTM) — инструмент МОМ для отслеживания численности, местонахождения и потребностей мобильного населения. В этом отчёте представлен опрос самих мигрантов в раунде {{round}}: опрошено {{count respondents}} респондентов. Базовая оценка мобильности в этом раунде не проводилась."},
+     "The Mobility Tracking Matrix (MTM) is IOM's tool to track the numbers, locations and needs of mobile populations. This report presents the survey of Round {{round}}, in which migrants themselves were interviewed: {{count respondents}} {respondent|respondents|respondents}. The round has no baseline mobility assessment.",
+     "Матрица отслеживания мобильности (MTM) — инструмент МОМ для отслеживания численности, местонахождения и потребностей мобильного населения. В этом отчёте представлен опрос самих мигрантов в раунде {{round}}: {опрошен|опрошены|опрошено} {{count respondents}} {респондент|респондента|респондентов}. Базовая оценка мобильности в этом раунде не проводилась."},
     {"m_ki",
      "**Key informants and consolidation.** In each assessed area, key informants (local authorities, community leaders, teachers, religious leaders) give figures on the migrants present. The figure of an area is the %s; figures on which key informants disagree strongly are flagged%s",
      "**Ключевые информанты и сведение данных.** В каждом охваченном районе ключевые информанты (местные власти, лидеры общин, учителя, религиозные лидеры) сообщают данные о присутствующих мигрантах. Показатель района — %s; показатели, по которым информанты сильно расходятся, отмечаются%s"},
@@ -117,10 +117,17 @@ static const struct {
     {"migrant_worker_prep", "migrant workers", "трудовых мигрантах"},
     {"return_migrant_prep", "return migrants", "вернувшихся мигрантах"},
     {"emigrant_prep", "emigrants", "эмигрантах"},
+    /* after a count, agreeing with it (rp_pop_count_label) */
+    {"migrant_worker_n", "{migrant worker|migrant workers|migrant workers}",
+     "{трудовой мигрант|трудовых мигранта|трудовых мигрантов}"},
+    {"return_migrant_n", "{return migrant|return migrants|return migrants}",
+     "{вернувшийся мигрант|вернувшихся мигранта|вернувшихся мигрантов}"},
+    {"emigrant_n", "{emigrant|emigrants|emigrants}", "{эмигрант|эмигранта|эмигрантов}"},
     {"all periods", "all periods", "все периоды"},
     {"area_figure", "The figure of an area is the", "Показатель района —"},
     {"overall", "Overall", "Всего"},
-    {"by", "by", "по признаку"},
+    /* a caption's breakdown by a question ("(by Sex)", "(по признаку «Пол»)") */
+    {"by_label", "by %s", "по признаку «%s»"},
     {"answered", "respondents who answered", "ответившие респонденты"},
     {"answered_unit", "%s with an answer", "%s с ответом"},
     {"female_lc", "female", "женского пола"},
@@ -130,6 +137,15 @@ static const struct {
     {"suppressed_note_unit", "Figures based on fewer than 5 %s are not shown.",
      "Показатели, основанные менее чем на 5 записях, не приводятся."},
     {"respondents_interviewed", "respondents interviewed", "опрошенных респондентов"},
+    /* a highlight tile's label under its number, agreeing with it */
+    {"respondents_interviewed_n", "{respondent interviewed|respondents interviewed|respondents interviewed}",
+     "{опрошенный респондент|опрошенных респондента|опрошенных респондентов}"},
+    {"regions_assessed_n", "{region assessed|regions assessed|regions assessed}",
+     "{регион охвачен|региона охвачено|регионов охвачено}"},
+    {"districts_assessed_n", "{district assessed|districts assessed|districts assessed}",
+     "{район охвачен|района охвачено|районов охвачено}"},
+    {"ki_interviewed_n", "{key informant interviewed|key informants interviewed|key informants interviewed}",
+     "{опрошенный ключевой информант|опрошенных ключевых информанта|опрошенных ключевых информантов}"},
     {"regions_assessed", "regions assessed", "регионов охвачено"},
     {"districts_assessed", "districts assessed", "районов охвачено"},
     {"ki_interviewed", "key informants interviewed", "опрошенных ключевых информантов"},
@@ -161,6 +177,8 @@ static const struct {
     {"origin", "Country of origin", "Страна происхождения"},
     {"other_findings", "Other findings", "Другие результаты"},
     {"sample_size", "respondents in the sample", "респондентов в выборке"},
+    {"sample_size_n", "{respondent in the sample|respondents in the sample|respondents in the sample}",
+     "{респондент в выборке|респондента в выборке|респондентов в выборке}"},
     {"profile_note", "Shares of the respondents of this nationality who answered each question.",
      "Доли респондентов этого гражданства, ответивших на каждый вопрос."},
 };
@@ -183,6 +201,47 @@ const char *rp_pop_label(rp_ctx *c, const char *pop) {
   for (char *p = o; *p; p++)
     if (*p == '_') *p = ' ';
   return o;
+}
+
+const char *rp_text_n(rp_ctx *c, const char *id, double v) {
+  /* The text id with its "{one|few|many}" selectors agreeing with the
+   * count v ("{регион охвачен|региона охвачено|регионов охвачено}"). */
+  long n = isfinite(v) ? (long)floor(fabs(v) + 0.5) : 5;
+  mtm_buf b;
+  mtm_buf_init(&b);
+  mtm_prose_agree(&b, c->lang, n, rp_text(c, id));
+  const char *o = mtm_arena_strdup(c->a, b.p ? b.p : "");
+  mtm_buf_free(&b);
+  return o;
+}
+
+const char *rp_pop_count_label(rp_ctx *c, const char *pop, double v) {
+  /* A population's name after a count of v, agreeing with it ("723 441
+   * трудовой мигрант"): the catalogue's "<pop>_n", else rp_pop_label. */
+  const char *id = mtm_arena_printf(c->a, "%s_n", pop ? pop : "");
+  const char *t = rp_text(c, id);
+  if (t == id || !strcmp(t, id)) return rp_pop_label(c, pop);
+  return rp_text_n(c, id, v);
+}
+
+const char *rp_bma_total_label(rp_ctx *c, const char *pop, double v) {
+  /* The label of the baseline's total of pop (the first population when
+   * NULL) as {{bma total}} without a period counts it, agreeing with v:
+   * "трудовой мигрант (все периоды)". NULL when the round has no such
+   * population. */
+  mtm_bma_result *r;
+  mtm_bma_summary *sum;
+  if (rp_bma(c, &r, &sum) || !r || !sum) return NULL;
+  if (!pop && sum->npops) pop = sum->pops[0].population;
+  for (int i = 0; i < sum->npops; i++) {
+    const mtm_bma_pop_summary *ps = &sum->pops[i];
+    if (!pop || strcmp(ps->population, pop)) continue;
+    const char *basis =
+        !ps->periods_overlap && isfinite(ps->total) ? "all periods" : ps->latest_period;
+    return mtm_arena_printf(c->a, "%s (%s)", rp_pop_count_label(c, pop, v),
+                            rp_text(c, basis ? basis : ""));
+  }
+  return NULL;
 }
 
 const char *rp_pct_text(rp_ctx *c, int pct) {

@@ -151,6 +151,15 @@ int rp_share_pct(const mtm_analysis_result *res, size_t i);
 const char *rp_text(rp_ctx *c, const char *id);
 /* A population's name for the reader ("migrant workers"). */
 const char *rp_pop_label(rp_ctx *c, const char *pop);
+/* The text id with its "{one|few|many}" selectors agreeing with the count
+ * v (arena string). */
+const char *rp_text_n(rp_ctx *c, const char *id, double v);
+/* A population's name after a count of v, agreeing with it ("723 441
+ * трудовой мигрант"); rp_pop_label when the catalogue has no forms. */
+const char *rp_pop_count_label(rp_ctx *c, const char *pop, double v);
+/* "трудовой мигрант (все периоды)": the label of {{bma total}} without a
+ * period, agreeing with v; NULL when the round has no such population. */
+const char *rp_bma_total_label(rp_ctx *c, const char *pop, double v);
 /* Formats a whole percent in the report's language ("55%", "55 %"). */
 const char *rp_pct_text(rp_ctx *c, int pct);
 /* The label a group value shows in brackets ("women", "men"). */

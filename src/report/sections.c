@@ -330,8 +330,11 @@ static int baseline_section(rp_ctx *c, mtm_buf *md) {
   int nb = 0;
   if ((rc = mtm_store_map_areas(c->st, level, NULL, NULL, c->lang_code, c->a, &ma, &nb, c->err)))
     return rc;
+  /* the total as {{bma total}} prints it, for the noun to agree with it */
+  double tot = !s->pops[0].periods_overlap && isfinite(s->pops[0].total) ? s->pops[0].total
+                                                                         : s->pops[0].latest_value;
   mtm_buf_printf(md, "# %s\n\n{{bma total population=%s}} %s (%s). %s %s.\n\n", rp_text(c, "baseline"),
-                 pop, rp_pop_label(c, pop), rp_text(c, s->pops[0].basis ? s->pops[0].basis : ""),
+                 pop, rp_pop_count_label(c, pop, tot), rp_text(c, s->pops[0].basis ? s->pops[0].basis : ""),
                  rp_text(c, "area_figure"), mtm_bma_method_sentence_lang(r->method, c->lang_code));
   if (nb) mtm_buf_printf(md, "{{map population=%s level=%d}}\n\n", pop, level);
   mtm_buf_printf(md,
@@ -374,7 +377,9 @@ static int about(rp_ctx *c, mtm_buf *md) {
   mtm_bma_result *r;
   int rc = rp_bma(c, &r, NULL);
   if (rc) return rc;
-  mtm_buf_printf(md, "%s\n\n", rp_text(c, r ? "about_bma" : "about_survey"));
+  /* "опрошен 1 121 респондент": the participle and noun agree with the count */
+  mtm_prose_agree(md, c->lang, c->f ? (long)c->f->nrows : 0, rp_text(c, r ? "about_bma" : "about_survey"));
+  mtm_buf_adds(md, "\n\n");
   return 0;
 }
 

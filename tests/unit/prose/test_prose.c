@@ -141,6 +141,71 @@ static void russian_plural_categories(void **state) {
                       "респондента");
 }
 
+/* A count before its noun agrees with it, the participle and adjective
+ * too: 1, 21, 101, 1 121, 723 441 take the singular; 2-4 (not 12-14) the
+ * "few" form; 5-20, 11-14, 25, 111 the genitive plural. */
+static void counts_agree_with_their_nouns(void **state) {
+  (void)state;
+  static const struct { double n; const char *want; } cases[] = {
+      {1, "1" NB "трудовой мигрант"},
+      {2, "2" NB "трудовых мигранта"},
+      {4, "4" NB "трудовых мигранта"},
+      {5, "5" NB "трудовых мигрантов"},
+      {11, "11" NB "трудовых мигрантов"},
+      {12, "12" NB "трудовых мигрантов"},
+      {14, "14" NB "трудовых мигрантов"},
+      {21, "21" NB "трудовой мигрант"},
+      {22, "22" NB "трудовых мигранта"},
+      {25, "25" NB "трудовых мигрантов"},
+      {101, "101" NB "трудовой мигрант"},
+      {111, "111" NB "трудовых мигрантов"},
+      {1121, "1" NB "121" NB "трудовой мигрант"},
+      {723441, "723" NB "441" NB "трудовой мигрант"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    mtm_buf b;
+    mtm_buf_init(&b);
+    mtm_prose_count_noun(&b, RU, cases[i].n, "трудовой мигрант", "трудовых мигранта",
+                         "трудовых мигрантов");
+    assert_string_equal(b.p, cases[i].want);
+    mtm_buf_free(&b);
+  }
+  static const struct { long n; const char *want; } sel[] = {
+      {1, "опрошен 1 респондент"},       {2, "опрошены 2 респондента"},
+      {4, "опрошены 4 респондента"},     {5, "опрошено 5 респондентов"},
+      {11, "опрошено 11 респондентов"},  {12, "опрошено 12 респондентов"},
+      {14, "опрошено 14 респондентов"},  {21, "опрошен 21 респондент"},
+      {22, "опрошены 22 респондента"},   {25, "опрошено 25 респондентов"},
+      {101, "опрошен 101 респондент"},   {111, "опрошено 111 респондентов"},
+      {1121, "опрошен 1121 респондент"}, {1122, "опрошены 1122 респондента"},
+      {1125, "опрошено 1125 респондентов"}, {723441, "опрошен 723441 респондент"},
+  };
+  for (size_t i = 0; i < sizeof sel / sizeof sel[0]; i++) {
+    char in[200];
+    snprintf(in, sizeof in, "{опрошен|опрошены|опрошено} %ld {респондент|респондента|респондентов}",
+             sel[i].n);
+    mtm_buf b;
+    mtm_buf_init(&b);
+    mtm_prose_agree(&b, RU, sel[i].n, in);
+    assert_string_equal(b.p, sel[i].want);
+    mtm_buf_free(&b);
+  }
+  /* other braces are kept; English takes one for 1 only */
+  mtm_buf b;
+  mtm_buf_init(&b);
+  mtm_prose_agree(&b, RU, 3, "раунд {{round}}: {опрошен|опрошены|опрошено} {{count respondents}}");
+  assert_string_equal(b.p, "раунд {{round}}: опрошены {{count respondents}}");
+  mtm_buf_free(&b);
+  mtm_buf_init(&b);
+  mtm_prose_count_noun(&b, EN, 1, "respondent", "x", "respondents");
+  assert_string_equal(b.p, "1 respondent");
+  mtm_buf_free(&b);
+  mtm_buf_init(&b);
+  mtm_prose_count_noun(&b, EN, 1121, "respondent", "x", "respondents");
+  assert_string_equal(b.p, "1,121 respondents");
+  mtm_buf_free(&b);
+}
+
 static void percent_words_agree(void **state) {
   (void)state;
   EXPECT("Fifty-five per cent", mtm_prose_percent_words(b, EN, 0.55, 1));
@@ -462,6 +527,7 @@ int main(void) {
       cmocka_unit_test(english_number_words),
       cmocka_unit_test(russian_number_words),
       cmocka_unit_test(russian_plural_categories),
+      cmocka_unit_test(counts_agree_with_their_nouns),
       cmocka_unit_test(percent_words_agree),
       cmocka_unit_test(changes_between_rounds),
       cmocka_unit_test(rounding_thirds),
