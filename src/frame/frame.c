@@ -981,6 +981,18 @@ out:
 
 /* ---- loading ---- */
 
+/* A new empty frame with its private part and arena; mtm_frame_free
+ * releases it. */
+static mtm_frame *frame_alloc(void) {
+  mtm_frame *f = mtm_xmalloc(sizeof *f);
+  memset(f, 0, sizeof *f);
+  frame_priv *pv = mtm_xmalloc(sizeof *pv);
+  memset(pv, 0, sizeof *pv);
+  f->priv = pv;
+  mtm_arena_init(&pv->a);
+  return f;
+}
+
 int mtm_frame_load(mtm_store *st, const char *form_id, int round, const mtm_frame_opts *opts,
                    mtm_frame **out, mtm_err *err) {
   /* Reads the versions, picks the columns, then serves them from the cache
@@ -989,12 +1001,8 @@ int mtm_frame_load(mtm_store *st, const char *form_id, int round, const mtm_fram
   static const mtm_frame_opts none = {0};
   if (!opts) opts = &none;
   *out = NULL;
-  mtm_frame *f = mtm_xmalloc(sizeof *f);
-  memset(f, 0, sizeof *f);
-  frame_priv *pv = mtm_xmalloc(sizeof *pv);
-  memset(pv, 0, sizeof *pv);
-  f->priv = pv;
-  mtm_arena_init(&pv->a);
+  mtm_frame *f = frame_alloc();
+  frame_priv *pv = f->priv;
   mtm_arena *a = &pv->a;
   f->round = round;
   mtm_buf enc;
@@ -1396,12 +1404,8 @@ int mtm_frame_load_repeat(mtm_store *st, const mtm_frame *parent, const char *re
   static const mtm_frame_opts none = {0};
   if (!opts) opts = &none;
   *out = NULL;
-  mtm_frame *f = mtm_xmalloc(sizeof *f);
-  memset(f, 0, sizeof *f);
-  frame_priv *pv = mtm_xmalloc(sizeof *pv);
-  memset(pv, 0, sizeof *pv);
-  f->priv = pv;
-  mtm_arena_init(&pv->a);
+  mtm_frame *f = frame_alloc();
+  frame_priv *pv = f->priv;
   mtm_arena *a = &pv->a;
   f->round = parent->round;
   f->parent = parent;
