@@ -53,7 +53,7 @@ static const step script[] = {
      0},
     {NULL, mtm_cmd_criteria,
      {"criteria", "add", "--form", DEMO_SURVEY_FORM_ID, "--label",
-      "working in Kazakhstan now", "${working_now} = 'yes'"},
+      "working or seeking work in Kazakhstan", "${working_now} = 'yes'"},
      0},
     {"import the survey, Round 1 (KoBo labels export, ';'-separated CSV)", mtm_cmd_import,
      {"import", "--form", DEMO_SURVEY_FORM_ID, "--round", "1", "%D/exports/round1_kobo_labels.csv"},
@@ -289,6 +289,7 @@ static int generate(const char *dir, const char *data, uint64_t seed, int n1, in
                             "2023.1", err)))
     goto done;
   if ((rc = demo_write_cleaning_log(OUT("cleaning_log_round2.csv"), p2, m2, err))) goto done;
+  if ((rc = demo_write_text(OUT("text"), err))) goto done;
 
   /* The key informants. Round 1 (March 2022, 2018 layer) counts arrivals
    * from 2019 to Q1 2022 and knows return migrants and emigrants; Round 2
@@ -382,7 +383,9 @@ int mtm_cmd_demo(mtm_cli *cli, int argc, char **argv) {
   if (i < 0) return 2;
   if (i < argc) return mtm_cli_usage("demo", "unexpected argument '%s'", argv[i]);
   if (!out) return mtm_cli_usage("demo", "say where to write the demo with --out DIR");
-  long long seed = 2023, n1 = 1000, n2 = 1129;
+  /* Round 2: 1,150 interviews, as the sample plan; 1,129 eligible once
+   * cleaned, as in the publication */
+  long long seed = 2023, n1 = 1000, n2 = 1150;
   if ((seed_s && mtm_parse_int(mtm_slice_c(seed_s), &seed)) ||
       (n1_s && (mtm_parse_int(mtm_slice_c(n1_s), &n1) || n1 < 1 || n1 > 10000000)) ||
       (n2_s && (mtm_parse_int(mtm_slice_c(n2_s), &n2) || n2 < 1 || n2 > 10000000)))

@@ -20,7 +20,7 @@ typedef struct mtm_demo_opts {
   const char *out_dir;  /* created if missing */
   const char *data_dir; /* the bundled data (repo's data/); NULL: found */
   uint64_t seed;        /* 0: the default seed */
-  int round1_n, round2_n; /* 0: 1000 and 1129 */
+  int round1_n, round2_n; /* 0: 1000 and 1150 */
   FILE *log;            /* progress lines; NULL for silence */
 } mtm_demo_opts;
 
@@ -52,6 +52,11 @@ typedef struct demo_choice {
   const char *list, *name, *en, *ru;
   double weight;
 } demo_choice;
+/* A phrase of the report (report::LANG columns): list NULL for a
+ * question's finding, else a choice's words in a sentence. */
+typedef struct demo_phrase {
+  const char *list, *name, *en, *ru;
+} demo_phrase;
 typedef struct demo_area {
   char *pcode, *parent, *en, *ru;
   double weight; /* share of migrant workers (regions) */
@@ -69,7 +74,8 @@ enum {
   DEMO_FLAW_YEARLY_INCOME = 1, /* a yearly income entered as monthly (x12) */
   DEMO_FLAW_DUPLICATE = 2,     /* a second submission of an earlier interview */
   DEMO_FLAW_NATIONAL = 4,      /* nationality recorded as KAZ */
-  DEMO_FLAW_UNDERAGE = 8       /* aged under 18 */
+  DEMO_FLAW_UNDERAGE = 8,      /* aged under 18 */
+  DEMO_FLAW_NOT_WORKING = 16   /* neither working nor seeking work */
 };
 typedef struct demo_respondent {
   char **v; /* per entry of the question set; NULL = unanswered */
@@ -88,11 +94,14 @@ typedef struct demo_qset {
   const demo_choice *c;
   int nc;
   const char *form_id, *title, *sheet;
+  const demo_phrase *ph; /* the report's phrases; NULL: none */
+  int nph;
 } demo_qset;
 
 extern const demo_question demo_questions[];
 extern const int demo_nquestions;
 extern const demo_choice demo_choices[];
+extern const demo_phrase demo_phrases[];
 extern const int demo_nchoices;
 extern const demo_qset demo_survey_qset;
 const demo_choice *demo_choice_find(const char *list, const char *name);
@@ -112,6 +121,10 @@ int demo_write_csv(const char *path, const demo_qset *qs, const demo_round_spec 
                    const char *version, mtm_err *err);
 int demo_write_xlsx(const char *path, const demo_qset *qs, const demo_round_spec *rs, const demo_respondent *p, int n,
                     const char *version, mtm_err *err);
+/* Writes the report's authored text (introduction, populations, partners,
+ * key-findings, conclusions, story; NAME.en.md and NAME.ru.md, figures as
+ * tags) into the folder dir, created if missing. */
+int demo_write_text(const char *dir, mtm_err *err);
 /* Writes the cleaning log that fixes the flaws planted in p[0..n). */
 int demo_write_cleaning_log(const char *path, const demo_respondent *p, int n, mtm_err *err);
 

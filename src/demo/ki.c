@@ -113,7 +113,9 @@ void demo_ki_qset(const demo_ki_spec *ks, mtm_arena *a, demo_qset *out) {
                      (int)(sizeof ki_choices / sizeof ki_choices[0]),
                      DEMO_KI_FORM_ID,
                      "MTM Kazakhstan: baseline mobility assessment (key informants)",
-                     "MTM Kazakhstan - baseline mobil"};
+                     "MTM Kazakhstan - baseline mobil",
+                     NULL,
+                     0};
 }
 
 int demo_ki_write_mapping(const char *path, const demo_ki_spec *ks, mtm_err *err) {

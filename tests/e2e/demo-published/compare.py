@@ -74,8 +74,8 @@ def share(question, value, among=None):
 judge("survey: women", share("profile/sex", "female"), 16, 3, "%")
 for iso, want in (("UZB", 64), ("RUS", 20), ("TJK", 10), ("KGZ", 5), ("AZE", 2)):
     judge(f"survey: nationality {iso}", share("screening/nationality", iso), want, 3, "%")
-judge("survey: no written contract", share("employment/written_contract", "no"), 55, 3, "%")
-judge("survey: sends remittances", share("income/sends_remittances", "yes"), 49, 3, "%")
+judge("survey: no written contract", share("conditions/written_contract", "no"), 55, 3, "%")
+judge("survey: sends remittances", share("remittances/sends_remittances", "yes"), 49, 3, "%")
 judge("survey: permanent housing", share("wellbeing/housing", "permanent"), 89, 3, "%")
 judge("survey: temporary housing", share("wellbeing/housing", "temporary"), 10, 3, "%")
 print("all within tolerance" if not bad else f"{bad} outside tolerance")
