@@ -268,8 +268,8 @@ void rp_money_mark(rp_ctx *c, const rp_tag *t, int fig, mtm_buf *md) {
 }
 
 const char *rp_rate_text(rp_ctx *c) {
-  /* "Amounts in KZT; in US dollars at 451.7 KZT per USD, the exchange rate
-   * of Round 2 (source: ...)." */
+  /* "Amounts in KZT; in US dollars at the exchange rate of Round 2, 451.7
+   * KZT per USD (source: ...)." */
   int ru = c->lang == MTM_PROSE_RU;
   char rate[40];
   snprintf(rate, sizeof rate, "%g", c->rate);
@@ -285,13 +285,13 @@ const char *rp_rate_text(rp_ctx *c) {
               : mtm_arena_printf(c->a, "Amounts in %s; no exchange rate to the US dollar is recorded for Round %d.",
                                  c->currency, c->o->round);
   return ru ? mtm_arena_printf(c->a,
-                               "Суммы в %s; в долларах США по курсу %s %s за 1 USD, курсу раунда %d "
+                               "Суммы в %s; в долларах США по курсу раунда %d: %s %s за 1 USD "
                                "(источник: %s).",
-                               c->currency, rate, c->currency, c->o->round, src)
+                               c->currency, c->o->round, rate, c->currency, src)
             : mtm_arena_printf(c->a,
-                               "Amounts in %s; in US dollars at %s %s per USD, the exchange rate of "
-                               "Round %d (source: %s).",
-                               c->currency, rate, c->currency, c->o->round, src);
+                               "Amounts in %s; in US dollars at the exchange rate of Round %d, %s %s "
+                               "per USD (source: %s).",
+                               c->currency, c->o->round, rate, c->currency, src);
 }
 
 void rp_money_footnote(rp_ctx *c, mtm_buf *md) {
