@@ -240,6 +240,12 @@ static const char *const migrations[] = {
     "CREATE TABLE form_includes("
     "  version INTEGER NOT NULL REFERENCES form_versions(id),"
     "  name TEXT NOT NULL, source BLOB NOT NULL, PRIMARY KEY(version, name));",
+    /* 12 -> 13 (check): the consent question an operation names for a form
+     * ('mtm criteria add --consent Q'), kept with the inclusion criteria:
+     * respondents whose answer to it is not value are not eligible. */
+    "CREATE TABLE consent_rules("
+    "  form INTEGER PRIMARY KEY REFERENCES forms(id),"
+    "  question TEXT NOT NULL, value TEXT NOT NULL);",
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 _Static_assert(sizeof migrations / sizeof migrations[0] == MTM_STORE_SCHEMA_VERSION,
