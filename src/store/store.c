@@ -240,7 +240,13 @@ static const char *const migrations[] = {
     "CREATE TABLE form_includes("
     "  version INTEGER NOT NULL REFERENCES form_versions(id),"
     "  name TEXT NOT NULL, source BLOB NOT NULL, PRIMARY KEY(version, name));",
-    /* 12 -> 13 (report): where a round's exchange rate comes from
+    /* 12 -> 13 (check): the consent question an operation names for a form
+     * ('mtm criteria add --consent Q'), kept with the inclusion criteria:
+     * respondents whose answer to it is not value are not eligible. */
+    "CREATE TABLE consent_rules("
+    "  form INTEGER PRIMARY KEY REFERENCES forms(id),"
+    "  question TEXT NOT NULL, value TEXT NOT NULL);",
+    /* 13 -> 14 (report): where a round's exchange rate comes from
      * (mtm round add N --usd-rate-source TEXT), footnoted with the rate
      * wherever a report shows money; NULL: not recorded. */
     "ALTER TABLE rounds ADD COLUMN usd_rate_source TEXT;",
