@@ -17,11 +17,11 @@
 #include "core/core.h"
 
 typedef struct mtm_demo_opts {
-  const char *out_dir;  /* created if missing */
-  const char *data_dir; /* the bundled data (repo's data/); NULL: found */
-  uint64_t seed;        /* 0: the default seed */
+  const char *out_dir;    /* created if missing */
+  const char *data_dir;   /* the bundled data (repo's data/); NULL: found */
+  uint64_t seed;          /* 0: the default seed */
   int round1_n, round2_n; /* 0: 1000 and 1150 */
-  FILE *log;            /* progress lines; NULL for silence */
+  FILE *log;              /* progress lines; NULL for silence */
 } mtm_demo_opts;
 
 int mtm_demo_build(const mtm_demo_opts *o, char *ws_path, size_t ws_len, mtm_err *err) MTM_MUST_USE;
@@ -39,7 +39,6 @@ double demo_rng_unit(demo_rng *r); /* [0, 1) */
 double demo_rng_normal(demo_rng *r);
 /* Picks an index from weights (need not sum to 1). */
 int demo_rng_pick(demo_rng *r, const double *w, int n);
-
 
 #define DEMO_SURVEY_FORM_ID "mtm_kaz_migrant_workers"
 
@@ -117,10 +116,10 @@ int demo_load_areas(const char *path, int level, mtm_arena *a, demo_area **out, 
 /* Draws n respondents (plus a few duplicated submissions); returns the count. */
 int demo_draw_round(const demo_round_spec *rs, int n, uint64_t seed, mtm_arena *a,
                     demo_respondent **out);
-int demo_write_csv(const char *path, const demo_qset *qs, const demo_round_spec *rs, const demo_respondent *p, int n,
-                   const char *version, mtm_err *err);
-int demo_write_xlsx(const char *path, const demo_qset *qs, const demo_round_spec *rs, const demo_respondent *p, int n,
-                    const char *version, mtm_err *err);
+int demo_write_csv(const char *path, const demo_qset *qs, const demo_round_spec *rs,
+                   const demo_respondent *p, int n, const char *version, mtm_err *err);
+int demo_write_xlsx(const char *path, const demo_qset *qs, const demo_round_spec *rs,
+                    const demo_respondent *p, int n, const char *version, mtm_err *err);
 /* Writes the report's authored text (introduction, populations, partners,
  * key-findings, conclusions, story; NAME.en.md and NAME.ru.md, figures as
  * tags) into the folder dir, created if missing. */
@@ -137,13 +136,13 @@ int demo_write_cleaning_log(const char *path, const demo_respondent *p, int n, m
 /* One round of the assessment: its periods, the layer of its areas, and
  * the country figures its true rayon figures are drawn to. */
 typedef struct demo_ki_spec {
-  int number, layer;                      /* layer: 2018 or 2024 */
-  const char *periods[DEMO_KI_NPERIODS];  /* "2020", ..., "2023Q1" */
-  double period_share[DEMO_KI_NPERIODS];  /* of total; sums to 1 */
-  double total;                           /* migrant workers, all periods */
-  double origin_share[DEMO_KI_NORIGINS];  /* UZB RUS TJK KGZ AZE CHN TUR; sums to 1 */
-  double rm_total, em_total;              /* return migrants, emigrants */
-  double others_answered;                 /* share of KIs who know those two */
+  int number, layer;                     /* layer: 2018 or 2024 */
+  const char *periods[DEMO_KI_NPERIODS]; /* "2020", ..., "2023Q1" */
+  double period_share[DEMO_KI_NPERIODS]; /* of total; sums to 1 */
+  double total;                          /* migrant workers, all periods */
+  double origin_share[DEMO_KI_NORIGINS]; /* UZB RUS TJK KGZ AZE CHN TUR; sums to 1 */
+  double rm_total, em_total;             /* return migrants, emigrants */
+  double others_answered;                /* share of KIs who know those two */
   int nkis;
   const demo_area *regions, *rayons;
   int nregions, nrayons;

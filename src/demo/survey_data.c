@@ -145,8 +145,8 @@ static double next_u(gen *g, int i, int c) {
     s->blk++;
   }
   int k = s->perm[s->pos++];
-  double v = g->soff[i] + 0.3819660112501051 * k + 0.7548776662466927 * c +
-             0.6180339887498949 * s->blk;
+  double v =
+      g->soff[i] + 0.3819660112501051 * k + 0.7548776662466927 * c + 0.6180339887498949 * s->blk;
   return (k + (v - floor(v))) / BLOCK;
 }
 
@@ -210,8 +210,10 @@ static void fit(const gen *g, const target *t, double *p, int loglink) {
       double lo = -40, hi = 40;
       for (int s = 0; s < 60; s++) {
         p[k] = (lo + hi) / 2;
-        if (model_mean(g, p, k, loglink) < want[k]) lo = p[k];
-        else hi = p[k];
+        if (model_mean(g, p, k, loglink) < want[k])
+          lo = p[k];
+        else
+          hi = p[k];
       }
     }
 }
@@ -246,8 +248,7 @@ static const char *pick_list(gen *g, const char *key, const char *list) {
 }
 
 /* Picks among explicit names with explicit weights, with the stream KEY. */
-static const char *pick(gen *g, const char *key, int n, const char *const *names,
-                        const double *w) {
+static const char *pick(gen *g, const char *key, int n, const char *const *names, const double *w) {
   return names[qpick(g, key, w, n)];
 }
 
@@ -328,8 +329,8 @@ static void draw(gen *g, const demo_round_spec *rs, demo_respondent *p, mtm_aren
   char day[11];
   mtm_format_date((int32_t)((start + 5 * 3600) / 86400), day);
   set(p, "today", day, a);
-  set(p, "deviceid", mtm_arena_printf(a, "collect:%016llx",
-                                      0x5eed0000ULL + (demo_rng_next(r) % 40) * 7919), a);
+  set(p, "deviceid",
+      mtm_arena_printf(a, "collect:%016llx", 0x5eed0000ULL + (demo_rng_next(r) % 40) * 7919), a);
 
   if (demo_rng_unit(r) < 0.004) {
     set(p, "consent", "no", a);
@@ -364,7 +365,8 @@ static void draw(gen *g, const demo_round_spec *rs, demo_respondent *p, mtm_aren
   if (demo_rng_unit(r) < 0.006) { /* neither working nor seeking work */
     set(p, "working_now", "no", a);
     p->flaws |= DEMO_FLAW_NOT_WORKING;
-  } else set(p, "working_now", "yes", a);
+  } else
+    set(p, "working_now", "yes", a);
   int uzb = g->nat == NAT_UZB, rus = g->nat == NAT_RUS;
 
   /* Profile */
@@ -389,15 +391,16 @@ static void draw(gen *g, const demo_round_spec *rs, demo_respondent *p, mtm_aren
   /* Migration experience */
   set(p, "time_since_leaving", pick_list(g, "time_since_leaving", "since"), a);
   set(p, "planned_stay", pick_list(g, "planned_stay", "stay"), a);
-  if (yes(g, "main_reason", (target){0.80, NA, NA, 0.91, 0.49})) set(p, "main_reason", "employment", a);
+  if (yes(g, "main_reason", (target){0.80, NA, NA, 0.91, 0.49}))
+    set(p, "main_reason", "employment", a);
   else {
     static const char *const why[] = {"other", "refused", "dont_know"};
     static const double ww[] = {18, 1, 1};
     set(p, "main_reason", pick(g, "main_reason#not", 3, why, ww), a);
   }
   {
-    static const char *const opts[] = {"family", "mobilization", "trade", "education",
-                                       "family_problems", "healthcare"};
+    static const char *const opts[] = {"family",    "mobilization",    "trade",
+                                       "education", "family_problems", "healthcare"};
     static const double prob[] = {0.26, 0.08, 0.08, 0.07, 0.04, 0.02},
                         prob1[] = {0.26, 0.32, 0.08, 0.04, 0.04, 0.02};
     static const char *const ex[] = {"dont_know", "refused"};
@@ -416,8 +419,8 @@ static void draw(gen *g, const demo_round_spec *rs, demo_respondent *p, mtm_aren
   const char *sb = pick(g, "s:status_before", 5, status,
                         female ? (R1 ? before_f1 : before_f) : (R1 ? before_m1 : before_m));
   set(p, "status_before", sb, a);
-  static const char *const sectors[] = {"construction", "trade", "services", "agriculture",
-                                        "manufacturing", "transport", "ict", "other"};
+  static const char *const sectors[] = {"construction",  "trade",     "services", "agriculture",
+                                        "manufacturing", "transport", "ict",      "other"};
   if (strcmp(sb, "unemployed") && strcmp(sb, "other")) {
     static const double bf[] = {4, 56, 15, 6, 7, 2, 3, 7}, bm[] = {36, 20, 7, 7, 10, 10, 3, 7};
     set(p, "sector_before", pick(g, "s:sector_before", 8, sectors, female ? bf : bm), a);
@@ -438,8 +441,8 @@ static void draw(gen *g, const demo_round_spec *rs, demo_respondent *p, mtm_aren
     static const char *const shn[] = {"vacancies", "none", "advice", "training"};
     set(p, "employment_services", pick(g, "employment_services", 4, shn, R1 ? sh : sh2), a);
     set(p, "job_obstacle", pick_list(g, "job_obstacle", "obstacle"), a);
-    static const char *const ev[] = {"experience", "language", "literacy", "gender", "ethnicity",
-                                     "origin", "age"};
+    static const char *const ev[] = {"experience", "language", "literacy", "gender",
+                                     "ethnicity",  "origin",   "age"};
     static const double evp[] = {0.92, 0.32, 0.28, 0.03, 0.02, 0.02, 0.01};
     set(p, "employer_values", multi(g, "employer_values", 7, ev, evp, 0, NULL, NULL, a), a);
   } else {
@@ -462,18 +465,21 @@ static void draw(gen *g, const demo_round_spec *rs, demo_respondent *p, mtm_aren
     int contract = !yes(g, "written_contract", (target){0.55, 0.61, 0.54, 0.61, 0.10});
     set(p, "written_contract", contract ? "yes" : "no", a);
     static const char *const ty_yes[] = {"formal", "employer"}, *const ty_no[] = {
-        "contractor", "informal", "self_employed", "other"};
+                                                                    "contractor", "informal",
+                                                                    "self_employed", "other"};
     static const double tw_yes[] = {44, 1}, tw_no[] = {32, 15, 5, 3};
     set(p, "employment_type",
         contract ? pick(g, "employment_type#c", 2, ty_yes, tw_yes)
                  : pick(g, "employment_type#n", 4, ty_no, tw_no),
         a);
-    if (qu(g, "pension#dk") < 0.05) set(p, "pension", "dont_know", a);
+    if (qu(g, "pension#dk") < 0.05)
+      set(p, "pension", "dont_know", a);
     else
       set(p, "pension",
           yes(g, "pension", (target){0.61 / 0.95, NA, NA, 0.68 / 0.95, 0.15 / 0.95}) ? "no" : "yes",
           a);
-    if (qu(g, "paid_leave#dk") < 0.07) set(p, "paid_leave", "dont_know", a);
+    if (qu(g, "paid_leave#dk") < 0.07)
+      set(p, "paid_leave", "dont_know", a);
     else
       set(p, "paid_leave",
           yes(g, "paid_leave", (target){0.78 / 0.93, NA, NA, 0.87 / 0.93, 0.34 / 0.93}) ? "no"
@@ -486,7 +492,8 @@ static void draw(gen *g, const demo_round_spec *rs, demo_respondent *p, mtm_aren
 
   /* Income: log-normal around the published means (by sex and
    * nationality); Round 1's about 10% lower. */
-  double mean = mean_for(g, "income_kzt#mean", (target){213646, 186424, 218183, 464 * 451.7, 185000});
+  double mean =
+      mean_for(g, "income_kzt#mean", (target){213646, 186424, 218183, 464 * 451.7, 185000});
   if (R1) mean /= 1.1;
   double sigma = 0.42;
   double inc = exp(log(mean) - sigma * sigma / 2 + sigma * demo_rng_normal(r));
@@ -496,18 +503,19 @@ static void draw(gen *g, const demo_round_spec *rs, demo_respondent *p, mtm_aren
     p->flaws |= DEMO_FLAW_YEARLY_INCOME;
   }
   set_num(p, "income_kzt", income, a);
-  static const char *const suf[] = {"no_income", "insufficient", "basic_only", "no_savings",
-                                    "saves", "dont_know"};
+  static const char *const suf[] = {"no_income",  "insufficient", "basic_only",
+                                    "no_savings", "saves",        "dont_know"};
   static const double suf2[] = {7, 1, 19, 38, 32, 3}, suf1[] = {7, 1, 19, 25, 45, 3};
   set(p, "income_sufficiency", pick(g, "income_sufficiency", 6, suf, R1 ? suf1 : suf2), a);
   const char *sat = pick_list(g, "income_satisfaction", "satisfaction");
   set(p, "income_satisfaction", sat, a);
-  if (!strcmp(sat, "neither") || !strcmp(sat, "dissatisfied") || !strcmp(sat, "very_dissatisfied")) {
-    static const char *const dr[] = {"insufficient", "higher", "skills", "hard_to_find",
-                                     "unemployment", "debt"};
+  if (!strcmp(sat, "neither") || !strcmp(sat, "dissatisfied") ||
+      !strcmp(sat, "very_dissatisfied")) {
+    static const char *const dr[] = {"insufficient", "higher",       "skills",
+                                     "hard_to_find", "unemployment", "debt"};
     static const double dp[] = {0.47, 0.29, 0.14, 0.07, 0.07, 0.01};
-    set(p, "dissatisfaction_reasons", multi(g, "dissatisfaction_reasons", 6, dr, dp, 0, NULL, NULL, a),
-        a);
+    set(p, "dissatisfaction_reasons",
+        multi(g, "dissatisfaction_reasons", 6, dr, dp, 0, NULL, NULL, a), a);
   }
 
   /* Remittances */
@@ -517,12 +525,12 @@ static void draw(gen *g, const demo_round_spec *rs, demo_respondent *p, mtm_aren
     static const char *const shares[] = {"under_10", "10_25", "25_50", "over_50"};
     static const double shf[] = {3, 15, 50, 32}, shm[] = {3, 11, 54, 32}, shf1[] = {5, 25, 31, 39};
     set(p, "remit_share", pick(g, "s:remit_share", 4, shares, female ? (R1 ? shf1 : shf) : shm), a);
-    set(p, "remit_primary", yes(g, "remit_primary", (target){NA, 0.50, 0.75, NA, NA}) ? "yes" : "no",
-        a);
+    set(p, "remit_primary",
+        yes(g, "remit_primary", (target){NA, 0.50, 0.75, NA, NA}) ? "yes" : "no", a);
     set(p, "remit_frequency", pick_list(g, "remit_frequency", "frequency"), a);
     set(p, "remit_channel", pick_list(g, "remit_channel", "channel"), a);
-    static const char *const rr[] = {"living_costs", "savings", "business", "property", "debts",
-                                     "education"};
+    static const char *const rr[] = {"living_costs", "savings", "business",
+                                     "property",     "debts",   "education"};
     static const double rp2[] = {0.85, 0.06, 0.04, 0.02, 0.01, 0.05},
                         rp1[] = {0.85, 0.03, 0.04, 0.02, 0.01, 0.05};
     set(p, "remit_reasons", multi(g, "remit_reasons", 6, rr, R1 ? rp1 : rp2, 0, NULL, NULL, a), a);
@@ -562,8 +570,8 @@ static void draw(gen *g, const demo_round_spec *rs, demo_respondent *p, mtm_aren
     static const double hb2[] = {0.42, 0.41, 0.22, 0.06}, hb1[] = {0.70, 0.41, 0.22, 0.06};
     static const char *const ex[] = {"none"};
     static const double exn[] = {0.24}, exn1[] = {0.10};
-    set(p, "housing_barriers", multi(g, "housing_barriers", 4, hb, R1 ? hb1 : hb2, 1, ex,
-                                     R1 ? exn1 : exn, a), a);
+    set(p, "housing_barriers",
+        multi(g, "housing_barriers", 4, hb, R1 ? hb1 : hb2, 1, ex, R1 ? exn1 : exn, a), a);
   }
   static const char *const ynd[] = {"yes", "no", "dont_know"};
   static const double hacc[] = {53, 25, 22}, eacc[] = {44, 22, 34}, facc[] = {77, 9, 14};
@@ -578,7 +586,7 @@ static void draw(gen *g, const demo_round_spec *rs, demo_respondent *p, mtm_aren
   set(p, "finance_access", pick(g, "finance_access", 3, ynd, facc), a);
   set(p, "has_iin", qu(g, "n:has_iin") < (rus ? 0.9 : 0.7) ? "yes" : "no", a);
   {
-    static const char *const af[] = {"phone", "meat", "warm_home", "no_arrears",
+    static const char *const af[] = {"phone",           "meat",     "warm_home", "no_arrears",
                                      "washing_machine", "holidays", "car"};
     static const double ap[] = {0.64, 0.39, 0.30, 0.30, 0.30, 0.07, 0.06};
     set(p, "can_afford", multi(g, "can_afford", 7, af, ap, 0, NULL, NULL, a), a);
@@ -611,8 +619,7 @@ static void draw(gen *g, const demo_round_spec *rs, demo_respondent *p, mtm_aren
   set(p, "sanctions_salary", pick(g, "sanctions_salary", 4, chg, sal), a);
   set(p, "sanctions_hours", pick(g, "sanctions_hours", 4, chg, hrs), a);
   static const char *const yndr[] = {"yes", "no", "dont_know", "refused"};
-  static const double stay[] = {13, 74, 12, 1}, chl[] = {14, 77, 3, 6},
-                      lnk[] = {42, 27, 29, 2};
+  static const double stay[] = {13, 74, 12, 1}, chl[] = {14, 77, 3, 6}, lnk[] = {42, 27, 29, 2};
   set(p, "sanctions_stay", pick(g, "sanctions_stay", 4, yndr, stay), a);
   if (sends) {
     set(p, "remit_change", pick_list(g, "remit_change", "remit_change"), a);
@@ -725,26 +732,32 @@ static int columns(const demo_qset *qs, const demo_round_spec *rs, const demo_re
     if (!strcmp(q->type, "note")) continue; /* KoBo exports no column for a note */
     const char *v = p ? p->v[i] : NULL;
     const char *head;
-    if (labels && q->en) head = group ? mtm_arena_printf(a, "%s/%s", group_label, q->en) : q->en;
-    else head = group ? mtm_arena_printf(a, "%s/%s", group, q->name) : q->name;
+    if (labels && q->en)
+      head = group ? mtm_arena_printf(a, "%s/%s", group_label, q->en) : q->en;
+    else
+      head = group ? mtm_arena_printf(a, "%s/%s", group, q->name) : q->name;
     if (strncmp(q->type, "select_multiple", 15) == 0) {
       const char *list = q->type + 16;
       if (!labels) emit(ctx, col++, p ? (v ? v : "") : head); /* names export: both forms */
       for (int c = 0; c < qs->nc; c++) {
         if (strcmp(qs->c[c].list, list)) continue;
         const char *opt = labels ? qs->c[c].en : qs->c[c].name;
-        if (!p) emit(ctx, col++, mtm_arena_printf(a, "%s/%s", head, opt));
-        else emit(ctx, col++, v ? (has_option(v, qs->c[c].name) ? "1" : "0") : "");
+        if (!p)
+          emit(ctx, col++, mtm_arena_printf(a, "%s/%s", head, opt));
+        else
+          emit(ctx, col++, v ? (has_option(v, qs->c[c].name) ? "1" : "0") : "");
       }
       continue;
     }
-    if (!p) emit(ctx, col++, head);
+    if (!p)
+      emit(ctx, col++, head);
     else if (v && labels && strncmp(q->type, "select_one", 10) == 0)
       emit(ctx, col++, label_of(qs, rs, q->type, v));
-    else emit(ctx, col++, v ? v : "");
+    else
+      emit(ctx, col++, v ? v : "");
   }
-  const char *meta[] = {"_id", "_uuid", "_submission_time", "_validation_status", "_status",
-                        "_submitted_by", "__version__", "_index"};
+  const char *meta[] = {"_id",     "_uuid",         "_submission_time", "_validation_status",
+                        "_status", "_submitted_by", "__version__",      "_index"};
   for (int m = 0; m < 8; m++) {
     if (!p) {
       emit(ctx, col++, meta[m]);
@@ -753,8 +766,12 @@ static int columns(const demo_qset *qs, const demo_round_spec *rs, const demo_re
     const char *v = "";
     char ts[32];
     switch (m) {
-    case 0: v = mtm_arena_printf(a, "%ld", 180000000L + id); break;
-    case 1: v = p->uuid; break;
+    case 0:
+      v = mtm_arena_printf(a, "%ld", 180000000L + id);
+      break;
+    case 1:
+      v = p->uuid;
+      break;
     case 2: {
       int32_t days = (int32_t)(p->submitted / 86400);
       int s = (int)(p->submitted % 86400);
@@ -764,11 +781,21 @@ static int columns(const demo_qset *qs, const demo_round_spec *rs, const demo_re
       v = mtm_arena_strdup(a, ts);
       break;
     }
-    case 3: v = ""; break;
-    case 4: v = "submitted_via_web"; break;
-    case 5: v = ""; break;
-    case 6: v = version; break;
-    case 7: v = mtm_arena_printf(a, "%ld", id); break;
+    case 3:
+      v = "";
+      break;
+    case 4:
+      v = "submitted_via_web";
+      break;
+    case 5:
+      v = "";
+      break;
+    case 6:
+      v = version;
+      break;
+    case 7:
+      v = mtm_arena_printf(a, "%ld", id);
+      break;
     }
     emit(ctx, col++, v);
   }
@@ -792,11 +819,12 @@ static void csv_emit(void *ctx, int col, const char *v) {
       mtm_buf_addc(c->b, *s);
     }
     mtm_buf_addc(c->b, '"');
-  } else mtm_buf_adds(c->b, v);
+  } else
+    mtm_buf_adds(c->b, v);
 }
 
-int demo_write_csv(const char *path, const demo_qset *qs, const demo_round_spec *rs, const demo_respondent *p, int n,
-                   const char *version, mtm_err *err) {
+int demo_write_csv(const char *path, const demo_qset *qs, const demo_round_spec *rs,
+                   const demo_respondent *p, int n, const char *version, mtm_err *err) {
   mtm_buf b;
   mtm_buf_init(&b);
   mtm_arena a;
@@ -822,12 +850,11 @@ typedef struct xlsx_ctx {
 
 static void xlsx_emit(void *ctx, int col, const char *v) {
   xlsx_ctx *c = ctx;
-  if (*v && worksheet_write_string(c->ws, (lxw_row_t)c->row, (lxw_col_t)col, v, NULL))
-    c->bad = 1;
+  if (*v && worksheet_write_string(c->ws, (lxw_row_t)c->row, (lxw_col_t)col, v, NULL)) c->bad = 1;
 }
 
-int demo_write_xlsx(const char *path, const demo_qset *qs, const demo_round_spec *rs, const demo_respondent *p, int n,
-                    const char *version, mtm_err *err) {
+int demo_write_xlsx(const char *path, const demo_qset *qs, const demo_round_spec *rs,
+                    const demo_respondent *p, int n, const char *version, mtm_err *err) {
   lxw_workbook_options o = {.constant_memory = LXW_TRUE, .tmpdir = NULL};
   lxw_workbook *wb = workbook_new_opt(path, &o);
   if (!wb) {

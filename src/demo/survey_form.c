@@ -14,12 +14,16 @@
 
 #define YES "${consent} = 'yes'"
 #define WORKING "${current_status} != 'unemployed'"
-#define GROUP(name, en, ru, rel) {"begin_group", name, en, ru, rel, NULL, NULL, NULL, NULL, NULL}
-#define END {"end_group", "", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL}
-#define ONE(list, name, en, ru, rel) {"select_one " list, name, en, ru, rel, NULL, NULL, "yes", NULL, NULL}
-#define MANY(list, name, en, ru, rel) \
-  {"select_multiple " list, name, en, ru, rel, NULL, NULL, "yes", NULL, NULL}
-#define INT(name, en, ru, rel, cons, msg) {"integer", name, en, ru, rel, cons, msg, "yes", NULL, NULL}
+#define GROUP(name, en, ru, rel)                                                                   \
+  { "begin_group", name, en, ru, rel, NULL, NULL, NULL, NULL, NULL }
+#define END                                                                                        \
+  { "end_group", "", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL }
+#define ONE(list, name, en, ru, rel)                                                               \
+  { "select_one " list, name, en, ru, rel, NULL, NULL, "yes", NULL, NULL }
+#define MANY(list, name, en, ru, rel)                                                              \
+  { "select_multiple " list, name, en, ru, rel, NULL, NULL, "yes", NULL, NULL }
+#define INT(name, en, ru, rel, cons, msg)                                                          \
+  { "integer", name, en, ru, rel, cons, msg, "yes", NULL, NULL }
 
 /* type, name, English label, Russian label, relevant, constraint, message,
  * required, appearance/choice_filter, hxl */
@@ -130,8 +134,8 @@ const demo_question demo_questions[] = {
          "${income_satisfaction} = 'very_dissatisfied'"),
     END,
     GROUP("remittances", "Remittances", "Денежные переводы", YES),
-    ONE("yes_no", "sends_remittances", "Do you send money home?",
-        "Отправляете ли вы деньги домой?", NULL),
+    ONE("yes_no", "sends_remittances", "Do you send money home?", "Отправляете ли вы деньги домой?",
+        NULL),
     ONE("share", "remit_share", "What share of your income do you send?",
         "Какую долю дохода вы отправляете?", "${sends_remittances} = 'yes'"),
     ONE("yes_no", "remit_primary", "Is the money you send your family's primary income?",
@@ -243,8 +247,7 @@ const demo_choice demo_choices[] = {
     {"education", "primary", "Primary", "Начальное", 8},
     {"education", "lower_secondary", "Lower secondary", "Основное среднее", 27},
     {"education", "upper_secondary", "Upper secondary", "Общее среднее", 31},
-    {"education", "post_secondary", "Post-secondary non-tertiary",
-     "Послесреднее (колледж)", 23},
+    {"education", "post_secondary", "Post-secondary non-tertiary", "Послесреднее (колледж)", 23},
     {"education", "tertiary", "Tertiary", "Высшее", 9},
     {"field", "engineering", "Engineering, manufacturing and construction",
      "Инженерное дело, производство и строительство", 27},
@@ -273,7 +276,8 @@ const demo_choice demo_choices[] = {
     {"reason", "other", "Other", "Другое", 18},
     {"reason", "refused", "Refused to answer", "Отказ от ответа", 1},
     {"reason", "dont_know", "Don't know", "Не знаю", 1},
-    {"other_reason", "family", "Joining family or friends", "Воссоединение с семьёй или друзьями", 26},
+    {"other_reason", "family", "Joining family or friends", "Воссоединение с семьёй или друзьями",
+     26},
     {"other_reason", "mobilization", "Partial mobilization in the Russian Federation",
      "Частичная мобилизация в Российской Федерации", 8},
     {"other_reason", "trade", "To sell and buy goods", "Торговля", 8},
@@ -310,7 +314,8 @@ const demo_choice demo_choices[] = {
     {"acceptable_job", "own_sector", "A job in my own sector", "Работа в своей сфере", 11},
     {"acceptable_job", "qualifications", "A job matching my qualifications",
      "Работа по квалификации", 9},
-    {"acceptable_job", "any", "Any job, whatever the conditions", "Любая работа на любых условиях", 6},
+    {"acceptable_job", "any", "Any job, whatever the conditions", "Любая работа на любых условиях",
+     6},
     {"acceptable_job", "other", "Other", "Другое", 8},
     {"services_help", "vacancies", "Information on vacancies", "Информация о вакансиях", 62},
     {"services_help", "none", "No help", "Никакой помощи", 21},
@@ -392,10 +397,11 @@ const demo_choice demo_choices[] = {
     {"lives_with", "alone", "Alone", "Один / одна", 5},
     {"lives_with", "other", "Other", "Другое", 1},
     {"housing_barrier", "high_rent", "High rent", "Высокая арендная плата", 42},
-    {"housing_barrier", "low_income", "Low or unsteady income", "Низкий или нестабильный доход", 41},
+    {"housing_barrier", "low_income", "Low or unsteady income", "Низкий или нестабильный доход",
+     41},
     {"housing_barrier", "documents", "No residence documents", "Нет документов о регистрации", 22},
-    {"housing_barrier", "landlords", "Landlords refuse migrants", "Арендодатели отказывают мигрантам",
-     6},
+    {"housing_barrier", "landlords", "Landlords refuse migrants",
+     "Арендодатели отказывают мигрантам", 6},
     {"housing_barrier", "none", "No difficulty", "Трудностей нет", 24},
     {"health_barrier", "cost", "Cost", "Стоимость", 46},
     {"health_barrier", "dont_know_how", "Not knowing how", "Не знаю, как это сделать", 34},
@@ -464,9 +470,265 @@ const demo_choice demo_choices[] = {
 const int demo_nchoices = (int)(sizeof demo_choices / sizeof demo_choices[0]);
 
 /* The report's phrases (report::LANG columns): for a question (list NULL)
- * a finding, for a choice the words that stand for it in a sentence. */
+ * a finding's template with {share} (or {mean}, {median}), for a choice
+ * the words after "N per cent of respondents"; {one|few|many} agree with
+ * the number in Russian. Only the answer to report has a phrase. */
 const demo_phrase demo_phrases[] = {
-    {NULL, "sex", NULL, NULL},
+    {NULL, "marital_status", "{share} of respondents are married",
+     "{share} респондентов {состоит|состоят|состоят} в браке"},
+    {NULL, "education", "{share} of respondents completed upper secondary education",
+     "{share} респондентов {имеет|имеют|имеют} общее среднее образование"},
+    {NULL, "field_of_study",
+     "{share} of those with post-secondary or tertiary education studied engineering, "
+     "manufacturing or construction",
+     "{share} респондентов с послесредним или высшим образованием {учился|учились|учились} "
+     "инженерному делу, производству или строительству"},
+    {NULL, "main_provider",
+     "{share} of respondents are the sole or primary provider of their household",
+     "{share} респондентов — единственные или основные кормильцы своей семьи"},
+    {NULL, "time_since_leaving", "{share} of respondents left their country six months ago or less",
+     "{share} респондентов {уехал|уехали|уехали} из своей страны не более шести месяцев назад"},
+    {NULL, "planned_stay", "{share} of respondents plan to stay in Kazakhstan six months or less",
+     "{share} респондентов {планирует|планируют|планируют} пробыть в Казахстане не более шести "
+     "месяцев"},
+    {NULL, "main_reason", "{share} of respondents left their country mainly to find work",
+     "{share} респондентов {уехал|уехали|уехали} из своей страны прежде всего ради работы"},
+    {NULL, "other_reasons", "{share} of respondents also left to join family or friends",
+     "{share} респондентов {уехал|уехали|уехали} также, чтобы воссоединиться с семьёй или "
+     "друзьями"},
+    {NULL, "came_with", "{share} of respondents came to Kazakhstan alone",
+     "{share} респондентов {приехал|приехали|приехали} в Казахстан в одиночку"},
+    {NULL, "work_intention", "{share} of respondents seek work for themselves only",
+     "{share} респондентов {ищет|ищут|ищут} работу только для себя"},
+    {NULL, "status_before", "{share} of respondents were employees before they came",
+     "{share} респондентов до приезда {работал|работали|работали} по найму"},
+    {NULL, "sector_before", "{share} of those who worked before they came worked in construction",
+     "{share} работавших до приезда {был занят|были заняты|были заняты} в строительстве"},
+    {NULL, "current_status", "{share} of respondents work as employees",
+     "{share} респондентов {работает|работают|работают} по найму"},
+    {NULL, "employment_type",
+     "{share} of those working are formal employees with a written contract",
+     "{share} работающих — официальные работники с письменным договором"},
+    {NULL, "never_worked_kz",
+     "For {share} of those seeking work, this is their first search for work in Kazakhstan",
+     "Для {share} ищущих работу это первый поиск работы в Казахстане"},
+    {NULL, "starting_business", "{share} of those seeking work are starting their own business",
+     "{share} ищущих работу {открывает|открывают|открывают} собственное дело"},
+    {NULL, "job_search",
+     "{share} of those seeking work look for it in newspapers and on the internet",
+     "{share} ищущих работу {ищет|ищут|ищут} её в газетах и интернете"},
+    {NULL, "acceptable_job", "{share} of those seeking work would accept any job with good pay",
+     "{share} ищущих работу {готов|готовы|готовы} на любую работу с хорошей оплатой"},
+    {NULL, "employment_services",
+     "{share} of those seeking work received information on vacancies from employment services",
+     "{share} ищущих работу {получил|получили|получили} от служб занятости информацию о вакансиях"},
+    {NULL, "job_obstacle",
+     "For {share} of those seeking work, the main obstacle is a lack of education",
+     "Для {share} ищущих работу главное препятствие — недостаток образования"},
+    {NULL, "employer_values",
+     "{share} of those seeking work say employers value work experience most",
+     "{share} ищущих работу {считает|считают|считают}, что работодатели больше всего ценят опыт "
+     "работы"},
+    {NULL, "current_sector", "{share} of those working work in construction",
+     "{share} работающих {занят|заняты|заняты} в строительстве"},
+    {NULL, "same_sector_before", "{share} of those working worked in the same sector before",
+     "{share} работающих {работал|работали|работали} в этой же сфере и раньше"},
+    {NULL, "years_in_sector", "{share} of those working have worked 3 to 5 years in their sector",
+     "{share} работающих {работает|работают|работают} в своей сфере от 3 до 5 лет"},
+    {NULL, "written_contract", "{share} of those working have a written employment contract",
+     "У {share} работающих есть письменный трудовой договор"},
+    {NULL, "pension", "For {share} of those working, the employer pays pension contributions",
+     "За {share} работающих работодатель платит пенсионные взносы"},
+    {NULL, "paid_leave", "{share} of those working have paid annual leave or compensation for it",
+     "У {share} работающих есть оплачиваемый ежегодный отпуск или компенсация за него"},
+    {NULL, "hours_per_week",
+     "Those working work {mean} hours in a usual week on average (median {median})",
+     "Средняя продолжительность рабочей недели работающих — {mean} ч (медиана {median} ч)"},
+    {NULL, "wage_delays", "{share} of those working were paid late in the past six months",
+     "{share} работающих {получил|получили|получили} зарплату с задержкой за последние шесть "
+     "месяцев"},
+    {NULL, "income_kzt",
+     "The average monthly income is {mean}; half of the respondents earn less than {median}",
+     "Средний месячный доход составляет {mean}; половина респондентов получает меньше {median}"},
+    {NULL, "income_sufficiency",
+     "For {share} of respondents, their income meets their needs but leaves no savings",
+     "У {share} респондентов дохода хватает на нужды, но не остаётся сбережений"},
+    {NULL, "income_satisfaction", "{share} of respondents are satisfied with their income",
+     "{share} респондентов {удовлетворён|удовлетворены|удовлетворены} своим доходом"},
+    {NULL, "dissatisfaction_reasons",
+     "{share} of those not satisfied with their income say it is not enough",
+     "{share} неудовлетворённых доходом {говорит|говорят|говорят}, что его не хватает"},
+    {NULL, "sends_remittances", "{share} of respondents send money home",
+     "{share} респондентов {отправляет|отправляют|отправляют} деньги домой"},
+    {NULL, "remit_share",
+     "{share} of those who send money home send a quarter to a half of their income",
+     "{share} отправляющих деньги домой {отправляет|отправляют|отправляют} от четверти до половины "
+     "дохода"},
+    {NULL, "remit_primary",
+     "For {share} of those who send money home, it is their family's primary income",
+     "Для {share} отправляющих деньги домой эти переводы — основной доход семьи"},
+    {NULL, "remit_frequency", "{share} of those who send money home send it every month",
+     "{share} отправляющих деньги домой {делает|делают|делают} это каждый месяц"},
+    {NULL, "remit_channel", "{share} of those who send money home use bank offices",
+     "{share} отправляющих деньги домой {пользуется|пользуются|пользуются} отделениями банков"},
+    {NULL, "remit_reasons",
+     "{share} of those who send money home send it for their family's living costs",
+     "{share} отправляющих деньги домой {отправляет|отправляют|отправляют} их на расходы семьи на "
+     "жизнь"},
+    {NULL, "housing", "{share} of respondents live in permanent housing",
+     "{share} респондентов {живёт|живут|живут} в постоянном жилье"},
+    {NULL, "pays_rent", "{share} of respondents with housing pay rent",
+     "{share} респондентов, имеющих жильё, {платит|платят|платят} за аренду"},
+    {NULL, "rent_kzt", "Those who pay rent pay {mean} a month on average (median {median})",
+     "Арендная плата составляет в среднем {mean} в месяц (медиана {median})"},
+    {NULL, "lives_with", "{share} of respondents with housing live with friends or co-workers",
+     "{share} респондентов, имеющих жильё, {живёт|живут|живут} с друзьями или коллегами"},
+    {NULL, "household_size",
+     "Respondents' households have {mean} people on average (median {median})",
+     "Средний размер домохозяйства респондентов — {mean} (медиана {median})"},
+    {NULL, "housing_barriers",
+     "{share} of respondents say high rent makes it hard to find permanent housing",
+     "{share} респондентов {называет|называют|называют} высокую арендную плату препятствием к "
+     "постоянному жилью"},
+    {NULL, "health_access", "{share} of respondents can get health care when they need it",
+     "{share} респондентов {может|могут|могут} получить медицинскую помощь, когда она нужна"},
+    {NULL, "health_barriers", "{share} of those who cannot get health care name its cost",
+     "{share} не имеющих доступа к медицинской помощи {называет|называют|называют} её стоимость"},
+    {NULL, "education_access",
+     "{share} of respondents can get education for themselves or their children",
+     "{share} респондентов {может|могут|могут} получить образование для себя или своих детей"},
+    {NULL, "finance_access", "{share} of respondents can use banks and other financial services",
+     "{share} респондентов {может|могут|могут} пользоваться банками и другими финансовыми "
+     "услугами"},
+    {NULL, "has_iin", "{share} of respondents have an individual identification number (IIN)",
+     "У {share} респондентов есть индивидуальный идентификационный номер (ИИН)"},
+    {NULL, "can_afford", "{share} of respondents can afford a mobile phone",
+     "{share} респондентов {может|могут|могут} позволить себе мобильный телефон"},
+    {NULL, "community_relations",
+     "{share} of respondents have positive contacts with the local community",
+     "У {share} респондентов положительные контакты с местными жителями"},
+    {NULL, "migrant_relations",
+     "{share} of respondents have positive contacts with other migrant communities",
+     "У {share} респондентов положительные контакты с другими сообществами мигрантов"},
+    {NULL, "rights_awareness",
+     "{share} of respondents feel partially informed of their rights as workers",
+     "{share} респондентов {считает|считают|считают} себя частично осведомлёнными о своих правах "
+     "как работников"},
+    {NULL, "rights_help", "{share} of respondents know where to turn if their rights are violated",
+     "{share} респондентов {знает|знают|знают}, куда обратиться, если их права нарушены"},
+    {NULL, "intention",
+     "{share} of respondents intend to move back and forth between Kazakhstan and their country",
+     "{share} респондентов {намерен|намерены|намерены} переезжать между Казахстаном и своей "
+     "страной"},
+    {NULL, "intention_when", "{share} of those planning to leave Kazakhstan do not know when",
+     "{share} планирующих уехать из Казахстана {не знает|не знают|не знают}, когда"},
+    {NULL, "destination",
+     "{share} of those planning to leave Kazakhstan will go back to their country of origin",
+     "{share} планирующих уехать из Казахстана {вернётся|вернутся|вернутся} в свою страну"},
+    {NULL, "sanctions_salary",
+     "For {share} of respondents, their salary has not changed since the sanctions",
+     "У {share} респондентов зарплата после введения санкций не изменилась"},
+    {NULL, "sanctions_hours",
+     "For {share} of respondents, their working hours have not changed since the sanctions",
+     "У {share} респондентов рабочее время после введения санкций не изменилось"},
+    {NULL, "sanctions_stay",
+     "For {share} of respondents, the sanctions affect their decision to stay",
+     "Для {share} респондентов санкции влияют на решение остаться"},
+    {NULL, "remit_change",
+     "For {share} of those who send money home, the amount they send has not changed",
+     "У {share} отправляющих деньги домой сумма переводов не изменилась"},
+    {NULL, "challenges", "{share} of respondents faced new challenges in the past six months",
+     "{share} респондентов {столкнулся|столкнулись|столкнулись} с новыми трудностями за последние "
+     "шесть месяцев"},
+    {NULL, "challenges_sanctions",
+     "{share} of those who faced new challenges link them to the sanctions",
+     "{share} столкнувшихся с новыми трудностями {связывает|связывают|связывают} их с санкциями"},
+    {NULL, "challenge_types", "{share} of those who faced new challenges name rising prices",
+     "{share} столкнувшихся с новыми трудностями {называет|называют|называют} рост цен"},
+    {NULL, "lived_in_russia", "{share} of respondents have lived in the Russian Federation",
+     "{share} респондентов {жил|жили|жили} в Российской Федерации"},
+    {NULL, "russia_leave_reason",
+     "{share} of those who lived in the Russian Federation left it because of the war and the "
+     "sanctions",
+     "{share} живших в Российской Федерации {уехал|уехали|уехали} оттуда из-за войны и санкций"},
+    {NULL, "russia_plans",
+     "{share} of those who lived in the Russian Federation plan to move back when the situation "
+     "improves",
+     "{share} живших в Российской Федерации {планирует|планируют|планируют} вернуться туда, когда "
+     "ситуация улучшится"},
+    {"sex", "male", "are men", "— мужчины"},
+    {"marital", "married", "are married", "{состоит|состоят|состоят} в браке"},
+    {"education", "upper_secondary", "completed upper secondary education",
+     "{имеет|имеют|имеют} общее среднее образование"},
+    {"field", "engineering", "studied engineering, manufacturing or construction",
+     "{учился|учились|учились} инженерному делу, производству или строительству"},
+    {"since", "upto_6m", "left their country six months ago or less",
+     "{уехал|уехали|уехали} из своей страны не более шести месяцев назад"},
+    {"stay", "upto_6m", "plan to stay in Kazakhstan six months or less",
+     "{планирует|планируют|планируют} пробыть в Казахстане не более шести месяцев"},
+    {"reason", "employment", "left their country mainly to find work",
+     "{уехал|уехали|уехали} из своей страны прежде всего ради работы"},
+    {"other_reason", "family", "also left to join family or friends",
+     "{уехал|уехали|уехали} также, чтобы воссоединиться с семьёй или друзьями"},
+    {"came_with", "alone", "came to Kazakhstan alone",
+     "{приехал|приехали|приехали} в Казахстан в одиночку"},
+    {"work_intention", "self", "seek work for themselves only",
+     "{ищет|ищут|ищут} работу только для себя"},
+    {"emp_type", "formal", "are formal employees with a written contract",
+     "— официальные работники с письменным договором"},
+    {"job_search", "internet", "look for work in newspapers and on the internet",
+     "{ищет|ищут|ищут} работу в газетах и интернете"},
+    {"acceptable_job", "good_pay", "would accept any job with good pay",
+     "{готов|готовы|готовы} на любую работу с хорошей оплатой"},
+    {"services_help", "vacancies", "received information on vacancies from employment services",
+     "{получил|получили|получили} от служб занятости информацию о вакансиях"},
+    {"obstacle", "education", "name a lack of education as the main obstacle to finding work",
+     "{называет|называют|называют} главным препятствием в поиске работы недостаток образования"},
+    {"employer_values", "experience", "say employers value work experience most",
+     "{считает|считают|считают}, что работодатели больше всего ценят опыт работы"},
+    {"years", "3_5", "have worked 3 to 5 years in their sector",
+     "{работает|работают|работают} в своей сфере от 3 до 5 лет"},
+    {"sufficiency", "no_savings", "say their income meets their needs but leaves no savings",
+     "{говорит|говорят|говорят}, что дохода хватает на нужды, но не остаётся сбережений"},
+    {"satisfaction", "satisfied", "are satisfied with their income",
+     "{удовлетворён|удовлетворены|удовлетворены} своим доходом"},
+    {"dissatisfaction", "insufficient", "say their income is not enough",
+     "{говорит|говорят|говорят}, что дохода не хватает"},
+    {"share", "25_50", "send a quarter to a half of their income",
+     "{отправляет|отправляют|отправляют} от четверти до половины дохода"},
+    {"frequency", "monthly", "send money every month",
+     "{отправляет|отправляют|отправляют} деньги каждый месяц"},
+    {"channel", "bank", "send money through bank offices",
+     "{отправляет|отправляют|отправляют} деньги через отделения банков"},
+    {"remit_reason", "living_costs", "send money for their family's living costs",
+     "{отправляет|отправляют|отправляют} деньги на расходы семьи на жизнь"},
+    {"housing", "permanent", "live in permanent housing", "{живёт|живут|живут} в постоянном жилье"},
+    {"lives_with", "friends", "live with friends or co-workers",
+     "{живёт|живут|живут} с друзьями или коллегами"},
+    {"housing_barrier", "high_rent", "say high rent makes it hard to find permanent housing",
+     "{называет|называют|называют} высокую арендную плату препятствием к постоянному жилью"},
+    {"health_barrier", "cost", "name the cost of health care",
+     "{называет|называют|называют} стоимость медицинской помощи"},
+    {"afford", "phone", "can afford a mobile phone",
+     "{может|могут|могут} позволить себе мобильный телефон"},
+    {"informed", "partially", "feel partially informed of their rights as workers",
+     "{считает|считают|считают} себя частично осведомлёнными о своих правах как работников"},
+    {"intention", "circulate", "intend to move back and forth between Kazakhstan and their country",
+     "{намерен|намерены|намерены} переезжать между Казахстаном и своей страной"},
+    {"when", "dont_know", "do not know when they will leave Kazakhstan",
+     "{не знает|не знают|не знают}, когда уедут из Казахстана"},
+    {"destination", "origin", "will go back to their country of origin",
+     "{вернётся|вернутся|вернутся} в свою страну"},
+    {"remit_change", "no", "send the same amount as before",
+     "{отправляет|отправляют|отправляют} столько же, сколько раньше"},
+    {"challenge", "prices", "name rising prices among their new challenges",
+     "{называет|называют|называют} среди новых трудностей рост цен"},
+    {"russia_reason", "war_sanctions",
+     "left the Russian Federation because of the war and the sanctions",
+     "{уехал|уехали|уехали} из Российской Федерации из-за войны и санкций"},
+    {"russia_plan", "move_back",
+     "plan to move back to the Russian Federation when the situation improves",
+     "{планирует|планируют|планируют} вернуться в Российскую Федерацию, когда ситуация улучшится"},
 };
 
 static int write_row(lxw_worksheet *ws, int r, const char **cells, int n) {
@@ -504,27 +766,37 @@ int demo_write_xlsform(const char *path, const demo_qset *qs, const char *versio
   lxw_worksheet *choices = workbook_add_worksheet(wb, "choices");
   lxw_worksheet *settings = workbook_add_worksheet(wb, "settings");
   int nsc = qs->nph ? 12 : 10, ncc = qs->nph ? 7 : 5;
-  const char *sh[] = {"type", "name", "label::English (en)", "label::Русский (ru)", "relevant",
-                      "constraint", "constraint_message::English (en)", "required",
-                      "choice_filter", "hxl", "report::English (en)", "report::Русский (ru)"};
+  const char *sh[] = {"type",
+                      "name",
+                      "label::English (en)",
+                      "label::Русский (ru)",
+                      "relevant",
+                      "constraint",
+                      "constraint_message::English (en)",
+                      "required",
+                      "choice_filter",
+                      "hxl",
+                      "report::English (en)",
+                      "report::Русский (ru)"};
   int bad = write_row(survey, 0, sh, nsc);
   for (int i = 0; i < qs->nq; i++) {
     const demo_question *q = &qs->q[i];
     const char *cf = q->extra && strncmp(q->extra, "cf:", 3) == 0 ? q->extra + 3 : NULL;
     const demo_phrase *ph = q->name[0] ? phrase_of(qs, NULL, q->name) : NULL;
-    const char *row[] = {q->type,  q->name, q->en, q->ru, q->relevant, q->constraint,
-                         q->message, q->required, cf, q->hxl, ph ? ph->en : NULL,
-                         ph ? ph->ru : NULL};
+    const char *row[] = {
+        q->type,    q->name,     q->en, q->ru,  q->relevant,        q->constraint,
+        q->message, q->required, cf,    q->hxl, ph ? ph->en : NULL, ph ? ph->ru : NULL};
     bad |= write_row(survey, i + 1, row, nsc);
   }
-  const char *ch[] = {"list_name", "name", "label::English (en)", "label::Русский (ru)", "region",
-                      "report::English (en)", "report::Русский (ru)"};
+  const char *ch[] = {"list_name",           "name",   "label::English (en)",
+                      "label::Русский (ru)", "region", "report::English (en)",
+                      "report::Русский (ru)"};
   bad |= write_row(choices, 0, ch, ncc);
   int r = 1;
   for (int i = 0; i < qs->nc; i++) {
     const demo_choice *c = &qs->c[i];
     const demo_phrase *ph = phrase_of(qs, c->list, c->name);
-    const char *row[] = {c->list, c->name, c->en, c->ru, NULL, ph ? ph->en : NULL,
+    const char *row[] = {c->list,           c->name, c->en, c->ru, NULL, ph ? ph->en : NULL,
                          ph ? ph->ru : NULL};
     bad |= write_row(choices, r++, row, ncc);
   }
