@@ -20,7 +20,7 @@ typedef struct mtm_demo_opts {
   const char *out_dir;    /* created if missing */
   const char *data_dir;   /* the bundled data (repo's data/); NULL: found */
   uint64_t seed;          /* 0: the default seed */
-  int round1_n, round2_n; /* 0: 1000 and 1150 */
+  int round1_n, round2_n; /* 0: 1000 and 1138 */
   FILE *log;              /* progress lines; NULL for silence */
 } mtm_demo_opts;
 

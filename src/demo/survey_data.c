@@ -267,26 +267,32 @@ static char *multi(gen *g, const char *q_name, int n, const char *const *opts, c
     if (u < excl_p[k]) return mtm_arena_strdup(a, excl[k]);
     u -= excl_p[k];
   }
-  /* the options' probabilities given that at least one is chosen: q_i =
-   * p_i (1 - prod_j (1 - q_j)), by fixed-point iteration; then drawn until
-   * at least one is */
-  double q[16];
-  for (int i = 0; i < n; i++) q[i] = prob[i] / (1 - e);
-  for (int it = 0; it < 200; it++) {
-    double none = 1;
-    for (int i = 0; i < n; i++) none *= 1 - q[i];
-    for (int i = 0; i < n; i++) q[i] = prob[i] / (1 - e) * (1 - none);
-  }
+  /* The options' probabilities given that at least one is chosen: when
+   * they add up to 1 or less, exactly one is, picked by them; else q_i =
+   * p_i (1 - prod_j (1 - q_j)), by fixed-point iteration, drawn until at
+   * least one is chosen. */
+  double q[16], sum = 0;
+  for (int i = 0; i < n; i++) sum += q[i] = prob[i] / (1 - e);
   mtm_buf b;
   mtm_buf_init(&b);
-  for (int tries = 0; !b.n && tries < 100; tries++)
-    for (int i = 0; i < n; i++) {
-      snprintf(key, sizeof key, "%s/%s", q_name, opts[i]);
-      if (qu(g, key) < q[i]) {
-        if (b.n) mtm_buf_addc(&b, ' ');
-        mtm_buf_adds(&b, opts[i]);
-      }
+  if (sum <= 1) {
+    snprintf(key, sizeof key, "%s#one", q_name);
+    mtm_buf_adds(&b, opts[qpick(g, key, q, n)]);
+  } else {
+    for (int it = 0; it < 200; it++) {
+      double none = 1;
+      for (int i = 0; i < n; i++) none *= 1 - q[i];
+      for (int i = 0; i < n; i++) q[i] = prob[i] / (1 - e) * (1 - none);
     }
+    for (int tries = 0; !b.n && tries < 100; tries++)
+      for (int i = 0; i < n; i++) {
+        snprintf(key, sizeof key, "%s/%s", q_name, opts[i]);
+        if (qu(g, key) < q[i]) {
+          if (b.n) mtm_buf_addc(&b, ' ');
+          mtm_buf_adds(&b, opts[i]);
+        }
+      }
+  }
   if (!b.n) mtm_buf_adds(&b, opts[0]);
   char *r = mtm_arena_strdup(a, b.p);
   mtm_buf_free(&b);
