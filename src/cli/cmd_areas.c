@@ -66,12 +66,12 @@ static int cmd_import(mtm_cli *cli, int argc, char **argv) {
     if (v && add_fields(&o, v, alias)) return 2;
   }
   const char *pcode = NULL, *name = NULL, *alias = NULL, *parent = NULL, *level = NULL,
-             *lang = NULL, *vf = NULL, *vt = NULL;
+             *lang = NULL, *vf = NULL, *vt = NULL, *source = NULL;
   mtm_opt opts[] = {{"pcode", 1, &pcode},     {"name", 1, &name},
                     {"alias", 1, &alias},     {"parent", 1, &parent},
                     {"level", 1, &level},     {"lang", 1, &lang},
                     {"valid-from", 1, &vf},   {"valid-to", 1, &vt},
-                    {0}};
+                    {"source", 1, &source},   {0}};
   int i = mtm_cli_parse("areas", argc, argv, opts);
   if (i < 0) return 2;
   if (i >= argc) return mtm_cli_usage("areas", "say which file to import");
@@ -85,6 +85,8 @@ static int cmd_import(mtm_cli *cli, int argc, char **argv) {
   if (lang) o.lang = mtm_ascii_lower((char *)lang);
   o.valid_from = vf;
   o.valid_to = vt;
+  if (source && !*source) return mtm_cli_usage("areas", "--source takes the boundaries' provenance, e.g. 'OCHA COD-AB 2023'");
+  o.source = source;
   mtm_cli_ws w;
   int rc = mtm_cli_ws_open(cli, &w);
   if (rc) return rc;

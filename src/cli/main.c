@@ -16,7 +16,7 @@ static const mtm_cmd commands[] = {
      "Declare a data-collection round and its exchange rate."},
     {"areas", mtm_cmd_areas,
      "areas import [--pcode F --level N [--name F[:LANG]]... [--alias F[:LANG]]... [--parent F] "
-     "[--lang L]] [--valid-from D] [--valid-to D] FILE... | areas list [--level N] [--at DATE] "
+     "[--lang L]] [--valid-from D] [--valid-to D] [--source TEXT] FILE... | areas list [--level N] [--at DATE] "
      "[--format csv|json] | areas resolve [--level N] [--at DATE] [--within PCODE] TEXT...",
      "Load and query the gazetteer of administrative areas."},
     {"form", mtm_cmd_form,

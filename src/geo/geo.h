@@ -67,6 +67,10 @@ typedef struct mtm_geo_import_opts {
   const char *lang;         /* --lang: default language of --name, "en"       */
   const char *valid_from;   /* --valid-from/--valid-to: stamp the whole layer  */
   const char *valid_to;
+  const char *source;       /* --source: where the file's boundaries come
+                               from (an attribution), stored with each one
+                               for the source line under maps; NULL: the
+                               file's name                                 */
 } mtm_geo_import_opts;
 
 void mtm_geo_import_opts_init(mtm_geo_import_opts *o);

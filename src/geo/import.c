@@ -638,7 +638,8 @@ static int write_rows(ictx *c, mtm_geo_import_stats *s) {
       s->names++;
     }
     if (w->shape) {
-      if ((rc = mtm_store_area_shape_put(c->st, id, w->shape, c->err))) return rc;
+      if ((rc = mtm_store_area_shape_put(c->st, id, w->shape, c->o->source ? c->o->source : source, c->err)))
+        return rc;
       s->shapes++;
     }
     for (int k = 0; k < w->nsucc; k++) {

@@ -331,6 +331,17 @@ static int map_classes(rp_ctx *c, const rp_tag *t, mtm_map_spec *sp) {
   return 0;
 }
 
+/* The source line's data part (the map adds the boundaries'): text id
+ * (map_source_bma, map_source_survey) with the round, its year when the
+ * round has dates: "Source: IOM MTM key-informant baseline, Round 2
+ * (2023)". */
+static const char *map_source(rp_ctx *c, const char *id) {
+  const char *round = mtm_arena_printf(c->a, rp_text(c, "map_round"), c->o->round);
+  const char *d = c->end_date && *c->end_date ? c->end_date : c->start_date;
+  if (d && strlen(d) >= 4) round = mtm_arena_printf(c->a, "%s (%.4s)", round, d);
+  return mtm_arena_printf(c->a, rp_text(c, id), round);
+}
+
 /* Draws a map tag's choropleth into svg (initialised here; the caller
  * frees it on success): the tag's class options, then the map; an error
  * names the tag. */
@@ -475,6 +486,7 @@ static int survey_map(rp_ctx *c, const rp_tag *t, const char *q, int level, int 
   sp.percent = 1;
   sp.legend_title = self ? rp_text(c, "share_respondents") : rp_text(c, "share_of");
   sp.disclaimer = mtm_map_disclaimer(c->lang_code);
+  sp.source = map_source(c, "map_source_survey");
   mtm_buf svg;
   if ((rc = map_draw(c, t, &sp, &svg))) return rc;
   fg = &c->figs[f];
@@ -521,7 +533,9 @@ int rp_eval_map(rp_ctx *c, const rp_tag *t, int *fig) {
   for (int i = 0; i < sum->npops; i++)
     if (pop && !strcmp(sum->pops[i].population, pop)) ps = &sum->pops[i];
   if (!ps) return rp_fail(c, t, "the baseline has no population '%s'", pop ? pop : "");
-  if (!period) period = ps->latest_period;
+  /* by default the figures of the headline and the tables: every period,
+   * or the latest when they overlap */
+  if (!period) period = !ps->periods_overlap && isfinite(ps->total) ? ps->basis : ps->latest_period;
   mtm_bma_figure *bf;
   int nb;
   if (mtm_bma_area_totals_from(r, pop, period, level, c->a, &bf, &nb, c->err)) {
@@ -540,7 +554,8 @@ int rp_eval_map(rp_ctx *c, const rp_tag *t, int *fig) {
     if (!isfinite(bf[i].value)) continue;
     mtm_fig_source *s = &fg->sources[nv++];
     s->key = mtm_arena_printf(c->a, "bma @/@ %s %%/%% %s @/@ %s", pop, period, bf[i].pcode);
-    s->question = mtm_arena_printf(c->a, "%s (%s), %s", rp_pop_label(c, pop), period, bf[i].name ? bf[i].name : bf[i].pcode);
+    s->question = mtm_arena_printf(c->a, "%s (%s), %s", rp_pop_label(c, pop), rp_basis_text(c, pop, period),
+                                   bf[i].name ? bf[i].name : bf[i].pcode);
     s->denominator = mtm_bma_method_sentence_lang(r->method, c->lang_code);
     s->value = bf[i].value;
     s->n = bf[i].n_ki;
@@ -549,7 +564,7 @@ int rp_eval_map(rp_ctx *c, const rp_tag *t, int *fig) {
   }
   fg->nsources = nv;
   fg->group_key = mtm_arena_printf(c->a, "bma @/@ %s %%/%% %s @/@ *", pop, period);
-  fg->group_question = mtm_arena_printf(c->a, "%s (%s), %s", rp_pop_label(c, pop), rp_period_text(c, period),
+  fg->group_question = mtm_arena_printf(c->a, "%s (%s), %s", rp_pop_label(c, pop), rp_basis_text(c, pop, period),
                                         rp_text(c, level == 1 ? "annex_by_region" : "annex_by_district"));
   mtm_map_spec sp;
   memset(&sp, 0, sizeof sp);
@@ -559,13 +574,15 @@ int rp_eval_map(rp_ctx *c, const rp_tag *t, int *fig) {
   sp.nvalues = nb;
   sp.legend_title = rp_pop_label(c, pop);
   sp.disclaimer = mtm_map_disclaimer(c->lang_code);
+  sp.source = map_source(c, "map_source_bma");
   mtm_buf svg;
   if ((rc = map_draw(c, t, &sp, &svg))) return rc;
   fg = &c->figs[f];
   c->nmap++;
   const char *pl = rp_capital(c, rp_pop_label(c, pop));
-  fg->caption = mtm_arena_printf(c->a, "%s %d. %s, %s", rp_text(c, "map"), c->nmap, pl,
-                                 rp_period_text(c, period));
+  fg->caption = mtm_arena_printf(c->a, "%s %d. %s, %s, %s", rp_text(c, "map"), c->nmap, pl,
+                                 rp_text(c, level == 1 ? "annex_by_region" : "annex_by_district"),
+                                 rp_basis_text(c, pop, period));
   fg->note = mtm_bma_method_sentence_lang(r->method, c->lang_code);
   fg->svg = mtm_arena_strndup(c->a, svg.p ? svg.p : "", svg.n);
   fg->svg_len = svg.n;
@@ -586,7 +603,42 @@ static void table_alloc(rp_ctx *c, mtm_fig *fg, int rows, int cols) {
   fg->cell_src = src;
 }
 
-/* table bma top=N by=origin|region [population=P]. */
+/* Appends a row of a baseline table: name, count and share, each with its
+ * source (key; share key "share of KEY"). */
+static void bma_row(rp_ctx *c, mtm_fig *fg, int row, const char *pop, const char *basis,
+                    const char *name, const char *key, double value, double whole, long tenths,
+                    const char *method) {
+  const char *vt = rp_count_text(c, whole);
+  char pt[32];
+  snprintf(pt, sizeof pt, c->lang == MTM_PROSE_RU ? "%ld,%ld %%" : "%ld.%ld%%", tenths / 10, tenths % 10);
+  const char *pts = mtm_arena_strdup(c->a, pt);
+  const char *what = mtm_arena_printf(c->a, "%s (%s)", rp_pop_label(c, pop), rp_basis_text(c, pop, basis));
+  fg->cells[row * 3] = name;
+  fg->cells[row * 3 + 1] = vt;
+  fg->cells[row * 3 + 2] = pts;
+  mtm_fig_source *s = &fg->sources[fg->nsources];
+  s->key = key;
+  s->question = mtm_arena_printf(c->a, "%s: %s", what, name);
+  s->denominator = method;
+  s->value = value;
+  s->n = s->n_total = NAN;
+  s->shown = vt;
+  ((int *)fg->cell_src)[row * 3 + 1] = fg->nsources++;
+  s = &fg->sources[fg->nsources];
+  s->key = mtm_arena_printf(c->a, "share of %s", key);
+  s->question = mtm_arena_printf(c->a, "%s: %s, %s", what, name, rp_text(c, "share"));
+  s->value = tenths / 1000.0;
+  s->n = s->n_total = NAN;
+  s->shown = pts;
+  ((int *)fg->cell_src)[row * 3 + 2] = fg->nsources++;
+}
+
+/* table bma top=N by=origin|region [population=P]: the top N, the rest as
+ * "Other" and a total row, whole numbers that add up to it (largest
+ * remainder), shares of it; the note says what the shares divide by. The
+ * regions' total is the headline's figure (the district figures summed,
+ * the same key); the origins' is the sum of the figures by origin, which a
+ * median need not make equal to it: the note gives both. */
 static int table_bma(rp_ctx *c, const rp_tag *t, int *fig) {
   mtm_bma_result *r;
   mtm_bma_summary *sum;
@@ -603,57 +655,79 @@ static int table_bma(rp_ctx *c, const rp_tag *t, int *fig) {
   for (int i = 0; i < sum->npops; i++)
     if (pop && !strcmp(sum->pops[i].population, pop)) ps = &sum->pops[i];
   if (!ps) return rp_fail(c, t, "the baseline has no population '%s'", pop ? pop : "");
-  int n = by[0] == 'o' ? ps->ntop_origins : ps->ntop_regions;
-  const mtm_bma_share *sh = by[0] == 'o' ? ps->top_origins : ps->top_regions;
+  int origin = by[0] == 'o';
+  int n = origin ? ps->ntop_origins : ps->ntop_regions;
+  const mtm_bma_share *sh = origin ? ps->top_origins : ps->top_regions;
+  double list_sum = origin ? ps->top_origins_sum : ps->top_regions_sum;
   const char *top = rp_arg_get(t, "top");
   int lim = top ? atoi(top) : 5;
+  if (lim < 1) lim = 1;
+  const char *method = mtm_bma_method_sentence_lang(r->method, c->lang_code);
   int f = rp_fig_new(c, MTM_FIG_TABLE, t);
   mtm_fig *fg = &c->figs[f];
-  table_alloc(c, fg, n + 1, 3);
-  fg->cells[0] = rp_text(c, by[0] == 'o' ? "origin" : "region");
+  table_alloc(c, fg, n + 3, 3);
+  fg->cells[0] = rp_text(c, origin ? "origin" : "region");
   fg->cells[1] = rp_text(c, "value");
   fg->cells[2] = rp_text(c, "share");
-  fg->sources = mtm_arena_zalloc(c->a, (size_t)(2 * n + 1) * sizeof *fg->sources);
+  fg->sources = mtm_arena_zalloc(c->a, (size_t)(2 * n + 6) * sizeof *fg->sources);
   int rows = 0;
+  double ov = NAN, ow = 0;
+  long ot = 0;
   for (int i = 0; i < n; i++) {
-    if (rows >= lim && strcmp(sh[i].key, "other")) continue;
     if (!isfinite(sh[i].value)) continue;
+    if (rows >= lim || !strcmp(sh[i].key, "other")) { /* the rest, beyond the top asked for */
+      ov = isnan(ov) ? sh[i].value : ov + sh[i].value;
+      ow += sh[i].whole;
+      ot += sh[i].tenths;
+      continue;
+    }
     rows++;
-    const char *name = !strcmp(sh[i].key, "other") ? rp_text(c, "others") : sh[i].name ? sh[i].name : sh[i].key;
-    if (by[0] == 'o' && strcmp(sh[i].key, "other")) {
+    const char *name = sh[i].name ? sh[i].name : sh[i].key;
+    if (origin) {
       const char *cn = mtm_geo_country_name(sh[i].key, c->lang_code);
       if (cn) name = cn;
     }
-    fg->cells[rows * 3] = name;
-    const char *vt = rp_count_text(c, sh[i].value);
-    char pt[32];
-    snprintf(pt, sizeof pt, c->lang == MTM_PROSE_RU ? "%ld,%ld %%" : "%ld.%ld%%", sh[i].tenths / 10,
-             sh[i].tenths % 10);
-    const char *pts = mtm_arena_strdup(c->a, pt);
-    fg->cells[rows * 3 + 1] = vt;
-    fg->cells[rows * 3 + 2] = pts;
-    const char *k = mtm_arena_printf(c->a, "bma @/@ %s %%/%% %s @/@ %s %%/%% %s", pop, ps->basis, by, sh[i].key);
-    mtm_fig_source *s = &fg->sources[fg->nsources];
-    s->key = k;
-    s->question = mtm_arena_printf(c->a, "%s (%s): %s", rp_pop_label(c, pop), rp_text(c, ps->basis), name);
-    s->denominator = mtm_bma_method_sentence_lang(r->method, c->lang_code);
-    s->value = sh[i].value;
-    s->n = s->n_total = NAN;
-    s->shown = vt;
-    ((int *)fg->cell_src)[rows * 3 + 1] = fg->nsources++;
-    s = &fg->sources[fg->nsources];
-    s->key = mtm_arena_printf(c->a, "share of %s", k);
-    s->question = mtm_arena_printf(c->a, "%s (%s): %s, %s", rp_pop_label(c, pop), rp_text(c, ps->basis), name, rp_text(c, "share"));
-    s->value = sh[i].tenths / 1000.0;
-    s->n = s->n_total = NAN;
-    s->shown = pts;
-    ((int *)fg->cell_src)[rows * 3 + 2] = fg->nsources++;
+    bma_row(c, fg, rows, pop, ps->basis, name,
+            mtm_arena_printf(c->a, "bma @/@ %s %%/%% %s @/@ %s %%/%% %s", pop, ps->basis, by, sh[i].key),
+            sh[i].value, sh[i].whole, sh[i].tenths, method);
+  }
+  if (isfinite(ov)) {
+    rows++;
+    bma_row(c, fg, rows, pop, ps->basis, rp_text(c, "others"),
+            mtm_arena_printf(c->a, "bma @/@ %s %%/%% %s @/@ %s %%/%% other", pop, ps->basis, by), ov, ow,
+            ot, method);
+  }
+  /* the total row: for regions the headline's own figure and key */
+  double headline = !ps->periods_overlap && isfinite(ps->total) ? ps->total : ps->latest_value;
+  int same = isfinite(list_sum) && isfinite(headline) && fabs(list_sum - headline) <= 1e-9 * fmax(1, fabs(headline));
+  if (isfinite(list_sum)) {
+    rows++;
+    const char *k = !origin && same ? mtm_arena_printf(c->a, "bma @/@ %s %%/%% %s @/@ admin0", pop, ps->basis)
+                                    : mtm_arena_printf(c->a, "bma @/@ %s %%/%% %s @/@ %s %%/%% total", pop, ps->basis, by);
+    bma_row(c, fg, rows, pop, ps->basis, rp_text(c, "total"), k, !origin && same ? headline : list_sum,
+            floor(list_sum + 0.5), 1000, method);
+    if (!origin && same) { /* the headline's question, as {{bma total}} words it */
+      fg->sources[fg->nsources - 2].question =
+          mtm_arena_printf(c->a, "%s (%s)", rp_pop_label(c, pop), rp_basis_text(c, pop, ps->basis));
+      fg->sources[fg->nsources - 2].shown = rp_count_text(c, headline);
+    }
   }
   fg->nrows = rows + 1;
   c->ntable++;
+  const char *span = rp_basis_text(c, pop, ps->basis);
   fg->caption = mtm_arena_printf(c->a, "%s %d. %s: %s (%s)", rp_text(c, "table"), c->ntable,
-                                 rp_text(c, by[0] == 'o' ? "top_origins" : "top_regions"), rp_pop_label(c, pop), rp_text(c, ps->basis));
-  fg->note = mtm_bma_method_sentence_lang(r->method, c->lang_code);
+                                 rp_text(c, origin ? "top_origins" : "top_regions"), rp_pop_label(c, pop), span);
+  /* the base of the shares, then the rounding, then the method */
+  const char *base;
+  if (!origin || same)
+    base = mtm_arena_printf(c->a, rp_text(c, origin ? "bma_base_origins_total" : "bma_base_regions"),
+                            rp_count_text(c, list_sum));
+  else
+    base = mtm_arena_printf(c->a, rp_text(c, r->method == MTM_BMA_MEDIAN ? "bma_base_origins" : "bma_base_origins_other"),
+                            rp_count_text(c, list_sum),
+                            rp_count_text(c, list_sum), rp_count_text(c, headline));
+  fg->note = mtm_arena_printf(c->a, "%s %s %s %s.", base, rp_text(c, "bma_rounded"), rp_text(c, "area_figure"),
+                              method);
   fg->data_file = mtm_arena_printf(c->a, "data/table-%02d-%s-%s.csv", c->ntable, slug(c, pop), by);
   *fig = f;
   return 0;

@@ -124,6 +124,50 @@ static const struct {
      "{вернувшийся мигрант|вернувшихся мигранта|вернувшихся мигрантов}"},
     {"emigrant_n", "{emigrant|emigrants|emigrants}", "{эмигрант|эмигранта|эмигрантов}"},
     {"all periods", "all periods", "все периоды"},
+    /* the baseline section (sections.c) and its tables (blocks.c) */
+    {"bma_populations", "The key-informant form records these target populations, by period:",
+     "Анкета ключевых информантов собирает данные о следующих целевых группах по периодам:"},
+    {"bma_pop_periods", "Periods: %s.", "Периоды: %s."},
+    {"bma_pop_data", "%s in %s (figures from %d of the %d districts assessed).",
+     "%s за %s (данные по %d из %d оценённых районов)."},
+    {"bma_pop_none", "No key informant gave a figure for it in this round: there is no data on it.",
+     "Ни один ключевой информант не дал по ней данных в этом раунде: данных о ней нет."},
+    {"list_and", " and ", " и "},
+    /* en: total, population after the count, span, latest figure, latest period;
+     * ru: population, span, total, latest period, latest figure */
+    {"bma_headline",
+     "By the key informants' figures, %s %s who arrived in %s were present in the districts assessed; %s of "
+     "them arrived in %s, the latest period.",
+     "По данным ключевых информантов, в оценённых районах находились %s, прибывшие за период %s: %s; из них "
+     "прибывшие за %s (последний период): %s."},
+    /* en: total, population, period; ru: population, period, total */
+    {"bma_headline_one", "By the key informants' figures, %s %s who arrived in %s were present in the districts assessed.",
+     "По данным ключевых информантов, в оценённых районах находились %s, прибывшие за %s: %s."},
+    {"total", "Total", "Итого"},
+    {"bma_base_regions", "Shares of the total, %s: the district figures summed.",
+     "Доли от итога — %s, суммы показателей районов."},
+    {"bma_base_origins_total", "Shares of the total, %s.", "Доли от итога — %s."},
+    {"bma_base_origins",
+     "Shares of the sum of the figures by country of origin, %s. A district's figure for a country is the median "
+     "of its key informants' figures for that country, and its total the median of their totals; medians of parts "
+     "need not add up to the median of the whole, so the countries add up to %s and not to the total of %s.",
+     "Доли от суммы показателей по странам происхождения — %s. Показатель района по стране — медиана ответов его "
+     "ключевых информантов по этой стране, а его итог — медиана их итогов; медианы частей не обязательно "
+     "складываются в медиану целого, поэтому страны в сумме дают %s, а не итог %s."},
+    {"bma_base_origins_other",
+     "Shares of the sum of the figures by country of origin, %s. A district's figure for a country and its total "
+     "are each taken from its key informants' figures on their own and need not add up, so the countries add up "
+     "to %s and not to the total of %s.",
+     "Доли от суммы показателей по странам происхождения — %s. Показатель района по стране и его итог "
+     "рассчитываются по ответам ключевых информантов по отдельности и не обязательно сходятся, поэтому страны в "
+     "сумме дают %s, а не итог %s."},
+    {"bma_rounded", "Numbers are rounded to whole people so that the rows add up to the total.",
+     "Числа округлены до целых так, чтобы строки в сумме давали итог."},
+    /* the source line under a map: the round ("Round 2 (2023)") */
+    {"map_source_bma", "Source: IOM MTM key-informant baseline, %s",
+     "Источник: МОМ, MTM, базовая оценка мобильности по данным ключевых информантов, %s"},
+    {"map_source_survey", "Source: IOM MTM survey, %s", "Источник: МОМ, MTM, опрос, %s"},
+    {"map_round", "Round %d", "раунд %d"},
     {"area_figure", "The figure of an area is the", "Показатель района —"},
     {"overall", "Overall", "Всего"},
     /* a caption's breakdown by a question ("(by Sex)", "(по признаку «Пол»)") */
@@ -238,8 +282,7 @@ const char *rp_bma_total_label(rp_ctx *c, const char *pop, double v) {
     if (!pop || strcmp(ps->population, pop)) continue;
     const char *basis =
         !ps->periods_overlap && isfinite(ps->total) ? "all periods" : ps->latest_period;
-    return mtm_arena_printf(c->a, "%s (%s)", rp_pop_count_label(c, pop, v),
-                            rp_text(c, basis ? basis : ""));
+    return mtm_arena_printf(c->a, "%s (%s)", rp_pop_count_label(c, pop, v), rp_basis_text(c, pop, basis));
   }
   return NULL;
 }
@@ -359,6 +402,32 @@ const char *rp_period_text(rp_ctx *c, const char *period) {
   const char *r = mtm_arena_strdup(c->a, b.p ? b.p : "");
   mtm_buf_free(&b);
   return r;
+}
+
+const char *rp_basis_text(rp_ctx *c, const char *pop, const char *basis) {
+  /* "all periods" as the span of the population's periods, from the
+   * start of the earliest to the latest ("2020 – Q1 2023"); a period as
+   * rp_period_text; "all periods" itself when the population has no
+   * period. */
+  if (!basis || strcmp(basis, "all periods")) return rp_period_text(c, basis);
+  mtm_bma_result *r;
+  mtm_bma_summary *sum;
+  if (rp_bma(c, &r, &sum) || !sum) return rp_text(c, basis);
+  for (int i = 0; i < sum->npops; i++) {
+    const mtm_bma_pop_summary *ps = &sum->pops[i];
+    if (!pop || strcmp(ps->population, pop) || !ps->nperiods || !ps->latest_period) continue;
+    const char *first = NULL;
+    int f0 = 0;
+    for (int k = 0; k < ps->nperiods; k++) {
+      int from, to;
+      if (mtm_bma_period_parse(ps->periods[k], &from, &to)) continue;
+      if (!first || from < f0) first = ps->periods[k], f0 = from;
+    }
+    if (!first || !strcmp(first, ps->latest_period)) return rp_period_text(c, ps->latest_period);
+    return mtm_arena_printf(c->a, "%s \xE2\x80\x93 %s", rp_period_text(c, first),
+                            rp_period_text(c, ps->latest_period));
+  }
+  return rp_text(c, basis);
 }
 
 const char *rp_capital(rp_ctx *c, const char *s) {
@@ -978,7 +1047,7 @@ int rp_bma_number(rp_ctx *c, const rp_tag *t, const char *what, mtm_fig_source *
     }
     *text = rp_count_text(c, v);
     bma_source(c, s, mtm_arena_printf(c->a, "bma @/@ %s %%/%% %s @/@ admin0", pop, basis),
-               mtm_arena_printf(c->a, "%s (%s)", rp_pop_label(c, pop), rp_text(c, basis)), v, *text);
+               mtm_arena_printf(c->a, "%s (%s)", rp_pop_label(c, pop), rp_basis_text(c, pop, basis)), v, *text);
     return 0;
   }
   if (!strcmp(what, "areas")) {

@@ -166,6 +166,10 @@ const char *rp_pct_text(rp_ctx *c, int pct);
 const char *rp_group_name(rp_ctx *c, const mtm_analysis_row *r);
 /* A baseline period for the reader: "2023Q1" -> "Q1 2023", "I квартал 2023". */
 const char *rp_period_text(rp_ctx *c, const char *period);
+/* What a baseline figure of population pop covers, for the reader: the
+ * basis "all periods" as the span of its periods ("2020 – Q1 2023",
+ * "2020 – I квартал 2023"), a period as rp_period_text. */
+const char *rp_basis_text(rp_ctx *c, const char *pop, const char *basis);
 /* s with its first letter upper-cased, in any script ("Трудовые ..."). */
 const char *rp_capital(rp_ctx *c, const char *s);
 /* The same as a title (legends, table heads): "Women", "Женщины". */

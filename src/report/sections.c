@@ -313,9 +313,76 @@ static int coverage_section(rp_ctx *c, mtm_buf *md) {
   return 0;
 }
 
-/* baseline_section: the district map (when the workspace has boundaries
- * of the level) and top regions and origins, when the round has a
- * baseline. */
+/* The catalogue id of a population's title and definition: the three
+ * that MTM tracks under their usual codes, NULL for any other. */
+static const char *pop_catalogue(const char *pop) {
+  static const struct {
+    const char *pop, *id;
+  } known[] = {{"migrant_worker", "international_migrant_workers"},
+               {"international_migrant_worker", "international_migrant_workers"},
+               {"return_migrant", "return_migrants"},
+               {"emigrant", "emigrants"}};
+  for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+    if (!strcmp(known[i].pop, pop)) return known[i].id;
+  return NULL;
+}
+
+/* The periods of a population for the reader, in time order: "2020, 2021,
+ * 2022 and Q1 2023". */
+static const char *period_list(rp_ctx *c, const mtm_bma_pop_summary *ps) {
+  int n = ps->nperiods;
+  int *ord = mtm_arena_alloc(c->a, sizeof *ord * (size_t)(n + 1)), *from = mtm_arena_alloc(c->a, sizeof *from * (size_t)(n + 1));
+  for (int i = 0; i < n; i++) {
+    int to;
+    if (mtm_bma_period_parse(ps->periods[i], &from[i], &to)) from[i] = 0;
+    int k = i;
+    while (k > 0 && from[ord[k - 1]] > from[i]) ord[k] = ord[k - 1], k--;
+    ord[k] = i;
+  }
+  mtm_buf b;
+  mtm_buf_init(&b);
+  for (int i = 0; i < n; i++)
+    mtm_buf_printf(&b, "%s%s", i == 0 ? "" : i == n - 1 ? rp_text(c, "list_and") : ", ",
+                   rp_period_text(c, ps->periods[ord[i]]));
+  const char *o = mtm_arena_strdup(c->a, b.p ? b.p : "");
+  mtm_buf_free(&b);
+  return o;
+}
+
+/* The target populations the key-informant form records (its mapping),
+ * each with its definition (MTM's three), its periods and its figure over
+ * them with the districts that gave one; a population without any figure
+ * is said to have none. */
+static void populations(rp_ctx *c, const mtm_bma_result *r, const mtm_bma_summary *s, mtm_buf *md) {
+  mtm_buf_printf(md, "%s\n\n", rp_text(c, "bma_populations"));
+  for (int i = 0; i < s->npops; i++) {
+    const mtm_bma_pop_summary *ps = &s->pops[i];
+    const char *id = pop_catalogue(ps->population);
+    const char *title = id ? rp_text(c, mtm_arena_printf(c->a, "pop_%s", id)) : rp_capital(c, rp_pop_label(c, ps->population));
+    mtm_buf_printf(md, "- **%s**", title);
+    if (id) mtm_buf_printf(md, ": %s", rp_lower(c, rp_text(c, mtm_arena_printf(c->a, "def_%s", id))));
+    else mtm_buf_adds(md, ".");
+    mtm_buf_printf(md, " %s", mtm_arena_printf(c->a, rp_text(c, "bma_pop_periods"), period_list(c, ps)));
+    int reporting = 0;
+    for (int k = 0; k < ps->nperiods; k++)
+      if (ps->period_reporting[k] > reporting) reporting = ps->period_reporting[k];
+    if (!reporting) {
+      mtm_buf_printf(md, " %s\n", rp_text(c, "bma_pop_none"));
+      continue;
+    }
+    const char *basis = !ps->periods_overlap && isfinite(ps->total) ? ps->basis : ps->latest_period;
+    mtm_buf_printf(md, " %s\n",
+                   mtm_arena_printf(c->a, rp_text(c, "bma_pop_data"),
+                                    mtm_arena_printf(c->a, "**{{bma total population=%s}}**", ps->population),
+                                    rp_basis_text(c, ps->population, basis), reporting, r->locations));
+  }
+  mtm_buf_adds(md, "\n");
+}
+
+/* baseline_section: the target populations and their periods, the first
+ * population's total with its arrivals in the latest period, its map by
+ * district over the same periods (when the workspace has boundaries of the
+ * level), and its top regions and origins with their totals. */
 static int baseline_section(rp_ctx *c, mtm_buf *md) {
   mtm_bma_result *r;
   mtm_bma_summary *s;
@@ -323,19 +390,35 @@ static int baseline_section(rp_ctx *c, mtm_buf *md) {
   if (rc) return rc;
   if (!r) return coverage_section(c, md);
   if (!s->npops) return 0;
-  const char *pop = s->pops[0].population;
+  const mtm_bma_pop_summary *ps = &s->pops[0];
+  const char *pop = ps->population;
   int level = r->location_level == 1 ? 1 : 2;
   /* the map only when the workspace has boundaries of the level */
   mtm_store_map_area *ma;
   int nb = 0;
   if ((rc = mtm_store_map_areas(c->st, level, NULL, NULL, c->lang_code, c->a, &ma, &nb, c->err)))
     return rc;
+  mtm_buf_printf(md, "# %s\n\n", rp_text(c, "baseline"));
+  populations(c, r, s, md);
   /* the total as {{bma total}} prints it, for the noun to agree with it */
-  double tot = !s->pops[0].periods_overlap && isfinite(s->pops[0].total) ? s->pops[0].total
-                                                                         : s->pops[0].latest_value;
-  mtm_buf_printf(md, "# %s\n\n{{bma total population=%s}} %s (%s). %s %s.\n\n", rp_text(c, "baseline"),
-                 pop, rp_pop_count_label(c, pop, tot), rp_text(c, s->pops[0].basis ? s->pops[0].basis : ""),
-                 rp_text(c, "area_figure"), mtm_bma_method_sentence_lang(r->method, c->lang_code));
+  int all = !ps->periods_overlap && isfinite(ps->total);
+  double tot = all ? ps->total : ps->latest_value;
+  const char *total = mtm_arena_printf(c->a, "**{{bma total population=%s}}**", pop);
+  const char *span = rp_basis_text(c, pop, all ? ps->basis : ps->latest_period);
+  if (all && ps->nperiods > 1 && ps->latest_period) {
+    const char *latest = mtm_arena_printf(c->a, "**{{bma total population=%s period=%s}}**", pop, ps->latest_period);
+    if (c->lang == MTM_PROSE_RU)
+      mtm_buf_printf(md, rp_text(c, "bma_headline"), rp_pop_label(c, pop), span, total,
+                     rp_period_text(c, ps->latest_period), latest);
+    else
+      mtm_buf_printf(md, rp_text(c, "bma_headline"), total, rp_pop_count_label(c, pop, tot), span, latest,
+                     rp_period_text(c, ps->latest_period));
+  } else if (c->lang == MTM_PROSE_RU) {
+    mtm_buf_printf(md, rp_text(c, "bma_headline_one"), rp_pop_label(c, pop), span, total);
+  } else {
+    mtm_buf_printf(md, rp_text(c, "bma_headline_one"), total, rp_pop_count_label(c, pop, tot), span);
+  }
+  mtm_buf_printf(md, " %s %s.\n\n", rp_text(c, "area_figure"), mtm_bma_method_sentence_lang(r->method, c->lang_code));
   if (nb) mtm_buf_printf(md, "{{map population=%s level=%d}}\n\n", pop, level);
   mtm_buf_printf(md,
                  "{{table bma top=5 by=region population=%s}}\n\n"

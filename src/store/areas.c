@@ -98,15 +98,17 @@ int mtm_store_area_name_add(mtm_store *st, long long area, const char *lang, con
 }
 
 /* Replaces the boundary of an area. */
-int mtm_store_area_shape_put(mtm_store *st, long long area, const char *geojson, mtm_err *err) {
+int mtm_store_area_shape_put(mtm_store *st, long long area, const char *geojson, const char *source,
+                             mtm_err *err) {
   sqlite3_stmt *s = mtm_store__stmt(
       st,
-      "INSERT INTO area_shapes(area, geojson) VALUES (?1, ?2)"
-      " ON CONFLICT(area) DO UPDATE SET geojson = excluded.geojson",
+      "INSERT INTO area_shapes(area, geojson, source) VALUES (?1, ?2, ?3)"
+      " ON CONFLICT(area) DO UPDATE SET geojson = excluded.geojson, source = excluded.source",
       err);
   if (!s) return MTM_ESTORE;
   sqlite3_bind_int64(s, 1, area);
   mtm_store__bind_text(s, 2, geojson);
+  mtm_store__bind_text(s, 3, source);
   if (sqlite3_step(s) != SQLITE_DONE) return mtm_store__fail(st, err, "saving a boundary");
   return 0;
 }

@@ -240,6 +240,10 @@ static const char *const migrations[] = {
     "CREATE TABLE form_includes("
     "  version INTEGER NOT NULL REFERENCES form_versions(id),"
     "  name TEXT NOT NULL, source BLOB NOT NULL, PRIMARY KEY(version, name));",
+    /* 12 -> 13 (geo, map): where a boundary comes from, as 'areas import
+     * --source TEXT' gives it (else the file's name), for the source line
+     * under a map; NULL for boundaries imported before. */
+    "ALTER TABLE area_shapes ADD COLUMN source TEXT;",
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 _Static_assert(sizeof migrations / sizeof migrations[0] == MTM_STORE_SCHEMA_VERSION,

@@ -25,7 +25,7 @@ typedef struct mtm_store mtm_store;
 
 /* ---- workspace (store.c) -------------------------------------------------- */
 
-#define MTM_STORE_SCHEMA_VERSION 12
+#define MTM_STORE_SCHEMA_VERSION 13
 
 /* Opens path. With create=0 the file must exist and be a workspace. */
 int mtm_store_open(mtm_store **out, const char *path, int create, mtm_err *err) MTM_MUST_USE;
@@ -136,8 +136,9 @@ int mtm_store_area_find(mtm_store *st, const char *pcode, long long *id, int *le
  * alias never demotes a canonical name. Returns 0 or MTM_ESTORE. */
 int mtm_store_area_name_add(mtm_store *st, long long area, const char *lang, const char *name,
                             const char *key, int is_alias, mtm_err *err) MTM_MUST_USE;
-/* Stores (replaces) the boundary of an area: one GeoJSON geometry. */
-int mtm_store_area_shape_put(mtm_store *st, long long area, const char *geojson,
+/* Stores (replaces) the boundary of an area: one GeoJSON geometry, and
+ * where it comes from (source: an attribution or a file name; NULL: none). */
+int mtm_store_area_shape_put(mtm_store *st, long long area, const char *geojson, const char *source,
                              mtm_err *err) MTM_MUST_USE;
 /* Records that successor took over (part of) pcode; note may be NULL. */
 int mtm_store_area_successor_add(mtm_store *st, const char *pcode, const char *successor,
@@ -590,6 +591,9 @@ int mtm_store_frame_cache_count(mtm_store *st, int64_t form, int round, long *n,
 typedef struct mtm_store_map_area {
   char *pcode, *parent;
   char *name;    /* canonical name in lang, else English, else any, else the P-code */
+  char *parent_name; /* the parent's name, the same way; NULL: no parent  */
+  char *source;  /* where the boundary comes from (its import's --source,
+                    else the file's name); NULL: not recorded             */
   char *geojson; /* one GeoJSON geometry                                  */
 } mtm_store_map_area;
 

@@ -459,7 +459,7 @@ static void a_point_is_not_a_boundary(void **state) {
   mtm_area_put put = {.pcode = "KZ3599", .level = 3, .set_parent = 1, .parent = "KZ351000"};
   assert_int_equal(mtm_store_area_put(f->st, &put, &id, NULL, &err), 0);
   assert_int_equal(
-      mtm_store_area_shape_put(f->st, id, "{\"type\":\"Point\",\"coordinates\":[73.1,49.8]}", &err),
+      mtm_store_area_shape_put(f->st, id, "{\"type\":\"Point\",\"coordinates\":[73.1,49.8]}", NULL, &err),
       0);
   mtm_map_spec sp;
   spec_init(&sp, 3);
