@@ -234,6 +234,12 @@ typedef struct mtm_bma_pop_summary {
    * median of its key informants for that origin, and medians of parts do
    * not add up to the median of the whole. NaN when a list is empty. */
   double top_origins_sum, top_regions_sum;
+  /* the periods of the basis for which the mapping has figures by origin
+   * (all of them, or some: the origins then cover only those), in series
+   * order, and the total (all origins) of those periods */
+  int norigin_periods;
+  const char **origin_periods;
+  double origin_periods_total;
   const char *latest_period;
   double latest_value;      /* arrivals in the latest period (admin0) */
   int latest_reporting;

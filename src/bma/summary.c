@@ -186,6 +186,20 @@ int mtm_bma_summarize(const mtm_bma_result *r, int top, mtm_arena *a, mtm_bma_su
     ps->origin_total = mtm_arena_alloc(a, sizeof(double) * (size_t)(no + 1));
     for (int k = 0; k < no; k++) ps->origins[k] = e[k].key, ps->origin_total[k] = e[k].v;
     ps->top_origins = top_list(e, no, top, a, &ps->ntop_origins, &ps->top_origins_sum);
+    /* the periods the origins cover, and the total of those periods */
+    ps->origin_periods = mtm_arena_zalloc(a, sizeof(char *) * (size_t)(nper + 1));
+    ps->origin_periods_total = NAN;
+    for (int k = 0; k < nper; k++) {
+      if (ps->periods_overlap && k != latest) continue;
+      int has = 0;
+      for (int i = 0; i < r->nseries && !has; i++) {
+        const mtm_bma_series *x = &r->series[i];
+        has = !strcmp(x->population, pops[p]) && x->origin[0] && !x->sex[0] && !strcmp(x->period, ps->periods[k]);
+      }
+      if (!has) continue;
+      ps->origin_periods[ps->norigin_periods++] = ps->periods[k];
+      ps->origin_periods_total = add_nan(ps->origin_periods_total, ps->period_total[k]);
+    }
     /* regions: the areas of level 1 */
     int nr = 0;
     for (int i = 0; i < r->nareas; i++) {

@@ -146,7 +146,7 @@ const char **mtm_map_area_labels(const mtm_map_shapes *s, int level, mtm_arena *
 /* A region drawn in an inset: enlarged, beside the map, so that its
  * districts can be read. */
 typedef struct mtm_map_inset {
-  const char *pcode, *title;  /* the region and its name (no bracket)     */
+  const char *pcode, *title;  /* the region and its name                 */
   double x0, y0, x1, y1;      /* its box on the map, px                  */
 } mtm_map_inset;
 

@@ -18,9 +18,9 @@
 #define DISCLAIMER_PX 9.0
 #define REGION_PX 8.5
 #define INSET_TITLE_PX 9.5
-#define INSET_LABEL_PX 8.0
+#define INSET_LABEL_PX 7.5
 #define INSET_MAX_W 200.0
-#define INSET_MAX_H 150.0
+#define INSET_MAX_H 190.0
 #define INSET_GAP 10.0
 #define INSET_SMALL 0.05 /* a region drawn under this share of the width gets an inset */
 #define MAX_INSETS 4
@@ -292,7 +292,7 @@ int mtm_map_insets(const mtm_map_shapes *s, mtm_arena *A, mtm_map_inset **out) {
       area_box(s, k, &x0, &y0, &x1, &y1);
     }
     if (members < 2 || !isfinite(x0) || fmax(x1 - x0, y1 - y0) >= INSET_SMALL * s->width) continue;
-    v[n++] = (mtm_map_inset){p, short_name(A, s->areas[i].parent_name ? s->areas[i].parent_name : p), x0, y0, x1, y1};
+    v[n++] = (mtm_map_inset){p, s->areas[i].parent_name ? s->areas[i].parent_name : p, x0, y0, x1, y1};
   }
   *out = v;
   return n;
@@ -323,7 +323,7 @@ static void region_names(mtm_buf *svg, const mtm_map_shapes *s, int level, const
         double a = area_px2(s, k);
         if (a > big) big = a, best = k;
       }
-      name = short_name(A, s->areas[i].parent_name);
+      name = s->areas[i].parent_name;
       pcode = p;
       for (int k = 0; k < nins; k++)
         if (!strcmp(ins[k].pcode, p)) fr = (box){ins[k].x0 - 3, ins[k].y0 - 3, ins[k].x1 + 3, ins[k].y1 + 3}, framed = 1;

@@ -605,14 +605,12 @@ static void table_alloc(rp_ctx *c, mtm_fig *fg, int rows, int cols) {
 
 /* Appends a row of a baseline table: name, count and share, each with its
  * source (key; share key "share of KEY"). */
-static void bma_row(rp_ctx *c, mtm_fig *fg, int row, const char *pop, const char *basis,
-                    const char *name, const char *key, double value, double whole, long tenths,
-                    const char *method) {
+static void bma_row(rp_ctx *c, mtm_fig *fg, int row, const char *what, const char *name, const char *key,
+                    double value, double whole, long tenths, const char *method) {
   const char *vt = rp_count_text(c, whole);
   char pt[32];
   snprintf(pt, sizeof pt, c->lang == MTM_PROSE_RU ? "%ld,%ld %%" : "%ld.%ld%%", tenths / 10, tenths % 10);
   const char *pts = mtm_arena_strdup(c->a, pt);
-  const char *what = mtm_arena_printf(c->a, "%s (%s)", rp_pop_label(c, pop), rp_basis_text(c, pop, basis));
   fg->cells[row * 3] = name;
   fg->cells[row * 3 + 1] = vt;
   fg->cells[row * 3 + 2] = pts;
@@ -656,6 +654,27 @@ static int table_bma(rp_ctx *c, const rp_tag *t, int *fig) {
     if (pop && !strcmp(sum->pops[i].population, pop)) ps = &sum->pops[i];
   if (!ps) return rp_fail(c, t, "the baseline has no population '%s'", pop ? pop : "");
   int origin = by[0] == 'o';
+  /* what the list covers: the basis, or (origins) only the periods the
+   * mapping has origins for; its key part, words and total */
+  const char *basis = ps->basis, *span = rp_basis_text(c, pop, ps->basis), *partial = NULL;
+  double headline = !ps->periods_overlap && isfinite(ps->total) ? ps->total : ps->latest_value;
+  int nbasis = !ps->periods_overlap && isfinite(ps->total) ? ps->nperiods : 1;
+  if (origin && ps->norigin_periods && ps->norigin_periods < nbasis) {
+    mtm_buf kb, wb;
+    mtm_buf_init(&kb);
+    mtm_buf_init(&wb);
+    for (int i = 0; i < ps->norigin_periods; i++) {
+      mtm_buf_printf(&kb, "%s%s", i ? "+" : "", ps->origin_periods[i]);
+      mtm_buf_printf(&wb, "%s%s", i == 0 ? "" : i == ps->norigin_periods - 1 ? rp_text(c, "list_and") : ", ",
+                     rp_period_text(c, ps->origin_periods[i]));
+    }
+    basis = mtm_arena_strdup(c->a, kb.p);
+    span = partial = mtm_arena_strdup(c->a, wb.p);
+    headline = ps->origin_periods_total;
+    mtm_buf_free(&kb);
+    mtm_buf_free(&wb);
+  }
+  const char *what = mtm_arena_printf(c->a, "%s (%s)", rp_pop_label(c, pop), span);
   int n = origin ? ps->ntop_origins : ps->ntop_regions;
   const mtm_bma_share *sh = origin ? ps->top_origins : ps->top_regions;
   double list_sum = origin ? ps->top_origins_sum : ps->top_regions_sum;
@@ -687,34 +706,31 @@ static int table_bma(rp_ctx *c, const rp_tag *t, int *fig) {
       const char *cn = mtm_geo_country_name(sh[i].key, c->lang_code);
       if (cn) name = cn;
     }
-    bma_row(c, fg, rows, pop, ps->basis, name,
-            mtm_arena_printf(c->a, "bma @/@ %s %%/%% %s @/@ %s %%/%% %s", pop, ps->basis, by, sh[i].key),
+    bma_row(c, fg, rows, what, name,
+            mtm_arena_printf(c->a, "bma @/@ %s %%/%% %s @/@ %s %%/%% %s", pop, basis, by, sh[i].key),
             sh[i].value, sh[i].whole, sh[i].tenths, method);
   }
   if (isfinite(ov)) {
     rows++;
-    bma_row(c, fg, rows, pop, ps->basis, rp_text(c, "others"),
-            mtm_arena_printf(c->a, "bma @/@ %s %%/%% %s @/@ %s %%/%% other", pop, ps->basis, by), ov, ow,
+    bma_row(c, fg, rows, what, rp_text(c, "others"),
+            mtm_arena_printf(c->a, "bma @/@ %s %%/%% %s @/@ %s %%/%% other", pop, basis, by), ov, ow,
             ot, method);
   }
   /* the total row: for regions the headline's own figure and key */
-  double headline = !ps->periods_overlap && isfinite(ps->total) ? ps->total : ps->latest_value;
   int same = isfinite(list_sum) && isfinite(headline) && fabs(list_sum - headline) <= 1e-9 * fmax(1, fabs(headline));
   if (isfinite(list_sum)) {
     rows++;
-    const char *k = !origin && same ? mtm_arena_printf(c->a, "bma @/@ %s %%/%% %s @/@ admin0", pop, ps->basis)
-                                    : mtm_arena_printf(c->a, "bma @/@ %s %%/%% %s @/@ %s %%/%% total", pop, ps->basis, by);
-    bma_row(c, fg, rows, pop, ps->basis, rp_text(c, "total"), k, !origin && same ? headline : list_sum,
+    const char *k = !origin && same ? mtm_arena_printf(c->a, "bma @/@ %s %%/%% %s @/@ admin0", pop, basis)
+                                    : mtm_arena_printf(c->a, "bma @/@ %s %%/%% %s @/@ %s %%/%% total", pop, basis, by);
+    bma_row(c, fg, rows, what, rp_text(c, "total"), k, !origin && same ? headline : list_sum,
             floor(list_sum + 0.5), 1000, method);
     if (!origin && same) { /* the headline's question, as {{bma total}} words it */
-      fg->sources[fg->nsources - 2].question =
-          mtm_arena_printf(c->a, "%s (%s)", rp_pop_label(c, pop), rp_basis_text(c, pop, ps->basis));
+      fg->sources[fg->nsources - 2].question = mtm_arena_printf(c->a, "%s (%s)", rp_pop_label(c, pop), span);
       fg->sources[fg->nsources - 2].shown = rp_count_text(c, headline);
     }
   }
   fg->nrows = rows + 1;
   c->ntable++;
-  const char *span = rp_basis_text(c, pop, ps->basis);
   fg->caption = mtm_arena_printf(c->a, "%s %d. %s: %s (%s)", rp_text(c, "table"), c->ntable,
                                  rp_text(c, origin ? "top_origins" : "top_regions"), rp_pop_label(c, pop), span);
   /* the base of the shares, then the rounding, then the method */
@@ -726,6 +742,7 @@ static int table_bma(rp_ctx *c, const rp_tag *t, int *fig) {
     base = mtm_arena_printf(c->a, rp_text(c, r->method == MTM_BMA_MEDIAN ? "bma_base_origins" : "bma_base_origins_other"),
                             rp_count_text(c, list_sum),
                             rp_count_text(c, list_sum), rp_count_text(c, headline));
+  if (partial) base = mtm_arena_printf(c->a, "%s %s", mtm_arena_printf(c->a, rp_text(c, "bma_origins_periods"), partial), base);
   fg->note = mtm_arena_printf(c->a, "%s %s %s %s.", base, rp_text(c, "bma_rounded"), rp_text(c, "area_figure"),
                               method);
   fg->data_file = mtm_arena_printf(c->a, "data/table-%02d-%s-%s.csv", c->ntable, slug(c, pop), by);

@@ -161,6 +161,8 @@ static const struct {
      "Доли от суммы показателей по странам происхождения — %s. Показатель района по стране и его итог "
      "рассчитываются по ответам ключевых информантов по отдельности и не обязательно сходятся, поэтому страны в "
      "сумме дают %s, а не итог %s."},
+    {"bma_origins_periods", "Countries of origin are recorded for %s only.",
+     "Страны происхождения указываются только за %s."},
     {"bma_rounded", "Numbers are rounded to whole people so that the rows add up to the total.",
      "Числа округлены до целых так, чтобы строки в сумме давали итог."},
     /* the source line under a map: the round ("Round 2 (2023)") */
