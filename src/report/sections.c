@@ -380,7 +380,7 @@ static void populations(rp_ctx *c, const mtm_bma_result *r, const mtm_bma_summar
 }
 
 /* baseline_section: the target populations and their periods, the first
- * population's total with its arrivals in the latest period, its map by
+ * population with data: its total with its arrivals in the latest period, its map by
  * district over the same periods (when the workspace has boundaries of the
  * level), and its top regions and origins with their totals. */
 static int baseline_section(rp_ctx *c, mtm_buf *md) {
@@ -390,8 +390,12 @@ static int baseline_section(rp_ctx *c, mtm_buf *md) {
   if (rc) return rc;
   if (!r) return coverage_section(c, md);
   if (!s->npops) return 0;
-  const mtm_bma_pop_summary *ps = &s->pops[0];
-  const char *pop = ps->population;
+  /* the figures of the first population with data (the others are listed) */
+  const mtm_bma_pop_summary *ps = NULL;
+  for (int i = 0; i < s->npops && !ps; i++)
+    for (int k = 0; k < s->pops[i].nperiods; k++)
+      if (s->pops[i].period_reporting[k] > 0) ps = &s->pops[i];
+  const char *pop = ps ? ps->population : NULL;
   int level = r->location_level == 1 ? 1 : 2;
   /* the map only when the workspace has boundaries of the level */
   mtm_store_map_area *ma;
@@ -400,6 +404,7 @@ static int baseline_section(rp_ctx *c, mtm_buf *md) {
     return rc;
   mtm_buf_printf(md, "# %s\n\n", rp_text(c, "baseline"));
   populations(c, r, s, md);
+  if (!ps) return 0; /* no key informant gave any figure: nothing to map or rank */
   /* the total as {{bma total}} prints it, for the noun to agree with it */
   int all = !ps->periods_overlap && isfinite(ps->total);
   double tot = all ? ps->total : ps->latest_value;
