@@ -31,8 +31,10 @@ static const mtm_cmd commands[] = {
      "[--disagreement RATIO] [--out FILE]",
      "List findings: required, constraint, relevance, choice, type, duplicate, outlier, ..."},
     {"criteria", mtm_cmd_criteria,
-     "criteria add --form FORM_ID [--label TEXT] EXPR | criteria list [--form FORM_ID]",
-     "Declare the survey's inclusion criteria (XLSForm expressions) that check enforces."},
+     "criteria add --form FORM_ID [--label TEXT] EXPR | criteria add --form FORM_ID --consent Q "
+     "[--consent-value V] | criteria list [--form FORM_ID]",
+     "Declare the survey's inclusion criteria (XLSForm expressions) and its consent question: "
+     "check enforces them, analyse and report count the respondents who meet them."},
     {"clean", mtm_cmd_clean,
      "clean apply [--by NAME] [--form FORM_ID] [--round N] [--skip-unknown] [--dry-run] LOG.csv"
      " | clean log [--form FORM_ID] [--round N] [--format csv|xlsx] [--out FILE]"

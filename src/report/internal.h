@@ -83,6 +83,13 @@ typedef struct rp_ctx {
   int rep_then[16];
   mtm_frame *rep_frame[16];
   const char *note_rep;     /* a chart of repeat note_rep's question: its notes count its units */
+  /* eligibility (report.c, once): the consent question (the one named with
+   * 'criteria add --consent', else the form's, mtm_form_consent_question;
+   * NULL: none) and the screening questions, those the inclusion criteria
+   * name, in the order the criteria name them */
+  const char *consent_q;
+  int nscreen;
+  const char **screen_q;
 } rp_ctx;
 
 /* ---- repeat.c: a repeat group's questions ------------------------------- */

@@ -240,7 +240,13 @@ static const char *const migrations[] = {
     "CREATE TABLE form_includes("
     "  version INTEGER NOT NULL REFERENCES form_versions(id),"
     "  name TEXT NOT NULL, source BLOB NOT NULL, PRIMARY KEY(version, name));",
-    /* 12 -> 13 (geo, map): where a boundary comes from, as 'areas import
+    /* 12 -> 13 (check): the consent question an operation names for a form
+     * ('mtm criteria add --consent Q'), kept with the inclusion criteria:
+     * respondents whose answer to it is not value are not eligible. */
+    "CREATE TABLE consent_rules("
+    "  form INTEGER PRIMARY KEY REFERENCES forms(id),"
+    "  question TEXT NOT NULL, value TEXT NOT NULL);",
+    /* 13 -> 14 (geo, map): where a boundary comes from, as 'areas import
      * --source TEXT' gives it (else the file's name), for the source line
      * under a map; NULL for boundaries imported before. */
     "ALTER TABLE area_shapes ADD COLUMN source TEXT;",
