@@ -114,7 +114,19 @@ done:
   return rc;
 }
 
+static int criteria_add2(mtm_cli *cli, int argc, char **argv, const mtm_cli_texts *labels);
+
+/* criteria add: --label-LANG gives the label in another of the
+ * operation's languages. */
 static int criteria_add(mtm_cli *cli, int argc, char **argv) {
+  mtm_cli_texts labels;
+  if (mtm_cli_take_texts("criteria", "label", &argc, argv, &labels)) return 2;
+  int rc = criteria_add2(cli, argc, argv, &labels);
+  mtm_cli_texts_free(&labels);
+  return rc;
+}
+
+static int criteria_add2(mtm_cli *cli, int argc, char **argv, const mtm_cli_texts *labels) {
   const char *form = NULL, *label = NULL;
   mtm_opt opts[] = {{"form", 1, &form}, {"label", 1, &label}, {0}};
   int i = mtm_cli_parse("criteria", argc, argv, opts);
@@ -133,10 +145,18 @@ static int criteria_add(mtm_cli *cli, int argc, char **argv) {
   }
   mtm_store_formref fr;
   long id;
+  char key[32];
   if (mtm_check_criterion_valid(w.st, form, e.p, &w.err) ||
       mtm_store_form_find(w.st, form, &w.a, &fr, &w.err) ||
-      mtm_store_criterion_add(w.st, fr.id, e.p, label, &id, &w.err))
+      mtm_cli_texts_check_ws(w.st, "label", labels, &w.err) || mtm_store_begin(w.st, &w.err))
     rc = mtm_cli_fail(&w.err);
+  else if (mtm_store_criterion_add(w.st, fr.id, e.p, label, &id, &w.err) ||
+           (snprintf(key, sizeof key, "%ld", id),
+            mtm_cli_texts_save(w.st, "criterion", key, labels, &w.err)) ||
+           mtm_store_commit(w.st, &w.err)) {
+    mtm_store_rollback(w.st);
+    rc = mtm_cli_fail(&w.err);
+  }
   else if (!cli->quiet)
     printf("criterion %ld added to form '%s': %s%s%s%s\n", id, form, e.p, label ? " (" : "",
            label ? label : "", label ? ")" : "");
