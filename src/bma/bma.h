@@ -115,6 +115,8 @@ typedef struct mtm_bma_opts {
   double disagreement;   /* max/min ratio; <= 0: 2 */
   const char *location;  /* location question; NULL: stored, else detected */
   const char *lang;      /* area names: NULL "en" */
+  int full_names;        /* 1: full official names ("Мангистауская область",
+                            mtm_geo_area_full_name), as a report prints them */
   int no_previous;       /* 1: do not consolidate round - 1 for changes */
 } mtm_bma_opts;
 

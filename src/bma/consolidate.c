@@ -728,7 +728,8 @@ int mtm_bma_consolidate(mtm_store *st, const mtm_bma_opts *o, mtm_arena *a, mtm_
   for (int k = 0; k < nused; k++) {
     const mtm_area *x = &areas[aidx[k]];
     r->areas[k] = (mtm_bma_area){mtm_arena_strdup(a, x->pcode),
-                                 mtm_arena_strdup(a, mtm_geo_area_name(x, lang)),
+                                 mtm_arena_strdup(a, o->full_names ? mtm_geo_area_full_name(&t, x, lang)
+                                                                   : mtm_geo_area_name(x, lang)),
                                  x->parent ? mtm_arena_strdup(a, x->parent) : NULL, x->level,
                                  ltot[aidx[k]], kis[aidx[k]]};
   }

@@ -205,7 +205,7 @@ static int cmd_list(mtm_cli *cli, int argc, char **argv) {
     int nl = languages(w.st, ar, n, &w.a, &langs);
     mtm_buf_adds(&b, "pcode,level,parent");
     for (int l = 0; l < nl; l++) mtm_buf_printf(&b, ",name_%s", langs[l]);
-    mtm_buf_adds(&b, ",valid_from,valid_to\n");
+    mtm_buf_adds(&b, ",valid_from,valid_to,type\n");
     for (int k = 0; k < n; k++) {
       mtm_buf_add_csv(&b, ar[k].pcode);
       mtm_buf_printf(&b, ",%d,", ar[k].level);
@@ -218,6 +218,8 @@ static int cmd_list(mtm_cli *cli, int argc, char **argv) {
       mtm_buf_add_csv(&b, ar[k].valid_from);
       mtm_buf_addc(&b, ',');
       mtm_buf_add_csv(&b, ar[k].valid_to);
+      mtm_buf_addc(&b, ',');
+      mtm_buf_add_csv(&b, ar[k].type);
       mtm_buf_addc(&b, '\n');
     }
   } else {
@@ -228,6 +230,8 @@ static int cmd_list(mtm_cli *cli, int argc, char **argv) {
       mtm_buf_add_json(&b, x->pcode);
       mtm_buf_printf(&b, ",\"level\":%d,\"parent\":", x->level);
       mtm_buf_add_json_or_null(&b, x->parent);
+      mtm_buf_adds(&b, ",\"type\":");
+      mtm_buf_add_json_or_null(&b, x->type);
       mtm_buf_adds(&b, ",\"names\":{");
       int first = 1;
       for (int j = 0; j < x->nnames; j++) {

@@ -112,7 +112,7 @@ const demo_choice demo_choices[] = {
     {"country", "UZB", "Uzbekistan", "Узбекистан", 63},
     {"country", "RUS", "Russian Federation", "Российская Федерация", 19},
     {"country", "TJK", "Tajikistan", "Таджикистан", 9},
-    {"country", "KGZ", "Kyrgyzstan", "Киргизия", 5},
+    {"country", "KGZ", "Kyrgyzstan", "Кыргызстан", 5},
     {"country", "AZE", "Azerbaijan", "Азербайджан", 2},
     {"country", "TKM", "Turkmenistan", "Туркмения", 1},
     {"country", "CHN", "China", "Китай", 1},

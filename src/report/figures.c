@@ -989,6 +989,7 @@ int rp_bma(rp_ctx *c, mtm_bma_result **r, mtm_bma_summary **s) {
       o.form_id = form;
       o.round = c->o->round;
       o.lang = c->lang_code;
+      o.full_names = 1;
       mtm_bma_result *res = mtm_arena_zalloc(c->a, sizeof *res);
       mtm_bma_summary *sum = mtm_arena_zalloc(c->a, sizeof *sum);
       if (mtm_bma_consolidate(c->st, &o, c->a, res, c->err) ||

@@ -229,6 +229,10 @@ const char *rp_count_text(rp_ctx *c, double v);
 
 int rp_eval_chart(rp_ctx *c, const rp_tag *t, int *fig);
 int rp_eval_map(rp_ctx *c, const rp_tag *t, int *fig);
+/* The text the user typed for subject and key ("operation" "", "round"
+ * N, "criterion" ID) in the report's language, else dflt (report.c). */
+const char *rp_user_text(rp_ctx *c, const char *subject, const char *key, const char *dflt);
+
 /* The survey's area question of a level (1, 2; 0: any): the named one
  * (an error naming the tag when it is not a select_one of P-codes of that
  * level), else the first found (its hxl #adm1/#adm2 +code, or choices

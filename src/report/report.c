@@ -206,14 +206,27 @@ static int load_frames(rp_ctx *c) {
   return 0;
 }
 
-/* Round, operation and currency details (missing ones are left empty). */
+/* The text the user gave for subject and key in the report's language
+ * (init --operation-ru, round add --name-ru, criteria add --label-ru), else
+ * dflt, the text of the command's own option. */
+const char *rp_user_text(rp_ctx *c, const char *subject, const char *key, const char *dflt) {
+  char *t = NULL;
+  if (mtm_store_text_get(c->st, subject, key, c->lang_code, c->a, &t, c->err)) {
+    mtm_err_clear(c->err);
+    return dflt;
+  }
+  return t ? t : dflt;
+}
+
+/* Round, operation and currency details (missing ones are left empty);
+ * the operation's and the round's names in the report's language. */
 static int load_details(rp_ctx *c) {
   mtm_operation op;
   mtm_round r;
   int rc = mtm_store_operation_get(c->st, c->a, &op, c->err);
   if (rc == 0) {
     c->currency = op.currency && *op.currency ? op.currency : NULL;
-    c->operation = op.name;
+    c->operation = rp_user_text(c, "operation", "", op.name);
     c->country = op.country;
   } else if (rc != MTM_ENOTFOUND) {
     return rc;
@@ -222,7 +235,9 @@ static int load_details(rp_ctx *c) {
   rc = mtm_store_round_get(c->st, c->o->round, c->a, &r, c->err);
   if (rc == 0) {
     c->rate = r.usd_rate;
-    c->round_name = r.name;
+    char key[16];
+    snprintf(key, sizeof key, "%d", c->o->round);
+    c->round_name = rp_user_text(c, "round", key, r.name);
     c->start_date = r.start_date;
     c->end_date = r.end_date;
     c->sampling = r.sampling;

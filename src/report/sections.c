@@ -447,7 +447,10 @@ static int criteria(rp_ctx *c, mtm_buf *md) {
   if (dot) mtm_buf_printf(md, "**%.*s**%s\n\n", (int)(dot - intro + 1), intro, dot + 1);
   else mtm_buf_printf(md, "%s\n\n", intro);
   for (int i = 0; i < n; i++) {
-    if (cr[i].label && *cr[i].label) mtm_buf_printf(md, "- %s\n", cr[i].label);
+    char key[32];
+    snprintf(key, sizeof key, "%ld", cr[i].id);
+    const char *label = rp_user_text(c, "criterion", key, cr[i].label);
+    if (label && *label) mtm_buf_printf(md, "- %s\n", label);
     else {
       mtm_buf_adds(md, "- `");
       for (const char *p = cr[i].expr; *p; p++)
