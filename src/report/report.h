@@ -42,6 +42,10 @@ typedef struct mtm_report_opts {
   int other_below;         /* --other-below P (percent); 0: none            */
   int flag_below;          /* --flag-below N: bases under N indicative; 0: no */
   int no_pdf;              /* HTML, figures and data only                   */
+  const char *text_dir;    /* the author's text folder (--text); NULL: text/
+                              beside template_path when it exists, or none */
+  const char *logo_path;   /* the cover's logo, PNG, JPEG or SVG; NULL: none */
+  const char *date;        /* the publication date YYYY-MM-DD; NULL: today  */
 } mtm_report_opts;
 
 typedef struct mtm_report_stats {
