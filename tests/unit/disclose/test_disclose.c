@@ -167,6 +167,37 @@ static void complement_smallest_never_largest(void **state) {
   mtm_arena_free(&a);
 }
 
+/* A cell that is the largest answer of its own district is not taken as
+ * a complement across districts either: KZ02's "a" (10, against 5) is
+ * passed over for KZ04's (20, against 40); KZ03's (30) is the largest
+ * district. */
+static void complement_never_largest_elsewhere(void **state) {
+  (void)state;
+  mtm_arena a;
+  mtm_arena_init(&a);
+  mtm_disclose_cell c[10] = {
+      share("q", "a", NULL, NULL, 62, 167, 1),
+      share("q", "b", NULL, NULL, 105, 167, 1),
+      share("q", "a", "district", "KZ01", 2, 22, 1),
+      share("q", "b", "district", "KZ01", 20, 22, 1),
+      share("q", "a", "district", "KZ02", 10, 15, 1),
+      share("q", "b", "district", "KZ02", 5, 15, 1),
+      share("q", "a", "district", "KZ03", 30, 70, 1),
+      share("q", "b", "district", "KZ03", 40, 70, 1),
+      share("q", "a", "district", "KZ04", 20, 60, 1),
+      share("q", "b", "district", "KZ04", 40, 60, 1),
+  };
+  for (int i = 0; i < 2; i++) c[i].area = 0; /* the national figures */
+  mtm_disclose_rule r = {0};
+  assert_int_equal(mtm_disclose_cells(c, 10, &r, &a), 2);
+  assert_int_equal(c[2].mark, MTM_DISCLOSE_AREA_SMALL);
+  assert_int_equal(c[8].mark, MTM_DISCLOSE_COMPLEMENT);
+  assert_int_equal(c[4].mark, MTM_DISCLOSE_SHOWN);
+  assert_int_equal(c[6].mark, MTM_DISCLOSE_SHOWN);
+  assert_int_equal(c[0].mark, MTM_DISCLOSE_SHOWN);
+  mtm_arena_free(&a);
+}
+
 /* --flag-below: a shown figure whose base is under N is indicative; a
  * hidden one is not flagged; without the option nothing is. */
 static void flag_below_marks_small_bases(void **state) {
@@ -330,6 +361,7 @@ int main(void) {
       cmocka_unit_test(small_base_hidden_no_complement),
       cmocka_unit_test(area_small_numerator_hidden),
       cmocka_unit_test(complement_smallest_never_largest),
+      cmocka_unit_test(complement_never_largest_elsewhere),
       cmocka_unit_test(flag_below_marks_small_bases),
       cmocka_unit_test(other_below_merges),
       cmocka_unit_test(result_columns_and_area),
