@@ -481,11 +481,9 @@ int mtm_analysis_extra_add(mtm_analysis_extra *x, size_t nrows, int ncols,
                            const char *const *names, const unsigned char *num,
                            mtm_arena *a);
 
-/* The smallest unweighted n a public output shows (IOM's data protection
- * rule for published tables; `--public` and the public report use it). */
-#define MTM_ANALYSIS_PUBLIC_SUPPRESS 5
-
-/* Small-cell suppression of a results table: marks cells with unweighted n
+/* Small-cell suppression of a results table (`analyse --suppress K`
+ * without --public; public outputs use the rule of src/disclose instead):
+ * marks cells with unweighted n
  * < k (k < 1: 5) and their complements (mtm_analysis_suppress), blanks
  * their estimates (mtm_analysis_est_blank) and adds the column
  * "suppressed": "", "n < K" or "complementary". Returns the number of

@@ -96,8 +96,8 @@ void mtm_prose_round(mtm_buf *b, int lang, int n, int capital);
  * agreeing with the whole percent (ru "{работает|работают|работают}"; en
  * uses one for 1 per cent, many otherwise). part_names/part_shares: the
  * breakdown in brackets (names as the reader sees them, "women", "men");
- * a NaN part shows an em dash; nparts 0: no brackets. A NaN share appends
- * nothing. */
+ * a NaN part (hidden) is left out, never a dash; no part left: no
+ * brackets. A NaN share appends nothing. */
 void mtm_prose_share_sentence(mtm_buf *b, int lang, double share, const char *predicate,
                               int nparts, const char *const *part_names,
                               const double *part_shares);

@@ -21,20 +21,67 @@ static const char *slug(rp_ctx *c, const char *s) {
   return o;
 }
 
-/* The note under a chart or table: n, and the suppression rule. */
-static const char *note_n(rp_ctx *c, double n) {
+/* The public rule's sentence under a figure (NULL outside a public
+ * report): its K, and the area rule when the figure is by area. */
+static const char *public_note(rp_ctx *c, int area) {
+  if (!c->o->public_) return NULL;
+  int k = rp_public_rule(c).k;
+  if (c->note_rep) return mtm_arena_printf(c->a, rp_text(c, "suppressed_note_unit"), k, rp_unit(c, c->note_rep, 0));
+  return area ? mtm_arena_printf(c->a, rp_text(c, "public_note_area"), k, k)
+              : mtm_arena_printf(c->a, rp_text(c, "public_note"), k);
+}
+
+/* "n = 1,117" (a repeat's: with its units) under a chart or table. */
+static const char *n_text(rp_ctx *c, double n) {
   if (!isfinite(n)) n = 0;
-  if (c->note_rep) { /* a repeat's chart: n counts its instances */
-    const char *nt = c->lang == MTM_PROSE_RU
-                         ? mtm_arena_printf(c->a, "n = %s (%s)", rp_count_text(c, n), rp_unit(c, c->note_rep, 0))
-                         : mtm_arena_printf(c->a, "n = %s %s", rp_count_text(c, n), rp_unit(c, c->note_rep, 0));
-    if (!c->o->public_) return nt;
-    return mtm_arena_printf(c->a, "%s; %s", nt,
-                            mtm_arena_printf(c->a, rp_text(c, "suppressed_note_unit"), rp_unit(c, c->note_rep, 0)));
+  if (!c->note_rep) return mtm_arena_printf(c->a, "n = %s", rp_count_text(c, n));
+  return c->lang == MTM_PROSE_RU
+             ? mtm_arena_printf(c->a, "n = %s (%s)", rp_count_text(c, n), rp_unit(c, c->note_rep, 0))
+             : mtm_arena_printf(c->a, "n = %s %s", rp_count_text(c, n), rp_unit(c, c->note_rep, 0));
+}
+
+/* The note under a chart or table: n, and the public rule. */
+static const char *note_n_area(rp_ctx *c, double n, int area) {
+  const char *nt = n_text(c, n), *pn = public_note(c, area);
+  return pn ? mtm_arena_printf(c->a, "%s; %s", nt, pn) : nt;
+}
+
+/* A group's n in a table: the count, or at area level below K (hidden
+ * by the public rule) "fewer than K". */
+static const char *group_n_text(rp_ctx *c, double n) {
+  if (!c->o->public_ || isfinite(n)) return rp_count_text(c, n);
+  char buf[64];
+  mtm_disclose_count(n, rp_public_rule(c).k, c->lang_code, buf, sizeof buf);
+  return mtm_arena_strdup(c->a, buf);
+}
+
+/* Whether a result holds an area figure hidden or shown under the public
+ * rule: a group variable that is an area question. */
+static int by_area(rp_ctx *c, const char *by) {
+  if (!by || !*by || !strcmp(by, "round")) return 0;
+  char *names = mtm_arena_strdup(c->a, by), *save = NULL;
+  for (char *g = strtok_r(names, "*", &save); g; g = strtok_r(NULL, "*", &save))
+    if (mtm_disclose_area_level(c->st, mtm_frame_col_find(c->f, g))) return 1;
+  return 0;
+}
+
+/* The answers of a choice question with a row in res, in the form's
+ * order, then "other" when --other-below merged answers into a row the
+ * form has no choice for; vals receives up to max of them. */
+static int answer_values(const mtm_frame_col *col, const mtm_analysis_result *res, const char **vals,
+                         int max) {
+  int nl = col->kind == MTM_FRAME_CODES ? col->nlevels : col->nlist, n = 0, other = 0;
+  for (int i = 0; i < nl && n < max; i++) {
+    if (!strcmp(col->levels[i], "other")) other = 1;
+    vals[n++] = col->levels[i];
   }
-  if (c->o->public_)
-    return mtm_arena_printf(c->a, "n = %s; %s", rp_count_text(c, n), rp_text(c, "suppressed_note"));
-  return mtm_arena_printf(c->a, "n = %s", rp_count_text(c, n));
+  if (!other && n < max)
+    for (size_t i = 0; i < res->n; i++)
+      if (res->rows[i].analysis_var_value && !strcmp(res->rows[i].analysis_var_value, "other")) {
+        vals[n++] = "other";
+        break;
+      }
+  return n;
 }
 
 /* The group values of a by-run, in result order (at most max). */
@@ -114,7 +161,7 @@ static int chart_hist(rp_ctx *c, const rp_tag *t, const mtm_frame_col *col, mtm_
                                       rep ? mtm_arena_printf(c->a, rp_text(c, "answered_unit"), rp_unit(c, rep, 0))
                                           : rp_text(c, "answered"),
                                       rp_count_text(c, (double)n));
-    if (c->o->public_ && cnt[b] > 0 && cnt[b] < MTM_ANALYSIS_PUBLIC_SUPPRESS) cnt[b] = NAN;
+    /* a national count: a small one identifies nobody (src/disclose) */
     s->value = cnt[b];
     s->n = cnt[b];
     s->n_total = (double)n;
@@ -130,7 +177,7 @@ static int chart_hist(rp_ctx *c, const rp_tag *t, const mtm_frame_col *col, mtm_
   ch->percent = 0;
   const char *keep = c->note_rep; /* en "n = 150; household members per class" */
   if (c->lang != MTM_PROSE_RU) c->note_rep = NULL;
-  const char *nn = note_n(c, (double)n);
+  const char *nn = n_text(c, (double)n); /* national counts: nothing hidden */
   c->note_rep = keep;
   fg->note = mtm_arena_printf(c->a, "%s; %s", nn,
                               fr->repeat ? mtm_arena_printf(c->a, rp_text(c, "histogram_note_unit"), rp_unit(c, fr->repeat, 0))
@@ -170,7 +217,7 @@ static int eval_chart(rp_ctx *c, const rp_tag *t, const char *q, const mtm_frame
   mtm_chart ch;
   memset(&ch, 0, sizeof ch);
   ch.lang = c->lang_code;
-  ch.small_n = c->o->public_ ? MTM_ANALYSIS_PUBLIC_SUPPRESS : 0;
+  ch.small_n = c->o->public_ ? c->o->flag_below : 0; /* indicative: a base under it */
   mtm_fig tmp;
   memset(&tmp, 0, sizeof tmp);
   if (col->kind == MTM_FRAME_NUM) {
@@ -187,6 +234,8 @@ static int eval_chart(rp_ctx *c, const rp_tag *t, const char *q, const mtm_frame
       return rp_fail(c, t, "question '%s' has no answer in round %d", q, c->compare);
     const mtm_analysis_result *res = &run->now;
     int nl = col->kind == MTM_FRAME_CODES ? col->nlevels : col->nlist;
+    const char **levels = mtm_arena_zalloc(c->a, (size_t)(nl + 1) * sizeof *levels);
+    nl = answer_values(col, res, levels, nl + 1);
     const char *gv[6], *gl[6];
     int ng = by && !byround ? group_values(res, gv, gl, 6) : 0;
     int nser = byround ? 2 : ng ? ng : 1;
@@ -195,10 +244,10 @@ static int eval_chart(rp_ctx *c, const rp_tag *t, const char *q, const mtm_frame
     const char **vals = mtm_arena_zalloc(c->a, (size_t)(nl + 1) * sizeof *vals);
     int ncat = 0;
     for (int i = 0; i < nl; i++) {
-      long r = row_of(res, col->levels[i], NULL);
+      long r = row_of(res, levels[i], NULL);
       if (r < 0) continue;
-      vals[ncat] = col->levels[i];
-      cats[ncat++] = res->rows[r].value_label ? res->rows[r].value_label : col->levels[i];
+      vals[ncat] = levels[i];
+      cats[ncat++] = res->rows[r].value_label ? res->rows[r].value_label : levels[i];
     }
     if (!ncat) return rp_fail(c, t, "question '%s' has no answer in round %d", q, c->o->round);
     /* a select_multiple: options sorted by share, largest first */
@@ -230,7 +279,7 @@ static int eval_chart(rp_ctx *c, const rp_tag *t, const char *q, const mtm_frame
         }
         int pct = rp_share_pct(rs, (size_t)r);
         v[i] = pct < 0 ? NAN : pct / 100.0;
-        nn[i] = rs->rows[r].e.n;
+        nn[i] = rs->rows[r].e.n_total; /* the base: --flag-below marks it */
         mtm_fig_source *src = &tmp.sources[s * ncat + i];
         rp_source_row(c, src, &rs->rows[r], rp_pct_text(c, pct));
         if (rs == &run->then) /* the compared round's key, as {{change}} writes it */
@@ -261,7 +310,7 @@ static int eval_chart(rp_ctx *c, const rp_tag *t, const char *q, const mtm_frame
     else if (!ng && !byround && ncat >= 3 && ncat <= 5) ch.type = MTM_CHART_DONUT;
     else ch.type = MTM_CHART_HBAR;
     if (col->kind == MTM_FRAME_BITS && (ng || byround)) ch.type = MTM_CHART_HBAR;
-    tmp.note = note_n(c, ntot);
+    tmp.note = note_n_area(c, ntot, !byround && by_area(c, by));
   }
   if (type) {
     if (!strcmp(type, "hbar")) ch.type = MTM_CHART_HBAR;
@@ -459,7 +508,7 @@ static int survey_map(rp_ctx *c, const rp_tag *t, const char *q, int level, int 
     if (!any) any = r;
     int pct = rp_share_pct(res, i);
     if (pct < 0) {
-      if (r->e.n_total > 0) hidden++; /* respondents there, figure suppressed */
+      if (r->e.n_total > 0 || isnan(r->e.n_total)) hidden++; /* respondents there, figure hidden */
       continue;
     }
     mv[nv].pcode = pcode;
@@ -495,9 +544,9 @@ static int survey_map(rp_ctx *c, const rp_tag *t, const char *q, int level, int 
   double n = NAN;
   for (size_t i = 0; i < res->n; i++)
     if (!res->rows[i].group_var) n = res->rows[i].e.n_total;
-  const char *note = note_n(c, n);
+  const char *note = note_n_area(c, n, 1); /* every map is by area */
   if (hidden)
-    note = mtm_arena_printf(c->a, "%s %s", note, rp_text(c, "map_suppressed_note"));
+    note = mtm_arena_printf(c->a, "%s%s %s", note, c->o->public_ ? "." : "", rp_text(c, "map_suppressed_note"));
   fg->note = note;
   fg->svg = mtm_arena_strndup(c->a, svg.p ? svg.p : "", svg.n);
   fg->svg_len = svg.n;
@@ -766,6 +815,10 @@ int rp_eval_table(rp_ctx *c, const rp_tag *t, int *fig) {
   const char *gv[8], *gl[8];
   int ng = by ? group_values(res, gv, gl, 8) : 0;
   int nl = col->kind == MTM_FRAME_CODES ? col->nlevels : col->nlist;
+  const char **levels = mtm_arena_zalloc(c->a, (size_t)(nl + 1) * sizeof *levels);
+  nl = answer_values(col, res, levels, nl + 1);
+  mtm_disclose_rule rule = rp_public_rule(c);
+  int marked = 0;
   int f = rp_fig_new(c, MTM_FIG_TABLE, t);
   mtm_fig *fg = &c->figs[f];
   table_alloc(c, fg, nl + 2, ng + 2);
@@ -779,14 +832,18 @@ int rp_eval_table(rp_ctx *c, const rp_tag *t, int *fig) {
   fg->sources = mtm_arena_zalloc(c->a, (size_t)(nl * (ng + 1) + 1) * sizeof *fg->sources);
   int rows = 0;
   for (int i = 0; i < nl; i++) {
-    long r = row_of(res, col->levels[i], NULL);
+    long r = row_of(res, levels[i], NULL);
     if (r < 0) continue;
     rows++;
-    fg->cells[rows * nc] = res->rows[r].value_label ? res->rows[r].value_label : col->levels[i];
+    fg->cells[rows * nc] = res->rows[r].value_label ? res->rows[r].value_label : levels[i];
     for (int g = -1; g < ng; g++) {
-      long rr = g < 0 ? r : row_of(res, col->levels[i], gv[g]);
+      long rr = g < 0 ? r : row_of(res, levels[i], gv[g]);
       if (rr < 0) continue;
       const char *pt = rp_pct_text(c, rp_share_pct(res, (size_t)rr));
+      if (c->o->public_ && mtm_disclose_row_indicative(&res->rows[rr], &rule)) {
+        pt = mtm_arena_printf(c->a, "%s\xE2\x80\xA0", pt); /* indicative: a small base */
+        marked = 1;
+      }
       fg->cells[rows * nc + 2 + g] = pt;
       rp_source_row(c, &fg->sources[fg->nsources], &res->rows[rr], pt);
       ((int *)fg->cell_src)[rows * nc + 2 + g] = fg->nsources++;
@@ -796,9 +853,9 @@ int rp_eval_table(rp_ctx *c, const rp_tag *t, int *fig) {
   rows++;
   fg->cells[rows * nc] = "n";
   for (int g = -1; g < ng; g++) {
-    long rr = row_of(res, col->levels[0], g < 0 ? NULL : gv[g]);
-    for (int i = 0; rr < 0 && i < nl; i++) rr = row_of(res, col->levels[i], g < 0 ? NULL : gv[g]);
-    if (rr >= 0) fg->cells[rows * nc + 2 + g] = rp_count_text(c, res->rows[rr].e.n_total);
+    long rr = row_of(res, levels[0], g < 0 ? NULL : gv[g]);
+    for (int i = 0; rr < 0 && i < nl; i++) rr = row_of(res, levels[i], g < 0 ? NULL : gv[g]);
+    if (rr >= 0) fg->cells[rows * nc + 2 + g] = group_n_text(c, res->rows[rr].e.n_total);
   }
   fg->nrows = rows + 1;
   c->ntable++;
@@ -814,9 +871,13 @@ int rp_eval_table(rp_ctx *c, const rp_tag *t, int *fig) {
   fg->caption = bylabel ? mtm_arena_printf(c->a, "%s %d. %s (%s)", rp_text(c, "table"), c->ntable,
                                            ql, mtm_arena_printf(c->a, rp_text(c, "by_label"), bylabel))
                         : mtm_arena_printf(c->a, "%s %d. %s", rp_text(c, "table"), c->ntable, ql);
-  if (c->o->public_)
-    fg->note = rep ? mtm_arena_printf(c->a, rp_text(c, "suppressed_note_unit"), rp_unit(c, rep, 0))
-                   : rp_text(c, "suppressed_note");
+  c->note_rep = rep;
+  fg->note = public_note(c, by_area(c, by));
+  c->note_rep = NULL;
+  if (fg->note) fg->note = mtm_arena_printf(c->a, "%s.", rp_capital(c, fg->note));
+  if (marked)
+    fg->note = mtm_arena_printf(c->a, "%s%s", fg->note ? fg->note : "",
+                                mtm_arena_printf(c->a, rp_text(c, "m_flag"), rule.flag_below));
   fg->data_file = mtm_arena_printf(c->a, "data/table-%02d-%s.csv", c->ntable, slug(c, q));
   *fig = f;
   return 0;

@@ -107,8 +107,16 @@ static const struct {
      "**Data protection.** Answers to text questions (names, phone numbers, comments) never appear in this report, its figures or its data files.",
      "**Защита данных.** Ответы на текстовые вопросы (имена, номера телефонов, комментарии) не приводятся ни в отчёте, ни в его рисунках и файлах данных."},
     {"m_public",
-     " Cells of fewer than 5 respondents are not shown, nor the cells that would reveal them.",
-     " Ячейки менее чем с 5 респондентами не показываются, как и ячейки, по которым их можно было бы восстановить."},
+     " A share based on fewer than %d respondents is not shown. By area, a share of fewer than %d respondents is not shown either, nor the smallest figure that would reveal it; nationally and by sex or nationality such a share identifies nobody and is shown.",
+     " Доля, основанная на ответах менее чем %d респондентов, не приводится. По территориям не приводится и доля, в которую входит менее %d респондентов, а также наименьший показатель, по которому её можно восстановить; в целом по стране, по полу и по гражданству такая доля никого не идентифицирует и приводится."},
+    {"m_flag",
+     " A figure marked \xE2\x80\xA0 is based on fewer than %d respondents and is indicative only.",
+     " Показатель, отмеченный знаком \xE2\x80\xA0, основан на ответах менее чем %d респондентов и носит ориентировочный характер."},
+    /* after "n = 1,117; " under a figure of a public report */
+    {"public_note", "shares based on fewer than %d respondents are not shown",
+     "доли, основанные на ответах менее чем %d респондентов, не приводятся"},
+    {"public_note_area", "shares based on fewer than %d respondents, and by area shares of fewer than %d respondents, are not shown",
+     "доли, основанные на ответах менее чем %d респондентов, а по территориям — доли менее чем %d респондентов, не приводятся"},
     {"mtm_title", "Mobility Tracking Matrix", "Матрица отслеживания мобильности"},
     {"migrant_worker", "migrant workers", "трудовые мигранты"},
     {"return_migrant", "return migrants", "вернувшиеся мигранты"},
@@ -180,8 +188,8 @@ static const struct {
     {"male_lc", "male", "мужского пола"},
     /* a repeat's chart (%s: its units, "household members") */
     {"histogram_note_unit", "%s per class", "записей в интервале"},
-    {"suppressed_note_unit", "Figures based on fewer than 5 %s are not shown.",
-     "Показатели, основанные менее чем на 5 записях, не приводятся."},
+    {"suppressed_note_unit", "figures based on fewer than %d %s are not shown",
+     "показатели, основанные менее чем на %d записях, не приводятся"},
     {"respondents_interviewed", "respondents interviewed", "опрошенных респондентов"},
     /* a highlight tile's label under its number, agreeing with it */
     {"respondents_interviewed_n", "{respondent interviewed|respondents interviewed|respondents interviewed}",
@@ -512,6 +520,15 @@ int rp_share_pct(const mtm_analysis_result *res, size_t i) {
   return out[me];
 }
 
+mtm_disclose_rule rp_public_rule(const rp_ctx *c) {
+  /* The report's options as the public rule (meaningful with --public). */
+  mtm_disclose_rule r = {0};
+  r.k = c->o->suppress_k >= 1 ? c->o->suppress_k : MTM_DISCLOSE_K;
+  r.other_below = c->o->other_below;
+  r.flag_below = c->o->flag_below;
+  return r;
+}
+
 int rp_run_get(rp_ctx *c, const rp_tag *t, const char *type, const char *q, const char *filter,
                const char *by, rp_run **out) {
   /* Finds or computes the indicator overall and by group, in both rounds. */
@@ -574,7 +591,8 @@ int rp_run_get(rp_ctx *c, const rp_tag *t, const char *type, const char *q, cons
   }
   for (size_t i = 0; i < r->now.n; i++) r->now.rows[i].repeat = rep;
   mtm_analysis_extra x = {0};
-  if (c->o->public_) mtm_analysis_post_suppress(&r->now, MTM_ANALYSIS_PUBLIC_SUPPRESS, &x, c->a);
+  mtm_disclose_rule rule = rp_public_rule(c);
+  if (c->o->public_) mtm_disclose_result(&r->now, &rule, fnow, c->st, rp_text(c, "other"), &x, c->a);
   if (fthen && mtm_frame_col_find(fthen, q)) {
     mtm_err e2;
     mtm_err_clear(&e2);
@@ -582,8 +600,7 @@ int rp_run_get(rp_ctx *c, const rp_tag *t, const char *type, const char *q, cons
       for (size_t i = 0; i < r->then.n; i++) r->then.rows[i].repeat = rep;
       r->has_then = 1;
       mtm_analysis_extra y = {0};
-      if (c->o->public_)
-        mtm_analysis_post_suppress(&r->then, MTM_ANALYSIS_PUBLIC_SUPPRESS, &y, c->a);
+      if (c->o->public_) mtm_disclose_result(&r->then, &rule, fthen, c->st, rp_text(c, "other"), &y, c->a);
     }
   }
   c->nruns++;
@@ -753,36 +770,36 @@ static int eval_share(rp_ctx *c, const rp_tag *t, int words, int *fig) {
   mtm_buf b;
   mtm_buf_init(&b);
   const char *rep = run->now.rows[ov].repeat;
-  if (words && pct < 0 && !pred && rep) {
+  if (words && pct < 0 && rep) {
     /* a repeat's suppressed share: its units, not respondents */
     const char *ql = rp_qlabel(c, col), *vl = choice_label(c, col, value);
     if (c->lang == MTM_PROSE_RU)
       mtm_buf_printf(&b,
                      "%s: доля ответа \xC2\xAB%s\xC2\xBB на вопрос \xC2\xAB%s\xC2\xBB не "
-                     "приводится: в ней или рядом с ней меньше 5 записей",
-                     rp_unit(c, rep, 1), vl, ql);
+                     "приводится: в ней или рядом с ней меньше %d записей",
+                     rp_unit(c, rep, 1), vl, ql, rp_public_rule(c).k);
     else
       mtm_buf_printf(&b,
                      "The share of %s with the answer \xE2\x80\x9C%s\xE2\x80\x9D to "
                      "\xE2\x80\x9C%s\xE2\x80\x9D is not shown: it, or a cell it would reveal, "
-                     "has fewer than 5 %s",
-                     rp_unit(c, rep, 0), vl, ql, rp_unit(c, rep, 0));
+                     "has fewer than %d %s",
+                     rp_unit(c, rep, 0), vl, ql, rp_public_rule(c).k, rp_unit(c, rep, 0));
   } else if (words && !pred && rep) {
     mtm_buf_adds(&b, repeat_answered(c, col, value, pct, rep));
-  } else if (words && pct < 0 && !pred) {
+  } else if (words && pct < 0) {
     /* a suppressed share (--public) is not written as "— of respondents" */
     const char *ql = rp_qlabel(c, col), *vl = choice_label(c, col, value);
     if (c->lang == MTM_PROSE_RU)
       mtm_buf_printf(&b,
                      "Доля респондентов, ответивших \xC2\xAB%s\xC2\xBB на вопрос \xC2\xAB%s\xC2\xBB, "
-                     "не приводится: в ней или рядом с ней меньше 5 респондентов",
-                     vl, ql);
+                     "не приводится: в ней или рядом с ней меньше %d респондентов",
+                     vl, ql, rp_public_rule(c).k);
     else
       mtm_buf_printf(&b,
                      "The share of respondents who answered \xE2\x80\x9C%s\xE2\x80\x9D to "
                      "\xE2\x80\x9C%s\xE2\x80\x9D is not shown: it, or a cell it would reveal, "
-                     "has fewer than 5 respondents",
-                     vl, ql);
+                     "has fewer than %d respondents",
+                     vl, ql, rp_public_rule(c).k);
   } else if (words) {
     if (pct >= 0) mtm_prose_percent_words(&b, c->lang, pct / 100.0, 1);
     else mtm_buf_adds(&b, pt);
@@ -792,15 +809,18 @@ static int eval_share(rp_ctx *c, const rp_tag *t, int words, int *fig) {
     mtm_buf_adds(&b, pt);
   }
   if (ng) {
-    int quiet = words && pct < 0 && !pred; /* no "(women —, men —)" after it */
-    if (!quiet) mtm_buf_adds(&b, " (");
+    /* a hidden group is left out, never written "women —"; none shown
+     * (or the share itself hidden): no brackets */
+    int quiet = words && pct < 0, shown = 0;
     for (int i = 0; i < ng; i++) {
       const mtm_analysis_row *r = &run->now.rows[gr[i]];
-      const char *gp = rp_pct_text(c, rp_share_pct(&run->now, gr[i]));
+      int gpct = rp_share_pct(&run->now, gr[i]);
+      const char *gp = rp_pct_text(c, gpct);
       rp_source_row(c, &fg->sources[1 + i], r, gp);
-      if (!quiet) mtm_buf_printf(&b, "%s%s %s", i ? ", " : "", rp_group_name(c, r), gp);
+      if (quiet || gpct < 0) continue;
+      mtm_buf_printf(&b, "%s%s %s", shown++ ? ", " : " (", rp_group_name(c, r), gp);
     }
-    if (!quiet) mtm_buf_addc(&b, ')');
+    if (shown) mtm_buf_addc(&b, ')');
   }
   const char *stop = rp_arg_get(t, "stop");
   if (words && !(stop && !strcmp(stop, "no"))) mtm_buf_addc(&b, '.');
@@ -1111,7 +1131,12 @@ static int eval_count(rp_ctx *c, const rp_tag *t, int *fig) {
   const mtm_analysis_row *r = &run->now.rows[ov];
   f = rp_fig_new(c, MTM_FIG_NUMBER, t);
   mtm_fig *fg = &c->figs[f];
-  fg->text = isfinite(r->e.n) ? rp_count_text(c, r->e.n) : "\xE2\x80\x94";
+  if (isfinite(r->e.n)) fg->text = rp_count_text(c, r->e.n);
+  else if (c->o->public_) { /* hidden by the public rule: "fewer than K", not a dash */
+    char fb[64];
+    fg->text = mtm_arena_strdup(c->a, mtm_disclose_count(r->e.n, rp_public_rule(c).k, c->lang_code, fb, sizeof fb));
+  } else
+    fg->text = "\xE2\x80\x94";
   fg->nsources = 1;
   fg->sources = mtm_arena_zalloc(c->a, sizeof *fg->sources);
   rp_source_row(c, &fg->sources[0], r, fg->text);

@@ -13,6 +13,7 @@
 
 #include "analysis/analysis.h"
 #include "bma/bma.h"
+#include "disclose/disclose.h"
 #include "frame/frame.h"
 #include "report/doc.h"
 #include "report/report.h"
@@ -224,6 +225,11 @@ int rp_bma_number(rp_ctx *c, const rp_tag *t, const char *what, mtm_fig_source *
 int rp_count_respondents(rp_ctx *c, mtm_fig_source *s, const char **text);
 /* A count in the report's language ("724,534"). */
 const char *rp_count_text(rp_ctx *c, double v);
+
+/* The public rule of the report's options (--suppress K, --other-below,
+ * --flag-below; src/disclose), which every figure of a public report
+ * goes through. */
+mtm_disclose_rule rp_public_rule(const rp_ctx *c);
 
 /* ---- blocks.c: charts, maps, tables, tiles -------------------------------- */
 

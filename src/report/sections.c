@@ -539,7 +539,11 @@ static int methodology(rp_ctx *c, mtm_buf *md) {
   }
   mtm_buf_printf(md, "%s\n\n", rp_text(c, "m_lim_rounding"));
   if ((rc = rp_gaps_note(c, md))) return rc;
-  mtm_buf_printf(md, "%s%s\n\n", rp_text(c, "m_protection"), c->o->public_ ? rp_text(c, "m_public") : "");
+  mtm_disclose_rule rule = rp_public_rule(c); /* --public: the rule of src/disclose */
+  mtm_buf_adds(md, rp_text(c, "m_protection"));
+  if (c->o->public_) mtm_buf_printf(md, rp_text(c, "m_public"), rule.k, rule.k);
+  if (c->o->public_ && rule.flag_below > 0) mtm_buf_printf(md, rp_text(c, "m_flag"), rule.flag_below);
+  mtm_buf_adds(md, "\n\n");
   return 0;
 }
 
