@@ -31,22 +31,30 @@ static int names(const char *src, const char *name) {
   return 0;
 }
 
-/* The consent question of the form: a select_one with a "yes" answer that
- * every later top-level row's relevant names (its "no" ends the
- * interview); NULL when none. */
+/* 1 when o is asked only if its own relevant, or an enclosing group's,
+ * names ${name}. */
+static int gated(const mtm_form *f, const mtm_question *o, const char *name) {
+  for (const mtm_question *x = o; x; x = x->group >= 0 ? &f->q[x->group] : NULL)
+    if (names(x->relevant_src, name)) return 1;
+  return 0;
+}
+
+/* The consent question of the form: a select_one with a "yes" answer
+ * that gates every later question (its own relevant or its group's
+ * names it): its "no" ends the interview. NULL when none. */
 static const mtm_question *consent_question(const mtm_form *f) {
   for (int i = 0; i < f->nq; i++) {
     const mtm_question *q = &f->q[i];
-    if (q->type != MTM_Q_SELECT_ONE || q->group >= 0 || !q->list || !mtm_form_choice(q->list, "yes"))
-      continue;
+    if (q->type != MTM_Q_SELECT_ONE || !q->list || !mtm_form_choice(q->list, "yes")) continue;
     int later = 0, all = 1;
     for (int j = i + 1; j < f->nq && all; j++) {
       const mtm_question *o = &f->q[j];
-      if (o->group >= 0 || o->type == MTM_Q_END_GROUP || o->type == MTM_Q_END_REPEAT ||
-          o->type == MTM_Q_META || o->type == MTM_Q_CALCULATE || o->synthetic)
+      if (o->type == MTM_Q_END_GROUP || o->type == MTM_Q_END_REPEAT || o->type == MTM_Q_BEGIN_GROUP ||
+          o->type == MTM_Q_BEGIN_REPEAT || o->type == MTM_Q_META || o->type == MTM_Q_CALCULATE ||
+          o->type == MTM_Q_NOTE || o->synthetic)
         continue;
       later++;
-      if (!names(o->relevant_src, q->name)) all = 0;
+      if (!gated(f, o, q->name)) all = 0;
     }
     if (later && all) return q;
   }
