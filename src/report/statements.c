@@ -22,60 +22,13 @@ static const char *word(rp_ctx *c, const char *en, const char *ru) {
 
 /* ---- consent and screening --------------------------------------------- */
 
-/* 1 when expression src names ${name}. */
-static int names(const char *src, const char *name) {
-  if (!src) return 0;
-  size_t n = strlen(name);
-  for (const char *p = src; (p = strstr(p, "${")); p += 2)
-    if (!strncmp(p + 2, name, n) && p[2 + n] == '}') return 1;
-  return 0;
-}
-
-/* 1 when o is asked only if its own relevant, or an enclosing group's,
- * names ${name}. */
-static int gated(const mtm_form *f, const mtm_question *o, const char *name) {
-  for (const mtm_question *x = o; x; x = x->group >= 0 ? &f->q[x->group] : NULL)
-    if (names(x->relevant_src, name)) return 1;
-  return 0;
-}
-
-/* The consent question of the form: a select_one with a "yes" answer
- * that gates every later question (its own relevant or its group's
- * names it): its "no" ends the interview. NULL when none. */
-static const mtm_question *consent_question(const mtm_form *f) {
-  for (int i = 0; i < f->nq; i++) {
-    const mtm_question *q = &f->q[i];
-    if (q->type != MTM_Q_SELECT_ONE || !q->list || !mtm_form_choice(q->list, "yes")) continue;
-    int later = 0, all = 1;
-    for (int j = i + 1; j < f->nq && all; j++) {
-      const mtm_question *o = &f->q[j];
-      if (o->type == MTM_Q_END_GROUP || o->type == MTM_Q_END_REPEAT || o->type == MTM_Q_BEGIN_GROUP ||
-          o->type == MTM_Q_BEGIN_REPEAT || o->type == MTM_Q_META || o->type == MTM_Q_CALCULATE ||
-          o->type == MTM_Q_NOTE || o->synthetic)
-        continue;
-      later++;
-      if (!gated(f, o, q->name)) all = 0;
-    }
-    if (later && all) return q;
-  }
-  return NULL;
-}
-
 int rp_screening(rp_ctx *c, const mtm_frame_col *col) {
-  /* The consent question, and the questions the inclusion criteria name. */
-  if (!col || !col->q) return 0;
-  const mtm_question *cq = consent_question(c->f->form);
-  if (cq && !strcmp(cq->name, col->name)) return 1;
-  mtm_store_formref fr;
-  mtm_store_criterion *cr;
-  int n = 0;
-  mtm_err e;
-  mtm_err_clear(&e);
-  if (mtm_store_form_find(c->st, c->form_id, c->a, &fr, &e) ||
-      mtm_store_criteria(c->st, fr.id, c->a, &cr, &n, &e))
-    return 0;
-  for (int i = 0; i < n; i++)
-    if (names(cr[i].expr, col->name)) return 1;
+  /* The consent question and the questions the inclusion criteria name,
+   * as report.c found them (rp_ctx.consent_q, screen_q). */
+  if (!col) return 0;
+  if (c->consent_q && !strcmp(c->consent_q, col->name)) return 1;
+  for (int i = 0; i < c->nscreen; i++)
+    if (!strcmp(c->screen_q[i], col->name)) return 1;
   return 0;
 }
 
