@@ -22,14 +22,19 @@ static const char *word(rp_ctx *c, const char *en, const char *ru) {
 
 /* ---- consent and screening --------------------------------------------- */
 
-int rp_screening(rp_ctx *c, const mtm_frame_col *col) {
-  /* The consent question and the questions the inclusion criteria name,
-   * as report.c found them (rp_ctx.consent_q, screen_q). */
-  if (!col) return 0;
-  if (c->consent_q && !strcmp(c->consent_q, col->name)) return 1;
+/* 1 when the question called name is the consent question or one the
+ * inclusion criteria name, as report.c found them (rp_ctx.consent_q,
+ * screen_q). */
+static int screening_name(rp_ctx *c, const char *name) {
+  if (c->consent_q && !strcmp(c->consent_q, name)) return 1;
   for (int i = 0; i < c->nscreen; i++)
-    if (!strcmp(c->screen_q[i], col->name)) return 1;
+    if (!strcmp(c->screen_q[i], name)) return 1;
   return 0;
+}
+
+int rp_screening(rp_ctx *c, const mtm_frame_col *col) {
+  /* The consent question and the screening questions. */
+  return col && screening_name(c, col->name);
 }
 
 /* ---- phrases -------------------------------------------------------------- */
@@ -102,9 +107,32 @@ static const char *label_answer(rp_ctx *c, const char *label, const char *answer
   return mtm_arena_printf(c->a, "%.*s: %s", (int)n, label, answer);
 }
 
+/* What asked_of_some gathers: the report, and whether a question the
+ * relevant names is neither consent nor screening. */
+typedef struct asked_ctx {
+  rp_ctx *c;
+  int other;
+} asked_ctx;
+
+/* Notes a question the relevant names (mtm_expr_refs's callback). */
+static void asked_ref(void *ctx, const char *name) {
+  asked_ctx *a = ctx;
+  if (!screening_name(a->c, name)) a->other = 1;
+}
+
+/* 1 when question q is asked of some respondents only: its own relevant
+ * names a question other than consent and screening (which every
+ * respondent reported passed). */
+static int asked_of_some(rp_ctx *c, const mtm_question *q) {
+  if (!q || !q->relevant) return 0;
+  asked_ctx a = {c, 0};
+  mtm_expr_refs(q->relevant, asked_ref, &a);
+  return a.other;
+}
+
 /* The sentence of an answer's phrase when the question has none: the
  * share of whom, then the phrase: "{share} of respondents {answer}"; a
- * question asked only of some (its own relevant) "{share} of those asked
+ * question asked only of some (asked_of_some) "{share} of those asked
  * {answer}" ("{share} ответивших {answer}"); a repeat's "{share} of
  * household members {answer}" (Russian, lacking the genitive of the
  * units' label: "Члены домохозяйства: {share} — {answer}"). */
@@ -114,7 +142,7 @@ static const char *answer_template(rp_ctx *c, const mtm_frame_col *col, const ch
       return mtm_arena_printf(c->a, "%s: {share} \xE2\x80\x94 {answer}", rp_unit(c, rep, 1));
     return mtm_arena_printf(c->a, "{share} of %s {answer}", rp_unit(c, rep, 0));
   }
-  if (col->q && col->q->relevant_src)
+  if (asked_of_some(c, col->q))
     return word(c, "{share} of those asked {answer}", "{share} ответивших {answer}");
   return word(c, "{share} of respondents {answer}", "{share} респондентов {answer}");
 }
