@@ -950,6 +950,7 @@ int rp_eval_tiles(rp_ctx *c, const rp_tag *t, int *fig) {
     if (col->kind != MTM_FRAME_CODES || !col->q || col->q->type != MTM_Q_SELECT_ONE || col->nlist > 4)
       continue;
     if (rp_gap(c, col) != RP_ANSWERED) continue; /* named in the methodology's notes */
+    if (rp_screening(c, col)) continue; /* consent and criteria: never a finding */
     int yes = 0;
     for (int j = 0; j < col->nlist; j++)
       if (!strcmp(col->levels[j], "yes")) yes = 1;
@@ -966,7 +967,7 @@ int rp_eval_tiles(rp_ctx *c, const rp_tag *t, int *fig) {
     double v = c->figs[sf].sources[0].value;
     if (!(v >= 0.02 && v <= 0.98)) continue;
     srcs[n] = c->figs[sf].sources[0];
-    tiles[n] = (mtm_fig_tile){c->figs[sf].text, rp_qlabel(c, col), n};
+    tiles[n] = (mtm_fig_tile){c->figs[sf].text, rp_tile_caption(c, col, "yes", v), n};
     n++;
     nauto--;
   }
@@ -990,12 +991,8 @@ int rp_eval_tiles(rp_ctx *c, const rp_tag *t, int *fig) {
       if ((rc = rp_eval_tag(c, &st, &sf, &dummy))) return rc;
       srcs[n] = c->figs[sf].sources[0];
       const mtm_frame_col *qc = rp_col_in(c, rp_repeat_of(c, it), it); /* a repeat's too */
-      const char *cap = qc ? rp_qlabel(c, qc) : srcs[n].question;
-      if (colon && qc && qc->q && qc->q->list && strcmp(colon + 1, "yes")) {
-        const mtm_choice *ch = mtm_form_choice(qc->q->list, colon + 1);
-        const char *vl = ch ? mtm_form_label(c->f->form, ch->labels, c->spec.lang) : NULL;
-        cap = mtm_arena_printf(c->a, "%s: %s", cap, vl && *vl ? vl : colon + 1);
-      }
+      const char *val = colon ? colon + 1 : "yes"; /* share_args's default */
+      const char *cap = qc && val ? rp_tile_caption(c, qc, val, srcs[n].value) : srcs[n].question;
       tiles[n] = (mtm_fig_tile){c->figs[sf].text, cap, n};
       n++;
     }

@@ -656,93 +656,15 @@ static int find_rows(const mtm_analysis_result *res, const char *value, size_t *
   return ng;
 }
 
-/* share and sentence: the figure text with the breakdown by group. */
-/* The label of choice value of a question in the report's language, else
- * the value. */
-static const char *choice_label(rp_ctx *c, const mtm_frame_col *col, const char *value) {
-  if (col->q && col->q->list) {
-    const mtm_choice *ch = mtm_form_choice(col->q->list, value);
-    if (ch) {
-      const char *l = mtm_form_label(c->f->form, ch->labels, c->spec.lang);
-      if (l && *l) return l;
-    }
-  }
-  return value;
-}
-
-/* The words after the percentage of a sentence with answered=yes: en "of
- * respondents answered “Yes” to “Do you have a written employment
- * contract?”", ru "респондентов ответили «Да» на вопрос «...»" (the verb
- * agreeing with the whole percent). */
-static const char *answered_predicate(rp_ctx *c, const mtm_frame_col *col, const char *value,
-                                      int pct) {
-  const char *q = rp_qlabel(c, col), *v = choice_label(c, col, value);
-  if (c->lang == MTM_PROSE_RU) {
-    int one = pct >= 0 && pct % 10 == 1 && pct % 100 != 11;
-    return mtm_arena_printf(c->a,
-                            "респондентов %s \xC2\xAB%s\xC2\xBB на вопрос \xC2\xAB%s\xC2\xBB",
-                            one ? "ответил" : "ответили", v, q);
-  }
-  return mtm_arena_printf(c->a,
-                          "of respondents answered \xE2\x80\x9C%s\xE2\x80\x9D to "
-                          "\xE2\x80\x9C%s\xE2\x80\x9D",
-                          v, q);
-}
-
-/* The sentence of a share of a repeat's question with answered=yes, whose
- * units are the repeat's instances, not respondents: en "For 40 per cent
- * of household members, the answer to “Works” is “Yes”", ru "Члены
- * домохозяйства: на вопрос «Работает» в 40 % случаев дан ответ «Да»" (the
- * label stays in the nominative, whatever its words). */
-static const char *repeat_answered(rp_ctx *c, const mtm_frame_col *col, const char *value, int pct,
-                                   const char *rep) {
-  const char *q = rp_qlabel(c, col), *v = choice_label(c, col, value);
-  mtm_buf p;
-  mtm_buf_init(&p);
-  /* a sex question (sex, *_sex, +sex): en "Fifty-nine per cent of
-   * household members are female", ru "Члены домохозяйства: 59 % —
-   * женского пола" (female, not women: a repeat's units may be children) */
-  size_t nl = strlen(col->name);
-  int sexq = !strcmp(col->name, "sex") || (nl > 4 && !strcmp(col->name + nl - 4, "_sex")) ||
-             (col->q && col->q->hxl && strstr(col->q->hxl, "+sex"));
-  int fem = !strcmp(value, "female"), male = !strcmp(value, "male");
-  if (sexq && (fem || male)) {
-    const char *who = rp_text(c, fem ? "female_lc" : "male_lc");
-    const char *s;
-    if (c->lang == MTM_PROSE_RU) {
-      mtm_prose_percent(&p, c->lang, pct / 100.0, 0);
-      s = mtm_arena_printf(c->a, "%s: %s \xE2\x80\x94 %s", rp_unit(c, rep, 1), p.p, who);
-    } else {
-      mtm_prose_percent_words(&p, c->lang, pct / 100.0, 1);
-      s = mtm_arena_printf(c->a, "%s of %s are %s", p.p, rp_unit(c, rep, 0), who);
-    }
-    mtm_buf_free(&p);
-    return s;
-  }
-  if (c->lang == MTM_PROSE_RU) mtm_prose_percent(&p, c->lang, pct / 100.0, 0);
-  else mtm_prose_percent_phrase(&p, c->lang, pct / 100.0);
-  const char *s =
-      c->lang == MTM_PROSE_RU
-          ? mtm_arena_printf(c->a,
-                             "%s: на вопрос \xC2\xAB%s\xC2\xBB в %s случаев дан ответ \xC2\xAB%s\xC2\xBB",
-                             rp_unit(c, rep, 1), q, p.p, v)
-          : mtm_arena_printf(c->a,
-                             "For %s of %s, the answer to \xE2\x80\x9C%s\xE2\x80\x9D is "
-                             "\xE2\x80\x9C%s\xE2\x80\x9D",
-                             p.p, rp_unit(c, rep, 0), q, v);
-  mtm_buf_free(&p);
-  return s;
-}
-
+/* share and sentence predicate="...": the figure text with the breakdown by
+ * group (a sentence without predicate= is a finding: statements.c). */
 static int eval_share(rp_ctx *c, const rp_tag *t, int words, int *fig) {
   const char *q, *value, *type;
   const mtm_frame_col *col;
   int rc = share_args(c, t, &q, &value, &type, &col);
   if (rc) return rc;
   const char *by = rp_arg_get(t, "by"), *filter = rp_arg_get(t, "filter");
-  const char *pred = rp_arg_get(t, "predicate"), *answered = rp_arg_get(t, "answered");
-  if (words && !pred && !answered)
-    return rp_fail(c, t, "a sentence needs predicate=\"...\": the words after the percentage");
+  const char *pred = rp_arg_get(t, "predicate");
   rp_run *run;
   if ((rc = rp_run_get(c, t, type, q, filter, by, &run))) return rc;
   size_t ov, gr[16];
@@ -770,41 +692,21 @@ static int eval_share(rp_ctx *c, const rp_tag *t, int words, int *fig) {
   mtm_buf b;
   mtm_buf_init(&b);
   const char *rep = run->now.rows[ov].repeat;
-  if (words && pct < 0 && rep) {
-    /* a repeat's suppressed share: its units, not respondents */
-    const char *ql = rp_qlabel(c, col), *vl = choice_label(c, col, value);
+  if (words && pct < 0) {
+    /* a hidden share (--public) is never written "— of respondents", and
+     * the sentence quotes no question: it says why the figure is missing */
+    const char *unit = rep ? rp_unit(c, rep, 0) : NULL;
     if (c->lang == MTM_PROSE_RU)
-      mtm_buf_printf(&b,
-                     "%s: доля ответа \xC2\xAB%s\xC2\xBB на вопрос \xC2\xAB%s\xC2\xBB не "
-                     "приводится: в ней или рядом с ней меньше %d записей",
-                     rp_unit(c, rep, 1), vl, ql, rp_public_rule(c).k);
+      mtm_buf_printf(&b, "Этот показатель не приводится для защиты респондентов (меньше %d %s)",
+                     rp_public_rule(c).k, unit ? unit : "респондентов");
     else
-      mtm_buf_printf(&b,
-                     "The share of %s with the answer \xE2\x80\x9C%s\xE2\x80\x9D to "
-                     "\xE2\x80\x9C%s\xE2\x80\x9D is not shown: it, or a cell it would reveal, "
-                     "has fewer than %d %s",
-                     rp_unit(c, rep, 0), vl, ql, rp_public_rule(c).k, rp_unit(c, rep, 0));
-  } else if (words && !pred && rep) {
-    mtm_buf_adds(&b, repeat_answered(c, col, value, pct, rep));
-  } else if (words && pct < 0) {
-    /* a suppressed share (--public) is not written as "— of respondents" */
-    const char *ql = rp_qlabel(c, col), *vl = choice_label(c, col, value);
-    if (c->lang == MTM_PROSE_RU)
-      mtm_buf_printf(&b,
-                     "Доля респондентов, ответивших \xC2\xAB%s\xC2\xBB на вопрос \xC2\xAB%s\xC2\xBB, "
-                     "не приводится: в ней или рядом с ней меньше %d респондентов",
-                     vl, ql, rp_public_rule(c).k);
-    else
-      mtm_buf_printf(&b,
-                     "The share of respondents who answered \xE2\x80\x9C%s\xE2\x80\x9D to "
-                     "\xE2\x80\x9C%s\xE2\x80\x9D is not shown: it, or a cell it would reveal, "
-                     "has fewer than %d respondents",
-                     vl, ql, rp_public_rule(c).k);
+      mtm_buf_printf(&b, "This figure is not shown, to protect respondents (fewer than %d %s)",
+                     rp_public_rule(c).k, unit ? unit : "respondents");
   } else if (words) {
     if (pct >= 0) mtm_prose_percent_words(&b, c->lang, pct / 100.0, 1);
     else mtm_buf_adds(&b, pt);
     mtm_buf_addc(&b, ' ');
-    mtm_buf_adds(&b, pred ? pred : answered_predicate(c, col, value, pct));
+    mtm_buf_adds(&b, pred);
   } else {
     mtm_buf_adds(&b, pt);
   }
@@ -1262,7 +1164,8 @@ int rp_eval_tag(rp_ctx *c, const rp_tag *t, int *fig, const char **inline_text) 
   *inline_text = NULL;
   const char *n = t->name;
   if (!strcmp(n, "share")) return eval_share(c, t, 0, fig);
-  if (!strcmp(n, "sentence")) return eval_share(c, t, 1, fig);
+  if (!strcmp(n, "sentence"))
+    return rp_arg_get(t, "predicate") ? eval_share(c, t, 1, fig) : rp_eval_finding(c, t, fig);
   if (!strcmp(n, "change")) return eval_change(c, t, fig);
   if (!strcmp(n, "changes")) return eval_changes(c, t, fig);
   if (!strcmp(n, "count")) return eval_count(c, t, fig);

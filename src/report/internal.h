@@ -286,4 +286,28 @@ int rp_generate(rp_ctx *c, const rp_tag *t, mtm_buf *md);
 /* The built-in template of a language ("en", "ru"), NULL when none. */
 const char *mtm_report_builtin_template(const char *lang);
 
+/* ---- statements.c: findings in words -------------------------------------- */
+
+/* {{sentence q=Q [value=V] [by=G] [filter=F] [stop=no]}} without
+ * predicate=: the finding of a question in the author's report::LANG
+ * words ("Fifty-five per cent of respondents work without a written
+ * contract (women 61%, men 54%)"), else its label and answers ("Sex: men
+ * 84%, women 16%"); a number question's mean and median. Never quotes a
+ * question inside a sentence. */
+int rp_eval_finding(rp_ctx *c, const rp_tag *t, int *fig);
+/* The answer a question's finding reports: "yes" when it has one, else
+ * the most frequent answer with a phrase, else the most frequent. */
+int rp_finding_value(rp_ctx *c, const mtm_frame_col *col, const char **value);
+/* 1 when the finding of answer value of col is in the author's words (a
+ * sentence a change since the last round can end), 0 when it lists the
+ * answers. */
+int rp_finding_phrased(rp_ctx *c, const mtm_frame_col *col, const char *value);
+/* The caption of a tile showing the share of answer value ("of
+ * respondents work without a written contract"; without a phrase "Written
+ * contract: yes"). */
+const char *rp_tile_caption(rp_ctx *c, const mtm_frame_col *col, const char *value, double share);
+/* 1 when col is the consent question or a screening question (one the
+ * inclusion criteria name): never a finding, a tile or a section. */
+int rp_screening(rp_ctx *c, const mtm_frame_col *col);
+
 #endif

@@ -45,51 +45,15 @@ static int chartable(const mtm_frame_col *col) {
   return 0;
 }
 
-/* The answer a question's sentence quotes: "yes" when it has one, else
- * the most frequent (overall). */
-static int top_value(rp_ctx *c, const mtm_frame_col *col, const char **value) {
-  for (int i = 0; i < col->nlist; i++)
-    if (!strcmp(col->levels[i], "yes")) {
-      *value = "yes";
-      return 0;
-    }
-  rp_run *run;
-  rp_tag t;
-  memset(&t, 0, sizeof t);
-  t.text = "{{survey_sections}}";
-  int rc = rp_run_get(c, &t, col->kind == MTM_FRAME_CODES ? "prop_select_one" : "prop_select_multiple",
-                      col->name, NULL, NULL, &run);
-  if (rc) return rc;
-  double best = -1;
-  *value = NULL;
-  for (size_t i = 0; i < run->now.n; i++) {
-    const mtm_analysis_row *r = &run->now.rows[i];
-    if (r->group_var || !r->analysis_var_value || !isfinite(r->e.est)) continue;
-    if (r->e.est > best) {
-      best = r->e.est;
-      *value = r->analysis_var_value;
-    }
-  }
-  return 0;
-}
-
-/* The full stop after a label, none when it ends with ?, ., ! or :. */
-static const char *stop(const char *label) {
-  size_t n = strlen(label);
-  return n && strchr("?.!:", label[n - 1]) ? "" : ".";
-}
-
 /* The Markdown of one question: its sentence, chart and change. */
 static int question_md(rp_ctx *c, const mtm_frame_col *col, const mtm_frame_col *sex, mtm_buf *md) {
   const char *name = col->name;
-  const char *label = rp_qlabel(c, col);
-  if (col->kind == MTM_FRAME_NUM) {
-    mtm_buf_printf(md, "**%s%s** %s: {{mean q=%s}}; %s: {{median q=%s}}.\n\n{{chart q=%s}}\n\n", label, stop(label),
-                   rp_text(c, "mean"), name, rp_text(c, "median"), name, name);
+  if (col->kind == MTM_FRAME_NUM) { /* "Age: average 34, median 32." */
+    mtm_buf_printf(md, "{{sentence q=%s}}\n\n{{chart q=%s}}\n\n", name, name);
     return 0;
   }
   const char *v = NULL;
-  int rc = top_value(c, col, &v);
+  int rc = rp_finding_value(c, col, &v);
   if (rc) return rc;
   if (!v) return 0;
   if (col->kind == MTM_FRAME_CODES) { /* a question everyone answered alike tells nothing */
@@ -107,9 +71,10 @@ static int question_md(rp_ctx *c, const mtm_frame_col *col, const mtm_frame_col 
     if (!shown) return 0;
   }
   int by_sex = sex && sex != col;
-  /* "Forty-four per cent of respondents answered “Yes” to “...?” (women
-   * 42%, men 44%), up from 43 per cent in Round 1." */
-  mtm_buf_printf(md, "{{sentence q=%s value=%s answered=yes stop=no%s%s}}", name, v,
+  /* the author's "Forty-four per cent of respondents have a written
+   * contract (women 42%, men 44%), up from 43 per cent in Round 1.", else
+   * "Written contract: yes 44% (women 42%, men 44%), no 56%." */
+  mtm_buf_printf(md, "{{sentence q=%s value=%s stop=no%s%s}}", name, v,
                  by_sex ? " by=" : "", by_sex ? sex->name : "");
   int then = c->fc && mtm_frame_col_find(c->fc, name) != NULL;
   const char *rep = c->fc && !then ? rp_repeat_of(c, name) : NULL;
@@ -118,7 +83,10 @@ static int question_md(rp_ctx *c, const mtm_frame_col *col, const mtm_frame_col 
     if ((rc = rp_repeat_frame(c, 1, rep, &ft))) return rc;
     then = ft && mtm_frame_col_find(ft, name);
   }
-  if (then) mtm_buf_printf(md, "{{change q=%s value=%s lead=\", \"}}", name, v);
+  /* a list of answers has no one share to compare: the section's
+   * {{changes}} names the significant changes */
+  if (then && rp_finding_phrased(c, col, v))
+    mtm_buf_printf(md, "{{change q=%s value=%s lead=\", \"}}", name, v);
   mtm_buf_adds(md, ".\n\n");
   if (by_sex && col->kind == MTM_FRAME_CODES && col->nlist > 2)
     mtm_buf_printf(md, "{{chart q=%s by=%s}}\n\n", name, sex->name);
@@ -164,7 +132,7 @@ static int repeat_section(rp_ctx *c, int ri, mtm_buf *md) {
     const mtm_question *q = &fm->q[j];
     if (q->repeat != ri || mtm_frame_col_find(c->f, q->name)) continue; /* the submissions' wins */
     const mtm_frame_col *col = mtm_frame_col_find(fr, q->name);
-    if (!col || col->from_parent || !chartable(col)) continue;
+    if (!col || col->from_parent || !chartable(col) || rp_screening(c, col)) continue;
     if (rp_gap(c, col) != RP_ANSWERED) continue; /* named in the methodology's notes */
     if (!any) {
       mtm_buf_printf(md, "# %s\n\n{{repeat_base repeat=%s}}\n\n", rp_unit(c, rep, 1), rep);
@@ -206,6 +174,8 @@ static int survey_sections(rp_ctx *c, mtm_buf *md) {
         if (q->group != gi || q->repeat >= 0) continue;
         const mtm_frame_col *col = mtm_frame_col_find(c->f, q->name);
         if (!col || !chartable(col) || col == nat || col == area1 || col == area2) continue;
+        /* consent and the inclusion criteria: every respondent reported met them */
+        if (rp_screening(c, col)) continue;
         /* a question without answers: named in the methodology's notes (rp_gaps_note) */
         if (rp_gap(c, col) != RP_ANSWERED) continue;
         if (col->q && col->q->hxl && (strstr(col->q->hxl, "+code") || strstr(col->q->hxl, "#adm")))
@@ -220,7 +190,7 @@ static int survey_sections(rp_ctx *c, mtm_buf *md) {
         int rc = question_md(c, col, sex, md);
         const char *v = NULL;
         if (!rc && c->fc && col->kind != MTM_FRAME_NUM && mtm_frame_col_find(c->fc, col->name))
-          rc = top_value(c, col, &v);
+          rc = rp_finding_value(c, col, &v);
         if (rc) {
           mtm_buf_free(&chg);
           return rc;
@@ -271,7 +241,9 @@ static int nationality_profiles(rp_ctx *c, const rp_tag *t, mtm_buf *md) {
     int shown = 0;
     for (int i = 0; i < c->f->ncols && shown < 7; i++) {
       const mtm_frame_col *col = &c->f->cols[i];
-      if (col == nat || col->kind != MTM_FRAME_CODES || !chartable(col) || col->nlist > 4) continue;
+      if (col == nat || col->kind != MTM_FRAME_CODES || !chartable(col) || col->nlist > 4 ||
+          rp_screening(c, col))
+        continue;
       /* asked of nobody of this nationality (skip logic), or of nobody at all */
       if (!answered_among(c, col, nat, v)) continue;
       int yes = 0;
