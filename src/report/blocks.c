@@ -861,6 +861,58 @@ int rp_eval_tiles(rp_ctx *c, const rp_tag *t, int *fig) {
   return 0;
 }
 
+/* The printed annex's short list into figure fig's print cells: one row per
+ * number quoted in the text or on a tile (each key once, in order of use),
+ * with its indicator and question in words, the value as printed and the
+ * respondents it is computed from. The charts, maps and tables show their
+ * own figures; the full keys stay in the HTML and the data files. */
+static void print_annex(rp_ctx *c, int fig) {
+  mtm_strmap seen;
+  mtm_strmap_init(&seen, c->a, 256);
+  int n = 0;
+  for (int f = 0; f < c->nfigs; f++)
+    if (f != fig && c->figs[f].kind != MTM_FIG_CHART && c->figs[f].kind != MTM_FIG_MAP &&
+        c->figs[f].kind != MTM_FIG_TABLE)
+      n += c->figs[f].nsources;
+  const int nc = 4;
+  const char **cl = mtm_arena_zalloc(c->a, (size_t)(n + 1) * nc * sizeof *cl);
+  int k = 0;
+  cl[k++] = rp_text(c, "annex_print_indicator");
+  cl[k++] = rp_text(c, "annex_print_value");
+  cl[k++] = rp_text(c, "annex_print_n");
+  cl[k++] = rp_text(c, "annex_print_question");
+  for (int f = 0; f < c->nfigs; f++) {
+    const mtm_fig *g = &c->figs[f];
+    if (f == fig || g->kind == MTM_FIG_CHART || g->kind == MTM_FIG_MAP || g->kind == MTM_FIG_TABLE)
+      continue;
+    for (int i = 0; i < g->nsources; i++) {
+      const mtm_fig_source *s = &g->sources[i];
+      if (!s->key || !s->shown || !*s->shown || mtm_strmap_get(&seen, s->key) >= 0) continue;
+      mtm_strmap_put(&seen, s->key, 1);
+      const char *ind = s->indicator ? s->indicator : s->question ? s->question : s->key;
+      const char *rd = strstr(s->key, " @/@ round %/% ");
+      if (rd && s->indicator) { /* a compared round's figure names its round */
+        mtm_buf rb;
+        mtm_buf_init(&rb);
+        mtm_prose_round(&rb, c->lang, atoi(rd + strlen(" @/@ round %/% ")), 1);
+        ind = mtm_arena_printf(c->a, "%s, %s", ind, rb.p ? rb.p : "");
+        mtm_buf_free(&rb);
+      }
+      double base = isfinite(s->n_total) ? s->n_total : s->n;
+      cl[k++] = ind;
+      cl[k++] = s->shown;
+      cl[k++] = isfinite(base) ? rp_count_text(c, base) : "";
+      cl[k++] = s->indicator ? (s->qlabel ? s->qlabel : "") : "";
+    }
+  }
+  mtm_fig *fg = &c->figs[fig];
+  fg->print_cells = cl;
+  fg->print_ncols = nc;
+  fg->print_nrows = k / nc;
+  fg->print_caption = rp_text(c, "annex_print_caption");
+  fg->print_lead = mtm_arena_printf(c->a, rp_text(c, "annex_print_lead"), "data/annex-indicators.csv");
+}
+
 void rp_fill_annex(rp_ctx *c, int fig) {
   /* One row per distinct key of every other figure, in order of use; a
    * map's per-area figures are one row pointing to its data file. The
@@ -921,6 +973,7 @@ void rp_fill_annex(rp_ctx *c, int fig) {
     }
   }
   fg->nrows = k / nc;
+  print_annex(c, fig);
   fg->caption = rp_text(c, "annex_caption");
   if (has_method) fg->lead = mtm_arena_printf(c->a, rp_text(c, "annex_bma_note"), method);
   fg->compact = 1;

@@ -35,7 +35,9 @@ static const char css[] =
     ".tile .cap{display:block;font-size:9.5pt}\n"
     "@page{size:A4;margin:15mm}\n"
     "@media print{body{background:#fff}main{padding:0;max-width:none}"
-    "section{page-break-before:always}section.first{page-break-before:auto}"
+    "section{page-break-before:auto}section.part{page-break-before:always}"
+    "section.first{page-break-before:auto}h1,h2,h3,h4{break-after:avoid}"
+    "p:has(+ figure){break-after:avoid}"
     ".fig{border-bottom:none}details.sources{display:none}}\n";
 
 /* Appends s with &, <, >, " and ' escaped. */
@@ -234,14 +236,36 @@ int mtm_report_html(const mtm_report_doc *d, mtm_buf *out, mtm_err *err) {
   mtm_buf_adds(out, "</h1>\n<p>");
   esc(out, d->subtitle);
   mtm_buf_adds(out, "</p>\n</header>\n");
+  /* Which level-1 headings open a part (a part mark comes before them since
+   * the last one): in print, only a part starts a new page. The headings
+   * come out of cmark in the order of the tree. */
+  int nh = 0, caph = 0, pending = 0;
+  char *part = NULL;
+  cmark_iter *it = cmark_iter_new(d->root);
+  for (cmark_event_type ev; (ev = cmark_iter_next(it)) != CMARK_EVENT_DONE;) {
+    cmark_node *n = cmark_iter_get_node(it);
+    if (ev != CMARK_EVENT_ENTER) continue;
+    if (cmark_node_get_type(n) == CMARK_NODE_HTML_BLOCK && cmark_node_get_literal(n) &&
+        strstr(cmark_node_get_literal(n), "<!-- part -->"))
+      pending = 1;
+    if (cmark_node_get_type(n) == CMARK_NODE_HEADING && cmark_node_get_heading_level(n) == 1) {
+      if (nh == caph) part = mtm_xrealloc(part, (size_t)(caph = caph ? 2 * caph : 16));
+      part[nh++] = (char)pending;
+      pending = 0;
+    }
+  }
+  cmark_iter_free(it);
   const char *p = html, *end = html + strlen(html);
-  int open = 0;
+  int open = 0, k = 0;
   while (p < end) {
     size_t len;
     int idx;
     if (!strncmp(p, "<h1>", 4)) {
       if (open) mtm_buf_adds(out, "</section>\n");
-      mtm_buf_adds(out, open ? "<section>\n" : "<section class=\"first\">\n");
+      int is_part = k < nh && part[k];
+      k++;
+      mtm_buf_adds(out, !open ? "<section class=\"first\">\n"
+                        : is_part ? "<section class=\"part\">\n" : "<section>\n");
       open = 1;
       mtm_buf_adds(out, "<h1>");
       p += 4;
@@ -270,5 +294,6 @@ int mtm_report_html(const mtm_report_doc *d, mtm_buf *out, mtm_err *err) {
   esc(out, d->footer);
   mtm_buf_adds(out, "</footer>\n</main>\n</body>\n</html>\n");
   free(html);
+  free(part);
   return 0;
 }
