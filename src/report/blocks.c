@@ -161,6 +161,44 @@ int rp_eval_chart(rp_ctx *c, const rp_tag *t, int *fig) {
   return rc;
 }
 
+/* A by-group bar chart of two groups (women and men) as the groups' own
+ * charts, set side by side as the reference report does: each panel one
+ * series under its group's name, the same answers in the same order, half
+ * the width. Other charts have no pair. */
+static int chart_pair(rp_ctx *c, const rp_tag *t, const mtm_chart *ch, mtm_fig *fg) {
+  if (ch->type != MTM_CHART_HBAR || ch->nseries != 2 || !ch->series[0].name ||
+      !ch->series[1].name)
+    return 0;
+  double vmax = 0; /* the two charts share one scale */
+  for (int s = 0; s < 2; s++)
+    for (int i = 0; i < ch->ncat; i++)
+      if (ch->series[s].values[i] > vmax) vmax = ch->series[s].values[i];
+  for (int s = 0; s < 2; s++) {
+    mtm_chart one = *ch;
+    one.vmax = vmax;
+    one.nseries = 1;
+    one.series = &ch->series[s];
+    mtm_chart_series se = ch->series[s];
+    se.name = NULL;
+    one.series = &se;
+    one.title = ch->series[s].name;
+    one.width = 330;
+    one.note = NULL;
+    mtm_buf svg;
+    mtm_buf_init(&svg);
+    if (mtm_chart_svg(&one, &svg, c->err)) {
+      char m[1024];
+      snprintf(m, sizeof m, "%s", c->err->msg);
+      mtm_buf_free(&svg);
+      return rp_fail(c, t, "%s", m);
+    }
+    fg->pair[s] = mtm_arena_strndup(c->a, svg.p ? svg.p : "", svg.n);
+    fg->pair_len[s] = svg.n;
+    mtm_buf_free(&svg);
+  }
+  return 0;
+}
+
 /* rp_eval_chart of question q, its column col. */
 static int eval_chart(rp_ctx *c, const rp_tag *t, const char *q, const mtm_frame_col *col, int *fig) {
   int rc;
@@ -283,6 +321,7 @@ static int eval_chart(rp_ctx *c, const rp_tag *t, const char *q, const mtm_frame
   *fg = tmp;
   fg->kind = MTM_FIG_CHART;
   fg->tag = t->text;
+  if ((rc = chart_pair(c, t, &ch, fg))) return rc;
   c->nchart++;
   const char *bylabel = NULL;
   if (by && !strcmp(by, "round") && col->kind != MTM_FRAME_NUM) {
@@ -308,7 +347,7 @@ static int eval_chart(rp_ctx *c, const rp_tag *t, const char *q, const mtm_frame
   fg->svg = mtm_arena_strndup(c->a, svg.p ? svg.p : "", svg.n);
   fg->svg_len = svg.n;
   mtm_buf_free(&svg);
-  fg->note = NULL; /* render draws it under the chart */
+  fg->note = fg->pair[0] ? ch.note : NULL; /* render draws it under a single chart */
   fg->file = mtm_arena_printf(c->a, "figures/figure-%02d-%s.svg", c->nchart, slug(c, q));
   fg->data_file = mtm_arena_printf(c->a, "data/figure-%02d-%s.csv", c->nchart, slug(c, q));
   *fig = f;

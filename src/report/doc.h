@@ -73,6 +73,8 @@ typedef struct mtm_fig {
   const char *note;        /* "n = 1,129; cells under 5 not shown"          */
   const char *svg;         /* CHART, MAP: a standalone SVG document         */
   size_t svg_len;
+  const char *pair[2];     /* CHART by sex (two groups): the groups' own    */
+  size_t pair_len[2];      /* charts, set side by side; NULL: none         */
   const char *file;        /* CHART, MAP: "figures/NAME.svg"; TABLE too:
                               "data/NAME.csv" holds the numbers behind it  */
   const char *data_file;   /* "data/NAME.csv"                               */

@@ -19,6 +19,8 @@ static const char css[] =
     ".fig{border-bottom:1px dotted #0033a0;cursor:help}\n"
     "figure{margin:6mm 0;page-break-inside:avoid}\n"
     "figure svg{max-width:100%;height:auto;display:block}\n"
+    ".pair{display:grid;grid-template-columns:1fr 1fr;gap:4mm;align-items:start}\n"
+    "@media (max-width:560px){.pair{grid-template-columns:1fr}}\n"
     "figcaption{font-weight:bold;color:#0033a0;margin-bottom:2mm}\n"
     ".note{color:#6b6b6b;font-size:9pt;margin:1mm 0}\n"
     "details.sources{font-size:8pt;color:#6b6b6b}\n"
@@ -182,6 +184,15 @@ static void block_fig(mtm_buf *b, const mtm_fig *f, int idx) {
       mtm_buf_adds(b, "</tr>\n");
     }
     mtm_buf_adds(b, "</table>\n");
+  } else if (f->pair[0] && f->pair[1]) {
+    /* a by-sex figure: the two groups' charts side by side */
+    mtm_buf_adds(b, "<div class=\"pair\">\n");
+    for (int k = 0; k < 2; k++) {
+      mtm_buf_adds(b, "<div>");
+      svg_inline(b, f->pair[k], f->pair_len[k]);
+      mtm_buf_adds(b, "</div>\n");
+    }
+    mtm_buf_adds(b, "</div>\n");
   } else {
     svg_inline(b, f->svg, f->svg_len);
     mtm_buf_addc(b, '\n');

@@ -531,24 +531,28 @@ static void draw_note(pdf_ctx *c, PangoLayout *note) {
   c->y += PARA_GAP + 4;
 }
 
-/* Reads the intrinsic size in px of figure i's SVG into *iw, *ih (once per
- * figure: the sizes are kept in the context). Returns 0, or the error code
+/* Reads the intrinsic size in px of an SVG of figure i (which 0: its
+ * drawing, 1 and 2: the two charts of its pair) into *iw, *ih, once per
+ * drawing: the sizes are kept in the context. Returns 0, or the error code
  * with a sentence naming the figure. */
-static int svg_size(pdf_ctx *c, int i, double *iw, double *ih) {
+static int svg_size(pdf_ctx *c, int i, int which, double *iw, double *ih) {
   const mtm_fig *f = &c->d->figs[i];
   char msg[1400];
   const char *tag = f->tag ? f->tag : "?";
-  if (c->fig_iw[i] > 0) {
-    *iw = c->fig_iw[i];
-    *ih = c->fig_ih[i];
+  int k = 3 * i + which;
+  if (c->fig_iw[k] > 0) {
+    *iw = c->fig_iw[k];
+    *ih = c->fig_ih[k];
     return 0;
   }
-  if (!f->svg || !f->svg_len) {
+  const char *svg = which ? f->pair[which - 1] : f->svg;
+  size_t len = which ? f->pair_len[which - 1] : f->svg_len;
+  if (!svg || !len) {
     snprintf(msg, sizeof msg, "the figure '%s' has no drawing", tag);
     return fail(c, MTM_EINVAL, msg);
   }
   GError *ge = NULL;
-  RsvgHandle *h = rsvg_handle_new_from_data((const guint8 *)f->svg, f->svg_len, &ge);
+  RsvgHandle *h = rsvg_handle_new_from_data((const guint8 *)svg, len, &ge);
   if (!h) {
     snprintf(msg, sizeof msg, "the drawing of figure '%s' is not a readable SVG (%s)", tag,
              ge ? ge->message : "unknown reason");
@@ -566,69 +570,105 @@ static int svg_size(pdf_ctx *c, int i, double *iw, double *ih) {
              tag);
     return fail(c, MTM_EINVAL, msg);
   }
-  *iw = c->fig_iw[i] = w;
-  *ih = c->fig_ih[i] = hh;
+  *iw = c->fig_iw[k] = w;
+  *ih = c->fig_ih[k] = hh;
   return 0;
 }
 
+#define PAIR_GAP 14.0 /* between the two charts of a pair */
+
+/* The width in points of each chart of a pair in the current column. */
+static double pair_w(const pdf_ctx *c) { return (c->w - PAIR_GAP) / 2; }
+
 /* The heights of figure i's caption and note (0 when it has none) and of
- * its drawing at full column width, no taller than a page can hold. */
+ * its drawing at full column width (a pair: the taller of its two charts at
+ * half the width each), no taller than a page can hold. */
 static int svg_heights(pdf_ctx *c, int i, double *ch, double *hh, double *nh) {
+  const mtm_fig *f = &c->d->figs[i];
   double iw, ih;
-  if (svg_size(c, i, &iw, &ih)) return c->rc;
+  if (f->pair[0] && f->pair[1]) {
+    *hh = 0;
+    for (int k = 1; k <= 2; k++) {
+      if (svg_size(c, i, k, &iw, &ih)) return c->rc;
+      if (pair_w(c) * ih / iw > *hh) *hh = pair_w(c) * ih / iw;
+    }
+  } else {
+    if (svg_size(c, i, 0, &iw, &ih)) return c->rc;
+    *hh = c->w * ih / iw;
+  }
   PangoLayout *cap, *note;
-  fig_texts(c, &c->d->figs[i], &cap, &note);
+  fig_texts(c, f, &cap, &note);
   *ch = cap ? layout_h(cap) + 4 : 0;
   *nh = note ? layout_h(note) + 3 : 0;
   if (cap) g_object_unref(cap);
   if (note) g_object_unref(note);
-  *hh = c->w * ih / iw;
   if (*hh > BODY_H - *ch - *nh) *hh = BODY_H - *ch - *nh;
   return 0;
 }
 
-/* Draws a chart or map: the caption, the SVG scaled to the column width,
- * the note, all on one page. A drawing that does not fit in what is left of
- * the page shrinks to as little as MIN_SCALE of its size rather than leave
- * the space empty; smaller than that, it moves to the next page. The
- * drawing itself is render's (mtm_render_svg_cairo), the one path from the
- * report's SVGs to the page; librsvg is asked here only for the size, to
- * know before drawing whether the figure fits. */
+/* Draws one SVG of figure f at x, y in width w; *used receives its height. */
+static int draw_one_svg(pdf_ctx *c, const mtm_fig *f, const char *svg, size_t len, double x,
+                        double y, double w, double *used) {
+  mtm_err re;
+  mtm_err_clear(&re);
+  int rc = mtm_render_svg_cairo(c->cr, svg, len, x, y, w, used, &re);
+  if (rc) {
+    char msg[1400];
+    snprintf(msg, sizeof msg, "the drawing of figure '%s' cannot be drawn: %s",
+             f->tag ? f->tag : "?", re.msg);
+    return fail(c, rc, msg);
+  }
+  return 0;
+}
+
+/* Draws a chart or map: the caption, the SVG scaled to the column width (a
+ * by-sex pair: the two charts side by side), the note, all on one page. A
+ * drawing that does not fit in what is left of the page shrinks to as
+ * little as MIN_SCALE of its size rather than leave the space empty;
+ * smaller than that, it moves to the next page. The drawing itself is
+ * render's (mtm_render_svg_cairo), the one path from the report's SVGs to
+ * the page; librsvg is asked here only for the size, to know before drawing
+ * whether the figure fits. */
 static int draw_svg_fig(pdf_ctx *c, int i) {
   const mtm_fig *f = &c->d->figs[i];
-  char msg[1400];
-  const char *tag = f->tag ? f->tag : "?";
-  double iw, ih, ch, hh, nh;
-  if (svg_size(c, i, &iw, &ih) || svg_heights(c, i, &ch, &hh, &nh)) return c->rc;
+  double ch, hh, nh;
+  if (svg_heights(c, i, &ch, &hh, &nh)) return c->rc;
   need_page(c);
-  double left = BODY_BOTTOM - c->y - ch - nh;
+  double full = hh, left = BODY_BOTTOM - c->y - ch - nh;
   if (!c->fresh && hh > left && left >= hh * MIN_SCALE) hh = left;
   else need_space(c, ch + hh + nh);
-  double w = hh * iw / ih;
-  if (w > c->w) w = c->w;
+  double scale = hh / full;
   PangoLayout *cap, *note;
   fig_texts(c, f, &cap, &note);
   cairo_tag_begin(c->cr, "Figure", NULL);
   if (cap) cairo_tag_begin(c->cr, "Caption", NULL);
   double y = draw_caption(c, cap), used = 0;
   if (cap) cairo_tag_end(c->cr, "Caption");
-  mtm_err re;
-  mtm_err_clear(&re);
-  int rc = mtm_render_svg_cairo(c->cr, f->svg, f->svg_len, c->x + (c->w - w) / 2, y, w, &used, &re);
-  if (rc) {
-    cairo_tag_end(c->cr, "Figure");
-    snprintf(msg, sizeof msg, "the drawing of figure '%s' cannot be drawn: %s", tag, re.msg);
-    if (cap) g_object_unref(cap);
-    if (note) g_object_unref(note);
-    return fail(c, rc, msg);
+  int rc = 0;
+  if (f->pair[0] && f->pair[1]) {
+    double pw = pair_w(c), w = pw * scale;
+    for (int k = 0; k < 2 && !rc; k++) {
+      double u = 0;
+      rc = draw_one_svg(c, f, f->pair[k], f->pair_len[k], c->x + k * (pw + PAIR_GAP) + (pw - w) / 2,
+                        y, w, &u);
+      if (u > used) used = u;
+    }
+  } else {
+    double iw, ih;
+    rc = svg_size(c, i, 0, &iw, &ih);
+    double w = hh * iw / ih;
+    if (w > c->w) w = c->w;
+    if (!rc) rc = draw_one_svg(c, f, f->svg, f->svg_len, c->x + (c->w - w) / 2, y, w, &used);
   }
-  c->y = y + used;
-  c->fresh = 0;
-  draw_note(c, note);
+  if (!rc) {
+    c->y = y + used;
+    c->fresh = 0;
+    draw_note(c, note);
+  }
   cairo_tag_end(c->cr, "Figure");
   if (cap) g_object_unref(cap);
   if (note) g_object_unref(note);
-  return 0;
+  return rc ? c->rc : 0;
 }
 
 /* True when a cell reads as a number ("724,534", "55%", "-3.2", "1 129"),
@@ -1455,8 +1495,8 @@ int mtm_report_pdf(const mtm_report_doc *d, const char *path, int *pages, mtm_er
   c.err = err;
   mtm_buf_init(&c.mk);
   int counted = 0, written = 0;
-  c.fig_iw = calloc((size_t)d->nfigs * 2 + 1, sizeof *c.fig_iw);
-  c.fig_ih = c.fig_iw + d->nfigs;
+  c.fig_iw = calloc((size_t)d->nfigs * 6 + 1, sizeof *c.fig_iw);
+  c.fig_ih = c.fig_iw + 3 * d->nfigs;
 
   cairo_surface_t *s = cairo_pdf_surface_create_for_stream(discard, NULL, PAGE_W, PAGE_H);
   int rc = run_pass(&c, s, 0, &counted);
