@@ -207,6 +207,14 @@ int mtm_check_store(mtm_store *st, const char *form_id, int round, const mtm_che
 int mtm_check_criterion_valid(mtm_store *st, const char *form_id, const char *expr,
                               mtm_err *err) MTM_MUST_USE;
 
+/* Validates a consent question named for form_id ('criteria add
+ * --consent'): a select_one of the latest version, and value (NULL: told
+ * by mtm_form_consent_value) one of its choices. *out gets the answer that
+ * gives consent, in a. */
+int mtm_check_consent_valid(mtm_store *st, const char *form_id, const char *question,
+                            const char *value, mtm_arena *a, const char **out,
+                            mtm_err *err) MTM_MUST_USE;
+
 /* ---- output --------------------------------------------------------------- */
 
 /* Keeps the findings of severity sev or more severe; returns the count. */

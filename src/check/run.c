@@ -331,3 +331,47 @@ out:
   mtm_arena_free(&a);
   return rc;
 }
+
+int mtm_check_consent_valid(mtm_store *st, const char *form_id, const char *question,
+                            const char *value, mtm_arena *a, const char **out, mtm_err *err) {
+  mtm_arena t;
+  mtm_arena_init(&t);
+  mtm_store_formref fr;
+  mtm_form *f = NULL;
+  *out = NULL;
+  int rc = mtm_store_form_find(st, form_id, &t, &fr, err);
+  if (rc == MTM_ENOTFOUND) rc = unknown_form(st, form_id, &t, err);
+  if (rc || (rc = mtm_form_load(st, form_id, NULL, &f, err))) goto out;
+  const mtm_question *q = mtm_form_question(f, question);
+  if (!q) {
+    rc = mtm_err_set(err, MTM_EINVAL, "form '%s' has no question '%s' to take as consent", form_id,
+                     question);
+  } else if (q->type != MTM_Q_SELECT_ONE || !q->list) {
+    rc = mtm_err_set(err, MTM_EINVAL,
+                     "question '%s' of form '%s' is %s; a consent question is a select_one with "
+                     "its choices in the form",
+                     question, form_id, mtm_form_type_name(q->type));
+  } else if (value && !mtm_form_choice(q->list, value)) {
+    mtm_buf b;
+    mtm_buf_init(&b);
+    for (int i = 0; i < q->list->n; i++)
+      mtm_buf_printf(&b, "%s%s", i ? ", " : "", q->list->choices[i].name);
+    rc = mtm_err_set(err, MTM_EINVAL,
+                     "'%s' is not a choice of the consent question '%s' (its choices are %s)",
+                     value, question, b.p ? b.p : "none");
+    mtm_buf_free(&b);
+  } else {
+    if (!value) value = mtm_form_consent_value(f, q);
+    if (!value)
+      rc = mtm_err_set(err, MTM_EINVAL,
+                       "cannot tell which answer to '%s' gives consent: no later question is "
+                       "asked only for one answer and no choice is called yes; say it with "
+                       "--consent-value",
+                       question);
+    else *out = mtm_arena_strdup(a, value);
+  }
+out:
+  mtm_form_free(f);
+  mtm_arena_free(&t);
+  return rc;
+}

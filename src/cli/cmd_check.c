@@ -114,13 +114,23 @@ done:
   return rc;
 }
 
+/* criteria add: an inclusion criterion (an expression), or the consent
+ * question (--consent Q, with --consent-value V when the form cannot tell
+ * which answer gives consent), or both. */
 static int criteria_add(mtm_cli *cli, int argc, char **argv) {
-  const char *form = NULL, *label = NULL;
-  mtm_opt opts[] = {{"form", 1, &form}, {"label", 1, &label}, {0}};
+  const char *form = NULL, *label = NULL, *consent = NULL, *yes = NULL;
+  mtm_opt opts[] = {{"form", 1, &form},
+                    {"label", 1, &label},
+                    {"consent", 1, &consent},
+                    {"consent-value", 1, &yes},
+                    {0}};
   int i = mtm_cli_parse("criteria", argc, argv, opts);
   if (i < 0) return 2;
   if (!form) return mtm_cli_usage("criteria", "criteria add needs --form FORM_ID");
-  if (i >= argc) return mtm_cli_usage("criteria", "criteria add needs an expression, e.g. '${age} >= 18'");
+  if (yes && !consent) return mtm_cli_usage("criteria", "--consent-value goes with --consent QUESTION");
+  if (i >= argc && !consent)
+    return mtm_cli_usage("criteria", "criteria add needs an expression, e.g. '${age} >= 18', or --consent QUESTION");
+  if (i >= argc && label) return mtm_cli_usage("criteria", "--label names an expression's criterion");
   /* The expression may come as several words when not quoted. */
   mtm_buf e;
   mtm_buf_init(&e);
@@ -132,14 +142,26 @@ static int criteria_add(mtm_cli *cli, int argc, char **argv) {
     return rc;
   }
   mtm_store_formref fr;
-  long id;
-  if (mtm_check_criterion_valid(w.st, form, e.p, &w.err) ||
-      mtm_store_form_find(w.st, form, &w.a, &fr, &w.err) ||
-      mtm_store_criterion_add(w.st, fr.id, e.p, label, &id, &w.err))
+  long id = 0;
+  const char *value = NULL;
+  /* Everything is validated before anything is saved, in one transaction. */
+  if ((e.p && mtm_check_criterion_valid(w.st, form, e.p, &w.err)) ||
+      (consent && mtm_check_consent_valid(w.st, form, consent, yes, &w.a, &value, &w.err)) ||
+      mtm_store_form_find(w.st, form, &w.a, &fr, &w.err) || mtm_store_begin(w.st, &w.err)) {
     rc = mtm_cli_fail(&w.err);
-  else if (!cli->quiet)
-    printf("criterion %ld added to form '%s': %s%s%s%s\n", id, form, e.p, label ? " (" : "",
-           label ? label : "", label ? ")" : "");
+  } else if ((e.p && mtm_store_criterion_add(w.st, fr.id, e.p, label, &id, &w.err)) ||
+             (consent && mtm_store_consent_set(w.st, fr.id, consent, value, &w.err)) ||
+             mtm_store_commit(w.st, &w.err)) {
+    rc = mtm_cli_fail(&w.err);
+    mtm_store_rollback(w.st);
+  } else if (!cli->quiet) {
+    if (e.p)
+      printf("criterion %ld added to form '%s': %s%s%s%s\n", id, form, e.p, label ? " (" : "",
+             label ? label : "", label ? ")" : "");
+    if (consent)
+      printf("consent question of form '%s': %s (consent given: ${%s} = '%s')\n", form, consent,
+             consent, value);
+  }
   mtm_buf_free(&e);
   mtm_cli_ws_close(&w);
   return rc;
@@ -156,13 +178,16 @@ static int criteria_list(mtm_cli *cli, int argc, char **argv) {
   if (rc) return rc;
   mtm_store_formref fr = {0};
   mtm_store_criterion *c;
-  int n;
+  mtm_store_consent *cs;
+  int n, ncs;
   if ((form && mtm_store_form_find(w.st, form, &w.a, &fr, &w.err)) ||
-      mtm_store_criteria(w.st, fr.id, &w.a, &c, &n, &w.err))
+      mtm_store_criteria(w.st, fr.id, &w.a, &c, &n, &w.err) ||
+      mtm_store_consents(w.st, fr.id, &w.a, &cs, &ncs, &w.err))
     rc = mtm_cli_fail(&w.err);
   else {
-    if (n == 0) printf("no inclusion criteria%s%s%s\n", form ? " for form '" : "",
-                       form ? form : "", form ? "'" : "");
+    if (n == 0 && ncs == 0)
+      printf("no inclusion criteria%s%s%s\n", form ? " for form '" : "", form ? form : "",
+             form ? "'" : "");
     int wf = 4, we = 4;
     for (int k = 0; k < n; k++) {
       if ((int)strlen(c[k].form_id) > wf) wf = (int)strlen(c[k].form_id);
@@ -172,6 +197,9 @@ static int criteria_list(mtm_cli *cli, int argc, char **argv) {
       if (c[k].label) printf("%-3ld %-*s  %-*s  %s\n", c[k].id, wf, c[k].form_id, we, c[k].expr, c[k].label);
       else printf("%-3ld %-*s  %s\n", c[k].id, wf, c[k].form_id, c[k].expr);
     }
+    for (int k = 0; k < ncs; k++)
+      printf("consent: form '%s', question %s, consent given: ${%s} = '%s'\n", cs[k].form_id,
+             cs[k].question, cs[k].question, cs[k].value);
   }
   mtm_cli_ws_close(&w);
   return rc;

@@ -877,6 +877,71 @@ void mtm_expr_refs(const mtm_expr *e, void (*fn)(void *ctx, const char *name), v
   }
 }
 
+/* 1 when e is ${name} (a reference to the question). */
+static int is_ref(const mtm_expr *e, const char *name) {
+  return e && e->k == E_REF && strcmp(e->s, name) == 0;
+}
+
+/* 1 when e is a literal (a string or a number), copied into *lit. */
+static int literal(const mtm_expr *e, mtm_value *lit) {
+  if (!e) return 0;
+  if (e->k == E_STR) *lit = (mtm_value){MTM_V_STR, 0, e->s, 0};
+  else if (e->k == E_NUM) *lit = (mtm_value){MTM_V_NUM, e->num, NULL, 0};
+  else return 0;
+  return 1;
+}
+
+/* 1 when two literals are the same value. */
+static int same_literal(const mtm_value *a, const mtm_value *b) {
+  if (a->t != b->t) return 0;
+  return a->t == MTM_V_STR ? strcmp(a->str, b->str) == 0 : a->num == b->num;
+}
+
+/* Reads a single test of ${name} against a literal: name = lit or lit =
+ * name (1), name != lit (-1), selected(${name}, lit) (1), and not() of
+ * any of these (the opposite); 0 for anything else. */
+static int requires_test(const mtm_expr *e, const char *name, mtm_value *lit) {
+  if (e->k == E_BIN && (e->op == OP_EQ || e->op == OP_NE)) {
+    int sign = e->op == OP_EQ ? 1 : -1;
+    if (is_ref(e->l, name) && literal(e->r, lit)) return sign;
+    if (is_ref(e->r, name) && literal(e->l, lit)) return sign;
+    return 0;
+  }
+  if (e->k == E_FUNC && e->nargs == 2 && strcmp(e->s, "selected") == 0)
+    return is_ref(e->args[0], name) && literal(e->args[1], lit) ? 1 : 0;
+  if (e->k == E_FUNC && e->nargs == 1 && strcmp(e->s, "not") == 0)
+    return -requires_test(e->args[0], name, lit);
+  return 0;
+}
+
+/* What e, when true, requires of ${name}: 1 that it equals *lit, -1 that it
+ * differs from *lit, 0 nothing this reading can tell. A conjunction
+ * requires what either side requires (an equality first); a disjunction
+ * requires an equality only when both sides require the same one. */
+int mtm_expr_requires(const mtm_expr *e, const char *name, mtm_value *lit) {
+  if (!e || !name) return 0;
+  if (e->k == E_BIN && e->op == OP_AND) {
+    mtm_value l, r;
+    int a = mtm_expr_requires(e->l, name, &l), b = mtm_expr_requires(e->r, name, &r);
+    if (a == 1 || (a && b != 1)) {
+      *lit = l;
+      return a;
+    }
+    if (b) *lit = r;
+    return b;
+  }
+  if (e->k == E_BIN && e->op == OP_OR) {
+    mtm_value l, r;
+    if (mtm_expr_requires(e->l, name, &l) == 1 && mtm_expr_requires(e->r, name, &r) == 1 &&
+        same_literal(&l, &r)) {
+      *lit = l;
+      return 1;
+    }
+    return 0;
+  }
+  return requires_test(e, name, lit);
+}
+
 /* ---- values ---------------------------------------------------------------- */
 
 /* XPath boolean(): non-zero numbers, non-empty strings. */

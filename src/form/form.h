@@ -77,6 +77,14 @@ const char *mtm_value_str(const mtm_value *v, mtm_arena *a);
 /* Calls fn for every ${name} the expression references. */
 void mtm_expr_refs(const mtm_expr *e, void (*fn)(void *ctx, const char *name), void *ctx);
 
+/* What e, when true, requires of question name: 1 that ${name} equals the
+ * literal *lit (a string or a number), -1 that it differs from it, 0 when
+ * this reading cannot tell. Understood: ${name} = 'x' (either way round),
+ * ${name} != 'x', selected(${name}, 'x'), not() of these, "and" (either
+ * side) and "or" (both sides the same equality). A string literal points
+ * into e. */
+int mtm_expr_requires(const mtm_expr *e, const char *name, mtm_value *lit);
+
 /* ---- the model ------------------------------------------------------------ */
 
 typedef enum {
@@ -266,5 +274,22 @@ const mtm_choice *mtm_form_choice(const mtm_choice_list *l, const char *name);
 int mtm_form_lang(const mtm_form *f, const char *lang);
 /* Label in language i, falling back to the default language, then to any. */
 const char *mtm_form_label(const mtm_form *f, const char **labels, int lang);
+
+/* ---- consent (consent.c) -------------------------------------------------- */
+
+/* The form's consent question: the first select_one (outside repeats, with
+ * at least two choices) whose "no" ends the interview because every later
+ * question that is asked (not a note, calculation, hidden or meta field) is
+ * relevant, through its own relevant or an enclosing group's, only when it
+ * has one and the same answer ("yes"), and those later questions are at
+ * least half of the form's asked questions (so that a follow-up at the end
+ * of a form is not taken for it). NULL: none. The pointer is into f. */
+const mtm_question *mtm_form_consent_question(const mtm_form *f);
+/* The answer of q (a choice name of its list) that later questions require
+ * to be asked: the consent given. For the form's consent question, the
+ * answer that gates the rest; for another select_one named as consent, the
+ * answer most later relevances require of it, else a choice named "yes",
+ * "y", "1", "true", "da" or "да" (any case). NULL: none can be told. */
+const char *mtm_form_consent_value(const mtm_form *f, const mtm_question *q);
 
 #endif

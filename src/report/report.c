@@ -226,10 +226,47 @@ static int load_details(rp_ctx *c) {
     c->start_date = r.start_date;
     c->end_date = r.end_date;
     c->sampling = r.sampling;
+    c->rate_source = r.usd_rate_source;
   } else if (rc != MTM_ENOTFOUND) {
     return rc;
   }
   mtm_err_clear(c->err);
+  return 0;
+}
+
+/* Notes a question an inclusion criterion names, once. */
+static void screen_ref(void *ctx, const char *name) {
+  rp_ctx *c = ctx;
+  for (int i = 0; i < c->nscreen; i++)
+    if (!strcmp(c->screen_q[i], name)) return;
+  const char **q = mtm_arena_alloc(c->a, sizeof *q * (size_t)(c->nscreen + 1));
+  if (c->nscreen) memcpy(q, c->screen_q, sizeof *q * (size_t)c->nscreen);
+  q[c->nscreen++] = mtm_arena_strdup(c->a, name);
+  c->screen_q = q;
+}
+
+/* The consent question and the screening questions of the report's form
+ * (rp_ctx.consent_q, screen_q). */
+static int load_screening(rp_ctx *c) {
+  mtm_store_formref fr;
+  mtm_store_criterion *cr;
+  mtm_store_consent *cs;
+  int n, ncs;
+  int rc = mtm_store_form_find(c->st, c->form_id, c->a, &fr, c->err);
+  if (!rc) rc = mtm_store_criteria(c->st, fr.id, c->a, &cr, &n, c->err);
+  if (!rc) rc = mtm_store_consents(c->st, fr.id, c->a, &cs, &ncs, c->err);
+  if (rc) return rc;
+  if (ncs) c->consent_q = cs[0].question;
+  else {
+    const mtm_question *q = mtm_form_consent_question(c->f->form);
+    c->consent_q = q ? mtm_arena_strdup(c->a, q->name) : NULL;
+  }
+  for (int i = 0; i < n; i++) {
+    mtm_expr *e;
+    mtm_err pe;
+    mtm_err_clear(&pe);
+    if (mtm_expr_parse(c->a, cr[i].expr, &e, &pe) == 0) mtm_expr_refs(e, screen_ref, c);
+  }
   return 0;
 }
 
@@ -259,6 +296,8 @@ int mtm_report_write(mtm_store *st, const mtm_report_opts *o, mtm_report_stats *
   int rc = pick_form(&c, o->form_id, &c.form_id);
   if (!rc) rc = load_details(&c);
   if (!rc) rc = load_frames(&c);
+  if (!rc) rc = load_screening(&c);
+  if (!rc) rc = rp_text_dir(&c);
   if (!rc) {
     c.spec.lang = mtm_form_lang(c.f->form, c.lang_code);
     if (o->template_path) {
@@ -278,6 +317,9 @@ int mtm_report_write(mtm_store *st, const mtm_report_opts *o, mtm_report_stats *
     doc.footer = doc.title;
     doc.author = c.operation ? mtm_arena_printf(&a, "%s, %s", rp_text(&c, "iom"), c.operation)
                              : rp_text(&c, "iom");
+    rc = rp_cover(&c, &doc);
+  }
+  if (!rc) {
     rc = rp_template_eval(&c, name, text, &doc);
   }
   if (!rc) {

@@ -82,6 +82,44 @@ int mtm_store_criteria(mtm_store *st, long form, mtm_arena *a, mtm_store_criteri
   return 0;
 }
 
+int mtm_store_consent_set(mtm_store *st, long form, const char *question, const char *value,
+                          mtm_err *err) {
+  sqlite3_stmt *s = mtm_store__stmt(
+      st, "INSERT OR REPLACE INTO consent_rules(form, question, value) VALUES (?1, ?2, ?3)", err);
+  if (!s) return MTM_ESTORE;
+  sqlite3_bind_int64(s, 1, form);
+  mtm_store__bind_text(s, 2, question);
+  mtm_store__bind_text(s, 3, value);
+  if (sqlite3_step(s) != SQLITE_DONE) return mtm_store__fail(st, err, "saving the consent question");
+  return 0;
+}
+
+int mtm_store_consents(mtm_store *st, long form, mtm_arena *a, mtm_store_consent **out, int *n,
+                       mtm_err *err) {
+  *out = NULL;
+  *n = 0;
+  sqlite3_stmt *s = mtm_store__stmt(
+      st,
+      "SELECT f.form_id, r.question, r.value FROM consent_rules r "
+      "JOIN forms f ON f.id = r.form WHERE ?1 = 0 OR r.form = ?1 ORDER BY f.form_id",
+      err);
+  if (!s) return MTM_ESTORE;
+  sqlite3_bind_int64(s, 1, form);
+  int cap = 0, k = 0, rc;
+  mtm_store_consent *r = NULL;
+  while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    if (k == cap) r = mtm_store__grow(a, r, k, &cap, sizeof *r);
+    r[k].form_id = mtm_store__col_text(s, 0, a);
+    r[k].question = mtm_store__col_text(s, 1, a);
+    r[k].value = mtm_store__col_text(s, 2, a);
+    k++;
+  }
+  if (rc != SQLITE_DONE) return mtm_store__fail(st, err, "reading the consent questions");
+  *out = r;
+  *n = k;
+  return 0;
+}
+
 int mtm_store_clean_set_data(mtm_store *st, long submission, const void *data, size_t n,
                              mtm_err *err) {
   sqlite3_stmt *s = mtm_store__stmt(st, "UPDATE submissions SET data = ?2 WHERE id = ?1", err);

@@ -25,7 +25,7 @@ typedef struct mtm_store mtm_store;
 
 /* ---- workspace (store.c) -------------------------------------------------- */
 
-#define MTM_STORE_SCHEMA_VERSION 12
+#define MTM_STORE_SCHEMA_VERSION 14
 
 /* Opens path. With create=0 the file must exist and be a workspace. */
 int mtm_store_open(mtm_store **out, const char *path, int create, mtm_err *err) MTM_MUST_USE;
@@ -52,6 +52,8 @@ typedef struct mtm_round {
   double usd_rate;                    /* units of currency per USD; 0 = unknown */
   char *sampling; /* how respondents were sampled: "snowball", "quota",
                      "probability", "census"; NULL: not recorded */
+  char *usd_rate_source; /* where usd_rate comes from ("National Bank of
+                            Kazakhstan, 31 March 2023"); NULL: not recorded */
 } mtm_round;
 
 /* Adds a round, or updates an existing one: a NULL field (usd_rate 0)
@@ -418,6 +420,19 @@ int mtm_store_criterion_add(mtm_store *st, long form, const char *expr, const ch
 /* The criteria of form (0: of every form), in the order they were added. */
 int mtm_store_criteria(mtm_store *st, long form, mtm_arena *a, mtm_store_criterion **out,
                        int *n, mtm_err *err) MTM_MUST_USE;
+
+/* The consent question named for a form ('mtm criteria add --consent'):
+ * respondents whose answer to question is not value gave no consent. */
+typedef struct mtm_store_consent {
+  char *form_id, *question, *value;
+} mtm_store_consent;
+/* Names (or renames) form's consent question and the answer that gives
+ * consent. */
+int mtm_store_consent_set(mtm_store *st, long form, const char *question, const char *value,
+                          mtm_err *err) MTM_MUST_USE;
+/* The consent questions named for form (0: for every form), by form_id. */
+int mtm_store_consents(mtm_store *st, long form, mtm_arena *a, mtm_store_consent **out, int *n,
+                       mtm_err *err) MTM_MUST_USE;
 
 /* Replaces the clean values (data blob) of a submission; raw never changes. */
 int mtm_store_clean_set_data(mtm_store *st, long submission, const void *data, size_t n,
