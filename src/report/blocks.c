@@ -208,6 +208,44 @@ int rp_eval_chart(rp_ctx *c, const rp_tag *t, int *fig) {
   return rc;
 }
 
+/* A by-group bar chart of two groups (women and men) as the groups' own
+ * charts, set side by side as the reference report does: each panel one
+ * series under its group's name, the same answers in the same order, half
+ * the width. Other charts have no pair. */
+static int chart_pair(rp_ctx *c, const rp_tag *t, const mtm_chart *ch, mtm_fig *fg) {
+  if (ch->type != MTM_CHART_HBAR || ch->nseries != 2 || !ch->series[0].name ||
+      !ch->series[1].name)
+    return 0;
+  double vmax = 0; /* the two charts share one scale */
+  for (int s = 0; s < 2; s++)
+    for (int i = 0; i < ch->ncat; i++)
+      if (ch->series[s].values[i] > vmax) vmax = ch->series[s].values[i];
+  for (int s = 0; s < 2; s++) {
+    mtm_chart one = *ch;
+    one.vmax = vmax;
+    one.nseries = 1;
+    one.series = &ch->series[s];
+    mtm_chart_series se = ch->series[s];
+    se.name = NULL;
+    one.series = &se;
+    one.title = ch->series[s].name;
+    one.width = 330;
+    one.note = NULL;
+    mtm_buf svg;
+    mtm_buf_init(&svg);
+    if (mtm_chart_svg(&one, &svg, c->err)) {
+      char m[1024];
+      snprintf(m, sizeof m, "%s", c->err->msg);
+      mtm_buf_free(&svg);
+      return rp_fail(c, t, "%s", m);
+    }
+    fg->pair[s] = mtm_arena_strndup(c->a, svg.p ? svg.p : "", svg.n);
+    fg->pair_len[s] = svg.n;
+    mtm_buf_free(&svg);
+  }
+  return 0;
+}
+
 /* rp_eval_chart of question q, its column col. */
 static int eval_chart(rp_ctx *c, const rp_tag *t, const char *q, const mtm_frame_col *col, int *fig) {
   int rc;
@@ -332,6 +370,7 @@ static int eval_chart(rp_ctx *c, const rp_tag *t, const char *q, const mtm_frame
   *fg = tmp;
   fg->kind = MTM_FIG_CHART;
   fg->tag = t->text;
+  if ((rc = chart_pair(c, t, &ch, fg))) return rc;
   c->nchart++;
   const char *bylabel = NULL;
   if (by && !strcmp(by, "round") && col->kind != MTM_FRAME_NUM) {
@@ -357,7 +396,7 @@ static int eval_chart(rp_ctx *c, const rp_tag *t, const char *q, const mtm_frame
   fg->svg = mtm_arena_strndup(c->a, svg.p ? svg.p : "", svg.n);
   fg->svg_len = svg.n;
   mtm_buf_free(&svg);
-  fg->note = NULL; /* render draws it under the chart */
+  fg->note = fg->pair[0] ? ch.note : NULL; /* render draws it under a single chart */
   fg->file = mtm_arena_printf(c->a, "figures/figure-%02d-%s.svg", c->nchart, slug(c, q));
   fg->data_file = mtm_arena_printf(c->a, "data/figure-%02d-%s.csv", c->nchart, slug(c, q));
   *fig = f;
@@ -1010,6 +1049,58 @@ int rp_eval_tiles(rp_ctx *c, const rp_tag *t, int *fig) {
   return 0;
 }
 
+/* The printed annex's short list into figure fig's print cells: one row per
+ * number quoted in the text or on a tile (each key once, in order of use),
+ * with its indicator and question in words, the value as printed and the
+ * respondents it is computed from. The charts, maps and tables show their
+ * own figures; the full keys stay in the HTML and the data files. */
+static void print_annex(rp_ctx *c, int fig) {
+  mtm_strmap seen;
+  mtm_strmap_init(&seen, c->a, 256);
+  int n = 0;
+  for (int f = 0; f < c->nfigs; f++)
+    if (f != fig && c->figs[f].kind != MTM_FIG_CHART && c->figs[f].kind != MTM_FIG_MAP &&
+        c->figs[f].kind != MTM_FIG_TABLE)
+      n += c->figs[f].nsources;
+  const int nc = 4;
+  const char **cl = mtm_arena_zalloc(c->a, (size_t)(n + 1) * nc * sizeof *cl);
+  int k = 0;
+  cl[k++] = rp_text(c, "annex_print_indicator");
+  cl[k++] = rp_text(c, "annex_print_value");
+  cl[k++] = rp_text(c, "annex_print_n");
+  cl[k++] = rp_text(c, "annex_print_question");
+  for (int f = 0; f < c->nfigs; f++) {
+    const mtm_fig *g = &c->figs[f];
+    if (f == fig || g->kind == MTM_FIG_CHART || g->kind == MTM_FIG_MAP || g->kind == MTM_FIG_TABLE)
+      continue;
+    for (int i = 0; i < g->nsources; i++) {
+      const mtm_fig_source *s = &g->sources[i];
+      if (!s->key || !s->shown || !*s->shown || mtm_strmap_get(&seen, s->key) >= 0) continue;
+      mtm_strmap_put(&seen, s->key, 1);
+      const char *ind = s->indicator ? s->indicator : s->question ? s->question : s->key;
+      const char *rd = strstr(s->key, " @/@ round %/% ");
+      if (rd && s->indicator) { /* a compared round's figure names its round */
+        mtm_buf rb;
+        mtm_buf_init(&rb);
+        mtm_prose_round(&rb, c->lang, atoi(rd + strlen(" @/@ round %/% ")), 1);
+        ind = mtm_arena_printf(c->a, "%s, %s", ind, rb.p ? rb.p : "");
+        mtm_buf_free(&rb);
+      }
+      double base = isfinite(s->n_total) ? s->n_total : s->n;
+      cl[k++] = ind;
+      cl[k++] = s->shown;
+      cl[k++] = isfinite(base) ? rp_count_text(c, base) : "";
+      cl[k++] = s->indicator ? (s->qlabel ? s->qlabel : "") : "";
+    }
+  }
+  mtm_fig *fg = &c->figs[fig];
+  fg->print_cells = cl;
+  fg->print_ncols = nc;
+  fg->print_nrows = k / nc;
+  fg->print_caption = rp_text(c, "annex_print_caption");
+  fg->print_lead = mtm_arena_printf(c->a, rp_text(c, "annex_print_lead"), "data/annex-indicators.csv");
+}
+
 void rp_fill_annex(rp_ctx *c, int fig) {
   /* One row per distinct key of every other figure, in order of use; a
    * map's per-area figures are one row pointing to its data file. The
@@ -1070,6 +1161,7 @@ void rp_fill_annex(rp_ctx *c, int fig) {
     }
   }
   fg->nrows = k / nc;
+  print_annex(c, fig);
   fg->caption = rp_text(c, "annex_caption");
   if (has_method) fg->lead = mtm_arena_printf(c->a, rp_text(c, "annex_bma_note"), method);
   fg->compact = 1;

@@ -223,6 +223,22 @@ static const struct {
      "Показатели базовой оценки (ключи, начинающиеся с «bma»): показатель района — %s; "
      "отсутствующий показатель не входит в суммы и не считается нулём."},
     {"annex_caption", "Indicators used in this report", "Индикаторы, использованные в отчёте"},
+    /* the printed annex: the numbers quoted in the text and tiles */
+    {"annex_print_caption", "Sources of the numbers quoted in the text",
+     "Источники чисел, приведённых в тексте"},
+    {"annex_print_indicator", "Indicator", "Индикатор"},
+    {"annex_print_value", "Value", "Значение"},
+    {"annex_print_n", "n", "n"},
+    {"annex_print_question", "Question", "Вопрос"},
+    {"annex_print_lead",
+     "The values of the charts, maps and tables, and every indicator's full key, filter and "
+     "denominator, are in the HTML edition and in its data/*.csv files (all indicators: %s).",
+     "Значения диаграмм, карт и таблиц, а также полный ключ, фильтр и знаменатель каждого "
+     "индикатора приведены в HTML-версии отчёта и в её файлах data/*.csv (все индикаторы: %s)."},
+    {"median_word", "Median", "Медиана"},
+    {"total_word", "Total", "Итого"},
+    {"iom", "International Organization for Migration (IOM)",
+     "Международная организация по миграции (МОМ)"},
     {"others", "Other", "Другие"}, /* the rest of a top-N table of regions or countries */
     {"mean", "Mean", "Среднее"},
     {"most_common", "Most common answer", "Самый частый ответ"},
@@ -482,6 +498,14 @@ void rp_source_row(rp_ctx *c, mtm_fig_source *s, const mtm_analysis_row *r, cons
     s->question = ql;
   s->filter = r->filter && *r->filter ? r->filter : NULL;
   const char *grp = r->group_var ? rp_group_name(c, r) : NULL;
+  /* the printed annex's words: the answer (or the statistic) and group */
+  const char *ans = r->analysis_var_value ? (r->value_label ? r->value_label : r->analysis_var_value)
+                    : !strcmp(r->analysis_type, "mean")   ? rp_text(c, "mean")
+                    : !strcmp(r->analysis_type, "median") ? rp_text(c, "median_word")
+                    : !strcmp(r->analysis_type, "total")  ? rp_text(c, "total_word")
+                                                          : r->analysis_type;
+  s->indicator = grp ? mtm_arena_printf(c->a, "%s (%s)", ans, grp) : ans;
+  s->qlabel = ql;
   /* a repeat's figure counts its instances: "household members with an
    * answer", "члены домохозяйства с ответом" */
   const char *who = r->repeat ? mtm_arena_printf(c->a, rp_text(c, "answered_unit"), rp_unit(c, r->repeat, 0))

@@ -330,6 +330,8 @@ int mtm_report_write(mtm_store *st, const mtm_report_opts *o, mtm_report_stats *
                                  c.operation ? ": " : "", c.operation ? c.operation : "");
     doc.subtitle = subtitle(&c);
     doc.footer = doc.title;
+    doc.author = c.operation ? mtm_arena_printf(&a, "%s, %s", rp_text(&c, "iom"), c.operation)
+                             : rp_text(&c, "iom");
     rc = rp_cover(&c, &doc);
   }
   if (!rc) {
