@@ -9,7 +9,7 @@
 
 VERSION := 0.1.0
 CC      ?= gcc
-PKGS    := sqlite3 libzip expat jansson libutf8proc libsodium xlsxwriter libcmark pangocairo librsvg-2.0 cairo-pdf
+PKGS    := sqlite3 libzip expat jansson libutf8proc libsodium xlsxwriter libcmark-gfm pangocairo librsvg-2.0 cairo-pdf
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -17,7 +17,7 @@ WARN    := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-unus
 DEFS    := -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -DMTM_VERSION='"$(VERSION)"' -DMTM_DATADIR='"$(CURDIR)/data"'
 CFLAGS  ?= -O2 -g
 ALL_CFLAGS = $(WARN) $(DEFS) -Isrc $(PKG_CFLAGS) $(CFLAGS) -MMD -MP
-LIBS     = $(PKG_LIBS) -lm
+LIBS     = $(PKG_LIBS) -lcmark-gfm-extensions -lm
 
 SAN     := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 

@@ -11,7 +11,8 @@ set -e
 what=${1:-check}
 BUILD="build-essential pkg-config libsqlite3-dev libzip-dev libexpat1-dev
        libjansson-dev libutf8proc-dev libsodium-dev
-       libxlsxwriter-dev libcmark-dev libcairo2-dev libpango1.0-dev librsvg2-dev
+       libxlsxwriter-dev libcmark-gfm-dev libcmark-gfm-extensions-dev
+       libcairo2-dev libpango1.0-dev librsvg2-dev
        fonts-dejavu-core"
 CHECK="$BUILD libcmocka-dev sqlite3 zip unzip python3 python3-openpyxl
        r-base-core r-cran-survey poppler-utils chromium"

@@ -9,10 +9,11 @@
 int mtm_cmd_report(mtm_cli *cli, int argc, char **argv) {
   /* Parses the options, writes the report and prints one line. */
   const char *round = NULL, *compare = NULL, *form = NULL, *tmpl = NULL, *lang = NULL,
-             *pub = NULL, *nopdf = NULL, *out = NULL;
+             *pub = NULL, *nopdf = NULL, *out = NULL, *text = NULL, *logo = NULL, *date = NULL;
   mtm_opt opts[] = {{"round", 1, &round},   {"compare", 1, &compare}, {"form", 1, &form},
                     {"template", 1, &tmpl}, {"lang", 1, &lang},       {"public", 0, &pub},
-                    {"no-pdf", 0, &nopdf},  {"out", 1, &out},         {0}};
+                    {"no-pdf", 0, &nopdf},  {"out", 1, &out},         {"text", 1, &text},
+                    {"logo", 1, &logo},     {"date", 1, &date},       {0}};
   int i = mtm_cli_parse("report", argc, argv, opts);
   if (i < 0) return 2;
   if (i < argc) return mtm_cli_usage("report", "unexpected argument '%s'", argv[i]);
@@ -27,7 +28,13 @@ int mtm_cmd_report(mtm_cli *cli, int argc, char **argv) {
   o.compare = (int)cm;
   if (lang && mtm_cli_choice("report", "--lang", lang, (const char *const[]){"en", "ru", NULL}) < 0)
     return 2;
+  int32_t day;
+  if (date && mtm_parse_date(mtm_slice_c(date), &day))
+    return mtm_cli_usage("report", "--date is a date YYYY-MM-DD, not '%s'", date);
   o.out_dir = out;
+  o.text_dir = text;
+  o.logo_path = logo;
+  o.date = date;
   o.form_id = form;
   o.template_path = tmpl;
   o.lang = lang ? lang : "en";

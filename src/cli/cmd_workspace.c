@@ -193,9 +193,11 @@ static const char *const sampling_names[] = {"snowball", "quota", "probability",
  * one (set refuses a round never declared). Options left out keep what the
  * round has; --sampling none forgets the recorded method. */
 static int round_put(mtm_cli *cli, int argc, char **argv, int set) {
-  const char *name = NULL, *start = NULL, *end = NULL, *rate = NULL, *sampling = NULL;
+  const char *name = NULL, *start = NULL, *end = NULL, *rate = NULL, *sampling = NULL,
+             *rate_src = NULL;
   mtm_opt opts[] = {{"name", 1, &name},         {"start", 1, &start}, {"end", 1, &end},
-                    {"usd-rate", 1, &rate},     {"sampling", 1, &sampling}, {0}};
+                    {"usd-rate", 1, &rate},     {"sampling", 1, &sampling},
+                    {"usd-rate-source", 1, &rate_src}, {0}};
   int i = mtm_cli_parse("round", argc - 1, argv + 1, opts);
   if (i < 0) return 2;
   i += 1;
@@ -212,7 +214,7 @@ static int round_put(mtm_cli *cli, int argc, char **argv, int set) {
   if (rate && (mtm_parse_double(mtm_slice_c(rate), &r) || r <= 0))
     return mtm_cli_usage("round", "--usd-rate is a positive number (currency units per USD)");
   if (sampling && mtm_cli_choice("round", "--sampling", sampling, sampling_names) < 0) return 2;
-  if (set && !name && !start && !end && !rate && !sampling)
+  if (set && !name && !start && !end && !rate && !sampling && !rate_src)
     return mtm_cli_usage("round", "'round set' changes nothing without an option");
   mtm_cli_ws w;
   int rc = mtm_cli_ws_open(cli, &w);
@@ -225,7 +227,7 @@ static int round_put(mtm_cli *cli, int argc, char **argv, int set) {
     rc = mtm_cli_fail(&w.err);
   } else {
     mtm_round rd = {(int)num, (char *)name, (char *)start, (char *)end, r,
-                    (char *)(sampling && !strcmp(sampling, "none") ? "" : sampling)};
+                    (char *)(sampling && !strcmp(sampling, "none") ? "" : sampling), (char *)rate_src};
     rc = mtm_store_round_put(w.st, &rd, &w.err) ? mtm_cli_fail(&w.err) : 0;
     if (!rc && !cli->quiet) printf("round %d saved\n", (int)num);
   }

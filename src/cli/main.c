@@ -12,7 +12,7 @@ static const mtm_cmd commands[] = {
     {"status", mtm_cmd_status, "status [--format text|json]",
      "Show the operation, areas per level, forms, versions and submissions."},
     {"round", mtm_cmd_round,
-     "round add|set N [--name NAME] [--start DATE] [--end DATE] [--usd-rate R] [--sampling snowball|quota|probability|census|none] | round list",
+     "round add|set N [--name NAME] [--start DATE] [--end DATE] [--usd-rate R] [--usd-rate-source TEXT] [--sampling snowball|quota|probability|census|none] | round list",
      "Declare a data-collection round and its exchange rate."},
     {"areas", mtm_cmd_areas,
      "areas import [--pcode F --level N [--name F[:LANG]]... [--alias F[:LANG]]... [--parent F] "
@@ -67,7 +67,7 @@ static const mtm_cmd commands[] = {
      "of the eligible respondents."},
     {"report", mtm_cmd_report,
      "report --round N [--compare M|none] [--form FORM_ID] [--template FILE] [--lang en|ru] "
-     "[--public] [--no-pdf] --out DIR",
+     "[--text DIR] [--logo FILE] [--date YYYY-MM-DD] [--public] [--no-pdf] --out DIR",
      "Write the MTM report of a round: HTML, PDF, figures as SVG and their numbers as CSV."},
     {"demo", mtm_cmd_demo, "demo --out DIR",
      "Build the two-round demo operation into DIR with the real commands; print its baseline and "

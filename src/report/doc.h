@@ -10,6 +10,10 @@
  * paragraph whose only content is one placeholder of a block figure
  * (chart, map, table, tiles) stands for that block.
  *
+ * The Markdown is GitHub-flavoured (cmark-gfm): tables, strikethrough and
+ * footnotes ([^label], numbered in order of first reference; cmark-gfm
+ * moves the definitions to the end of the document, in that order).
+ *
  * Headings of level 1 start a new section: the PDF breaks the page before
  * each, the HTML gives each a <section>.
  *
@@ -20,12 +24,17 @@
 #ifndef MTM_REPORT_DOC_H
 #define MTM_REPORT_DOC_H
 
-#include <cmark.h>
+#include <cmark-gfm.h>
 
 #include "core/core.h"
 
 #define MTM_DOC_MARK_OPEN "\xEE\x80\x80"  /* U+E000 */
 #define MTM_DOC_MARK_CLOSE "\xEE\x80\x81" /* U+E001 */
+/* A box (the migrant's story): the blocks between a paragraph holding
+ * only U+E002 and one holding only U+E003 become one custom block, whose
+ * on_enter is <aside class="story"> (rp_boxes). */
+#define MTM_DOC_BOX_OPEN "\xEE\x80\x82"
+#define MTM_DOC_BOX_CLOSE "\xEE\x80\x83"
 
 typedef enum {
   MTM_FIG_NUMBER = 1, /* inline: a formatted figure ("55%", "724,534")    */
@@ -33,7 +42,8 @@ typedef enum {
   MTM_FIG_CHART,      /* block: an SVG chart                               */
   MTM_FIG_MAP,        /* block: an SVG map                                  */
   MTM_FIG_TABLE,      /* block: a table                                     */
-  MTM_FIG_TILES       /* block: key highlight tiles                         */
+  MTM_FIG_TILES,      /* block: key highlight tiles                         */
+  MTM_FIG_PHOTO       /* block: an author's photo, caption and credit (note) */
 } mtm_fig_kind;
 
 /* Where a number came from: shown on hover in the HTML and listed in the
@@ -82,6 +92,9 @@ typedef struct mtm_fig {
   const char *group_question; /* one row: this key prefix and question     */
   int ntiles;              /* TILES                                          */
   const mtm_fig_tile *tiles;
+  const unsigned char *img; /* PHOTO: the file's bytes (file: its name)    */
+  size_t img_len;
+  const char *img_mime;    /* PHOTO: "image/png" or "image/jpeg"           */
 } mtm_fig;
 
 typedef struct mtm_report_doc {
@@ -92,9 +105,28 @@ typedef struct mtm_report_doc {
   const char *title;       /* the cover's title                              */
   const char *subtitle;    /* country, round, dates                          */
   const char *footer;      /* the PDF's running footer (page numbers added) */
+  const char *date;        /* the publication date as the cover shows it    */
+  const unsigned char *logo; /* the cover's logo (--logo), NULL: none       */
+  size_t logo_len;
+  const char *logo_mime;   /* "image/png", "image/jpeg", "image/svg+xml"    */
 } mtm_report_doc;
 
 void mtm_report_doc_free(mtm_report_doc *d);
+
+/* The Markdown options and extensions of every report (doc.c): footnotes,
+ * tables and strikethrough; raw HTML is not let through. */
+#define MTM_DOC_CMARK_OPTS (CMARK_OPT_DEFAULT | CMARK_OPT_FOOTNOTES)
+/* Parses GitHub-flavoured Markdown into a tree the caller frees with
+ * cmark_node_free; NULL when out of memory. */
+cmark_node *mtm_report_md_parse(const char *md, size_t len);
+/* Renders a tree as HTML (malloc'ed; the caller frees it), NULL when out
+ * of memory. */
+char *mtm_report_md_html(cmark_node *root);
+/* The extension node types, when the tree's node n is one of them. */
+int mtm_report_md_is_table(cmark_node *n);        /* a table            */
+int mtm_report_md_is_table_row(cmark_node *n);    /* a row (or header)  */
+int mtm_report_md_is_table_header(cmark_node *n); /* the header row     */
+int mtm_report_md_is_strike(cmark_node *n);       /* ~~struck through~~ */
 
 /* The consistency checks (checks.c), run on every report before anything
  * is written: the shares of a single-choice question add to 100 (within

@@ -33,6 +33,17 @@ static const char css[] =
     ".tile .big{display:block;font-size:20pt;font-weight:bold}\n"
     ".tile .fig{border-bottom:none}\n"
     ".tile .cap{display:block;font-size:9.5pt}\n"
+    "header.cover img.logo{max-height:22mm;max-width:70mm;display:block;margin-bottom:6mm}\n"
+    "header.cover p.date{font-size:11pt;margin-top:2mm}\n"
+    "main table:not(.data){border-collapse:collapse;margin:4mm 0;font-size:10pt}\n"
+    "main table:not(.data) th{border-bottom:2px solid #0033a0;text-align:left;padding:1.5mm 2mm}\n"
+    "main table:not(.data) td{border-bottom:1px solid #d0d0d0;padding:1.5mm 2mm;vertical-align:top}\n"
+    "aside.story{border:1.5px solid #0033a0;border-left-width:5px;background:#eef2fa;"
+    "padding:2mm 6mm;margin:6mm 0}\n"
+    "figure.photo img{max-width:100%;height:auto;display:block}\n"
+    "figure.photo figcaption{font-weight:normal;color:#1a1a1a;margin:2mm 0 0}\n"
+    "section.footnotes{font-size:9pt;color:#3a3a3a;border-top:1px solid #d0d0d0;margin-top:8mm}\n"
+    "sup.footnote-ref a{text-decoration:none}\n"
     "@page{size:A4;margin:15mm}\n"
     "@media print{body{background:#fff}main{padding:0;max-width:none}"
     "section{page-break-before:always}section.first{page-break-before:auto}"
@@ -131,8 +142,45 @@ static void svg_inline(mtm_buf *b, const char *svg, size_t len) {
   mtm_buf_add(b, p, len);
 }
 
-/* A block figure: chart, map, table or tiles. */
+/* Appends n bytes as base64 (RFC 4648, padded). */
+static void base64(mtm_buf *b, const unsigned char *p, size_t n) {
+  static const char al[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  for (size_t i = 0; i < n; i += 3) {
+    unsigned v = (unsigned)p[i] << 16 | (i + 1 < n ? (unsigned)p[i + 1] << 8 : 0) |
+                 (i + 2 < n ? p[i + 2] : 0);
+    char q[4] = {al[v >> 18 & 63], al[v >> 12 & 63], i + 1 < n ? al[v >> 6 & 63] : '=',
+                 i + 2 < n ? al[v & 63] : '='};
+    mtm_buf_add(b, q, 4);
+  }
+}
+
+/* An image as an <img> whose source is the file itself (a data: URI, so
+ * that the HTML stays one file). */
+static void img_tag(mtm_buf *b, const char *cls, const char *alt, const char *mime,
+                    const unsigned char *p, size_t n) {
+  mtm_buf_printf(b, "<img class=\"%s\" alt=\"", cls);
+  esc(b, alt);
+  mtm_buf_printf(b, "\" src=\"data:%s;base64,", mime);
+  base64(b, p, n);
+  mtm_buf_adds(b, "\">");
+}
+
+/* A block figure: chart, map, table, tiles or photo. */
 static void block_fig(mtm_buf *b, const mtm_fig *f, int idx) {
+  if (f->kind == MTM_FIG_PHOTO) {
+    mtm_buf_printf(b, "<figure id=\"figure-%d\" class=\"photo\">\n", idx);
+    img_tag(b, "photo", f->caption, f->img_mime, f->img, f->img_len);
+    mtm_buf_adds(b, "\n<figcaption>");
+    esc(b, f->caption);
+    mtm_buf_adds(b, "</figcaption>\n");
+    if (f->note && *f->note) {
+      mtm_buf_adds(b, "<p class=\"note credit\">");
+      esc(b, f->note);
+      mtm_buf_adds(b, "</p>\n");
+    }
+    mtm_buf_adds(b, "</figure>\n");
+    return;
+  }
   if (f->kind == MTM_FIG_TILES) {
     mtm_buf_adds(b, "<div class=\"tiles\">\n");
     for (int i = 0; i < f->ntiles; i++) {
@@ -221,7 +269,7 @@ int mtm_report_html(const mtm_report_doc *d, mtm_buf *out, mtm_err *err) {
   /* Renders the cmark tree (raw HTML in the template is not let through),
    * then puts the figures in place of the placeholders and opens a section
    * at every level-1 heading. */
-  char *html = cmark_render_html(d->root, CMARK_OPT_DEFAULT);
+  char *html = mtm_report_md_html(d->root);
   if (!html) return mtm_err_set(err, MTM_ENOMEM, "cannot render the report's text");
   mtm_buf_adds(out, "<!DOCTYPE html>\n<html lang=\"");
   esc(out, d->lang ? d->lang : "en");
@@ -229,11 +277,22 @@ int mtm_report_html(const mtm_report_doc *d, mtm_buf *out, mtm_err *err) {
   esc(out, d->title);
   mtm_buf_adds(out, "</title>\n<style>\n");
   mtm_buf_adds(out, css);
-  mtm_buf_adds(out, "</style>\n</head>\n<body>\n<main>\n<header class=\"cover\">\n<h1>");
+  mtm_buf_adds(out, "</style>\n</head>\n<body>\n<main>\n<header class=\"cover\">\n");
+  if (d->logo) {
+    img_tag(out, "logo", "logo", d->logo_mime, d->logo, d->logo_len);
+    mtm_buf_addc(out, '\n');
+  }
+  mtm_buf_adds(out, "<h1>");
   esc(out, d->title);
   mtm_buf_adds(out, "</h1>\n<p>");
   esc(out, d->subtitle);
-  mtm_buf_adds(out, "</p>\n</header>\n");
+  mtm_buf_adds(out, "</p>\n");
+  if (d->date && *d->date) {
+    mtm_buf_adds(out, "<p class=\"date\">");
+    esc(out, d->date);
+    mtm_buf_adds(out, "</p>\n");
+  }
+  mtm_buf_adds(out, "</header>\n");
   const char *p = html, *end = html + strlen(html);
   int open = 0;
   while (p < end) {

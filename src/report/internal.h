@@ -53,6 +53,9 @@ typedef struct rp_ctx {
   double rate;           /* the round's units per USD, 0: unknown */
   const char *round_name, *start_date, *end_date, *operation, *country;
   const char *sampling;  /* the round's recorded method, NULL: none */
+  const char *rate_source; /* where the round's rate comes from, NULL: not recorded */
+  const char *text_dir;  /* the author's text folder, NULL: none (authored.c) */
+  int money_refs;        /* references made to the exchange rate's footnote */
   /* the template being evaluated, for messages */
   const char *tmpl_name;
   long line;
@@ -145,6 +148,35 @@ const char *rp_arg_get(const rp_tag *t, const char *k);
 const char *rp_arg_pos(const rp_tag *t, int i);
 /* Fails with MTM_EINVAL naming the template, line and tag. */
 int rp_fail(rp_ctx *c, const rp_tag *t, const char *fmt, ...) MTM_PRINTF(3, 4);
+
+/* Expands the Markdown text of an authored file (its tags evaluated, no
+ * generators) into md, messages naming name and the file's lines. */
+int rp_expand_text(rp_ctx *c, const char *name, const char *text, mtm_buf *md);
+
+/* ---- authored.c: the author's text, the cover, the rate's footnote ------- */
+
+/* Finds the text folder: --text (an error when it is no folder), else
+ * text/ beside a user's template, else none (c->text_dir NULL). */
+int rp_text_dir(rp_ctx *c);
+/* {{text NAME [heading=H] [level=N] [box=yes]}}: appends the authored
+ * block NAME (NAME.LANG.md, else NAME.md, in the folder) under heading H,
+ * in a box with box=yes; nothing when there is no such file. */
+int rp_authored(rp_ctx *c, const rp_tag *t, mtm_buf *md);
+/* "image/png", "image/jpeg" (and with svg_ok "image/svg+xml") by the
+ * first bytes, NULL for anything else. */
+const char *rp_image_mime(const unsigned char *p, size_t n, int svg_ok);
+/* Wraps the blocks between box markers into custom blocks. */
+void rp_boxes(cmark_node *root);
+/* After the figure fig of tag t: the exchange rate's footnote reference
+ * when t is a number or sentence of a money question, the rate in the
+ * note of a chart or table of one. */
+void rp_money_mark(rp_ctx *c, const rp_tag *t, int fig, mtm_buf *md);
+/* The exchange rate and its source as a sentence of the report's language. */
+const char *rp_rate_text(rp_ctx *c);
+/* Appends the rate's footnote definition when some figure refers to it. */
+void rp_money_footnote(rp_ctx *c, mtm_buf *md);
+/* The cover's logo (--logo) and publication date (--date or today). */
+int rp_cover(rp_ctx *c, mtm_report_doc *doc);
 
 /* ---- figures.c: inline tags ---------------------------------------------- */
 

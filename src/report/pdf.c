@@ -15,6 +15,8 @@
 
 #include <cairo-pdf.h>
 #include <cairo.h>
+#include <cmark-gfm-core-extensions.h>
+#include <gdk-pixbuf/gdk-pixbuf.h>
 #include <ctype.h>
 #include <errno.h>
 #include <librsvg/rsvg.h>
@@ -69,6 +71,11 @@ typedef struct pdf_ctx {
   int outline1;   /* the bookmark of the last level-1 heading           */
   const char **urls; /* the links of the block being set, in order      */
   int nurls, capurls;
+  cmark_node *notes[256]; /* the footnote definitions, notes[k-1] numbered k */
+  int nnotes;
+  int pending[64];  /* the footnotes referred to in the section so far   */
+  int npending;
+  int in_notes;     /* the footnotes themselves are being drawn           */
   mtm_err *err;
   int rc;
 } pdf_ctx;
@@ -193,7 +200,10 @@ static void need_space(pdf_ctx *c, double h) {
   if (!c->fresh && c->y + h > BODY_BOTTOM) new_page(c);
 }
 
-/* Draws the cover: a blue band, the title large in IOM blue, the subtitle. */
+static void draw_logo(pdf_ctx *c, double y);
+
+/* Draws the cover: a blue band, the user's logo, the title large in IOM
+ * blue, the subtitle and the publication date. */
 static void draw_cover(pdf_ctx *c) {
   cairo_t *cr = c->cr;
   set_hex(cr, BLUE);
@@ -214,8 +224,16 @@ static void draw_cover(pdf_ctx *c) {
     PangoLayout *s = new_layout(c, 14, 0, BODY_W);
     set_text(s, c->d->subtitle);
     show_at(c, s, MARGIN, y, MTM_RENDER_INK);
+    y += layout_h(s) + 8;
     g_object_unref(s);
   }
+  if (c->d->date && *c->d->date) {
+    PangoLayout *s = new_layout(c, 11, 0, BODY_W);
+    set_text(s, c->d->date);
+    show_at(c, s, MARGIN, y, MTM_RENDER_MUTED);
+    g_object_unref(s);
+  }
+  draw_logo(c, 18 + MARGIN);
   c->on_cover = 1;
   c->fresh = 0;
 }
@@ -342,6 +360,8 @@ static void draw_flow(pdf_ctx *c, PangoLayout *l, double x) {
 
 /* ---- inline markup ------------------------------------------------------- */
 
+static void note_ref(pdf_ctx *c, const char *lit);
+
 /* Appends s escaped for pango markup. */
 static void add_esc(mtm_buf *b, const char *s, gssize n) {
   if (!s) return;
@@ -435,7 +455,17 @@ static int add_inline(pdf_ctx *c, cmark_node *n) {
     mtm_buf_adds(&c->mk, "<i>");
     close = "</i>";
     break;
+  case CMARK_NODE_FOOTNOTE_REFERENCE:
+    note_ref(c, cmark_node_get_literal(n));
+    mtm_buf_adds(&c->mk, "<sup>");
+    add_esc(&c->mk, cmark_node_get_literal(n), -1);
+    mtm_buf_adds(&c->mk, "</sup>");
+    return 0;
   default:
+    if (mtm_report_md_is_strike(n)) {
+      mtm_buf_adds(&c->mk, "<s>");
+      close = "</s>";
+    }
     break;
   }
   for (cmark_node *ch = cmark_node_first_child(n); ch; ch = cmark_node_next(ch))
@@ -486,7 +516,8 @@ static int block_figure(const pdf_ctx *c, cmark_node *para) {
   long i = strtol(s + lo, &end, 10);
   if (end == s + lo || strcmp(end, MTM_DOC_MARK_CLOSE) != 0 || i < 0 || i >= c->d->nfigs) return -1;
   mtm_fig_kind k = c->d->figs[i].kind;
-  return (k == MTM_FIG_CHART || k == MTM_FIG_MAP || k == MTM_FIG_TABLE || k == MTM_FIG_TILES)
+  return (k == MTM_FIG_CHART || k == MTM_FIG_MAP || k == MTM_FIG_TABLE || k == MTM_FIG_TILES ||
+          k == MTM_FIG_PHOTO)
              ? (int)i
              : -1;
 }
@@ -920,6 +951,8 @@ static int draw_tiles_fig(pdf_ctx *c, const mtm_fig *f) {
   return 0;
 }
 
+static int draw_photo_fig(pdf_ctx *c, const mtm_fig *f);
+
 /* Draws block figure i in the current column. */
 static int draw_figure(pdf_ctx *c, int i) {
   const mtm_fig *f = &c->d->figs[i];
@@ -932,19 +965,362 @@ static int draw_figure(pdf_ctx *c, int i) {
     return draw_table_fig(c, f);
   case MTM_FIG_TILES:
     return draw_tiles_fig(c, f);
+  case MTM_FIG_PHOTO:
+    return draw_photo_fig(c, f);
   default:
     return 0;
   }
 }
 
-/* ---- blocks -------------------------------------------------------------- */
+/* ---- authored text: footnotes, tables, photos, boxes, the logo ----------- */
+
+/* Notes the footnote numbered by a reference's literal as waiting for the
+ * end of the section (once however often it is referred to). */
+static void note_ref(pdf_ctx *c, const char *lit) {
+  int k = lit ? atoi(lit) : 0;
+  if (k <= 0 || k > c->nnotes || c->in_notes) return;
+  for (int i = 0; i < c->npending; i++)
+    if (c->pending[i] == k) return;
+  if (c->npending < (int)(sizeof c->pending / sizeof c->pending[0])) c->pending[c->npending++] = k;
+}
+
+/* Finds the footnote definitions, which cmark-gfm put at the end of the
+ * document in the order of their numbers. */
+static void collect_notes(pdf_ctx *c) {
+  c->nnotes = 0;
+  for (cmark_node *n = cmark_node_first_child(c->d->root); n; n = cmark_node_next(n))
+    if (cmark_node_get_type(n) == CMARK_NODE_FOOTNOTE_DEFINITION &&
+        c->nnotes < (int)(sizeof c->notes / sizeof c->notes[0]))
+      c->notes[c->nnotes++] = n;
+  c->npending = 0;
+}
 
 static int draw_blocks(pdf_ctx *c, cmark_node *parent);
+
+/* Draws the footnotes referred to since the last ones, in number order,
+ * under a short rule at the end of the section: "1 Text of the note". */
+static int flush_notes(pdf_ctx *c) {
+  if (!c->npending || c->rc) return c->rc;
+  for (int i = 1; i < c->npending; i++) /* a handful: insertion sort */
+    for (int j = i; j > 0 && c->pending[j - 1] > c->pending[j]; j--) {
+      int t = c->pending[j];
+      c->pending[j] = c->pending[j - 1];
+      c->pending[j - 1] = t;
+    }
+  need_space(c, 30);
+  c->y += 4;
+  set_hex(c->cr, MTM_RENDER_RULE);
+  cairo_set_line_width(c->cr, 0.6);
+  cairo_move_to(c->cr, MARGIN, c->y);
+  cairo_line_to(c->cr, MARGIN + 96, c->y);
+  cairo_stroke(c->cr);
+  c->y += 5;
+  c->in_notes = 1;
+  double ox = c->x, ow = c->w;
+  for (int i = 0; i < c->npending && !c->rc; i++) {
+    cmark_node *def = c->notes[c->pending[i] - 1];
+    c->x = MARGIN + 12;
+    c->w = BODY_W - 12;
+    for (cmark_node *p = cmark_node_first_child(def); p && !c->rc; p = cmark_node_next(p)) {
+      if (cmark_node_get_type(p) != CMARK_NODE_PARAGRAPH) continue;
+      if (block_markup(c, p)) break;
+      PangoLayout *l = markup_layout(c, SIZE_SMALL, 0, 0);
+      if (p == cmark_node_first_child(def)) {
+        snprintf(c->marker, sizeof c->marker, "%d", c->pending[i]);
+        c->marker_x = c->x - 2;
+      }
+      set_hex(c->cr, MTM_RENDER_INK);
+      draw_flow(c, l, c->x);
+      g_object_unref(l);
+      c->y += 2;
+    }
+  }
+  c->x = ox;
+  c->w = ow;
+  c->in_notes = 0;
+  c->npending = 0;
+  c->y += PARA_GAP;
+  return c->rc;
+}
+
+/* Draws a Markdown table (GitHub's pipes) as a ruled table: the header row
+ * bold over a blue rule, a light rule under every row, the columns as the
+ * table's alignment row says, a row that does not fit on the page carried
+ * to the next with the header repeated. */
+static int draw_md_table(pdf_ctx *c, cmark_node *t) {
+  int ncol = 0;
+  for (cmark_node *r = cmark_node_first_child(t); r; r = cmark_node_next(r)) {
+    int k = 0;
+    for (cmark_node *cell = cmark_node_first_child(r); cell; cell = cmark_node_next(cell)) k++;
+    if (k > ncol) ncol = k;
+  }
+  if (!ncol) return 0;
+  const uint8_t *al = cmark_gfm_extensions_get_table_alignments(t);
+  const double pad = 4;
+  /* the columns' natural widths, shared out when they do not fit */
+  double *nat = calloc((size_t)ncol * 2, sizeof *nat), *cw = nat + ncol, sum = 0;
+  for (cmark_node *r = cmark_node_first_child(t); r; r = cmark_node_next(r)) {
+    int k = 0;
+    for (cmark_node *cell = cmark_node_first_child(r); cell; cell = cmark_node_next(cell), k++) {
+      if (block_markup(c, cell)) break;
+      PangoLayout *l = markup_layout(c, SIZE_SMALL + 0.5, mtm_report_md_is_table_header(r), 0);
+      pango_layout_set_width(l, -1);
+      double w = layout_w(l) + 2 * pad;
+      if (w > nat[k]) nat[k] = w;
+      g_object_unref(l);
+    }
+  }
+  for (int k = 0; k < ncol; k++) sum += nat[k];
+  for (int k = 0; k < ncol; k++) cw[k] = sum <= c->w ? nat[k] : c->w * nat[k] / sum;
+  double tw = 0;
+  for (int k = 0; k < ncol; k++) tw += cw[k];
+  need_page(c);
+  c->y += 2;
+  cmark_node *head = mtm_report_md_is_table_header(cmark_node_first_child(t)) ? cmark_node_first_child(t) : NULL;
+  for (cmark_node *r = cmark_node_first_child(t); r && !c->rc; r = cmark_node_next(r)) {
+    int hdr = mtm_report_md_is_table_header(r);
+    PangoLayout *ls[64];
+    int nl = 0;
+    double h = 0;
+    for (cmark_node *cell = cmark_node_first_child(r); cell && nl < 64; cell = cmark_node_next(cell)) {
+      if (block_markup(c, cell)) break;
+      PangoLayout *l = new_layout(c, SIZE_SMALL + 0.5, hdr, cw[nl] - 2 * pad);
+      pango_layout_set_markup(l, c->mk.p ? c->mk.p : "", -1);
+      if (al && nl < ncol && al[nl] == 'r') pango_layout_set_alignment(l, PANGO_ALIGN_RIGHT);
+      if (al && nl < ncol && al[nl] == 'c') pango_layout_set_alignment(l, PANGO_ALIGN_CENTER);
+      double lh = layout_h(l) + 2 * pad - 2;
+      if (lh > h) h = lh;
+      ls[nl++] = l;
+    }
+    if (!c->fresh && c->y + h > BODY_BOTTOM) {
+      new_page(c);
+      if (head && !hdr) { /* the header again on the new page */
+        double x = c->x;
+        int k = 0;
+        for (cmark_node *cell = cmark_node_first_child(head); cell && k < ncol; cell = cmark_node_next(cell), k++) {
+          if (block_markup(c, cell)) break;
+          PangoLayout *l = new_layout(c, SIZE_SMALL + 0.5, 1, cw[k] - 2 * pad);
+          pango_layout_set_markup(l, c->mk.p ? c->mk.p : "", -1);
+          show_at(c, l, x + pad, c->y + pad - 1, MTM_RENDER_INK);
+          x += cw[k];
+          g_object_unref(l);
+        }
+        c->y += 2 * pad + SIZE_SMALL * 1.3;
+        set_hex(c->cr, BLUE);
+        cairo_rectangle(c->cr, c->x, c->y - 1, tw, 1.2);
+        cairo_fill(c->cr);
+      }
+    }
+    double x = c->x;
+    for (int k = 0; k < nl; k++) {
+      show_at(c, ls[k], x + pad, c->y + pad - 1, MTM_RENDER_INK);
+      x += cw[k];
+      g_object_unref(ls[k]);
+    }
+    c->y += h;
+    if (hdr) {
+      set_hex(c->cr, BLUE);
+      cairo_rectangle(c->cr, c->x, c->y - 1, tw, 1.2);
+    } else {
+      set_hex(c->cr, MTM_RENDER_RULE);
+      cairo_rectangle(c->cr, c->x, c->y - 0.5, tw, 0.5);
+    }
+    cairo_fill(c->cr);
+    c->fresh = 0;
+  }
+  free(nat);
+  c->y += PARA_GAP + 4;
+  return c->rc;
+}
+
+/* A closure reading PNG bytes from memory for cairo. */
+typedef struct png_src {
+  const unsigned char *p;
+  size_t n, at;
+} png_src;
+
+static cairo_status_t png_read(void *closure, unsigned char *data, unsigned int len) {
+  png_src *s = closure;
+  if (s->n - s->at < len) return CAIRO_STATUS_READ_ERROR;
+  memcpy(data, s->p + s->at, len);
+  s->at += len;
+  return CAIRO_STATUS_SUCCESS;
+}
+
+/* An image surface of PNG or JPEG bytes (PNG read by cairo, JPEG by
+ * gdk-pixbuf, which librsvg brings; the JPEG's own bytes are attached so
+ * that the PDF embeds them as they are); NULL when they cannot be read. */
+static cairo_surface_t *image_surface(const unsigned char *p, size_t n, const char *mime) {
+  if (mime && !strcmp(mime, "image/png")) {
+    png_src s = {p, n, 0};
+    cairo_surface_t *img = cairo_image_surface_create_from_png_stream(png_read, &s);
+    if (cairo_surface_status(img) == CAIRO_STATUS_SUCCESS) return img;
+    cairo_surface_destroy(img);
+    return NULL;
+  }
+  GdkPixbufLoader *ld = gdk_pixbuf_loader_new();
+  GdkPixbuf *pb = NULL;
+  if (gdk_pixbuf_loader_write(ld, p, n, NULL) && gdk_pixbuf_loader_close(ld, NULL))
+    pb = gdk_pixbuf_loader_get_pixbuf(ld);
+  else
+    gdk_pixbuf_loader_close(ld, NULL);
+  if (!pb) {
+    g_object_unref(ld);
+    return NULL;
+  }
+  int w = gdk_pixbuf_get_width(pb), h = gdk_pixbuf_get_height(pb);
+  int nch = gdk_pixbuf_get_n_channels(pb), rs = gdk_pixbuf_get_rowstride(pb);
+  int alpha = gdk_pixbuf_get_has_alpha(pb);
+  const guchar *px = gdk_pixbuf_read_pixels(pb);
+  cairo_surface_t *img = cairo_image_surface_create(alpha ? CAIRO_FORMAT_ARGB32 : CAIRO_FORMAT_RGB24, w, h);
+  cairo_surface_flush(img);
+  unsigned char *dst = cairo_image_surface_get_data(img);
+  int ds = cairo_image_surface_get_stride(img);
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w; x++) {
+      const guchar *s = px + y * rs + x * nch;
+      unsigned a = alpha ? s[3] : 255;
+      uint32_t v = a << 24 | (s[0] * a / 255) << 16 | (s[1] * a / 255) << 8 | (s[2] * a / 255);
+      memcpy(dst + y * ds + x * 4, &v, 4);
+    }
+  cairo_surface_mark_dirty(img);
+  g_object_unref(ld);
+  if (!strcmp(mime, "image/jpeg")) {
+    unsigned char *copy = malloc(n);
+    if (copy) {
+      memcpy(copy, p, n);
+      cairo_surface_set_mime_data(img, CAIRO_MIME_TYPE_JPEG, copy, n, free, copy);
+    }
+  }
+  return img;
+}
+
+/* Draws an image of w x h points at x, y (PNG, JPEG or SVG bytes). */
+static void draw_image(pdf_ctx *c, const unsigned char *p, size_t n, const char *mime, double x,
+                       double y, double w, double h) {
+  if (!strcmp(mime, "image/svg+xml")) {
+    RsvgHandle *hd = rsvg_handle_new_from_data(p, n, NULL);
+    if (!hd) return;
+    RsvgRectangle vp = {x, y, w, h};
+    rsvg_handle_render_document(hd, c->cr, &vp, NULL);
+    g_object_unref(hd);
+    return;
+  }
+  cairo_surface_t *img = image_surface(p, n, mime);
+  if (!img) return;
+  double iw = cairo_image_surface_get_width(img), ih = cairo_image_surface_get_height(img);
+  cairo_save(c->cr);
+  cairo_translate(c->cr, x, y);
+  cairo_scale(c->cr, w / iw, h / ih);
+  cairo_set_source_surface(c->cr, img, 0, 0);
+  cairo_paint(c->cr);
+  cairo_restore(c->cr);
+  cairo_surface_destroy(img);
+}
+
+/* An image's size in pixels (SVG: its intrinsic size at 96 dpi); 0 when it
+ * cannot be read. */
+static int image_size(const unsigned char *p, size_t n, const char *mime, double *w, double *h) {
+  *w = *h = 0;
+  if (!strcmp(mime, "image/svg+xml")) {
+    RsvgHandle *hd = rsvg_handle_new_from_data(p, n, NULL);
+    if (!hd) return 0;
+    rsvg_handle_set_dpi(hd, 96);
+    gboolean ok = rsvg_handle_get_intrinsic_size_in_pixels(hd, w, h);
+    g_object_unref(hd);
+    if (!ok || *w <= 0 || *h <= 0) *w = 300, *h = 100; /* no size: a logo's shape */
+    return 1;
+  }
+  cairo_surface_t *img = image_surface(p, n, mime);
+  if (!img) return 0;
+  *w = cairo_image_surface_get_width(img);
+  *h = cairo_image_surface_get_height(img);
+  cairo_surface_destroy(img);
+  return 1;
+}
+
+/* Draws a photo: the image at the column's width (at most 60% of the page
+ * high, never enlarged beyond twice its pixels), the caption under it and
+ * the credit in small type, all on one page. */
+static int draw_photo_fig(pdf_ctx *c, const mtm_fig *f) {
+  double iw, ih;
+  if (!image_size(f->img, f->img_len, f->img_mime, &iw, &ih)) {
+    char msg[600];
+    snprintf(msg, sizeof msg, "the photo '%s' cannot be read as %s", f->file ? f->file : "",
+             f->img_mime);
+    return fail(c, MTM_EINVAL, msg);
+  }
+  double w = c->w, h = w * ih / iw;
+  if (w > 2 * iw) w = 2 * iw, h = 2 * ih;
+  double maxh = (BODY_BOTTOM - BODY_TOP) * 0.6;
+  if (h > maxh) w *= maxh / h, h = maxh;
+  PangoLayout *cap = NULL, *note = NULL;
+  if (f->caption && *f->caption) {
+    cap = new_layout(c, SIZE_BODY, 0, c->w);
+    set_text(cap, f->caption);
+  }
+  if (f->note && *f->note) {
+    note = new_layout(c, SIZE_SMALL, 0, c->w);
+    set_text(note, f->note);
+  }
+  need_space(c, h + 8 + (cap ? layout_h(cap) + 4 : 0) + (note ? layout_h(note) + 3 : 0));
+  c->y += 2;
+  draw_image(c, f->img, f->img_len, f->img_mime, c->x, c->y, w, h);
+  c->y += h + 4;
+  if (cap) {
+    show_at(c, cap, c->x, c->y, MTM_RENDER_INK);
+    c->y += layout_h(cap);
+    g_object_unref(cap);
+  }
+  draw_note(c, note);
+  if (note) g_object_unref(note);
+  c->fresh = 0;
+  return 0;
+}
+
+/* Draws a box (the migrant's story): its blocks indented in a blue frame
+ * with a thick left edge; a box that runs onto a new page is framed there
+ * from the top of the page. */
+static int draw_box(pdf_ctx *c, cmark_node *n) {
+  need_space(c, 60);
+  double y0 = c->y;
+  int p0 = c->page;
+  double ox = c->x, ow = c->w;
+  c->x += 14;
+  c->w -= 24;
+  c->y += 10;
+  draw_blocks(c, n);
+  c->x = ox;
+  c->w = ow;
+  c->y += 2;
+  double top = c->page == p0 ? y0 : BODY_TOP - 4;
+  set_hex(c->cr, BLUE);
+  cairo_set_line_width(c->cr, 1.2);
+  cairo_rectangle(c->cr, ox, top, ow, c->y - top);
+  cairo_stroke(c->cr);
+  cairo_rectangle(c->cr, ox, top, 4, c->y - top);
+  cairo_fill(c->cr);
+  c->y += PARA_GAP + 6;
+  return c->rc;
+}
+
+/* Draws the cover's logo at its top left, 20 mm high at most. */
+static void draw_logo(pdf_ctx *c, double y) {
+  double iw, ih;
+  if (!c->d->logo || !image_size(c->d->logo, c->d->logo_len, c->d->logo_mime, &iw, &ih)) return;
+  double h = 56.7, w = h * iw / ih;
+  if (w > 200) w = 200, h = w * ih / iw;
+  draw_image(c, c->d->logo, c->d->logo_len, c->d->logo_mime, MARGIN, y, w, h);
+}
+
+/* ---- blocks -------------------------------------------------------------- */
+
 
 /* Draws a heading in IOM blue, kept with the first lines after it; a level-1
  * heading starts a new page. */
 static int draw_heading(pdf_ctx *c, cmark_node *n) {
   int lv = cmark_node_get_heading_level(n);
+  if (lv == 1 && flush_notes(c)) return c->rc;
   static const double size[] = {0, 20, 15, 12.5, 11, 10.5, 10};
   double sz = size[lv < 1 ? 1 : lv > 6 ? 6 : lv];
   if (block_markup(c, n)) return c->rc;
@@ -1050,8 +1426,10 @@ static int draw_blocks(pdf_ctx *c, cmark_node *parent) {
       draw_list(c, n);
       break;
     case CMARK_NODE_ITEM:
-    case CMARK_NODE_CUSTOM_BLOCK:
       draw_blocks(c, n);
+      break;
+    case CMARK_NODE_CUSTOM_BLOCK:
+      draw_box(c, n);
       break;
     case CMARK_NODE_BLOCK_QUOTE: {
       double ox = c->x, ow = c->w;
@@ -1080,7 +1458,9 @@ static int draw_blocks(pdf_ctx *c, cmark_node *parent) {
       c->fresh = 0;
       break;
     default:
-      break; /* raw HTML blocks are the HTML writer's only */
+      if (mtm_report_md_is_table(n)) draw_md_table(c, n);
+      break; /* raw HTML blocks are the HTML writer's only; footnote
+              * definitions are drawn at the end of their section */
     }
   }
   return c->rc;
@@ -1121,8 +1501,10 @@ static int run_pass(pdf_ctx *c, cairo_surface_t *s, int total, int *pages) {
   c->marker[0] = 0;
   c->outline1 = 0;
   c->bar_page = 0;
+  collect_notes(c);
   draw_cover(c);
   draw_blocks(c, c->d->root);
+  flush_notes(c);
   if (!c->rc && cairo_status(c->cr) != CAIRO_STATUS_SUCCESS) {
     char msg[300];
     snprintf(msg, sizeof msg, "the PDF report cannot be drawn: %s",

@@ -226,6 +226,7 @@ static int load_details(rp_ctx *c) {
     c->start_date = r.start_date;
     c->end_date = r.end_date;
     c->sampling = r.sampling;
+    c->rate_source = r.usd_rate_source;
   } else if (rc != MTM_ENOTFOUND) {
     return rc;
   }
@@ -296,6 +297,7 @@ int mtm_report_write(mtm_store *st, const mtm_report_opts *o, mtm_report_stats *
   if (!rc) rc = load_details(&c);
   if (!rc) rc = load_frames(&c);
   if (!rc) rc = load_eligibility(&c);
+  if (!rc) rc = rp_text_dir(&c);
   if (!rc) {
     c.spec.lang = mtm_form_lang(c.f->form, c.lang_code);
     if (o->template_path) {
@@ -313,6 +315,9 @@ int mtm_report_write(mtm_store *st, const mtm_report_opts *o, mtm_report_stats *
                                  c.operation ? ": " : "", c.operation ? c.operation : "");
     doc.subtitle = subtitle(&c);
     doc.footer = doc.title;
+    rc = rp_cover(&c, &doc);
+  }
+  if (!rc) {
     rc = rp_template_eval(&c, name, text, &doc);
   }
   if (!rc) {

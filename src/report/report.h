@@ -39,6 +39,10 @@ typedef struct mtm_report_opts {
   const char *lang;        /* "en" (default) or "ru"                        */
   int public_;             /* suppress cells under 5 respondents            */
   int no_pdf;              /* HTML, figures and data only                   */
+  const char *text_dir;    /* the author's text folder (--text); NULL: text/
+                              beside template_path when it exists, or none */
+  const char *logo_path;   /* the cover's logo, PNG, JPEG or SVG; NULL: none */
+  const char *date;        /* the publication date YYYY-MM-DD; NULL: today  */
 } mtm_report_opts;
 
 typedef struct mtm_report_stats {

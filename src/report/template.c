@@ -97,7 +97,14 @@ static int expand(rp_ctx *c, const char *text, mtm_buf *md, int depth, long fixe
     int rc = parse_tag(c, o, e, &t);
     if (rc) return rc;
     int generated = 0;
-    if (depth == 0) {
+    if (depth == 0 && !strcmp(t.name, "text")) {
+      const char *name0 = c->tmpl_name;
+      rc = rp_authored(c, &t, md);
+      c->tmpl_name = name0;
+      c->line = line;
+      if (rc) return rc;
+      generated = 1;
+    } else if (depth == 0) {
       mtm_buf gen;
       mtm_buf_init(&gen);
       rc = rp_generate(c, &t, &gen);
@@ -116,6 +123,7 @@ static int expand(rp_ctx *c, const char *text, mtm_buf *md, int depth, long fixe
       if (rc) return rc;
       if (fig >= 0) mtm_buf_printf(md, MTM_DOC_MARK_OPEN "%d" MTM_DOC_MARK_CLOSE, fig);
       else if (txt) mtm_buf_adds(md, txt);
+      rp_money_mark(c, &t, fig, md);
     }
     for (const char *q = o; q < e; q++)
       if (*q == '\n' && !fixed_line) line++;
@@ -123,6 +131,13 @@ static int expand(rp_ctx *c, const char *text, mtm_buf *md, int depth, long fixe
   }
   if (!fixed_line) c->line = line;
   return 0;
+}
+
+int rp_expand_text(rp_ctx *c, const char *name, const char *text, mtm_buf *md) {
+  /* Depth 1 (no generators), lines counted from the text's first. */
+  c->tmpl_name = name;
+  c->line = 1;
+  return expand(c, text, md, 1, 0);
 }
 
 /* Reads the front matter (--- lines of "key: value" ---) at the start of
@@ -169,7 +184,9 @@ int rp_template_eval(rp_ctx *c, const char *name, const char *text, mtm_report_d
     return rc;
   }
   if (c->annex_fig >= 0) rp_fill_annex(c, c->annex_fig);
-  doc->root = cmark_parse_document(md.p ? md.p : "", md.n, CMARK_OPT_DEFAULT);
+  rp_money_footnote(c, &md);
+  doc->root = mtm_report_md_parse(md.p ? md.p : "", md.n);
+  if (doc->root) rp_boxes(doc->root);
   mtm_buf_free(&md);
   if (!doc->root) return mtm_err_set(c->err, MTM_ENOMEM, "cannot parse the template %s", name);
   doc->nfigs = c->nfigs;

@@ -246,6 +246,10 @@ static const char *const migrations[] = {
     "CREATE TABLE consent_rules("
     "  form INTEGER PRIMARY KEY REFERENCES forms(id),"
     "  question TEXT NOT NULL, value TEXT NOT NULL);",
+    /* 13 -> 14 (report): where a round's exchange rate comes from
+     * (mtm round add N --usd-rate-source TEXT), footnoted with the rate
+     * wherever a report shows money; NULL: not recorded. */
+    "ALTER TABLE rounds ADD COLUMN usd_rate_source TEXT;",
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 _Static_assert(sizeof migrations / sizeof migrations[0] == MTM_STORE_SCHEMA_VERSION,
@@ -535,8 +539,9 @@ int mtm_store_operation_get(mtm_store *st, mtm_arena *a, mtm_operation *op, mtm_
 int mtm_store_round_put(mtm_store *st, const mtm_round *r, mtm_err *err) {
   sqlite3_stmt *s = mtm_store__stmt(
       st,
-      "INSERT INTO rounds(number, name, start_date, end_date, usd_rate, sampling) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, nullif(?6, '')) ON CONFLICT(number) DO UPDATE SET "
+      "INSERT INTO rounds(number, name, start_date, end_date, usd_rate, sampling, usd_rate_source) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, nullif(?6, ''), ?7) ON CONFLICT(number) DO UPDATE SET "
+      "usd_rate_source = coalesce(?7, usd_rate_source), "
       "name = coalesce(?2, name), start_date = coalesce(?3, start_date), "
       "end_date = coalesce(?4, end_date), usd_rate = coalesce(?5, usd_rate), "
       "sampling = CASE WHEN ?6 IS NULL THEN sampling ELSE nullif(?6, '') END",
@@ -549,6 +554,7 @@ int mtm_store_round_put(mtm_store *st, const mtm_round *r, mtm_err *err) {
   if (r->usd_rate > 0) sqlite3_bind_double(s, 5, r->usd_rate);
   else sqlite3_bind_null(s, 5);
   mtm_store__bind_text(s, 6, r->sampling);
+  mtm_store__bind_text(s, 7, r->usd_rate_source);
   if (sqlite3_step(s) != SQLITE_DONE) return mtm_store__fail(st, err, "saving a round");
   return 0;
 }
@@ -560,11 +566,12 @@ static void read_round(sqlite3_stmt *s, mtm_arena *a, mtm_round *r) {
   r->end_date = mtm_store__col_text(s, 3, a);
   r->usd_rate = sqlite3_column_double(s, 4);
   r->sampling = mtm_store__col_text(s, 5, a);
+  r->usd_rate_source = mtm_store__col_text(s, 6, a);
 }
 
 int mtm_store_round_get(mtm_store *st, int number, mtm_arena *a, mtm_round *r, mtm_err *err) {
   sqlite3_stmt *s = mtm_store__stmt(
-      st, "SELECT number, name, start_date, end_date, usd_rate, sampling FROM rounds WHERE number = ?1",
+      st, "SELECT number, name, start_date, end_date, usd_rate, sampling, usd_rate_source FROM rounds WHERE number = ?1",
       err);
   if (!s) return MTM_ESTORE;
   sqlite3_bind_int(s, 1, number);
@@ -577,7 +584,7 @@ int mtm_store_round_get(mtm_store *st, int number, mtm_arena *a, mtm_round *r, m
 
 int mtm_store_rounds(mtm_store *st, mtm_arena *a, mtm_round **out, int *n, mtm_err *err) {
   sqlite3_stmt *s = mtm_store__stmt(
-      st, "SELECT number, name, start_date, end_date, usd_rate, sampling FROM rounds ORDER BY number", err);
+      st, "SELECT number, name, start_date, end_date, usd_rate, sampling, usd_rate_source FROM rounds ORDER BY number", err);
   if (!s) return MTM_ESTORE;
   int cap = 8, k = 0;
   mtm_round *r = mtm_arena_alloc(a, sizeof *r * (size_t)cap);

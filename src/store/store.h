@@ -25,7 +25,7 @@ typedef struct mtm_store mtm_store;
 
 /* ---- workspace (store.c) -------------------------------------------------- */
 
-#define MTM_STORE_SCHEMA_VERSION 13
+#define MTM_STORE_SCHEMA_VERSION 14
 
 /* Opens path. With create=0 the file must exist and be a workspace. */
 int mtm_store_open(mtm_store **out, const char *path, int create, mtm_err *err) MTM_MUST_USE;
@@ -52,6 +52,8 @@ typedef struct mtm_round {
   double usd_rate;                    /* units of currency per USD; 0 = unknown */
   char *sampling; /* how respondents were sampled: "snowball", "quota",
                      "probability", "census"; NULL: not recorded */
+  char *usd_rate_source; /* where usd_rate comes from ("National Bank of
+                            Kazakhstan, 31 March 2023"); NULL: not recorded */
 } mtm_round;
 
 /* Adds a round, or updates an existing one: a NULL field (usd_rate 0)

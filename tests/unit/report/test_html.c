@@ -109,6 +109,59 @@ static void compact_table_with_its_lead_above(void **state) {
   mtm_report_doc_free(&d);
 }
 
+/* Authored text: GitHub-flavoured tables, footnotes and strikethrough, a
+ * box around the blocks between its markers, a photo as an embedded
+ * image with its caption and credit, the cover's logo and date. */
+static void authored_markdown_box_photo_and_cover(void **state) {
+  (void)state;
+  const char *md = "# Story\n\n" MTM_DOC_BOX_OPEN "\n\nShe came in ~~May~~ June.[^s-1]\n\n" PH(0)
+                   "\n\n" MTM_DOC_BOX_CLOSE "\n\n| a | n |\n|---|--:|\n| x | 1 |\n\n"
+                   "[^s-1]: Told in March.\n";
+  static const unsigned char png[] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 1, 2};
+  assert_string_equal(rp_image_mime(png, sizeof png, 0), "image/png");
+  assert_null(rp_image_mime((const unsigned char *)"<svg/>", 6, 0));
+  assert_string_equal(rp_image_mime((const unsigned char *)"<svg/>", 6, 1), "image/svg+xml");
+  mtm_fig f;
+  memset(&f, 0, sizeof f);
+  f.kind = MTM_FIG_PHOTO;
+  f.caption = "At the <market>";
+  f.note = "Photo: A. Author";
+  f.img = png;
+  f.img_len = sizeof png;
+  f.img_mime = "image/png";
+  mtm_report_doc d;
+  memset(&d, 0, sizeof d);
+  d.root = mtm_report_md_parse(md, strlen(md));
+  assert_non_null(d.root);
+  rp_boxes(d.root);
+  d.nfigs = 1;
+  d.figs = &f;
+  d.lang = "en";
+  d.title = "T";
+  d.date = "1 February 2026";
+  d.logo = png;
+  d.logo_len = 3;
+  d.logo_mime = "image/png";
+  mtm_buf b;
+  mtm_buf_init(&b);
+  mtm_err err;
+  mtm_err_clear(&err);
+  assert_int_equal(mtm_report_html(&d, &b, &err), 0);
+  assert_non_null(strstr(b.p, "<img class=\"logo\" alt=\"logo\" src=\"data:image/png;base64,iVBO\">"));
+  assert_non_null(strstr(b.p, "<p class=\"date\">1 February 2026</p>"));
+  assert_non_null(strstr(b.p, "<aside class=\"story\">\n<p>She came in <del>May</del> June.<sup "
+                              "class=\"footnote-ref\"><a href=\"#fn-s-1\""));
+  assert_non_null(strstr(b.p, "<figure id=\"figure-0\" class=\"photo\">\n<img class=\"photo\" alt=\"At "
+                              "the &lt;market&gt;\" src=\"data:image/png;base64,iVBORw0KGgoBAg==\">\n"
+                              "<figcaption>At the &lt;market&gt;</figcaption>\n<p class=\"note credit\">Photo: "
+                              "A. Author</p>\n</figure>\n</aside>"));
+  assert_non_null(strstr(b.p, "<th align=\"right\">n</th>"));
+  assert_non_null(strstr(b.p, "<li id=\"fn-s-1\">\n<p>Told in March."));
+  assert_null(strstr(b.p, MTM_DOC_BOX_OPEN));
+  mtm_buf_free(&b);
+  mtm_report_doc_free(&d);
+}
+
 static void builtin_templates_match_data(void **state) {
   (void)state;
   const char *langs[] = {"en", "ru"};
@@ -132,6 +185,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(spans_sections_and_blocks),
       cmocka_unit_test(compact_table_with_its_lead_above),
+      cmocka_unit_test(authored_markdown_box_photo_and_cover),
       cmocka_unit_test(builtin_templates_match_data),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
