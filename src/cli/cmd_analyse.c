@@ -103,6 +103,42 @@ static const char *other_label(const char *lang) {
   return "Other";
 }
 
+/* The eligible respondents of frame f as the spec's domain (nothing with
+ * all set, or when the form has no rule), and, when some record is not
+ * eligible, the note on standard error saying whom the figures count and
+ * why the others are left out (then: the compared round). Returns 0 or the
+ * exit code of a failure. */
+static int eligible(mtm_cli_ws *w, const mtm_frame *f, int all, int then, mtm_analysis_spec *s) {
+  mtm_analysis_eligibility el;
+  if (mtm_analysis_eligible(w->st, f, &w->a, &el, &w->err)) return mtm_cli_fail(&w->err);
+  if (!el.nrules) return 0;
+  if (!all) s->domain = el.eligible;
+  if (el.neligible == el.nrows) return 0; /* every record counts: nothing to say */
+  mtm_buf b;
+  mtm_buf_init(&b);
+  mtm_buf_printf(&b, "note: round %d: ", f->round);
+  if (all)
+    mtm_buf_printf(&b, "every record analysed (--all-respondents): %ld, of whom %ld eligible",
+                   el.nrows, el.neligible);
+  else
+    mtm_buf_printf(&b, "the eligible respondents analysed (consent given, inclusion criteria met): "
+                       "%ld of %ld records",
+                   el.neligible, el.nrows);
+  int k = 0;
+  for (int i = 0; i < el.nrules; i++) {
+    const mtm_analysis_rule *r = &el.rules[i];
+    if (!r->excluded) continue;
+    mtm_buf_adds(&b, k++ ? ", " : (all ? "; not eligible: " : "; excluded: "));
+    if (r->consent) mtm_buf_printf(&b, "%ld without consent (%s)", r->excluded, r->expr);
+    else if (r->label) mtm_buf_printf(&b, "%ld not %s (%s)", r->excluded, r->label, r->expr);
+    else mtm_buf_printf(&b, "%ld not meeting %s", r->excluded, r->expr);
+  }
+  if (!all && !then) mtm_buf_adds(&b, "; --all-respondents analyses every record");
+  fprintf(stderr, "%s\n", b.p);
+  mtm_buf_free(&b);
+  return 0;
+}
+
 /* --compare M: runs the same plan on round M of the form and adds the
  * comparison columns to x; round M's hidden cells are hidden too (the
  * public rule pub, else small cells under k > 0), so no comparison
@@ -111,7 +147,7 @@ static int compare_round(mtm_cli_ws *w, const char *form, int m, int k,
                          const mtm_disclose_rule *pub, const char *lang, const mtm_analysis_spec *s,
                          const mtm_analysis_item *items, int nitems,
                          const mtm_analysis_result *res, mtm_analysis_extra *x, int text,
-                         const char *population, const char *bmaw) {
+                         const char *population, const char *bmaw, int all) {
   mtm_frame_opts fo = {0};
   fo.text = text;
   mtm_frame *g;
@@ -126,6 +162,12 @@ static int compare_round(mtm_cli_ws *w, const char *form, int m, int k,
     return mtm_cli_fail(&w->err);
   }
   if (pw) sm.weights = pw;
+  sm.domain = NULL;
+  int rc = eligible(w, g, all, 1, &sm);
+  if (rc) {
+    mtm_frame_free(g);
+    return rc;
+  }
   s = &sm;
   if (mtm_analysis_run_all(w->st, g, s, items, nitems, &w->a, &then, &w->err)) {
     mtm_frame_free(g);
@@ -151,7 +193,7 @@ int mtm_cmd_analyse(mtm_cli *cli, int argc, char **argv) {
              *cluster = NULL, *lonely = NULL, *ci = NULL, *cidf = NULL, *lang = NULL, *format = NULL,
              *out = NULL, *plan = NULL, *suppress = NULL,
              *compare = NULL, *usd = NULL, *population = NULL, *bmaw = NULL, *pub = NULL,
-             *other = NULL, *flag = NULL;
+             *other = NULL, *flag = NULL, *all = NULL;
   mtm_opt opts[] = {{"form", 1, &form},     {"round", 1, &round},   {"by", 1, &by},
                     {"weight", 1, &weight}, {"strata", 1, &strata}, {"cluster", 1, &cluster},
                     {"lonely", 1, &lonely}, {"ci", 1, &ci},         {"ci-df", 1, &cidf},         {"lang", 1, &lang},
@@ -159,7 +201,7 @@ int mtm_cmd_analyse(mtm_cli *cli, int argc, char **argv) {
                     {"suppress", 1, &suppress}, {"compare", 1, &compare},
                     {"usd", 0, &usd}, {"population", 1, &population},
                     {"weights-from-bma", 1, &bmaw}, {"public", 0, &pub},
-                    {"other-below", 1, &other}, {"flag-below", 1, &flag}, {0}};
+                    {"other-below", 1, &other}, {"flag-below", 1, &flag}, {"all-respondents", 0, &all}, {0}};
   int i = mtm_cli_parse("analyse", argc, argv, opts);
   if (i < 0) return 2;
   if (i < argc) return mtm_cli_usage("analyse", "unexpected argument '%s'", argv[i]);
@@ -252,6 +294,11 @@ int mtm_cmd_analyse(mtm_cli *cli, int argc, char **argv) {
     return rc;
   }
   s.weights = pw;
+  if ((rc = eligible(&w, f, all != NULL, 0, &s))) {
+    mtm_frame_free(f);
+    mtm_cli_ws_close(&w);
+    return rc;
+  }
   mtm_analysis_result res;
   if ((!plan && mtm_analysis_default_plan_all(w.st, f, &s, by, &w.a, &items, &nitems, &w.err)) ||
       mtm_analysis_run_all(w.st, f, &s, items, nitems, &w.a, &res, &w.err)) {
@@ -265,7 +312,7 @@ int mtm_cmd_analyse(mtm_cli *cli, int argc, char **argv) {
   else if (suppress) mtm_analysis_post_suppress(&res, (int)k, &x, &w.a);
   if ((usd && (rc = usd_columns(&w, f, rn, &res, &x))) ||
       (compare && (rc = compare_round(&w, form, (int)cm, (int)k, pub ? &rule : NULL, lang, &s, items, nitems, &res, &x, fo.text,
-                                     population, bmaw)))) {
+                                     population, bmaw, all != NULL)))) {
     mtm_frame_free(f);
     mtm_cli_ws_close(&w);
     return rc;

@@ -62,8 +62,9 @@ static const mtm_cmd commands[] = {
      "analyse --form FORM_ID --round N [--plan FILE] [--by Q,...|Q*Q] [--weight Q] [--strata Q] "
      "[--cluster Q] [--lonely adjust|remove|certainty] [--ci wald|logit] [--ci-df normal|design] [--lang L] "
      "[--population FILE | --weights-from-bma POP:PERIOD] [--compare M] [--suppress K] [--public] [--usd] "
-     "[--format csv|json|xlsx] [--out FILE]",
-     "Design-based shares, means, medians, totals and ratios with CIs, overall and by group."},
+     "[--all-respondents] [--format csv|json|xlsx] [--out FILE]",
+     "Design-based shares, means, medians, totals and ratios with CIs, overall and by group, "
+     "of the eligible respondents."},
     {"report", mtm_cmd_report,
      "report --round N [--compare M|none] [--form FORM_ID] [--template FILE] [--lang en|ru] "
      "[--text DIR] [--logo FILE] [--date YYYY-MM-DD] [--public] [--no-pdf] --out DIR",

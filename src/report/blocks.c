@@ -121,7 +121,7 @@ static int chart_hist(rp_ctx *c, const rp_tag *t, const mtm_frame_col *col, mtm_
   const mtm_frame *fr = rp_col_frame(c, col); /* a repeat's question: its instances */
   for (long r = 0; r < fr->nrows; r++) {
     double v = col->num[r];
-    if (isnan(v)) continue;
+    if (isnan(v) || !rp_in(c, fr, r)) continue;
     if (v < lo) lo = v;
     if (v > hi) hi = v;
     n++;
@@ -140,7 +140,7 @@ static int chart_hist(rp_ctx *c, const rp_tag *t, const mtm_frame_col *col, mtm_
   double *cnt = mtm_arena_zalloc(c->a, (size_t)k * sizeof *cnt);
   for (long r = 0; r < fr->nrows; r++) {
     double v = col->num[r];
-    if (isnan(v)) continue;
+    if (isnan(v) || !rp_in(c, fr, r)) continue;
     int b = (int)floor((v - start) / step);
     if (b < 0) b = 0;
     if (b >= k) b = k - 1;

@@ -22,8 +22,24 @@ static const struct {
      "По сравнению с раундом %d значимые изменения (на уровне 5 %%):"},
     {"changes_none", "Compared with Round %d, no figure of this section changed significantly (at the 5%% level).",
      "По сравнению с раундом %d ни один показатель этого раздела не изменился значимо (на уровне 5 %%)."},
-    {"criteria_intro", "Inclusion criteria. Only respondents who met every criterion were interviewed:",
-     "Критерии включения. Опрашивались только респонденты, отвечающие всем критериям:"},
+    {"criteria_intro", "Inclusion criteria. The figures count only the respondents who met every criterion:",
+     "Критерии включения. Показатели рассчитаны только по респондентам, отвечающим всем критериям:"},
+    {"criteria_consent", "gave their consent to the interview", "дали согласие на интервью"},
+    /* {{methodology}}: who counts (the records left out, by reason) */
+    {"m_eligible_all", "**Eligibility.** All the respondents interviewed ({{count records}}) were eligible.",
+     "**Отбор респондентов.** Условиям участия отвечали все опрошенные респонденты ({{count records}})."},
+    {"m_eligible_records", "**Eligibility.** {{count records}} {interview was|interviews were|interviews were} recorded; ",
+     "**Отбор респондентов.** Записано {{count records}} интервью; "},
+    {"m_eligible_excluded",
+     "{{count excluded}} of them {is|are|are} left out of every figure, because the respondent was not eligible",
+     "{{count excluded}} из них не {вошло|вошли|вошли} ни в один показатель, так как респондент не отвечал условиям участия"},
+    {"m_eligible_consent", "no consent", "нет согласия на участие"},
+    {"m_eligible_criterion", "not meeting %s", "не отвечает критерию %s"},
+    {"m_eligible_counted", "The figures count the {{count respondents}} eligible {respondent|respondents|respondents}.",
+     "Показатели рассчитаны по {{count respondents}} {отвечающему|отвечающим|отвечающим} условиям {респонденту|респондентам|респондентам}."},
+    {"records_recorded", "interviews recorded", "записанных интервью"},
+    {"records_excluded", "interviews left out (respondent not eligible)",
+     "интервью, не вошедших в показатели (респондент не отвечал условиям)"},
     {"sample_sentence", "The sample was sized at %s interviews (confidence %s, margin of error %s, design effect %s) from the baseline figures of %s in %s.",
      "Размер выборки рассчитан как %s интервью (доверительный уровень %s, погрешность %s, эффект дизайна %s) по данным базовой оценки о %s за %s."},
     {"profiles_title", "Nationality profiles", "Профили по гражданству"},
@@ -481,7 +497,7 @@ static int group_complete(rp_ctx *c, const char *rep, const char *by) {
   g = mtm_frame_col_find(f, by);
   if (!g) return 0;
   for (long r = 0; r < f->nrows; r++)
-    if (mtm_frame_is_missing(g, r)) return 0;
+    if (mtm_frame_is_missing(g, r) && rp_in(c, f, r)) return 0;
   return 1;
 }
 
@@ -608,7 +624,9 @@ int rp_run_get(rp_ctx *c, const rp_tag *t, const char *type, const char *q, cons
     items[1].group = by;
     n = 2;
   }
-  if (mtm_analysis_run(fnow, &c->spec, items, n, c->a, &r->now, c->err)) {
+  mtm_analysis_spec sp = c->spec; /* the eligible respondents, as a domain */
+  sp.domain = rp_domain(c, fnow);
+  if (mtm_analysis_run(fnow, &sp, items, n, c->a, &r->now, c->err)) {
     char m[1024];
     snprintf(m, sizeof m, "%s", c->err->msg);
     return rp_fail(c, t, "%s", m);
@@ -620,7 +638,8 @@ int rp_run_get(rp_ctx *c, const rp_tag *t, const char *type, const char *q, cons
   if (fthen && mtm_frame_col_find(fthen, q)) {
     mtm_err e2;
     mtm_err_clear(&e2);
-    if (mtm_analysis_run(fthen, &c->spec, items, n, c->a, &r->then, &e2) == 0) {
+    sp.domain = rp_domain(c, fthen);
+    if (mtm_analysis_run(fthen, &sp, items, n, c->a, &r->then, &e2) == 0) {
       for (size_t i = 0; i < r->then.n; i++) r->then.rows[i].repeat = rep;
       r->has_then = 1;
       mtm_analysis_extra y = {0};
@@ -1020,22 +1039,68 @@ int rp_bma_number(rp_ctx *c, const rp_tag *t, const char *what, mtm_fig_source *
 }
 
 int rp_count_respondents(rp_ctx *c, mtm_fig_source *s, const char **text) {
-  /* The respondents of the round: the frame's rows. */
-  *text = rp_count_text(c, (double)c->f->nrows);
+  /* The respondents of the round: its eligible records. */
+  long n = rp_neligible(c);
+  *text = rp_count_text(c, (double)n);
   memset(s, 0, sizeof *s);
   s->key = mtm_arena_printf(c->a, "count @/@ respondents %%/%% round %d", c->o->round);
   s->question = rp_text(c, "respondents_interviewed");
-  s->value = (double)c->f->nrows;
-  s->n = (double)c->f->nrows;
+  s->value = (double)n;
+  s->n = (double)n;
   s->n_total = NAN;
   s->shown = *text;
   return 0;
 }
 
-/* count respondents | count q=Q value=V. */
+/* count records | count excluded [rule=consent|K]: the round's records,
+ * and those not eligible (all, without consent, or failing the Kth
+ * inclusion criterion first), with their sources. */
+static int eval_records(rp_ctx *c, const rp_tag *t, const char *w, int *fig) {
+  const mtm_analysis_eligibility *el = &c->elig;
+  double v = (double)c->f->nrows;
+  const char *key = mtm_arena_printf(c->a, "count @/@ records %%/%% round %d", c->o->round);
+  const char *q = rp_text(c, "records_recorded");
+  if (!strcmp(w, "excluded")) {
+    const char *rule = rp_arg_get(t, "rule");
+    v = (double)(el->nrules ? el->nrows - el->neligible : 0);
+    key = mtm_arena_printf(c->a, "count @/@ excluded %%/%% round %d", c->o->round);
+    q = rp_text(c, "records_excluded");
+    if (rule) {
+      int k = -1, nth = 0;
+      for (int i = 0; i < el->nrules; i++) {
+        if (el->rules[i].consent ? !strcmp(rule, "consent") : ++nth == atoi(rule)) k = i;
+      }
+      if (k < 0)
+        return rp_fail(c, t, "count excluded takes rule=consent or the number of an inclusion criterion, not '%s'", rule);
+      const mtm_analysis_rule *r = &el->rules[k];
+      v = (double)r->excluded;
+      key = r->consent ? mtm_arena_printf(c->a, "count @/@ excluded without consent %%/%% round %d", c->o->round)
+                       : mtm_arena_printf(c->a, "count @/@ excluded by criterion %d %%/%% round %d", atoi(rule), c->o->round);
+      q = mtm_arena_printf(c->a, "%s: %s", q,
+                           r->consent ? rp_text(c, "m_eligible_consent")
+                           : r->label && *r->label ? r->label : r->expr);
+    }
+  }
+  int f = rp_fig_new(c, MTM_FIG_NUMBER, t);
+  mtm_fig *fg = &c->figs[f];
+  fg->text = rp_count_text(c, v);
+  fg->nsources = 1;
+  fg->sources = mtm_arena_zalloc(c->a, sizeof *fg->sources);
+  mtm_fig_source *s = &fg->sources[0];
+  s->key = key;
+  s->question = q;
+  s->value = s->n = v;
+  s->n_total = (double)c->f->nrows;
+  s->shown = fg->text;
+  *fig = f;
+  return 0;
+}
+
+/* count respondents | count records | count excluded [rule=R] | count q=Q value=V. */
 static int eval_count(rp_ctx *c, const rp_tag *t, int *fig) {
   const char *w = rp_arg_pos(t, 0);
   int f;
+  if (w && (!strcmp(w, "records") || !strcmp(w, "excluded"))) return eval_records(c, t, w, fig);
   if (w && !strcmp(w, "respondents")) {
     f = rp_fig_new(c, MTM_FIG_NUMBER, t);
     mtm_fig *fg = &c->figs[f];
@@ -1094,9 +1159,12 @@ static int eval_repeat_base(rp_ctx *c, const rp_tag *t, int *fig) {
     snprintf(m, sizeof m, "%s", c->err->msg);
     return rp_fail(c, t, "%s", m);
   }
-  long inst = fr->nrows, subs = 0;
-  for (long r = 0; r < fr->nrows; r++) /* instances come by submission */
+  long inst = 0, subs = 0;
+  for (long r = 0; r < fr->nrows; r++) { /* instances come by submission */
+    if (!rp_in(c, fr, r)) continue;
+    inst++;
     if (r == 0 || fr->parent_row[r] != fr->parent_row[r - 1]) subs++;
+  }
   int f = rp_fig_new(c, MTM_FIG_TEXT, t);
   mtm_fig *fg = &c->figs[f];
   fg->nsources = 2;
@@ -1112,7 +1180,7 @@ static int eval_repeat_base(rp_ctx *c, const rp_tag *t, int *fig) {
   s[1].key = mtm_arena_printf(c->a, "count @/@ respondents with %s %%/%% round %d", rep, c->o->round);
   s[1].question = rp_text(c, "respondents_interviewed");
   s[1].value = s[1].n = (double)subs;
-  s[1].n_total = (double)c->f->nrows;
+  s[1].n_total = (double)rp_neligible(c);
   s[1].shown = ns;
   if (c->lang == MTM_PROSE_RU)
     fg->text = mtm_arena_printf(

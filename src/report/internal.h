@@ -94,6 +94,10 @@ typedef struct rp_ctx {
   const char *consent_q;
   int nscreen;
   const char **screen_q;
+  /* who counts: the eligible respondents of the round and of the compared
+   * round (report.c, once); their eligible arrays are NULL when every
+   * record is eligible */
+  mtm_analysis_eligibility elig, elig_then;
 } rp_ctx;
 
 /* ---- repeat.c: a repeat group's questions ------------------------------- */
@@ -119,6 +123,19 @@ const char *rp_unit(rp_ctx *c, const char *rep, int capital);
 const char *rp_lower(rp_ctx *c, const char *s);
 /* Frees the repeat frames. */
 void rp_repeats_free(rp_ctx *c);
+
+/* ---- report.c: who counts ------------------------------------------------- */
+
+/* 1 when row r of frame f (the round's, the compared round's, or a repeat
+ * frame of either) belongs to an eligible respondent: consent given and the
+ * inclusion criteria met; 1 for any other frame. */
+int rp_in(rp_ctx *c, const mtm_frame *f, long r);
+/* The eligible rows of frame f as an analysis domain (per row, in c's
+ * arena), NULL when every row counts. */
+const uint8_t *rp_domain(rp_ctx *c, const mtm_frame *f);
+/* The eligible respondents of the round (the round's records when there
+ * is no rule). */
+long rp_neligible(rp_ctx *c);
 
 /* ---- template.c ---------------------------------------------------------- */
 

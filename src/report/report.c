@@ -249,41 +249,41 @@ static int load_details(rp_ctx *c) {
   return 0;
 }
 
-/* Notes a question an inclusion criterion names, once. */
-static void screen_ref(void *ctx, const char *name) {
-  rp_ctx *c = ctx;
-  for (int i = 0; i < c->nscreen; i++)
-    if (!strcmp(c->screen_q[i], name)) return;
-  const char **q = mtm_arena_alloc(c->a, sizeof *q * (size_t)(c->nscreen + 1));
-  if (c->nscreen) memcpy(q, c->screen_q, sizeof *q * (size_t)c->nscreen);
-  q[c->nscreen++] = mtm_arena_strdup(c->a, name);
-  c->screen_q = q;
-}
-
-/* The consent question and the screening questions of the report's form
- * (rp_ctx.consent_q, screen_q). */
-static int load_screening(rp_ctx *c) {
-  mtm_store_formref fr;
-  mtm_store_criterion *cr;
-  mtm_store_consent *cs;
-  int n, ncs;
-  int rc = mtm_store_form_find(c->st, c->form_id, c->a, &fr, c->err);
-  if (!rc) rc = mtm_store_criteria(c->st, fr.id, c->a, &cr, &n, c->err);
-  if (!rc) rc = mtm_store_consents(c->st, fr.id, c->a, &cs, &ncs, c->err);
+/* Who counts in the round and the compared round (rp_ctx.elig,
+ * elig_then), and the consent and screening questions of the form. */
+static int load_eligibility(rp_ctx *c) {
+  int rc = mtm_analysis_eligible(c->st, c->f, c->a, &c->elig, c->err);
+  if (!rc && c->fc) rc = mtm_analysis_eligible(c->st, c->fc, c->a, &c->elig_then, c->err);
   if (rc) return rc;
-  if (ncs) c->consent_q = cs[0].question;
-  else {
-    const mtm_question *q = mtm_form_consent_question(c->f->form);
-    c->consent_q = q ? mtm_arena_strdup(c->a, q->name) : NULL;
-  }
-  for (int i = 0; i < n; i++) {
-    mtm_expr *e;
-    mtm_err pe;
-    mtm_err_clear(&pe);
-    if (mtm_expr_parse(c->a, cr[i].expr, &e, &pe) == 0) mtm_expr_refs(e, screen_ref, c);
-  }
+  c->consent_q = c->elig.consent_q;
+  c->nscreen = c->elig.nscreen;
+  c->screen_q = c->elig.screen_q;
+  if (c->elig.nrules && !c->elig.neligible)
+    return mtm_err_set(c->err, MTM_EINVAL,
+                       "none of the %ld records of form '%s' in round %d is eligible (consent "
+                       "given and the inclusion criteria met): see 'mtm criteria list'",
+                       c->elig.nrows, c->form_id, c->o->round);
   return 0;
 }
+
+int rp_in(rp_ctx *c, const mtm_frame *f, long r) {
+  if (!f || r < 0) return 1;
+  if (f->parent) return rp_in(c, f->parent, f->parent_row[r]);
+  if (f == c->f) return !c->elig.eligible || c->elig.eligible[r];
+  if (f == c->fc) return !c->elig_then.eligible || c->elig_then.eligible[r];
+  return 1;
+}
+
+const uint8_t *rp_domain(rp_ctx *c, const mtm_frame *f) {
+  const mtm_frame *top = f && f->parent ? f->parent : f;
+  const uint8_t *d = top == c->f ? c->elig.eligible : top == c->fc ? c->elig_then.eligible : NULL;
+  if (!d || top == f) return d;
+  uint8_t *m = mtm_arena_alloc(c->a, (size_t)(f->nrows ? f->nrows : 1));
+  for (long r = 0; r < f->nrows; r++) m[r] = d[f->parent_row[r]];
+  return m;
+}
+
+long rp_neligible(rp_ctx *c) { return c->elig.nrules ? c->elig.neligible : c->f->nrows; }
 
 int mtm_report_write(mtm_store *st, const mtm_report_opts *o, mtm_report_stats *stats,
                      mtm_err *err) {
@@ -311,7 +311,7 @@ int mtm_report_write(mtm_store *st, const mtm_report_opts *o, mtm_report_stats *
   int rc = pick_form(&c, o->form_id, &c.form_id);
   if (!rc) rc = load_details(&c);
   if (!rc) rc = load_frames(&c);
-  if (!rc) rc = load_screening(&c);
+  if (!rc) rc = load_eligibility(&c);
   if (!rc) rc = rp_text_dir(&c);
   if (!rc) {
     c.spec.lang = mtm_form_lang(c.f->form, c.lang_code);

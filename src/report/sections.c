@@ -30,7 +30,7 @@ static int answered_among(rp_ctx *c, const mtm_frame_col *col, const mtm_frame_c
     if (!strcmp(nat->levels[i], value)) code = i;
   if (code < 0) return 0;
   for (long r = 0; r < c->f->nrows; r++)
-    if (nat->codes[r] == code && !mtm_frame_is_missing(col, r)) return 1;
+    if (nat->codes[r] == code && !mtm_frame_is_missing(col, r) && rp_in(c, c->f, r)) return 1;
   return 0;
 }
 
@@ -413,11 +413,12 @@ static int criteria(rp_ctx *c, mtm_buf *md) {
   int rc = mtm_store_form_find(c->st, c->form_id, c->a, &fr, c->err);
   if (!rc) rc = mtm_store_criteria(c->st, fr.id, c->a, &cr, &n, c->err);
   if (rc) return rc;
-  if (!n) return 0;
+  if (!n && !c->consent_q) return 0;
   const char *intro = rp_text(c, "criteria_intro");
   const char *dot = strchr(intro, '.');
   if (dot) mtm_buf_printf(md, "**%.*s**%s\n\n", (int)(dot - intro + 1), intro, dot + 1);
   else mtm_buf_printf(md, "%s\n\n", intro);
+  if (c->consent_q) mtm_buf_printf(md, "- %s\n", rp_text(c, "criteria_consent"));
   for (int i = 0; i < n; i++) {
     char key[32];
     snprintf(key, sizeof key, "%ld", cr[i].id);
@@ -426,11 +427,63 @@ static int criteria(rp_ctx *c, mtm_buf *md) {
     else {
       mtm_buf_adds(md, "- `");
       for (const char *p = cr[i].expr; *p; p++)
-        if (*p != '`' && *p != '{' && *p != '}') mtm_buf_addc(md, *p);
+        if (*p != '`' && !(*p == '{' && p[1] == '{') && !(*p == '}' && p[1] == '}'))
+          mtm_buf_addc(md, *p);
       mtm_buf_adds(md, "`\n");
     }
   }
   mtm_buf_adds(md, "\n");
+  return 0;
+}
+
+/* Appends a criterion as the reader sees it: its label in quotes, else
+ * its expression as code. */
+static void criterion_name(rp_ctx *c, const mtm_analysis_rule *r, mtm_buf *md) {
+  if (r->label && *r->label) {
+    mtm_buf_printf(md, c->lang == MTM_PROSE_RU ? "\xC2\xAB%s\xC2\xBB" : "\xE2\x80\x9C%s\xE2\x80\x9D", r->label);
+    return;
+  }
+  mtm_buf_adds(md, "`");
+  for (const char *p = r->expr; *p; p++)
+    if (*p != '`' && !(*p == '{' && p[1] == '{') && !(*p == '}' && p[1] == '}')) mtm_buf_addc(md, *p);
+  mtm_buf_adds(md, "`");
+}
+
+/* eligibility: how many records the round holds and which are left out of
+ * every figure, by reason (no consent, then each criterion, each record
+ * counted once, at the first rule it fails); nothing when the form has
+ * neither a consent question nor criteria. */
+static int eligibility(rp_ctx *c, mtm_buf *md) {
+  const mtm_analysis_eligibility *el = &c->elig;
+  if (!el->nrules) return 0;
+  long excluded = el->nrows - el->neligible;
+  if (!excluded) {
+    mtm_buf_printf(md, "%s\n\n", rp_text(c, "m_eligible_all"));
+    return 0;
+  }
+  mtm_prose_agree(md, c->lang, el->nrows, rp_text(c, "m_eligible_records"));
+  mtm_prose_agree(md, c->lang, excluded, rp_text(c, "m_eligible_excluded"));
+  mtm_buf_adds(md, " (");
+  int k = 0, nth = 0;
+  for (int i = 0; i < el->nrules; i++) {
+    const mtm_analysis_rule *r = &el->rules[i];
+    if (!r->consent) nth++;
+    if (!r->excluded) continue;
+    if (k++) mtm_buf_adds(md, "; ");
+    if (r->consent) {
+      mtm_buf_printf(md, "%s: {{count excluded rule=consent}}", rp_text(c, "m_eligible_consent"));
+      continue;
+    }
+    mtm_buf b;
+    mtm_buf_init(&b);
+    criterion_name(c, r, &b);
+    mtm_buf_printf(md, rp_text(c, "m_eligible_criterion"), b.p);
+    mtm_buf_printf(md, ": {{count excluded rule=%d}}", nth);
+    mtm_buf_free(&b);
+  }
+  mtm_buf_adds(md, "). ");
+  mtm_prose_agree(md, c->lang, el->neligible, rp_text(c, "m_eligible_counted"));
+  mtm_buf_adds(md, "\n\n");
   return 0;
 }
 
@@ -441,7 +494,7 @@ static int about(rp_ctx *c, mtm_buf *md) {
   int rc = rp_bma(c, &r, NULL);
   if (rc) return rc;
   /* "опрошен 1 121 респондент": the participle and noun agree with the count */
-  mtm_prose_agree(md, c->lang, c->f ? (long)c->f->nrows : 0, rp_text(c, r ? "about_bma" : "about_survey"));
+  mtm_prose_agree(md, c->lang, c->f ? rp_neligible(c) : 0, rp_text(c, r ? "about_bma" : "about_survey"));
   mtm_buf_adds(md, "\n\n");
   return 0;
 }
@@ -487,7 +540,7 @@ static int methodology(rp_ctx *c, mtm_buf *md) {
   else if (plan) mtm_buf_adds(md, rp_text(c, "m_sample_head"));
   if (plan) mtm_buf_adds(md, " {{sample}}");
   if (m || plan) mtm_buf_adds(md, "\n\n");
-  if ((rc = criteria(c, md))) return rc;
+  if ((rc = criteria(c, md)) || (rc = eligibility(c, md))) return rc;
   if (c->spec.weight) {
     const mtm_frame_col *w = mtm_frame_col_find(c->f, c->spec.weight);
     mtm_buf_printf(md, rp_text(c, "m_weighted"), w ? rp_qlabel(c, w) : c->spec.weight, c->spec.weight);
