@@ -671,7 +671,9 @@ int rp_eval_map(rp_ctx *c, const rp_tag *t, int *fig) {
   fg->caption = mtm_arena_printf(c->a, "%s %d. %s, %s, %s", rp_text(c, "map"), c->nmap, pl,
                                  rp_text(c, level == 1 ? "annex_by_region" : "annex_by_district"),
                                  rp_basis_text(c, pop, period));
-  fg->note = mtm_bma_method_sentence_lang(r->method, c->lang_code);
+  /* a sentence, not the method's bare phrase */
+  fg->note = mtm_arena_printf(c->a, "%s %s.", rp_text(c, "area_figure"),
+                              mtm_bma_method_sentence_lang(r->method, c->lang_code));
   fg->svg = mtm_arena_strndup(c->a, svg.p ? svg.p : "", svg.n);
   fg->svg_len = svg.n;
   mtm_buf_free(&svg);

@@ -375,8 +375,10 @@ static int baseline_section(rp_ctx *c, mtm_buf *md) {
   if ((rc = mtm_store_map_areas(c->st, level, NULL, NULL, c->lang_code, c->a, &ma, &nb, c->err)))
     return rc;
   mtm_buf_printf(md, "# %s\n\n", rp_text(c, "baseline"));
-  populations(c, r, s, md);
-  if (!ps) return 0; /* no key informant gave any figure: nothing to map or rank */
+  if (!ps) { /* no key informant gave any figure: nothing to map or rank */
+    populations(c, r, s, md);
+    return 0;
+  }
   /* the total as {{bma total}} prints it, for the noun to agree with it */
   int all = !ps->periods_overlap && isfinite(ps->total);
   double tot = all ? ps->total : ps->latest_value;
@@ -397,6 +399,9 @@ static int baseline_section(rp_ctx *c, mtm_buf *md) {
   }
   mtm_buf_printf(md, " %s %s.\n\n", rp_text(c, "area_figure"), mtm_bma_method_sentence_lang(r->method, c->lang_code));
   if (nb) mtm_buf_printf(md, "{{map population=%s level=%d}}\n\n", pop, level);
+  /* the populations after the map: the headline and its map open the
+   * section on one page, the list and the tables fill the next */
+  populations(c, r, s, md);
   mtm_buf_printf(md,
                  "{{table bma top=5 by=region population=%s}}\n\n"
                  "{{table bma top=5 by=origin population=%s}}\n\n",

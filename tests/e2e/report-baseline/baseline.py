@@ -30,7 +30,9 @@ def number(s):
 
 
 # the populations: a definition, then a figure or no data
-ul = sec[sec.index("<ul>"):sec.index("</ul>")]
+# (the section's own list, after the map and its list of areas in <details>)
+body = re.sub(r"<figure.*?</figure>", "", sec, flags=re.S)
+ul = body[body.index("<ul>"):body.index("</ul>")]
 items = re.findall(r"<li>(.*?)</li>", ul, re.S)
 print("populations:", len(items))
 for it in items:

@@ -86,7 +86,7 @@ say(h.count("@/@") > 100, "the HTML keeps the full keys")
 # 5. tagged, with metadata
 info = run("pdfinfo", pdf)
 say("Tagged:          yes" in info, "the PDF is tagged")
-say(re.search(r"^Author: .*(IOM|МОМ).*MTM", info, re.M) is not None, "the author is IOM and the operation")
+say(re.search(r"^Author: .*(IOM|МОМ).*(MTM|МТМ)", info, re.M) is not None, "the author is IOM and the operation")
 say(re.search(r"^Subject: +\S", info, re.M) is not None, "it has a subject")
 say("CreationDate:    Thu Jan 15 00:00:00 2026 UTC" in info, "it is dated MTM_TODAY")
 struct = run("pdfinfo", "-struct", pdf)
