@@ -8,7 +8,9 @@
 #      Nur-Sultan), new units are added, boundaries are stored;
 #   3. kaz_reform_2022.csv: validity dates around 2022-06-08;
 #   4. kaz_successors_2022.csv: which 2024 unit took over each 2018-only one;
-#   5. kaz_admin1_aliases.csv: spelling variants of the regions.
+#   5. kaz_admin1_aliases.csv: spelling variants of the regions;
+#   6. kaz_names_ru.csv: official Russian names where geokz's differ
+#      (Шымкент, not Чимкент; typos); the geokz names stay as aliases.
 # usage: scripts/demo-gazetteer.sh MTM WORKSPACE [DATA_DIR]
 set -e
 mtm=${1:?usage: scripts/demo-gazetteer.sh MTM WORKSPACE [DATA_DIR]}
@@ -21,4 +23,5 @@ d=${3:-$(dirname "$0")/../data/geo/kazakhstan}
   "$d/kaz_admbnda_adm2_2024.geojson" \
   "$d/kaz_reform_2022.csv" \
   "$d/kaz_successors_2022.csv" \
-  "$d/kaz_admin1_aliases.csv"
+  "$d/kaz_admin1_aliases.csv" \
+  "$d/kaz_names_ru.csv"

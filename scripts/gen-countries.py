@@ -8,8 +8,11 @@ see NOTICE). A one-off data-preparation script, never run by mtm:
 """
 import csv, sys
 
-# iso-codes 4.15 lacks the Russian name of Türkiye (its msgid changed).
-FIX_RU = {"TUR": "Турция"}
+# Russian names that replace iso-codes 4.15: Türkiye, whose msgid changed
+# (iso-codes has no Russian name for it), and Kyrgyzstan, which iso-codes
+# calls "Киргизия" where Kazakhstan's, Kyrgyzstan's and IOM's Russian
+# usage is "Кыргызстан".
+FIX_RU = {"TUR": "Турция", "KGZ": "Кыргызстан"}
 
 def c(s):
     return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
@@ -24,7 +27,7 @@ out.write("/* ISO 3166-1 countries: alpha-3 code and names in English, Russian a
           "static const struct {\n  const char *iso3, *en, *ru, *kk;\n} countries[] = {\n")
 for r in rows:
     en = r["common_name_en"] or r["name_en"]
-    ru = r["common_name_ru"] or r["name_ru"] or FIX_RU.get(r["alpha_3"], "")
+    ru = FIX_RU.get(r["alpha_3"]) or r["common_name_ru"] or r["name_ru"]
     kk = r["name_kk"]
     out.write("    {%s, %s, %s, %s},\n" % (c(r["alpha_3"]), c(en), c(ru), c(kk)))
 out.write("};\n\n"

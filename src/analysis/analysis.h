@@ -369,6 +369,12 @@ typedef struct mtm_analysis_spec {
   int lang;            /* language index for labels (mtm_form_lang), -1 default */
   const double *weights; /* one weight per frame row (mtm_analysis_weights_*),
                             not owned; when set, used instead of weight    */
+  const uint8_t *domain; /* one byte per frame row, not owned; NULL: every
+                            row. Rows with 0 are left out of every estimate
+                            as a domain, so standard errors stay those of
+                            the full design: R's svymean(~y,
+                            subset(design, domain)). The eligible
+                            respondents (mtm_analysis_eligible).        */
 } mtm_analysis_spec;
 
 typedef struct mtm_analysis_row {
@@ -397,6 +403,48 @@ typedef struct mtm_analysis_result {
 int mtm_analysis_default_plan(const struct mtm_frame *f, const mtm_analysis_spec *s,
                               const char *by, mtm_arena *a, mtm_analysis_item **items,
                               int *nitems, mtm_err *err) MTM_MUST_USE;
+
+/* ---- eligible respondents (eligible.c) -------------------------------------
+ * Analyses and reports count eligible respondents: those who gave consent
+ * and meet every inclusion criterion ('mtm criteria'). */
+
+/* One rule of eligibility, and the records it excluded. */
+typedef struct mtm_analysis_rule {
+  int consent;       /* 1: the consent rule, ${consent_q} = 'consent_value' */
+  const char *expr;  /* the criterion as written (consent: the rule above) */
+  const char *label; /* the criterion's label, NULL when it has none      */
+  long excluded;     /* records excluded by this rule and by none before it
+                        (consent first, then the criteria in the order they
+                        were added), so the counts add up to the excluded */
+} mtm_analysis_rule;
+
+typedef struct mtm_analysis_eligibility {
+  const char *consent_q;     /* the consent question, NULL: none          */
+  const char *consent_value; /* the answer that gives consent             */
+  int consent_named;         /* 1: named with 'criteria add --consent',
+                                0: found in the form                     */
+  int nrules;
+  mtm_analysis_rule *rules;  /* consent first, then the criteria          */
+  int nscreen;               /* the questions the criteria name, once each */
+  const char **screen_q;
+  long nrows;                /* records of the frame                      */
+  long neligible;            /* of them eligible                          */
+  uint8_t *eligible;         /* per row: 1 eligible; NULL when there is no
+                                rule (every row is)                      */
+} mtm_analysis_eligibility;
+
+/* Who of frame f (a main frame) is eligible: the consent question named
+ * for f's form, else the form's own (mtm_form_consent_question of its
+ * latest version), must have the answer that gives consent (a missing
+ * answer gives none), and every inclusion criterion of the form must be
+ * true (XLSForm semantics: a criterion naming an empty answer is usually
+ * false). A criterion naming a text question the frame did not load reads
+ * it from the workspace. Everything lives in a. Fails with a sentence
+ * naming the criterion when it cannot be read or names a question the form
+ * does not have. */
+struct mtm_store;
+int mtm_analysis_eligible(struct mtm_store *st, const struct mtm_frame *f, mtm_arena *a,
+                             mtm_analysis_eligibility *out, mtm_err *err) MTM_MUST_USE;
 
 /* ---- repeat groups (repeat.c) ---------------------------------------------
  * A repeat's question is analysed over the repeat's instances
@@ -481,11 +529,9 @@ int mtm_analysis_extra_add(mtm_analysis_extra *x, size_t nrows, int ncols,
                            const char *const *names, const unsigned char *num,
                            mtm_arena *a);
 
-/* The smallest unweighted n a public output shows (IOM's data protection
- * rule for published tables; `--public` and the public report use it). */
-#define MTM_ANALYSIS_PUBLIC_SUPPRESS 5
-
-/* Small-cell suppression of a results table: marks cells with unweighted n
+/* Small-cell suppression of a results table (`analyse --suppress K`
+ * without --public; public outputs use the rule of src/disclose instead):
+ * marks cells with unweighted n
  * < k (k < 1: 5) and their complements (mtm_analysis_suppress), blanks
  * their estimates (mtm_analysis_est_blank) and adds the column
  * "suppressed": "", "n < K" or "complementary". Returns the number of

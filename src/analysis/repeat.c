@@ -295,6 +295,11 @@ int mtm_analysis_run_all(mtm_store *st, const mtm_frame *f, const mtm_analysis_s
         for (long r = 0; r < fr->nrows; r++) w[r] = s->weights[fr->parent_row[r]];
         sp.weights = w;
       }
+      if (s->domain) { /* each instance in its submission's domain */
+        uint8_t *d = mtm_arena_alloc(a, (size_t)(fr->nrows ? fr->nrows : 1));
+        for (long r = 0; r < fr->nrows; r++) d[r] = s->domain[fr->parent_row[r]];
+        sp.domain = d;
+      }
     }
     mtm_analysis_result res;
     if ((rc = mtm_analysis_run(fr, &sp, items + i, j - i, a, &res, err))) break;

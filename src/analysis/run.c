@@ -664,6 +664,13 @@ static int item_run(run *R, const mtm_analysis_item *it, mtm_arena *scratch) {
     dom = mtm_arena_alloc(scratch, nz);
     if (filter_mask(R, it, dom)) return R->err->code;
   }
+  if (R->s->domain) { /* the eligible respondents: a domain too */
+    if (!dom) {
+      dom = mtm_arena_alloc(scratch, nz);
+      memcpy(dom, R->s->domain, (size_t)n);
+    } else
+      for (long r = 0; r < n; r++) dom[r] = dom[r] && R->s->domain[r];
+  }
   groups g;
   if (group_parse(R, it, &g, scratch)) return R->err->code;
   uint8_t *present = mtm_arena_alloc(scratch, (size_t)g.ngroup);

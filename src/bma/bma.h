@@ -115,6 +115,8 @@ typedef struct mtm_bma_opts {
   double disagreement;   /* max/min ratio; <= 0: 2 */
   const char *location;  /* location question; NULL: stored, else detected */
   const char *lang;      /* area names: NULL "en" */
+  int full_names;        /* 1: full official names ("Мангистауская область",
+                            mtm_geo_area_full_name), as a report prints them */
   int no_previous;       /* 1: do not consolidate round - 1 for changes */
 } mtm_bma_opts;
 
@@ -191,8 +193,10 @@ int mtm_bma_area_totals(mtm_store *st, const char *form_id, int round, const cha
                         const char *period, int level, mtm_arena *a, mtm_bma_figure **out, int *n,
                         mtm_err *err) MTM_MUST_USE;
 
-/* Same, with options (o->form_id, o->round, method, ...), on a
- * consolidation already made when r is not NULL. */
+/* Same, on a consolidation already made. period "all periods" sums the
+ * population's periods (each area's figure the sum of those it has, NaN
+ * when it has none; n_ki and locations_reporting the largest of the
+ * periods'); MTM_EINVAL when its periods overlap. */
 int mtm_bma_area_totals_from(const mtm_bma_result *r, const char *population, const char *period,
                              int level, mtm_arena *a, mtm_bma_figure **out, int *n,
                              mtm_err *err) MTM_MUST_USE;
@@ -205,6 +209,9 @@ typedef struct mtm_bma_share {
   const char *key, *name; /* P-code or ISO3; "other" for the rest */
   double value;
   long tenths;
+  double whole; /* value rounded to a whole number so that the wholes of a
+                   list add up to its sum rounded (largest remainder); NaN
+                   when value is */
 } mtm_bma_share;
 
 typedef struct mtm_bma_pop_summary {
@@ -223,6 +230,18 @@ typedef struct mtm_bma_pop_summary {
   mtm_bma_share *top_origins; /* top 5 and "other", shares add to 100.0 */
   int ntop_regions;
   mtm_bma_share *top_regions;
+  /* the sums of the two lists, "other" included: the bases of their
+   * shares. The regions add up to the total (the district figures summed);
+   * the origins need not: each district's figure for an origin is the
+   * median of its key informants for that origin, and medians of parts do
+   * not add up to the median of the whole. NaN when a list is empty. */
+  double top_origins_sum, top_regions_sum;
+  /* the periods of the basis for which the mapping has figures by origin
+   * (all of them, or some: the origins then cover only those), in series
+   * order, and the total (all origins) of those periods */
+  int norigin_periods;
+  const char **origin_periods;
+  double origin_periods_total;
   const char *latest_period;
   double latest_value;      /* arrivals in the latest period (admin0) */
   int latest_reporting;

@@ -728,7 +728,8 @@ int mtm_bma_consolidate(mtm_store *st, const mtm_bma_opts *o, mtm_arena *a, mtm_
   for (int k = 0; k < nused; k++) {
     const mtm_area *x = &areas[aidx[k]];
     r->areas[k] = (mtm_bma_area){mtm_arena_strdup(a, x->pcode),
-                                 mtm_arena_strdup(a, mtm_geo_area_name(x, lang)),
+                                 mtm_arena_strdup(a, o->full_names ? mtm_geo_area_full_name(&t, x, lang)
+                                                                   : mtm_geo_area_name(x, lang)),
                                  x->parent ? mtm_arena_strdup(a, x->parent) : NULL, x->level,
                                  ltot[aidx[k]], kis[aidx[k]]};
   }
@@ -901,11 +902,70 @@ out:
   return rc;
 }
 
+/* The areas of one level with the population's figures summed over its
+ * periods (all origins, both sexes): the basis "all periods" of the
+ * summary. MTM_ENOTFOUND when the population has no figure, MTM_EINVAL
+ * when its periods overlap (a sum would count people twice). */
+static int all_periods(const mtm_bma_result *r, const char *population, int level, mtm_arena *a,
+                       mtm_bma_figure **out, int *n, mtm_err *err) {
+  int *ser = mtm_arena_alloc(a, sizeof *ser * (size_t)(r->nseries + 1));
+  int *from = mtm_arena_alloc(a, sizeof *from * (size_t)(r->nseries + 1));
+  int *to = mtm_arena_alloc(a, sizeof *to * (size_t)(r->nseries + 1));
+  int ns = 0;
+  for (int i = 0; i < r->nseries; i++) {
+    const mtm_bma_series *x = &r->series[i];
+    if (strcmp(x->population, population) || x->origin[0] || x->sex[0]) continue;
+    if (mtm_bma_period_parse(x->period, &from[ns], &to[ns])) from[ns] = to[ns] = 0;
+    for (int k = 0; k < ns; k++)
+      if (from[k] < to[ns] && from[ns] < to[k])
+        return mtm_err_set(err, MTM_EINVAL,
+                           "the periods %s and %s of population %s overlap: a figure over all "
+                           "periods would count people twice",
+                           r->series[ser[k]].period, x->period, population);
+    ser[ns++] = i;
+  }
+  if (!ns)
+    return mtm_err_set(err, MTM_ENOTFOUND, "form '%s' has no figure for population %s in round %d",
+                       r->form_id, population, r->round);
+  if (level < 0 || level > r->location_level)
+    return mtm_err_set(err, MTM_EINVAL,
+                       "level %d has no figures: the locations are of level %d, so the levels "
+                       "are 0 to %d",
+                       level, r->location_level, r->location_level);
+  int k = 0;
+  for (int i = 0; i < r->nareas; i++) k += r->areas[i].level == level;
+  mtm_bma_figure *f = mtm_arena_alloc(a, sizeof *f * (size_t)(k + 1));
+  k = 0;
+  for (int i = 0; i < r->nareas; i++) {
+    if (r->areas[i].level != level) continue;
+    mtm_bma_figure *g = &f[k++];
+    *g = r->fig[(size_t)i * (size_t)r->nseries + (size_t)ser[0]];
+    g->period = "all periods";
+    g->value = NAN;
+    g->n_ki = 0;
+    g->locations_reporting = 0;
+    g->flags = 0;
+    g->min = g->max = NAN;
+    for (int j = 0; j < ns; j++) {
+      const mtm_bma_figure *x = &r->fig[(size_t)i * (size_t)r->nseries + (size_t)ser[j]];
+      if (isfinite(x->value)) g->value = isnan(g->value) ? x->value : g->value + x->value;
+      if (x->n_ki > g->n_ki) g->n_ki = x->n_ki;
+      if (x->locations_reporting > g->locations_reporting) g->locations_reporting = x->locations_reporting;
+      g->flags |= x->flags;
+    }
+    if (isfinite(g->value)) g->flags &= ~(unsigned)MTM_BMA_NO_ANSWER;
+  }
+  *out = f;
+  *n = k;
+  return 0;
+}
+
 int mtm_bma_area_totals_from(const mtm_bma_result *r, const char *population, const char *period,
                              int level, mtm_arena *a, mtm_bma_figure **out, int *n,
                              mtm_err *err) {
   *out = NULL;
   *n = 0;
+  if (period && !strcmp(period, "all periods")) return all_periods(r, population, level, a, out, n, err);
   int s = mtm_bma_series_find(r, population, period, "", "");
   if (s < 0) {
     mtm_buf b;

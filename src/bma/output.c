@@ -316,7 +316,9 @@ static void json_summary_body(const mtm_bma_result *r, const mtm_bma_summary *s,
       tenths(b, ps->top_origins[k].tenths);
       mtm_buf_addc(b, '}');
     }
-    mtm_buf_adds(b, "],\"top_regions\":[");
+    mtm_buf_adds(b, "]");
+    jfield_num(b, "top_origins_sum", ps->top_origins_sum);
+    mtm_buf_adds(b, ",\"top_regions\":[");
     for (int k = 0; k < ps->ntop_regions; k++) {
       mtm_buf_adds(b, k ? ",{\"pcode\":" : "{\"pcode\":");
       mtm_buf_add_json(b, ps->top_regions[k].key);
@@ -326,7 +328,9 @@ static void json_summary_body(const mtm_bma_result *r, const mtm_bma_summary *s,
       tenths(b, ps->top_regions[k].tenths);
       mtm_buf_addc(b, '}');
     }
-    mtm_buf_adds(b, "],\"latest_period\":");
+    mtm_buf_adds(b, "]");
+    jfield_num(b, "top_regions_sum", ps->top_regions_sum);
+    mtm_buf_adds(b, ",\"latest_period\":");
     if (ps->latest_period) {
       mtm_buf_adds(b, "{\"period\":");
       mtm_buf_add_json(b, ps->latest_period);
@@ -485,6 +489,13 @@ void mtm_bma_write_summary_text(const mtm_bma_result *r, const mtm_bma_summary *
         mtm_buf_printf(b, "%12s  %5ld.%ld%%\n", b2.p, sh[k].tenths / 10, sh[k].tenths % 10);
         mtm_buf_free(&b2);
       }
+      /* the base of the shares: the list's sum (the origins' need not be
+       * the total: medians by origin do not add up to the median total) */
+      mtm_buf b2;
+      mtm_buf_init(&b2);
+      hnum(&b2, list ? ps->top_origins_sum : ps->top_regions_sum);
+      mtm_buf_printf(b, "    %-28s %12s  %5d.0%%\n", "sum (the base of the shares)", b2.p, 100);
+      mtm_buf_free(&b2);
     }
   }
   if (r->previous_round) {

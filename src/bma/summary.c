@@ -39,9 +39,39 @@ static int cmp_entry(const void *a, const void *b) {
   return strcmp(x->key, y->key);
 }
 
+/* Rounds the finite values of s[0..m) to whole numbers that add up to
+ * their sum rounded: each is floored, then the units left go to the
+ * largest remainders (ties to the larger value, then the earlier entry).
+ * *sum receives the unrounded sum (NaN when no value is finite). */
+static void whole_numbers(mtm_bma_share *s, int m, double *sum) {
+  double t = NAN, floors = 0;
+  for (int i = 0; i < m; i++) {
+    s[i].whole = isfinite(s[i].value) ? floor(s[i].value) : NAN;
+    if (!isfinite(s[i].value)) continue;
+    t = add_nan(t, s[i].value);
+    floors += s[i].whole;
+  }
+  *sum = t;
+  if (isnan(t)) return;
+  long left = (long)(floor(t + 0.5) - floors);
+  for (; left > 0; left--) {
+    int best = -1;
+    double br = 0;
+    for (int i = 0; i < m; i++) {
+      if (!isfinite(s[i].value) || s[i].whole > floor(s[i].value)) continue; /* taken */
+      double r = s[i].value - s[i].whole;
+      if (best < 0 || r > br + 1e-12 || (fabs(r - br) <= 1e-12 && s[i].value > s[best].value))
+        best = i, br = r;
+    }
+    if (best < 0) break;
+    s[best].whole += 1;
+  }
+}
+
 /* The top entries and "other", with largest-remainder shares over the
- * list shown (so that it adds up to exactly 100.0). */
-static mtm_bma_share *top_list(entry *e, int n, int top, mtm_arena *a, int *nout) {
+ * list shown (so that it adds up to exactly 100.0) and whole numbers that
+ * add up to the list's sum rounded; *sum receives that sum. */
+static mtm_bma_share *top_list(entry *e, int n, int top, mtm_arena *a, int *nout, double *sum) {
   qsort(e, (size_t)n, sizeof *e, cmp_entry);
   int k = n < top ? n : top;
   int rest = n > top;
@@ -49,18 +79,19 @@ static mtm_bma_share *top_list(entry *e, int n, int top, mtm_arena *a, int *nout
   double *v = mtm_arena_alloc(a, sizeof *v * (size_t)(k + 2));
   long *t = mtm_arena_alloc(a, sizeof *t * (size_t)(k + 2));
   for (int i = 0; i < k; i++) {
-    s[i] = (mtm_bma_share){e[i].key, e[i].name, e[i].v, 0};
+    s[i] = (mtm_bma_share){e[i].key, e[i].name, e[i].v, 0, NAN};
     v[i] = isnan(e[i].v) ? 0 : e[i].v;
   }
   if (rest) {
     double o = NAN;
     for (int i = k; i < n; i++) o = add_nan(o, e[i].v);
-    s[k] = (mtm_bma_share){"other", "other", o, 0};
+    s[k] = (mtm_bma_share){"other", "other", o, 0, NAN};
     v[k] = isnan(o) ? 0 : o;
   }
   int m = k + rest;
   mtm_bma_shares(v, m, 1000, t);
   for (int i = 0; i < m; i++) s[i].tenths = t[i];
+  whole_numbers(s, m, sum);
   *nout = m;
   return s;
 }
@@ -154,7 +185,21 @@ int mtm_bma_summarize(const mtm_bma_result *r, int top, mtm_arena *a, mtm_bma_su
     ps->origins = mtm_arena_alloc(a, sizeof(char *) * (size_t)(no + 1));
     ps->origin_total = mtm_arena_alloc(a, sizeof(double) * (size_t)(no + 1));
     for (int k = 0; k < no; k++) ps->origins[k] = e[k].key, ps->origin_total[k] = e[k].v;
-    ps->top_origins = top_list(e, no, top, a, &ps->ntop_origins);
+    ps->top_origins = top_list(e, no, top, a, &ps->ntop_origins, &ps->top_origins_sum);
+    /* the periods the origins cover, and the total of those periods */
+    ps->origin_periods = mtm_arena_zalloc(a, sizeof(char *) * (size_t)(nper + 1));
+    ps->origin_periods_total = NAN;
+    for (int k = 0; k < nper; k++) {
+      if (ps->periods_overlap && k != latest) continue;
+      int has = 0;
+      for (int i = 0; i < r->nseries && !has; i++) {
+        const mtm_bma_series *x = &r->series[i];
+        has = !strcmp(x->population, pops[p]) && x->origin[0] && !x->sex[0] && !strcmp(x->period, ps->periods[k]);
+      }
+      if (!has) continue;
+      ps->origin_periods[ps->norigin_periods++] = ps->periods[k];
+      ps->origin_periods_total = add_nan(ps->origin_periods_total, ps->period_total[k]);
+    }
     /* regions: the areas of level 1 */
     int nr = 0;
     for (int i = 0; i < r->nareas; i++) {
@@ -166,7 +211,7 @@ int mtm_bma_summarize(const mtm_bma_result *r, int top, mtm_arena *a, mtm_bma_su
       }
       e[nr++] = (entry){r->areas[i].pcode, r->areas[i].name, v};
     }
-    ps->top_regions = top_list(e, nr, top, a, &ps->ntop_regions);
+    ps->top_regions = top_list(e, nr, top, a, &ps->ntop_regions, &ps->top_regions_sum);
   }
   return 0;
 }

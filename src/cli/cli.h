@@ -75,6 +75,30 @@ typedef struct mtm_opt {
 } mtm_opt;
 int mtm_cli_parse(const char *cmd, int argc, char **argv, const mtm_opt *opts);
 
+/* Texts in the operation's other languages (texts.c): --BASE-LANG TEXT
+ * or --BASE-LANG=TEXT beside --BASE TEXT (--operation-ru, --name-kk,
+ * --label-ru), LANG a code of 2 or 3 letters. mtm_cli_take_texts takes them
+ * out of argv (before mtm_cli_parse) into t, whose language codes it
+ * allocates (mtm_cli_texts_free); 0, or 2 after printing the usage.
+ * mtm_cli_texts_check refuses a language that is not in langs (the
+ * operation's, "en,ru"; NULL: "en"), _check_ws the workspace's; _save
+ * stores them under subject and key (mtm_store_text_set). */
+#define MTM_CLI_MAX_TEXTS 8
+typedef struct mtm_cli_texts {
+  int n;
+  char *lang[MTM_CLI_MAX_TEXTS];
+  const char *text[MTM_CLI_MAX_TEXTS]; /* point into argv */
+} mtm_cli_texts;
+int mtm_cli_take_texts(const char *cmd, const char *base, int *argc, char **argv,
+                       mtm_cli_texts *t);
+void mtm_cli_texts_free(mtm_cli_texts *t);
+int mtm_cli_texts_check(const char *langs, const char *option, const mtm_cli_texts *t,
+                        mtm_err *err);
+int mtm_cli_texts_check_ws(mtm_store *st, const char *option, const mtm_cli_texts *t,
+                           mtm_err *err);
+int mtm_cli_texts_save(mtm_store *st, const char *subject, const char *key,
+                       const mtm_cli_texts *t, mtm_err *err);
+
 /* The command families. */
 int mtm_cmd_init(mtm_cli *cli, int argc, char **argv);
 int mtm_cmd_status(mtm_cli *cli, int argc, char **argv);

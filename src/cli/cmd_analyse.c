@@ -2,6 +2,7 @@
  * the default plan, as a results table. */
 #include "analysis/analysis.h"
 #include "cli/cli.h"
+#include "disclose/disclose.h"
 #include "frame/frame.h"
 #include "store/store.h"
 
@@ -94,14 +95,59 @@ static int needs_text(const mtm_frame *f, const mtm_analysis_item *items, int ni
   return 0;
 }
 
+/* The label of the merged row of --other-below in the language asked
+ * (a Russian one: "Другое"). */
+static const char *other_label(const char *lang) {
+  if (lang && (!strncmp(lang, "ru", 2) || strstr(lang, "(ru)") || strstr(lang, "\xd0\xa0\xd1\x83\xd1\x81")))
+    return "\xd0\x94\xd1\x80\xd1\x83\xd0\xb3\xd0\xbe\xd0\xb5";
+  return "Other";
+}
+
+/* The eligible respondents of frame f as the spec's domain (nothing with
+ * all set, or when the form has no rule), and, when some record is not
+ * eligible, the note on standard error saying whom the figures count and
+ * why the others are left out (then: the compared round). Returns 0 or the
+ * exit code of a failure. */
+static int eligible(mtm_cli_ws *w, const mtm_frame *f, int all, int then, mtm_analysis_spec *s) {
+  mtm_analysis_eligibility el;
+  if (mtm_analysis_eligible(w->st, f, &w->a, &el, &w->err)) return mtm_cli_fail(&w->err);
+  if (!el.nrules) return 0;
+  if (!all) s->domain = el.eligible;
+  if (el.neligible == el.nrows) return 0; /* every record counts: nothing to say */
+  mtm_buf b;
+  mtm_buf_init(&b);
+  mtm_buf_printf(&b, "note: round %d: ", f->round);
+  if (all)
+    mtm_buf_printf(&b, "every record analysed (--all-respondents): %ld, of whom %ld eligible",
+                   el.nrows, el.neligible);
+  else
+    mtm_buf_printf(&b, "the eligible respondents analysed (consent given, inclusion criteria met): "
+                       "%ld of %ld records",
+                   el.neligible, el.nrows);
+  int k = 0;
+  for (int i = 0; i < el.nrules; i++) {
+    const mtm_analysis_rule *r = &el.rules[i];
+    if (!r->excluded) continue;
+    mtm_buf_adds(&b, k++ ? ", " : (all ? "; not eligible: " : "; excluded: "));
+    if (r->consent) mtm_buf_printf(&b, "%ld without consent (%s)", r->excluded, r->expr);
+    else if (r->label) mtm_buf_printf(&b, "%ld not %s (%s)", r->excluded, r->label, r->expr);
+    else mtm_buf_printf(&b, "%ld not meeting %s", r->excluded, r->expr);
+  }
+  if (!all && !then) mtm_buf_adds(&b, "; --all-respondents analyses every record");
+  fprintf(stderr, "%s\n", b.p);
+  mtm_buf_free(&b);
+  return 0;
+}
+
 /* --compare M: runs the same plan on round M of the form and adds the
- * comparison columns to x; with k > 0 round M's small cells are suppressed
- * too, so no comparison reveals them. Returns 0 or the exit code of a
- * failure. */
-static int compare_round(mtm_cli_ws *w, const char *form, int m, int k, const mtm_analysis_spec *s,
+ * comparison columns to x; round M's hidden cells are hidden too (the
+ * public rule pub, else small cells under k > 0), so no comparison
+ * reveals them. Returns 0 or the exit code of a failure. */
+static int compare_round(mtm_cli_ws *w, const char *form, int m, int k,
+                         const mtm_disclose_rule *pub, const char *lang, const mtm_analysis_spec *s,
                          const mtm_analysis_item *items, int nitems,
                          const mtm_analysis_result *res, mtm_analysis_extra *x, int text,
-                         const char *population, const char *bmaw) {
+                         const char *population, const char *bmaw, int all) {
   mtm_frame_opts fo = {0};
   fo.text = text;
   mtm_frame *g;
@@ -116,13 +162,20 @@ static int compare_round(mtm_cli_ws *w, const char *form, int m, int k, const mt
     return mtm_cli_fail(&w->err);
   }
   if (pw) sm.weights = pw;
+  sm.domain = NULL;
+  int rc = eligible(w, g, all, 1, &sm);
+  if (rc) {
+    mtm_frame_free(g);
+    return rc;
+  }
   s = &sm;
   if (mtm_analysis_run_all(w->st, g, s, items, nitems, &w->a, &then, &w->err)) {
     mtm_frame_free(g);
     return mtm_cli_fail(&w->err);
   }
   mtm_analysis_extra scratch = {0};
-  if (k > 0) mtm_analysis_post_suppress(&then, k, &scratch, &w->a);
+  if (pub) mtm_disclose_result(&then, pub, g, w->st, other_label(lang), &scratch, &w->a);
+  else if (k > 0) mtm_analysis_post_suppress(&then, k, &scratch, &w->a);
   mtm_analysis_opts o = {0};
   o.ci = s->ci;
   o.design_df = s->ci_df == MTM_ANALYSIS_CI_DF_DESIGN ? MTM_ANALYSIS_DF_FIXED
@@ -139,14 +192,16 @@ int mtm_cmd_analyse(mtm_cli *cli, int argc, char **argv) {
   const char *form = NULL, *round = NULL, *by = NULL, *weight = NULL, *strata = NULL,
              *cluster = NULL, *lonely = NULL, *ci = NULL, *cidf = NULL, *lang = NULL, *format = NULL,
              *out = NULL, *plan = NULL, *suppress = NULL,
-             *compare = NULL, *usd = NULL, *population = NULL, *bmaw = NULL, *pub = NULL;
+             *compare = NULL, *usd = NULL, *population = NULL, *bmaw = NULL, *pub = NULL,
+             *other = NULL, *flag = NULL, *all = NULL;
   mtm_opt opts[] = {{"form", 1, &form},     {"round", 1, &round},   {"by", 1, &by},
                     {"weight", 1, &weight}, {"strata", 1, &strata}, {"cluster", 1, &cluster},
                     {"lonely", 1, &lonely}, {"ci", 1, &ci},         {"ci-df", 1, &cidf},         {"lang", 1, &lang},
                     {"format", 1, &format}, {"out", 1, &out},       {"plan", 1, &plan},
                     {"suppress", 1, &suppress}, {"compare", 1, &compare},
                     {"usd", 0, &usd}, {"population", 1, &population},
-                    {"weights-from-bma", 1, &bmaw}, {"public", 0, &pub}, {0}};
+                    {"weights-from-bma", 1, &bmaw}, {"public", 0, &pub},
+                    {"other-below", 1, &other}, {"flag-below", 1, &flag}, {"all-respondents", 0, &all}, {0}};
   int i = mtm_cli_parse("analyse", argc, argv, opts);
   if (i < 0) return 2;
   if (i < argc) return mtm_cli_usage("analyse", "unexpected argument '%s'", argv[i]);
@@ -163,10 +218,21 @@ int mtm_cmd_analyse(mtm_cli *cli, int argc, char **argv) {
     return mtm_cli_usage("analyse", "--compare takes a round number, not '%s'", compare);
   if (suppress && whole(suppress, 1, &k))
     return mtm_cli_usage("analyse", "--suppress takes a number of respondents (1 or more), not '%s'", suppress);
-  if (pub && !suppress) { /* a public table never shows cells of fewer than 5 */
-    suppress = "5";
-    k = MTM_ANALYSIS_PUBLIC_SUPPRESS;
-  }
+  /* --public: the public rule (src/disclose), K from --suppress or 5;
+   * --suppress alone: every cell under K and its complements. */
+  mtm_disclose_rule rule = {0};
+  long ob = 0, fb = 0;
+  if ((other || flag) && !pub)
+    return mtm_cli_usage("analyse", "--other-below and --flag-below belong to the public rule: add --public");
+  if (other && whole(other, 1, &ob))
+    return mtm_cli_usage("analyse", "--other-below takes a percentage (a whole number from 1), not '%s'", other);
+  if (other && ob >= 100)
+    return mtm_cli_usage("analyse", "--other-below takes a percentage under 100, not '%s'", other);
+  if (flag && whole(flag, 1, &fb))
+    return mtm_cli_usage("analyse", "--flag-below takes a number of respondents (1 or more), not '%s'", flag);
+  rule.k = suppress ? (int)k : MTM_DISCLOSE_K;
+  rule.other_below = (double)ob;
+  rule.flag_below = (int)fb;
   mtm_analysis_spec s;
   memset(&s, 0, sizeof s);
   s.weight = weight;
@@ -228,6 +294,11 @@ int mtm_cmd_analyse(mtm_cli *cli, int argc, char **argv) {
     return rc;
   }
   s.weights = pw;
+  if ((rc = eligible(&w, f, all != NULL, 0, &s))) {
+    mtm_frame_free(f);
+    mtm_cli_ws_close(&w);
+    return rc;
+  }
   mtm_analysis_result res;
   if ((!plan && mtm_analysis_default_plan_all(w.st, f, &s, by, &w.a, &items, &nitems, &w.err)) ||
       mtm_analysis_run_all(w.st, f, &s, items, nitems, &w.a, &res, &w.err)) {
@@ -237,10 +308,11 @@ int mtm_cmd_analyse(mtm_cli *cli, int argc, char **argv) {
     return rc;
   }
   mtm_analysis_extra x = {0};
-  if (suppress) mtm_analysis_post_suppress(&res, (int)k, &x, &w.a);
+  if (pub) mtm_disclose_result(&res, &rule, f, w.st, other_label(lang), &x, &w.a);
+  else if (suppress) mtm_analysis_post_suppress(&res, (int)k, &x, &w.a);
   if ((usd && (rc = usd_columns(&w, f, rn, &res, &x))) ||
-      (compare && (rc = compare_round(&w, form, (int)cm, (int)k, &s, items, nitems, &res, &x, fo.text,
-                                     population, bmaw)))) {
+      (compare && (rc = compare_round(&w, form, (int)cm, (int)k, pub ? &rule : NULL, lang, &s, items, nitems, &res, &x, fo.text,
+                                     population, bmaw, all != NULL)))) {
     mtm_frame_free(f);
     mtm_cli_ws_close(&w);
     return rc;

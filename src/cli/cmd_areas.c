@@ -66,12 +66,12 @@ static int cmd_import(mtm_cli *cli, int argc, char **argv) {
     if (v && add_fields(&o, v, alias)) return 2;
   }
   const char *pcode = NULL, *name = NULL, *alias = NULL, *parent = NULL, *level = NULL,
-             *lang = NULL, *vf = NULL, *vt = NULL;
+             *lang = NULL, *vf = NULL, *vt = NULL, *source = NULL;
   mtm_opt opts[] = {{"pcode", 1, &pcode},     {"name", 1, &name},
                     {"alias", 1, &alias},     {"parent", 1, &parent},
                     {"level", 1, &level},     {"lang", 1, &lang},
                     {"valid-from", 1, &vf},   {"valid-to", 1, &vt},
-                    {0}};
+                    {"source", 1, &source},   {0}};
   int i = mtm_cli_parse("areas", argc, argv, opts);
   if (i < 0) return 2;
   if (i >= argc) return mtm_cli_usage("areas", "say which file to import");
@@ -85,6 +85,8 @@ static int cmd_import(mtm_cli *cli, int argc, char **argv) {
   if (lang) o.lang = mtm_ascii_lower((char *)lang);
   o.valid_from = vf;
   o.valid_to = vt;
+  if (source && !*source) return mtm_cli_usage("areas", "--source takes the boundaries' provenance, e.g. 'OCHA COD-AB 2023'");
+  o.source = source;
   mtm_cli_ws w;
   int rc = mtm_cli_ws_open(cli, &w);
   if (rc) return rc;
@@ -203,7 +205,7 @@ static int cmd_list(mtm_cli *cli, int argc, char **argv) {
     int nl = languages(w.st, ar, n, &w.a, &langs);
     mtm_buf_adds(&b, "pcode,level,parent");
     for (int l = 0; l < nl; l++) mtm_buf_printf(&b, ",name_%s", langs[l]);
-    mtm_buf_adds(&b, ",valid_from,valid_to\n");
+    mtm_buf_adds(&b, ",valid_from,valid_to,type\n");
     for (int k = 0; k < n; k++) {
       mtm_buf_add_csv(&b, ar[k].pcode);
       mtm_buf_printf(&b, ",%d,", ar[k].level);
@@ -216,6 +218,8 @@ static int cmd_list(mtm_cli *cli, int argc, char **argv) {
       mtm_buf_add_csv(&b, ar[k].valid_from);
       mtm_buf_addc(&b, ',');
       mtm_buf_add_csv(&b, ar[k].valid_to);
+      mtm_buf_addc(&b, ',');
+      mtm_buf_add_csv(&b, ar[k].type);
       mtm_buf_addc(&b, '\n');
     }
   } else {
@@ -226,6 +230,8 @@ static int cmd_list(mtm_cli *cli, int argc, char **argv) {
       mtm_buf_add_json(&b, x->pcode);
       mtm_buf_printf(&b, ",\"level\":%d,\"parent\":", x->level);
       mtm_buf_add_json_or_null(&b, x->parent);
+      mtm_buf_adds(&b, ",\"type\":");
+      mtm_buf_add_json_or_null(&b, x->type);
       mtm_buf_adds(&b, ",\"names\":{");
       int first = 1;
       for (int j = 0; j < x->nnames; j++) {

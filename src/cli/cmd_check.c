@@ -114,10 +114,21 @@ done:
   return rc;
 }
 
+static int criteria_add2(mtm_cli *cli, int argc, char **argv, const mtm_cli_texts *labels);
+
 /* criteria add: an inclusion criterion (an expression), or the consent
  * question (--consent Q, with --consent-value V when the form cannot tell
- * which answer gives consent), or both. */
+ * which answer gives consent), or both; --label-LANG gives the label in
+ * another of the operation's languages. */
 static int criteria_add(mtm_cli *cli, int argc, char **argv) {
+  mtm_cli_texts labels;
+  if (mtm_cli_take_texts("criteria", "label", &argc, argv, &labels)) return 2;
+  int rc = criteria_add2(cli, argc, argv, &labels);
+  mtm_cli_texts_free(&labels);
+  return rc;
+}
+
+static int criteria_add2(mtm_cli *cli, int argc, char **argv, const mtm_cli_texts *labels) {
   const char *form = NULL, *label = NULL, *consent = NULL, *yes = NULL;
   mtm_opt opts[] = {{"form", 1, &form},
                     {"label", 1, &label},
@@ -130,7 +141,8 @@ static int criteria_add(mtm_cli *cli, int argc, char **argv) {
   if (yes && !consent) return mtm_cli_usage("criteria", "--consent-value goes with --consent QUESTION");
   if (i >= argc && !consent)
     return mtm_cli_usage("criteria", "criteria add needs an expression, e.g. '${age} >= 18', or --consent QUESTION");
-  if (i >= argc && label) return mtm_cli_usage("criteria", "--label names an expression's criterion");
+  if (i >= argc && (label || labels->n))
+    return mtm_cli_usage("criteria", "--label names an expression's criterion");
   /* The expression may come as several words when not quoted. */
   mtm_buf e;
   mtm_buf_init(&e);
@@ -144,12 +156,16 @@ static int criteria_add(mtm_cli *cli, int argc, char **argv) {
   mtm_store_formref fr;
   long id = 0;
   const char *value = NULL;
+  char key[32];
   /* Everything is validated before anything is saved, in one transaction. */
   if ((e.p && mtm_check_criterion_valid(w.st, form, e.p, &w.err)) ||
       (consent && mtm_check_consent_valid(w.st, form, consent, yes, &w.a, &value, &w.err)) ||
-      mtm_store_form_find(w.st, form, &w.a, &fr, &w.err) || mtm_store_begin(w.st, &w.err)) {
+      mtm_store_form_find(w.st, form, &w.a, &fr, &w.err) ||
+      mtm_cli_texts_check_ws(w.st, "label", labels, &w.err) || mtm_store_begin(w.st, &w.err)) {
     rc = mtm_cli_fail(&w.err);
   } else if ((e.p && mtm_store_criterion_add(w.st, fr.id, e.p, label, &id, &w.err)) ||
+             (e.p && (snprintf(key, sizeof key, "%ld", id),
+                      mtm_cli_texts_save(w.st, "criterion", key, labels, &w.err))) ||
              (consent && mtm_store_consent_set(w.st, fr.id, consent, value, &w.err)) ||
              mtm_store_commit(w.st, &w.err)) {
     rc = mtm_cli_fail(&w.err);

@@ -21,169 +21,126 @@ typedef struct step {
 } step;
 
 static const step script[] = {
-    {"create the workspace",
-     mtm_cmd_init,
-     {"init", "--operation", "Kazakhstan MTM (demo)", "--country", "KAZ", "--currency", "KZT",
-      "--languages", "en,ru,kk"},
+    {"create the workspace", mtm_cmd_init,
+     {"init", "--operation", "Kazakhstan MTM (demo)", "--operation-ru",
+      "МТМ в Казахстане (демонстрация)", "--country", "KAZ", "--currency", "KZT", "--languages", "en,ru,kk"},
      0},
     /* snowball sampling, as the reference report of the operation says */
-    {"declare Round 1",
-     mtm_cmd_round,
-     {"round", "add", "1", "--name", "Round 1 (2022)", "--start", "2022-03-01", "--end",
-      "2022-04-15", "--usd-rate", "460.5", "--usd-rate-source",
-      "assumed for the demo (close to the National Bank of Kazakhstan's rate of the period)",
-      "--sampling", "snowball"},
+    {"declare Round 1", mtm_cmd_round,
+     {"round", "add", "1", "--name", "Round 1 (2022)", "--name-ru", "Раунд 1 (2022)", "--start",
+      "2022-03-01", "--end", "2022-04-15", "--usd-rate", "460.5", "--usd-rate-source",
+       "assumed for the demo (close to the National Bank of Kazakhstan's rate of the period)",
+       "--sampling", "snowball"},
      0},
-    {"declare Round 2",
-     mtm_cmd_round,
-     {"round", "add", "2", "--name", "Round 2 (2023)", "--start", "2023-03-01", "--end",
-      "2023-04-30", "--usd-rate", "451.7", "--usd-rate-source",
-      "the rate implied by IOM Kazakhstan's published MTM Round 2 report", "--sampling",
-      "snowball"},
+    {"declare Round 2", mtm_cmd_round,
+     {"round", "add", "2", "--name", "Round 2 (2023)", "--name-ru", "Раунд 2 (2023)", "--start",
+      "2023-03-01", "--end", "2023-04-30", "--usd-rate", "451.7", "--usd-rate-source",
+       "the rate implied by IOM Kazakhstan's published MTM Round 2 report", "--sampling",
+       "snowball"},
      0},
-    {"load the gazetteer (2018 and 2024 layers, the 2022 reform, aliases)",
-     mtm_cmd_areas,
-     {"areas", "import", "%G/kaz_adm1_2018_attributes.csv", "%G/kaz_adm2_2018_attributes.csv",
+    {"load the gazetteer (2018 and 2024 layers, the 2022 reform, aliases, Russian names)", mtm_cmd_areas,
+     {"areas", "import", "--source", "geokz 2024 (A. Rodionov, CC BY 4.0), after OCHA COD-AB Kazakhstan",
+      "%G/kaz_adm1_2018_attributes.csv", "%G/kaz_adm2_2018_attributes.csv",
       "%G/kaz_admbnda_adm1_2024.geojson", "%G/kaz_admbnda_adm2_2024.geojson",
-      "%G/kaz_reform_2022.csv", "%G/kaz_successors_2022.csv", "%G/kaz_admin1_aliases.csv"},
+      "%G/kaz_reform_2022.csv", "%G/kaz_successors_2022.csv", "%G/kaz_admin1_aliases.csv",
+      "%G/kaz_names_ru.csv"},
      0},
-    {"add both versions of the survey form",
-     mtm_cmd_form,
+    {"add both versions of the survey form", mtm_cmd_form,
      {"form", "add", "--kind", "survey", "%D/forms/migrant_worker_survey_2022.xlsx",
       "%D/forms/migrant_worker_survey_2023.xlsx"},
      0},
-    {"declare the inclusion criteria",
-     mtm_cmd_criteria,
+    {"declare the inclusion criteria", mtm_cmd_criteria,
      {"criteria", "add", "--form", DEMO_SURVEY_FORM_ID, "--label", "aged 18 or over",
-      "${age} >= 18"},
+      "--label-ru", "в возрасте 18 лет и старше", "${age} >= 18"},
      0},
-    {NULL,
-     mtm_cmd_criteria,
+    {NULL, mtm_cmd_criteria,
      {"criteria", "add", "--form", DEMO_SURVEY_FORM_ID, "--label", "not a Kazakh national",
-      "${nationality} != 'KAZ'"},
+      "--label-ru", "не являющиеся гражданами Казахстана", "${nationality} != 'KAZ'"},
      0},
-    {NULL,
-     mtm_cmd_criteria,
+    {NULL, mtm_cmd_criteria,
      {"criteria", "add", "--form", DEMO_SURVEY_FORM_ID, "--label",
-      "working or seeking work in Kazakhstan", "${working_now} = 'yes'"},
+      "working or seeking work in Kazakhstan", "--label-ru", "работающие или ищущие работу в Казахстане",
+      "${working_now} = 'yes'"},
      0},
-    {"import the survey, Round 1 (KoBo labels export, ';'-separated CSV)",
-     mtm_cmd_import,
+    {"import the survey, Round 1 (KoBo labels export, ';'-separated CSV)", mtm_cmd_import,
      {"import", "--form", DEMO_SURVEY_FORM_ID, "--round", "1", "%D/exports/round1_kobo_labels.csv"},
      0},
-    {"add the key-informant (baseline) form, Round 1 version (2018 areas)",
-     mtm_cmd_form,
+    {"add the key-informant (baseline) form, Round 1 version (2018 areas)", mtm_cmd_form,
      {"form", "add", "--kind", "baseline", "%D/forms/ki_baseline_2022.xlsx"},
      0},
-    {"import the key informants, Round 1 (KoBo labels export, ';'-separated CSV)",
-     mtm_cmd_import,
+    {"import the key informants, Round 1 (KoBo labels export, ';'-separated CSV)", mtm_cmd_import,
      {"import", "--form", DEMO_KI_FORM_ID, "--round", "1", "%D/exports/ki_round1_kobo_labels.csv"},
      0},
-    {"check the key informants, Round 1",
-     mtm_cmd_check,
+    {"check the key informants, Round 1", mtm_cmd_check,
      {"check", "--form", DEMO_KI_FORM_ID, "--round", "1", "--location", "rayon", "--outliers-by",
       "rayon", "--format", "csv", "--out", "%D/check_ki_round1.csv"},
      1},
-    {"settle the rayon names the Round 1 labels export left ambiguous",
-     mtm_cmd_clean,
+    {"settle the rayon names the Round 1 labels export left ambiguous", mtm_cmd_clean,
      {"clean", "apply", "--by", "demo field team", "--form", DEMO_KI_FORM_ID, "--round", "1",
       "%D/cleaning_log_ki_round1.csv"},
      0},
-    {"consolidate the key informants of Round 1 (its own periods: 2019 to Q1 2022)",
-     mtm_cmd_bma,
+    {"consolidate the key informants of Round 1 (its own periods: 2019 to Q1 2022)", mtm_cmd_bma,
      {"bma", "--form", DEMO_KI_FORM_ID, "--round", "1", "--mapping", "%D/forms/ki_mapping_2022.csv",
       "--out", "%D/bma_round1.csv"},
      0},
-    {"import the survey, Round 2 (KoBo XML-names export, XLSX)",
-     mtm_cmd_import,
+    {"import the survey, Round 2 (KoBo XML-names export, XLSX)", mtm_cmd_import,
      {"import", "--form", DEMO_SURVEY_FORM_ID, "--round", "2", "%D/exports/round2_kobo.xlsx"},
      0},
-    {"add the key-informant form, Round 2 version (2024 areas)",
-     mtm_cmd_form,
+    {"add the key-informant form, Round 2 version (2024 areas)", mtm_cmd_form,
      {"form", "add", "--kind", "baseline", "%D/forms/ki_baseline_2023.xlsx"},
      0},
-    {"import the key informants, Round 2 (KoBo XML-names export, XLSX)",
-     mtm_cmd_import,
+    {"import the key informants, Round 2 (KoBo XML-names export, XLSX)", mtm_cmd_import,
      {"import", "--form", DEMO_KI_FORM_ID, "--round", "2", "%D/exports/ki_round2_kobo.xlsx"},
      0},
-    {"check the survey, Round 2",
-     mtm_cmd_check,
+    {"check the survey, Round 2", mtm_cmd_check,
      {"check", "--form", DEMO_SURVEY_FORM_ID, "--round", "2", "--format", "csv", "--out",
       "%D/check_round2.csv"},
      1},
-    {"check the key informants, Round 2",
-     mtm_cmd_check,
+    {"check the key informants, Round 2", mtm_cmd_check,
      {"check", "--form", DEMO_KI_FORM_ID, "--round", "2", "--location", "rayon", "--outliers-by",
       "rayon", "--format", "csv", "--out", "%D/check_ki_round2.csv"},
      1},
-    {"apply the field team's cleaning log to the survey, Round 2",
-     mtm_cmd_clean,
+    {"apply the field team's cleaning log to the survey, Round 2", mtm_cmd_clean,
      {"clean", "apply", "--by", "demo field team", "--form", DEMO_SURVEY_FORM_ID, "--round", "2",
       "%D/cleaning_log_round2.csv"},
      0},
-    {"check the survey, Round 2, once cleaned",
-     mtm_cmd_check,
+    {"check the survey, Round 2, once cleaned", mtm_cmd_check,
      {"check", "--form", DEMO_SURVEY_FORM_ID, "--round", "2", "--format", "csv", "--out",
       "%D/check_round2_cleaned.csv"},
      1},
-    {"consolidate the key informants of Round 2, before the calls back",
-     mtm_cmd_bma,
+    {"consolidate the key informants of Round 2, before the calls back", mtm_cmd_bma,
      {"bma", "--form", DEMO_KI_FORM_ID, "--round", "2", "--mapping", "%D/forms/ki_mapping_2023.csv",
       "--out", "%D/bma_round2_before_calls.csv"},
      0},
-    {"call back the key informants of two rayons",
-     mtm_cmd_bma,
+    {"call back the key informants of two rayons", mtm_cmd_bma,
      {"bma", "verify", "--round", "2", "--form", DEMO_KI_FORM_ID, "--pcode", "%{call1.pcode}",
       "--field", "%{call1.field}", "--value", "%{call1.value}", "--status", "%{call1.status}",
       "--by", "demo field officer", "--note", "%{call1.note}"},
      0},
-    {NULL,
-     mtm_cmd_bma,
+    {NULL, mtm_cmd_bma,
      {"bma", "verify", "--round", "2", "--form", DEMO_KI_FORM_ID, "--pcode", "%{call2.pcode}",
       "--field", "%{call2.field}", "--status", "%{call2.status}", "--by", "demo field officer",
       "--note", "%{call2.note}"},
      0},
-    {"the consolidated baseline of Round 2 (figures in %D/bma_round2.csv)",
-     mtm_cmd_bma,
+    {"the consolidated baseline of Round 2 (figures in %D/bma_round2.csv)", mtm_cmd_bma,
      {"bma", "--form", DEMO_KI_FORM_ID, "--round", "2", "--out", "%D/bma_round2.csv"},
      0},
     {NULL, mtm_cmd_bma, {"bma", "--form", DEMO_KI_FORM_ID, "--round", "2", "--summary"}, 0},
     {"the sample plan of the Round 2 survey: 95% confidence, 3% margin, design effect 1.1, "
      "from the migrant workers who arrived in Q1 2023 (plan in %D/sample_round2.csv)",
      mtm_cmd_sample,
-     {"sample",
-      "--round",
-      "2",
-      "--population",
-      "migrant_worker",
-      "--period",
-      "2023Q1",
-      "--form",
-      DEMO_KI_FORM_ID,
-      "--level",
-      "1",
-      "--margin",
-      "0.03",
-      "--deff",
-      "1.1",
-      "--min-per-stratum",
-      "10",
-      "--out",
-      "%D/sample_round2.csv",
-      "--save"},
+     {"sample", "--round", "2", "--population", "migrant_worker", "--period", "2023Q1", "--form",
+      DEMO_KI_FORM_ID, "--level", "1", "--margin", "0.03", "--deff", "1.1", "--min-per-stratum",
+      "10", "--out", "%D/sample_round2.csv", "--save"},
      0},
     {"status", mtm_cmd_status, {"status"}, 0},
-    /* --public: the report is what gets published, under the public rule
-     * of every public output; --text: the officer's own text (introduction,
-     * populations, partners, key findings, conclusions, a migrant's story),
-     * which the demo writes into %D/text */
-    {"the public report of Round 2 compared with Round 1, in English (%D/report-en)",
-     mtm_cmd_report,
+    /* --public: the report is what gets published, so cells of fewer than
+     * 5 respondents are hidden, as in every public output */
+    {"the public report of Round 2 compared with Round 1, in English (%D/report-en)", mtm_cmd_report,
      {"report", "--round", "2", "--compare", "1", "--lang", "en", "--public", "--text", "%D/text",
       "--date", "2023-06-30", "--out", "%D/report-en"},
      0},
-    {"the same report in Russian (%D/report-ru)",
-     mtm_cmd_report,
+    {"the same report in Russian (%D/report-ru)", mtm_cmd_report,
      {"report", "--round", "2", "--compare", "1", "--lang", "ru", "--public", "--text", "%D/text",
       "--date", "2023-06-30", "--out", "%D/report-ru"},
      0},
@@ -228,8 +185,8 @@ static void summarize_findings(const char *path) {
     }
     if (r.n <= irule || r.n <= isev) continue;
     int k = 0;
-    while (k < nc &&
-           !(mtm_slice_eq(r.cells[irule], c[k].rule) && mtm_slice_eq(r.cells[isev], c[k].sev)))
+    while (k < nc && !(mtm_slice_eq(r.cells[irule], c[k].rule) &&
+                       mtm_slice_eq(r.cells[isev], c[k].sev)))
       k++;
     if (k == nc && nc < 32) {
       snprintf(c[k].rule, sizeof c[k].rule, "%.*s", (int)r.cells[irule].n, r.cells[irule].p);
@@ -242,7 +199,8 @@ static void summarize_findings(const char *path) {
   }
   mtm_table_close(t);
   printf("%d finding%s in %s", total, total == 1 ? "" : "s", path);
-  for (int k = 0; k < nc; k++) printf("%s%d %s (%s)", k ? ", " : ": ", c[k].n, c[k].rule, c[k].sev);
+  for (int k = 0; k < nc; k++)
+    printf("%s%d %s (%s)", k ? ", " : ": ", c[k].n, c[k].rule, c[k].sev);
   printf("\n");
 }
 
@@ -278,8 +236,8 @@ static void print_plan(const char *path) {
       continue;
     }
     if (r.n <= isample || r.n <= iname || r.n <= ipc || !r.cells[isample].n) continue;
-    printf("  %-24.*s %-6.*s %6.*s\n", (int)r.cells[iname].n, r.cells[iname].p, (int)r.cells[ipc].n,
-           r.cells[ipc].p, (int)r.cells[isample].n, r.cells[isample].p);
+    printf("  %-24.*s %-6.*s %6.*s\n", (int)r.cells[iname].n, r.cells[iname].p,
+           (int)r.cells[ipc].n, r.cells[ipc].p, (int)r.cells[isample].n, r.cells[isample].p);
   }
   mtm_table_close(t);
 }
@@ -290,8 +248,7 @@ static char *expand(mtm_arena *a, const char *s, const var *vars, int nvars) {
   for (; *s; s++) {
     size_t len = 0;
     const char *name = NULL;
-    if (s[0] == '%' && (s[1] == 'D' || s[1] == 'G'))
-      name = s + 1, len = 1;
+    if (s[0] == '%' && (s[1] == 'D' || s[1] == 'G')) name = s + 1, len = 1;
     else if (s[0] == '%' && s[1] == '{' && strchr(s, '}'))
       name = s + 2, len = (size_t)(strchr(s, '}') - name);
     int k = 0;
@@ -300,8 +257,7 @@ static char *expand(mtm_arena *a, const char *s, const var *vars, int nvars) {
     if (name && k < nvars) {
       mtm_buf_adds(&b, vars[k].value);
       s = name + len - (s[1] == '{' ? 0 : 1);
-    } else
-      mtm_buf_addc(&b, *s);
+    } else mtm_buf_addc(&b, *s);
   }
   char *r = mtm_arena_strdup(a, b.p ? b.p : "");
   mtm_buf_free(&b);
@@ -403,9 +359,8 @@ static int generate(const char *dir, const char *data, uint64_t seed, int n1, in
       demo_ki_calls(ks[k], &qs, t, nt, ki, &a, calls);
       for (int c = 0; c < 2; c++) {
         if (!calls[c].pcode) continue;
-        const char *v[] = {calls[c].pcode, calls[c].field,
-                           mtm_arena_printf(&a, "%ld", calls[c].value), calls[c].status,
-                           calls[c].note};
+        const char *v[] = {calls[c].pcode, calls[c].field, mtm_arena_printf(&a, "%ld", calls[c].value),
+                           calls[c].status, calls[c].note};
         const char *names[] = {"pcode", "field", "value", "status", "note"};
         for (int j = 0; j < 5; j++) {
           vars[*nvars].name = mtm_arena_printf(keep, "call%d.%s", c + 1, names[j]);
@@ -414,13 +369,13 @@ static int generate(const char *dir, const char *data, uint64_t seed, int n1, in
         }
       }
     }
-    if (!k &&
-        (rc = demo_ki_write_cleaning_log(OUT("cleaning_log_ki_round1.csv"), ks[k], t, nt, ki, err)))
+    if (!k && (rc = demo_ki_write_cleaning_log(OUT("cleaning_log_ki_round1.csv"), ks[k], t, nt,
+                                               ki, err)))
       goto done;
-    if ((rc =
-             k ? demo_write_xlsx(OUT("exports/ki_round2_kobo.xlsx"), &qs, rs, ki, nki, version, err)
-               : demo_write_csv(OUT("exports/ki_round1_kobo_labels.csv"), &qs, rs, ki, nki, version,
-                                err)))
+    if ((rc = k ? demo_write_xlsx(OUT("exports/ki_round2_kobo.xlsx"), &qs, rs, ki, nki, version,
+                                  err)
+                : demo_write_csv(OUT("exports/ki_round1_kobo_labels.csv"), &qs, rs, ki, nki,
+                                 version, err)))
       goto done;
   }
 #undef OUT
@@ -431,8 +386,8 @@ done:
 
 int mtm_cmd_demo(mtm_cli *cli, int argc, char **argv) {
   const char *out = NULL, *seed_s = NULL, *n1_s = NULL, *n2_s = NULL;
-  mtm_opt opts[] = {
-      {"out", 1, &out}, {"seed", 1, &seed_s}, {"round1", 1, &n1_s}, {"round2", 1, &n2_s}, {0}};
+  mtm_opt opts[] = {{"out", 1, &out}, {"seed", 1, &seed_s}, {"round1", 1, &n1_s},
+                    {"round2", 1, &n2_s}, {0}};
   int i = mtm_cli_parse("demo", argc, argv, opts);
   if (i < 0) return 2;
   if (i < argc) return mtm_cli_usage("demo", "unexpected argument '%s'", argv[i]);

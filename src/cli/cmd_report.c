@@ -9,11 +9,13 @@
 int mtm_cmd_report(mtm_cli *cli, int argc, char **argv) {
   /* Parses the options, writes the report and prints one line. */
   const char *round = NULL, *compare = NULL, *form = NULL, *tmpl = NULL, *lang = NULL,
-             *pub = NULL, *nopdf = NULL, *out = NULL, *text = NULL, *logo = NULL, *date = NULL;
+             *pub = NULL, *nopdf = NULL, *out = NULL, *text = NULL, *logo = NULL, *date = NULL,
+             *k = NULL, *other = NULL, *flag = NULL;
   mtm_opt opts[] = {{"round", 1, &round},   {"compare", 1, &compare}, {"form", 1, &form},
                     {"template", 1, &tmpl}, {"lang", 1, &lang},       {"public", 0, &pub},
                     {"no-pdf", 0, &nopdf},  {"out", 1, &out},         {"text", 1, &text},
-                    {"logo", 1, &logo},     {"date", 1, &date},       {0}};
+                    {"logo", 1, &logo},     {"date", 1, &date},       {"suppress", 1, &k},
+                    {"other-below", 1, &other}, {"flag-below", 1, &flag}, {0}};
   int i = mtm_cli_parse("report", argc, argv, opts);
   if (i < 0) return 2;
   if (i < argc) return mtm_cli_usage("report", "unexpected argument '%s'", argv[i]);
@@ -40,6 +42,17 @@ int mtm_cmd_report(mtm_cli *cli, int argc, char **argv) {
   o.lang = lang ? lang : "en";
   o.public_ = pub != NULL;
   o.no_pdf = nopdf != NULL;
+  /* the public rule's options (src/disclose) */
+  long long kv = 0, ov = 0, fv = 0;
+  if ((k || other || flag) && !pub)
+    return mtm_cli_usage("report", "--suppress, --other-below and --flag-below belong to the public rule: add --public");
+  if ((k && mtm_cli_number(k, 1, 1000000, &kv)) || (other && mtm_cli_number(other, 1, 99, &ov)) ||
+      (flag && mtm_cli_number(flag, 1, 1000000, &fv)))
+    return mtm_cli_usage("report", "--suppress and --flag-below take a number of respondents, --other-below "
+                                   "a percentage from 1 to 99");
+  o.suppress_k = (int)kv;
+  o.other_below = (int)ov;
+  o.flag_below = (int)fv;
   mtm_cli_ws w;
   int rc = mtm_cli_ws_open(cli, &w);
   if (rc) return rc;

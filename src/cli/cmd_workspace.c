@@ -18,12 +18,30 @@ static int valid_languages(const char *s) {
   }
 }
 
+static int init(mtm_cli *cli, int argc, char **argv, const mtm_opt *opts,
+                const mtm_cli_texts *names, const char **name_, const char **country_,
+                const char **currency_, const char **langs_);
+
+/* mtm init: creates the workspace, or changes its operation's details;
+ * --operation-LANG gives the operation's name in another of its languages. */
 int mtm_cmd_init(mtm_cli *cli, int argc, char **argv) {
   const char *name = NULL, *country = NULL, *currency = NULL, *langs = NULL;
   mtm_opt opts[] = {{"operation", 1, &name}, {"country", 1, &country},
                     {"currency", 1, &currency}, {"languages", 1, &langs}, {0}};
+  mtm_cli_texts names; /* --operation-ru ... */
+  if (mtm_cli_take_texts("init", "operation", &argc, argv, &names)) return 2;
+  int rc = init(cli, argc, argv, opts, &names, &name, &country, &currency, &langs);
+  mtm_cli_texts_free(&names);
+  return rc;
+}
+
+/* mtm init, once the --operation-LANG texts are taken out of argv. */
+static int init(mtm_cli *cli, int argc, char **argv, const mtm_opt *opts,
+                const mtm_cli_texts *names, const char **name_, const char **country_,
+                const char **currency_, const char **langs_) {
   int i = mtm_cli_parse("init", argc, argv, opts);
   if (i < 0) return 2;
+  const char *name = *name_, *country = *country_, *currency = *currency_, *langs = *langs_;
   if (i < argc) return mtm_cli_usage("init", "unexpected argument '%s'", argv[i]);
   if (country && (strlen(country) != 3))
     return mtm_cli_usage("init", "--country takes an ISO 3166 alpha-3 code such as KAZ, not '%s'",
@@ -49,7 +67,14 @@ int mtm_cmd_init(mtm_cli *cli, int argc, char **argv) {
   op.country = country ? up : had ? old.country : NULL;
   op.currency = currency ? cur : had ? old.currency : NULL;
   op.languages = (char *)(langs ? langs : had ? old.languages : "en");
-  int rc = mtm_store_operation_set(st, &op, &err);
+  int rc = mtm_cli_texts_check(op.languages, "operation", names, &err);
+  if (!rc) rc = mtm_store_begin(st, &err);
+  if (!rc) {
+    rc = mtm_store_operation_set(st, &op, &err);
+    if (!rc) rc = mtm_cli_texts_save(st, "operation", "", names, &err);
+    if (!rc) rc = mtm_store_commit(st, &err);
+    else mtm_store_rollback(st);
+  }
   if (!rc && !cli->quiet) {
     printf("%s workspace %s: %s", had ? "updated" : "created", cli->workspace, op.name);
     if (op.country || op.currency)
@@ -192,7 +217,18 @@ static const char *const sampling_names[] = {"snowball", "quota", "probability",
 /* round add N | round set N: declares a round, or changes the details of
  * one (set refuses a round never declared). Options left out keep what the
  * round has; --sampling none forgets the recorded method. */
+static int round_put2(mtm_cli *cli, int argc, char **argv, int set, const mtm_cli_texts *names);
+
 static int round_put(mtm_cli *cli, int argc, char **argv, int set) {
+  mtm_cli_texts names; /* --name-ru ... */
+  if (mtm_cli_take_texts("round", "name", &argc, argv, &names)) return 2;
+  int rc = round_put2(cli, argc, argv, set, &names);
+  mtm_cli_texts_free(&names);
+  return rc;
+}
+
+/* round add|set, once the --name-LANG texts are taken out of argv. */
+static int round_put2(mtm_cli *cli, int argc, char **argv, int set, const mtm_cli_texts *names) {
   const char *name = NULL, *start = NULL, *end = NULL, *rate = NULL, *sampling = NULL,
              *rate_src = NULL;
   mtm_opt opts[] = {{"name", 1, &name},         {"start", 1, &start}, {"end", 1, &end},
@@ -214,7 +250,7 @@ static int round_put(mtm_cli *cli, int argc, char **argv, int set) {
   if (rate && (mtm_parse_double(mtm_slice_c(rate), &r) || r <= 0))
     return mtm_cli_usage("round", "--usd-rate is a positive number (currency units per USD)");
   if (sampling && mtm_cli_choice("round", "--sampling", sampling, sampling_names) < 0) return 2;
-  if (set && !name && !start && !end && !rate && !sampling && !rate_src)
+  if (set && !name && !names->n && !start && !end && !rate && !sampling && !rate_src)
     return mtm_cli_usage("round", "'round set' changes nothing without an option");
   mtm_cli_ws w;
   int rc = mtm_cli_ws_open(cli, &w);
@@ -228,7 +264,17 @@ static int round_put(mtm_cli *cli, int argc, char **argv, int set) {
   } else {
     mtm_round rd = {(int)num, (char *)name, (char *)start, (char *)end, r,
                     (char *)(sampling && !strcmp(sampling, "none") ? "" : sampling), (char *)rate_src};
-    rc = mtm_store_round_put(w.st, &rd, &w.err) ? mtm_cli_fail(&w.err) : 0;
+    char key[16];
+    snprintf(key, sizeof key, "%d", (int)num);
+    rc = mtm_cli_texts_check_ws(w.st, "name", names, &w.err);
+    if (!rc) rc = mtm_store_begin(w.st, &w.err);
+    if (!rc) {
+      rc = mtm_store_round_put(w.st, &rd, &w.err);
+      if (!rc) rc = mtm_cli_texts_save(w.st, "round", key, names, &w.err);
+      if (!rc) rc = mtm_store_commit(w.st, &w.err);
+      else mtm_store_rollback(w.st);
+    }
+    rc = rc ? mtm_cli_fail(&w.err) : 0;
     if (!rc && !cli->quiet) printf("round %d saved\n", (int)num);
   }
   mtm_cli_ws_close(&w);

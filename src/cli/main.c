@@ -7,16 +7,16 @@
 
 static const mtm_cmd commands[] = {
     {"init", mtm_cmd_init,
-     "init [--operation NAME] [--country ISO3] [--currency CODE] [--languages en,ru]",
+     "init [--operation NAME] [--operation-LANG NAME] [--country ISO3] [--currency CODE] [--languages en,ru]",
      "Create a workspace (or update its operation)."},
     {"status", mtm_cmd_status, "status [--format text|json]",
      "Show the operation, areas per level, forms, versions and submissions."},
     {"round", mtm_cmd_round,
-     "round add|set N [--name NAME] [--start DATE] [--end DATE] [--usd-rate R] [--usd-rate-source TEXT] [--sampling snowball|quota|probability|census|none] | round list",
+     "round add|set N [--name NAME] [--name-LANG NAME] [--start DATE] [--end DATE] [--usd-rate R] [--usd-rate-source TEXT] [--sampling snowball|quota|probability|census|none] | round list",
      "Declare a data-collection round and its exchange rate."},
     {"areas", mtm_cmd_areas,
      "areas import [--pcode F --level N [--name F[:LANG]]... [--alias F[:LANG]]... [--parent F] "
-     "[--lang L]] [--valid-from D] [--valid-to D] FILE... | areas list [--level N] [--at DATE] "
+     "[--lang L]] [--valid-from D] [--valid-to D] [--source TEXT] FILE... | areas list [--level N] [--at DATE] "
      "[--format csv|json] | areas resolve [--level N] [--at DATE] [--within PCODE] TEXT...",
      "Load and query the gazetteer of administrative areas."},
     {"form", mtm_cmd_form,
@@ -31,7 +31,7 @@ static const mtm_cmd commands[] = {
      "[--disagreement RATIO] [--out FILE]",
      "List findings: required, constraint, relevance, choice, type, duplicate, outlier, ..."},
     {"criteria", mtm_cmd_criteria,
-     "criteria add --form FORM_ID [--label TEXT] EXPR | criteria add --form FORM_ID --consent Q "
+     "criteria add --form FORM_ID [--label TEXT] [--label-LANG TEXT] EXPR | criteria add --form FORM_ID --consent Q "
      "[--consent-value V] | criteria list [--form FORM_ID]",
      "Declare the survey's inclusion criteria (XLSForm expressions) and its consent question: "
      "check enforces them, analyse and report count the respondents who meet them."},
@@ -62,8 +62,9 @@ static const mtm_cmd commands[] = {
      "analyse --form FORM_ID --round N [--plan FILE] [--by Q,...|Q*Q] [--weight Q] [--strata Q] "
      "[--cluster Q] [--lonely adjust|remove|certainty] [--ci wald|logit] [--ci-df normal|design] [--lang L] "
      "[--population FILE | --weights-from-bma POP:PERIOD] [--compare M] [--suppress K] [--public] [--usd] "
-     "[--format csv|json|xlsx] [--out FILE]",
-     "Design-based shares, means, medians, totals and ratios with CIs, overall and by group."},
+     "[--all-respondents] [--format csv|json|xlsx] [--out FILE]",
+     "Design-based shares, means, medians, totals and ratios with CIs, overall and by group, "
+     "of the eligible respondents."},
     {"report", mtm_cmd_report,
      "report --round N [--compare M|none] [--form FORM_ID] [--template FILE] [--lang en|ru] "
      "[--text DIR] [--logo FILE] [--date YYYY-MM-DD] [--public] [--no-pdf] --out DIR",

@@ -20,7 +20,7 @@ static const struct {
   const char *iso, *en, *ru;
 } origins[DEMO_KI_NORIGINS] = {
     {"UZB", "Uzbekistan", "Узбекистан"},   {"RUS", "Russian Federation", "Российская Федерация"},
-    {"TJK", "Tajikistan", "Таджикистан"},  {"KGZ", "Kyrgyzstan", "Киргизия"},
+    {"TJK", "Tajikistan", "Таджикистан"},  {"KGZ", "Kyrgyzstan", "Кыргызстан"},
     {"AZE", "Azerbaijan", "Азербайджан"},  {"CHN", "China", "Китай"},
     {"TUR", "Türkiye", "Турция"},
 };

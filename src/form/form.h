@@ -117,6 +117,9 @@ typedef enum {
 typedef struct mtm_choice {
   const char *name;
   const char **labels; /* one per form language (form->langs), may be NULL */
+  const char **reports; /* report::LANG, one per form language, entries and the
+                           array may be NULL: the answer as a finding's
+                           predicate, "were men", "work in construction" */
   const char *filter_cols; /* extra choices columns as "col=value\n..." or NULL */
   long row;
 } mtm_choice;
@@ -149,6 +152,14 @@ typedef struct mtm_question {
   const struct mtm_question *choices_from;
   int or_other;
   const char **labels;       /* one per form language; entries may be NULL */
+  /* report::LANG, one per form language (entries, and the array, may be
+   * NULL): the finding a report writes. A select question's holds {share}
+   * (the percentage) and may hold {answer} (the answer's phrase) and
+   * {groups} (the breakdown, else put at the end in brackets): "{share} of
+   * respondents have a written contract"; a number question's holds {mean}
+   * and/or {median}. "{one|few|many}" selectors agree with the number.
+   * Checked when the form is read. */
+  const char **reports;
   const char **hints;
   const char **constraint_msgs;
   int required;              /* "yes"/"true"/"TRUE()" */
@@ -274,6 +285,10 @@ const mtm_choice *mtm_form_choice(const mtm_choice_list *l, const char *name);
 int mtm_form_lang(const mtm_form *f, const char *lang);
 /* Label in language i, falling back to the default language, then to any. */
 const char *mtm_form_label(const mtm_form *f, const char **labels, int lang);
+/* A report::LANG phrase in language i only (a phrase in another language
+ * would not fit the report's sentences), or the only language's when the
+ * form has one; NULL when none. */
+const char *mtm_form_report_phrase(const mtm_form *f, const char **reports, int lang);
 
 /* ---- consent (consent.c) -------------------------------------------------- */
 

@@ -51,6 +51,7 @@ enum {
   C_PARAMETERS,
   C_LIST_NAME,
   C_MEDIA,
+  C_REPORT, /* report::LANG: a finding's phrase (see mtm_question.reports) */
   C_IGNORED
 };
 
@@ -378,6 +379,7 @@ static const struct {
     {"audio", C_MEDIA},
     {"video", C_MEDIA},
     {"media", C_MEDIA},
+    {"report", C_REPORT},
 };
 
 /* Reads a column header: "label::English (en)", legacy "label:English",
@@ -421,7 +423,7 @@ static colspec parse_header_as(reader *r, const char *h, int langs) {
       break;
     }
   if (langs && (cs.role == C_LABEL || cs.role == C_HINT || cs.role == C_REQUIRED_MSG ||
-                cs.role == C_CONSTRAINT_MSG)) {
+                cs.role == C_CONSTRAINT_MSG || cs.role == C_REPORT)) {
     const char *lang = r->plain_lang;
     char *l = NULL;
     if (rest) {
@@ -487,6 +489,56 @@ static void read_settings(reader *r, const char *stem) {
   r->plain_lang = lang ? f->default_language : "default";
 }
 
+/* ---- report phrases ------------------------------------------------------------ */
+
+/* Checks a report::LANG cell (see mtm_question.reports): kind 0 a choice's
+ * phrase (no placeholders), 1 a select question's template (needs
+ * {share}; may hold {answer} and {groups}), 2 a number question's (needs
+ * {mean} or {median}), 3 any other question (no phrase is read). "{a|b|c}"
+ * selectors are allowed everywhere. Returns 0 when the phrase is kept, 1
+ * when a lenient read leaves it out (with a warning), negative (the error
+ * set, naming sheet, row, column and question) when it is refused. */
+static int check_phrase(reader *r, const char *sheet_name, long row, const char *col,
+                        const char *q, const char *v, int kind) {
+  char why[256] = "";
+  int share = 0, num = 0;
+  if (kind == 3) snprintf(why, sizeof why, "a phrase is read only for select and number questions");
+  for (const char *p = v; !why[0] && (p = strchr(p, '{'));) {
+    const char *e = strchr(p, '}');
+    if (!e) break; /* a lone brace is text */
+    size_t n = (size_t)(e - p - 1);
+    const char *w = p + 1;
+    if (memchr(w, '|', n)) { /* a selector: {one|few|many} */
+      p = e + 1;
+      continue;
+    }
+    int ok = 0;
+    if (kind == 1 && n == 5 && !strncmp(w, "share", 5)) ok = share = 1;
+    if (kind == 1 && n == 6 && (!strncmp(w, "answer", 6) || !strncmp(w, "groups", 6))) ok = 1;
+    if (kind == 2 && ((n == 4 && !strncmp(w, "mean", 4)) || (n == 6 && !strncmp(w, "median", 6))))
+      ok = num = 1;
+    if (!ok)
+      snprintf(why, sizeof why, "'{%.*s}' is not a placeholder here: %s", (int)(n > 40 ? 40 : n), w,
+               kind == 0   ? "a choice's phrase holds none, only {one|few|many} selectors"
+               : kind == 1 ? "a select question's phrase may hold {share}, {answer} and {groups}"
+                           : "a number question's phrase may hold {mean} and {median}");
+    p = e + 1;
+  }
+  if (!why[0] && kind == 1 && !share)
+    snprintf(why, sizeof why, "the phrase has no {share}: write where the percentage goes, e.g. "
+                              "'{share} of respondents have a written contract'");
+  if (!why[0] && kind == 2 && !num)
+    snprintf(why, sizeof why, "the phrase has no {mean} or {median}");
+  if (!why[0]) return 0;
+  if (!r->lenient) {
+    ferr(r, sheet_name, row, col, q, "%s", why);
+    return -1;
+  }
+  fwarn(r, sheet_name, row, col, q, "%s; the phrase is left out (the form was added with --lenient)",
+        why);
+  return 1;
+}
+
 /* ---- choices ------------------------------------------------------------------- */
 
 static mtm_choice_list *find_list(const mtm_form *f, const char *name) {
@@ -544,12 +596,22 @@ static int read_choices(reader *r) {
     c->name = cell(row, ncol);
     c->row = row->row;
     c->labels = mtm_arena_zalloc(r->a, sizeof(char *) * (size_t)(f->nlangs ? f->nlangs : 1));
+    c->reports = mtm_arena_zalloc(r->a, sizeof(char *) * (size_t)(f->nlangs ? f->nlangs : 1));
     mtm_buf fc;
     mtm_buf_init(&fc);
     for (int j = 0; j < s->hdr.n; j++) {
       const char *v = cell(row, j);
       if (cs[j].role == C_LABEL) {
         if (v[0] && !c->labels[cs[j].lang]) c->labels[cs[j].lang] = v;
+      } else if (cs[j].role == C_REPORT) {
+        int bad = v[0] && !c->reports[cs[j].lang]
+                      ? check_phrase(r, "choices", row->row, s->hdr.c[j], NULL, v, 0)
+                      : 1;
+        if (bad < 0) {
+          mtm_buf_free(&fc);
+          return MTM_EINVAL;
+        }
+        if (!bad) c->reports[cs[j].lang] = v;
       } else if (cs[j].role == C_NONE && s->hdr.c[j][0] && v[0]) {
         mtm_buf_printf(&fc, "%s=%s\n", s->hdr.c[j], v);
       }
@@ -1316,6 +1378,7 @@ static mtm_choice_list *with_other(reader *r, mtm_choice_list *l) {
   o->filter_cols = NULL;
   o->labels = mtm_arena_alloc(r->a, sizeof(char *) * (size_t)(r->f->nlangs ? r->f->nlangs : 1));
   for (int i = 0; i < r->f->nlangs; i++) o->labels[i] = "Other";
+  o->reports = mtm_arena_zalloc(r->a, sizeof(char *) * (size_t)(r->f->nlangs ? r->f->nlangs : 1));
   return c;
 }
 
@@ -1454,6 +1517,7 @@ static int read_survey(reader *r) {
       q->repeat = f->q[q->group].repeat;
       if (f->q[q->group].type == MTM_Q_BEGIN_REPEAT) q->repeat = q->group;
       q->labels = mtm_arena_zalloc(r->a, sizeof(char *) * (size_t)nl);
+      q->reports = mtm_arena_zalloc(r->a, sizeof(char *) * (size_t)nl);
       q->hints = mtm_arena_zalloc(r->a, sizeof(char *) * (size_t)nl);
       q->constraint_msgs = mtm_arena_zalloc(r->a, sizeof(char *) * (size_t)nl);
       continue;
@@ -1463,6 +1527,7 @@ static int read_survey(reader *r) {
     const char *node = row->node ? row->node : name;
     q->path = q->group >= 0 ? mtm_arena_printf(r->a, "%s/%s", f->q[q->group].path, node) : node;
     q->labels = mtm_arena_zalloc(r->a, sizeof(char *) * (size_t)nl);
+    q->reports = mtm_arena_zalloc(r->a, sizeof(char *) * (size_t)nl);
     q->hints = mtm_arena_zalloc(r->a, sizeof(char *) * (size_t)nl);
     q->constraint_msgs = mtm_arena_zalloc(r->a, sizeof(char *) * (size_t)nl);
     qsrc *qs = &src[qi];
@@ -1479,6 +1544,18 @@ static int read_survey(reader *r) {
         break;
       case C_HINT:
         if (!q->hints[cs[j].lang]) q->hints[cs[j].lang] = v;
+        break;
+      case C_REPORT:
+        if (!q->reports[cs[j].lang]) {
+          int kind = q->type == MTM_Q_SELECT_ONE || q->type == MTM_Q_SELECT_MULTIPLE ? 1
+                     : q->type == MTM_Q_INTEGER || q->type == MTM_Q_DECIMAL ||
+                             q->type == MTM_Q_RANGE
+                         ? 2
+                         : 3;
+          int bad = check_phrase(r, r->survey_sheet, row->row, s->hdr.c[j], name, v, kind);
+          if (bad < 0) return MTM_EINVAL;
+          if (!bad) q->reports[cs[j].lang] = v;
+        }
         break;
       case C_CONSTRAINT_MSG:
         if (!q->constraint_msgs[cs[j].lang]) q->constraint_msgs[cs[j].lang] = v;
@@ -1597,6 +1674,7 @@ static int read_survey(reader *r) {
       o->field = -1;
       o->path = q->group >= 0 ? mtm_arena_printf(r->a, "%s/%s", f->q[q->group].path, oname) : oname;
       o->labels = mtm_arena_zalloc(r->a, sizeof(char *) * (size_t)nl);
+      o->reports = mtm_arena_zalloc(r->a, sizeof(char *) * (size_t)nl);
       o->hints = mtm_arena_zalloc(r->a, sizeof(char *) * (size_t)nl);
       o->constraint_msgs = mtm_arena_zalloc(r->a, sizeof(char *) * (size_t)nl);
       for (int k = 0; k < nl; k++) o->labels[k] = "Specify other.";
@@ -1758,6 +1836,15 @@ const char *mtm_form_label(const mtm_form *f, const char **labels, int lang) {
   if (d >= 0 && labels[d]) return labels[d];
   for (int i = 0; i < f->nlangs; i++)
     if (labels[i]) return labels[i];
+  return NULL;
+}
+
+const char *mtm_form_report_phrase(const mtm_form *f, const char **reports, int lang) {
+  /* Only the asked language: an English phrase in a Russian sentence
+   * would be worse than the generic wording. */
+  if (!reports) return NULL;
+  if (lang >= 0 && lang < f->nlangs && reports[lang] && reports[lang][0]) return reports[lang];
+  if (f->nlangs == 1 && reports[0] && reports[0][0]) return reports[0];
   return NULL;
 }
 

@@ -67,6 +67,10 @@ typedef struct mtm_geo_import_opts {
   const char *lang;         /* --lang: default language of --name, "en"       */
   const char *valid_from;   /* --valid-from/--valid-to: stamp the whole layer  */
   const char *valid_to;
+  const char *source;       /* --source: where the file's boundaries come
+                               from (an attribution), stored with each one
+                               for the source line under maps; NULL: the
+                               file's name                                 */
 } mtm_geo_import_opts;
 
 void mtm_geo_import_opts_init(mtm_geo_import_opts *o);
@@ -99,6 +103,23 @@ int mtm_geo_list(mtm_store *st, int level, const char *at_date, mtm_arena *a, mt
 /* The canonical name in lang, else English, else the first canonical
  * name, else the P-code. */
 const char *mtm_geo_area_name(const mtm_area *x, const char *lang);
+
+/* The full official name of an area, as a publication prints it: name
+ * with the word of its type (mtm_area.type: "region", "national_city",
+ * "district", "city"; NULL: none) in lang: "Мангистауская область",
+ * "область Абай", "город Шымкент", "Бурабайский район", "район Биржан
+ * сал"; "Mangystau Region", "Shymkent city", "Burabay District";
+ * "Маңғыстау облысы", "Шымкент қаласы", "Бурабай ауданы". A trailing
+ * "(city)" or "(қала)" is dropped (and says the area is a city when the
+ * type is unknown); a name that already holds a type word, an unknown
+ * type or another language gives the name as it is. Arena memory (or name
+ * itself). */
+const char *mtm_geo_full_name(mtm_arena *a, const char *name, const char *type, int level,
+                              const char *lang);
+/* The full official name of an area in lang: its canonical name in lang,
+ * else in English, else its first, each built in the language of the name
+ * found; the P-code when it has no name. */
+const char *mtm_geo_area_full_name(mtm_arena *a, const mtm_area *x, const char *lang);
 
 /* The name of a country from its ISO 3166-1 alpha-3 code, in "en", "ru" or
  * "kk" (English when the language has none); NULL for an unknown code. A

@@ -31,6 +31,7 @@ typedef struct irow {
   int nsucc;
   const char **succ;
   const char *note;   /* crosswalk */
+  const char *type;   /* "region", "national_city", "district", "city"; NULL */
   const char *shape;  /* GeoJSON geometry text */
   int ancestor;       /* made from ADMk_* columns of a lower unit */
   int indexed;        /* in the P-code index */
@@ -379,13 +380,101 @@ static int layout(ictx *c, const rec *r) {
   return -1;
 }
 
+/* Is a Russian name an adjective ("Жанасемейский", "Бурабайский"), the
+ * form a district's name takes before "район"? */
+static int ru_adjective(const char *name) {
+  static const char *const ends[] = {"ский", "цкий", "ный", "ской", "ний", NULL};
+  size_t n = name ? strlen(name) : 0;
+  for (int i = 0; ends[i]; i++) {
+    size_t k = strlen(ends[i]);
+    if (n >= k && !strcmp(name + n - k, ends[i])) return 1;
+  }
+  return 0;
+}
+
+/*
+ * The type of the level-1 or level-2 unit of a 9-digit KATO code
+ * (Kazakhstan's classification of administrative-territorial objects:
+ * AA BB CC DDD). Level 1: AA from 71 on are the cities of republican
+ * significance (Astana 71, Almaty 75, Shymkent 79), the others regions.
+ * Level 2: inside those cities, BB names a city district; in a region,
+ * BB from 10 to 29 is a city of regional significance and from 30 on a
+ * district. A level-2 unit whose CC is not 00 under a city's BB (a
+ * unit of the city's administration, e.g. Zhanasemey under Semey) is a
+ * district when its Russian name is an adjective, else the city itself.
+ * NULL for other levels or a code that is not 9 digits.
+ */
+static const char *kato_type(const char *kato, int level, const char *name_ru) {
+  if (!kato || strlen(kato) != 9) return NULL;
+  for (int i = 0; i < 9; i++)
+    if (!isdigit((unsigned char)kato[i])) return NULL;
+  if (level == 1) return kato[0] >= '7' ? "national_city" : "region";
+  if (level != 2) return NULL;
+  if (kato[0] >= '7') return "district";
+  int bb = (kato[2] - '0') * 10 + (kato[3] - '0');
+  if (bb >= 30) return "district";
+  if (kato[4] == '0' && kato[5] == '0') return "city";
+  return ru_adjective(name_ru) ? "district" : "city";
+}
+
+/* The stored type of a type cell (region, oblast, city, district, rayon,
+ * and the Russian and Kazakh words), for a unit of level (-1: unknown);
+ * NULL when the word is none of them. A city at level 1 is a city of
+ * national (republican) significance. */
+static const char *type_word(const char *v, int level) {
+  static const struct {
+    const char *word, *type;
+  } words[] = {{"region", "region"},       {"oblast", "region"},          {"province", "region"},
+               {"область", "region"},      {"облыс", "region"},           {"national_city", "national_city"},
+               {"city", "city"},           {"town", "city"},              {"город", "city"},
+               {"қала", "city"},           {"district", "district"},      {"rayon", "district"},
+               {"raion", "district"},      {"район", "district"},         {"аудан", "district"}};
+  for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+    if (mtm_strcasecmp(v, words[i].word) == 0) {
+      if (!strcmp(words[i].type, "city") && level == 1) return "national_city";
+      return words[i].type;
+    }
+  return NULL;
+}
+
+/* The canonical Russian name a row carries, or NULL. */
+static const char *row_name_ru(const irow *w) {
+  for (int k = 0; k < w->nnames; k++)
+    if (!w->names[k].alias && !strcmp(w->names[k].lang, "ru")) return w->names[k].name;
+  return NULL;
+}
+
+/* The types of the rows one record made (from row first on): from a KATO
+ * column, for the unit and its ancestors; then from a 'type' column, for
+ * the unit itself, which wins. In a gazetteer CSV a type that is none of
+ * the known words is an error; an attribute table's or GeoJSON's 'type'
+ * of another meaning is left alone. */
+static int take_types(ictx *c, const rec *r, long rownum, int first) {
+  const char *kato = val(c, r, col(r, "KATO"));
+  for (int i = first; kato && i < c->n; i++)
+    c->rows[i].type = kato_type(kato, c->rows[i].level, row_name_ru(&c->rows[i]));
+  int ti = col(r, "type");
+  const char *tv = val(c, r, ti);
+  if (!tv || first >= c->n) return 0;
+  irow *w = &c->rows[c->n - 1];
+  const char *t = type_word(tv, w->level);
+  if (!t && c->kind != MTM_GEO_FILE_AREAS) return 0; /* another kind of 'type' property */
+  if (!t)
+    return fail(c, rownum, r->field[ti],
+                "the type '%s' is not one of region (oblast), city or district (rayon)", tv);
+  w->type = t;
+  return 0;
+}
+
 static int take(ictx *c, int kind, const rec *r, long rownum, const char *shape) {
+  int first = c->n, rc;
   switch (kind) {
   case MTM_GEO_FILE_CROSSWALK: return take_crosswalk(c, r, rownum);
-  case MTM_GEO_FILE_AREAS: return take_areas(c, r, rownum);
-  default: return c->o->pcode_field ? take_mapped(c, r, rownum, shape)
-                                    : take_ocha(c, r, rownum, shape);
+  case MTM_GEO_FILE_AREAS: rc = take_areas(c, r, rownum); break;
+  default:
+    rc = c->o->pcode_field ? take_mapped(c, r, rownum, shape) : take_ocha(c, r, rownum, shape);
   }
+  return rc ? rc : take_types(c, r, rownum, first);
 }
 
 static const char *what_we_read =
@@ -624,7 +713,7 @@ static int write_rows(ictx *c, mtm_geo_import_stats *s) {
       if (rc != MTM_ENOTFOUND) return rc;
     }
     mtm_area_put p = {w->pcode, w->level, w->set_parent, w->parent,
-                      w->valid_from, w->valid_to, source};
+                      w->valid_from, w->valid_to, source, w->type};
     long long id;
     int created;
     if ((rc = mtm_store_area_put(c->st, &p, &id, &created, c->err))) return rc;
@@ -638,7 +727,8 @@ static int write_rows(ictx *c, mtm_geo_import_stats *s) {
       s->names++;
     }
     if (w->shape) {
-      if ((rc = mtm_store_area_shape_put(c->st, id, w->shape, c->err))) return rc;
+      if ((rc = mtm_store_area_shape_put(c->st, id, w->shape, c->o->source ? c->o->source : source, c->err)))
+        return rc;
       s->shapes++;
     }
     for (int k = 0; k < w->nsucc; k++) {

@@ -48,6 +48,11 @@ typedef struct mtm_map_spec {
   const char *disclaimer;       /* NULL: the standard English line          */
   double width;                 /* px; 0: 640                               */
   int percent;                  /* values are fractions, shown as "55%"     */
+  const char *source;           /* the source line's data part ("Source: IOM
+                                   MTM key-informant baseline, Round 2
+                                   (2023)"); the map adds the boundaries'
+                                   provenance. NULL: no source line       */
+  int no_insets;                /* 1: no insets (level 2 only have them)    */
 } mtm_map_spec;
 
 /* The standard disclaimer line in a language ("en", "ru"). */
@@ -113,6 +118,8 @@ typedef struct mtm_map_ring {
 
 typedef struct mtm_map_area {
   const char *pcode, *parent, *name;
+  const char *parent_name; /* NULL: no parent                              */
+  const char *source;      /* the boundary's provenance; NULL: unknown     */
   int ring0, nrings; /* rings[ring0 .. ring0 + nrings)                    */
 } mtm_map_area;
 
@@ -128,6 +135,26 @@ typedef struct mtm_map_shapes {
   double width, height; /* the map box in px, margins included            */
   long vertices_in, vertices_out;
 } mtm_map_shapes;
+
+/* The label of each area of a map of level (arena array, one per area):
+ * its name, and at level 2 or below, when another area of the map or another region (a parent) has the
+ * same name (compared as mtm_geo_bare_key does), its region's name too,
+ * without a bracket of its own: "Almaty (Astana)" for the district of
+ * Astana named Almaty, which is also a region's name. */
+const char **mtm_map_area_labels(const mtm_map_shapes *s, int level, mtm_arena *a);
+
+/* A region drawn in an inset: enlarged, beside the map, so that its
+ * districts can be read. */
+typedef struct mtm_map_inset {
+  const char *pcode, *title;  /* the region and its name                 */
+  double x0, y0, x1, y1;      /* its box on the map, px                  */
+} mtm_map_inset;
+
+/* The regions of a level-2 map that get an inset: those of two districts
+ * or more drawn smaller than 5% of the map's width each way (the cities
+ * that are regions: Almaty, Astana, Shymkent), at most 4, in P-code order.
+ * Returns how many (arena array in *out). */
+int mtm_map_insets(const mtm_map_shapes *s, mtm_arena *a, mtm_map_inset **out);
 
 /* The margin around the map in the choropleth, px. */
 #define MTM_MAP_MARGIN 8.0

@@ -573,6 +573,8 @@ int mtm_map_shapes_load(mtm_store *st, const mtm_map_spec *spec, double margin,
     s->areas[i].pcode = rows[i].pcode;
     s->areas[i].parent = rows[i].parent;
     s->areas[i].name = rows[i].name;
+    s->areas[i].parent_name = rows[i].parent_name;
+    s->areas[i].source = rows[i].source;
     s->areas[i].ring0 = (int)t.rstart.n;
     rc = add_geometry(&t, rows[i].geojson, i, rows[i].pcode, err);
     s->areas[i].nrings = (int)t.rstart.n - s->areas[i].ring0;

@@ -1,6 +1,7 @@
 /* map: the choropleth as a standalone SVG document: classes in a
  * sequential blue palette, a hatched "not assessed" class, a legend,
  * labels that never overlap, and the disclaimer on boundaries. */
+#include "geo/geo.h"
 #include "map/map.h"
 #include "prose/prose.h"
 #include "render/render.h"
@@ -15,6 +16,14 @@
 #define LEGEND_PX 11.0
 #define LEGEND_TITLE_PX 12.0
 #define DISCLAIMER_PX 9.0
+#define REGION_PX 8.5
+#define INSET_TITLE_PX 9.5
+#define INSET_LABEL_PX 7.5
+#define INSET_MAX_W 200.0
+#define INSET_MAX_H 190.0
+#define INSET_GAP 10.0
+#define INSET_SMALL 0.05 /* a region drawn under this share of the width gets an inset */
+#define MAX_INSETS 4
 #define NA_PATTERN "mtm-map-na"
 
 /* The standard disclaimer in English or Russian (English otherwise). */
@@ -205,6 +214,158 @@ static double add_wrapped(mtm_buf *b, const char *text, double x, double y, doub
   return y;
 }
 
+
+/* ---- names --------------------------------------------------------------- */
+
+/* A name without its trailing bracket: "Astana (city)" -> "Astana". */
+static const char *short_name(mtm_arena *A, const char *name) {
+  if (!name) return "";
+  size_t n = strlen(name);
+  const char *open = strrchr(name, '(');
+  if (n && name[n - 1] == ')' && open && open > name && open[-1] == ' ')
+    return mtm_arena_strndup(A, name, (size_t)(open - 1 - name));
+  return name;
+}
+
+const char **mtm_map_area_labels(const mtm_map_shapes *s, int level, mtm_arena *A) {
+  /* Counts each name's key among the areas, and notes each region's key
+   * with its P-code; a name whose key another area or another region
+   * has gets its region in brackets. */
+  const char **out = mtm_arena_zalloc(A, sizeof *out * (size_t)(s->nareas + 1));
+  if (level < 2) {
+    for (int i = 0; i < s->nareas; i++) out[i] = s->areas[i].name ? s->areas[i].name : s->areas[i].pcode;
+    return out;
+  }
+  const char **key = mtm_arena_zalloc(A, sizeof *key * (size_t)(s->nareas + 1));
+  mtm_strmap count, region;
+  mtm_strmap_init(&count, A, (size_t)s->nareas);
+  mtm_strmap_init(&region, A, (size_t)s->nareas);
+  int *times = mtm_arena_zalloc(A, sizeof *times * (size_t)(s->nareas + 1));
+  for (int i = 0; i < s->nareas; i++) {
+    key[i] = mtm_geo_bare_key(A, s->areas[i].name ? s->areas[i].name : "", NULL);
+    times[mtm_strmap_put(&count, key[i], i)]++;
+    if (s->areas[i].parent_name)
+      mtm_strmap_put(&region, mtm_geo_bare_key(A, s->areas[i].parent_name, NULL), i);
+  }
+  for (int i = 0; i < s->nareas; i++) {
+    const mtm_map_area *a = &s->areas[i];
+    out[i] = a->name ? a->name : a->pcode;
+    if (!a->parent_name) continue;
+    int k = mtm_strmap_get(&region, key[i]); /* a region of that name ... */
+    int other_region = k >= 0 && (!s->areas[k].parent || !a->parent || strcmp(s->areas[k].parent, a->parent));
+    if (times[mtm_strmap_get(&count, key[i])] > 1 || other_region) /* ... or another area */
+      out[i] = mtm_arena_printf(A, "%s (%s)", out[i], short_name(A, a->parent_name));
+  }
+  return out;
+}
+
+/* ---- insets -------------------------------------------------------------- */
+
+/* The box of an area's rings, px. */
+static void area_box(const mtm_map_shapes *s, int area, double *x0, double *y0, double *x1, double *y1) {
+  const mtm_map_area *a = &s->areas[area];
+  for (int r = a->ring0; r < a->ring0 + a->nrings; r++) {
+    const mtm_map_ring *g = &s->rings[r];
+    for (int i = 0; i < g->npts; i++) {
+      double x = g->xy[2 * i] / 10.0, y = g->xy[2 * i + 1] / 10.0;
+      *x0 = fmin(*x0, x), *x1 = fmax(*x1, x), *y0 = fmin(*y0, y), *y1 = fmax(*y1, y);
+    }
+  }
+}
+
+int mtm_map_insets(const mtm_map_shapes *s, mtm_arena *A, mtm_map_inset **out) {
+  /* Groups the areas by parent (in P-code order of their first area),
+   * measures each group's box and keeps the small ones of two areas or
+   * more. */
+  mtm_map_inset *v = mtm_arena_zalloc(A, sizeof *v * MAX_INSETS);
+  int n = 0;
+  char *seen = mtm_arena_zalloc(A, (size_t)s->nareas + 1);
+  for (int i = 0; i < s->nareas && n < MAX_INSETS; i++) {
+    const char *p = s->areas[i].parent;
+    if (!p || seen[i]) continue;
+    double x0 = INFINITY, y0 = INFINITY, x1 = -INFINITY, y1 = -INFINITY;
+    int members = 0;
+    for (int k = i; k < s->nareas; k++) {
+      if (!s->areas[k].parent || strcmp(s->areas[k].parent, p)) continue;
+      seen[k] = 1;
+      members++;
+      area_box(s, k, &x0, &y0, &x1, &y1);
+    }
+    if (members < 2 || !isfinite(x0) || fmax(x1 - x0, y1 - y0) >= INSET_SMALL * s->width) continue;
+    v[n++] = (mtm_map_inset){p, s->areas[i].parent_name ? s->areas[i].parent_name : p, x0, y0, x1, y1};
+  }
+  *out = v;
+  return n;
+}
+
+/* Writes the names of the regions on the map, in grey italics, where they
+ * overlap no label placed before (placed grows): at level 2 each region's
+ * name at the label point of its largest district, a region in an inset
+ * beside its frame; at level 1 the name of each area not labelled yet. */
+static void region_names(mtm_buf *svg, const mtm_map_shapes *s, int level, const mtm_map_inset *ins, int nins,
+                         const char *labelled, box *placed, int *np, double W, double map_h, mtm_arena *A) {
+  mtm_buf_adds(svg, "<g class=\"regions\" text-anchor=\"middle\" font-style=\"italic\" fill=\"#44546a\" "
+                    "stroke=\"#ffffff\" stroke-width=\"2\" stroke-linejoin=\"round\" paint-order=\"stroke\">\n");
+  char *done = mtm_arena_zalloc(A, (size_t)s->nareas + 1);
+  for (int i = 0; i < s->nareas; i++) {
+    if (done[i]) continue;
+    const char *name = NULL, *pcode = NULL;
+    int best = i;
+    box fr = {0, 0, 0, 0};
+    int framed = 0;
+    if (level >= 2) {
+      const char *p = s->areas[i].parent;
+      if (!p || !s->areas[i].parent_name) continue;
+      double big = -1;
+      for (int k = i; k < s->nareas; k++) {
+        if (!s->areas[k].parent || strcmp(s->areas[k].parent, p)) continue;
+        done[k] = 1;
+        double a = area_px2(s, k);
+        if (a > big) big = a, best = k;
+      }
+      name = s->areas[i].parent_name;
+      pcode = p;
+      for (int k = 0; k < nins; k++)
+        if (!strcmp(ins[k].pcode, p)) fr = (box){ins[k].x0 - 3, ins[k].y0 - 3, ins[k].x1 + 3, ins[k].y1 + 3}, framed = 1;
+    } else {
+      done[i] = 1;
+      if (labelled[i]) continue;
+      name = s->areas[i].name ? s->areas[i].name : s->areas[i].pcode;
+      pcode = s->areas[i].pcode;
+    }
+    double w = mtm_render_text_width(name, REGION_PX, 0) + 2, h = REGION_PX * 1.25, lx, ly;
+    box cand[4];
+    int nc = 0;
+    if (framed) {
+      double cx = (fr.x0 + fr.x1) / 2, cy = (fr.y0 + fr.y1) / 2;
+      cand[nc++] = (box){cx - w / 2, fr.y0 - 2 - h, cx + w / 2, fr.y0 - 2};
+      cand[nc++] = (box){cx - w / 2, fr.y1 + 2, cx + w / 2, fr.y1 + 2 + h};
+      cand[nc++] = (box){fr.x1 + 3, cy - h / 2, fr.x1 + 3 + w, cy + h / 2};
+      cand[nc++] = (box){fr.x0 - 3 - w, cy - h / 2, fr.x0 - 3, cy + h / 2};
+    } else {
+      mtm_map_label_point(s, best, &lx, &ly);
+      cand[nc++] = (box){lx - w / 2, ly - h / 2, lx + w / 2, ly + h / 2};
+      cand[nc++] = (box){lx - w / 2, ly - h / 2 - h, lx + w / 2, ly - h / 2};
+      cand[nc++] = (box){lx - w / 2, ly + h / 2, lx + w / 2, ly + h / 2 + h};
+    }
+    for (int c = 0; c < nc; c++) {
+      box b = cand[c];
+      int ok = b.x0 >= 1 && b.x1 <= W - 1 && b.y0 >= 1 && b.y1 <= map_h;
+      for (int k = 0; ok && k < *np; k++)
+        if (overlaps(&b, &placed[k], 1)) ok = 0;
+      if (!ok) continue;
+      placed[(*np)++] = b;
+      mtm_buf_adds(svg, "<text data-region=\"");
+      add_xml(svg, pcode);
+      mtm_buf_printf(svg, "\" x=\"%.1f\" y=\"%.1f\" font-size=\"%g\">", (b.x0 + b.x1) / 2, b.y0 + REGION_PX, REGION_PX);
+      add_xml(svg, name);
+      mtm_buf_adds(svg, "</text>\n");
+      break;
+    }
+  }
+  mtm_buf_adds(svg, "</g>\n");
+}
+
 /* Draws the choropleth: shapes, classes, paths, outlines, labels, legend
  * and disclaimer, in that order, into one SVG document. */
 int mtm_map_choropleth_svg(mtm_store *st, const mtm_map_spec *spec, mtm_buf *svg, mtm_err *err) {
@@ -269,9 +430,44 @@ int mtm_map_choropleth_svg(mtm_store *st, const mtm_map_spec *spec, mtm_buf *svg
     cmax[c] = fmax(cmax[c], val[i]);
   }
 
-  /* Legend layout first: it sits under the map and sets the height. */
+  const char **lab = mtm_map_area_labels(s, spec->level, A);
+
+  /* Insets: the small regions of a district map, each loaded again
+   * under its region at the inset's width, in a row under the map. */
+  mtm_map_inset *ins = NULL;
+  int nins = spec->level == 2 && !spec->no_insets ? mtm_map_insets(s, A, &ins) : 0;
+  mtm_map_shapes **ish = mtm_arena_zalloc(A, sizeof *ish * (size_t)(nins + 1));
+  double *ix = mtm_arena_zalloc(A, sizeof *ix * (size_t)(nins + 1));
+  char *in_inset = mtm_arena_zalloc(A, (size_t)s->nareas + 1);
   double map_h = s->height;
-  double y = map_h + 4;
+  double y = map_h + 4, inset_top = y, inset_h = 0;
+  if (nins) {
+    double iw = fmin(INSET_MAX_W, (W - 2 * MARGIN - (nins - 1) * INSET_GAP) / nins);
+    for (int k = 0; k < nins; k++) {
+      mtm_map_spec sp = *spec;
+      sp.parent = ins[k].pcode;
+      sp.width = iw;
+      rc = mtm_map_shapes_load(st, &sp, 4, &ish[k], err);
+      if (!rc && ish[k]->height > INSET_MAX_H) { /* a tall region: narrower */
+        sp.width = fmax(40, iw * INSET_MAX_H / ish[k]->height);
+        mtm_map_shapes_free(ish[k]);
+        ish[k] = NULL;
+        rc = mtm_map_shapes_load(st, &sp, 4, &ish[k], err);
+      }
+      if (rc) {
+        for (int j = 0; j < k; j++) mtm_map_shapes_free(ish[j]);
+        mtm_map_shapes_free(s);
+        return rc;
+      }
+      ix[k] = MARGIN + k * (iw + INSET_GAP) + (iw - ish[k]->width) / 2;
+      inset_h = fmax(inset_h, ish[k]->height);
+      for (int a = 0; a < s->nareas; a++)
+        if (s->areas[a].parent && !strcmp(s->areas[a].parent, ins[k].pcode)) in_inset[a] = 1;
+    }
+    y += INSET_TITLE_PX * 1.6 + inset_h + 8;
+  }
+
+  /* Legend layout first: it sits under the map and sets the height. */
   mtm_buf legend;
   mtm_buf_init(&legend);
   if (spec->legend_title && *spec->legend_title) {
@@ -318,6 +514,32 @@ int mtm_map_choropleth_svg(mtm_store *st, const mtm_map_spec *spec, mtm_buf *svg
     if (entries) y += row;
   }
   y += 2;
+  /* the source line: the data's, then the boundaries' provenance */
+  {
+    mtm_buf src;
+    mtm_buf_init(&src);
+    const char **seen = mtm_arena_zalloc(A, sizeof *seen * (size_t)(s->nareas + 1));
+    int nseen = 0;
+    for (int i = 0; i < s->nareas; i++) {
+      const char *p = s->areas[i].source;
+      if (!p || !*p) continue;
+      int dup = 0;
+      for (int k = 0; k < nseen && !dup; k++) dup = !strcmp(seen[k], p);
+      if (!dup) seen[nseen++] = p;
+    }
+    int ru = lang && !strcmp(lang, "ru");
+    if (spec->source && *spec->source) mtm_buf_adds(&src, spec->source);
+    for (int k = 0; k < nseen; k++)
+      mtm_buf_printf(&src, "%s%s", k ? ", " : src.n ? (ru ? "; границы: " : "; boundaries: ") : (ru ? "Границы: " : "Boundaries: "),
+                     seen[k]);
+    if (src.n) {
+      if (!strchr(".!?", src.p[src.n - 1])) mtm_buf_addc(&src, '.');
+      mtm_buf_adds(&legend, "<g class=\"source\">\n");
+      y = add_wrapped(&legend, src.p, MARGIN, y, W - 2 * MARGIN, DISCLAIMER_PX, "");
+      mtm_buf_adds(&legend, "</g>\n");
+    }
+    mtm_buf_free(&src);
+  }
   const char *disc = spec->disclaimer ? spec->disclaimer : mtm_map_disclaimer(lang);
   y = add_wrapped(&legend, disc, MARGIN, y, W - 2 * MARGIN, DISCLAIMER_PX,
                   " fill=\"" MTM_RENDER_MUTED "\"");
@@ -352,7 +574,7 @@ int mtm_map_choropleth_svg(mtm_store *st, const mtm_map_spec *spec, mtm_buf *svg
     mtm_buf_printf(svg, "\" class=\"%s\" fill=\"%s\" d=\"", cls[i] >= 0 ? "v" : "na", fill);
     add_path_data(svg, s, a);
     mtm_buf_adds(svg, "\"><title>");
-    add_xml(svg, a->name);
+    add_xml(svg, lab[i]);
     mtm_buf_adds(svg, ": ");
     if (cls[i] >= 0)
       add_value(svg, val[i], decimals, lang, pct);
@@ -394,26 +616,38 @@ int mtm_map_choropleth_svg(mtm_store *st, const mtm_map_spec *spec, mtm_buf *svg
                      c->xy[2 * i] / 10.0, c->xy[2 * i + 1] / 10.0);
   }
   mtm_buf_adds(svg, "\"/>\n");
+  /* the regions drawn in insets: a frame around each on the map */
+  box *placed = mtm_arena_alloc(A, sizeof *placed * (size_t)(2 * (s->nareas + nins) + 16));
+  int np = 0;
+  for (int k = 0; k < nins; k++) {
+    box b = {ins[k].x0 - 3, ins[k].y0 - 3, ins[k].x1 + 3, ins[k].y1 + 3};
+    mtm_buf_printf(svg,
+                   "<rect class=\"inset-frame\" data-region=\"%s\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
+                   "height=\"%.1f\" fill=\"none\" stroke=\"%s\" stroke-width=\"0.9\"/>\n",
+                   ins[k].pcode, b.x0, b.y0, b.x1 - b.x0, b.y1 - b.y0, MTM_RENDER_INK);
+    placed[np++] = b;
+  }
 
-  /* Labels of the top areas, largest value first; a label that would
-   * overlap one already placed, or leave the map, is dropped. */
+  /* Labels of the top areas (not those of an inset, labelled there),
+   * largest value first; a label that would overlap one already placed,
+   * or leave the map, is dropped. */
   int top = spec->label_top > 0 ? spec->label_top : 5;
   ranked *rk = mtm_arena_alloc(A, sizeof *rk * (size_t)(nfinite ? nfinite : 1));
   int nr = 0;
   for (int i = 0; i < s->nareas; i++)
-    if (cls[i] >= 0) rk[nr++] = (ranked){i, val[i]};
+    if (cls[i] >= 0 && !in_inset[i]) rk[nr++] = (ranked){i, val[i]};
   qsort(rk, (size_t)nr, sizeof *rk, cmp_ranked);
-  box *placed = mtm_arena_alloc(A, sizeof *placed * (size_t)(2 * top + 1));
-  int np = 0;
   mtm_buf_adds(svg, "<g class=\"labels\" text-anchor=\"middle\" stroke=\"#ffffff\" "
                     "stroke-width=\"2.5\" stroke-linejoin=\"round\" paint-order=\"stroke\">\n");
   mtm_buf num;
   mtm_buf_init(&num);
+  char *labelled = mtm_arena_zalloc(A, (size_t)s->nareas + 1);
   for (int j = 0; j < nr && j < top; j++) {
+    const char *name = lab[rk[j].area];
     const mtm_map_area *a = &s->areas[rk[j].area];
     mtm_buf_reset(&num);
     add_value(&num, rk[j].v, decimals, lang, pct);
-    double wn = mtm_render_text_width(a->name, LABEL_NAME_PX, 1);
+    double wn = mtm_render_text_width(name, LABEL_NAME_PX, 1);
     double wv = mtm_render_text_width(num.p, LABEL_VALUE_PX, 0);
     double w = fmax(wn, wv), h = LABEL_NAME_PX * 1.2 + LABEL_VALUE_PX * 1.2, lx, ly;
     mtm_map_label_point(s, rk[j].area, &lx, &ly);
@@ -443,6 +677,7 @@ int mtm_map_choropleth_svg(mtm_store *st, const mtm_map_spec *spec, mtm_buf *svg
     }
     if (!ok) continue;
     placed[np++] = b;
+    labelled[rk[j].area] = 1;
     if (small) {
       placed[np++] = dot;
       mtm_buf_printf(svg,
@@ -455,17 +690,101 @@ int mtm_map_choropleth_svg(mtm_store *st, const mtm_map_spec *spec, mtm_buf *svg
     add_xml(svg, a->pcode);
     mtm_buf_printf(svg, "\" x=\"%.1f\" y=\"%.1f\" font-size=\"%g\" font-weight=\"bold\">", lx,
                    b.y0 + LABEL_NAME_PX, LABEL_NAME_PX);
-    add_xml(svg, a->name);
+    add_xml(svg, name);
     mtm_buf_printf(svg, "<tspan x=\"%.1f\" dy=\"%.1f\" font-size=\"%g\" font-weight=\"normal\">",
                    lx, LABEL_VALUE_PX * 1.2, LABEL_VALUE_PX);
     add_xml(svg, num.p);
     mtm_buf_adds(svg, "</tspan></text>\n");
   }
   mtm_buf_free(&num);
-  mtm_buf_adds(svg, "</g>\n<g class=\"legend\">\n");
+  mtm_buf_adds(svg, "</g>\n");
+  region_names(svg, s, spec->level, ins, nins, labelled, placed, &np, W, map_h, A);
+
+  /* The insets: a frame, the region's name, its districts in the map's
+   * classes, each labelled with its name and value where the label fits
+   * among the others. */
+  for (int k = 0; k < nins; k++) {
+    const mtm_map_shapes *is = ish[k];
+    double ox = ix[k], oy = inset_top + INSET_TITLE_PX * 1.6;
+    mtm_buf_printf(svg, "<g class=\"inset\" data-region=\"%s\">\n", ins[k].pcode);
+    mtm_buf_printf(svg, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"%g\" font-weight=\"bold\">", ox,
+                   inset_top + INSET_TITLE_PX, INSET_TITLE_PX);
+    add_xml(svg, ins[k].title);
+    mtm_buf_adds(svg, "</text>\n");
+    mtm_buf_printf(svg,
+                   "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"none\" stroke=\"%s\" "
+                   "stroke-width=\"0.8\"/>\n",
+                   ox, oy, is->width, is->height, MTM_RENDER_RULE);
+    mtm_buf_printf(svg,
+                   "<g transform=\"translate(%.1f %.1f)\" stroke=\"#ffffff\" stroke-width=\"0.6\" "
+                   "stroke-linejoin=\"round\" fill-rule=\"evenodd\">\n",
+                   ox, oy);
+    int *at = mtm_arena_alloc(A, sizeof *at * (size_t)(is->nareas + 1));
+    for (int i = 0; i < is->nareas; i++) {
+      at[i] = mtm_strmap_get(&idx, is->areas[i].pcode);
+      int c = at[i] >= 0 ? cls[at[i]] : -1;
+      char fill[32];
+      if (c >= 0)
+        class_colour(c, nk, fill);
+      else
+        snprintf(fill, sizeof fill, "url(#%s)", NA_PATTERN);
+      mtm_buf_adds(svg, "<path data-inset-pcode=\"");
+      add_xml(svg, is->areas[i].pcode);
+      mtm_buf_printf(svg, "\" fill=\"%s\" d=\"", fill);
+      add_path_data(svg, is, &is->areas[i]);
+      mtm_buf_adds(svg, "\"><title>");
+      add_xml(svg, is->areas[i].name);
+      mtm_buf_adds(svg, ": ");
+      if (c >= 0)
+        add_value(svg, val[at[i]], decimals, lang, pct);
+      else
+        mtm_buf_adds(svg, na_text(lang, 0));
+      mtm_buf_adds(svg, "</title></path>\n");
+    }
+    mtm_buf_adds(svg, "</g>\n");
+    /* labels, largest value first */
+    ranked *ir = mtm_arena_alloc(A, sizeof *ir * (size_t)(is->nareas + 1));
+    int nir = 0;
+    for (int i = 0; i < is->nareas; i++)
+      if (at[i] >= 0 && cls[at[i]] >= 0) ir[nir++] = (ranked){i, val[at[i]]};
+    qsort(ir, (size_t)nir, sizeof *ir, cmp_ranked);
+    box *ip = mtm_arena_alloc(A, sizeof *ip * (size_t)(nir + 1));
+    int nip = 0;
+    mtm_buf_adds(svg, "<g class=\"labels\" text-anchor=\"middle\" stroke=\"#ffffff\" stroke-width=\"2\" "
+                      "stroke-linejoin=\"round\" paint-order=\"stroke\">\n");
+    mtm_buf v;
+    mtm_buf_init(&v);
+    for (int j = 0; j < nir; j++) {
+      const mtm_map_area *a = &is->areas[ir[j].area];
+      mtm_buf_reset(&v);
+      add_value(&v, ir[j].v, decimals, lang, pct);
+      double w = fmax(mtm_render_text_width(a->name, INSET_LABEL_PX, 1), mtm_render_text_width(v.p, INSET_LABEL_PX, 0));
+      double h = INSET_LABEL_PX * 2.4, lx, ly;
+      mtm_map_label_point(is, ir[j].area, &lx, &ly);
+      box b = {lx - w / 2, ly - h / 2, lx + w / 2, ly + h / 2};
+      int ok = b.x0 >= 0 && b.x1 <= is->width && b.y0 >= 0 && b.y1 <= is->height;
+      for (int q = 0; ok && q < nip; q++)
+        if (overlaps(&b, &ip[q], 1)) ok = 0;
+      if (!ok) continue;
+      ip[nip++] = b;
+      mtm_buf_adds(svg, "<text data-inset-pcode=\"");
+      add_xml(svg, a->pcode);
+      mtm_buf_printf(svg, "\" x=\"%.1f\" y=\"%.1f\" font-size=\"%g\" font-weight=\"bold\">", ox + lx,
+                     oy + b.y0 + INSET_LABEL_PX, INSET_LABEL_PX);
+      add_xml(svg, a->name);
+      mtm_buf_printf(svg, "<tspan x=\"%.1f\" dy=\"%.1f\" font-size=\"%g\" font-weight=\"normal\">", ox + lx,
+                     INSET_LABEL_PX * 1.2, INSET_LABEL_PX);
+      add_xml(svg, v.p);
+      mtm_buf_adds(svg, "</tspan></text>\n");
+    }
+    mtm_buf_free(&v);
+    mtm_buf_adds(svg, "</g>\n</g>\n");
+  }
+  mtm_buf_adds(svg, "<g class=\"legend\">\n");
   mtm_buf_add(svg, legend.p, legend.n);
   mtm_buf_adds(svg, "</g>\n</svg>\n");
   mtm_buf_free(&legend);
+  for (int k = 0; k < nins; k++) mtm_map_shapes_free(ish[k]);
   mtm_map_shapes_free(s);
   return 0;
 }

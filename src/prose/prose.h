@@ -96,8 +96,8 @@ void mtm_prose_round(mtm_buf *b, int lang, int n, int capital);
  * agreeing with the whole percent (ru "{работает|работают|работают}"; en
  * uses one for 1 per cent, many otherwise). part_names/part_shares: the
  * breakdown in brackets (names as the reader sees them, "women", "men");
- * a NaN part shows an em dash; nparts 0: no brackets. A NaN share appends
- * nothing. */
+ * a NaN part (hidden) is left out, never a dash; no part left: no
+ * brackets. A NaN share appends nothing. */
 void mtm_prose_share_sentence(mtm_buf *b, int lang, double share, const char *predicate,
                               int nparts, const char *const *part_names,
                               const double *part_shares);
@@ -126,6 +126,58 @@ void mtm_prose_ordinal(mtm_buf *b, int lang, int n);
 void mtm_prose_money(mtm_buf *b, int lang, double amount, const char *currency);
 /* "1 in 2" / "1 из 2" for a highlight tile (N nearest 1/fraction). */
 void mtm_prose_one_in(mtm_buf *b, int lang, double fraction);
+
+/* ---- findings (statements helper) ---------------------------------------- */
+
+/* What a finding's template is filled with. */
+typedef struct mtm_prose_slots {
+  double share;              /* {share}: a fraction (pass a rounded whole
+                                percent / 100.0); NaN: none */
+  const char *answer;        /* {answer}: the answer's phrase or name */
+  const char *mean, *median; /* {mean}, {median}: numbers as printed */
+  long agree;                /* what selectors agree with when share is NaN */
+  int nparts;                /* the breakdown: names ("women") and shares */
+  const char *const *part_names;
+  const double *part_shares; /* a NaN part is left out, never a dash */
+} mtm_prose_slots;
+
+/* Appends a finding written from an author's template (a form's
+ * report::LANG phrase), without a final stop (a trailing "." of the
+ * template is dropped; the caller ends the sentence):
+ *   "{share} of respondents work without a written contract"
+ *   -> "Fifty-five per cent of respondents work without a written contract
+ *       (women 61%, men 54%)"
+ * {share} is in words with a capital when the template starts with it,
+ * else in digits ("55%", "55 %"); {answer}, {mean} and {median} are the
+ * slots' texts; {groups} is the breakdown "women 61%, men 54%", which,
+ * without {groups}, goes in brackets at the end (nothing when no part is
+ * shown); "{one|few|many}" selectors agree with the whole percent (ru
+ * "{работает|работают|работают}"), or with slots->agree without a share.
+ * Other braces are copied. */
+void mtm_prose_finding(mtm_buf *b, int lang, const char *tmpl, const mtm_prose_slots *s);
+/* The caption under a share's number on a tile, from the same template:
+ * the words after a leading {share} ("of respondents work without a
+ * written contract"), selectors agreeing with the share; 0 (nothing
+ * appended) when the template does not start with {share} or holds
+ * {mean}, {median} or {groups} after it (then the caller captions the
+ * tile otherwise). */
+int mtm_prose_finding_caption(mtm_buf *b, int lang, const char *tmpl, double share);
+/* The wording when the form gives no phrase, without a final stop: the
+ * lead (a question's label), then each answer with its share, the first
+ * answer's breakdown in brackets:
+ *   "Sex: men 84%, women 16%"
+ *   "Employed: yes 39% (women 29%, men 43%), no 61%"
+ *   "Пол: мужчины 84 %, женщины 16 %"
+ * A lead ending with ":" or "." gets a colon; one ending with "?" keeps it
+ * and the first answer takes a capital ("Do you work? Yes 39%, no 61%").
+ * An answer ending with a number ("25 to 50%") is parted from its share by
+ * a dash, in every item of the list: "25 to 50% — 54%". Answers whose
+ * share is NaN are left out, as are NaN parts. Returns the number of
+ * answers written; 0 (nothing appended, not even the lead) when no share
+ * is shown. */
+int mtm_prose_answers(mtm_buf *b, int lang, const char *lead, int n, const char *const *answers,
+                      const double *shares, int nparts, const char *const *part_names,
+                      const double *part_shares);
 
 /* Not a number (NaN, infinity) prints as an em dash in every function that
  * prints a number, so a suppressed cell never reads as zero. */

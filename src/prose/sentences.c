@@ -134,8 +134,9 @@ void mtm_prose_count_noun(mtm_buf *b, int lang, double v, const char *one, const
  * report's language, without the final stop ("of respondents work ...",
  * "респондентов работают ..."); it may hold "{one|few|many}" selectors
  * that agree with the whole percent (Russian "{работает|работают|
- * работают}"). A part whose share is NaN shows an em dash (suppressed);
- * nparts 0 gives no brackets. A NaN share appends nothing. */
+ * работают}"). A part whose share is NaN (hidden) is left out, never
+ * written as a dash; no part left gives no brackets. A NaN share appends
+ * nothing. */
 void mtm_prose_share_sentence(mtm_buf *b, int lang, double share, const char *predicate,
                               int nparts, const char *const *part_names,
                               const double *part_shares) {
@@ -145,16 +146,15 @@ void mtm_prose_share_sentence(mtm_buf *b, int lang, double share, const char *pr
     mtm_buf_addc(b, ' ');
     add_predicate(b, lang, predicate, mtm_prose_whole_percent(share));
   }
-  if (nparts > 0) {
-    mtm_buf_adds(b, " (");
-    for (int i = 0; i < nparts; i++) {
-      if (i) mtm_buf_adds(b, ", ");
-      mtm_buf_adds(b, part_names && part_names[i] ? part_names[i] : "");
-      mtm_buf_addc(b, ' ');
-      mtm_prose_percent(b, lang, part_shares ? part_shares[i] : NAN, 0);
-    }
-    mtm_buf_addc(b, ')');
+  int shown = 0; /* a hidden part is left out, never written as a dash */
+  for (int i = 0; i < nparts; i++) {
+    if (!part_shares || !isfinite(part_shares[i])) continue;
+    mtm_buf_adds(b, shown++ ? ", " : " (");
+    mtm_buf_adds(b, part_names && part_names[i] ? part_names[i] : "");
+    mtm_buf_addc(b, ' ');
+    mtm_prose_percent(b, lang, part_shares[i], 0);
   }
+  if (shown) mtm_buf_addc(b, ')');
   mtm_buf_addc(b, '.');
 }
 

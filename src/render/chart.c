@@ -402,8 +402,8 @@ static double label_column(lay *L, int n, const char *const *labels) {
   return w;
 }
 
-/* The largest value of the chart (1 when none is positive) and the widest
- * value label, in px. */
+/* The largest value of the chart (1 when none is positive; at least the
+ * chart's vmax) and the widest value label, in px. */
 static void value_extent(lay *L, const mtm_chart *c, int ns, int nc, double *vmax,
                          double *width) {
   char lab[64];
@@ -417,6 +417,7 @@ static void value_extent(lay *L, const mtm_chart *c, int ns, int nc, double *vma
       double t = mtm_render_text_width(lab, VS, 0);
       if (t > *width) *width = t;
     }
+  if (c->vmax > *vmax) *vmax = c->vmax; /* a common scale with a companion chart */
   if (*vmax <= 0) *vmax = 1;
 }
 

@@ -75,6 +75,9 @@ typedef struct mtm_chart {
   double small_n;                 /* a value whose n < small_n gets a mark
                                      and the note explains it; 0: none     */
   double width;                   /* px; 0: 640                            */
+  double vmax;                    /* the value scale reaches at least this
+                                     (charts set side by side share one);
+                                     0: the data's largest                 */
 } mtm_chart;
 
 /* Appends the chart as a standalone SVG document (<svg ...> with width,

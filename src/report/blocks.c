@@ -21,20 +21,67 @@ static const char *slug(rp_ctx *c, const char *s) {
   return o;
 }
 
-/* The note under a chart or table: n, and the suppression rule. */
-static const char *note_n(rp_ctx *c, double n) {
+/* The public rule's sentence under a figure (NULL outside a public
+ * report): its K, and the area rule when the figure is by area. */
+static const char *public_note(rp_ctx *c, int area) {
+  if (!c->o->public_) return NULL;
+  int k = rp_public_rule(c).k;
+  if (c->note_rep) return mtm_arena_printf(c->a, rp_text(c, "suppressed_note_unit"), k, rp_unit(c, c->note_rep, 0));
+  return area ? mtm_arena_printf(c->a, rp_text(c, "public_note_area"), k, k)
+              : mtm_arena_printf(c->a, rp_text(c, "public_note"), k);
+}
+
+/* "n = 1,117" (a repeat's: with its units) under a chart or table. */
+static const char *n_text(rp_ctx *c, double n) {
   if (!isfinite(n)) n = 0;
-  if (c->note_rep) { /* a repeat's chart: n counts its instances */
-    const char *nt = c->lang == MTM_PROSE_RU
-                         ? mtm_arena_printf(c->a, "n = %s (%s)", rp_count_text(c, n), rp_unit(c, c->note_rep, 0))
-                         : mtm_arena_printf(c->a, "n = %s %s", rp_count_text(c, n), rp_unit(c, c->note_rep, 0));
-    if (!c->o->public_) return nt;
-    return mtm_arena_printf(c->a, "%s; %s", nt,
-                            mtm_arena_printf(c->a, rp_text(c, "suppressed_note_unit"), rp_unit(c, c->note_rep, 0)));
+  if (!c->note_rep) return mtm_arena_printf(c->a, "n = %s", rp_count_text(c, n));
+  return c->lang == MTM_PROSE_RU
+             ? mtm_arena_printf(c->a, "n = %s (%s)", rp_count_text(c, n), rp_unit(c, c->note_rep, 0))
+             : mtm_arena_printf(c->a, "n = %s %s", rp_count_text(c, n), rp_unit(c, c->note_rep, 0));
+}
+
+/* The note under a chart or table: n, and the public rule. */
+static const char *note_n_area(rp_ctx *c, double n, int area) {
+  const char *nt = n_text(c, n), *pn = public_note(c, area);
+  return pn ? mtm_arena_printf(c->a, "%s; %s", nt, pn) : nt;
+}
+
+/* A group's n in a table: the count, or at area level below K (hidden
+ * by the public rule) "fewer than K". */
+static const char *group_n_text(rp_ctx *c, double n) {
+  if (!c->o->public_ || isfinite(n)) return rp_count_text(c, n);
+  char buf[64];
+  mtm_disclose_count(n, rp_public_rule(c).k, c->lang_code, buf, sizeof buf);
+  return mtm_arena_strdup(c->a, buf);
+}
+
+/* Whether a result holds an area figure hidden or shown under the public
+ * rule: a group variable that is an area question. */
+static int by_area(rp_ctx *c, const char *by) {
+  if (!by || !*by || !strcmp(by, "round")) return 0;
+  char *names = mtm_arena_strdup(c->a, by), *save = NULL;
+  for (char *g = strtok_r(names, "*", &save); g; g = strtok_r(NULL, "*", &save))
+    if (mtm_disclose_area_level(c->st, mtm_frame_col_find(c->f, g))) return 1;
+  return 0;
+}
+
+/* The answers of a choice question with a row in res, in the form's
+ * order, then "other" when --other-below merged answers into a row the
+ * form has no choice for; vals receives up to max of them. */
+static int answer_values(const mtm_frame_col *col, const mtm_analysis_result *res, const char **vals,
+                         int max) {
+  int nl = col->kind == MTM_FRAME_CODES ? col->nlevels : col->nlist, n = 0, other = 0;
+  for (int i = 0; i < nl && n < max; i++) {
+    if (!strcmp(col->levels[i], "other")) other = 1;
+    vals[n++] = col->levels[i];
   }
-  if (c->o->public_)
-    return mtm_arena_printf(c->a, "n = %s; %s", rp_count_text(c, n), rp_text(c, "suppressed_note"));
-  return mtm_arena_printf(c->a, "n = %s", rp_count_text(c, n));
+  if (!other && n < max)
+    for (size_t i = 0; i < res->n; i++)
+      if (res->rows[i].analysis_var_value && !strcmp(res->rows[i].analysis_var_value, "other")) {
+        vals[n++] = "other";
+        break;
+      }
+  return n;
 }
 
 /* The group values of a by-run, in result order (at most max). */
@@ -74,7 +121,7 @@ static int chart_hist(rp_ctx *c, const rp_tag *t, const mtm_frame_col *col, mtm_
   const mtm_frame *fr = rp_col_frame(c, col); /* a repeat's question: its instances */
   for (long r = 0; r < fr->nrows; r++) {
     double v = col->num[r];
-    if (isnan(v)) continue;
+    if (isnan(v) || !rp_in(c, fr, r)) continue;
     if (v < lo) lo = v;
     if (v > hi) hi = v;
     n++;
@@ -93,7 +140,7 @@ static int chart_hist(rp_ctx *c, const rp_tag *t, const mtm_frame_col *col, mtm_
   double *cnt = mtm_arena_zalloc(c->a, (size_t)k * sizeof *cnt);
   for (long r = 0; r < fr->nrows; r++) {
     double v = col->num[r];
-    if (isnan(v)) continue;
+    if (isnan(v) || !rp_in(c, fr, r)) continue;
     int b = (int)floor((v - start) / step);
     if (b < 0) b = 0;
     if (b >= k) b = k - 1;
@@ -114,7 +161,7 @@ static int chart_hist(rp_ctx *c, const rp_tag *t, const mtm_frame_col *col, mtm_
                                       rep ? mtm_arena_printf(c->a, rp_text(c, "answered_unit"), rp_unit(c, rep, 0))
                                           : rp_text(c, "answered"),
                                       rp_count_text(c, (double)n));
-    if (c->o->public_ && cnt[b] > 0 && cnt[b] < MTM_ANALYSIS_PUBLIC_SUPPRESS) cnt[b] = NAN;
+    /* a national count: a small one identifies nobody (src/disclose) */
     s->value = cnt[b];
     s->n = cnt[b];
     s->n_total = (double)n;
@@ -130,7 +177,7 @@ static int chart_hist(rp_ctx *c, const rp_tag *t, const mtm_frame_col *col, mtm_
   ch->percent = 0;
   const char *keep = c->note_rep; /* en "n = 150; household members per class" */
   if (c->lang != MTM_PROSE_RU) c->note_rep = NULL;
-  const char *nn = note_n(c, (double)n);
+  const char *nn = n_text(c, (double)n); /* national counts: nothing hidden */
   c->note_rep = keep;
   fg->note = mtm_arena_printf(c->a, "%s; %s", nn,
                               fr->repeat ? mtm_arena_printf(c->a, rp_text(c, "histogram_note_unit"), rp_unit(c, fr->repeat, 0))
@@ -161,6 +208,44 @@ int rp_eval_chart(rp_ctx *c, const rp_tag *t, int *fig) {
   return rc;
 }
 
+/* A by-group bar chart of two groups (women and men) as the groups' own
+ * charts, set side by side as the reference report does: each panel one
+ * series under its group's name, the same answers in the same order, half
+ * the width. Other charts have no pair. */
+static int chart_pair(rp_ctx *c, const rp_tag *t, const mtm_chart *ch, mtm_fig *fg) {
+  if (ch->type != MTM_CHART_HBAR || ch->nseries != 2 || !ch->series[0].name ||
+      !ch->series[1].name)
+    return 0;
+  double vmax = 0; /* the two charts share one scale */
+  for (int s = 0; s < 2; s++)
+    for (int i = 0; i < ch->ncat; i++)
+      if (ch->series[s].values[i] > vmax) vmax = ch->series[s].values[i];
+  for (int s = 0; s < 2; s++) {
+    mtm_chart one = *ch;
+    one.vmax = vmax;
+    one.nseries = 1;
+    one.series = &ch->series[s];
+    mtm_chart_series se = ch->series[s];
+    se.name = NULL;
+    one.series = &se;
+    one.title = ch->series[s].name;
+    one.width = 330;
+    one.note = NULL;
+    mtm_buf svg;
+    mtm_buf_init(&svg);
+    if (mtm_chart_svg(&one, &svg, c->err)) {
+      char m[1024];
+      snprintf(m, sizeof m, "%s", c->err->msg);
+      mtm_buf_free(&svg);
+      return rp_fail(c, t, "%s", m);
+    }
+    fg->pair[s] = mtm_arena_strndup(c->a, svg.p ? svg.p : "", svg.n);
+    fg->pair_len[s] = svg.n;
+    mtm_buf_free(&svg);
+  }
+  return 0;
+}
+
 /* rp_eval_chart of question q, its column col. */
 static int eval_chart(rp_ctx *c, const rp_tag *t, const char *q, const mtm_frame_col *col, int *fig) {
   int rc;
@@ -170,7 +255,7 @@ static int eval_chart(rp_ctx *c, const rp_tag *t, const char *q, const mtm_frame
   mtm_chart ch;
   memset(&ch, 0, sizeof ch);
   ch.lang = c->lang_code;
-  ch.small_n = c->o->public_ ? MTM_ANALYSIS_PUBLIC_SUPPRESS : 0;
+  ch.small_n = c->o->public_ ? c->o->flag_below : 0; /* indicative: a base under it */
   mtm_fig tmp;
   memset(&tmp, 0, sizeof tmp);
   if (col->kind == MTM_FRAME_NUM) {
@@ -187,6 +272,8 @@ static int eval_chart(rp_ctx *c, const rp_tag *t, const char *q, const mtm_frame
       return rp_fail(c, t, "question '%s' has no answer in round %d", q, c->compare);
     const mtm_analysis_result *res = &run->now;
     int nl = col->kind == MTM_FRAME_CODES ? col->nlevels : col->nlist;
+    const char **levels = mtm_arena_zalloc(c->a, (size_t)(nl + 1) * sizeof *levels);
+    nl = answer_values(col, res, levels, nl + 1);
     const char *gv[6], *gl[6];
     int ng = by && !byround ? group_values(res, gv, gl, 6) : 0;
     int nser = byround ? 2 : ng ? ng : 1;
@@ -195,10 +282,10 @@ static int eval_chart(rp_ctx *c, const rp_tag *t, const char *q, const mtm_frame
     const char **vals = mtm_arena_zalloc(c->a, (size_t)(nl + 1) * sizeof *vals);
     int ncat = 0;
     for (int i = 0; i < nl; i++) {
-      long r = row_of(res, col->levels[i], NULL);
+      long r = row_of(res, levels[i], NULL);
       if (r < 0) continue;
-      vals[ncat] = col->levels[i];
-      cats[ncat++] = res->rows[r].value_label ? res->rows[r].value_label : col->levels[i];
+      vals[ncat] = levels[i];
+      cats[ncat++] = res->rows[r].value_label ? res->rows[r].value_label : levels[i];
     }
     if (!ncat) return rp_fail(c, t, "question '%s' has no answer in round %d", q, c->o->round);
     /* a select_multiple: options sorted by share, largest first */
@@ -230,7 +317,7 @@ static int eval_chart(rp_ctx *c, const rp_tag *t, const char *q, const mtm_frame
         }
         int pct = rp_share_pct(rs, (size_t)r);
         v[i] = pct < 0 ? NAN : pct / 100.0;
-        nn[i] = rs->rows[r].e.n;
+        nn[i] = rs->rows[r].e.n_total; /* the base: --flag-below marks it */
         mtm_fig_source *src = &tmp.sources[s * ncat + i];
         rp_source_row(c, src, &rs->rows[r], rp_pct_text(c, pct));
         if (rs == &run->then) /* the compared round's key, as {{change}} writes it */
@@ -261,7 +348,7 @@ static int eval_chart(rp_ctx *c, const rp_tag *t, const char *q, const mtm_frame
     else if (!ng && !byround && ncat >= 3 && ncat <= 5) ch.type = MTM_CHART_DONUT;
     else ch.type = MTM_CHART_HBAR;
     if (col->kind == MTM_FRAME_BITS && (ng || byround)) ch.type = MTM_CHART_HBAR;
-    tmp.note = note_n(c, ntot);
+    tmp.note = note_n_area(c, ntot, !byround && by_area(c, by));
   }
   if (type) {
     if (!strcmp(type, "hbar")) ch.type = MTM_CHART_HBAR;
@@ -283,6 +370,7 @@ static int eval_chart(rp_ctx *c, const rp_tag *t, const char *q, const mtm_frame
   *fg = tmp;
   fg->kind = MTM_FIG_CHART;
   fg->tag = t->text;
+  if ((rc = chart_pair(c, t, &ch, fg))) return rc;
   c->nchart++;
   const char *bylabel = NULL;
   if (by && !strcmp(by, "round") && col->kind != MTM_FRAME_NUM) {
@@ -308,7 +396,7 @@ static int eval_chart(rp_ctx *c, const rp_tag *t, const char *q, const mtm_frame
   fg->svg = mtm_arena_strndup(c->a, svg.p ? svg.p : "", svg.n);
   fg->svg_len = svg.n;
   mtm_buf_free(&svg);
-  fg->note = NULL; /* render draws it under the chart */
+  fg->note = fg->pair[0] ? ch.note : NULL; /* render draws it under a single chart */
   fg->file = mtm_arena_printf(c->a, "figures/figure-%02d-%s.svg", c->nchart, slug(c, q));
   fg->data_file = mtm_arena_printf(c->a, "data/figure-%02d-%s.csv", c->nchart, slug(c, q));
   *fig = f;
@@ -329,6 +417,17 @@ static int map_classes(rp_ctx *c, const rp_tag *t, mtm_map_spec *sp) {
     sp->classes = (int)n;
   }
   return 0;
+}
+
+/* The source line's data part (the map adds the boundaries'): text id
+ * (map_source_bma, map_source_survey) with the round, its year when the
+ * round has dates: "Source: IOM MTM key-informant baseline, Round 2
+ * (2023)". */
+static const char *map_source(rp_ctx *c, const char *id) {
+  const char *round = mtm_arena_printf(c->a, rp_text(c, "map_round"), c->o->round);
+  const char *d = c->end_date && *c->end_date ? c->end_date : c->start_date;
+  if (d && strlen(d) >= 4) round = mtm_arena_printf(c->a, "%s (%.4s)", round, d);
+  return mtm_arena_printf(c->a, rp_text(c, id), round);
 }
 
 /* Draws a map tag's choropleth into svg (initialised here; the caller
@@ -448,7 +547,7 @@ static int survey_map(rp_ctx *c, const rp_tag *t, const char *q, int level, int 
     if (!any) any = r;
     int pct = rp_share_pct(res, i);
     if (pct < 0) {
-      if (r->e.n_total > 0) hidden++; /* respondents there, figure suppressed */
+      if (r->e.n_total > 0 || isnan(r->e.n_total)) hidden++; /* respondents there, figure hidden */
       continue;
     }
     mv[nv].pcode = pcode;
@@ -475,6 +574,7 @@ static int survey_map(rp_ctx *c, const rp_tag *t, const char *q, int level, int 
   sp.percent = 1;
   sp.legend_title = self ? rp_text(c, "share_respondents") : rp_text(c, "share_of");
   sp.disclaimer = mtm_map_disclaimer(c->lang_code);
+  sp.source = map_source(c, "map_source_survey");
   mtm_buf svg;
   if ((rc = map_draw(c, t, &sp, &svg))) return rc;
   fg = &c->figs[f];
@@ -483,9 +583,9 @@ static int survey_map(rp_ctx *c, const rp_tag *t, const char *q, int level, int 
   double n = NAN;
   for (size_t i = 0; i < res->n; i++)
     if (!res->rows[i].group_var) n = res->rows[i].e.n_total;
-  const char *note = note_n(c, n);
+  const char *note = note_n_area(c, n, 1); /* every map is by area */
   if (hidden)
-    note = mtm_arena_printf(c->a, "%s %s", note, rp_text(c, "map_suppressed_note"));
+    note = mtm_arena_printf(c->a, "%s%s %s", note, c->o->public_ ? "." : "", rp_text(c, "map_suppressed_note"));
   fg->note = note;
   fg->svg = mtm_arena_strndup(c->a, svg.p ? svg.p : "", svg.n);
   fg->svg_len = svg.n;
@@ -521,7 +621,9 @@ int rp_eval_map(rp_ctx *c, const rp_tag *t, int *fig) {
   for (int i = 0; i < sum->npops; i++)
     if (pop && !strcmp(sum->pops[i].population, pop)) ps = &sum->pops[i];
   if (!ps) return rp_fail(c, t, "the baseline has no population '%s'", pop ? pop : "");
-  if (!period) period = ps->latest_period;
+  /* by default the figures of the headline and the tables: every period,
+   * or the latest when they overlap */
+  if (!period) period = !ps->periods_overlap && isfinite(ps->total) ? ps->basis : ps->latest_period;
   mtm_bma_figure *bf;
   int nb;
   if (mtm_bma_area_totals_from(r, pop, period, level, c->a, &bf, &nb, c->err)) {
@@ -540,7 +642,8 @@ int rp_eval_map(rp_ctx *c, const rp_tag *t, int *fig) {
     if (!isfinite(bf[i].value)) continue;
     mtm_fig_source *s = &fg->sources[nv++];
     s->key = mtm_arena_printf(c->a, "bma @/@ %s %%/%% %s @/@ %s", pop, period, bf[i].pcode);
-    s->question = mtm_arena_printf(c->a, "%s (%s), %s", rp_pop_label(c, pop), period, bf[i].name ? bf[i].name : bf[i].pcode);
+    s->question = mtm_arena_printf(c->a, "%s (%s), %s", rp_pop_label(c, pop), rp_basis_text(c, pop, period),
+                                   bf[i].name ? bf[i].name : bf[i].pcode);
     s->denominator = mtm_bma_method_sentence_lang(r->method, c->lang_code);
     s->value = bf[i].value;
     s->n = bf[i].n_ki;
@@ -549,7 +652,7 @@ int rp_eval_map(rp_ctx *c, const rp_tag *t, int *fig) {
   }
   fg->nsources = nv;
   fg->group_key = mtm_arena_printf(c->a, "bma @/@ %s %%/%% %s @/@ *", pop, period);
-  fg->group_question = mtm_arena_printf(c->a, "%s (%s), %s", rp_pop_label(c, pop), rp_period_text(c, period),
+  fg->group_question = mtm_arena_printf(c->a, "%s (%s), %s", rp_pop_label(c, pop), rp_basis_text(c, pop, period),
                                         rp_text(c, level == 1 ? "annex_by_region" : "annex_by_district"));
   mtm_map_spec sp;
   memset(&sp, 0, sizeof sp);
@@ -559,14 +662,18 @@ int rp_eval_map(rp_ctx *c, const rp_tag *t, int *fig) {
   sp.nvalues = nb;
   sp.legend_title = rp_pop_label(c, pop);
   sp.disclaimer = mtm_map_disclaimer(c->lang_code);
+  sp.source = map_source(c, "map_source_bma");
   mtm_buf svg;
   if ((rc = map_draw(c, t, &sp, &svg))) return rc;
   fg = &c->figs[f];
   c->nmap++;
   const char *pl = rp_capital(c, rp_pop_label(c, pop));
-  fg->caption = mtm_arena_printf(c->a, "%s %d. %s, %s", rp_text(c, "map"), c->nmap, pl,
-                                 rp_period_text(c, period));
-  fg->note = mtm_bma_method_sentence_lang(r->method, c->lang_code);
+  fg->caption = mtm_arena_printf(c->a, "%s %d. %s, %s, %s", rp_text(c, "map"), c->nmap, pl,
+                                 rp_text(c, level == 1 ? "annex_by_region" : "annex_by_district"),
+                                 rp_basis_text(c, pop, period));
+  /* a sentence, not the method's bare phrase */
+  fg->note = mtm_arena_printf(c->a, "%s %s.", rp_text(c, "area_figure"),
+                              mtm_bma_method_sentence_lang(r->method, c->lang_code));
   fg->svg = mtm_arena_strndup(c->a, svg.p ? svg.p : "", svg.n);
   fg->svg_len = svg.n;
   mtm_buf_free(&svg);
@@ -586,7 +693,40 @@ static void table_alloc(rp_ctx *c, mtm_fig *fg, int rows, int cols) {
   fg->cell_src = src;
 }
 
-/* table bma top=N by=origin|region [population=P]. */
+/* Appends a row of a baseline table: name, count and share, each with its
+ * source (key; share key "share of KEY"). */
+static void bma_row(rp_ctx *c, mtm_fig *fg, int row, const char *what, const char *name, const char *key,
+                    double value, double whole, long tenths, const char *method) {
+  const char *vt = rp_count_text(c, whole);
+  char pt[32];
+  snprintf(pt, sizeof pt, c->lang == MTM_PROSE_RU ? "%ld,%ld %%" : "%ld.%ld%%", tenths / 10, tenths % 10);
+  const char *pts = mtm_arena_strdup(c->a, pt);
+  fg->cells[row * 3] = name;
+  fg->cells[row * 3 + 1] = vt;
+  fg->cells[row * 3 + 2] = pts;
+  mtm_fig_source *s = &fg->sources[fg->nsources];
+  s->key = key;
+  s->question = mtm_arena_printf(c->a, "%s: %s", what, name);
+  s->denominator = method;
+  s->value = value;
+  s->n = s->n_total = NAN;
+  s->shown = vt;
+  ((int *)fg->cell_src)[row * 3 + 1] = fg->nsources++;
+  s = &fg->sources[fg->nsources];
+  s->key = mtm_arena_printf(c->a, "share of %s", key);
+  s->question = mtm_arena_printf(c->a, "%s: %s, %s", what, name, rp_text(c, "share"));
+  s->value = tenths / 1000.0;
+  s->n = s->n_total = NAN;
+  s->shown = pts;
+  ((int *)fg->cell_src)[row * 3 + 2] = fg->nsources++;
+}
+
+/* table bma top=N by=origin|region [population=P]: the top N, the rest as
+ * "Other" and a total row, whole numbers that add up to it (largest
+ * remainder), shares of it; the note says what the shares divide by. The
+ * regions' total is the headline's figure (the district figures summed,
+ * the same key); the origins' is the sum of the figures by origin, which a
+ * median need not make equal to it: the note gives both. */
 static int table_bma(rp_ctx *c, const rp_tag *t, int *fig) {
   mtm_bma_result *r;
   mtm_bma_summary *sum;
@@ -603,57 +743,98 @@ static int table_bma(rp_ctx *c, const rp_tag *t, int *fig) {
   for (int i = 0; i < sum->npops; i++)
     if (pop && !strcmp(sum->pops[i].population, pop)) ps = &sum->pops[i];
   if (!ps) return rp_fail(c, t, "the baseline has no population '%s'", pop ? pop : "");
-  int n = by[0] == 'o' ? ps->ntop_origins : ps->ntop_regions;
-  const mtm_bma_share *sh = by[0] == 'o' ? ps->top_origins : ps->top_regions;
+  int origin = by[0] == 'o';
+  /* what the list covers: the basis, or (origins) only the periods the
+   * mapping has origins for; its key part, words and total */
+  const char *basis = ps->basis, *span = rp_basis_text(c, pop, ps->basis), *partial = NULL;
+  double headline = !ps->periods_overlap && isfinite(ps->total) ? ps->total : ps->latest_value;
+  int nbasis = !ps->periods_overlap && isfinite(ps->total) ? ps->nperiods : 1;
+  if (origin && ps->norigin_periods && ps->norigin_periods < nbasis) {
+    mtm_buf kb, wb;
+    mtm_buf_init(&kb);
+    mtm_buf_init(&wb);
+    for (int i = 0; i < ps->norigin_periods; i++) {
+      mtm_buf_printf(&kb, "%s%s", i ? "+" : "", ps->origin_periods[i]);
+      mtm_buf_printf(&wb, "%s%s", i == 0 ? "" : i == ps->norigin_periods - 1 ? rp_text(c, "list_and") : ", ",
+                     rp_period_text(c, ps->origin_periods[i]));
+    }
+    basis = mtm_arena_strdup(c->a, kb.p);
+    span = partial = mtm_arena_strdup(c->a, wb.p);
+    headline = ps->origin_periods_total;
+    mtm_buf_free(&kb);
+    mtm_buf_free(&wb);
+  }
+  const char *what = mtm_arena_printf(c->a, "%s (%s)", rp_pop_label(c, pop), span);
+  int n = origin ? ps->ntop_origins : ps->ntop_regions;
+  const mtm_bma_share *sh = origin ? ps->top_origins : ps->top_regions;
+  double list_sum = origin ? ps->top_origins_sum : ps->top_regions_sum;
   const char *top = rp_arg_get(t, "top");
   int lim = top ? atoi(top) : 5;
+  if (lim < 1) lim = 1;
+  const char *method = mtm_bma_method_sentence_lang(r->method, c->lang_code);
   int f = rp_fig_new(c, MTM_FIG_TABLE, t);
   mtm_fig *fg = &c->figs[f];
-  table_alloc(c, fg, n + 1, 3);
-  fg->cells[0] = rp_text(c, by[0] == 'o' ? "origin" : "region");
+  table_alloc(c, fg, n + 3, 3);
+  fg->cells[0] = rp_text(c, origin ? "origin" : "region");
   fg->cells[1] = rp_text(c, "value");
   fg->cells[2] = rp_text(c, "share");
-  fg->sources = mtm_arena_zalloc(c->a, (size_t)(2 * n + 1) * sizeof *fg->sources);
+  fg->sources = mtm_arena_zalloc(c->a, (size_t)(2 * n + 6) * sizeof *fg->sources);
   int rows = 0;
+  double ov = NAN, ow = 0;
+  long ot = 0;
   for (int i = 0; i < n; i++) {
-    if (rows >= lim && strcmp(sh[i].key, "other")) continue;
     if (!isfinite(sh[i].value)) continue;
+    if (rows >= lim || !strcmp(sh[i].key, "other")) { /* the rest, beyond the top asked for */
+      ov = isnan(ov) ? sh[i].value : ov + sh[i].value;
+      ow += sh[i].whole;
+      ot += sh[i].tenths;
+      continue;
+    }
     rows++;
-    const char *name = !strcmp(sh[i].key, "other") ? rp_text(c, "others") : sh[i].name ? sh[i].name : sh[i].key;
-    if (by[0] == 'o' && strcmp(sh[i].key, "other")) {
+    const char *name = sh[i].name ? sh[i].name : sh[i].key;
+    if (origin) {
       const char *cn = mtm_geo_country_name(sh[i].key, c->lang_code);
       if (cn) name = cn;
     }
-    fg->cells[rows * 3] = name;
-    const char *vt = rp_count_text(c, sh[i].value);
-    char pt[32];
-    snprintf(pt, sizeof pt, c->lang == MTM_PROSE_RU ? "%ld,%ld %%" : "%ld.%ld%%", sh[i].tenths / 10,
-             sh[i].tenths % 10);
-    const char *pts = mtm_arena_strdup(c->a, pt);
-    fg->cells[rows * 3 + 1] = vt;
-    fg->cells[rows * 3 + 2] = pts;
-    const char *k = mtm_arena_printf(c->a, "bma @/@ %s %%/%% %s @/@ %s %%/%% %s", pop, ps->basis, by, sh[i].key);
-    mtm_fig_source *s = &fg->sources[fg->nsources];
-    s->key = k;
-    s->question = mtm_arena_printf(c->a, "%s (%s): %s", rp_pop_label(c, pop), rp_text(c, ps->basis), name);
-    s->denominator = mtm_bma_method_sentence_lang(r->method, c->lang_code);
-    s->value = sh[i].value;
-    s->n = s->n_total = NAN;
-    s->shown = vt;
-    ((int *)fg->cell_src)[rows * 3 + 1] = fg->nsources++;
-    s = &fg->sources[fg->nsources];
-    s->key = mtm_arena_printf(c->a, "share of %s", k);
-    s->question = mtm_arena_printf(c->a, "%s (%s): %s, %s", rp_pop_label(c, pop), rp_text(c, ps->basis), name, rp_text(c, "share"));
-    s->value = sh[i].tenths / 1000.0;
-    s->n = s->n_total = NAN;
-    s->shown = pts;
-    ((int *)fg->cell_src)[rows * 3 + 2] = fg->nsources++;
+    bma_row(c, fg, rows, what, name,
+            mtm_arena_printf(c->a, "bma @/@ %s %%/%% %s @/@ %s %%/%% %s", pop, basis, by, sh[i].key),
+            sh[i].value, sh[i].whole, sh[i].tenths, method);
+  }
+  if (isfinite(ov)) {
+    rows++;
+    bma_row(c, fg, rows, what, rp_text(c, "others"),
+            mtm_arena_printf(c->a, "bma @/@ %s %%/%% %s @/@ %s %%/%% other", pop, basis, by), ov, ow,
+            ot, method);
+  }
+  /* the total row: for regions the headline's own figure and key */
+  int same = isfinite(list_sum) && isfinite(headline) && fabs(list_sum - headline) <= 1e-9 * fmax(1, fabs(headline));
+  if (isfinite(list_sum)) {
+    rows++;
+    const char *k = !origin && same ? mtm_arena_printf(c->a, "bma @/@ %s %%/%% %s @/@ admin0", pop, basis)
+                                    : mtm_arena_printf(c->a, "bma @/@ %s %%/%% %s @/@ %s %%/%% total", pop, basis, by);
+    bma_row(c, fg, rows, what, rp_text(c, "total"), k, !origin && same ? headline : list_sum,
+            floor(list_sum + 0.5), 1000, method);
+    if (!origin && same) { /* the headline's question, as {{bma total}} words it */
+      fg->sources[fg->nsources - 2].question = mtm_arena_printf(c->a, "%s (%s)", rp_pop_label(c, pop), span);
+      fg->sources[fg->nsources - 2].shown = rp_count_text(c, headline);
+    }
   }
   fg->nrows = rows + 1;
   c->ntable++;
   fg->caption = mtm_arena_printf(c->a, "%s %d. %s: %s (%s)", rp_text(c, "table"), c->ntable,
-                                 rp_text(c, by[0] == 'o' ? "top_origins" : "top_regions"), rp_pop_label(c, pop), rp_text(c, ps->basis));
-  fg->note = mtm_bma_method_sentence_lang(r->method, c->lang_code);
+                                 rp_text(c, origin ? "top_origins" : "top_regions"), rp_pop_label(c, pop), span);
+  /* the base of the shares, then the rounding, then the method */
+  const char *base;
+  if (!origin || same)
+    base = mtm_arena_printf(c->a, rp_text(c, origin ? "bma_base_origins_total" : "bma_base_regions"),
+                            rp_count_text(c, list_sum));
+  else
+    base = mtm_arena_printf(c->a, rp_text(c, r->method == MTM_BMA_MEDIAN ? "bma_base_origins" : "bma_base_origins_other"),
+                            rp_count_text(c, list_sum),
+                            rp_count_text(c, list_sum), rp_count_text(c, headline));
+  if (partial) base = mtm_arena_printf(c->a, "%s %s", mtm_arena_printf(c->a, rp_text(c, "bma_origins_periods"), partial), base);
+  fg->note = mtm_arena_printf(c->a, "%s %s %s %s.", base, rp_text(c, "bma_rounded"), rp_text(c, "area_figure"),
+                              method);
   fg->data_file = mtm_arena_printf(c->a, "data/table-%02d-%s-%s.csv", c->ntable, slug(c, pop), by);
   *fig = f;
   return 0;
@@ -675,6 +856,10 @@ int rp_eval_table(rp_ctx *c, const rp_tag *t, int *fig) {
   const char *gv[8], *gl[8];
   int ng = by ? group_values(res, gv, gl, 8) : 0;
   int nl = col->kind == MTM_FRAME_CODES ? col->nlevels : col->nlist;
+  const char **levels = mtm_arena_zalloc(c->a, (size_t)(nl + 1) * sizeof *levels);
+  nl = answer_values(col, res, levels, nl + 1);
+  mtm_disclose_rule rule = rp_public_rule(c);
+  int marked = 0;
   int f = rp_fig_new(c, MTM_FIG_TABLE, t);
   mtm_fig *fg = &c->figs[f];
   table_alloc(c, fg, nl + 2, ng + 2);
@@ -688,14 +873,18 @@ int rp_eval_table(rp_ctx *c, const rp_tag *t, int *fig) {
   fg->sources = mtm_arena_zalloc(c->a, (size_t)(nl * (ng + 1) + 1) * sizeof *fg->sources);
   int rows = 0;
   for (int i = 0; i < nl; i++) {
-    long r = row_of(res, col->levels[i], NULL);
+    long r = row_of(res, levels[i], NULL);
     if (r < 0) continue;
     rows++;
-    fg->cells[rows * nc] = res->rows[r].value_label ? res->rows[r].value_label : col->levels[i];
+    fg->cells[rows * nc] = res->rows[r].value_label ? res->rows[r].value_label : levels[i];
     for (int g = -1; g < ng; g++) {
-      long rr = g < 0 ? r : row_of(res, col->levels[i], gv[g]);
+      long rr = g < 0 ? r : row_of(res, levels[i], gv[g]);
       if (rr < 0) continue;
       const char *pt = rp_pct_text(c, rp_share_pct(res, (size_t)rr));
+      if (c->o->public_ && mtm_disclose_row_indicative(&res->rows[rr], &rule)) {
+        pt = mtm_arena_printf(c->a, "%s\xE2\x80\xA0", pt); /* indicative: a small base */
+        marked = 1;
+      }
       fg->cells[rows * nc + 2 + g] = pt;
       rp_source_row(c, &fg->sources[fg->nsources], &res->rows[rr], pt);
       ((int *)fg->cell_src)[rows * nc + 2 + g] = fg->nsources++;
@@ -705,9 +894,9 @@ int rp_eval_table(rp_ctx *c, const rp_tag *t, int *fig) {
   rows++;
   fg->cells[rows * nc] = "n";
   for (int g = -1; g < ng; g++) {
-    long rr = row_of(res, col->levels[0], g < 0 ? NULL : gv[g]);
-    for (int i = 0; rr < 0 && i < nl; i++) rr = row_of(res, col->levels[i], g < 0 ? NULL : gv[g]);
-    if (rr >= 0) fg->cells[rows * nc + 2 + g] = rp_count_text(c, res->rows[rr].e.n_total);
+    long rr = row_of(res, levels[0], g < 0 ? NULL : gv[g]);
+    for (int i = 0; rr < 0 && i < nl; i++) rr = row_of(res, levels[i], g < 0 ? NULL : gv[g]);
+    if (rr >= 0) fg->cells[rows * nc + 2 + g] = group_n_text(c, res->rows[rr].e.n_total);
   }
   fg->nrows = rows + 1;
   c->ntable++;
@@ -723,9 +912,13 @@ int rp_eval_table(rp_ctx *c, const rp_tag *t, int *fig) {
   fg->caption = bylabel ? mtm_arena_printf(c->a, "%s %d. %s (%s)", rp_text(c, "table"), c->ntable,
                                            ql, mtm_arena_printf(c->a, rp_text(c, "by_label"), bylabel))
                         : mtm_arena_printf(c->a, "%s %d. %s", rp_text(c, "table"), c->ntable, ql);
-  if (c->o->public_)
-    fg->note = rep ? mtm_arena_printf(c->a, rp_text(c, "suppressed_note_unit"), rp_unit(c, rep, 0))
-                   : rp_text(c, "suppressed_note");
+  c->note_rep = rep;
+  fg->note = public_note(c, by_area(c, by));
+  c->note_rep = NULL;
+  if (fg->note) fg->note = mtm_arena_printf(c->a, "%s.", rp_capital(c, fg->note));
+  if (marked)
+    fg->note = mtm_arena_printf(c->a, "%s%s", fg->note ? fg->note : "",
+                                mtm_arena_printf(c->a, rp_text(c, "m_flag"), rule.flag_below));
   fg->data_file = mtm_arena_printf(c->a, "data/table-%02d-%s.csv", c->ntable, slug(c, q));
   *fig = f;
   return 0;
@@ -798,6 +991,7 @@ int rp_eval_tiles(rp_ctx *c, const rp_tag *t, int *fig) {
     if (col->kind != MTM_FRAME_CODES || !col->q || col->q->type != MTM_Q_SELECT_ONE || col->nlist > 4)
       continue;
     if (rp_gap(c, col) != RP_ANSWERED) continue; /* named in the methodology's notes */
+    if (rp_screening(c, col)) continue; /* consent and criteria: never a finding */
     int yes = 0;
     for (int j = 0; j < col->nlist; j++)
       if (!strcmp(col->levels[j], "yes")) yes = 1;
@@ -814,7 +1008,7 @@ int rp_eval_tiles(rp_ctx *c, const rp_tag *t, int *fig) {
     double v = c->figs[sf].sources[0].value;
     if (!(v >= 0.02 && v <= 0.98)) continue;
     srcs[n] = c->figs[sf].sources[0];
-    tiles[n] = (mtm_fig_tile){c->figs[sf].text, rp_qlabel(c, col), n};
+    tiles[n] = (mtm_fig_tile){c->figs[sf].text, rp_tile_caption(c, col, "yes", v), n};
     n++;
     nauto--;
   }
@@ -838,12 +1032,8 @@ int rp_eval_tiles(rp_ctx *c, const rp_tag *t, int *fig) {
       if ((rc = rp_eval_tag(c, &st, &sf, &dummy))) return rc;
       srcs[n] = c->figs[sf].sources[0];
       const mtm_frame_col *qc = rp_col_in(c, rp_repeat_of(c, it), it); /* a repeat's too */
-      const char *cap = qc ? rp_qlabel(c, qc) : srcs[n].question;
-      if (colon && qc && qc->q && qc->q->list && strcmp(colon + 1, "yes")) {
-        const mtm_choice *ch = mtm_form_choice(qc->q->list, colon + 1);
-        const char *vl = ch ? mtm_form_label(c->f->form, ch->labels, c->spec.lang) : NULL;
-        cap = mtm_arena_printf(c->a, "%s: %s", cap, vl && *vl ? vl : colon + 1);
-      }
+      const char *val = colon ? colon + 1 : "yes"; /* share_args's default */
+      const char *cap = qc && val ? rp_tile_caption(c, qc, val, srcs[n].value) : srcs[n].question;
       tiles[n] = (mtm_fig_tile){c->figs[sf].text, cap, n};
       n++;
     }
@@ -859,6 +1049,58 @@ int rp_eval_tiles(rp_ctx *c, const rp_tag *t, int *fig) {
   memcpy(fg->sources, srcs, (size_t)n * sizeof *srcs);
   *fig = f;
   return 0;
+}
+
+/* The printed annex's short list into figure fig's print cells: one row per
+ * number quoted in the text or on a tile (each key once, in order of use),
+ * with its indicator and question in words, the value as printed and the
+ * respondents it is computed from. The charts, maps and tables show their
+ * own figures; the full keys stay in the HTML and the data files. */
+static void print_annex(rp_ctx *c, int fig) {
+  mtm_strmap seen;
+  mtm_strmap_init(&seen, c->a, 256);
+  int n = 0;
+  for (int f = 0; f < c->nfigs; f++)
+    if (f != fig && c->figs[f].kind != MTM_FIG_CHART && c->figs[f].kind != MTM_FIG_MAP &&
+        c->figs[f].kind != MTM_FIG_TABLE)
+      n += c->figs[f].nsources;
+  const int nc = 4;
+  const char **cl = mtm_arena_zalloc(c->a, (size_t)(n + 1) * nc * sizeof *cl);
+  int k = 0;
+  cl[k++] = rp_text(c, "annex_print_indicator");
+  cl[k++] = rp_text(c, "annex_print_value");
+  cl[k++] = rp_text(c, "annex_print_n");
+  cl[k++] = rp_text(c, "annex_print_question");
+  for (int f = 0; f < c->nfigs; f++) {
+    const mtm_fig *g = &c->figs[f];
+    if (f == fig || g->kind == MTM_FIG_CHART || g->kind == MTM_FIG_MAP || g->kind == MTM_FIG_TABLE)
+      continue;
+    for (int i = 0; i < g->nsources; i++) {
+      const mtm_fig_source *s = &g->sources[i];
+      if (!s->key || !s->shown || !*s->shown || mtm_strmap_get(&seen, s->key) >= 0) continue;
+      mtm_strmap_put(&seen, s->key, 1);
+      const char *ind = s->indicator ? s->indicator : s->question ? s->question : s->key;
+      const char *rd = strstr(s->key, " @/@ round %/% ");
+      if (rd && s->indicator) { /* a compared round's figure names its round */
+        mtm_buf rb;
+        mtm_buf_init(&rb);
+        mtm_prose_round(&rb, c->lang, atoi(rd + strlen(" @/@ round %/% ")), 1);
+        ind = mtm_arena_printf(c->a, "%s, %s", ind, rb.p ? rb.p : "");
+        mtm_buf_free(&rb);
+      }
+      double base = isfinite(s->n_total) ? s->n_total : s->n;
+      cl[k++] = ind;
+      cl[k++] = s->shown;
+      cl[k++] = isfinite(base) ? rp_count_text(c, base) : "";
+      cl[k++] = s->indicator ? (s->qlabel ? s->qlabel : "") : "";
+    }
+  }
+  mtm_fig *fg = &c->figs[fig];
+  fg->print_cells = cl;
+  fg->print_ncols = nc;
+  fg->print_nrows = k / nc;
+  fg->print_caption = rp_text(c, "annex_print_caption");
+  fg->print_lead = mtm_arena_printf(c->a, rp_text(c, "annex_print_lead"), "data/annex-indicators.csv");
 }
 
 void rp_fill_annex(rp_ctx *c, int fig) {
@@ -921,6 +1163,7 @@ void rp_fill_annex(rp_ctx *c, int fig) {
     }
   }
   fg->nrows = k / nc;
+  print_annex(c, fig);
   fg->caption = rp_text(c, "annex_caption");
   if (has_method) fg->lead = mtm_arena_printf(c->a, rp_text(c, "annex_bma_note"), method);
   fg->compact = 1;

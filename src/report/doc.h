@@ -57,6 +57,9 @@ typedef struct mtm_fig_source {
   double n, n_total;       /* unweighted n and its denominator; NaN: none  */
   const char *shown;       /* the text the reader sees for this number
                               ("55%"), NULL: not shown on its own          */
+  const char *indicator;   /* the answer (or statistic) and group in words,
+                              "Married, women"; NULL: question says it    */
+  const char *qlabel;      /* the question in words; NULL: none            */
   int parts_complete;      /* a by-group figure: 1 when its groups cover
                               every respondent of the overall figure, so
                               their n add up to the overall n              */
@@ -80,6 +83,8 @@ typedef struct mtm_fig {
   const char *note;        /* "n = 1,129; cells under 5 not shown"          */
   const char *svg;         /* CHART, MAP: a standalone SVG document         */
   size_t svg_len;
+  const char *pair[2];     /* CHART by sex (two groups): the groups' own    */
+  size_t pair_len[2];      /* charts, set side by side; NULL: none         */
   const char *file;        /* CHART, MAP: "figures/NAME.svg"; TABLE too:
                               "data/NAME.csv" holds the numbers behind it  */
   const char *data_file;   /* "data/NAME.csv"                               */
@@ -88,6 +93,9 @@ typedef struct mtm_fig {
   const int *cell_src;     /* TABLE: source index per cell, -1: none       */
   const char *lead;        /* TABLE: a note set above the table, NULL: none  */
   int compact;             /* TABLE: set in small type (the annex)          */
+  int print_nrows, print_ncols; /* TABLE: the printed edition's cells (the  */
+  const char **print_cells;     /* annex's short list), NULL: cells          */
+  const char *print_caption, *print_lead;
   const char *group_key;   /* MAP: the annex lists its per-area sources as  */
   const char *group_question; /* one row: this key prefix and question     */
   int ntiles;              /* TILES                                          */
@@ -105,6 +113,7 @@ typedef struct mtm_report_doc {
   const char *title;       /* the cover's title                              */
   const char *subtitle;    /* country, round, dates                          */
   const char *footer;      /* the PDF's running footer (page numbers added) */
+  const char *author;      /* the PDF's author: IOM and the operation       */
   const char *date;        /* the publication date as the cover shows it    */
   const unsigned char *logo; /* the cover's logo (--logo), NULL: none       */
   size_t logo_len;

@@ -22,8 +22,24 @@ static const struct {
      "По сравнению с раундом %d значимые изменения (на уровне 5 %%):"},
     {"changes_none", "Compared with Round %d, no figure of this section changed significantly (at the 5%% level).",
      "По сравнению с раундом %d ни один показатель этого раздела не изменился значимо (на уровне 5 %%)."},
-    {"criteria_intro", "Inclusion criteria. Only respondents who met every criterion were interviewed:",
-     "Критерии включения. Опрашивались только респонденты, отвечающие всем критериям:"},
+    {"criteria_intro", "Inclusion criteria. The figures count only the respondents who met every criterion:",
+     "Критерии включения. Показатели рассчитаны только по респондентам, отвечающим всем критериям:"},
+    {"criteria_consent", "gave their consent to the interview", "дали согласие на интервью"},
+    /* {{methodology}}: who counts (the records left out, by reason) */
+    {"m_eligible_all", "**Eligibility.** All the respondents interviewed ({{count records}}) were eligible.",
+     "**Отбор респондентов.** Условиям участия отвечали все опрошенные респонденты ({{count records}})."},
+    {"m_eligible_records", "**Eligibility.** {{count records}} {interview was|interviews were|interviews were} recorded; ",
+     "**Отбор респондентов.** Записано {{count records}} интервью; "},
+    {"m_eligible_excluded",
+     "{{count excluded}} of them {is|are|are} left out of every figure, because the respondent was not eligible",
+     "{{count excluded}} из них не {вошло|вошли|вошли} ни в один показатель, так как респондент не отвечал условиям участия"},
+    {"m_eligible_consent", "no consent", "нет согласия на участие"},
+    {"m_eligible_criterion", "not meeting %s", "не отвечает критерию %s"},
+    {"m_eligible_counted", "The figures count the {{count respondents}} eligible {respondent|respondents|respondents}.",
+     "Показатели рассчитаны по {{count respondents}} {отвечающему|отвечающим|отвечающим} условиям {респонденту|респондентам|респондентам}."},
+    {"records_recorded", "interviews recorded", "записанных интервью"},
+    {"records_excluded", "interviews left out (respondent not eligible)",
+     "интервью, не вошедших в показатели (респондент не отвечал условиям)"},
     {"sample_sentence", "The sample was sized at %s interviews (confidence %s, margin of error %s, design effect %s) from the baseline figures of %s in %s.",
      "Размер выборки рассчитан как %s интервью (доверительный уровень %s, погрешность %s, эффект дизайна %s) по данным базовой оценки о %s за %s."},
     {"profiles_title", "Nationality profiles", "Профили по гражданству"},
@@ -107,8 +123,16 @@ static const struct {
      "**Data protection.** Answers to text questions (names, phone numbers, comments) never appear in this report, its figures or its data files.",
      "**Защита данных.** Ответы на текстовые вопросы (имена, номера телефонов, комментарии) не приводятся ни в отчёте, ни в его рисунках и файлах данных."},
     {"m_public",
-     " Cells of fewer than 5 respondents are not shown, nor the cells that would reveal them.",
-     " Ячейки менее чем с 5 респондентами не показываются, как и ячейки, по которым их можно было бы восстановить."},
+     " A share based on fewer than %d respondents is not shown. By area, a share of fewer than %d respondents is not shown either, nor the smallest figure that would reveal it; nationally and by sex or nationality such a share identifies nobody and is shown.",
+     " Доля, основанная на ответах менее чем %d респондентов, не приводится. По территориям не приводится и доля, в которую входит менее %d респондентов, а также наименьший показатель, по которому её можно восстановить; в целом по стране, по полу и по гражданству такая доля никого не идентифицирует и приводится."},
+    {"m_flag",
+     " A figure marked \xE2\x80\xA0 is based on fewer than %d respondents and is indicative only.",
+     " Показатель, отмеченный знаком \xE2\x80\xA0, основан на ответах менее чем %d респондентов и носит ориентировочный характер."},
+    /* after "n = 1,117; " under a figure of a public report */
+    {"public_note", "shares based on fewer than %d respondents are not shown",
+     "доли, основанные на ответах менее чем %d респондентов, не приводятся"},
+    {"public_note_area", "shares based on fewer than %d respondents, and by area shares of fewer than %d respondents, are not shown",
+     "доли, основанные на ответах менее чем %d респондентов, а по территориям — доли менее чем %d респондентов, не приводятся"},
     {"mtm_title", "Mobility Tracking Matrix", "Матрица отслеживания мобильности"},
     {"migrant_worker", "migrant workers", "трудовые мигранты"},
     {"return_migrant", "return migrants", "вернувшиеся мигранты"},
@@ -124,6 +148,52 @@ static const struct {
      "{вернувшийся мигрант|вернувшихся мигранта|вернувшихся мигрантов}"},
     {"emigrant_n", "{emigrant|emigrants|emigrants}", "{эмигрант|эмигранта|эмигрантов}"},
     {"all periods", "all periods", "все периоды"},
+    /* the baseline section (sections.c) and its tables (blocks.c) */
+    {"bma_populations", "The key-informant form records these target populations, by period:",
+     "Анкета ключевых информантов собирает данные о следующих целевых группах по периодам:"},
+    {"bma_pop_periods", "Periods: %s.", "Периоды: %s."},
+    {"bma_pop_data", "%s in %s (figures from %d of the %d districts assessed).",
+     "%s за %s (данные по %d из %d оценённых районов)."},
+    {"bma_pop_none", "No key informant gave a figure for it in this round: there is no data on it.",
+     "Ни один ключевой информант не дал по ней данных в этом раунде: данных о ней нет."},
+    {"list_and", " and ", " и "},
+    /* en: total, population after the count, span, latest figure, latest period;
+     * ru: population, span, total, latest period, latest figure */
+    {"bma_headline",
+     "By the key informants' figures, %s %s who arrived in %s were present in the districts assessed; %s of "
+     "them arrived in %s, the latest period.",
+     "По данным ключевых информантов, в оценённых районах находились %s, прибывшие за период %s: %s; из них "
+     "прибывшие за %s (последний период): %s."},
+    /* en: total, population, period; ru: population, period, total */
+    {"bma_headline_one", "By the key informants' figures, %s %s who arrived in %s were present in the districts assessed.",
+     "По данным ключевых информантов, в оценённых районах находились %s, прибывшие за %s: %s."},
+    {"total", "Total", "Итого"},
+    {"bma_base_regions", "Shares of the total, %s: the district figures summed.",
+     "Доли от итога — %s, суммы показателей районов."},
+    {"bma_base_origins_total", "Shares of the total, %s.", "Доли от итога — %s."},
+    {"bma_base_origins",
+     "Shares of the sum of the figures by country of origin, %s. A district's figure for a country is the median "
+     "of its key informants' figures for that country, and its total the median of their totals; medians of parts "
+     "need not add up to the median of the whole, so the countries add up to %s and not to the total of %s.",
+     "Доли от суммы показателей по странам происхождения — %s. Показатель района по стране — медиана ответов его "
+     "ключевых информантов по этой стране, а его итог — медиана их итогов; медианы частей не обязательно "
+     "складываются в медиану целого, поэтому страны в сумме дают %s, а не итог %s."},
+    {"bma_base_origins_other",
+     "Shares of the sum of the figures by country of origin, %s. A district's figure for a country and its total "
+     "are each taken from its key informants' figures on their own and need not add up, so the countries add up "
+     "to %s and not to the total of %s.",
+     "Доли от суммы показателей по странам происхождения — %s. Показатель района по стране и его итог "
+     "рассчитываются по ответам ключевых информантов по отдельности и не обязательно сходятся, поэтому страны в "
+     "сумме дают %s, а не итог %s."},
+    {"bma_origins_periods", "Countries of origin are recorded for %s only.",
+     "Страны происхождения указываются только за %s."},
+    {"bma_rounded", "Numbers are rounded to whole people so that the rows add up to the total.",
+     "Числа округлены до целых так, чтобы строки в сумме давали итог."},
+    /* the source line under a map: the round ("Round 2 (2023)") */
+    {"map_source_bma", "Source: IOM MTM key-informant baseline, %s",
+     "Источник: МОМ, MTM, базовая оценка мобильности по данным ключевых информантов, %s"},
+    {"map_source_survey", "Source: IOM MTM survey, %s", "Источник: МОМ, MTM, опрос, %s"},
+    {"map_round", "Round %d", "раунд %d"},
     {"area_figure", "The figure of an area is the", "Показатель района —"},
     {"overall", "Overall", "Всего"},
     /* a caption's breakdown by a question ("(by Sex)", "(по признаку «Пол»)") */
@@ -134,8 +204,8 @@ static const struct {
     {"male_lc", "male", "мужского пола"},
     /* a repeat's chart (%s: its units, "household members") */
     {"histogram_note_unit", "%s per class", "записей в интервале"},
-    {"suppressed_note_unit", "Figures based on fewer than 5 %s are not shown.",
-     "Показатели, основанные менее чем на 5 записях, не приводятся."},
+    {"suppressed_note_unit", "figures based on fewer than %d %s are not shown",
+     "показатели, основанные менее чем на %d записях, не приводятся"},
     {"respondents_interviewed", "respondents interviewed", "опрошенных респондентов"},
     /* a highlight tile's label under its number, agreeing with it */
     {"respondents_interviewed_n", "{respondent interviewed|respondents interviewed|respondents interviewed}",
@@ -169,6 +239,22 @@ static const struct {
      "Показатели базовой оценки (ключи, начинающиеся с «bma»): показатель района — %s; "
      "отсутствующий показатель не входит в суммы и не считается нулём."},
     {"annex_caption", "Indicators used in this report", "Индикаторы, использованные в отчёте"},
+    /* the printed annex: the numbers quoted in the text and tiles */
+    {"annex_print_caption", "Sources of the numbers quoted in the text",
+     "Источники чисел, приведённых в тексте"},
+    {"annex_print_indicator", "Indicator", "Индикатор"},
+    {"annex_print_value", "Value", "Значение"},
+    {"annex_print_n", "n", "n"},
+    {"annex_print_question", "Question", "Вопрос"},
+    {"annex_print_lead",
+     "The values of the charts, maps and tables, and every indicator's full key, filter and "
+     "denominator, are in the HTML edition and in its data/*.csv files (all indicators: %s).",
+     "Значения диаграмм, карт и таблиц, а также полный ключ, фильтр и знаменатель каждого "
+     "индикатора приведены в HTML-версии отчёта и в её файлах data/*.csv (все индикаторы: %s)."},
+    {"median_word", "Median", "Медиана"},
+    {"total_word", "Total", "Итого"},
+    {"iom", "International Organization for Migration (IOM)",
+     "Международная организация по миграции (МОМ)"},
     {"others", "Other", "Другие"}, /* the rest of a top-N table of regions or countries */
     {"mean", "Mean", "Среднее"},
     {"most_common", "Most common answer", "Самый частый ответ"},
@@ -238,8 +324,7 @@ const char *rp_bma_total_label(rp_ctx *c, const char *pop, double v) {
     if (!pop || strcmp(ps->population, pop)) continue;
     const char *basis =
         !ps->periods_overlap && isfinite(ps->total) ? "all periods" : ps->latest_period;
-    return mtm_arena_printf(c->a, "%s (%s)", rp_pop_count_label(c, pop, v),
-                            rp_text(c, basis ? basis : ""));
+    return mtm_arena_printf(c->a, "%s (%s)", rp_pop_count_label(c, pop, v), rp_basis_text(c, pop, basis));
   }
   return NULL;
 }
@@ -361,6 +446,32 @@ const char *rp_period_text(rp_ctx *c, const char *period) {
   return r;
 }
 
+const char *rp_basis_text(rp_ctx *c, const char *pop, const char *basis) {
+  /* "all periods" as the span of the population's periods, from the
+   * start of the earliest to the latest ("2020 – Q1 2023"); a period as
+   * rp_period_text; "all periods" itself when the population has no
+   * period. */
+  if (!basis || strcmp(basis, "all periods")) return rp_period_text(c, basis);
+  mtm_bma_result *r;
+  mtm_bma_summary *sum;
+  if (rp_bma(c, &r, &sum) || !sum) return rp_text(c, basis);
+  for (int i = 0; i < sum->npops; i++) {
+    const mtm_bma_pop_summary *ps = &sum->pops[i];
+    if (!pop || strcmp(ps->population, pop) || !ps->nperiods || !ps->latest_period) continue;
+    const char *first = NULL;
+    int f0 = 0;
+    for (int k = 0; k < ps->nperiods; k++) {
+      int from, to;
+      if (mtm_bma_period_parse(ps->periods[k], &from, &to)) continue;
+      if (!first || from < f0) first = ps->periods[k], f0 = from;
+    }
+    if (!first || !strcmp(first, ps->latest_period)) return rp_period_text(c, ps->latest_period);
+    return mtm_arena_printf(c->a, "%s \xE2\x80\x93 %s", rp_period_text(c, first),
+                            rp_period_text(c, ps->latest_period));
+  }
+  return rp_text(c, basis);
+}
+
 const char *rp_capital(rp_ctx *c, const char *s) {
   /* The first letter upper-cased (any script: utf8proc), the rest as is. */
   if (!s || !*s) return s ? s : "";
@@ -386,7 +497,7 @@ static int group_complete(rp_ctx *c, const char *rep, const char *by) {
   g = mtm_frame_col_find(f, by);
   if (!g) return 0;
   for (long r = 0; r < f->nrows; r++)
-    if (mtm_frame_is_missing(g, r)) return 0;
+    if (mtm_frame_is_missing(g, r) && rp_in(c, f, r)) return 0;
   return 1;
 }
 
@@ -403,6 +514,14 @@ void rp_source_row(rp_ctx *c, mtm_fig_source *s, const mtm_analysis_row *r, cons
     s->question = ql;
   s->filter = r->filter && *r->filter ? r->filter : NULL;
   const char *grp = r->group_var ? rp_group_name(c, r) : NULL;
+  /* the printed annex's words: the answer (or the statistic) and group */
+  const char *ans = r->analysis_var_value ? (r->value_label ? r->value_label : r->analysis_var_value)
+                    : !strcmp(r->analysis_type, "mean")   ? rp_text(c, "mean")
+                    : !strcmp(r->analysis_type, "median") ? rp_text(c, "median_word")
+                    : !strcmp(r->analysis_type, "total")  ? rp_text(c, "total_word")
+                                                          : r->analysis_type;
+  s->indicator = grp ? mtm_arena_printf(c->a, "%s (%s)", ans, grp) : ans;
+  s->qlabel = ql;
   /* a repeat's figure counts its instances: "household members with an
    * answer", "члены домохозяйства с ответом" */
   const char *who = r->repeat ? mtm_arena_printf(c->a, rp_text(c, "answered_unit"), rp_unit(c, r->repeat, 0))
@@ -439,6 +558,15 @@ int rp_share_pct(const mtm_analysis_result *res, size_t i) {
   if (me < 0) return -1;
   mtm_prose_round_shares(fr, n, out);
   return out[me];
+}
+
+mtm_disclose_rule rp_public_rule(const rp_ctx *c) {
+  /* The report's options as the public rule (meaningful with --public). */
+  mtm_disclose_rule r = {0};
+  r.k = c->o->suppress_k >= 1 ? c->o->suppress_k : MTM_DISCLOSE_K;
+  r.other_below = c->o->other_below;
+  r.flag_below = c->o->flag_below;
+  return r;
 }
 
 int rp_run_get(rp_ctx *c, const rp_tag *t, const char *type, const char *q, const char *filter,
@@ -496,23 +624,26 @@ int rp_run_get(rp_ctx *c, const rp_tag *t, const char *type, const char *q, cons
     items[1].group = by;
     n = 2;
   }
-  if (mtm_analysis_run(fnow, &c->spec, items, n, c->a, &r->now, c->err)) {
+  mtm_analysis_spec sp = c->spec; /* the eligible respondents, as a domain */
+  sp.domain = rp_domain(c, fnow);
+  if (mtm_analysis_run(fnow, &sp, items, n, c->a, &r->now, c->err)) {
     char m[1024];
     snprintf(m, sizeof m, "%s", c->err->msg);
     return rp_fail(c, t, "%s", m);
   }
   for (size_t i = 0; i < r->now.n; i++) r->now.rows[i].repeat = rep;
   mtm_analysis_extra x = {0};
-  if (c->o->public_) mtm_analysis_post_suppress(&r->now, MTM_ANALYSIS_PUBLIC_SUPPRESS, &x, c->a);
+  mtm_disclose_rule rule = rp_public_rule(c);
+  if (c->o->public_) mtm_disclose_result(&r->now, &rule, fnow, c->st, rp_text(c, "other"), &x, c->a);
   if (fthen && mtm_frame_col_find(fthen, q)) {
     mtm_err e2;
     mtm_err_clear(&e2);
-    if (mtm_analysis_run(fthen, &c->spec, items, n, c->a, &r->then, &e2) == 0) {
+    sp.domain = rp_domain(c, fthen);
+    if (mtm_analysis_run(fthen, &sp, items, n, c->a, &r->then, &e2) == 0) {
       for (size_t i = 0; i < r->then.n; i++) r->then.rows[i].repeat = rep;
       r->has_then = 1;
       mtm_analysis_extra y = {0};
-      if (c->o->public_)
-        mtm_analysis_post_suppress(&r->then, MTM_ANALYSIS_PUBLIC_SUPPRESS, &y, c->a);
+      if (c->o->public_) mtm_disclose_result(&r->then, &rule, fthen, c->st, rp_text(c, "other"), &y, c->a);
     }
   }
   c->nruns++;
@@ -568,93 +699,15 @@ static int find_rows(const mtm_analysis_result *res, const char *value, size_t *
   return ng;
 }
 
-/* share and sentence: the figure text with the breakdown by group. */
-/* The label of choice value of a question in the report's language, else
- * the value. */
-static const char *choice_label(rp_ctx *c, const mtm_frame_col *col, const char *value) {
-  if (col->q && col->q->list) {
-    const mtm_choice *ch = mtm_form_choice(col->q->list, value);
-    if (ch) {
-      const char *l = mtm_form_label(c->f->form, ch->labels, c->spec.lang);
-      if (l && *l) return l;
-    }
-  }
-  return value;
-}
-
-/* The words after the percentage of a sentence with answered=yes: en "of
- * respondents answered “Yes” to “Do you have a written employment
- * contract?”", ru "респондентов ответили «Да» на вопрос «...»" (the verb
- * agreeing with the whole percent). */
-static const char *answered_predicate(rp_ctx *c, const mtm_frame_col *col, const char *value,
-                                      int pct) {
-  const char *q = rp_qlabel(c, col), *v = choice_label(c, col, value);
-  if (c->lang == MTM_PROSE_RU) {
-    int one = pct >= 0 && pct % 10 == 1 && pct % 100 != 11;
-    return mtm_arena_printf(c->a,
-                            "респондентов %s \xC2\xAB%s\xC2\xBB на вопрос \xC2\xAB%s\xC2\xBB",
-                            one ? "ответил" : "ответили", v, q);
-  }
-  return mtm_arena_printf(c->a,
-                          "of respondents answered \xE2\x80\x9C%s\xE2\x80\x9D to "
-                          "\xE2\x80\x9C%s\xE2\x80\x9D",
-                          v, q);
-}
-
-/* The sentence of a share of a repeat's question with answered=yes, whose
- * units are the repeat's instances, not respondents: en "For 40 per cent
- * of household members, the answer to “Works” is “Yes”", ru "Члены
- * домохозяйства: на вопрос «Работает» в 40 % случаев дан ответ «Да»" (the
- * label stays in the nominative, whatever its words). */
-static const char *repeat_answered(rp_ctx *c, const mtm_frame_col *col, const char *value, int pct,
-                                   const char *rep) {
-  const char *q = rp_qlabel(c, col), *v = choice_label(c, col, value);
-  mtm_buf p;
-  mtm_buf_init(&p);
-  /* a sex question (sex, *_sex, +sex): en "Fifty-nine per cent of
-   * household members are female", ru "Члены домохозяйства: 59 % —
-   * женского пола" (female, not women: a repeat's units may be children) */
-  size_t nl = strlen(col->name);
-  int sexq = !strcmp(col->name, "sex") || (nl > 4 && !strcmp(col->name + nl - 4, "_sex")) ||
-             (col->q && col->q->hxl && strstr(col->q->hxl, "+sex"));
-  int fem = !strcmp(value, "female"), male = !strcmp(value, "male");
-  if (sexq && (fem || male)) {
-    const char *who = rp_text(c, fem ? "female_lc" : "male_lc");
-    const char *s;
-    if (c->lang == MTM_PROSE_RU) {
-      mtm_prose_percent(&p, c->lang, pct / 100.0, 0);
-      s = mtm_arena_printf(c->a, "%s: %s \xE2\x80\x94 %s", rp_unit(c, rep, 1), p.p, who);
-    } else {
-      mtm_prose_percent_words(&p, c->lang, pct / 100.0, 1);
-      s = mtm_arena_printf(c->a, "%s of %s are %s", p.p, rp_unit(c, rep, 0), who);
-    }
-    mtm_buf_free(&p);
-    return s;
-  }
-  if (c->lang == MTM_PROSE_RU) mtm_prose_percent(&p, c->lang, pct / 100.0, 0);
-  else mtm_prose_percent_phrase(&p, c->lang, pct / 100.0);
-  const char *s =
-      c->lang == MTM_PROSE_RU
-          ? mtm_arena_printf(c->a,
-                             "%s: на вопрос \xC2\xAB%s\xC2\xBB в %s случаев дан ответ \xC2\xAB%s\xC2\xBB",
-                             rp_unit(c, rep, 1), q, p.p, v)
-          : mtm_arena_printf(c->a,
-                             "For %s of %s, the answer to \xE2\x80\x9C%s\xE2\x80\x9D is "
-                             "\xE2\x80\x9C%s\xE2\x80\x9D",
-                             p.p, rp_unit(c, rep, 0), q, v);
-  mtm_buf_free(&p);
-  return s;
-}
-
+/* share and sentence predicate="...": the figure text with the breakdown by
+ * group (a sentence without predicate= is a finding: statements.c). */
 static int eval_share(rp_ctx *c, const rp_tag *t, int words, int *fig) {
   const char *q, *value, *type;
   const mtm_frame_col *col;
   int rc = share_args(c, t, &q, &value, &type, &col);
   if (rc) return rc;
   const char *by = rp_arg_get(t, "by"), *filter = rp_arg_get(t, "filter");
-  const char *pred = rp_arg_get(t, "predicate"), *answered = rp_arg_get(t, "answered");
-  if (words && !pred && !answered)
-    return rp_fail(c, t, "a sentence needs predicate=\"...\": the words after the percentage");
+  const char *pred = rp_arg_get(t, "predicate");
   rp_run *run;
   if ((rc = rp_run_get(c, t, type, q, filter, by, &run))) return rc;
   size_t ov, gr[16];
@@ -682,54 +735,37 @@ static int eval_share(rp_ctx *c, const rp_tag *t, int words, int *fig) {
   mtm_buf b;
   mtm_buf_init(&b);
   const char *rep = run->now.rows[ov].repeat;
-  if (words && pct < 0 && !pred && rep) {
-    /* a repeat's suppressed share: its units, not respondents */
-    const char *ql = rp_qlabel(c, col), *vl = choice_label(c, col, value);
+  if (words && pct < 0) {
+    /* a hidden share (--public) is never written "— of respondents", and
+     * the sentence quotes no question: it says why the figure is missing */
+    const char *unit = rep ? rp_unit(c, rep, 0) : NULL;
     if (c->lang == MTM_PROSE_RU)
-      mtm_buf_printf(&b,
-                     "%s: доля ответа \xC2\xAB%s\xC2\xBB на вопрос \xC2\xAB%s\xC2\xBB не "
-                     "приводится: в ней или рядом с ней меньше 5 записей",
-                     rp_unit(c, rep, 1), vl, ql);
+      mtm_buf_printf(&b, "Этот показатель не приводится для защиты респондентов (меньше %d %s)",
+                     rp_public_rule(c).k, unit ? unit : "респондентов");
     else
-      mtm_buf_printf(&b,
-                     "The share of %s with the answer \xE2\x80\x9C%s\xE2\x80\x9D to "
-                     "\xE2\x80\x9C%s\xE2\x80\x9D is not shown: it, or a cell it would reveal, "
-                     "has fewer than 5 %s",
-                     rp_unit(c, rep, 0), vl, ql, rp_unit(c, rep, 0));
-  } else if (words && !pred && rep) {
-    mtm_buf_adds(&b, repeat_answered(c, col, value, pct, rep));
-  } else if (words && pct < 0 && !pred) {
-    /* a suppressed share (--public) is not written as "— of respondents" */
-    const char *ql = rp_qlabel(c, col), *vl = choice_label(c, col, value);
-    if (c->lang == MTM_PROSE_RU)
-      mtm_buf_printf(&b,
-                     "Доля респондентов, ответивших \xC2\xAB%s\xC2\xBB на вопрос \xC2\xAB%s\xC2\xBB, "
-                     "не приводится: в ней или рядом с ней меньше 5 респондентов",
-                     vl, ql);
-    else
-      mtm_buf_printf(&b,
-                     "The share of respondents who answered \xE2\x80\x9C%s\xE2\x80\x9D to "
-                     "\xE2\x80\x9C%s\xE2\x80\x9D is not shown: it, or a cell it would reveal, "
-                     "has fewer than 5 respondents",
-                     vl, ql);
+      mtm_buf_printf(&b, "This figure is not shown, to protect respondents (fewer than %d %s)",
+                     rp_public_rule(c).k, unit ? unit : "respondents");
   } else if (words) {
     if (pct >= 0) mtm_prose_percent_words(&b, c->lang, pct / 100.0, 1);
     else mtm_buf_adds(&b, pt);
     mtm_buf_addc(&b, ' ');
-    mtm_buf_adds(&b, pred ? pred : answered_predicate(c, col, value, pct));
+    mtm_buf_adds(&b, pred);
   } else {
     mtm_buf_adds(&b, pt);
   }
   if (ng) {
-    int quiet = words && pct < 0 && !pred; /* no "(women —, men —)" after it */
-    if (!quiet) mtm_buf_adds(&b, " (");
+    /* a hidden group is left out, never written "women —"; none shown
+     * (or the share itself hidden): no brackets */
+    int quiet = words && pct < 0, shown = 0;
     for (int i = 0; i < ng; i++) {
       const mtm_analysis_row *r = &run->now.rows[gr[i]];
-      const char *gp = rp_pct_text(c, rp_share_pct(&run->now, gr[i]));
+      int gpct = rp_share_pct(&run->now, gr[i]);
+      const char *gp = rp_pct_text(c, gpct);
       rp_source_row(c, &fg->sources[1 + i], r, gp);
-      if (!quiet) mtm_buf_printf(&b, "%s%s %s", i ? ", " : "", rp_group_name(c, r), gp);
+      if (quiet || gpct < 0) continue;
+      mtm_buf_printf(&b, "%s%s %s", shown++ ? ", " : " (", rp_group_name(c, r), gp);
     }
-    if (!quiet) mtm_buf_addc(&b, ')');
+    if (shown) mtm_buf_addc(&b, ')');
   }
   const char *stop = rp_arg_get(t, "stop");
   if (words && !(stop && !strcmp(stop, "no"))) mtm_buf_addc(&b, '.');
@@ -918,6 +954,7 @@ int rp_bma(rp_ctx *c, mtm_bma_result **r, mtm_bma_summary **s) {
       o.form_id = form;
       o.round = c->o->round;
       o.lang = c->lang_code;
+      o.full_names = 1;
       mtm_bma_result *res = mtm_arena_zalloc(c->a, sizeof *res);
       mtm_bma_summary *sum = mtm_arena_zalloc(c->a, sizeof *sum);
       if (mtm_bma_consolidate(c->st, &o, c->a, res, c->err) ||
@@ -978,7 +1015,7 @@ int rp_bma_number(rp_ctx *c, const rp_tag *t, const char *what, mtm_fig_source *
     }
     *text = rp_count_text(c, v);
     bma_source(c, s, mtm_arena_printf(c->a, "bma @/@ %s %%/%% %s @/@ admin0", pop, basis),
-               mtm_arena_printf(c->a, "%s (%s)", rp_pop_label(c, pop), rp_text(c, basis)), v, *text);
+               mtm_arena_printf(c->a, "%s (%s)", rp_pop_label(c, pop), rp_basis_text(c, pop, basis)), v, *text);
     return 0;
   }
   if (!strcmp(what, "areas")) {
@@ -1002,22 +1039,68 @@ int rp_bma_number(rp_ctx *c, const rp_tag *t, const char *what, mtm_fig_source *
 }
 
 int rp_count_respondents(rp_ctx *c, mtm_fig_source *s, const char **text) {
-  /* The respondents of the round: the frame's rows. */
-  *text = rp_count_text(c, (double)c->f->nrows);
+  /* The respondents of the round: its eligible records. */
+  long n = rp_neligible(c);
+  *text = rp_count_text(c, (double)n);
   memset(s, 0, sizeof *s);
   s->key = mtm_arena_printf(c->a, "count @/@ respondents %%/%% round %d", c->o->round);
   s->question = rp_text(c, "respondents_interviewed");
-  s->value = (double)c->f->nrows;
-  s->n = (double)c->f->nrows;
+  s->value = (double)n;
+  s->n = (double)n;
   s->n_total = NAN;
   s->shown = *text;
   return 0;
 }
 
-/* count respondents | count q=Q value=V. */
+/* count records | count excluded [rule=consent|K]: the round's records,
+ * and those not eligible (all, without consent, or failing the Kth
+ * inclusion criterion first), with their sources. */
+static int eval_records(rp_ctx *c, const rp_tag *t, const char *w, int *fig) {
+  const mtm_analysis_eligibility *el = &c->elig;
+  double v = (double)c->f->nrows;
+  const char *key = mtm_arena_printf(c->a, "count @/@ records %%/%% round %d", c->o->round);
+  const char *q = rp_text(c, "records_recorded");
+  if (!strcmp(w, "excluded")) {
+    const char *rule = rp_arg_get(t, "rule");
+    v = (double)(el->nrules ? el->nrows - el->neligible : 0);
+    key = mtm_arena_printf(c->a, "count @/@ excluded %%/%% round %d", c->o->round);
+    q = rp_text(c, "records_excluded");
+    if (rule) {
+      int k = -1, nth = 0;
+      for (int i = 0; i < el->nrules; i++) {
+        if (el->rules[i].consent ? !strcmp(rule, "consent") : ++nth == atoi(rule)) k = i;
+      }
+      if (k < 0)
+        return rp_fail(c, t, "count excluded takes rule=consent or the number of an inclusion criterion, not '%s'", rule);
+      const mtm_analysis_rule *r = &el->rules[k];
+      v = (double)r->excluded;
+      key = r->consent ? mtm_arena_printf(c->a, "count @/@ excluded without consent %%/%% round %d", c->o->round)
+                       : mtm_arena_printf(c->a, "count @/@ excluded by criterion %d %%/%% round %d", atoi(rule), c->o->round);
+      q = mtm_arena_printf(c->a, "%s: %s", q,
+                           r->consent ? rp_text(c, "m_eligible_consent")
+                           : r->label && *r->label ? r->label : r->expr);
+    }
+  }
+  int f = rp_fig_new(c, MTM_FIG_NUMBER, t);
+  mtm_fig *fg = &c->figs[f];
+  fg->text = rp_count_text(c, v);
+  fg->nsources = 1;
+  fg->sources = mtm_arena_zalloc(c->a, sizeof *fg->sources);
+  mtm_fig_source *s = &fg->sources[0];
+  s->key = key;
+  s->question = q;
+  s->value = s->n = v;
+  s->n_total = (double)c->f->nrows;
+  s->shown = fg->text;
+  *fig = f;
+  return 0;
+}
+
+/* count respondents | count records | count excluded [rule=R] | count q=Q value=V. */
 static int eval_count(rp_ctx *c, const rp_tag *t, int *fig) {
   const char *w = rp_arg_pos(t, 0);
   int f;
+  if (w && (!strcmp(w, "records") || !strcmp(w, "excluded"))) return eval_records(c, t, w, fig);
   if (w && !strcmp(w, "respondents")) {
     f = rp_fig_new(c, MTM_FIG_NUMBER, t);
     mtm_fig *fg = &c->figs[f];
@@ -1039,7 +1122,12 @@ static int eval_count(rp_ctx *c, const rp_tag *t, int *fig) {
   const mtm_analysis_row *r = &run->now.rows[ov];
   f = rp_fig_new(c, MTM_FIG_NUMBER, t);
   mtm_fig *fg = &c->figs[f];
-  fg->text = isfinite(r->e.n) ? rp_count_text(c, r->e.n) : "\xE2\x80\x94";
+  if (isfinite(r->e.n)) fg->text = rp_count_text(c, r->e.n);
+  else if (c->o->public_) { /* hidden by the public rule: "fewer than K", not a dash */
+    char fb[64];
+    fg->text = mtm_arena_strdup(c->a, mtm_disclose_count(r->e.n, rp_public_rule(c).k, c->lang_code, fb, sizeof fb));
+  } else
+    fg->text = "\xE2\x80\x94";
   fg->nsources = 1;
   fg->sources = mtm_arena_zalloc(c->a, sizeof *fg->sources);
   rp_source_row(c, &fg->sources[0], r, fg->text);
@@ -1071,9 +1159,12 @@ static int eval_repeat_base(rp_ctx *c, const rp_tag *t, int *fig) {
     snprintf(m, sizeof m, "%s", c->err->msg);
     return rp_fail(c, t, "%s", m);
   }
-  long inst = fr->nrows, subs = 0;
-  for (long r = 0; r < fr->nrows; r++) /* instances come by submission */
+  long inst = 0, subs = 0;
+  for (long r = 0; r < fr->nrows; r++) { /* instances come by submission */
+    if (!rp_in(c, fr, r)) continue;
+    inst++;
     if (r == 0 || fr->parent_row[r] != fr->parent_row[r - 1]) subs++;
+  }
   int f = rp_fig_new(c, MTM_FIG_TEXT, t);
   mtm_fig *fg = &c->figs[f];
   fg->nsources = 2;
@@ -1089,7 +1180,7 @@ static int eval_repeat_base(rp_ctx *c, const rp_tag *t, int *fig) {
   s[1].key = mtm_arena_printf(c->a, "count @/@ respondents with %s %%/%% round %d", rep, c->o->round);
   s[1].question = rp_text(c, "respondents_interviewed");
   s[1].value = s[1].n = (double)subs;
-  s[1].n_total = (double)c->f->nrows;
+  s[1].n_total = (double)rp_neligible(c);
   s[1].shown = ns;
   if (c->lang == MTM_PROSE_RU)
     fg->text = mtm_arena_printf(
@@ -1165,7 +1256,8 @@ int rp_eval_tag(rp_ctx *c, const rp_tag *t, int *fig, const char **inline_text) 
   *inline_text = NULL;
   const char *n = t->name;
   if (!strcmp(n, "share")) return eval_share(c, t, 0, fig);
-  if (!strcmp(n, "sentence")) return eval_share(c, t, 1, fig);
+  if (!strcmp(n, "sentence"))
+    return rp_arg_get(t, "predicate") ? eval_share(c, t, 1, fig) : rp_eval_finding(c, t, fig);
   if (!strcmp(n, "change")) return eval_change(c, t, fig);
   if (!strcmp(n, "changes")) return eval_changes(c, t, fig);
   if (!strcmp(n, "count")) return eval_count(c, t, fig);

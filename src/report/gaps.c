@@ -79,10 +79,14 @@ rp_gap_why rp_gap(rp_ctx *c, const mtm_frame_col *col) {
   if (!col) return RP_ANSWERED;
   const mtm_frame *f = rp_col_frame(c, col); /* a repeat's question: its instances */
   long words = (f->nrows + 63) / 64; /* a word at a time: a row answered has its bit clear */
+  const uint8_t *in = rp_domain(c, f); /* an eligible respondent's answer */
   for (long w = 0; w < words; w++) {
     long left = f->nrows - w * 64;
     uint64_t rows = left >= 64 ? ~(uint64_t)0 : ((uint64_t)1 << left) - 1;
-    if (~col->missing[w] & rows) return RP_ANSWERED;
+    uint64_t answered = ~col->missing[w] & rows;
+    if (answered && !in) return RP_ANSWERED;
+    for (int b = 0; answered && b < 64; b++)
+      if ((answered >> b & 1) && in[w * 64 + b]) return RP_ANSWERED;
   }
   mtm_err e;
   mtm_err_clear(&e);

@@ -19,6 +19,8 @@ static const char css[] =
     ".fig{border-bottom:1px dotted #0033a0;cursor:help}\n"
     "figure{margin:6mm 0;page-break-inside:avoid}\n"
     "figure svg{max-width:100%;height:auto;display:block}\n"
+    ".pair{display:grid;grid-template-columns:1fr 1fr;gap:4mm;align-items:start}\n"
+    "@media (max-width:560px){.pair{grid-template-columns:1fr}}\n"
     "figcaption{font-weight:bold;color:#0033a0;margin-bottom:2mm}\n"
     ".note{color:#6b6b6b;font-size:9pt;margin:1mm 0}\n"
     "details.sources{font-size:8pt;color:#6b6b6b}\n"
@@ -46,7 +48,9 @@ static const char css[] =
     "sup.footnote-ref a{text-decoration:none}\n"
     "@page{size:A4;margin:15mm}\n"
     "@media print{body{background:#fff}main{padding:0;max-width:none}"
-    "section{page-break-before:always}section.first{page-break-before:auto}"
+    "section{page-break-before:auto}section.part{page-break-before:always}"
+    "section.first{page-break-before:auto}h1,h2,h3,h4{break-after:avoid}"
+    "p:has(+ figure){break-after:avoid}"
     ".fig{border-bottom:none}details.sources{display:none}}\n";
 
 /* Appends s with &, <, >, " and ' escaped. */
@@ -228,6 +232,15 @@ static void block_fig(mtm_buf *b, const mtm_fig *f, int idx) {
       mtm_buf_adds(b, "</tr>\n");
     }
     mtm_buf_adds(b, "</table>\n");
+  } else if (f->pair[0] && f->pair[1]) {
+    /* a by-sex figure: the two groups' charts side by side */
+    mtm_buf_adds(b, "<div class=\"pair\">\n");
+    for (int k = 0; k < 2; k++) {
+      mtm_buf_adds(b, "<div>");
+      svg_inline(b, f->pair[k], f->pair_len[k]);
+      mtm_buf_adds(b, "</div>\n");
+    }
+    mtm_buf_adds(b, "</div>\n");
   } else {
     svg_inline(b, f->svg, f->svg_len);
     mtm_buf_addc(b, '\n');
@@ -293,14 +306,36 @@ int mtm_report_html(const mtm_report_doc *d, mtm_buf *out, mtm_err *err) {
     mtm_buf_adds(out, "</p>\n");
   }
   mtm_buf_adds(out, "</header>\n");
+  /* Which level-1 headings open a part (a part mark comes before them since
+   * the last one): in print, only a part starts a new page. The headings
+   * come out of cmark in the order of the tree. */
+  int nh = 0, caph = 0, pending = 0;
+  char *part = NULL;
+  cmark_iter *it = cmark_iter_new(d->root);
+  for (cmark_event_type ev; (ev = cmark_iter_next(it)) != CMARK_EVENT_DONE;) {
+    cmark_node *n = cmark_iter_get_node(it);
+    if (ev != CMARK_EVENT_ENTER) continue;
+    if (cmark_node_get_type(n) == CMARK_NODE_HTML_BLOCK && cmark_node_get_literal(n) &&
+        strstr(cmark_node_get_literal(n), "<!-- part -->"))
+      pending = 1;
+    if (cmark_node_get_type(n) == CMARK_NODE_HEADING && cmark_node_get_heading_level(n) == 1) {
+      if (nh == caph) part = mtm_xrealloc(part, (size_t)(caph = caph ? 2 * caph : 16));
+      part[nh++] = (char)pending;
+      pending = 0;
+    }
+  }
+  cmark_iter_free(it);
   const char *p = html, *end = html + strlen(html);
-  int open = 0;
+  int open = 0, k = 0;
   while (p < end) {
     size_t len;
     int idx;
     if (!strncmp(p, "<h1>", 4)) {
       if (open) mtm_buf_adds(out, "</section>\n");
-      mtm_buf_adds(out, open ? "<section>\n" : "<section class=\"first\">\n");
+      int is_part = k < nh && part[k];
+      k++;
+      mtm_buf_adds(out, !open ? "<section class=\"first\">\n"
+                        : is_part ? "<section class=\"part\">\n" : "<section>\n");
       open = 1;
       mtm_buf_adds(out, "<h1>");
       p += 4;
@@ -329,5 +364,6 @@ int mtm_report_html(const mtm_report_doc *d, mtm_buf *out, mtm_err *err) {
   esc(out, d->footer);
   mtm_buf_adds(out, "</footer>\n</main>\n</body>\n</html>\n");
   free(html);
+  free(part);
   return 0;
 }

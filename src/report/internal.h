@@ -13,6 +13,7 @@
 
 #include "analysis/analysis.h"
 #include "bma/bma.h"
+#include "disclose/disclose.h"
 #include "frame/frame.h"
 #include "report/doc.h"
 #include "report/report.h"
@@ -93,6 +94,10 @@ typedef struct rp_ctx {
   const char *consent_q;
   int nscreen;
   const char **screen_q;
+  /* who counts: the eligible respondents of the round and of the compared
+   * round (report.c, once); their eligible arrays are NULL when every
+   * record is eligible */
+  mtm_analysis_eligibility elig, elig_then;
 } rp_ctx;
 
 /* ---- repeat.c: a repeat group's questions ------------------------------- */
@@ -118,6 +123,19 @@ const char *rp_unit(rp_ctx *c, const char *rep, int capital);
 const char *rp_lower(rp_ctx *c, const char *s);
 /* Frees the repeat frames. */
 void rp_repeats_free(rp_ctx *c);
+
+/* ---- report.c: who counts ------------------------------------------------- */
+
+/* 1 when row r of frame f (the round's, the compared round's, or a repeat
+ * frame of either) belongs to an eligible respondent: consent given and the
+ * inclusion criteria met; 1 for any other frame. */
+int rp_in(rp_ctx *c, const mtm_frame *f, long r);
+/* The eligible rows of frame f as an analysis domain (per row, in c's
+ * arena), NULL when every row counts. */
+const uint8_t *rp_domain(rp_ctx *c, const mtm_frame *f);
+/* The eligible respondents of the round (the round's records when there
+ * is no rule). */
+long rp_neligible(rp_ctx *c);
 
 /* ---- template.c ---------------------------------------------------------- */
 
@@ -205,6 +223,10 @@ const char *rp_pct_text(rp_ctx *c, int pct);
 const char *rp_group_name(rp_ctx *c, const mtm_analysis_row *r);
 /* A baseline period for the reader: "2023Q1" -> "Q1 2023", "I квартал 2023". */
 const char *rp_period_text(rp_ctx *c, const char *period);
+/* What a baseline figure of population pop covers, for the reader: the
+ * basis "all periods" as the span of its periods ("2020 – Q1 2023",
+ * "2020 – I квартал 2023"), a period as rp_period_text. */
+const char *rp_basis_text(rp_ctx *c, const char *pop, const char *basis);
 /* s with its first letter upper-cased, in any script ("Трудовые ..."). */
 const char *rp_capital(rp_ctx *c, const char *s);
 /* The same as a title (legends, table heads): "Women", "Женщины". */
@@ -221,10 +243,19 @@ int rp_count_respondents(rp_ctx *c, mtm_fig_source *s, const char **text);
 /* A count in the report's language ("724,534"). */
 const char *rp_count_text(rp_ctx *c, double v);
 
+/* The public rule of the report's options (--suppress K, --other-below,
+ * --flag-below; src/disclose), which every figure of a public report
+ * goes through. */
+mtm_disclose_rule rp_public_rule(const rp_ctx *c);
+
 /* ---- blocks.c: charts, maps, tables, tiles -------------------------------- */
 
 int rp_eval_chart(rp_ctx *c, const rp_tag *t, int *fig);
 int rp_eval_map(rp_ctx *c, const rp_tag *t, int *fig);
+/* The text the user typed for subject and key ("operation" "", "round"
+ * N, "criterion" ID) in the report's language, else dflt (report.c). */
+const char *rp_user_text(rp_ctx *c, const char *subject, const char *key, const char *dflt);
+
 /* The survey's area question of a level (1, 2; 0: any): the named one
  * (an error naming the tag when it is not a select_one of P-codes of that
  * level), else the first found (its hxl #adm1/#adm2 +code, or choices
@@ -271,5 +302,29 @@ int rp_generate(rp_ctx *c, const rp_tag *t, mtm_buf *md);
 
 /* The built-in template of a language ("en", "ru"), NULL when none. */
 const char *mtm_report_builtin_template(const char *lang);
+
+/* ---- statements.c: findings in words -------------------------------------- */
+
+/* {{sentence q=Q [value=V] [by=G] [filter=F] [stop=no]}} without
+ * predicate=: the finding of a question in the author's report::LANG
+ * words ("Fifty-five per cent of respondents work without a written
+ * contract (women 61%, men 54%)"), else its label and answers ("Sex: men
+ * 84%, women 16%"); a number question's mean and median. Never quotes a
+ * question inside a sentence. */
+int rp_eval_finding(rp_ctx *c, const rp_tag *t, int *fig);
+/* The answer a question's finding reports: "yes" when it has one, else
+ * the most frequent answer with a phrase, else the most frequent. */
+int rp_finding_value(rp_ctx *c, const mtm_frame_col *col, const char **value);
+/* 1 when the finding of answer value of col is in the author's words (a
+ * sentence a change since the last round can end), 0 when it lists the
+ * answers. */
+int rp_finding_phrased(rp_ctx *c, const mtm_frame_col *col, const char *value);
+/* The caption of a tile showing the share of answer value ("of
+ * respondents work without a written contract"; without a phrase "Written
+ * contract: yes"). */
+const char *rp_tile_caption(rp_ctx *c, const mtm_frame_col *col, const char *value, double share);
+/* 1 when col is the consent question or a screening question (one the
+ * inclusion criteria name): never a finding, a tile or a section. */
+int rp_screening(rp_ctx *c, const mtm_frame_col *col);
 
 #endif

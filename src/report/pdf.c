@@ -47,6 +47,10 @@
 #define QUOTE_INDENT 16.0
 #define PARA_GAP 6.0
 
+#define MIN_SCALE 0.85 /* a chart shrinks this far to stay on its page */
+#define BODY_H (BODY_BOTTOM - BODY_TOP)
+#define PART_MARK "<!-- part -->" /* a template's mark: a new part, a new page */
+
 #define BLUE "#0033A0" /* IOM blue */
 #define TILE_FILL "#EEF2FA"
 
@@ -68,7 +72,8 @@ typedef struct pdf_ctx {
   char marker[32]; /* a list marker waiting for its item's first line   */
   double marker_x;
   mtm_buf mk;     /* markup being built                                 */
-  int outline1;   /* the bookmark of the last level-1 heading           */
+  int outline[7]; /* the bookmark of the last heading of each level     */
+  double *fig_iw, *fig_ih; /* the SVG figures' intrinsic sizes, 0: not read yet */
   const char **urls; /* the links of the block being set, in order      */
   int nurls, capurls;
   cmark_node *notes[256]; /* the footnote definitions, notes[k-1] numbered k */
@@ -213,7 +218,9 @@ static void draw_cover(pdf_ctx *c) {
   PangoLayout *t = new_layout(c, 30, 1, BODY_W);
   set_text(t, c->d->title);
   pango_layout_set_spacing(t, 4 * PANGO_SCALE);
+  cairo_tag_begin(cr, "P", NULL);
   show_at(c, t, MARGIN, y, BLUE);
+  cairo_tag_end(cr, "P");
   y += layout_h(t) + 14;
   g_object_unref(t);
   set_hex(cr, BLUE);
@@ -223,7 +230,9 @@ static void draw_cover(pdf_ctx *c) {
   if (c->d->subtitle && *c->d->subtitle) {
     PangoLayout *s = new_layout(c, 14, 0, BODY_W);
     set_text(s, c->d->subtitle);
+    cairo_tag_begin(cr, "P", NULL);
     show_at(c, s, MARGIN, y, MTM_RENDER_INK);
+    cairo_tag_end(cr, "P");
     y += layout_h(s) + 8;
     g_object_unref(s);
   }
@@ -553,20 +562,28 @@ static void draw_note(pdf_ctx *c, PangoLayout *note) {
   c->y += PARA_GAP + 4;
 }
 
-/* Draws a chart or map: the caption, the SVG scaled to the column width
- * (smaller when a whole page could not hold it), the note, all on one page.
- * The drawing itself is render's (mtm_render_svg_cairo), the one path from
- * the report's SVGs to the page; librsvg is asked here only for the size, to
- * know before drawing whether the figure fits. */
-static int draw_svg_fig(pdf_ctx *c, const mtm_fig *f) {
+/* Reads the intrinsic size in px of an SVG of figure i (which 0: its
+ * drawing, 1 and 2: the two charts of its pair) into *iw, *ih, once per
+ * drawing: the sizes are kept in the context. Returns 0, or the error code
+ * with a sentence naming the figure. */
+static int svg_size(pdf_ctx *c, int i, int which, double *iw, double *ih) {
+  const mtm_fig *f = &c->d->figs[i];
   char msg[1400];
   const char *tag = f->tag ? f->tag : "?";
-  if (!f->svg || !f->svg_len) {
+  int k = 3 * i + which;
+  if (c->fig_iw[k] > 0) {
+    *iw = c->fig_iw[k];
+    *ih = c->fig_ih[k];
+    return 0;
+  }
+  const char *svg = which ? f->pair[which - 1] : f->svg;
+  size_t len = which ? f->pair_len[which - 1] : f->svg_len;
+  if (!svg || !len) {
     snprintf(msg, sizeof msg, "the figure '%s' has no drawing", tag);
     return fail(c, MTM_EINVAL, msg);
   }
   GError *ge = NULL;
-  RsvgHandle *h = rsvg_handle_new_from_data((const guint8 *)f->svg, f->svg_len, &ge);
+  RsvgHandle *h = rsvg_handle_new_from_data((const guint8 *)svg, len, &ge);
   if (!h) {
     snprintf(msg, sizeof msg, "the drawing of figure '%s' is not a readable SVG (%s)", tag,
              ge ? ge->message : "unknown reason");
@@ -574,42 +591,115 @@ static int draw_svg_fig(pdf_ctx *c, const mtm_fig *f) {
     return fail(c, MTM_EINVAL, msg);
   }
   rsvg_handle_set_dpi(h, 96);
-  gdouble iw = 0, ih = 0;
-  gboolean sized = rsvg_handle_get_intrinsic_size_in_pixels(h, &iw, &ih);
+  gdouble w = 0, hh = 0;
+  gboolean sized = rsvg_handle_get_intrinsic_size_in_pixels(h, &w, &hh);
   g_object_unref(h);
-  if (!sized || !(iw > 0) || !(ih > 0)) {
+  if (!sized || !(w > 0) || !(hh > 0)) {
     snprintf(msg, sizeof msg,
              "the drawing of figure '%s' has no width and height, so it cannot be scaled onto "
              "the page",
              tag);
     return fail(c, MTM_EINVAL, msg);
   }
+  *iw = c->fig_iw[k] = w;
+  *ih = c->fig_ih[k] = hh;
+  return 0;
+}
+
+#define PAIR_GAP 14.0 /* between the two charts of a pair */
+
+/* The width in points of each chart of a pair in the current column. */
+static double pair_w(const pdf_ctx *c) { return (c->w - PAIR_GAP) / 2; }
+
+/* The heights of figure i's caption and note (0 when it has none) and of
+ * its drawing at full column width (a pair: the taller of its two charts at
+ * half the width each), no taller than a page can hold. */
+static int svg_heights(pdf_ctx *c, int i, double *ch, double *hh, double *nh) {
+  const mtm_fig *f = &c->d->figs[i];
+  double iw, ih;
+  if (f->pair[0] && f->pair[1]) {
+    *hh = 0;
+    for (int k = 1; k <= 2; k++) {
+      if (svg_size(c, i, k, &iw, &ih)) return c->rc;
+      if (pair_w(c) * ih / iw > *hh) *hh = pair_w(c) * ih / iw;
+    }
+  } else {
+    if (svg_size(c, i, 0, &iw, &ih)) return c->rc;
+    *hh = c->w * ih / iw;
+  }
   PangoLayout *cap, *note;
   fig_texts(c, f, &cap, &note);
-  double ch = cap ? layout_h(cap) + 4 : 0, nh = note ? layout_h(note) + 3 : 0;
-  double w = c->w, hh = w * ih / iw;
-  double room = BODY_BOTTOM - BODY_TOP - ch - nh;
-  if (hh > room) {
-    hh = room;
-    w = hh * iw / ih;
-  }
-  need_space(c, ch + hh + nh);
-  double y = draw_caption(c, cap), used = 0;
-  mtm_err re;
-  mtm_err_clear(&re);
-  int rc = mtm_render_svg_cairo(c->cr, f->svg, f->svg_len, c->x + (c->w - w) / 2, y, w, &used, &re);
-  if (rc) {
-    snprintf(msg, sizeof msg, "the drawing of figure '%s' cannot be drawn: %s", tag, re.msg);
-    if (cap) g_object_unref(cap);
-    if (note) g_object_unref(note);
-    return fail(c, rc, msg);
-  }
-  c->y = y + used;
-  c->fresh = 0;
-  draw_note(c, note);
+  *ch = cap ? layout_h(cap) + 4 : 0;
+  *nh = note ? layout_h(note) + 3 : 0;
   if (cap) g_object_unref(cap);
   if (note) g_object_unref(note);
+  if (*hh > BODY_H - *ch - *nh) *hh = BODY_H - *ch - *nh;
   return 0;
+}
+
+/* Draws one SVG of figure f at x, y in width w; *used receives its height. */
+static int draw_one_svg(pdf_ctx *c, const mtm_fig *f, const char *svg, size_t len, double x,
+                        double y, double w, double *used) {
+  mtm_err re;
+  mtm_err_clear(&re);
+  int rc = mtm_render_svg_cairo(c->cr, svg, len, x, y, w, used, &re);
+  if (rc) {
+    char msg[1400];
+    snprintf(msg, sizeof msg, "the drawing of figure '%s' cannot be drawn: %s",
+             f->tag ? f->tag : "?", re.msg);
+    return fail(c, rc, msg);
+  }
+  return 0;
+}
+
+/* Draws a chart or map: the caption, the SVG scaled to the column width (a
+ * by-sex pair: the two charts side by side), the note, all on one page. A
+ * drawing that does not fit in what is left of the page shrinks to as
+ * little as MIN_SCALE of its size rather than leave the space empty;
+ * smaller than that, it moves to the next page. The drawing itself is
+ * render's (mtm_render_svg_cairo), the one path from the report's SVGs to
+ * the page; librsvg is asked here only for the size, to know before drawing
+ * whether the figure fits. */
+static int draw_svg_fig(pdf_ctx *c, int i) {
+  const mtm_fig *f = &c->d->figs[i];
+  double ch, hh, nh;
+  if (svg_heights(c, i, &ch, &hh, &nh)) return c->rc;
+  need_page(c);
+  double full = hh, left = BODY_BOTTOM - c->y - ch - nh;
+  if (!c->fresh && hh > left && left >= hh * MIN_SCALE) hh = left;
+  else need_space(c, ch + hh + nh);
+  double scale = hh / full;
+  PangoLayout *cap, *note;
+  fig_texts(c, f, &cap, &note);
+  cairo_tag_begin(c->cr, "Figure", NULL);
+  if (cap) cairo_tag_begin(c->cr, "Caption", NULL);
+  double y = draw_caption(c, cap), used = 0;
+  if (cap) cairo_tag_end(c->cr, "Caption");
+  int rc = 0;
+  if (f->pair[0] && f->pair[1]) {
+    double pw = pair_w(c), w = pw * scale;
+    for (int k = 0; k < 2 && !rc; k++) {
+      double u = 0;
+      rc = draw_one_svg(c, f, f->pair[k], f->pair_len[k], c->x + k * (pw + PAIR_GAP) + (pw - w) / 2,
+                        y, w, &u);
+      if (u > used) used = u;
+    }
+  } else {
+    double iw, ih;
+    rc = svg_size(c, i, 0, &iw, &ih);
+    double w = hh * iw / ih;
+    if (w > c->w) w = c->w;
+    if (!rc) rc = draw_one_svg(c, f, f->svg, f->svg_len, c->x + (c->w - w) / 2, y, w, &used);
+  }
+  if (!rc) {
+    c->y = y + used;
+    c->fresh = 0;
+    draw_note(c, note);
+  }
+  cairo_tag_end(c->cr, "Figure");
+  if (cap) g_object_unref(cap);
+  if (note) g_object_unref(note);
+  return rc ? c->rc : 0;
 }
 
 /* True when a cell reads as a number ("724,534", "55%", "-3.2", "1 129"),
@@ -734,7 +824,7 @@ static void table_widths(pdf_ctx *c, const pdf_table *t, double *cw) {
         changed = 1;
       }
   }
-  if (f->compact && nc >= 4) {
+  if (f->compact == 1 && nc >= 4) {
     compact_widths(c, t, nat, cw);
     free(nat);
     free(fixed);
@@ -803,11 +893,16 @@ static void table_draw_row(pdf_ctx *c, const pdf_table *t, int r, PangoLayout **
     cairo_fill(c->cr);
   }
   double x = c->x;
+  const char *cell = r == 0 ? "TH" : "TD";
+  cairo_tag_begin(c->cr, "TR", NULL);
   for (int col = 0; col < t->f->ncols; col++) {
+    cairo_tag_begin(c->cr, cell, NULL);
     show_at(c, ls[col], x + t->pad, c->y + t->pad, MTM_RENDER_INK);
+    cairo_tag_end(c->cr, cell);
     x += t->cw[col];
     g_object_unref(ls[col]);
   }
+  cairo_tag_end(c->cr, "TR");
   c->y += h;
   cairo_set_line_width(c->cr, r == 0 ? 1.0 : 0.4);
   if (r == 0) set_hex(c->cr, BLUE);
@@ -827,9 +922,26 @@ static void table_top(pdf_ctx *c, double tw) {
   cairo_stroke(c->cr);
 }
 
+/* The table figure f as print shows it: the annex's short list (its print
+ * cells, in small type at natural widths) when it has one, else f itself. */
+static const mtm_fig *printed(const mtm_fig *f, mtm_fig *tmp) {
+  if (!f->print_cells) return f;
+  *tmp = *f;
+  tmp->cells = f->print_cells;
+  tmp->nrows = f->print_nrows;
+  tmp->ncols = f->print_ncols;
+  tmp->caption = f->print_caption ? f->print_caption : f->caption;
+  tmp->lead = f->print_lead;
+  tmp->compact = 2;
+  tmp->print_cells = NULL;
+  return tmp;
+}
+
 /* Draws a table figure: caption, a ruled table whose header row is bold and
  * repeated at the top of every page the table continues on, the note. */
 static int draw_table_fig(pdf_ctx *c, const mtm_fig *f) {
+  mtm_fig pf;
+  f = printed(f, &pf);
   if (f->nrows < 1 || f->ncols < 1 || !f->cells) {
     char msg[300];
     snprintf(msg, sizeof msg, "the table '%s' has no cells", f->tag ? f->tag : "?");
@@ -863,25 +975,47 @@ static int draw_table_fig(pdf_ctx *c, const mtm_fig *f) {
   }
   /* The caption keeps with the header and the first row. */
   need_space(c, head + hh + r1);
+  cairo_tag_begin(c->cr, "Table", NULL);
+  if (cap) cairo_tag_begin(c->cr, "Caption", NULL);
   c->y = draw_caption(c, cap);
+  if (cap) cairo_tag_end(c->cr, "Caption");
   if (lead) {
+    cairo_tag_begin(c->cr, "P", NULL);
     show_at(c, lead, c->x, c->y, MTM_RENDER_MUTED);
+    cairo_tag_end(c->cr, "P");
     c->y += layout_h(lead) + 4;
     g_object_unref(lead);
   }
   table_top(c, t.tw);
   table_draw_row(c, &t, 0, ls);
+  /* the rows' heights, and the height of the rows from each to the end */
+  double *rh = calloc((size_t)f->nrows + 1, sizeof *rh), *rest = calloc((size_t)f->nrows + 1, sizeof *rest);
+  for (int r = 1; r < f->nrows; r++) rh[r] = table_row_h(c, &t, r, ls);
+  for (int r = f->nrows - 1; r >= 1; r--) rest[r] = rest[r + 1] + rh[r];
+  double nh = note ? layout_h(note) + 3 : 0;
+  int on_page = 0; /* body rows drawn on this page */
   for (int r = 1; r < f->nrows; r++) {
-    double rh = table_row_h(c, &t, r, ls);
     int last = r == f->nrows - 1;
-    double keep = rh + (last && note ? layout_h(note) + 3 : 0);
-    if (c->y + keep > BODY_BOTTOM) {
+    double keep = rh[r] + (last ? nh : 0);
+    /* The page breaks where the row does not fit, or three rows before the
+     * end when only the last one or two would go over: a page never holds
+     * just a row or two of a table's end. */
+    int brk = c->y + keep > BODY_BOTTOM;
+    if (!brk && f->nrows - r == 3 && on_page >= 3 && c->y + rest[r] + nh > BODY_BOTTOM &&
+        rest[r] + nh + hh <= BODY_H)
+      brk = 1;
+    if (brk) {
       new_page(c);
       table_top(c, t.tw);
       table_draw_row(c, &t, 0, ls);
+      on_page = 0;
     }
     table_draw_row(c, &t, r, ls);
+    on_page++;
   }
+  free(rh);
+  free(rest);
+  cairo_tag_end(c->cr, "Table");
   draw_note(c, note);
   if (cap) g_object_unref(cap);
   if (note) g_object_unref(note);
@@ -923,7 +1057,10 @@ static int draw_tiles_fig(pdf_ctx *c, const mtm_fig *f) {
     double boxh = pad + 3 + bh + 4 + sh + pad;
     if (first) {
       need_space(c, (cap ? layout_h(cap) + 4 : 0) + boxh);
+      cairo_tag_begin(c->cr, "Div", NULL);
+      if (cap) cairo_tag_begin(c->cr, "Caption", NULL);
       c->y = draw_caption(c, cap);
+      if (cap) cairo_tag_end(c->cr, "Caption");
       first = 0;
     } else {
       need_space(c, boxh);
@@ -936,8 +1073,10 @@ static int draw_tiles_fig(pdf_ctx *c, const mtm_fig *f) {
       set_hex(c->cr, BLUE);
       cairo_rectangle(c->cr, x, c->y, tw, 3);
       cairo_fill(c->cr);
+      cairo_tag_begin(c->cr, "P", NULL);
       show_at(c, big[i], x + pad, c->y + pad + 3, BLUE);
       show_at(c, sub[i], x + pad, c->y + pad + 3 + bh + 4, MTM_RENDER_INK);
+      cairo_tag_end(c->cr, "P");
       g_object_unref(big[i]);
       g_object_unref(sub[i]);
     }
@@ -945,6 +1084,7 @@ static int draw_tiles_fig(pdf_ctx *c, const mtm_fig *f) {
     c->fresh = 0;
   }
   c->y -= gap;
+  cairo_tag_end(c->cr, "Div");
   draw_note(c, note);
   if (cap) g_object_unref(cap);
   if (note) g_object_unref(note);
@@ -960,13 +1100,17 @@ static int draw_figure(pdf_ctx *c, int i) {
   switch (f->kind) {
   case MTM_FIG_CHART:
   case MTM_FIG_MAP:
-    return draw_svg_fig(c, f);
+    return draw_svg_fig(c, i);
   case MTM_FIG_TABLE:
     return draw_table_fig(c, f);
   case MTM_FIG_TILES:
     return draw_tiles_fig(c, f);
-  case MTM_FIG_PHOTO:
-    return draw_photo_fig(c, f);
+  case MTM_FIG_PHOTO: {
+    cairo_tag_begin(c->cr, "Figure", NULL);
+    int rc = draw_photo_fig(c, f);
+    cairo_tag_end(c->cr, "Figure");
+    return rc;
+  }
   default:
     return 0;
   }
@@ -1316,30 +1460,45 @@ static void draw_logo(pdf_ctx *c, double y) {
 /* ---- blocks -------------------------------------------------------------- */
 
 
-/* Draws a heading in IOM blue, kept with the first lines after it; a level-1
- * heading starts a new page. */
+/* The size of a heading of level lv, and the space above it when it does
+ * not open the page. */
+static double heading_size(int lv) {
+  static const double size[] = {0, 20, 15, 12.5, 11, 10.5, 10};
+  return size[lv < 1 ? 1 : lv > 6 ? 6 : lv];
+}
+static double heading_gap(int lv) { return lv == 1 ? 18 : lv == 2 ? 12 : 8; }
+
+/* Draws a heading in IOM blue, kept with the first lines after it, and adds
+ * it to the PDF's outline under the last heading of a higher level. A
+ * heading does not break the page by itself: the template's part marks do
+ * (draw_blocks), and keep_h keeps it with what follows. */
 static int draw_heading(pdf_ctx *c, cmark_node *n) {
   int lv = cmark_node_get_heading_level(n);
-  if (lv == 1 && flush_notes(c)) return c->rc;
-  static const double size[] = {0, 20, 15, 12.5, 11, 10.5, 10};
-  double sz = size[lv < 1 ? 1 : lv > 6 ? 6 : lv];
+  if (lv < 1) lv = 1;
+  if (lv > 6) lv = 6;
+  if (lv == 1 && flush_notes(c)) return c->rc; /* a section's notes end it */
   if (block_markup(c, n)) return c->rc;
   need_page(c);
-  if (lv == 1 && !c->fresh) new_page(c);
-  if (!c->fresh) c->y += lv <= 2 ? 12 : 8;
-  PangoLayout *l = markup_layout(c, sz, 1, 0);
-  need_space(c, layout_h(l) + 3 * SIZE_BODY * 1.3);
-  if (lv <= 2) {
-    /* Levels 1 and 2 are the PDF's bookmarks (its outline). */
-    char dest[96];
-    snprintf(dest, sizeof dest, "page=%d pos=[%.2f %.2f]", c->page, c->x, c->y);
-    int parent = lv == 1 || !c->outline1 ? CAIRO_PDF_OUTLINE_ROOT : c->outline1;
-    int id = cairo_pdf_surface_add_outline(cairo_get_target(c->cr), parent,
-                                           pango_layout_get_text(l), dest, 0);
-    if (lv == 1) c->outline1 = id;
-  }
+  PangoLayout *l = markup_layout(c, heading_size(lv), 1, 0);
+  need_space(c, heading_gap(lv) + layout_h(l) + 3 * SIZE_BODY * 1.3);
+  if (!c->fresh) c->y += heading_gap(lv);
+  /* One bookmark per heading, nested under the last one of a higher level. */
+  char dest[96];
+  snprintf(dest, sizeof dest, "page=%d pos=[%.2f %.2f]", c->page, c->x, c->y);
+  int parent = CAIRO_PDF_OUTLINE_ROOT;
+  for (int k = lv - 1; k >= 1; k--)
+    if (c->outline[k]) {
+      parent = c->outline[k];
+      break;
+    }
+  c->outline[lv] = cairo_pdf_surface_add_outline(cairo_get_target(c->cr), parent,
+                                                 pango_layout_get_text(l), dest, 0);
+  for (int k = lv + 1; k <= 6; k++) c->outline[k] = 0;
+  char tag[4] = {'H', (char)('0' + lv), 0, 0};
+  cairo_tag_begin(c->cr, tag, NULL);
   set_hex(c->cr, BLUE);
   draw_flow(c, l, c->x);
+  cairo_tag_end(c->cr, tag);
   g_object_unref(l);
   if (lv == 1) {
     set_hex(c->cr, BLUE);
@@ -1351,18 +1510,159 @@ static int draw_heading(pdf_ctx *c, cmark_node *n) {
   return 0;
 }
 
+/* The body layout of a paragraph: c->mk must hold its markup. */
+static PangoLayout *para_layout(pdf_ctx *c) {
+  PangoLayout *l = markup_layout(c, SIZE_BODY, 0, 1);
+  pango_layout_set_spacing(l, (int)(2.2 * PANGO_SCALE));
+  return l;
+}
+
 /* Draws a paragraph (or the block figure it stands for). */
 static int draw_paragraph(pdf_ctx *c, cmark_node *n) {
   int fi = block_figure(c, n);
   if (fi >= 0) return draw_figure(c, fi);
   if (block_markup(c, n)) return c->rc;
-  PangoLayout *l = markup_layout(c, SIZE_BODY, 0, 1);
-  pango_layout_set_spacing(l, (int)(2.2 * PANGO_SCALE));
+  PangoLayout *l = para_layout(c);
+  cairo_tag_begin(c->cr, "P", NULL);
   set_hex(c->cr, MTM_RENDER_INK);
   draw_flow(c, l, c->x);
+  cairo_tag_end(c->cr, "P");
   g_object_unref(l);
   c->y += PARA_GAP;
   return 0;
+}
+
+/* ---- keeping together ----------------------------------------------------
+ *
+ * Before a block is drawn, keep_h says how much room must be left on the
+ * page for it to start there: a heading with what follows it, a figure's
+ * lead sentence with the figure, a figure with the short sentence that ends
+ * its part. Each is measured once, from the node and the blocks after it,
+ * so the look-ahead costs a few measurements per block, never a page. */
+
+/* The height of paragraph n set in the current column (its gap included),
+ * and in *lines its number of lines. */
+static double para_h(pdf_ctx *c, cmark_node *n, int *lines) {
+  if (block_markup(c, n)) return 0;
+  PangoLayout *l = para_layout(c);
+  double h = layout_h(l);
+  if (lines) *lines = pango_layout_get_line_count(l);
+  g_object_unref(l);
+  return h + PARA_GAP;
+}
+
+/* The height of the first row of tiles of figure f with its caption. */
+static double tiles_first_h(pdf_ctx *c, const mtm_fig *f) {
+  int n = f->ntiles;
+  if (n < 1 || !f->tiles) return 0;
+  int per = n <= 4 ? n : (n % 4 == 0 ? 4 : (n % 3 == 0 ? 3 : 4));
+  double gap = 10, tw = (c->w - gap * (per - 1)) / per, pad = 8, bh = 0, sh = 0;
+  for (int i = 0; i < per && i < n; i++) {
+    PangoLayout *b = new_layout(c, per == 4 ? 20 : 24, 1, tw - 2 * pad);
+    set_text(b, f->tiles[i].big);
+    PangoLayout *s = new_layout(c, SIZE_SMALL + 0.5, 0, tw - 2 * pad);
+    set_text(s, f->tiles[i].caption);
+    if (layout_h(b) > bh) bh = layout_h(b);
+    if (layout_h(s) > sh) sh = layout_h(s);
+    g_object_unref(b);
+    g_object_unref(s);
+  }
+  PangoLayout *cap, *note;
+  fig_texts(c, f, &cap, &note);
+  double ch = cap ? layout_h(cap) + 4 : 0;
+  if (cap) g_object_unref(cap);
+  if (note) g_object_unref(note);
+  return ch + pad + 3 + bh + 4 + sh + pad;
+}
+
+/* The least height of block figure i that must start on a page: a chart or
+ * map whole (at MIN_SCALE), a short table whole, a longer one its caption
+ * and first rows, tiles their caption and first row. */
+static double fig_min_h(pdf_ctx *c, int i) {
+  const mtm_fig *f = &c->d->figs[i];
+  double ch, hh, nh;
+  switch (f->kind) {
+  case MTM_FIG_CHART:
+  case MTM_FIG_MAP:
+    if (svg_heights(c, i, &ch, &hh, &nh)) return 0;
+    return ch + hh * MIN_SCALE + nh;
+  case MTM_FIG_TILES:
+    return tiles_first_h(c, f);
+  case MTM_FIG_TABLE: {
+    mtm_fig pf;
+    f = printed(f, &pf);
+    PangoLayout *cap, *note;
+    fig_texts(c, f, &cap, &note);
+    double h = (cap ? layout_h(cap) + 4 : 0) + (note ? layout_h(note) + 3 : 0);
+    if (cap) g_object_unref(cap);
+    if (note) g_object_unref(note);
+    if (f->lead && *f->lead) {
+      PangoLayout *l = new_layout(c, SIZE_SMALL, 0, c->w);
+      set_text(l, f->lead);
+      h += layout_h(l) + 4;
+      g_object_unref(l);
+    }
+    /* a row of small type, wrapped over two lines at most in the estimate */
+    double row = (f->compact ? SIZE_COMPACT * 1.2 + 2 * CELL_PAD_COMPACT
+                             : (SIZE_SMALL + 0.5) * 1.2 * 1.5 + 2 * CELL_PAD);
+    int rows = f->nrows <= SHORT_TABLE_ROWS ? f->nrows : 4;
+    return h + rows * row;
+  }
+  default:
+    return 0;
+  }
+}
+
+/* 1 when node n is a template's part mark (an HTML comment "<!-- part -->"). */
+static int is_part_mark(cmark_node *n) {
+  if (!n || cmark_node_get_type(n) != CMARK_NODE_HTML_BLOCK) return 0;
+  const char *s = cmark_node_get_literal(n);
+  return s && strstr(s, PART_MARK) != NULL;
+}
+
+/* 1 when a part ends after node n: the document ends or a part mark follows. */
+static int part_ends_after(cmark_node *n) {
+  cmark_node *nx = cmark_node_next(n);
+  return !nx || is_part_mark(nx);
+}
+
+/* The room keep_h asks for node n; 0: none beyond the block's own. */
+static double keep_h(pdf_ctx *c, cmark_node *n) {
+  cmark_node *nx = cmark_node_next(n);
+  switch (cmark_node_get_type(n)) {
+  case CMARK_NODE_HEADING: {
+    int lv = cmark_node_get_heading_level(n);
+    if (block_markup(c, n)) return 0;
+    PangoLayout *l = markup_layout(c, heading_size(lv), 1, 0);
+    double h = (c->fresh ? 0 : heading_gap(lv)) + layout_h(l) + (lv == 1 ? 16 : 4);
+    g_object_unref(l);
+    double k = nx ? keep_h(c, nx) : 0;
+    if (k <= 0 && nx && cmark_node_get_type(nx) == CMARK_NODE_PARAGRAPH) {
+      int lines = 0;
+      double ph = para_h(c, nx, &lines);
+      k = lines <= 4 ? ph : 3 * SIZE_BODY * 1.45;
+    }
+    return h + k;
+  }
+  case CMARK_NODE_PARAGRAPH: {
+    int fi = block_figure(c, n);
+    if (fi >= 0) {
+      double h = fig_min_h(c, fi);
+      int lines = 0;
+      if (nx && cmark_node_get_type(nx) == CMARK_NODE_PARAGRAPH && block_figure(c, nx) < 0 &&
+          part_ends_after(nx)) {
+        double ph = para_h(c, nx, &lines);
+        if (lines <= 3) h += ph; /* the short sentence that ends a part */
+      }
+      return h;
+    }
+    if (nx && cmark_node_get_type(nx) == CMARK_NODE_PARAGRAPH && block_figure(c, nx) >= 0)
+      return para_h(c, n, NULL) + keep_h(c, nx); /* a figure's lead sentence */
+    return 0;
+  }
+  default:
+    return 0;
+  }
 }
 
 /* Draws a list: each item indented, its marker ("•", "3.") set to the left
@@ -1379,7 +1679,12 @@ static int draw_list(pdf_ctx *c, cmark_node *n) {
     else snprintf(c->marker, sizeof c->marker, "%s", "\xE2\x80\xA2");
     c->marker_x = c->x - 5;
     double y0 = c->y;
-    if (draw_blocks(c, it)) break;
+    cairo_tag_begin(c->cr, "LI", NULL);
+    cairo_tag_begin(c->cr, "LBody", NULL);
+    draw_blocks(c, it);
+    cairo_tag_end(c->cr, "LBody");
+    cairo_tag_end(c->cr, "LI");
+    if (c->rc) break;
     if (c->marker[0]) c->marker[0] = 0; /* an empty item */
     if (tight && c->y > y0) c->y -= PARA_GAP - 2;
   }
@@ -1412,9 +1717,13 @@ static void draw_code(pdf_ctx *c, cmark_node *n) {
   c->y += 3 + PARA_GAP;
 }
 
-/* Draws the children of a container block in order. */
+/* Draws the children of a container block in order, each started where
+ * keep_h says it can keep with what must stay on its page. */
 static int draw_blocks(pdf_ctx *c, cmark_node *parent) {
   for (cmark_node *n = cmark_node_first_child(parent); n && !c->rc; n = cmark_node_next(n)) {
+    double k = keep_h(c, n);
+    if (c->rc) break;
+    if (k > 0 && k <= BODY_H) need_space(c, k);
     switch (cmark_node_get_type(n)) {
     case CMARK_NODE_HEADING:
       draw_heading(c, n);
@@ -1423,13 +1732,17 @@ static int draw_blocks(pdf_ctx *c, cmark_node *parent) {
       draw_paragraph(c, n);
       break;
     case CMARK_NODE_LIST:
+      cairo_tag_begin(c->cr, "L", NULL);
       draw_list(c, n);
+      cairo_tag_end(c->cr, "L");
       break;
     case CMARK_NODE_ITEM:
       draw_blocks(c, n);
       break;
     case CMARK_NODE_CUSTOM_BLOCK:
+      cairo_tag_begin(c->cr, "Div", NULL);
       draw_box(c, n);
+      cairo_tag_end(c->cr, "Div");
       break;
     case CMARK_NODE_BLOCK_QUOTE: {
       double ox = c->x, ow = c->w;
@@ -1437,7 +1750,9 @@ static int draw_blocks(pdf_ctx *c, cmark_node *parent) {
       c->w -= QUOTE_INDENT;
       c->quote++;
       c->bar_page = 0;
+      cairo_tag_begin(c->cr, "BlockQuote", NULL);
       draw_blocks(c, n);
+      cairo_tag_end(c->cr, "BlockQuote");
       c->quote--;
       c->bar_page = 0;
       c->x = ox;
@@ -1445,7 +1760,16 @@ static int draw_blocks(pdf_ctx *c, cmark_node *parent) {
       break;
     }
     case CMARK_NODE_CODE_BLOCK:
+      cairo_tag_begin(c->cr, "Code", NULL);
       draw_code(c, n);
+      cairo_tag_end(c->cr, "Code");
+      break;
+    case CMARK_NODE_HTML_BLOCK:
+      /* A part mark starts a new page; other raw HTML is the HTML writer's. */
+      if (is_part_mark(n) && !c->on_cover) {
+        flush_notes(c); /* a part's notes end it, on its last page */
+        if (!c->fresh) new_page(c);
+      }
       break;
     case CMARK_NODE_THEMATIC_BREAK:
       need_space(c, 14);
@@ -1458,7 +1782,11 @@ static int draw_blocks(pdf_ctx *c, cmark_node *parent) {
       c->fresh = 0;
       break;
     default:
-      if (mtm_report_md_is_table(n)) draw_md_table(c, n);
+      if (mtm_report_md_is_table(n)) {
+        cairo_tag_begin(c->cr, "Table", NULL);
+        draw_md_table(c, n);
+        cairo_tag_end(c->cr, "Table");
+      }
       break; /* raw HTML blocks are the HTML writer's only; footnote
               * definitions are drawn at the end of their section */
     }
@@ -1499,12 +1827,14 @@ static int run_pass(pdf_ctx *c, cairo_surface_t *s, int total, int *pages) {
   c->w = BODY_W;
   c->quote = 0;
   c->marker[0] = 0;
-  c->outline1 = 0;
+  memset(c->outline, 0, sizeof c->outline);
   c->bar_page = 0;
   collect_notes(c);
+  cairo_tag_begin(c->cr, "Document", NULL);
   draw_cover(c);
   draw_blocks(c, c->d->root);
   flush_notes(c);
+  cairo_tag_end(c->cr, "Document");
   if (!c->rc && cairo_status(c->cr) != CAIRO_STATUS_SUCCESS) {
     char msg[300];
     snprintf(msg, sizeof msg, "the PDF report cannot be drawn: %s",
@@ -1529,6 +1859,10 @@ static int run_pass(pdf_ctx *c, cairo_surface_t *s, int total, int *pages) {
  * report are the same bytes. */
 static void set_metadata(const pdf_ctx *c, cairo_surface_t *s) {
   if (c->d->title) cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE, c->d->title);
+  if (c->d->author && *c->d->author)
+    cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_AUTHOR, c->d->author);
+  if (c->d->subtitle && *c->d->subtitle)
+    cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_SUBJECT, c->d->subtitle);
   cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATOR, "mtm " MTM_VERSION);
   long long t = (long long)mtm_today() * 86400;
   const char *sde = getenv("SOURCE_DATE_EPOCH");
@@ -1556,6 +1890,8 @@ int mtm_report_pdf(const mtm_report_doc *d, const char *path, int *pages, mtm_er
   c.err = err;
   mtm_buf_init(&c.mk);
   int counted = 0, written = 0;
+  c.fig_iw = calloc((size_t)d->nfigs * 6 + 1, sizeof *c.fig_iw);
+  c.fig_ih = c.fig_iw + 3 * d->nfigs;
 
   cairo_surface_t *s = cairo_pdf_surface_create_for_stream(discard, NULL, PAGE_W, PAGE_H);
   int rc = run_pass(&c, s, 0, &counted);
@@ -1563,6 +1899,7 @@ int mtm_report_pdf(const mtm_report_doc *d, const char *path, int *pages, mtm_er
   if (rc) {
     mtm_buf_free(&c.mk);
     free(c.urls);
+    free(c.fig_iw);
     return rc;
   }
 
@@ -1586,6 +1923,7 @@ int mtm_report_pdf(const mtm_report_doc *d, const char *path, int *pages, mtm_er
     mtm_buf_free(&tmp);
     mtm_buf_free(&c.mk);
     free(c.urls);
+    free(c.fig_iw);
     mtm_err_where(err, path, NULL, 0, NULL, NULL);
     return mtm_err_set(err, MTM_EIO, "cannot write the PDF report: %s", strerror(e));
   }
@@ -1619,5 +1957,6 @@ int mtm_report_pdf(const mtm_report_doc *d, const char *path, int *pages, mtm_er
   mtm_buf_free(&tmp);
   mtm_buf_free(&c.mk);
   free(c.urls);
+  free(c.fig_iw);
   return rc;
 }

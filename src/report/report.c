@@ -206,14 +206,27 @@ static int load_frames(rp_ctx *c) {
   return 0;
 }
 
-/* Round, operation and currency details (missing ones are left empty). */
+/* The text the user gave for subject and key in the report's language
+ * (init --operation-ru, round add --name-ru, criteria add --label-ru), else
+ * dflt, the text of the command's own option. */
+const char *rp_user_text(rp_ctx *c, const char *subject, const char *key, const char *dflt) {
+  char *t = NULL;
+  if (mtm_store_text_get(c->st, subject, key, c->lang_code, c->a, &t, c->err)) {
+    mtm_err_clear(c->err);
+    return dflt;
+  }
+  return t ? t : dflt;
+}
+
+/* Round, operation and currency details (missing ones are left empty);
+ * the operation's and the round's names in the report's language. */
 static int load_details(rp_ctx *c) {
   mtm_operation op;
   mtm_round r;
   int rc = mtm_store_operation_get(c->st, c->a, &op, c->err);
   if (rc == 0) {
     c->currency = op.currency && *op.currency ? op.currency : NULL;
-    c->operation = op.name;
+    c->operation = rp_user_text(c, "operation", "", op.name);
     c->country = op.country;
   } else if (rc != MTM_ENOTFOUND) {
     return rc;
@@ -222,7 +235,9 @@ static int load_details(rp_ctx *c) {
   rc = mtm_store_round_get(c->st, c->o->round, c->a, &r, c->err);
   if (rc == 0) {
     c->rate = r.usd_rate;
-    c->round_name = r.name;
+    char key[16];
+    snprintf(key, sizeof key, "%d", c->o->round);
+    c->round_name = rp_user_text(c, "round", key, r.name);
     c->start_date = r.start_date;
     c->end_date = r.end_date;
     c->sampling = r.sampling;
@@ -234,41 +249,41 @@ static int load_details(rp_ctx *c) {
   return 0;
 }
 
-/* Notes a question an inclusion criterion names, once. */
-static void screen_ref(void *ctx, const char *name) {
-  rp_ctx *c = ctx;
-  for (int i = 0; i < c->nscreen; i++)
-    if (!strcmp(c->screen_q[i], name)) return;
-  const char **q = mtm_arena_alloc(c->a, sizeof *q * (size_t)(c->nscreen + 1));
-  if (c->nscreen) memcpy(q, c->screen_q, sizeof *q * (size_t)c->nscreen);
-  q[c->nscreen++] = mtm_arena_strdup(c->a, name);
-  c->screen_q = q;
-}
-
-/* The consent question and the screening questions of the report's form
- * (rp_ctx.consent_q, screen_q). */
-static int load_screening(rp_ctx *c) {
-  mtm_store_formref fr;
-  mtm_store_criterion *cr;
-  mtm_store_consent *cs;
-  int n, ncs;
-  int rc = mtm_store_form_find(c->st, c->form_id, c->a, &fr, c->err);
-  if (!rc) rc = mtm_store_criteria(c->st, fr.id, c->a, &cr, &n, c->err);
-  if (!rc) rc = mtm_store_consents(c->st, fr.id, c->a, &cs, &ncs, c->err);
+/* Who counts in the round and the compared round (rp_ctx.elig,
+ * elig_then), and the consent and screening questions of the form. */
+static int load_eligibility(rp_ctx *c) {
+  int rc = mtm_analysis_eligible(c->st, c->f, c->a, &c->elig, c->err);
+  if (!rc && c->fc) rc = mtm_analysis_eligible(c->st, c->fc, c->a, &c->elig_then, c->err);
   if (rc) return rc;
-  if (ncs) c->consent_q = cs[0].question;
-  else {
-    const mtm_question *q = mtm_form_consent_question(c->f->form);
-    c->consent_q = q ? mtm_arena_strdup(c->a, q->name) : NULL;
-  }
-  for (int i = 0; i < n; i++) {
-    mtm_expr *e;
-    mtm_err pe;
-    mtm_err_clear(&pe);
-    if (mtm_expr_parse(c->a, cr[i].expr, &e, &pe) == 0) mtm_expr_refs(e, screen_ref, c);
-  }
+  c->consent_q = c->elig.consent_q;
+  c->nscreen = c->elig.nscreen;
+  c->screen_q = c->elig.screen_q;
+  if (c->elig.nrules && !c->elig.neligible)
+    return mtm_err_set(c->err, MTM_EINVAL,
+                       "none of the %ld records of form '%s' in round %d is eligible (consent "
+                       "given and the inclusion criteria met): see 'mtm criteria list'",
+                       c->elig.nrows, c->form_id, c->o->round);
   return 0;
 }
+
+int rp_in(rp_ctx *c, const mtm_frame *f, long r) {
+  if (!f || r < 0) return 1;
+  if (f->parent) return rp_in(c, f->parent, f->parent_row[r]);
+  if (f == c->f) return !c->elig.eligible || c->elig.eligible[r];
+  if (f == c->fc) return !c->elig_then.eligible || c->elig_then.eligible[r];
+  return 1;
+}
+
+const uint8_t *rp_domain(rp_ctx *c, const mtm_frame *f) {
+  const mtm_frame *top = f && f->parent ? f->parent : f;
+  const uint8_t *d = top == c->f ? c->elig.eligible : top == c->fc ? c->elig_then.eligible : NULL;
+  if (!d || top == f) return d;
+  uint8_t *m = mtm_arena_alloc(c->a, (size_t)(f->nrows ? f->nrows : 1));
+  for (long r = 0; r < f->nrows; r++) m[r] = d[f->parent_row[r]];
+  return m;
+}
+
+long rp_neligible(rp_ctx *c) { return c->elig.nrules ? c->elig.neligible : c->f->nrows; }
 
 int mtm_report_write(mtm_store *st, const mtm_report_opts *o, mtm_report_stats *stats,
                      mtm_err *err) {
@@ -296,7 +311,7 @@ int mtm_report_write(mtm_store *st, const mtm_report_opts *o, mtm_report_stats *
   int rc = pick_form(&c, o->form_id, &c.form_id);
   if (!rc) rc = load_details(&c);
   if (!rc) rc = load_frames(&c);
-  if (!rc) rc = load_screening(&c);
+  if (!rc) rc = load_eligibility(&c);
   if (!rc) rc = rp_text_dir(&c);
   if (!rc) {
     c.spec.lang = mtm_form_lang(c.f->form, c.lang_code);
@@ -315,6 +330,8 @@ int mtm_report_write(mtm_store *st, const mtm_report_opts *o, mtm_report_stats *
                                  c.operation ? ": " : "", c.operation ? c.operation : "");
     doc.subtitle = subtitle(&c);
     doc.footer = doc.title;
+    doc.author = c.operation ? mtm_arena_printf(&a, "%s, %s", rp_text(&c, "iom"), c.operation)
+                             : rp_text(&c, "iom");
     rc = rp_cover(&c, &doc);
   }
   if (!rc) {

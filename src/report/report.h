@@ -37,7 +37,10 @@ typedef struct mtm_report_opts {
                               survey form (an error names the candidates)  */
   const char *template_path; /* a user's Markdown template; NULL: built-in */
   const char *lang;        /* "en" (default) or "ru"                        */
-  int public_;             /* suppress cells under 5 respondents            */
+  int public_;             /* the public rule of src/disclose (disclose.h)   */
+  int suppress_k;          /* its K; < 1: 5                                 */
+  int other_below;         /* --other-below P (percent); 0: none            */
+  int flag_below;          /* --flag-below N: bases under N indicative; 0: no */
   int no_pdf;              /* HTML, figures and data only                   */
   const char *text_dir;    /* the author's text folder (--text); NULL: text/
                               beside template_path when it exists, or none */

@@ -30,7 +30,7 @@ static int answered_among(rp_ctx *c, const mtm_frame_col *col, const mtm_frame_c
     if (!strcmp(nat->levels[i], value)) code = i;
   if (code < 0) return 0;
   for (long r = 0; r < c->f->nrows; r++)
-    if (nat->codes[r] == code && !mtm_frame_is_missing(col, r)) return 1;
+    if (nat->codes[r] == code && !mtm_frame_is_missing(col, r) && rp_in(c, c->f, r)) return 1;
   return 0;
 }
 
@@ -45,51 +45,15 @@ static int chartable(const mtm_frame_col *col) {
   return 0;
 }
 
-/* The answer a question's sentence quotes: "yes" when it has one, else
- * the most frequent (overall). */
-static int top_value(rp_ctx *c, const mtm_frame_col *col, const char **value) {
-  for (int i = 0; i < col->nlist; i++)
-    if (!strcmp(col->levels[i], "yes")) {
-      *value = "yes";
-      return 0;
-    }
-  rp_run *run;
-  rp_tag t;
-  memset(&t, 0, sizeof t);
-  t.text = "{{survey_sections}}";
-  int rc = rp_run_get(c, &t, col->kind == MTM_FRAME_CODES ? "prop_select_one" : "prop_select_multiple",
-                      col->name, NULL, NULL, &run);
-  if (rc) return rc;
-  double best = -1;
-  *value = NULL;
-  for (size_t i = 0; i < run->now.n; i++) {
-    const mtm_analysis_row *r = &run->now.rows[i];
-    if (r->group_var || !r->analysis_var_value || !isfinite(r->e.est)) continue;
-    if (r->e.est > best) {
-      best = r->e.est;
-      *value = r->analysis_var_value;
-    }
-  }
-  return 0;
-}
-
-/* The full stop after a label, none when it ends with ?, ., ! or :. */
-static const char *stop(const char *label) {
-  size_t n = strlen(label);
-  return n && strchr("?.!:", label[n - 1]) ? "" : ".";
-}
-
 /* The Markdown of one question: its sentence, chart and change. */
 static int question_md(rp_ctx *c, const mtm_frame_col *col, const mtm_frame_col *sex, mtm_buf *md) {
   const char *name = col->name;
-  const char *label = rp_qlabel(c, col);
-  if (col->kind == MTM_FRAME_NUM) {
-    mtm_buf_printf(md, "**%s%s** %s: {{mean q=%s}}; %s: {{median q=%s}}.\n\n{{chart q=%s}}\n\n", label, stop(label),
-                   rp_text(c, "mean"), name, rp_text(c, "median"), name, name);
+  if (col->kind == MTM_FRAME_NUM) { /* "Age: average 34, median 32." */
+    mtm_buf_printf(md, "{{sentence q=%s}}\n\n{{chart q=%s}}\n\n", name, name);
     return 0;
   }
   const char *v = NULL;
-  int rc = top_value(c, col, &v);
+  int rc = rp_finding_value(c, col, &v);
   if (rc) return rc;
   if (!v) return 0;
   if (col->kind == MTM_FRAME_CODES) { /* a question everyone answered alike tells nothing */
@@ -107,9 +71,10 @@ static int question_md(rp_ctx *c, const mtm_frame_col *col, const mtm_frame_col 
     if (!shown) return 0;
   }
   int by_sex = sex && sex != col;
-  /* "Forty-four per cent of respondents answered “Yes” to “...?” (women
-   * 42%, men 44%), up from 43 per cent in Round 1." */
-  mtm_buf_printf(md, "{{sentence q=%s value=%s answered=yes stop=no%s%s}}", name, v,
+  /* the author's "Forty-four per cent of respondents have a written
+   * contract (women 42%, men 44%), up from 43 per cent in Round 1.", else
+   * "Written contract: yes 44% (women 42%, men 44%), no 56%." */
+  mtm_buf_printf(md, "{{sentence q=%s value=%s stop=no%s%s}}", name, v,
                  by_sex ? " by=" : "", by_sex ? sex->name : "");
   int then = c->fc && mtm_frame_col_find(c->fc, name) != NULL;
   const char *rep = c->fc && !then ? rp_repeat_of(c, name) : NULL;
@@ -118,7 +83,10 @@ static int question_md(rp_ctx *c, const mtm_frame_col *col, const mtm_frame_col 
     if ((rc = rp_repeat_frame(c, 1, rep, &ft))) return rc;
     then = ft && mtm_frame_col_find(ft, name);
   }
-  if (then) mtm_buf_printf(md, "{{change q=%s value=%s lead=\", \"}}", name, v);
+  /* a list of answers has no one share to compare: the section's
+   * {{changes}} names the significant changes */
+  if (then && rp_finding_phrased(c, col, v))
+    mtm_buf_printf(md, "{{change q=%s value=%s lead=\", \"}}", name, v);
   mtm_buf_adds(md, ".\n\n");
   if (by_sex && col->kind == MTM_FRAME_CODES && col->nlist > 2)
     mtm_buf_printf(md, "{{chart q=%s by=%s}}\n\n", name, sex->name);
@@ -164,7 +132,7 @@ static int repeat_section(rp_ctx *c, int ri, mtm_buf *md) {
     const mtm_question *q = &fm->q[j];
     if (q->repeat != ri || mtm_frame_col_find(c->f, q->name)) continue; /* the submissions' wins */
     const mtm_frame_col *col = mtm_frame_col_find(fr, q->name);
-    if (!col || col->from_parent || !chartable(col)) continue;
+    if (!col || col->from_parent || !chartable(col) || rp_screening(c, col)) continue;
     if (rp_gap(c, col) != RP_ANSWERED) continue; /* named in the methodology's notes */
     if (!any) {
       mtm_buf_printf(md, "# %s\n\n{{repeat_base repeat=%s}}\n\n", rp_unit(c, rep, 1), rep);
@@ -206,6 +174,8 @@ static int survey_sections(rp_ctx *c, mtm_buf *md) {
         if (q->group != gi || q->repeat >= 0) continue;
         const mtm_frame_col *col = mtm_frame_col_find(c->f, q->name);
         if (!col || !chartable(col) || col == nat || col == area1 || col == area2) continue;
+        /* consent and the inclusion criteria: every respondent reported met them */
+        if (rp_screening(c, col)) continue;
         /* a question without answers: named in the methodology's notes (rp_gaps_note) */
         if (rp_gap(c, col) != RP_ANSWERED) continue;
         if (col->q && col->q->hxl && (strstr(col->q->hxl, "+code") || strstr(col->q->hxl, "#adm")))
@@ -220,7 +190,7 @@ static int survey_sections(rp_ctx *c, mtm_buf *md) {
         int rc = question_md(c, col, sex, md);
         const char *v = NULL;
         if (!rc && c->fc && col->kind != MTM_FRAME_NUM && mtm_frame_col_find(c->fc, col->name))
-          rc = top_value(c, col, &v);
+          rc = rp_finding_value(c, col, &v);
         if (rc) {
           mtm_buf_free(&chg);
           return rc;
@@ -271,7 +241,9 @@ static int nationality_profiles(rp_ctx *c, const rp_tag *t, mtm_buf *md) {
     int shown = 0;
     for (int i = 0; i < c->f->ncols && shown < 7; i++) {
       const mtm_frame_col *col = &c->f->cols[i];
-      if (col == nat || col->kind != MTM_FRAME_CODES || !chartable(col) || col->nlist > 4) continue;
+      if (col == nat || col->kind != MTM_FRAME_CODES || !chartable(col) || col->nlist > 4 ||
+          rp_screening(c, col))
+        continue;
       /* asked of nobody of this nationality (skip logic), or of nobody at all */
       if (!answered_among(c, col, nat, v)) continue;
       int yes = 0;
@@ -313,9 +285,76 @@ static int coverage_section(rp_ctx *c, mtm_buf *md) {
   return 0;
 }
 
-/* baseline_section: the district map (when the workspace has boundaries
- * of the level) and top regions and origins, when the round has a
- * baseline. */
+/* The catalogue id of a population's title and definition: the three
+ * that MTM tracks under their usual codes, NULL for any other. */
+static const char *pop_catalogue(const char *pop) {
+  static const struct {
+    const char *pop, *id;
+  } known[] = {{"migrant_worker", "international_migrant_workers"},
+               {"international_migrant_worker", "international_migrant_workers"},
+               {"return_migrant", "return_migrants"},
+               {"emigrant", "emigrants"}};
+  for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+    if (!strcmp(known[i].pop, pop)) return known[i].id;
+  return NULL;
+}
+
+/* The periods of a population for the reader, in time order: "2020, 2021,
+ * 2022 and Q1 2023". */
+static const char *period_list(rp_ctx *c, const mtm_bma_pop_summary *ps) {
+  int n = ps->nperiods;
+  int *ord = mtm_arena_alloc(c->a, sizeof *ord * (size_t)(n + 1)), *from = mtm_arena_alloc(c->a, sizeof *from * (size_t)(n + 1));
+  for (int i = 0; i < n; i++) {
+    int to;
+    if (mtm_bma_period_parse(ps->periods[i], &from[i], &to)) from[i] = 0;
+    int k = i;
+    while (k > 0 && from[ord[k - 1]] > from[i]) ord[k] = ord[k - 1], k--;
+    ord[k] = i;
+  }
+  mtm_buf b;
+  mtm_buf_init(&b);
+  for (int i = 0; i < n; i++)
+    mtm_buf_printf(&b, "%s%s", i == 0 ? "" : i == n - 1 ? rp_text(c, "list_and") : ", ",
+                   rp_period_text(c, ps->periods[ord[i]]));
+  const char *o = mtm_arena_strdup(c->a, b.p ? b.p : "");
+  mtm_buf_free(&b);
+  return o;
+}
+
+/* The target populations the key-informant form records (its mapping),
+ * each with its definition (MTM's three), its periods and its figure over
+ * them with the districts that gave one; a population without any figure
+ * is said to have none. */
+static void populations(rp_ctx *c, const mtm_bma_result *r, const mtm_bma_summary *s, mtm_buf *md) {
+  mtm_buf_printf(md, "%s\n\n", rp_text(c, "bma_populations"));
+  for (int i = 0; i < s->npops; i++) {
+    const mtm_bma_pop_summary *ps = &s->pops[i];
+    const char *id = pop_catalogue(ps->population);
+    const char *title = id ? rp_text(c, mtm_arena_printf(c->a, "pop_%s", id)) : rp_capital(c, rp_pop_label(c, ps->population));
+    mtm_buf_printf(md, "- **%s**", title);
+    if (id) mtm_buf_printf(md, ": %s", rp_lower(c, rp_text(c, mtm_arena_printf(c->a, "def_%s", id))));
+    else mtm_buf_adds(md, ".");
+    mtm_buf_printf(md, " %s", mtm_arena_printf(c->a, rp_text(c, "bma_pop_periods"), period_list(c, ps)));
+    int reporting = 0;
+    for (int k = 0; k < ps->nperiods; k++)
+      if (ps->period_reporting[k] > reporting) reporting = ps->period_reporting[k];
+    if (!reporting) {
+      mtm_buf_printf(md, " %s\n", rp_text(c, "bma_pop_none"));
+      continue;
+    }
+    const char *basis = !ps->periods_overlap && isfinite(ps->total) ? ps->basis : ps->latest_period;
+    mtm_buf_printf(md, " %s\n",
+                   mtm_arena_printf(c->a, rp_text(c, "bma_pop_data"),
+                                    mtm_arena_printf(c->a, "**{{bma total population=%s}}**", ps->population),
+                                    rp_basis_text(c, ps->population, basis), reporting, r->locations));
+  }
+  mtm_buf_adds(md, "\n");
+}
+
+/* baseline_section: the target populations and their periods, the first
+ * population with data: its total with its arrivals in the latest period, its map by
+ * district over the same periods (when the workspace has boundaries of the
+ * level), and its top regions and origins with their totals. */
 static int baseline_section(rp_ctx *c, mtm_buf *md) {
   mtm_bma_result *r;
   mtm_bma_summary *s;
@@ -323,20 +362,46 @@ static int baseline_section(rp_ctx *c, mtm_buf *md) {
   if (rc) return rc;
   if (!r) return coverage_section(c, md);
   if (!s->npops) return 0;
-  const char *pop = s->pops[0].population;
+  /* the figures of the first population with data (the others are listed) */
+  const mtm_bma_pop_summary *ps = NULL;
+  for (int i = 0; i < s->npops && !ps; i++)
+    for (int k = 0; k < s->pops[i].nperiods; k++)
+      if (s->pops[i].period_reporting[k] > 0) ps = &s->pops[i];
+  const char *pop = ps ? ps->population : NULL;
   int level = r->location_level == 1 ? 1 : 2;
   /* the map only when the workspace has boundaries of the level */
   mtm_store_map_area *ma;
   int nb = 0;
   if ((rc = mtm_store_map_areas(c->st, level, NULL, NULL, c->lang_code, c->a, &ma, &nb, c->err)))
     return rc;
+  mtm_buf_printf(md, "# %s\n\n", rp_text(c, "baseline"));
+  if (!ps) { /* no key informant gave any figure: nothing to map or rank */
+    populations(c, r, s, md);
+    return 0;
+  }
   /* the total as {{bma total}} prints it, for the noun to agree with it */
-  double tot = !s->pops[0].periods_overlap && isfinite(s->pops[0].total) ? s->pops[0].total
-                                                                         : s->pops[0].latest_value;
-  mtm_buf_printf(md, "# %s\n\n{{bma total population=%s}} %s (%s). %s %s.\n\n", rp_text(c, "baseline"),
-                 pop, rp_pop_count_label(c, pop, tot), rp_text(c, s->pops[0].basis ? s->pops[0].basis : ""),
-                 rp_text(c, "area_figure"), mtm_bma_method_sentence_lang(r->method, c->lang_code));
+  int all = !ps->periods_overlap && isfinite(ps->total);
+  double tot = all ? ps->total : ps->latest_value;
+  const char *total = mtm_arena_printf(c->a, "**{{bma total population=%s}}**", pop);
+  const char *span = rp_basis_text(c, pop, all ? ps->basis : ps->latest_period);
+  if (all && ps->nperiods > 1 && ps->latest_period) {
+    const char *latest = mtm_arena_printf(c->a, "**{{bma total population=%s period=%s}}**", pop, ps->latest_period);
+    if (c->lang == MTM_PROSE_RU)
+      mtm_buf_printf(md, rp_text(c, "bma_headline"), rp_pop_label(c, pop), span, total,
+                     rp_period_text(c, ps->latest_period), latest);
+    else
+      mtm_buf_printf(md, rp_text(c, "bma_headline"), total, rp_pop_count_label(c, pop, tot), span, latest,
+                     rp_period_text(c, ps->latest_period));
+  } else if (c->lang == MTM_PROSE_RU) {
+    mtm_buf_printf(md, rp_text(c, "bma_headline_one"), rp_pop_label(c, pop), span, total);
+  } else {
+    mtm_buf_printf(md, rp_text(c, "bma_headline_one"), total, rp_pop_count_label(c, pop, tot), span);
+  }
+  mtm_buf_printf(md, " %s %s.\n\n", rp_text(c, "area_figure"), mtm_bma_method_sentence_lang(r->method, c->lang_code));
   if (nb) mtm_buf_printf(md, "{{map population=%s level=%d}}\n\n", pop, level);
+  /* the populations after the map: the headline and its map open the
+   * section on one page, the list and the tables fill the next */
+  populations(c, r, s, md);
   mtm_buf_printf(md,
                  "{{table bma top=5 by=region population=%s}}\n\n"
                  "{{table bma top=5 by=origin population=%s}}\n\n",
@@ -353,21 +418,77 @@ static int criteria(rp_ctx *c, mtm_buf *md) {
   int rc = mtm_store_form_find(c->st, c->form_id, c->a, &fr, c->err);
   if (!rc) rc = mtm_store_criteria(c->st, fr.id, c->a, &cr, &n, c->err);
   if (rc) return rc;
-  if (!n) return 0;
+  if (!n && !c->consent_q) return 0;
   const char *intro = rp_text(c, "criteria_intro");
   const char *dot = strchr(intro, '.');
   if (dot) mtm_buf_printf(md, "**%.*s**%s\n\n", (int)(dot - intro + 1), intro, dot + 1);
   else mtm_buf_printf(md, "%s\n\n", intro);
+  if (c->consent_q) mtm_buf_printf(md, "- %s\n", rp_text(c, "criteria_consent"));
   for (int i = 0; i < n; i++) {
-    if (cr[i].label && *cr[i].label) mtm_buf_printf(md, "- %s\n", cr[i].label);
+    char key[32];
+    snprintf(key, sizeof key, "%ld", cr[i].id);
+    const char *label = rp_user_text(c, "criterion", key, cr[i].label);
+    if (label && *label) mtm_buf_printf(md, "- %s\n", label);
     else {
       mtm_buf_adds(md, "- `");
       for (const char *p = cr[i].expr; *p; p++)
-        if (*p != '`' && *p != '{' && *p != '}') mtm_buf_addc(md, *p);
+        if (*p != '`' && !(*p == '{' && p[1] == '{') && !(*p == '}' && p[1] == '}'))
+          mtm_buf_addc(md, *p);
       mtm_buf_adds(md, "`\n");
     }
   }
   mtm_buf_adds(md, "\n");
+  return 0;
+}
+
+/* Appends a criterion as the reader sees it: its label in quotes, else
+ * its expression as code. */
+static void criterion_name(rp_ctx *c, const mtm_analysis_rule *r, mtm_buf *md) {
+  if (r->label && *r->label) {
+    mtm_buf_printf(md, c->lang == MTM_PROSE_RU ? "\xC2\xAB%s\xC2\xBB" : "\xE2\x80\x9C%s\xE2\x80\x9D", r->label);
+    return;
+  }
+  mtm_buf_adds(md, "`");
+  for (const char *p = r->expr; *p; p++)
+    if (*p != '`' && !(*p == '{' && p[1] == '{') && !(*p == '}' && p[1] == '}')) mtm_buf_addc(md, *p);
+  mtm_buf_adds(md, "`");
+}
+
+/* eligibility: how many records the round holds and which are left out of
+ * every figure, by reason (no consent, then each criterion, each record
+ * counted once, at the first rule it fails); nothing when the form has
+ * neither a consent question nor criteria. */
+static int eligibility(rp_ctx *c, mtm_buf *md) {
+  const mtm_analysis_eligibility *el = &c->elig;
+  if (!el->nrules) return 0;
+  long excluded = el->nrows - el->neligible;
+  if (!excluded) {
+    mtm_buf_printf(md, "%s\n\n", rp_text(c, "m_eligible_all"));
+    return 0;
+  }
+  mtm_prose_agree(md, c->lang, el->nrows, rp_text(c, "m_eligible_records"));
+  mtm_prose_agree(md, c->lang, excluded, rp_text(c, "m_eligible_excluded"));
+  mtm_buf_adds(md, " (");
+  int k = 0, nth = 0;
+  for (int i = 0; i < el->nrules; i++) {
+    const mtm_analysis_rule *r = &el->rules[i];
+    if (!r->consent) nth++;
+    if (!r->excluded) continue;
+    if (k++) mtm_buf_adds(md, "; ");
+    if (r->consent) {
+      mtm_buf_printf(md, "%s: {{count excluded rule=consent}}", rp_text(c, "m_eligible_consent"));
+      continue;
+    }
+    mtm_buf b;
+    mtm_buf_init(&b);
+    criterion_name(c, r, &b);
+    mtm_buf_printf(md, rp_text(c, "m_eligible_criterion"), b.p);
+    mtm_buf_printf(md, ": {{count excluded rule=%d}}", nth);
+    mtm_buf_free(&b);
+  }
+  mtm_buf_adds(md, "). ");
+  mtm_prose_agree(md, c->lang, el->neligible, rp_text(c, "m_eligible_counted"));
+  mtm_buf_adds(md, "\n\n");
   return 0;
 }
 
@@ -378,7 +499,7 @@ static int about(rp_ctx *c, mtm_buf *md) {
   int rc = rp_bma(c, &r, NULL);
   if (rc) return rc;
   /* "опрошен 1 121 респондент": the participle and noun agree with the count */
-  mtm_prose_agree(md, c->lang, c->f ? (long)c->f->nrows : 0, rp_text(c, r ? "about_bma" : "about_survey"));
+  mtm_prose_agree(md, c->lang, c->f ? rp_neligible(c) : 0, rp_text(c, r ? "about_bma" : "about_survey"));
   mtm_buf_adds(md, "\n\n");
   return 0;
 }
@@ -424,7 +545,7 @@ static int methodology(rp_ctx *c, mtm_buf *md) {
   else if (plan) mtm_buf_adds(md, rp_text(c, "m_sample_head"));
   if (plan) mtm_buf_adds(md, " {{sample}}");
   if (m || plan) mtm_buf_adds(md, "\n\n");
-  if ((rc = criteria(c, md))) return rc;
+  if ((rc = criteria(c, md)) || (rc = eligibility(c, md))) return rc;
   if (c->spec.weight) {
     const mtm_frame_col *w = mtm_frame_col_find(c->f, c->spec.weight);
     mtm_buf_printf(md, rp_text(c, "m_weighted"), w ? rp_qlabel(c, w) : c->spec.weight, c->spec.weight);
@@ -448,7 +569,11 @@ static int methodology(rp_ctx *c, mtm_buf *md) {
   }
   mtm_buf_printf(md, "%s\n\n", rp_text(c, "m_lim_rounding"));
   if ((rc = rp_gaps_note(c, md))) return rc;
-  mtm_buf_printf(md, "%s%s\n\n", rp_text(c, "m_protection"), c->o->public_ ? rp_text(c, "m_public") : "");
+  mtm_disclose_rule rule = rp_public_rule(c); /* --public: the rule of src/disclose */
+  mtm_buf_adds(md, rp_text(c, "m_protection"));
+  if (c->o->public_) mtm_buf_printf(md, rp_text(c, "m_public"), rule.k, rule.k);
+  if (c->o->public_ && rule.flag_below > 0) mtm_buf_printf(md, rp_text(c, "m_flag"), rule.flag_below);
+  mtm_buf_adds(md, "\n\n");
   return 0;
 }
 

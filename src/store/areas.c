@@ -23,14 +23,14 @@ int mtm_store_area_put(mtm_store *st, const mtm_area_put *a, long long *id, int 
                         " parent = CASE WHEN ?3 THEN ?4 ELSE parent END,"
                         " valid_from = coalesce(?5, valid_from),"
                         " valid_to = coalesce(?6, valid_to),"
-                        " source = coalesce(?7, source) WHERE id = ?1",
+                        " source = coalesce(?7, source), type = coalesce(?8, type) WHERE id = ?1",
                         err);
     if (!s) return MTM_ESTORE;
     sqlite3_bind_int64(s, 1, old);
   } else {
     s = mtm_store__stmt(st,
-                        "INSERT INTO areas(pcode, level, parent, valid_from, valid_to, source)"
-                        " VALUES (?1, ?2, CASE WHEN ?3 THEN ?4 ELSE NULL END, ?5, ?6, ?7)",
+                        "INSERT INTO areas(pcode, level, parent, valid_from, valid_to, source, type)"
+                        " VALUES (?1, ?2, CASE WHEN ?3 THEN ?4 ELSE NULL END, ?5, ?6, ?7, ?8)",
                         err);
     if (!s) return MTM_ESTORE;
     mtm_store__bind_text(s, 1, a->pcode);
@@ -42,6 +42,7 @@ int mtm_store_area_put(mtm_store *st, const mtm_area_put *a, long long *id, int 
   mtm_store__bind_text(s, 5, a->valid_from);
   mtm_store__bind_text(s, 6, a->valid_to);
   mtm_store__bind_text(s, 7, a->source);
+  mtm_store__bind_text(s, 8, a->type);
   if (sqlite3_step(s) != SQLITE_DONE) return mtm_store__fail(st, err, "saving an area");
   if (id) *id = exists ? old : sqlite3_last_insert_rowid(mtm_store__db(st));
   if (created) *created = !exists;
@@ -98,15 +99,17 @@ int mtm_store_area_name_add(mtm_store *st, long long area, const char *lang, con
 }
 
 /* Replaces the boundary of an area. */
-int mtm_store_area_shape_put(mtm_store *st, long long area, const char *geojson, mtm_err *err) {
+int mtm_store_area_shape_put(mtm_store *st, long long area, const char *geojson, const char *source,
+                             mtm_err *err) {
   sqlite3_stmt *s = mtm_store__stmt(
       st,
-      "INSERT INTO area_shapes(area, geojson) VALUES (?1, ?2)"
-      " ON CONFLICT(area) DO UPDATE SET geojson = excluded.geojson",
+      "INSERT INTO area_shapes(area, geojson, source) VALUES (?1, ?2, ?3)"
+      " ON CONFLICT(area) DO UPDATE SET geojson = excluded.geojson, source = excluded.source",
       err);
   if (!s) return MTM_ESTORE;
   sqlite3_bind_int64(s, 1, area);
   mtm_store__bind_text(s, 2, geojson);
+  mtm_store__bind_text(s, 3, source);
   if (sqlite3_step(s) != SQLITE_DONE) return mtm_store__fail(st, err, "saving a boundary");
   return 0;
 }
@@ -136,7 +139,7 @@ int mtm_store_areas(mtm_store *st, int level, mtm_arena *a, mtm_area **out, int 
   sqlite3_stmt *s = mtm_store__stmt(
       st,
       "SELECT a.pcode, a.level, a.parent, a.valid_from, a.valid_to, a.source,"
-      " EXISTS (SELECT 1 FROM area_shapes p WHERE p.area = a.id)"
+      " EXISTS (SELECT 1 FROM area_shapes p WHERE p.area = a.id), a.type"
       " FROM areas a WHERE ?1 < 0 OR a.level = ?1 ORDER BY a.level, a.pcode",
       err);
   if (!s) return MTM_ESTORE;
@@ -157,6 +160,7 @@ int mtm_store_areas(mtm_store *st, int level, mtm_arena *a, mtm_area **out, int 
     x->valid_to = mtm_store__col_text(s, 4, a);
     x->source = mtm_store__col_text(s, 5, a);
     x->has_shape = sqlite3_column_int(s, 6);
+    x->type = mtm_store__col_text(s, 7, a);
   }
   if (rc != SQLITE_DONE) {
     free(r);

@@ -22,7 +22,12 @@ int mtm_store_map_areas(mtm_store *st, int level, const char *date, const char *
       "  coalesce((SELECT n.name FROM area_names n WHERE n.area = a.id AND n.is_alias = 0"
       "            ORDER BY n.lang = ?3 DESC, n.lang = 'en' DESC, n.lang, n.name LIMIT 1),"
       "           a.pcode),"
-      "  p.geojson"
+      "  p.geojson,"
+      "  (SELECT coalesce((SELECT n.name FROM area_names n WHERE n.area = q.id AND n.is_alias = 0"
+      "                    ORDER BY n.lang = ?3 DESC, n.lang = 'en' DESC, n.lang, n.name LIMIT 1),"
+      "                   q.pcode) FROM areas q WHERE q.pcode = a.parent),"
+      "  coalesce(p.source, a.source),"
+      "  a.type, a.level"
       " FROM areas a JOIN area_shapes p ON p.area = a.id"
       " WHERE a.level = ?1"
       "  AND (?2 IS NULL OR a.valid_from IS NULL OR a.valid_from <= ?2)"
@@ -44,6 +49,10 @@ int mtm_store_map_areas(mtm_store *st, int level, const char *date, const char *
     x->parent = mtm_store__col_text(s, 1, a);
     x->name = mtm_store__col_text(s, 2, a);
     x->geojson = mtm_store__col_text(s, 3, a);
+    x->parent_name = mtm_store__col_text(s, 4, a);
+    x->source = mtm_store__col_text(s, 5, a);
+    x->type = mtm_store__col_text(s, 6, a);
+    x->level = sqlite3_column_int(s, 7);
   }
   if (rc != SQLITE_DONE) return mtm_store__fail(st, err, "listing the areas of a map");
   *out = r;

@@ -250,6 +250,20 @@ static const char *const migrations[] = {
      * (mtm round add N --usd-rate-source TEXT), footnoted with the rate
      * wherever a report shows money; NULL: not recorded. */
     "ALTER TABLE rounds ADD COLUMN usd_rate_source TEXT;",
+    /* 14 -> 15 (geo, map): where a boundary comes from, as 'areas import
+     * --source TEXT' gives it (else the file's name), for the source line
+     * under a map; NULL for boundaries imported before. */
+    "ALTER TABLE area_shapes ADD COLUMN source TEXT;",
+    /* 15 -> 16 (geo, report): an area's type ('region', 'national_city',
+     * 'district', 'city'; NULL: not known), from which a report builds its
+     * full official name ("Мангистауская область", "город Шымкент"); and
+     * the texts a user typed, in the other languages of the operation:
+     * subject 'operation' (key ''), 'round' (key the round number) or
+     * 'criterion' (key the inclusion rule's id). */
+    "ALTER TABLE areas ADD COLUMN type TEXT;"
+    "CREATE TABLE texts("
+    "  subject TEXT NOT NULL, key TEXT NOT NULL, lang TEXT NOT NULL, text TEXT NOT NULL,"
+    "  PRIMARY KEY(subject, key, lang));",
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 _Static_assert(sizeof migrations / sizeof migrations[0] == MTM_STORE_SCHEMA_VERSION,
@@ -615,6 +629,40 @@ int mtm_store_area_counts(mtm_store *st, long counts[10], mtm_err *err) {
     if (lv >= 0 && lv < 10) counts[lv] = sqlite3_column_int64(s, 1);
   }
   if (rc != SQLITE_DONE) return mtm_store__fail(st, err, "counting areas");
+  return 0;
+}
+
+/* Sets or forgets the text of one subject in one language. */
+int mtm_store_text_set(mtm_store *st, const char *subject, const char *key, const char *lang,
+                       const char *text, mtm_err *err) {
+  sqlite3_stmt *s = mtm_store__stmt(
+      st,
+      text && *text ? "INSERT INTO texts(subject, key, lang, text) VALUES (?1, ?2, ?3, ?4)"
+                      " ON CONFLICT(subject, key, lang) DO UPDATE SET text = excluded.text"
+                    : "DELETE FROM texts WHERE subject = ?1 AND key = ?2 AND lang = ?3",
+      err);
+  if (!s) return MTM_ESTORE;
+  mtm_store__bind_text(s, 1, subject);
+  mtm_store__bind_text(s, 2, key ? key : "");
+  mtm_store__bind_text(s, 3, lang);
+  if (text && *text) mtm_store__bind_text(s, 4, text);
+  if (sqlite3_step(s) != SQLITE_DONE) return mtm_store__fail(st, err, "saving a translated text");
+  return 0;
+}
+
+/* Reads the text of one subject in one language (NULL when none). */
+int mtm_store_text_get(mtm_store *st, const char *subject, const char *key, const char *lang,
+                       mtm_arena *a, char **out, mtm_err *err) {
+  *out = NULL;
+  sqlite3_stmt *s = mtm_store__stmt(
+      st, "SELECT text FROM texts WHERE subject = ?1 AND key = ?2 AND lang = ?3", err);
+  if (!s) return MTM_ESTORE;
+  mtm_store__bind_text(s, 1, subject);
+  mtm_store__bind_text(s, 2, key ? key : "");
+  mtm_store__bind_text(s, 3, lang);
+  int rc = sqlite3_step(s);
+  if (rc == SQLITE_ROW) *out = mtm_store__col_text(s, 0, a);
+  else if (rc != SQLITE_DONE) return mtm_store__fail(st, err, "reading a translated text");
   return 0;
 }
 

@@ -25,7 +25,7 @@ typedef struct mtm_store mtm_store;
 
 /* ---- workspace (store.c) -------------------------------------------------- */
 
-#define MTM_STORE_SCHEMA_VERSION 14
+#define MTM_STORE_SCHEMA_VERSION 16
 
 /* Opens path. With create=0 the file must exist and be a workspace. */
 int mtm_store_open(mtm_store **out, const char *path, int create, mtm_err *err) MTM_MUST_USE;
@@ -62,6 +62,17 @@ int mtm_store_round_put(mtm_store *st, const mtm_round *r, mtm_err *err);
 /* Returns MTM_ENOTFOUND if the round does not exist. */
 int mtm_store_round_get(mtm_store *st, int number, mtm_arena *a, mtm_round *r, mtm_err *err);
 int mtm_store_rounds(mtm_store *st, mtm_arena *a, mtm_round **out, int *n, mtm_err *err);
+
+/* Texts the user typed in a language other than the command's own option
+ * (--operation-ru, --name-ru, --label-ru): subject "operation" (key ""),
+ * "round" (key the round number) or "criterion" (key its id). text NULL
+ * or "" forgets the text of that language. */
+int mtm_store_text_set(mtm_store *st, const char *subject, const char *key, const char *lang,
+                       const char *text, mtm_err *err) MTM_MUST_USE;
+/* The text of subject and key in lang: 0 with *out an arena copy, or NULL
+ * when there is none; MTM_ESTORE on failure. */
+int mtm_store_text_get(mtm_store *st, const char *subject, const char *key, const char *lang,
+                       mtm_arena *a, char **out, mtm_err *err) MTM_MUST_USE;
 
 /* Areas per level: counts[level] for level 0..9. */
 int mtm_store_area_counts(mtm_store *st, long counts[10], mtm_err *err);
@@ -123,6 +134,7 @@ typedef struct mtm_area_put {
   const char *valid_from; /* NULL: keep                                  */
   const char *valid_to;   /* NULL: keep                                  */
   const char *source;     /* NULL: keep                                  */
+  const char *type;       /* as mtm_area.type; NULL: keep                */
 } mtm_area_put;
 
 /* Inserts or updates an area; *id receives its row id, *created 1 when it
@@ -138,8 +150,9 @@ int mtm_store_area_find(mtm_store *st, const char *pcode, long long *id, int *le
  * alias never demotes a canonical name. Returns 0 or MTM_ESTORE. */
 int mtm_store_area_name_add(mtm_store *st, long long area, const char *lang, const char *name,
                             const char *key, int is_alias, mtm_err *err) MTM_MUST_USE;
-/* Stores (replaces) the boundary of an area: one GeoJSON geometry. */
-int mtm_store_area_shape_put(mtm_store *st, long long area, const char *geojson,
+/* Stores (replaces) the boundary of an area: one GeoJSON geometry, and
+ * where it comes from (source: an attribution or a file name; NULL: none). */
+int mtm_store_area_shape_put(mtm_store *st, long long area, const char *geojson, const char *source,
                              mtm_err *err) MTM_MUST_USE;
 /* Records that successor took over (part of) pcode; note may be NULL. */
 int mtm_store_area_successor_add(mtm_store *st, const char *pcode, const char *successor,
@@ -152,6 +165,7 @@ typedef struct mtm_area_name {
 
 typedef struct mtm_area {
   char *pcode, *parent, *valid_from, *valid_to, *source;
+  char *type; /* "region", "national_city", "district", "city"; NULL: unknown */
   int level;
   int has_shape;
   int nnames;
@@ -605,6 +619,11 @@ int mtm_store_frame_cache_count(mtm_store *st, int64_t form, int round, long *n,
 typedef struct mtm_store_map_area {
   char *pcode, *parent;
   char *name;    /* canonical name in lang, else English, else any, else the P-code */
+  char *parent_name; /* the parent's name, the same way; NULL: no parent  */
+  char *source;  /* where the boundary comes from (its import's --source,
+                    else the file's name); NULL: not recorded             */
+  char *type;    /* the area's type (mtm_area.type); NULL: unknown              */
+  int level;
   char *geojson; /* one GeoJSON geometry                                  */
 } mtm_store_map_area;
 

@@ -1,8 +1,8 @@
 """Every share the report's HTML shows for a question of the members
 repeat (a span whose data-key names m_sex, m_works) equals mtm analyse's
 stat for that key (in any of the tables given): single-choice shares rounded together by largest
-remainder, the digits of a sentence ("For 40 per cent", "в 40 % случаев")
-too. A hidden share ("—") is one analyse left blank. Exits 1 on a
+remainder, the first share of a finding ("Works (household members): yes
+40% ...") too. A hidden share ("—") is one analyse left blank. Exits 1 on a
 mismatch."""
 import csv, html, math, re, sys
 
@@ -40,9 +40,11 @@ for key, shown in re.findall(r'<span class="fig" data-key="([^"]*)"[^>]*>([^<]*)
     key, shown = html.unescape(key), html.unescape(shown)
     if not re.search(r" @/@ m_(sex|works) %/% ", key):
         continue
-    m = (re.match(r"(\d+)\s?%", shown) or re.search(r"^For (\d+) per cent|в (\d+)\s?% случаев", shown)
-         or re.search(r"^Члены домохозяйства: (\d+)\s?% — ", shown))
-    w = re.match(r"([A-Z][a-z]*)(?:-([a-z]*))? per cent of household members are", shown)
+    # a share alone, or a finding's first: "Works (household members): yes
+    # 37% (female 37%, male 32%), no 56%", "Работает (члены домохозяйства):
+    # да 37 % ..."
+    m = re.match(r"(\d+)\s?%", shown) or re.search(r"^[^:]*: [^\d%]*?(\d+)\s?%", shown)
+    w = re.match(r"([A-Z][a-z]*)(?:-([a-z]*))? per cent of household members", shown)
     if w:  # a percentage in words: "Fifty-nine per cent"
         m = re.match(r"()", "")
         got = WORDS[w.group(1).lower()] + (WORDS[w.group(2)] if w.group(2) else 0)

@@ -326,6 +326,25 @@ static void test_hierarchy(void **state) {
   assert_int_equal(s.pops[0].top_regions[1].tenths, 405);
   assert_string_equal(s.pops[0].latest_period, "2023Q1");
   assert_true(s.pops[0].latest_value == 13);
+  /* the lists' sums (the bases of their shares) and whole numbers that
+   * add up to them; the origins (UZB only) add up to 13 */
+  assert_true(s.pops[0].top_regions_sum == 79);
+  assert_true(s.pops[0].top_regions[0].whole == 47 && s.pops[0].top_regions[1].whole == 32);
+  assert_true(s.pops[0].top_origins_sum == 13);
+  assert_int_equal(s.pops[0].ntop_origins, 1);
+  assert_true(s.pops[0].top_origins[0].whole == 13);
+  /* the map's figures over all periods: each area's periods summed, an
+   * area without a figure in one period keeps the other's */
+  assert_int_equal(mtm_bma_area_totals_from(&r, "migrant_worker", "all periods", 1, &a, &tot, &n, &e), 0);
+  assert_int_equal(n, 2);
+  assert_true(tot[0].value == 32 && tot[1].value == 47);
+  assert_string_equal(tot[1].period, "all periods");
+  assert_int_equal(mtm_bma_area_totals_from(&r, "migrant_worker", "all periods", 2, &a, &tot, &n, &e), 0);
+  assert_int_equal(n, 4);
+  assert_true(tot[2].value == 40); /* Almaly: 2022 only */
+  assert_true(tot[3].value == 7);  /* Auezov: 2023Q1 only */
+  assert_int_equal(tot[3].flags & MTM_BMA_NO_ANSWER, 0);
+  assert_int_equal(mtm_bma_area_totals_from(&r, "emigrant", "all periods", 1, &a, &tot, &n, &e), MTM_ENOTFOUND);
   mtm_arena_free(&a);
   mtm_store_close(st);
 }

@@ -77,7 +77,7 @@ static void area(mtm_store *st, const char *pcode, int level, const char *parent
                  const char *from, const char *to, const char *names) {
   mtm_err err;
   mtm_err_clear(&err);
-  mtm_area_put p = {pcode, level, 1, parent, from, to, "test"};
+  mtm_area_put p = {pcode, level, 1, parent, from, to, "test", NULL};
   long long id;
   assert_int_equal(mtm_store_area_put(st, &p, &id, NULL, &err), 0);
   /* names: "lang:name|lang:name|*lang:alias" */
@@ -325,6 +325,7 @@ static void country_names_by_code_and_language(void **state) {
   assert_string_equal(mtm_geo_country_name("UZB", "ru"), "Узбекистан");
   assert_string_equal(mtm_geo_country_name("KGZ", "kk"), "Қырғызстан");
   assert_string_equal(mtm_geo_country_name("TUR", "ru"), "Турция");
+  assert_string_equal(mtm_geo_country_name("KGZ", "ru"), "Кыргызстан");
   assert_string_equal(mtm_geo_country_name("AZE", "xx"), "Azerbaijan");
   assert_null(mtm_geo_country_name("XXX", "en"));
   assert_null(mtm_geo_country_name(NULL, "en"));

@@ -267,10 +267,11 @@ static void adm2_choropleth(void **state) {
   assert_non_null(strstr(svg.p, ">8,500-9,500</text>"));
   assert_non_null(strstr(svg.p, ">The boundaries and names shown and the designations used on this map"));
   assert_non_null(strstr(svg.p, "International Organization for Migration.</text>"));
-  /* Top five (9,500, first P-codes): three areas smaller than their
-   * label get a dot with the label beside it. */
+  /* Top five (9,500, first P-codes) outside the cities drawn in insets:
+   * four areas smaller than their label get a dot with the label beside
+   * it. */
   assert_int_equal(count(svg.p, "<text data-pcode="), 5);
-  assert_int_equal(count(svg.p, "<circle "), 3);
+  assert_int_equal(count(svg.p, "<circle "), 4);
   assert_non_null(strstr(svg.p, ">Astrakhan<tspan"));
   assert_non_null(strstr(svg.p, ">Korgalzhyn<tspan"));
   mtm_buf_free(&svg);
@@ -459,7 +460,7 @@ static void a_point_is_not_a_boundary(void **state) {
   mtm_area_put put = {.pcode = "KZ3599", .level = 3, .set_parent = 1, .parent = "KZ351000"};
   assert_int_equal(mtm_store_area_put(f->st, &put, &id, NULL, &err), 0);
   assert_int_equal(
-      mtm_store_area_shape_put(f->st, id, "{\"type\":\"Point\",\"coordinates\":[73.1,49.8]}", &err),
+      mtm_store_area_shape_put(f->st, id, "{\"type\":\"Point\",\"coordinates\":[73.1,49.8]}", NULL, &err),
       0);
   mtm_map_spec sp;
   spec_init(&sp, 3);
@@ -496,6 +497,148 @@ static void errors_name_level_and_date(void **state) {
   mtm_buf_free(&svg);
 }
 
+/* The labels of a district map: a district whose name is also a region's
+ * or another district's names its region ("Almaty (Astana)": the district
+ * of Astana named Almaty); a name of its own stays as it is; a region map
+ * never adds a region. */
+static void ambiguous_names_name_their_region(void **state) {
+  fx *f = *state;
+  mtm_map_spec sp;
+  spec_init(&sp, 2);
+  mtm_map_shapes *s;
+  mtm_err err;
+  mtm_err_clear(&err);
+  assert_int_equal(mtm_map_shapes_load(f->st, &sp, 8, &s, &err), 0);
+  const char **lab = mtm_map_area_labels(s, 2, &s->arena);
+  int seen = 0, plain = 0;
+  for (int i = 0; i < s->nareas; i++) {
+    if (!strcmp(s->areas[i].pcode, "KZ711110")) {
+      assert_string_equal(s->areas[i].name, "Almaty");
+      assert_string_equal(lab[i], "Almaty (Astana)");
+      seen++;
+    }
+    if (!strcmp(lab[i], s->areas[i].name)) plain++;
+    else assert_non_null(strstr(lab[i], " ("));
+  }
+  assert_int_equal(seen, 1);
+  assert_true(plain > 180); /* most names are their region's own */
+  const char **one = mtm_map_area_labels(s, 1, &s->arena);
+  for (int i = 0; i < s->nareas; i++) assert_string_equal(one[i], s->areas[i].name);
+  mtm_map_shapes_free(s);
+
+  /* in the SVG: the area's title and, when labelled, its label */
+  spec_init(&sp, 2);
+  mtm_map_value v[2] = {{"KZ711110", 90000}, {"KZ391000", 10}};
+  sp.values = v;
+  sp.nvalues = 2;
+  mtm_buf svg;
+  mtm_buf_init(&svg);
+  assert_int_equal(mtm_map_choropleth_svg(f->st, &sp, &svg, &err), 0);
+  assert_non_null(strstr(svg.p, "<title>Almaty (Astana): 90,000</title>"));
+  mtm_buf_free(&svg);
+}
+
+/* A district map draws the cities that are regions (Almaty, Astana,
+ * Shymkent: a few districts in a few px) in insets under the map, each
+ * with its name, every one of its districts in the map's classes and a
+ * frame around the city on the map; the map's region names are written;
+ * a region map, or no_insets, has none. */
+static void cities_drawn_in_insets(void **state) {
+  fx *f = *state;
+  mtm_map_spec sp;
+  spec_init(&sp, 2);
+  mtm_map_shapes *s;
+  mtm_err err;
+  mtm_err_clear(&err);
+  assert_int_equal(mtm_map_shapes_load(f->st, &sp, 8, &s, &err), 0);
+  mtm_map_inset *ins;
+  int n = mtm_map_insets(s, &s->arena, &ins);
+  assert_int_equal(n, 3);
+  assert_string_equal(ins[0].pcode, "KZ71");
+  assert_string_equal(ins[1].pcode, "KZ75");
+  assert_string_equal(ins[2].pcode, "KZ79");
+  for (int k = 0; k < n; k++) assert_true(ins[k].x1 - ins[k].x0 < 0.05 * s->width);
+  int districts[3] = {0, 0, 0};
+  for (int i = 0; i < s->nareas; i++)
+    for (int k = 0; k < n; k++)
+      if (s->areas[i].parent && !strcmp(s->areas[i].parent, ins[k].pcode)) districts[k]++;
+  mtm_map_shapes_free(s);
+
+  mtm_arena a;
+  mtm_arena_init(&a);
+  mtm_area *ar;
+  int na;
+  assert_int_equal(mtm_geo_list(f->st, 2, "2024-06-01", &a, &ar, &na, &err), 0);
+  mtm_map_value *v = calloc((size_t)na, sizeof *v);
+  for (int i = 0; i < na; i++) v[i] = (mtm_map_value){ar[i].pcode, (double)(i % 7) * 100 + 50};
+  sp.values = v;
+  sp.nvalues = na;
+  mtm_buf svg;
+  mtm_buf_init(&svg);
+  assert_int_equal(mtm_map_choropleth_svg(f->st, &sp, &svg, &err), 0);
+  const char *regions[3] = {"KZ71", "KZ75", "KZ79"};
+  for (int k = 0; k < 3; k++) {
+    char want[96];
+    snprintf(want, sizeof want, "<g class=\"inset\" data-region=\"%s\">", regions[k]);
+    const char *g = strstr(svg.p, want);
+    assert_non_null(g);
+    const char *end = strstr(g, "</g>\n</g>\n"); /* the inset's districts, then its labels */
+    assert_non_null(end);
+    char *part = strndup(g, (size_t)(end - g));
+    assert_int_equal(count(part, "<path data-inset-pcode=\"KZ"), districts[k]);
+    assert_true(districts[k] >= 3);
+    assert_true(count(part, "<text data-inset-pcode=") >= 2); /* readable: labelled */
+    free(part);
+    snprintf(want, sizeof want, "<rect class=\"inset-frame\" data-region=\"%s\"", regions[k]);
+    assert_non_null(strstr(svg.p, want));
+  }
+  assert_true(count(svg.p, "<text data-region=") >= 15); /* region names */
+  assert_int_equal(count(svg.p, "<path id="), na); /* the map itself is unchanged */
+  mtm_buf_free(&svg);
+
+  sp.no_insets = 1;
+  mtm_buf_init(&svg);
+  assert_int_equal(mtm_map_choropleth_svg(f->st, &sp, &svg, &err), 0);
+  assert_null(strstr(svg.p, "class=\"inset"));
+  mtm_buf_free(&svg);
+  spec_init(&sp, 1);
+  mtm_buf_init(&svg);
+  assert_int_equal(mtm_map_choropleth_svg(f->st, &sp, &svg, &err), 0);
+  assert_null(strstr(svg.p, "class=\"inset"));
+  mtm_buf_free(&svg);
+  free(v);
+  mtm_arena_free(&a);
+}
+
+/* The source line under the map: the data's source, then the boundaries'
+ * provenance as imported (the file's name, else areas import --source). */
+static void source_line_names_the_boundaries(void **state) {
+  fx *f = *state;
+  mtm_map_spec sp;
+  spec_init(&sp, 1);
+  sp.source = "Source: IOM MTM key-informant baseline, Round 2 (2023)";
+  mtm_buf svg;
+  mtm_buf_init(&svg);
+  mtm_err err;
+  mtm_err_clear(&err);
+  assert_int_equal(mtm_map_choropleth_svg(f->st, &sp, &svg, &err), 0);
+  assert_non_null(strstr(svg.p, "<g class=\"source\">\n<text "));
+  assert_non_null(strstr(svg.p, ">Source: IOM MTM key-informant baseline, Round 2 (2023); boundaries: "
+                                "kaz_admbnda_adm1_2024.geojson.</text>"));
+  mtm_buf_free(&svg);
+  mtm_geo_import_opts o;
+  mtm_geo_import_opts_init(&o);
+  o.source = "geokz 2024 (CC BY 4.0)";
+  mtm_geo_import_stats st;
+  assert_int_equal(mtm_geo_import(f->st, "data/geo/kazakhstan/kaz_admbnda_adm1_2024.geojson", &o, &st, &err), 0);
+  sp.lang = "ru";
+  sp.source = NULL;
+  mtm_buf_init(&svg);
+  assert_int_equal(mtm_map_choropleth_svg(f->st, &sp, &svg, &err), 0);
+  assert_non_null(strstr(svg.p, ">Границы: geokz 2024 (CC BY 4.0).</text>"));
+  mtm_buf_free(&svg);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(neighbours_share_identical_borders, setup, teardown),
@@ -506,6 +649,9 @@ int main(void) {
       cmocka_unit_test_setup_teardown(labels_never_overlap, setup, teardown),
       cmocka_unit_test_setup_teardown(a_point_is_not_a_boundary, setup, teardown),
       cmocka_unit_test_setup_teardown(errors_name_level_and_date, setup, teardown),
+      cmocka_unit_test_setup_teardown(ambiguous_names_name_their_region, setup, teardown),
+      cmocka_unit_test_setup_teardown(cities_drawn_in_insets, setup, teardown),
+      cmocka_unit_test_setup_teardown(source_line_names_the_boundaries, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

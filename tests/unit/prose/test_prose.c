@@ -386,10 +386,14 @@ static void share_sentences(void **state) {
   EXPECT("Two per cent of respondents have no income.",
          mtm_prose_share_sentence(b, EN, 0.02, "of respondents {has|x|have} no income", 0, NULL,
                                   NULL));
-  double with_nan[2] = {NAN, 0.54};
-  EXPECT("Fifty-five per cent of respondents are married (women \xE2\x80\x94, men 54%).",
+  /* a hidden group is left out, never a dash; none left: no brackets */
+  double with_nan[2] = {NAN, 0.54}, all_nan[2] = {NAN, NAN};
+  EXPECT("Fifty-five per cent of respondents are married (men 54%).",
          mtm_prose_share_sentence(b, EN, 0.55, "of respondents are married", 2, en_parts,
                                   with_nan));
+  EXPECT("Fifty-five per cent of respondents are married.",
+         mtm_prose_share_sentence(b, EN, 0.55, "of respondents are married", 2, en_parts,
+                                  all_nan));
   EXPECT("Fifty per cent {of respondents.",
          mtm_prose_share_sentence(b, EN, 0.5, "{of respondents", 0, NULL, NULL));
   EXPECT("", mtm_prose_share_sentence(b, EN, NAN, "of respondents", 2, en_parts, parts));

@@ -17,7 +17,7 @@
 
 #define PH(i) MTM_DOC_MARK_OPEN #i MTM_DOC_MARK_CLOSE
 
-/* The report: two sections, a number, a chart, a table and tiles. */
+/* The report: two parts, a number, a chart, a table and tiles. */
 static const char *MARKDOWN =
     "# Қарағанды облысы\n\n"
     "Мигранты: *emphasis*, **strong**, `code` and [a link](https://example.org). "
@@ -27,6 +27,7 @@ static const char *MARKDOWN =
     "1. numbered one\n2. numbered two\n\n"
     "> A quoted sentence.\n\n"
     "---\n\n"
+    "<!-- part -->\n\n"
     "# Second section\n\n"
     "Before the table.\n\n" PH(2) "\n\n" PH(3) "\n\nAfter the tiles.\n";
 
@@ -191,7 +192,7 @@ static void pdf_has_a4_pages_and_the_text_in_order(void **state) {
       "38%", "412", "724,534", "migrant workers", "respondents", "districts assessed",
       "After the tiles.", "page 3 of 3"};
   assert_in_order(out.p, order, (int)(sizeof order / sizeof order[0]));
-  /* One page per section after the cover, each with its own footer. */
+  /* One page per part after the cover, each with its own footer. */
   char *p1 = page_text(out.p, 1), *p2 = page_text(out.p, 2), *p3 = page_text(out.p, 3);
   assert_non_null(strstr(p1, "page 1 of 3"));
   assert_null(strstr(p1, "Мигранты"));
@@ -290,20 +291,21 @@ static void a_map_taller_than_a_page_is_scaled_to_fit_with_its_caption(void **st
   fx->figs[1].svg = tall;
   fx->figs[1].svg_len = sizeof tall - 1;
   reparse(fx, "# Раздел\n\nText before the map.\n\n" PH(1) "\n\nAfter the map.\n");
-  write_ok(fx, 4);
+  write_ok(fx, 3);
   mtm_buf out;
   mtm_buf_init(&out);
   char cmd[512];
   snprintf(cmd, sizeof cmd, "pdftotext -layout '%s' -", fx->path);
   run(cmd, &out);
-  /* The map moves to a page of its own, whole: caption, top, bottom and
-   * note; it fills that page, so the text after it goes on to the next. */
+  /* The map is scaled to a page, whole: caption, top, bottom and note; its
+   * lead sentence stays on its page (the map shrinks a little to make room
+   * for it); it fills that page, so the text after it goes on to the next. */
   assert_int_equal(page_of(out.p, "Text before the map."), 2);
-  assert_int_equal(page_of(out.p, "Figure 1. Migrants by city"), 3);
-  assert_int_equal(page_of(out.p, "Карта сверху"), 3);
-  assert_int_equal(page_of(out.p, "Карта снизу"), 3);
-  assert_int_equal(page_of(out.p, "n = 1,129; cells under 5"), 3);
-  assert_int_equal(page_of(out.p, "After the map."), 4);
+  assert_int_equal(page_of(out.p, "Figure 1. Migrants by city"), 2);
+  assert_int_equal(page_of(out.p, "Карта сверху"), 2);
+  assert_int_equal(page_of(out.p, "Карта снизу"), 2);
+  assert_int_equal(page_of(out.p, "n = 1,129; cells under 5"), 2);
+  assert_int_equal(page_of(out.p, "After the map."), 3);
   mtm_buf_free(&out);
 }
 
@@ -713,6 +715,179 @@ static void same_document_same_bytes_with_source_date_epoch(void **state) {
   mtm_buf_free(&b);
 }
 
+/* Level-1 headings flow on the page (a section does not waste the rest of
+ * one); a part mark in the template starts a new page. */
+static void sections_flow_and_parts_start_a_page(void **state) {
+  fixture *fx = *state;
+  reparse(fx, "# One\n\nFirst text.\n\n# Two\n\nSecond text.\n\n<!-- part -->\n\n"
+              "# Three\n\nThird text.\n");
+  write_ok(fx, 3);
+  mtm_buf out;
+  mtm_buf_init(&out);
+  char cmd[512];
+  snprintf(cmd, sizeof cmd, "pdftotext -layout '%s' -", fx->path);
+  run(cmd, &out);
+  assert_int_equal(page_of(out.p, "First text."), 2);
+  assert_int_equal(page_of(out.p, "Two"), 2);
+  assert_int_equal(page_of(out.p, "Second text."), 2);
+  assert_int_equal(page_of(out.p, "Three"), 3);
+  assert_null(strstr(out.p, "part -->"));
+  mtm_buf_free(&out);
+}
+
+/* The paragraph before a figure (its lead sentence) and a heading stay on
+ * the page of what follows them, wherever the page would break. */
+static void a_lead_sentence_and_a_heading_stay_with_the_figure(void **state) {
+  fixture *fx = *state;
+  mtm_buf md, out;
+  mtm_buf_init(&md);
+  mtm_buf_init(&out);
+  char cmd[512];
+  snprintf(cmd, sizeof cmd, "pdftotext -layout '%s' -", fx->path);
+  int moved = 0;
+  for (int k = 20; k <= 48; k++) {
+    for (int head = 0; head < 2; head++) {
+      mtm_buf_reset(&md);
+      mtm_buf_adds(&md, "# Section\n\n");
+      for (int i = 0; i < k; i++) mtm_buf_printf(&md, "Filler paragraph %d.\n\n", i);
+      if (head) mtm_buf_adds(&md, "## Subsection\n\n");
+      mtm_buf_adds(&md, "The lead sentence of the chart.\n\n" PH(1) "\n\nAfter the chart.\n");
+      reparse(fx, md.p);
+      mtm_err e;
+      mtm_err_clear(&e);
+      int pages = 0;
+      assert_int_equal(mtm_report_pdf(&fx->doc, fx->path, &pages, &e), 0);
+      run(cmd, &out);
+      int lead = page_of(out.p, "The lead sentence"), cap = page_of(out.p, "Figure 1. Migrants by city");
+      int note = page_of(out.p, "n = 1,129; cells under 5");
+      if (lead != cap || cap != note || cap == 0)
+        fail_msg("with %d fillers the lead is on page %d, the caption on %d, the note on %d", k,
+                 lead, cap, note);
+      if (head && page_of(out.p, "Subsection") != lead)
+        fail_msg("with %d fillers the heading is on page %d, its lead on %d", k,
+                 page_of(out.p, "Subsection"), lead);
+      if (cap == 3) moved++;
+      /* What moves on leaves the page no more than half empty. */
+      char last[64];
+      snprintf(last, sizeof last, "Filler paragraph %d.", k - 1);
+      assert_true(page_of(out.p, last) <= lead);
+    }
+  }
+  assert_true(moved > 0);
+  mtm_buf_free(&md);
+  mtm_buf_free(&out);
+}
+
+/* The y (top) of the first word w in pdftotext -bbox output, or -1. */
+static double word_ymin(const char *bbox, const char *w) {
+  char pat[128];
+  snprintf(pat, sizeof pat, "\">%s</word>", w);
+  const char *hit = strstr(bbox, pat);
+  if (!hit) return -1;
+  const char *line = hit;
+  while (line > bbox && line[-1] != '\n') line--;
+  const char *y = strstr(line, "yMin=\"");
+  return y && y < hit ? strtod(y + 6, NULL) : -1;
+}
+
+/* A chart that does not quite fit in what is left of the page shrinks (to
+ * no less than 85% of its size) rather than move on and leave the space
+ * empty; one that would need more moves on whole, at full size. */
+static void a_chart_that_nearly_fits_shrinks_to_stay(void **state) {
+  fixture *fx = *state;
+  static const char sq[] =
+      "<svg xmlns='http://www.w3.org/2000/svg' width='400' height='400' viewBox='0 0 400 400'>"
+      "<rect x='0' y='0' width='400' height='400' fill='#5B92E5'/>"
+      "<text x='20' y='30' font-family='DejaVu Sans' font-size='20'>Topword</text>"
+      "<text x='20' y='390' font-family='DejaVu Sans' font-size='20'>Bottomword</text></svg>";
+  fx->figs[1].svg = sq;
+  fx->figs[1].svg_len = sizeof sq - 1;
+  mtm_buf md, out;
+  mtm_buf_init(&md);
+  mtm_buf_init(&out);
+  char cmd[512];
+  snprintf(cmd, sizeof cmd, "pdftotext -bbox '%s' -", fx->path);
+  double full = 0;
+  int shrunk = 0;
+  for (int k = 0; k <= 30; k++) {
+    mtm_buf_reset(&md);
+    mtm_buf_adds(&md, "# Section\n\n");
+    for (int i = 0; i < k; i++) mtm_buf_printf(&md, "Filler paragraph %d.\n\n", i);
+    mtm_buf_adds(&md, "# Next\n\n" PH(1) "\n\nThe end.\n");
+    reparse(fx, md.p);
+    mtm_err e;
+    mtm_err_clear(&e);
+    int pages = 0;
+    assert_int_equal(mtm_report_pdf(&fx->doc, fx->path, &pages, &e), 0);
+    run(cmd, &out);
+    double h = word_ymin(out.p, "Bottomword") - word_ymin(out.p, "Topword");
+    if (k == 0) full = h;
+    if (h < full * 0.84 || h > full * 1.001)
+      fail_msg("with %d fillers the chart is %.1f pt tall, at full size %.1f", k, h, full);
+    if (h < full * 0.99) shrunk++;
+  }
+  assert_true(full > 300);
+  assert_true(shrunk > 0);
+  mtm_buf_free(&md);
+  mtm_buf_free(&out);
+}
+
+/* The PDF is tagged (headings, paragraphs, lists, a figure, a table), has
+ * an outline of its headings, nested, and its author and subject. */
+static void pdf_is_tagged_with_an_outline_and_metadata(void **state) {
+  fixture *fx = *state;
+  fx->doc.author = "International Organization for Migration (IOM), Kazakhstan MTM";
+  write_ok(fx, 3);
+  mtm_buf out;
+  mtm_buf_init(&out);
+  char cmd[512];
+  snprintf(cmd, sizeof cmd, "pdfinfo '%s'", fx->path);
+  run(cmd, &out);
+  assert_non_null(strstr(out.p, "Tagged:          yes\n"));
+  assert_non_null(strstr(out.p, "Author:          International Organization for Migration (IOM), Kazakhstan MTM\n"));
+  assert_non_null(strstr(out.p, "Subject:         Round 2, 2023\n"));
+  assert_non_null(strstr(out.p, "Creator:         mtm"));
+  snprintf(cmd, sizeof cmd, "pdfinfo -struct '%s'", fx->path);
+  run(cmd, &out);
+  static const char *const tags[] = {"Document", "H1", "P", "Figure", "H2", "L", "LI", "LBody",
+                                     "BlockQuote", "H1", "P", "Table", "TR", "TH", "TD", "Div"};
+  assert_in_order(out.p, tags, (int)(sizeof tags / sizeof tags[0]));
+  snprintf(cmd, sizeof cmd, "pdftohtml -xml -i -stdout -q '%s'", fx->path);
+  run(cmd, &out);
+  const char *o = strstr(out.p, "<outline>");
+  assert_non_null(o);
+  static const char *const outline[] = {
+      "<outline>", "<item page=\"2\">Қарағанды облысы</item>",
+      "<outline>", "<item page=\"2\">Сводка</item>", "</outline>",
+      "<item page=\"3\">Second section</item>", "</outline>"};
+  assert_in_order(o, outline, (int)(sizeof outline / sizeof outline[0]));
+  mtm_buf_free(&out);
+}
+
+/* The printed edition of a table (the annex's short list) replaces its
+ * cells in the PDF; the HTML keeps the full table. */
+static void a_table_prints_its_short_list(void **state) {
+  fixture *fx = *state;
+  static const char *print[] = {"Indicator", "Value", "n", "Question",
+                                "Written contract", "45%", "1,121", "Do you have a contract?"};
+  fx->figs[2].print_cells = print;
+  fx->figs[2].print_nrows = 2;
+  fx->figs[2].print_ncols = 4;
+  fx->figs[2].print_caption = "Sources of the numbers quoted";
+  write_ok(fx, 3);
+  mtm_buf out;
+  mtm_buf_init(&out);
+  char cmd[512];
+  snprintf(cmd, sizeof cmd, "pdftotext -layout '%s' -", fx->path);
+  run(cmd, &out);
+  static const char *const order[] = {"Sources of the numbers quoted", "Indicator", "Value",
+                                      "Question", "Written contract", "45%", "1,121",
+                                      "Do you have a contract?"};
+  assert_in_order(out.p, order, (int)(sizeof order / sizeof order[0]));
+  assert_null(strstr(out.p, "Table 1. Share by region"));
+  mtm_buf_free(&out);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(pdf_has_a4_pages_and_the_text_in_order, setup, teardown),
@@ -736,6 +911,13 @@ int main(void) {
       cmocka_unit_test_setup_teardown(no_paragraph_leaves_one_line_alone_on_a_page, setup,
                                       teardown),
       cmocka_unit_test_setup_teardown(same_document_same_bytes_with_source_date_epoch, setup, teardown),
+      cmocka_unit_test_setup_teardown(sections_flow_and_parts_start_a_page, setup, teardown),
+      cmocka_unit_test_setup_teardown(a_lead_sentence_and_a_heading_stay_with_the_figure, setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(a_chart_that_nearly_fits_shrinks_to_stay, setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(pdf_is_tagged_with_an_outline_and_metadata, setup, teardown),
+      cmocka_unit_test_setup_teardown(a_table_prints_its_short_list, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
