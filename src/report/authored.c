@@ -7,6 +7,7 @@
 #include "report/internal.h"
 
 #include <stdio.h>
+#include <ctype.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -170,10 +171,17 @@ int rp_authored(rp_ctx *c, const rp_tag *t, mtm_buf *md) {
   int known = 0;
   for (int i = 0; name && block_names[i]; i++)
     if (!strcmp(block_names[i], name)) known = 1;
+  /* profile-CODE: the paragraph of a nationality profile (the built-in
+   * profiles ask for one per nationality code) */
+  if (name && !strncmp(name, "profile-", 8) && name[8]) {
+    known = 1;
+    for (const char *q = name + 8; *q; q++)
+      if (!isalnum((unsigned char)*q) && *q != '_' && *q != '-') known = 0;
+  }
   if (!known)
     return rp_fail(c, t,
                    "text takes the name of an authored block: introduction, populations, partners, "
-                   "key-findings, conclusions or story");
+                   "key-findings, conclusions, story or profile-CODE");
   if (!c->text_dir) return 0;
   const char *path = mtm_arena_printf(c->a, "%s/%s.%s.md", c->text_dir, name, c->lang_code);
   struct stat sb;

@@ -5,6 +5,7 @@
 #include "prose/prose.h"
 #include "report/internal.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -260,6 +261,11 @@ static int nationality_profiles(rp_ctx *c, const rp_tag *t, mtm_buf *md) {
       shown++;
     }
     mtm_buf_printf(md, " filter=\"${%s} = '%s'\"}}\n\n%s\n\n", nat->name, v, rp_text(c, "profile_note"));
+    /* the author's paragraph on this nationality (text/profile-CODE.LANG.md) */
+    int plain = 1;
+    for (const char *q = v; *q; q++)
+      if (!isalnum((unsigned char)*q) && *q != '_' && *q != '-') plain = 0;
+    if (plain) mtm_buf_printf(md, "{{text profile-%s}}\n\n", v);
   }
   return 0;
 }

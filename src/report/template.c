@@ -97,7 +97,7 @@ static int expand(rp_ctx *c, const char *text, mtm_buf *md, int depth, long fixe
     int rc = parse_tag(c, o, e, &t);
     if (rc) return rc;
     int generated = 0;
-    if (depth == 0 && !strcmp(t.name, "text")) {
+    if (depth <= 1 && !strcmp(t.name, "text")) { /* a template's or a generated section's */
       const char *name0 = c->tmpl_name;
       rc = rp_authored(c, &t, md);
       c->tmpl_name = name0;
@@ -134,10 +134,11 @@ static int expand(rp_ctx *c, const char *text, mtm_buf *md, int depth, long fixe
 }
 
 int rp_expand_text(rp_ctx *c, const char *name, const char *text, mtm_buf *md) {
-  /* Depth 1 (no generators), lines counted from the text's first. */
+  /* Depth 2 (no generators, no nested authored text), lines counted from
+   * the text's first. */
   c->tmpl_name = name;
   c->line = 1;
-  return expand(c, text, md, 1, 0);
+  return expand(c, text, md, 2, 0);
 }
 
 /* Reads the front matter (--- lines of "key: value" ---) at the start of
