@@ -868,10 +868,13 @@ static int eval_changes(rp_ctx *c, const rp_tag *t, int *fig) {
     rp_source_row(c, &srcs[ns + 1], &run->then.rows[ot], rp_pct_text(c, pt));
     srcs[ns + 1].key = mtm_arena_printf(c->a, "%s @/@ round %%/%% %d", srcs[ns + 1].key, c->compare);
     ns += 2;
-    int ru = c->lang == MTM_PROSE_RU;
-    mtm_buf_printf(&b, "%s%s %s%s%s: %s, ", nsig ? "; " : "", rp_qlabel(c, col), ru ? "\xC2\xAB" : "\xE2\x80\x9C",
-                   r->value_label ? r->value_label : value, ru ? "\xC2\xBB" : "\xE2\x80\x9D",
-                   rp_pct_text(c, pn));
+    /* the label and the answer as the findings write them, no question
+     * quoted: "Sector of current work: construction 40%, down from ..." */
+    const char *ans = r->value_label ? r->value_label : value;
+    double sh = pn / 100.0;
+    if (nsig) mtm_buf_adds(&b, "; ");
+    mtm_prose_answers(&b, c->lang, rp_qlabel(c, col), 1, &ans, &sh, 0, NULL, NULL);
+    mtm_buf_adds(&b, ", ");
     mtm_prose_change(&b, c->lang, pn / 100.0, pt / 100.0, c->compare);
     nsig++;
   }
