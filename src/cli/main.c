@@ -61,13 +61,15 @@ static const mtm_cmd commands[] = {
     {"analyse", mtm_cmd_analyse,
      "analyse --form FORM_ID --round N [--plan FILE] [--by Q,...|Q*Q] [--weight Q] [--strata Q] "
      "[--cluster Q] [--lonely adjust|remove|certainty] [--ci wald|logit] [--ci-df normal|design] [--lang L] "
-     "[--population FILE | --weights-from-bma POP:PERIOD] [--compare M] [--suppress K] [--public] [--usd] "
+     "[--population FILE | --weights-from-bma POP:PERIOD] [--compare M] [--suppress K] "
+     "[--public [--other-below P] [--flag-below N]] [--usd] "
      "[--all-respondents] [--format csv|json|xlsx] [--out FILE]",
      "Design-based shares, means, medians, totals and ratios with CIs, overall and by group, "
      "of the eligible respondents."},
     {"report", mtm_cmd_report,
      "report --round N [--compare M|none] [--form FORM_ID] [--template FILE] [--lang en|ru] "
-     "[--text DIR] [--logo FILE] [--date YYYY-MM-DD] [--public] [--no-pdf] --out DIR",
+     "[--text DIR] [--logo FILE] [--date YYYY-MM-DD] "
+     "[--public [--suppress K] [--other-below P] [--flag-below N]] [--no-pdf] --out DIR",
      "Write the MTM report of a round: HTML, PDF, figures as SVG and their numbers as CSV."},
     {"demo", mtm_cmd_demo, "demo --out DIR",
      "Build the two-round demo operation into DIR with the real commands; print its baseline and "
