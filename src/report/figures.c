@@ -870,7 +870,7 @@ static int eval_changes(rp_ctx *c, const rp_tag *t, int *fig) {
     ns += 2;
     /* the label and the answer as the findings write them, no question
      * quoted: "Sector of current work: construction 40%, down from ..." */
-    const char *ans = r->value_label ? r->value_label : value;
+    const char *ans = rp_answer_name(c, col, value, r->repeat);
     double sh = pn / 100.0;
     if (nsig) mtm_buf_adds(&b, "; ");
     mtm_prose_answers(&b, c->lang, rp_qlabel(c, col), 1, &ans, &sh, 0, NULL, NULL);

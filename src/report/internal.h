@@ -137,6 +137,13 @@ const uint8_t *rp_domain(rp_ctx *c, const mtm_frame *f);
  * is no rule). */
 long rp_neligible(rp_ctx *c);
 
+/* ---- statements.c: findings ---------------------------------------------- */
+
+/* An answer as a list names it in the middle of a sentence: "men",
+ * "construction", "don't know" (a small letter), a place keeps its capital
+ * ("Russian Federation"); rep: the repeat of the question, NULL: none. */
+const char *rp_answer_name(rp_ctx *c, const mtm_frame_col *col, const char *value, const char *rep);
+
 /* ---- template.c ---------------------------------------------------------- */
 
 /* Evaluates a template (Markdown with tags) into doc: every tag becomes a

@@ -75,8 +75,8 @@ static int code_of_place(const char *value) {
  * "women" for a respondent's sex (a repeat's units, who may be children,
  * keep their label: "female"), else its label with a small letter ("construction",
  * "don't know") unless it names a place (code_of_place), else its name. */
-static const char *answer_name(rp_ctx *c, const mtm_frame_col *col, const char *value,
-                               const char *rep) {
+const char *rp_answer_name(rp_ctx *c, const mtm_frame_col *col, const char *value,
+                           const char *rep) {
   if (!rep && sex_question(col) && (!strcmp(value, "female") || !strcmp(value, "male")))
     return rp_text(c, !strcmp(value, "female") ? "women_lc" : "men_lc");
   if (col->q && col->q->list) {
@@ -207,7 +207,7 @@ const char *rp_tile_caption(rp_ctx *c, const mtm_frame_col *col, const char *val
     if (mtm_prose_finding_caption(&b, c->lang, t.p, share)) out = mtm_arena_strdup(c->a, b.p);
     mtm_buf_free(&t);
   }
-  if (!out) out = label_answer(c, rp_qlabel(c, col), answer_name(c, col, value, rep));
+  if (!out) out = label_answer(c, rp_qlabel(c, col), rp_answer_name(c, col, value, rep));
   mtm_buf_free(&b);
   return out;
 }
@@ -344,7 +344,7 @@ int rp_eval_finding(rp_ctx *c, const rp_tag *t, int *fig) {
   size_t listed[MAX_LISTED];
   int nlist = 0;
   if (isfinite(share) && (qp || cp)) {
-    mtm_prose_slots sl = {share, cp ? cp : answer_name(c, col, value, rep), NULL, NULL, 0, ng, pn, ps};
+    mtm_prose_slots sl = {share, cp ? cp : rp_answer_name(c, col, value, rep), NULL, NULL, 0, ng, pn, ps};
     mtm_prose_finding(&b, c->lang, qp ? qp : answer_template(c, col, rep), &sl);
   } else {
     int n = top;
@@ -353,7 +353,7 @@ int rp_eval_finding(rp_ctx *c, const rp_tag *t, int *fig) {
     for (int i = 0; i < nov && nlist < n; i++) {
       int p = rp_share_pct(res, ov[i]);
       if (i > 0 && p <= 0) continue; /* no one, or hidden: left out */
-      names[nlist] = answer_name(c, col, res->rows[ov[i]].analysis_var_value, rep);
+      names[nlist] = rp_answer_name(c, col, res->rows[ov[i]].analysis_var_value, rep);
       shares[nlist] = p >= 0 ? p / 100.0 : NAN;
       listed[nlist++] = ov[i];
     }
