@@ -21,6 +21,7 @@
 #define LH 1.25        /* line height, times the size                   */
 #define LINE 1024      /* bytes of one laid-out line                    */
 #define MAXLINES 3
+#define ROW_LABEL_LINES 3 /* a bar's category label: wrapped, then ellipsized */
 
 /* ---- numbers and text --------------------------------------------------- */
 
@@ -376,11 +377,11 @@ static void draw_notes(lay *L, const char *extra) {
 
 /* ---- horizontal bars (HBAR, MULTI, STACK100 rows) ----------------------- */
 
-/* Writes the category label of one row block, wrapped to two lines of lw
- * px, right-aligned at xr and centred vertically on cy. */
+/* Writes the category label of one row block, wrapped in lines of lw
+ * px (at most ROW_LABEL_LINES), right-aligned at xr and centred vertically on cy. */
 static void draw_row_label(lay *L, const char *s, double xr, double lw, double cy) {
   char lines[MAXLINES][LINE];
-  int nl = wrap(s, lw, LS, 0, 2, lines);
+  int nl = wrap(s, lw, LS, 0, ROW_LABEL_LINES, lines);
   double top = cy - nl * LS * LH / 2;
   for (int i = 0; i < nl; i++)
     text_el(&L->body, xr, mid_base(top + (i + 0.5) * LS * LH, LS), LS, 0, "end", MTM_RENDER_INK,
@@ -448,7 +449,7 @@ static void draw_hbar(lay *L, const int *ord) {
   for (int k = 0; k < nc; k++) {
     int j = ord[k];
     char lines[MAXLINES][LINE];
-    int nl = wrap(c->cats[j], lw, LS, 0, 2, lines);
+    int nl = wrap(c->cats[j], lw, LS, 0, ROW_LABEL_LINES, lines);
     double barsh = ns * bh + (ns - 1) * gap;
     double gh = fmax(barsh, nl * LS * LH);
     double gy = L->y + pad / 2, cy = gy + gh / 2;

@@ -489,9 +489,10 @@ static void hbar_labels_values_and_marks(void **state) {
   mtm_chart c = hbar_by_sex();
   mtm_buf b;
   draw(&c, &b);
-  /* Long label wrapped over two lines and ended with an ellipsis. */
-  assert_non_null(strstr(b.p, ">Escape from conflict, violence or"));
-  assert_non_null(strstr(b.p, "\xe2\x80\xa6</text>"));
+  /* A long label wrapped over three lines, whole (ROW_LABEL_LINES). */
+  assert_non_null(strstr(b.p, ">Escape from conflict, violence or</text>"));
+  assert_non_null(strstr(b.p, ">of habitual residence</text>"));
+  assert_null(strstr(b.p, "\xe2\x80\xa6</text>"));
   /* 55% of women is long enough to hold its label inside, in white. */
   assert_non_null(strstr(b.p, "fill=\"#ffffff\">55%</text>"));
   /* Men's suppressed value: a dash, no bar; a dagger for n = 4 < 10. */
