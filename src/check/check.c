@@ -219,7 +219,7 @@ static int area_name(const char *name) {
 /* Decides whether question q holds administrative areas. */
 static int is_area_question(const mtm_check *c, const mtm_question *q, mtm_arena *scratch) {
   if (q->type != MTM_Q_SELECT_ONE && q->type != MTM_Q_TEXT) return 0;
-  if (q->hxl && strncasecmp(q->hxl, "#adm", 4) == 0) return 1;
+  if (mtm_hxl_admin(q->hxl) || mtm_hxl_has(q->hxl, "adm0", NULL)) return 1;
   if (area_name(q->name)) return 1;
   if (q->type == MTM_Q_SELECT_ONE && q->list && q->list->n > 0 && c->o.area) {
     /* A list whose first choice names are P-codes of the gazetteer. */

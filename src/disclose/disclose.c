@@ -184,12 +184,10 @@ size_t mtm_disclose_cells(mtm_disclose_cell *cells, size_t ncells, const mtm_dis
 
 /* ---- area questions ------------------------------------------------------- */
 
-/* The level of the hxl tag #admN+code (1..5), or 0. */
+/* The level of the hxl tag #admN+code or #admN+pcode (1..5), or 0. */
 static int hxl_level(const char *hxl) {
-  if (!hxl || !strstr(hxl, "+code")) return 0;
-  const char *p = strstr(hxl, "#adm");
-  if (!p || p[4] < '1' || p[4] > '5') return 0;
-  return p[4] - '0';
+  int lv = mtm_hxl_admin_level(hxl);
+  return lv <= 5 ? lv : 0;
 }
 
 /* An hxl tag, else the share of choices that are P-codes of one level. */

@@ -307,4 +307,28 @@ const mtm_question *mtm_form_consent_question(const mtm_form *f);
  * "y", "1", "true", "da" or "да" (any case). NULL: none can be told. */
 const char *mtm_form_consent_value(const mtm_form *f, const mtm_question *q);
 
+
+/* ---- HXL tags (hxl.c) ------------------------------------------------------
+ * A question's hxl column, e.g. "#adm2 +code": a hashtag and attributes,
+ * case-insensitive, spaces optional; "+pcode" is read as "+code". Names are
+ * stored lowercased without '#' or '+'. Nothing is allocated. */
+
+#define MTM_HXL_MAX_ATTRS 16
+
+typedef struct mtm_hxl_tag {
+  char hashtag[64];
+  int nattrs;
+  char attrs[MTM_HXL_MAX_ATTRS][64];
+} mtm_hxl_tag;
+
+/* Parses tag into out; -1 (out empty) when tag is NULL or not a HXL tag. */
+int mtm_hxl_parse(const char *tag, mtm_hxl_tag *out);
+/* 1 when tag's hashtag is hashtag (any if NULL) and it has attribute attr
+ * (any if NULL), e.g. mtm_hxl_has(t, "adm1", "code"); else 0. */
+int mtm_hxl_has(const char *tag, const char *hashtag, const char *attr);
+/* N when tag's hashtag is #admN (any N >= 1, so #adm10 is 10), else 0. */
+int mtm_hxl_admin(const char *tag);
+/* N when tag is #admN with +code or +pcode, else 0. */
+int mtm_hxl_admin_level(const char *tag);
+
 #endif

@@ -447,14 +447,12 @@ static int map_draw(rp_ctx *c, const rp_tag *t, mtm_map_spec *sp, mtm_buf *svg) 
 }
 
 /* The level (1, 2) whose areas a select_one's choices are: its hxl tag
- * (#adm1, #adm2 with +code) or, else, at least two choices and half of
+ * (#adm1, #adm2 with +code or +pcode) or, else, at least two choices and half of
  * them P-codes of the workspace's areas at one level; 0 when neither. */
 static int area_level_of(rp_ctx *c, const mtm_frame_col *col) {
   if (!col->q || col->q->type != MTM_Q_SELECT_ONE || col->kind != MTM_FRAME_CODES) return 0;
-  if (col->q->hxl && strstr(col->q->hxl, "+code")) {
-    if (strstr(col->q->hxl, "#adm1")) return 1;
-    if (strstr(col->q->hxl, "#adm2")) return 2;
-  }
+  int hl = mtm_hxl_admin_level(col->q->hxl);
+  if (hl == 1 || hl == 2) return hl;
   int per[3] = {0, 0, 0};
   for (int i = 0; i < col->nlist; i++) {
     long long id;

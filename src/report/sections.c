@@ -11,12 +11,12 @@
 #include <string.h>
 
 /* The question named name, or whose hxl tag holds hxl, with a column of
- * codes in the frame; NULL when none. */
+ * codes in the frame; NULL when none. hxl is an attribute without its '+'. */
 static const mtm_frame_col *find_var(rp_ctx *c, const char *name, const char *hxl) {
   for (int i = 0; i < c->f->ncols; i++) {
     const mtm_frame_col *col = &c->f->cols[i];
     if (col->kind != MTM_FRAME_CODES) continue;
-    if (col->q && col->q->hxl && strstr(col->q->hxl, hxl))
+    if (col->q && mtm_hxl_has(col->q->hxl, NULL, hxl))
       return rp_gap(c, col) == RP_ANSWERED ? col : NULL;
   }
   const mtm_frame_col *col = mtm_frame_col_find(c->f, name);
@@ -105,7 +105,7 @@ static const mtm_frame_col *repeat_sex(rp_ctx *c, const mtm_frame *fr) {
     if (col->from_parent || col->kind != MTM_FRAME_CODES || !col->q) continue;
     size_t n = strlen(col->name);
     int named = !strcmp(col->name, "sex") || (n > 4 && !strcmp(col->name + n - 4, "_sex")) ||
-                (col->q->hxl && strstr(col->q->hxl, "+sex"));
+                mtm_hxl_has(col->q->hxl, NULL, "sex");
     int f = 0, m = 0;
     for (int k = 0; k < col->nlevels; k++) {
       if (!strcmp(col->levels[k], "female")) f = 1;
@@ -148,8 +148,8 @@ static int repeat_section(rp_ctx *c, int ri, mtm_buf *md) {
  * repeat group (its questions over its instances), in form order. */
 static int survey_sections(rp_ctx *c, mtm_buf *md) {
   const mtm_form *fm = c->f->form;
-  const mtm_frame_col *sex = find_var(c, "sex", "+sex");
-  const mtm_frame_col *nat = find_var(c, "nationality", "+nationality");
+  const mtm_frame_col *sex = find_var(c, "sex", "sex");
+  const mtm_frame_col *nat = find_var(c, "nationality", "nationality");
   /* area questions (choices that are P-codes of the areas) are where the
    * respondents were met: the coverage map shows them, not a chart */
   const mtm_frame_col *area1 = NULL, *area2 = NULL;
@@ -179,7 +179,8 @@ static int survey_sections(rp_ctx *c, mtm_buf *md) {
         if (rp_screening(c, col)) continue;
         /* a question without answers: named in the methodology's notes (rp_gaps_note) */
         if (rp_gap(c, col) != RP_ANSWERED) continue;
-        if (col->q && col->q->hxl && (strstr(col->q->hxl, "+code") || strstr(col->q->hxl, "#adm")))
+        if (col->q && (mtm_hxl_has(col->q->hxl, NULL, "code") || mtm_hxl_admin(col->q->hxl) ||
+                       mtm_hxl_has(col->q->hxl, "adm0", NULL)))
           continue; /* locations: the map shows them */
         if (!any) {
           mtm_buf_reset(&chg);
@@ -211,7 +212,7 @@ static int survey_sections(rp_ctx *c, mtm_buf *md) {
 /* nationality_profiles top=N: for the largest nationalities, their sample
  * and the yes/no questions' shares among them. */
 static int nationality_profiles(rp_ctx *c, const rp_tag *t, mtm_buf *md) {
-  const mtm_frame_col *nat = find_var(c, "nationality", "+nationality");
+  const mtm_frame_col *nat = find_var(c, "nationality", "nationality");
   if (!nat) return 0;
   const char *tops = rp_arg_get(t, "top");
   int top = tops ? atoi(tops) : 2;

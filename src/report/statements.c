@@ -56,7 +56,7 @@ static const char *choice_phrase(rp_ctx *c, const mtm_frame_col *col, const char
 static int sex_question(const mtm_frame_col *col) {
   size_t n = strlen(col->name);
   return !strcmp(col->name, "sex") || (n > 4 && !strcmp(col->name + n - 4, "_sex")) ||
-         (col->q && col->q->hxl && strstr(col->q->hxl, "+sex"));
+         (col->q && mtm_hxl_has(col->q->hxl, NULL, "sex"));
 }
 
 /* 1 when a choice's name is a code in capitals and digits ("RUS",
