@@ -115,5 +115,6 @@ int mtm_cmd_sample(mtm_cli *cli, int argc, char **argv);
 int mtm_cmd_frame(mtm_cli *cli, int argc, char **argv);
 int mtm_cmd_analyse(mtm_cli *cli, int argc, char **argv);
 int mtm_cmd_report(mtm_cli *cli, int argc, char **argv);
+int mtm_cmd_export(mtm_cli *cli, int argc, char **argv);
 
 #endif

@@ -71,6 +71,15 @@ static const mtm_cmd commands[] = {
      "[--text DIR] [--logo FILE] [--date YYYY-MM-DD] "
      "[--public [--suppress K] [--other-below P] [--flag-below N]] [--no-pdf] --out DIR",
      "Write the MTM report of a round: HTML, PDF, figures as SVG and their numbers as CSV."},
+    {"export", mtm_cmd_export,
+     "export --round N[,M...] --what bma|indicators|microdata [--form F] [--level 0|1|2] "
+     "[--format csv|xlsx|json] [--hxl] [--lang en|ru] [--public [--suppress K] [--other-below P] "
+     "[--flag-below N]] [--plan FILE] [--by Q,...] [--weight Q] [--strata Q] [--cluster Q] "
+     "[--weights-from-bma POP:PERIOD] [--all-respondents] [--anonymise [--keys Q,...] [--k K] "
+     "[--identifiers Q,...] [--keep Q,...] [--risk-out FILE.json]] --out FILE"
+     " | export --round N --hdx DIR [--lang en|ru] [--public]",
+     "Write open data: the baseline in the DTM API's shape, the indicators, the microdata "
+     "(anonymised for the public), HXL-tagged; or an HDX-ready package."},
     {"demo", mtm_cmd_demo, "demo --out DIR",
      "Build the two-round demo operation into DIR with the real commands; print its baseline and "
      "sample plan."},
