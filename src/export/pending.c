@@ -29,3 +29,9 @@ int mtm_export_hdx(mtm_store *st, const mtm_export_opts *o, const char *dir, mtm
   (void)st, (void)o, (void)dir;
   return pending("--hdx", err);
 }
+#include "export/internal.h"
+int ex_anonymise(mtm_store *st, const mtm_export_opts *o, mtm_frame *f, mtm_arena *a,
+                 ex_micro_view *v, mtm_err *err) {
+  (void)st, (void)o, (void)f, (void)a, (void)v;
+  return pending("--anonymise", err);
+}
