@@ -504,6 +504,18 @@ int mtm_analysis_run(const struct mtm_frame *f, const mtm_analysis_spec *s,
  * with " @/@ filter %/% EXPR". */
 const char *mtm_analysis_key(const mtm_analysis_row *r, mtm_arena *a);
 
+/* The columns of the results table as its CSV writes them: the 14 of REACH
+ * analysistools with se, then analysis_var_label, analysis_var_value_label,
+ * group_var_value_label. Columns 5 (stat) to 12 (n_w_total) are numbers. */
+#define MTM_ANALYSIS_NCOLS 17
+extern const char *const mtm_analysis_columns[MTM_ANALYSIS_NCOLS];
+
+/* The MTM_ANALYSIS_NCOLS cells of row r as the CSV writes them (NULL: an
+ * empty cell; a NaN number is "", an infinite one "Inf"): numbers are
+ * written into nb, the key into a. */
+void mtm_analysis_row_cells(const mtm_analysis_row *r, char nb[][32], const char **cells,
+                            mtm_arena *a);
+
 /* Writes the results table: format 0 CSV (the 14 columns, then
  * analysis_var_label, analysis_var_value_label, group_var_value_label),
  * 1 JSON (an array of objects with the same keys and the design effect

@@ -1102,15 +1102,16 @@ void mtm_analysis_write(const mtm_analysis_result *res, int format, mtm_buf *b, 
   mtm_analysis_write_ext(res, NULL, format, b, a);
 }
 
-static const char *const cols[] = {
+const char *const mtm_analysis_columns[MTM_ANALYSIS_NCOLS] = {
     "analysis_type", "analysis_var", "analysis_var_value", "group_var",
     "group_var_value", "stat", "stat_low", "stat_upp", "se", "n", "n_total", "n_w",
     "n_w_total", "analysis_key", "analysis_var_label", "analysis_var_value_label",
     "group_var_value_label"};
-enum { NC = 17 };
+enum { NC = MTM_ANALYSIS_NCOLS };
 
-/* The 17 cells of a row (NULL: none); numbers are written into nb. */
-static void row_cells(const mtm_analysis_row *r, char nb[][32], const char **cells, mtm_arena *a) {
+void mtm_analysis_row_cells(const mtm_analysis_row *r, char nb[][32], const char **cells,
+                            mtm_arena *a) {
+  /* The cells the CSV writes, NULL where it writes nothing. */
   const mtm_analysis_est *e = &r->e;
   const char *c[NC] = {r->analysis_type, r->analysis_var, r->analysis_var_value,
                        r->group_var, r->group_var_value, num(e->est, nb[0]),
@@ -1141,11 +1142,11 @@ int mtm_analysis_write_xlsx(const mtm_analysis_result *res, const mtm_analysis_e
   format_set_bold(bold);
   int nx = x ? x->ncols : 0;
   for (int c = 0; c < NC + nx; c++)
-    worksheet_write_string(ws, 0, (lxw_col_t)c, c < NC ? cols[c] : x->names[c - NC], bold);
+    worksheet_write_string(ws, 0, (lxw_col_t)c, c < NC ? mtm_analysis_columns[c] : x->names[c - NC], bold);
   char nb[9][32];
   for (size_t i = 0; i < res->n; i++) {
     const char *cells[NC];
-    row_cells(&res->rows[i], nb, cells, a);
+    mtm_analysis_row_cells(&res->rows[i], nb, cells, a);
     lxw_row_t row = (lxw_row_t)(i + 1);
     for (int c = 0; c < NC + nx; c++) {
       const char *v = c < NC ? cells[c] : x->vals[i * (size_t)nx + (size_t)(c - NC)];
@@ -1187,7 +1188,7 @@ void mtm_analysis_write_ext(const mtm_analysis_result *res, const mtm_analysis_e
   /* CSV with a header, or a JSON array of objects; the extra columns come
    * last. */
   if (x && !x->ncols) x = NULL;
-  if (format == 0) mtm_buf_add_csv_row(b, NC, cols);
+  if (format == 0) mtm_buf_add_csv_row(b, NC, mtm_analysis_columns);
   else mtm_buf_adds(b, "[");
   if (format == 0 && x) extra_csv(b, x, x->names);
   char nb[9][32];
@@ -1195,7 +1196,7 @@ void mtm_analysis_write_ext(const mtm_analysis_result *res, const mtm_analysis_e
     const mtm_analysis_row *r = &res->rows[i];
     const mtm_analysis_est *e = &r->e;
     const char *cells[NC];
-    row_cells(r, nb, cells, a);
+    mtm_analysis_row_cells(r, nb, cells, a);
     if (format == 0) {
       for (int k = 0; k < NC; k++)
         if (!cells[k]) cells[k] = "";
@@ -1206,7 +1207,7 @@ void mtm_analysis_write_ext(const mtm_analysis_result *res, const mtm_analysis_e
     mtm_buf_adds(b, i ? ",\n {" : "\n {");
     for (int k = 0; k < NC; k++) {
       if (k) mtm_buf_adds(b, ", ");
-      mtm_buf_add_json(b, cols[k]);
+      mtm_buf_add_json(b, mtm_analysis_columns[k]);
       mtm_buf_adds(b, ": ");
       if (k >= 5 && k <= 12) mtm_buf_adds(b, *cells[k] && cells[k][0] != 'I' && cells[k][1] != 'I' ? cells[k] : "null");
       else mtm_buf_add_json_or_null(b, cells[k]);
