@@ -10,10 +10,6 @@ int mtm_export_bma(mtm_store *st, const mtm_export_opts *o, mtm_pub_writer *w, m
   (void)st, (void)o, (void)w;
   return pending("--what bma", err);
 }
-int mtm_export_indicators(mtm_store *st, const mtm_export_opts *o, mtm_pub_writer *w, mtm_err *err) {
-  (void)st, (void)o, (void)w;
-  return pending("--what indicators", err);
-}
 int mtm_export_microdata(mtm_store *st, const mtm_export_opts *o, mtm_pub_writer *w, mtm_err *err) {
   (void)st, (void)o, (void)w;
   return pending("--what microdata", err);
