@@ -216,12 +216,41 @@ static const mtm_frame_col *report_var(const mtm_frame *f, const char *name, con
   return col && col->kind == MTM_FRAME_CODES && answered(f, col, dom) ? col : NULL;
 }
 
-/* The report's groups of f as a by list: "sex,nationality", either, or NULL. */
+/* The sex question of repeat ri of form fm as the report's repeat_sex
+ * finds it: the first single choice of the repeat itself (not one of the
+ * submissions', which wins) named sex or *_sex or tagged +sex, with a
+ * female and a male choice; NULL when none. */
+static const char *repeat_sex(const mtm_form *fm, int ri, const mtm_frame *f) {
+  for (int j = 0; j < fm->nq; j++) {
+    const mtm_question *q = &fm->q[j];
+    if (q->repeat != ri || q->type != MTM_Q_SELECT_ONE || !q->list || mtm_frame_col_find(f, q->name))
+      continue;
+    size_t n = strlen(q->name);
+    int named = !strcmp(q->name, "sex") || (n > 4 && !strcmp(q->name + n - 4, "_sex")) ||
+                mtm_hxl_has(q->hxl, NULL, "sex");
+    if (named && mtm_form_choice(q->list, "female") && mtm_form_choice(q->list, "male")) return q->name;
+  }
+  return NULL;
+}
+
+/* The report's groups of f as a by list: its sex and nationality
+ * questions, then each repeat's own sex question (which groups that
+ * repeat's figures only); NULL when there is none. */
 static const char *report_by(const mtm_frame *f, const uint8_t *dom, mtm_arena *a) {
   const mtm_frame_col *sex = report_var(f, "sex", "sex", dom);
   const mtm_frame_col *nat = report_var(f, "nationality", "nationality", dom);
-  if (sex && nat) return mtm_arena_printf(a, "%s,%s", sex->name, nat->name);
-  return sex ? sex->name : nat ? nat->name : NULL;
+  mtm_buf b;
+  mtm_buf_init(&b);
+  if (sex) mtm_buf_adds(&b, sex->name);
+  if (nat) mtm_buf_printf(&b, "%s%s", b.n ? "," : "", nat->name);
+  const mtm_form *fm = f->form;
+  for (int i = 0; i < fm->nq; i++) {
+    const char *rs = fm->q[i].type == MTM_Q_BEGIN_REPEAT ? repeat_sex(fm, i, f) : NULL;
+    if (rs) mtm_buf_printf(&b, "%s%s", b.n ? "," : "", rs);
+  }
+  const char *by = b.n ? mtm_arena_strdup(a, b.p) : NULL;
+  mtm_buf_free(&b);
+  return by;
 }
 
 int mtm_results_run(mtm_store *st, const mtm_results_opts *o, mtm_arena *a, mtm_results *out,

@@ -37,8 +37,10 @@ typedef struct mtm_results_opts {
                              its sex and nationality questions (a single
                              choice tagged +sex or +nationality, else named
                              sex or nationality, that an eligible
-                             respondent answered), each overall figure
-                             also by each of them                         */
+                             respondent answered) and, for a repeat's
+                             figures, the repeat's own sex question (named
+                             sex or *_sex or tagged +sex, with the choices
+                             female and male)                             */
   const char *weight, *strata, *cluster; /* the design's questions, NULL  */
   int lonely, ci, ci_df;  /* MTM_ANALYSIS_LONELY_*, _CI_*, _CI_DF_*        */
   const char *population; /* post-stratified weights N_h/n_h from a file  */
