@@ -31,3 +31,12 @@ int mtm_pub_close(mtm_pub_writer *w, mtm_err *err) {
   return 0;
 }
 void mtm_pub_abort(mtm_pub_writer *w) { (void)w; }
+int mtm_pub_table(mtm_pub_writer *w, const char *name, int ncols, const mtm_pub_col *cols,
+                  mtm_err *err) {
+  (void)w, (void)name, (void)ncols, (void)cols;
+  return mtm_err_set(err, MTM_EINVAL, "mtm export: the file writer is not built yet");
+}
+int mtm_pub_row(mtm_pub_writer *w, const char *const *cells, mtm_err *err) {
+  (void)w, (void)cells;
+  return mtm_err_set(err, MTM_EINVAL, "mtm export: the file writer is not built yet");
+}
