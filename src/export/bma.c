@@ -42,7 +42,6 @@ typedef struct build {
   int ru;
   skey *keys;
   int nkeys;
-  mtm_strmap keymap;
   int *kind, *arg; /* per column */
   mtm_pub_col *cols;
   int ncols, cap;
@@ -51,13 +50,18 @@ typedef struct build {
 const char *ex_bma_hxl_population(const char *s) {
   /* The HXL attribute of a population: ours for the migrant populations,
    * HXL's standard ones for displaced people and refugees. */
-  static const char *const map[][2] = {
-      {"migrant_worker", "migrant_workers"}, {"migrant_workers", "migrant_workers"},
-      {"return_migrant", "returnees"},       {"return_migrants", "returnees"},
-      {"returnee", "returnees"},             {"returnees", "returnees"},
-      {"emigrant", "emigrants"},             {"emigrants", "emigrants"},
-      {"idp", "idps"},                       {"idps", "idps"},
-      {"refugee", "refugees"},               {"refugees", "refugees"}};
+  static const char *const map[][2] = {{"migrant_worker", "migrant_workers"},
+                                       {"migrant_workers", "migrant_workers"},
+                                       {"return_migrant", "returnees"},
+                                       {"return_migrants", "returnees"},
+                                       {"returnee", "returnees"},
+                                       {"returnees", "returnees"},
+                                       {"emigrant", "emigrants"},
+                                       {"emigrants", "emigrants"},
+                                       {"idp", "idps"},
+                                       {"idps", "idps"},
+                                       {"refugee", "refugees"},
+                                       {"refugees", "refugees"}};
   for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
     if (!strcmp(s, map[i][0])) return map[i][1];
   return s;
@@ -81,8 +85,7 @@ static int key_cmp(const void *x, const void *y) {
   return c ? c : strcmp(p->sex, q->sex);
 }
 
-/* Collects the series of every round into b->keys, sorted, and the key
- * map (key text -> index). */
+/* Collects the series of every round into b->keys, each once, sorted. */
 static void collect_keys(build *b) {
   int cap = 0;
   for (int r = 0; r < b->in->nrounds; r++) cap += b->in->rounds[r].nseries;
@@ -109,11 +112,6 @@ static void collect_keys(build *b) {
     }
   }
   qsort(b->keys, (size_t)b->nkeys, sizeof(skey), key_cmp);
-  mtm_strmap_init(&b->keymap, b->a, (size_t)b->nkeys + 1);
-  for (int k = 0; k < b->nkeys; k++)
-    mtm_strmap_put(&b->keymap, key_text(b->a, b->keys[k].pop, b->keys[k].period,
-                                        b->keys[k].origin, b->keys[k].sex),
-                   k);
 }
 
 /* Adds a column. */
@@ -153,7 +151,8 @@ static const char *hxl_period(mtm_arena *a, const char *period) {
 static const char *series_hxl(mtm_arena *a, const skey *k) {
   mtm_buf b;
   mtm_buf_init(&b);
-  mtm_buf_printf(&b, "#affected+%s+ind+%s", ex_bma_hxl_population(k->pop), hxl_period(a, k->period));
+  mtm_buf_printf(&b, "#affected+%s+ind+%s", ex_bma_hxl_population(k->pop),
+                 hxl_period(a, k->period));
   if (k->origin[0]) {
     mtm_buf_adds(&b, "+origin+");
     for (const char *s = k->origin; *s; s++)
@@ -211,10 +210,11 @@ static void make_columns(build *b, int level) {
           desc(b, "the DTM operation", "операция DTM"), K_OPERATION, 0);
   for (int l = 0; l <= level; l++) {
     const char *tag = l ? mtm_arena_printf(b->a, "#adm%d", l) : "#country";
-    add_col(b, mtm_arena_printf(b->a, "admin%dName", l), mtm_arena_printf(b->a, "%s+name", tag),
-            MTM_PUB_TEXT,
-            mtm_arena_printf(b->a, b->ru ? "%s: название" : "%s: name", b->ru ? adm_ru[l] : adm_en[l]),
-            K_ADM_NAME, l);
+    add_col(
+        b, mtm_arena_printf(b->a, "admin%dName", l), mtm_arena_printf(b->a, "%s+name", tag),
+        MTM_PUB_TEXT,
+        mtm_arena_printf(b->a, b->ru ? "%s: название" : "%s: name", b->ru ? adm_ru[l] : adm_en[l]),
+        K_ADM_NAME, l);
     add_col(b, mtm_arena_printf(b->a, "admin%dPcode", l), mtm_arena_printf(b->a, "%s+code", tag),
             MTM_PUB_TEXT,
             mtm_arena_printf(b->a,
@@ -225,12 +225,14 @@ static void make_columns(build *b, int level) {
   }
   for (int k = 0; k < b->nkeys; k++)
     if (b->keys[k].group == 0) {
-      mtm_bma_series s = {b->keys[k].pop, b->keys[k].period, b->keys[k].origin, b->keys[k].sex, NULL};
+      mtm_bma_series s = {b->keys[k].pop, b->keys[k].period, b->keys[k].origin, b->keys[k].sex,
+                          NULL};
       add_col(b, mtm_bma_wide_name(&s, b->a), series_hxl(b->a, &b->keys[k]), MTM_PUB_NUM,
               series_desc(b, &b->keys[k]), K_SERIES, k);
     }
   add_col(b, "reportingDate", "#date+reported", MTM_PUB_DATETIME,
-          desc(b, "the round's reporting date (its last day)", "дата отчёта раунда (его последний день)"),
+          desc(b, "the round's reporting date (its last day)",
+               "дата отчёта раунда (его последний день)"),
           K_DATE, 0);
   add_col(b, "yearReportingDate", "#date+year+reported", MTM_PUB_INT,
           desc(b, "year of the reporting date", "год даты отчёта"), K_YEAR, 0);
@@ -239,10 +241,12 @@ static void make_columns(build *b, int level) {
   add_col(b, "roundNumber", "#round+code", MTM_PUB_INT, desc(b, "round", "раунд"), K_ROUND, 0);
   const char *sp = sex_population(b);
   const char *hp = sp ? mtm_arena_printf(b->a, "+%s", ex_bma_hxl_population(sp)) : "";
-  const char *sx_en = sp ? mtm_arena_printf(b->a, "%s in the round's latest period with figures by sex", sp)
-                         : "empty: the mapping has no figures by sex";
-  const char *sx_ru = sp ? mtm_arena_printf(b->a, "%s за последний период раунда с данными по полу", sp)
-                         : "пусто: в сопоставлении нет данных по полу";
+  const char *sx_en =
+      sp ? mtm_arena_printf(b->a, "%s in the round's latest period with figures by sex", sp)
+         : "empty: the mapping has no figures by sex";
+  const char *sx_ru =
+      sp ? mtm_arena_printf(b->a, "%s за последний период раунда с данными по полу", sp)
+         : "пусто: в сопоставлении нет данных по полу";
   add_col(b, "numberMales", mtm_arena_printf(b->a, "#affected%s+ind+m", hp), MTM_PUB_NUM,
           b->ru ? mtm_arena_printf(b->a, "Мужчины: %s", sx_ru)
                 : mtm_arena_printf(b->a, "Men: %s", sx_en),
@@ -260,9 +264,11 @@ static void make_columns(build *b, int level) {
                 series_desc(b, &b->keys[k]), K_SERIES, k);
       }
   add_col(b, "assessmentType", "#assessment+type", MTM_PUB_TEXT,
-          desc(b, "BA: baseline (mobility) assessment", "BA: базовая оценка мобильности"), K_ATYPE, 0);
+          desc(b, "BA: baseline (mobility) assessment", "BA: базовая оценка мобильности"), K_ATYPE,
+          0);
   add_col(b, "locationsReporting", "#meta+locations+reporting", MTM_PUB_INT,
-          desc(b, "locations of the area that reported a figure", "населённые пункты территории, давшие данные"),
+          desc(b, "locations of the area that reported a figure",
+               "населённые пункты территории, давшие данные"),
           K_LREP, 0);
   add_col(b, "locationsTotal", "#meta+locations+total", MTM_PUB_INT,
           desc(b, "locations of the area with at least one key-informant submission",
@@ -370,33 +376,56 @@ int ex_bma_rows(const ex_bma_input *in, mtm_arena *a, ex_bma_table *out, mtm_err
       for (int j = 0; j < b.ncols; j++) {
         int g = b.arg[j];
         switch (b.kind[j]) {
-        case K_ID: c[j] = mtm_arena_printf(a, "%ld", row + 1); break;
-        case K_OPERATION: c[j] = in->operation; break;
+        case K_ID:
+          c[j] = mtm_arena_printf(a, "%ld", row + 1);
+          break;
+        case K_OPERATION:
+          c[j] = in->operation;
+          break;
         case K_ADM_NAME:
-          if (g == 0 && in->country_name && in->country_name[0]) c[j] = in->country_name;
-          else if (chain[g] >= 0) c[j] = r->areas[chain[g]].name;
+          if (g == 0 && in->country_name && in->country_name[0])
+            c[j] = in->country_name;
+          else if (chain[g] >= 0)
+            c[j] = r->areas[chain[g]].name;
           break;
         case K_ADM_CODE:
-          if (g == 0 && in->country_code && in->country_code[0]) c[j] = in->country_code;
-          else if (chain[g] >= 0) c[j] = r->areas[chain[g]].pcode;
+          if (g == 0 && in->country_code && in->country_code[0])
+            c[j] = in->country_code;
+          else if (chain[g] >= 0)
+            c[j] = r->areas[chain[g]].pcode;
           break;
         case K_SERIES:
           if (ks[g] >= 0) c[j] = num_text(a, f[ks[g]].value);
           break;
-        case K_DATE: c[j] = date; break;
-        case K_YEAR: c[j] = year; break;
-        case K_MONTH: c[j] = month; break;
-        case K_ROUND: c[j] = round; break;
+        case K_DATE:
+          c[j] = date;
+          break;
+        case K_YEAR:
+          c[j] = year;
+          break;
+        case K_MONTH:
+          c[j] = month;
+          break;
+        case K_ROUND:
+          c[j] = round;
+          break;
         case K_MALES:
           if (male >= 0) c[j] = num_text(a, f[male].value);
           break;
         case K_FEMALES:
           if (female >= 0) c[j] = num_text(a, f[female].value);
           break;
-        case K_ATYPE: c[j] = "BA"; break;
-        case K_LREP: c[j] = mtm_arena_printf(a, "%d", rep[i]); break;
-        case K_LTOT: c[j] = mtm_arena_printf(a, "%d", r->areas[i].locations_total); break;
-        default: break;
+        case K_ATYPE:
+          c[j] = "BA";
+          break;
+        case K_LREP:
+          c[j] = mtm_arena_printf(a, "%d", rep[i]);
+          break;
+        case K_LTOT:
+          c[j] = mtm_arena_printf(a, "%d", r->areas[i].locations_total);
+          break;
+        default:
+          break;
         }
       }
       row++;

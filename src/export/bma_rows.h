@@ -51,8 +51,7 @@ typedef struct ex_bma_table {
 /* Builds the rows: per round (in order), the areas of the level ordered by
  * P-code. MTM_EINVAL when a round's locations are above the level asked
  * (a round with locations of level 1 has no admin2 rows). */
-int ex_bma_rows(const ex_bma_input *in, mtm_arena *a, ex_bma_table *out,
-                mtm_err *err) MTM_MUST_USE;
+int ex_bma_rows(const ex_bma_input *in, mtm_arena *a, ex_bma_table *out, mtm_err *err) MTM_MUST_USE;
 
 /* The HXL attribute of a population slug: our migrant populations
  * migrant_worker -> migrant_workers, return_migrant -> returnees,

@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <string.h>
+
 #include <cmocka.h>
 
 #include "export/bma_rows.h"
@@ -16,12 +17,9 @@
 /* Two regions: KZ35 with the districts KZ351000 and KZ352000 (whose KIs
  * gave no figure), KZ75 with the district KZ751000. */
 static mtm_bma_area areas[] = {
-    {"KZ", "Kazakhstan", "", 0, 3, 5},
-    {"KZ35", "Karagandy", "KZ", 1, 2, 3},
-    {"KZ75", "Almaty city", "KZ", 1, 1, 2},
-    {"KZ351000", "Karaganda", "KZ35", 2, 1, 2},
-    {"KZ352000", "Temirtau", "KZ35", 2, 1, 1},
-    {"KZ751000", "Almaty", "KZ75", 2, 1, 2},
+    {"KZ", "Kazakhstan", "", 0, 3, 5},         {"KZ35", "Karagandy", "KZ", 1, 2, 3},
+    {"KZ75", "Almaty city", "KZ", 1, 1, 2},    {"KZ351000", "Karaganda", "KZ35", 2, 1, 2},
+    {"KZ352000", "Temirtau", "KZ35", 2, 1, 1}, {"KZ751000", "Almaty", "KZ75", 2, 1, 2},
 };
 #define NAREAS 6
 
@@ -75,19 +73,19 @@ static const char *cell(const ex_bma_table *t, long i, const char *name) {
 
 #define N NAN
 static const double v1[] = {
-    /* KZ */ 300, 120, 40,
-    /* KZ35 */ 200, 100, 30,
-    /* KZ75 */ 100, 20, 10,
+    /* KZ */ 300,       120, 40,
+    /* KZ35 */ 200,     100, 30,
+    /* KZ75 */ 100,     20,  10,
     /* KZ351000 */ 200, 100, 30,
-    /* KZ352000 */ N, N, N,
-    /* KZ751000 */ 100, 20, 10};
+    /* KZ352000 */ N,   N,   N,
+    /* KZ751000 */ 100, 20,  10};
 static const double v2[] = {
-    /* KZ */ 50.5, 7, 30, 20.5, 280,
-    /* KZ35 */ 40, 5, 25, 15, 180,
-    /* KZ75 */ 10.5, 2, 5, 5.5, 100,
-    /* KZ351000 */ 30, 5, 20, 10, 180,
-    /* KZ352000 */ 10, N, 5, 5, N,
-    /* KZ751000 */ 10.5, 2, 5, 5.5, 100};
+    /* KZ */ 50.5,       7, 30, 20.5, 280,
+    /* KZ35 */ 40,       5, 25, 15,   180,
+    /* KZ75 */ 10.5,     2, 5,  5.5,  100,
+    /* KZ351000 */ 30,   5, 20, 10,   180,
+    /* KZ352000 */ 10,   N, 5,  5,    N,
+    /* KZ751000 */ 10.5, 2, 5,  5.5,  100};
 
 static void test_columns_and_rows(void **state) {
   (void)state;
@@ -100,14 +98,30 @@ static void test_columns_and_rows(void **state) {
   mtm_err e = {0};
   assert_int_equal(ex_bma_rows(&in, &a, &t, &e), 0);
   assert_int_equal(t.level, 2);
-  static const char *const want[] = {
-      "id", "operation", "admin0Name", "admin0Pcode", "admin1Name", "admin1Pcode", "admin2Name",
-      "admin2Pcode", "numPresentMigrantWorkerInd_2022", "numPresentMigrantWorkerInd_2023Q1",
-      "numPresentReturnMigrantInd_2023Q1", "reportingDate", "yearReportingDate",
-      "monthReportingDate", "roundNumber", "numberMales", "numberFemales",
-      "numPresentMigrantWorkerInd_2022_UZB", "numPresentMigrantWorkerInd_2022_f",
-      "numPresentMigrantWorkerInd_2023Q1_f", "numPresentMigrantWorkerInd_2023Q1_m",
-      "assessmentType", "locationsReporting", "locationsTotal"};
+  static const char *const want[] = {"id",
+                                     "operation",
+                                     "admin0Name",
+                                     "admin0Pcode",
+                                     "admin1Name",
+                                     "admin1Pcode",
+                                     "admin2Name",
+                                     "admin2Pcode",
+                                     "numPresentMigrantWorkerInd_2022",
+                                     "numPresentMigrantWorkerInd_2023Q1",
+                                     "numPresentReturnMigrantInd_2023Q1",
+                                     "reportingDate",
+                                     "yearReportingDate",
+                                     "monthReportingDate",
+                                     "roundNumber",
+                                     "numberMales",
+                                     "numberFemales",
+                                     "numPresentMigrantWorkerInd_2022_UZB",
+                                     "numPresentMigrantWorkerInd_2022_f",
+                                     "numPresentMigrantWorkerInd_2023Q1_f",
+                                     "numPresentMigrantWorkerInd_2023Q1_m",
+                                     "assessmentType",
+                                     "locationsReporting",
+                                     "locationsTotal"};
   int nwant = (int)(sizeof want / sizeof want[0]);
   assert_int_equal(t.ncols, nwant);
   for (int j = 0; j < nwant; j++) assert_string_equal(t.cols[j].name, want[j]);
