@@ -100,13 +100,18 @@ for r in rows:
         fail("coverage of %s" % p)
 
 # a partner's first sum: the districts add up to mtm bma's national figure
-for rnd, c in ((1, "numPresentMigrantWorkerInd_2021"), (2, "numPresentMigrantWorkerInd_2023Q1")):
+for rnd, c in ((1, "numPresentMigrantWorkerInd_2022Q1"), (2, "numPresentMigrantWorkerInd_2023Q1")):
     s = sum(v for v, x in zip(frame[c], frame["roundNumber"]) if x == rnd and v is not None)
     nat = figs[(rnd, "KZ", c)]
     print("round %d: %s summed over districts %s, mtm bma's national %s%s" % (
         rnd, c, s, nat, "" if abs(s - nat) < 1e-6 else "  MISMATCH"))
     if abs(s - nat) >= 1e-6:
         bad.append("sum")
+
+for rnd in (1, 2):
+    pop, per = max(nfields[rnd], key=lambda x: span(x[1]))
+    s = sum(v for v, x in zip(frame["numberFemales"], frame["roundNumber"]) if x == rnd and v is not None)
+    print("round %d: numberFemales are %s of %s, %s over districts" % (rnd, pop, per, s))
 
 # 2. the CSV: the JSON's columns, the HXL row, the same cells
 with open(cpath, encoding="utf-8", newline="") as f:
