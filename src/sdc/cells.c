@@ -22,30 +22,6 @@ static uint32_t all_keys(int nkeys) {
   return nkeys >= 32 ? 0xffffffffu : ((uint32_t)1 << nkeys) - 1;
 }
 
-/* Mixes one code into a running hash. */
-static inline uint64_t mix(uint64_t h, int32_t v) {
-  h ^= (uint32_t)v;
-  h *= 0x9e3779b97f4a7c15ULL;
-  return h ^ (h >> 29);
-}
-
-/* The hash of a tuple's codes on the keys not in mask skip. */
-static uint64_t hash_on(const int32_t *t, int nkeys, uint32_t skip) {
-  uint64_t h = 0x84222325cbf29ce4ULL;
-  for (int j = 0; j < nkeys; j++)
-    if (!(skip >> j & 1)) h = mix(h, t[j]);
-  h ^= h >> 33;
-  h *= 0xff51afd7ed558ccdULL;
-  return h ^ (h >> 33);
-}
-
-/* 1 when tuples a and b agree on every key not in skip. */
-static int same_on(const int32_t *a, const int32_t *b, int nkeys, uint32_t skip) {
-  for (int j = 0; j < nkeys; j++)
-    if (!(skip >> j & 1) && a[j] != b[j]) return 0;
-  return 1;
-}
-
 /* Prepares an empty set of cells with room for about hint of them. */
 void sdc_cells_init(sdc_cells *c, int nkeys, long hint) {
   memset(c, 0, sizeof *c);
@@ -80,7 +56,7 @@ static void rehash(sdc_cells *c) {
   memset(c->slots, 0xff, c->nslots * sizeof *c->slots);
   size_t mask = c->nslots - 1;
   for (long i = 0; i < c->m; i++) {
-    size_t s = hash_on(c->codes + (size_t)i * (size_t)c->nkeys, c->nkeys, 0) & mask;
+    size_t s = sdc_hash_on(c->codes + (size_t)i * (size_t)c->nkeys, c->nkeys, 0) & mask;
     while (c->slots[s] >= 0) s = (s + 1) & mask;
     c->slots[s] = (int32_t)i;
   }
@@ -97,9 +73,9 @@ long sdc_cells_get(sdc_cells *c, const int32_t *tuple) {
     if (t[j] < 0) pat |= (uint32_t)1 << j;
   }
   size_t mask = c->nslots - 1;
-  size_t s = hash_on(t, K, 0) & mask;
+  size_t s = sdc_hash_on(t, K, 0) & mask;
   for (; c->slots[s] >= 0; s = (s + 1) & mask)
-    if (same_on(c->codes + (size_t)c->slots[s] * (size_t)K, t, K, 0)) return c->slots[s];
+    if (sdc_same_on(c->codes + (size_t)c->slots[s] * (size_t)K, t, K, 0)) return c->slots[s];
   if (c->m == c->cap) {
     c->cap *= 2;
     c->codes = mtm_xrealloc(c->codes, (size_t)c->cap * (size_t)K * sizeof *c->codes);
@@ -146,9 +122,9 @@ static void table_reset(sum_table *t, size_t *cap, long n) {
  * it, or the empty slot where it belongs. */
 static size_t table_slot(const sum_table *t, const sdc_cells *c, const int32_t *tuple,
                          uint32_t skip) {
-  size_t s = hash_on(tuple, c->nkeys, skip) & t->mask;
+  size_t s = sdc_hash_on(tuple, c->nkeys, skip) & t->mask;
   for (; t->rep[s] >= 0; s = (s + 1) & t->mask)
-    if (same_on(c->codes + (size_t)t->rep[s] * (size_t)c->nkeys, tuple, c->nkeys, skip)) break;
+    if (sdc_same_on(c->codes + (size_t)t->rep[s] * (size_t)c->nkeys, tuple, c->nkeys, skip)) break;
   return s;
 }
 

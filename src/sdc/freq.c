@@ -12,11 +12,15 @@
 /* Checks the shape of k; returns 0 or MTM_EINVAL with err filled. */
 static int check_keys(const mtm_sdc_keys *k, mtm_err *err) {
   if (k->n < 0 || k->n > INT32_MAX)
-    return mtm_err_set(err, MTM_EINVAL, "statistical disclosure control takes at most %ld records, "
-                       "not %ld", (long)INT32_MAX, k->n);
+    return mtm_err_set(err, MTM_EINVAL,
+                       "statistical disclosure control takes at most %ld records, "
+                       "not %ld",
+                       (long)INT32_MAX, k->n);
   if (k->nkeys < 1 || k->nkeys > 32)
-    return mtm_err_set(err, MTM_EINVAL, "statistical disclosure control takes 1 to 32 key variables, "
-                       "not %d", k->nkeys);
+    return mtm_err_set(err, MTM_EINVAL,
+                       "statistical disclosure control takes 1 to 32 key variables, "
+                       "not %d",
+                       k->nkeys);
   return 0;
 }
 

@@ -13,7 +13,8 @@
 void mtm_sdc_pseudonym(const unsigned char key[32], const char *id, char out[33]) {
   unsigned char mac[crypto_auth_hmacsha256_BYTES];
   static const char hex[] = "0123456789abcdef";
-  if (sodium_init() < 0) abort(); /* never once libsodium is linked: no pseudonym is safer than one for all */
+  if (sodium_init() < 0)
+    abort(); /* never once libsodium is linked: no pseudonym is safer than one for all */
   const char *s = id ? id : "";
   crypto_auth_hmacsha256(mac, (const unsigned char *)s, strlen(s), key);
   for (int i = 0; i < 16; i++) {

@@ -12,6 +12,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+
 #include <cmocka.h>
 
 #include <math.h>
@@ -229,10 +230,10 @@ static void test_indiv_risk(void **state) {
   double Fk[] = {10, 8, 30, 4, 3};
   double r[5];
   mtm_sdc_indiv_risk(fk, Fk, 5, r);
-  assert_float_equal(r[0], 0.1 / 0.9 * log(10.0), 1e-12);          /* pk 0.1 */
-  assert_float_equal(r[1], 1.0 / 3 - 1.0 / 9 * log(4.0), 1e-12);   /* pk 0.25 */
-  assert_float_equal(r[2], 0.1 / (3 - 0.9), 1e-12);                /* pk 0.1, fk 3 */
-  assert_float_equal(r[3], 0.25, 1e-12);                           /* fk == Fk */
+  assert_float_equal(r[0], 0.1 / 0.9 * log(10.0), 1e-12);        /* pk 0.1 */
+  assert_float_equal(r[1], 1.0 / 3 - 1.0 / 9 * log(4.0), 1e-12); /* pk 0.25 */
+  assert_float_equal(r[2], 0.1 / (3 - 0.9), 1e-12);              /* pk 0.1, fk 3 */
+  assert_float_equal(r[3], 0.25, 1e-12);                         /* fk == Fk */
   assert_float_equal(r[4], 1.0 / 3, 1e-12);
   assert_int_equal(mtm_sdc_violations(fk, 5, 3), 2);
   assert_float_equal(mtm_sdc_global_risk(r, 5), r[0] + r[1] + r[2] + r[3] + r[4], 1e-12);
@@ -306,11 +307,16 @@ static void test_pseudonym(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_freqcalc_five), cmocka_unit_test(test_francdat),
-      cmocka_unit_test(test_francdat_missing), cmocka_unit_test(test_all_missing),
-      cmocka_unit_test(test_random_vs_brute), cmocka_unit_test(test_indiv_risk),
-      cmocka_unit_test(test_bands), cmocka_unit_test(test_recode),
-      cmocka_unit_test(test_topcode), cmocka_unit_test(test_pseudonym),
+      cmocka_unit_test(test_freqcalc_five),
+      cmocka_unit_test(test_francdat),
+      cmocka_unit_test(test_francdat_missing),
+      cmocka_unit_test(test_all_missing),
+      cmocka_unit_test(test_random_vs_brute),
+      cmocka_unit_test(test_indiv_risk),
+      cmocka_unit_test(test_bands),
+      cmocka_unit_test(test_recode),
+      cmocka_unit_test(test_topcode),
+      cmocka_unit_test(test_pseudonym),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
