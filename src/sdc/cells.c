@@ -9,7 +9,8 @@
  * others. Here the same sums come from hash tables instead: for every pair
  * of missing-value patterns (P, Q), the cells of pattern Q are summed by
  * their codes on the keys present in both P and Q, and every cell of
- * pattern P looks its own codes up there. That is work in proportion to
+ * pattern P looks its own codes up there (or, when P has fewer cells,
+ * P's cells are tabled and Q's cells add themselves to them). That is work in proportion to
  * (patterns x cells), not (cells with missing values x cells).
  */
 #include <stdlib.h>
@@ -210,28 +211,47 @@ void sdc_cells_freq(const sdc_cells *c, double *fk, double *Fk) {
         }
         continue;
       }
+      /* Q's records summed by their codes on the keys outside P | Q and
+       * read by P's cells: the table holds the smaller group, the larger
+       * probes it (a small table stays in cache). */
       uint32_t skip = P | Q;
-      table_reset(&t, &tcap, gs[gq + 1] - gs[gq]);
-      for (long i = gs[gq]; i < gs[gq + 1]; i++) {
+      long np = gs[gp + 1] - gs[gp], nq = gs[gq + 1] - gs[gq];
+      int by_q = nq <= np;
+      long b0 = by_q ? gs[gq] : gs[gp], b1 = by_q ? gs[gq + 1] : gs[gp + 1];
+      long p0 = by_q ? gs[gp] : gs[gq], p1 = by_q ? gs[gp + 1] : gs[gq + 1];
+      table_reset(&t, &tcap, b1 - b0);
+      for (long i = b0; i < b1; i++) {
         long id = ids[i];
-        const int32_t *tu = c->codes + (size_t)id * (size_t)K;
-        size_t s = table_slot(&t, c, tu, skip);
+        size_t s = table_slot(&t, c, c->codes + (size_t)id * (size_t)K, skip);
         if (t.rep[s] < 0) {
           t.rep[s] = (int32_t)id;
           t.cnt[s] = 0;
           t.w[s] = 0;
         }
-        t.cnt[s] += c->cnt[id];
-        t.w[s] += c->w[id];
+        if (by_q) {
+          t.cnt[s] += c->cnt[id];
+          t.w[s] += c->w[id];
+        }
       }
-      for (long i = gs[gp]; i < gs[gp + 1]; i++) {
+      for (long i = p0; i < p1; i++) {
         long id = ids[i];
         size_t s = table_slot(&t, c, c->codes + (size_t)id * (size_t)K, skip);
-        if (t.rep[s] >= 0) {
+        if (t.rep[s] < 0) continue;
+        if (by_q) {
+          fk[id] += t.cnt[s];
+          Fk[id] += t.w[s];
+        } else {
+          t.cnt[s] += c->cnt[id];
+          t.w[s] += c->w[id];
+        }
+      }
+      if (!by_q)
+        for (long i = b0; i < b1; i++) {
+          long id = ids[i];
+          size_t s = table_slot(&t, c, c->codes + (size_t)id * (size_t)K, skip);
           fk[id] += t.cnt[s];
           Fk[id] += t.w[s];
         }
-      }
     }
   }
   free(t.rep);
