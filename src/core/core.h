@@ -185,6 +185,17 @@ uint64_t mtm_hash_str(const char *s);
 
 /* ---- numbers and dates --------------------------------------------------- */
 
+/* Spreadsheet cells (OWASP CSV injection): 1 when a text cell would run as a
+ * formula in a spreadsheet, i.e. starts with = + - @ TAB or CR and is not a
+ * plain number such as "-3.2", "+5" or "-1e3" (numbers stay numbers). */
+int mtm_cell_risky(const char *s);
+/* Returns s, or when mtm_cell_risky(s) a copy in a with a leading
+ * apostrophe ' that makes a spreadsheet show it as text. NULL stays NULL. */
+const char *mtm_cell_safe(const char *s, mtm_arena *a);
+/* The inverse, for files mtm reads back: s without the apostrophe that
+ * mtm_cell_safe added (a ' followed by what mtm_cell_risky flags), else s.
+ * Returns a pointer into s. */
+const char *mtm_cell_unsafe(const char *s);
 /* Strict parsers: the whole (trimmed) text must be the number. */
 int mtm_parse_int(mtm_slice s, long long *out);
 int mtm_parse_double(mtm_slice s, double *out);

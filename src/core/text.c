@@ -163,3 +163,41 @@ uint64_t mtm_hash(const void *p, size_t n, uint64_t seed) {
 
 /* Hashes a NUL-terminated string with seed 0. */
 uint64_t mtm_hash_str(const char *s) { return mtm_hash(s, strlen(s), 0); }
+
+/*
+** A text cell is risky when a spreadsheet opening the CSV or XLSX could run
+** it: it starts with = + - @ TAB or CR (OWASP's list). A plain number that
+** starts with a sign ("-3.2", "+5", "-1e3", no spaces) is not: numbers stay
+** numbers. An apostrophe before risky text is risky too, so that
+** mtm_cell_unsafe gives back exactly what mtm_cell_safe was given.
+*/
+int mtm_cell_risky(const char *s) {
+  if (!s) return 0;
+  while (s[0] == '\'') s++;
+  if (!s[0] || !strchr("=+-@\t\r", s[0])) return 0;
+  if (s[0] == '-' || s[0] == '+') {
+    size_t n = strlen(s);
+    double d;
+    if (!isspace((unsigned char)s[n - 1]) && mtm_parse_double(mtm_slice_c(s), &d) == 0) return 0;
+  }
+  return 1;
+}
+
+/*
+** The cell as a spreadsheet should get it: s itself, or a copy in a with a
+** leading apostrophe when mtm_cell_risky(s).
+*/
+const char *mtm_cell_safe(const char *s, mtm_arena *a) {
+  if (!mtm_cell_risky(s)) return s;
+  return mtm_arena_printf(a, "'%s", s);
+}
+
+/*
+** The text a guarded cell stood for, when mtm reads back a file it wrote:
+** a leading apostrophe is dropped when what follows is risky (the one that
+** mtm_cell_safe added); any other text, "'tis" or "'5" among them, is kept.
+*/
+const char *mtm_cell_unsafe(const char *s) {
+  if (s && s[0] == '\'' && mtm_cell_risky(s + 1)) return s + 1;
+  return s;
+}
