@@ -68,7 +68,9 @@ int mtm_sdc_freq(const mtm_sdc_keys *k, double *fk, double *Fk, mtm_err *err) {
  *   fk = 2:  pk / (1 - pk) - (pk / (1 - pk))^2 * ln(1 / pk)
  *   fk > 2:  pk / (fk - (1 - pk))
  * and 1 / fk where fk == Fk (a population, or weights of 1: measure_risk's
- * risk without weights). */
+ * risk without weights). Fk below fk (weights under 1, which no expansion
+ * weight is; sdcMicro would give risks above 1, or none for Fk = 0) is
+ * taken as Fk = fk. */
 void mtm_sdc_indiv_risk(const double *fk, const double *Fk, long n, double *risk) {
   for (long i = 0; i < n; i++) {
     double f = fk[i], F = Fk[i], r = 0;
@@ -76,7 +78,7 @@ void mtm_sdc_indiv_risk(const double *fk, const double *Fk, long n, double *risk
       risk[i] = 0;
       continue;
     }
-    if (f == F) {
+    if (F <= f) {
       risk[i] = 1 / f;
       continue;
     }

@@ -47,7 +47,7 @@ int mtm_sdc_freq(const mtm_sdc_keys *k, double *fk, double *Fk, mtm_err *err) MT
 
 /* The individual risk of every record from its fk and Fk, as sdcMicro's
  * indivRisk (method "approx"; risk[i] in [0, 1]; fk == Fk gives 1 / fk, as
- * measure_risk without weights). */
+ * measure_risk without weights; so does Fk < fk, from weights under 1). */
 void mtm_sdc_indiv_risk(const double *fk, const double *Fk, long n, double *risk);
 
 /* The global risk: the expected number of re-identifications, sum of risk. */

@@ -236,6 +236,11 @@ static void test_indiv_risk(void **state) {
   assert_float_equal(r[3], 0.25, 1e-12);                         /* fk == Fk */
   assert_float_equal(r[4], 1.0 / 3, 1e-12);
   assert_int_equal(mtm_sdc_violations(fk, 5, 3), 2);
+  /* Weights under 1 (Fk < fk) or of 0: as fk == Fk, never above 1. */
+  double f2[] = {1, 2}, F2[] = {0.5, 0}, r2[2];
+  mtm_sdc_indiv_risk(f2, F2, 2, r2);
+  assert_float_equal(r2[0], 1, 1e-12);
+  assert_float_equal(r2[1], 0.5, 1e-12);
   assert_float_equal(mtm_sdc_global_risk(r, 5), r[0] + r[1] + r[2] + r[3] + r[4], 1e-12);
 }
 
