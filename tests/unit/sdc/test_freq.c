@@ -27,7 +27,7 @@
 /* Keys over columns given record by record: rows[i * nkeys + j]. */
 typedef struct keyset {
   mtm_sdc_keys k;
-  int32_t *cols[8];
+  int32_t *cols[32];
 } keyset;
 
 static void keys_from_rows(keyset *s, long n, int nkeys, const int32_t *rows, const double *w) {
@@ -223,6 +223,31 @@ static void test_random_vs_brute(void **state) {
   }
 }
 
+/* Many keys (20 and 32, the most a pattern mask holds): the fast count
+ * still equals the double loop. */
+static void test_many_keys(void **state) {
+  (void)state;
+  int sizes[] = {20, 32};
+  for (int z = 0; z < 2; z++) {
+    int nkeys = sizes[z];
+    long n = 60;
+    int32_t *rows = malloc((size_t)n * (size_t)nkeys * sizeof *rows);
+    for (long i = 0; i < n; i++)
+      for (int j = 0; j < nkeys; j++)
+        rows[i * nkeys + j] = rnd(100) < 20 ? NA : (int32_t)rnd(j < 3 ? 3 : 1);
+    for (int j = 0; j < nkeys; j++) rows[5 * nkeys + j] = NA; /* one record missing every key */
+    keyset s;
+    keys_from_rows(&s, n, nkeys, rows, NULL);
+    double fk[60], Fk[60], bf[60], bF[60];
+    assert_int_equal(mtm_sdc_freq(&s.k, fk, Fk, NULL), 0);
+    brute_freq(&s.k, bf, bF);
+    for (long i = 0; i < n; i++) assert_true(fk[i] == bf[i]);
+    assert_true(fk[5] == n);
+    free(rows);
+    keys_free(&s);
+  }
+}
+
 /* indivRisk's three formulas and its fk == Fk rule, by hand. */
 static void test_indiv_risk(void **state) {
   (void)state;
@@ -317,6 +342,7 @@ int main(void) {
       cmocka_unit_test(test_francdat_missing),
       cmocka_unit_test(test_all_missing),
       cmocka_unit_test(test_random_vs_brute),
+      cmocka_unit_test(test_many_keys),
       cmocka_unit_test(test_indiv_risk),
       cmocka_unit_test(test_bands),
       cmocka_unit_test(test_recode),
