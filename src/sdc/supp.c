@@ -114,7 +114,10 @@ typedef struct supp {
   int *level;      /* importance per key */
   double *fk, *Fk; /* per cell */
   long fcap;
-  long version; /* bumped when a cell gains its first or loses its last record */
+  long version; /* bumped when a cell gains its first or loses its last
+                   record (with keys of equal importance: at every move, as
+                   the choice among them weighs the records) */
+  int ties;     /* 1: some keys share an importance */
   long *seen;   /* per cell: version its choice was made at, or -1 */
   int *choice;  /* per cell: the key chosen then */
   long ccap;
@@ -281,6 +284,7 @@ int mtm_sdc_local_supp(mtm_sdc_keys *k, int kanon, const int *importance, long *
   s.diff = mtm_xmalloc((size_t)K * sizeof *s.diff);
   for (int j = 0; j < K; j++) s.level[j] = importance ? importance[j] : K - j;
   order_keys(K, s.level, s.order);
+  for (int o = 1; o < K; o++) s.ties |= s.level[s.order[o]] == s.level[s.order[o - 1]];
   int32_t *cell_of = mtm_xmalloc((size_t)k->n * sizeof *cell_of);
   int32_t t[32];
   sdc_cells_init(&s.c, K, k->n / 4 < 1024 ? 1024 : k->n / 4);
@@ -336,8 +340,7 @@ int mtm_sdc_local_supp(mtm_sdc_keys *k, int kanon, const int *importance, long *
       grow(&s);
       s.c.cnt[id] -= 1;
       s.c.w[id] -= 1;
-      if (s.c.cnt[id] <= 0) s.version++;
-      if (s.c.cnt[nid] <= 0) s.version++;
+      if (s.ties || s.c.cnt[id] <= 0 || s.c.cnt[nid] <= 0) s.version++;
       s.c.cnt[nid] += 1;
       s.c.w[nid] += 1;
       if (s.tab) {
