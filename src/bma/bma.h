@@ -105,6 +105,17 @@ int mtm_bma_mapping_save(mtm_store *st, const char *form_id, const char *path,
 /* The stored mapping and location question (NULL when none) of form_id. */
 int mtm_bma_mapping_load(mtm_store *st, const char *form_id, mtm_arena *a, mtm_bma_map **out,
                          int *n, const char **location, mtm_err *err) MTM_MUST_USE;
+/* Same as mtm_bma_mapping_save, and the mapping is also kept as round's
+ * own: a later round's mapping replaces the form's, not this round's
+ * (the demo's Round 1 keeps its periods 2019 to 2022Q1 when Round 2 gives
+ * 2020 to 2023Q1). */
+int mtm_bma_mapping_save_round(mtm_store *st, const char *form_id, int round, const char *path,
+                               const char *location, mtm_err *err) MTM_MUST_USE;
+/* The mapping a round is consolidated with: the one given with it, else
+ * the form's (the latest given); and the location question. */
+int mtm_bma_mapping_load_round(mtm_store *st, const char *form_id, int round, mtm_arena *a,
+                               mtm_bma_map **out, int *n, const char **location,
+                               mtm_err *err) MTM_MUST_USE;
 
 /* ---- consolidation (consolidate.c) ---------------------------------------- */
 

@@ -578,7 +578,8 @@ int mtm_bma_consolidate(mtm_store *st, const mtm_bma_opts *o, mtm_arena *a, mtm_
   mtm_bma_map *map;
   int nmap;
   const char *stored_loc;
-  if ((rc = mtm_bma_mapping_load(st, form_id, a, &map, &nmap, &stored_loc, err))) goto out;
+  if ((rc = mtm_bma_mapping_load_round(st, form_id, o->round, a, &map, &nmap, &stored_loc, err)))
+    goto out;
   if (nmap == 0) {
     rc = mtm_err_set(err, MTM_EINVAL,
                      "form '%s' has no mapping yet: give one with --mapping FILE.csv (columns "

@@ -177,8 +177,11 @@ static const char *base_name(const char *p) {
   return s ? s + 1 : p;
 }
 
-int mtm_bma_mapping_save(mtm_store *st, const char *form_id, const char *path,
-                         const char *location, mtm_err *err) {
+/* Validates and stores the mapping at path (may be NULL) as the form's,
+ * and as round's own when round > 0, and the location question (may be
+ * NULL); one transaction. */
+static int mapping_save(mtm_store *st, const char *form_id, int round, const char *path,
+                        const char *location, mtm_err *err) {
   mtm_arena a;
   mtm_arena_init(&a);
   mtm_store_formref fr;
@@ -217,6 +220,7 @@ int mtm_bma_mapping_save(mtm_store *st, const char *form_id, const char *path,
     for (int i = 0; i < n; i++)
       r[i] = (mtm_store_bma_row){m[i].field, m[i].population, m[i].period, m[i].origin, m[i].sex};
     rc = mtm_store_bma_mapping_set(st, fr.id, r, n, base_name(path), err);
+    if (!rc && round > 0) rc = mtm_store_bma_round_mapping_set(st, fr.id, round, r, n, err);
   }
   if (!rc && location) rc = mtm_store_bma_location_set(st, fr.id, location, err);
   if (!rc) rc = mtm_store_commit(st, err);
@@ -227,8 +231,27 @@ out:
   return rc;
 }
 
+int mtm_bma_mapping_save(mtm_store *st, const char *form_id, const char *path,
+                         const char *location, mtm_err *err) {
+  /* The form's mapping only. */
+  return mapping_save(st, form_id, 0, path, location, err);
+}
+
+int mtm_bma_mapping_save_round(mtm_store *st, const char *form_id, int round, const char *path,
+                               const char *location, mtm_err *err) {
+  /* The form's mapping and the round's own. */
+  return mapping_save(st, form_id, round, path, location, err);
+}
+
 int mtm_bma_mapping_load(mtm_store *st, const char *form_id, mtm_arena *a, mtm_bma_map **out,
                          int *n, const char **location, mtm_err *err) {
+  /* The form's mapping: the latest given. */
+  return mtm_bma_mapping_load_round(st, form_id, 0, a, out, n, location, err);
+}
+
+int mtm_bma_mapping_load_round(mtm_store *st, const char *form_id, int round, mtm_arena *a,
+                               mtm_bma_map **out, int *n, const char **location, mtm_err *err) {
+  /* The round's own rows when it has some, else the form's. */
   *out = NULL;
   *n = 0;
   if (location) *location = NULL;
@@ -239,6 +262,11 @@ int mtm_bma_mapping_load(mtm_store *st, const char *form_id, mtm_arena *a, mtm_b
   int k;
   char *file, *loc;
   if ((rc = mtm_store_bma_mapping_get(st, fr.id, a, &r, &k, &file, &loc, err))) return rc;
+  mtm_store_bma_row *own;
+  int nown = 0;
+  if (round > 0 && (rc = mtm_store_bma_round_mapping_get(st, fr.id, round, a, &own, &nown, err)))
+    return rc;
+  if (nown) r = own, k = nown;
   mtm_bma_map *m = mtm_arena_alloc(a, sizeof *m * (size_t)(k + 1));
   for (int i = 0; i < k; i++)
     m[i] = (mtm_bma_map){r[i].field, r[i].population, r[i].period, r[i].origin, r[i].sex};

@@ -165,7 +165,7 @@ int mtm_cmd_bma(mtm_cli *cli, int argc, char **argv) {
   const char *fid;
   if (mtm_bma_form_pick(st, form, o.round, a, &fid, err)) goto fail;
   if (mapping || location) {
-    if (mtm_bma_mapping_save(st, fid, mapping, location, err)) {
+    if (mtm_bma_mapping_save_round(st, fid, o.round, mapping, location, err)) {
       rc = mtm_cli_fail(err);
       fprintf(stderr, "mtm bma: the %s was not stored\n", mapping ? "mapping" : "location");
       goto done;

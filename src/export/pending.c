@@ -6,10 +6,6 @@
 static int pending(const char *what, mtm_err *err) {
   return mtm_err_set(err, MTM_EINVAL, "mtm export: %s is not built yet", what);
 }
-int mtm_export_bma(mtm_store *st, const mtm_export_opts *o, mtm_pub_writer *w, mtm_err *err) {
-  (void)st, (void)o, (void)w;
-  return pending("--what bma", err);
-}
 int mtm_export_indicators(mtm_store *st, const mtm_export_opts *o, mtm_pub_writer *w, mtm_err *err) {
   (void)st, (void)o, (void)w;
   return pending("--what indicators", err);

@@ -100,6 +100,64 @@ int mtm_store_bma_mapping_get(mtm_store *st, int64_t form, mtm_arena *a, mtm_sto
   return 0;
 }
 
+int mtm_store_bma_round_mapping_set(mtm_store *st, int64_t form, int round,
+                                    const mtm_store_bma_row *rows, int n, mtm_err *err) {
+  /* Deletes the round's rows and inserts the new ones in order. */
+  sqlite3_stmt *s =
+      mtm_store__stmt(st, "DELETE FROM bma_round_mappings WHERE form = ?1 AND round = ?2", err);
+  if (!s) return MTM_ESTORE;
+  sqlite3_bind_int64(s, 1, form);
+  sqlite3_bind_int(s, 2, round);
+  if (sqlite3_step(s) != SQLITE_DONE) return mtm_store__fail(st, err, "replacing a mapping");
+  for (int i = 0; i < n; i++) {
+    s = mtm_store__stmt(st,
+                        "INSERT INTO bma_round_mappings(form, round, position, field, population, "
+                        "period, origin, sex) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                        err);
+    if (!s) return MTM_ESTORE;
+    sqlite3_bind_int64(s, 1, form);
+    sqlite3_bind_int(s, 2, round);
+    sqlite3_bind_int(s, 3, i + 1);
+    mtm_store__bind_text(s, 4, rows[i].field);
+    mtm_store__bind_text(s, 5, rows[i].population);
+    mtm_store__bind_text(s, 6, rows[i].period);
+    mtm_store__bind_text(s, 7, rows[i].origin ? rows[i].origin : "");
+    mtm_store__bind_text(s, 8, rows[i].sex ? rows[i].sex : "");
+    if (sqlite3_step(s) != SQLITE_DONE) return mtm_store__fail(st, err, "saving a mapping");
+  }
+  return 0;
+}
+
+int mtm_store_bma_round_mapping_get(mtm_store *st, int64_t form, int round, mtm_arena *a,
+                                    mtm_store_bma_row **rows, int *n, mtm_err *err) {
+  /* The round's rows in their order. */
+  *rows = NULL;
+  *n = 0;
+  sqlite3_stmt *s = mtm_store__stmt(st,
+                                    "SELECT field, population, period, origin, sex FROM "
+                                    "bma_round_mappings WHERE form = ?1 AND round = ?2 "
+                                    "ORDER BY position",
+                                    err);
+  if (!s) return MTM_ESTORE;
+  sqlite3_bind_int64(s, 1, form);
+  sqlite3_bind_int(s, 2, round);
+  int cap = 0, k = 0, rc;
+  mtm_store_bma_row *r = NULL;
+  while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    if (k == cap) r = mtm_store__grow(a, r, k, &cap, sizeof *r);
+    r[k].field = mtm_store__col_text(s, 0, a);
+    r[k].population = mtm_store__col_text(s, 1, a);
+    r[k].period = mtm_store__col_text(s, 2, a);
+    r[k].origin = mtm_store__col_text(s, 3, a);
+    r[k].sex = mtm_store__col_text(s, 4, a);
+    k++;
+  }
+  if (rc != SQLITE_DONE) return mtm_store__fail(st, err, "reading a mapping");
+  *rows = r;
+  *n = k;
+  return 0;
+}
+
 int mtm_store_bma_baseline_forms(mtm_store *st, int round, mtm_arena *a, char ***ids, int *n,
                                  mtm_err *err) {
   *ids = NULL;

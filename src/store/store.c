@@ -264,6 +264,15 @@ static const char *const migrations[] = {
     "CREATE TABLE texts("
     "  subject TEXT NOT NULL, key TEXT NOT NULL, lang TEXT NOT NULL, text TEXT NOT NULL,"
     "  PRIMARY KEY(subject, key, lang));",
+    /* 16 -> 17 (bma): the mapping given with each round, so that a round
+     * keeps its own questions and periods once a later round's mapping
+     * replaces the form's (bma_mappings: the latest given, for the rounds
+     * given none). */
+    "CREATE TABLE bma_round_mappings("
+    "  form INTEGER NOT NULL REFERENCES forms(id), round INTEGER NOT NULL,"
+    "  position INTEGER NOT NULL, field TEXT NOT NULL, population TEXT NOT NULL,"
+    "  period TEXT NOT NULL, origin TEXT NOT NULL DEFAULT '', sex TEXT NOT NULL DEFAULT '',"
+    "  PRIMARY KEY(form, round, position));",
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 _Static_assert(sizeof migrations / sizeof migrations[0] == MTM_STORE_SCHEMA_VERSION,

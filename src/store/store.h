@@ -25,7 +25,7 @@ typedef struct mtm_store mtm_store;
 
 /* ---- workspace (store.c) -------------------------------------------------- */
 
-#define MTM_STORE_SCHEMA_VERSION 16
+#define MTM_STORE_SCHEMA_VERSION 17
 
 /* Opens path. With create=0 the file must exist and be a workspace. */
 int mtm_store_open(mtm_store **out, const char *path, int create, mtm_err *err) MTM_MUST_USE;
@@ -500,6 +500,15 @@ int mtm_store_bma_location_set(mtm_store *st, int64_t form, const char *question
 int mtm_store_bma_mapping_get(mtm_store *st, int64_t form, mtm_arena *a, mtm_store_bma_row **rows,
                               int *n, char **file_name, char **location,
                               mtm_err *err) MTM_MUST_USE;
+/* Replaces the mapping given with one round of form by rows[0..n) (a
+ * round's own mapping: its questions and periods). Call inside a
+ * transaction. */
+int mtm_store_bma_round_mapping_set(mtm_store *st, int64_t form, int round,
+                                    const mtm_store_bma_row *rows, int n,
+                                    mtm_err *err) MTM_MUST_USE;
+/* The mapping given with round (n 0 when none was). Arena memory. */
+int mtm_store_bma_round_mapping_get(mtm_store *st, int64_t form, int round, mtm_arena *a,
+                                    mtm_store_bma_row **rows, int *n, mtm_err *err) MTM_MUST_USE;
 /* The form_ids of the forms of kind 'baseline' with live submissions in
  * round, by form_id. */
 int mtm_store_bma_baseline_forms(mtm_store *st, int round, mtm_arena *a, char ***ids, int *n,

@@ -501,6 +501,61 @@ static void test_mapping_errors(void **state) {
   mtm_store_close(st);
 }
 
+/* A round keeps the mapping given with it when a later round's replaces
+ * the form's; a round given none is consolidated with the latest. */
+static void test_mapping_per_round(void **state) {
+  (void)state;
+  mtm_store *st = workspace(MAPPING);
+  mtm_err e;
+  mtm_err_clear(&e);
+  mtm_arena a;
+  mtm_arena_init(&a);
+  write_file(DIR "/r1.csv", "field,population,period\nmw_2022,migrant_worker,2022\n");
+  write_file(DIR "/r2.csv", "field,population,period\nrm_2023q1,return_migrant,2023Q1\n"
+                            "mw_2022,migrant_worker,2022\n");
+  assert_int_equal(mtm_bma_mapping_save_round(st, "ki_bma", 1, DIR "/r1.csv", NULL, &e), 0);
+  assert_int_equal(mtm_bma_mapping_save_round(st, "ki_bma", 2, DIR "/r2.csv", NULL, &e), 0);
+  mtm_bma_map *m;
+  int n;
+  const char *loc;
+  assert_int_equal(mtm_bma_mapping_load_round(st, "ki_bma", 1, &a, &m, &n, &loc, &e), 0);
+  assert_int_equal(n, 1);
+  assert_string_equal(m[0].field, "mw_2022");
+  assert_int_equal(mtm_bma_mapping_load_round(st, "ki_bma", 2, &a, &m, &n, &loc, &e), 0);
+  assert_int_equal(n, 2);
+  assert_string_equal(m[0].field, "rm_2023q1");
+  assert_int_equal(mtm_bma_mapping_load_round(st, "ki_bma", 3, &a, &m, &n, &loc, &e), 0);
+  assert_int_equal(n, 2);
+  assert_int_equal(mtm_bma_mapping_load(st, "ki_bma", &a, &m, &n, &loc, &e), 0);
+  assert_int_equal(n, 2);
+  /* round 1 again: its own replaced, round 2's kept, the form's the latest */
+  write_file(DIR "/r1b.csv", "field,population,period,origin\nmw_2022,migrant_worker,2022,\n"
+                             "mw_2023q1_uzb,migrant_worker,2023Q1,UZB\n");
+  assert_int_equal(mtm_bma_mapping_save_round(st, "ki_bma", 1, DIR "/r1b.csv", NULL, &e), 0);
+  assert_int_equal(mtm_bma_mapping_load_round(st, "ki_bma", 1, &a, &m, &n, &loc, &e), 0);
+  assert_int_equal(n, 2);
+  assert_string_equal(m[1].origin, "UZB");
+  assert_int_equal(mtm_bma_mapping_load_round(st, "ki_bma", 2, &a, &m, &n, &loc, &e), 0);
+  assert_int_equal(n, 2);
+  assert_string_equal(m[0].field, "rm_2023q1");
+  assert_int_equal(mtm_bma_mapping_load_round(st, "ki_bma", 4, &a, &m, &n, &loc, &e), 0);
+  assert_string_equal(m[1].field, "mw_2023q1_uzb");
+  /* the round's data is consolidated with the round's mapping */
+  mtm_bma_opts o = {.form_id = "ki_bma", .round = 2, .no_previous = 1};
+  mtm_bma_result r;
+  assert_int_equal(mtm_bma_consolidate(st, &o, &a, &r, &e), 0);
+  assert_int_equal(r.nseries, 2);
+  assert_true(mtm_bma_series_find(&r, "return_migrant", "2023Q1", "", "") >= 0);
+  /* a failed save changes nothing */
+  write_file(DIR "/bad.csv", "field,population,period\nnosuch,migrant_worker,2022\n");
+  assert_int_equal(mtm_bma_mapping_save_round(st, "ki_bma", 2, DIR "/bad.csv", NULL, &e),
+                   MTM_EINVAL);
+  assert_int_equal(mtm_bma_mapping_load_round(st, "ki_bma", 2, &a, &m, &n, &loc, &e), 0);
+  assert_int_equal(n, 2);
+  mtm_arena_free(&a);
+  mtm_store_close(st);
+}
+
 /* The method sentence in the report's language; English for any other. */
 static void test_method_sentence_lang(void **state) {
   (void)state;
@@ -527,6 +582,7 @@ int main(void) {
       cmocka_unit_test(test_methods),
       cmocka_unit_test(test_verification_precedence),
       cmocka_unit_test(test_mapping_errors),
+      cmocka_unit_test(test_mapping_per_round),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
