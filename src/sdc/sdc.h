@@ -46,7 +46,8 @@ typedef struct mtm_sdc_keys {
 int mtm_sdc_freq(const mtm_sdc_keys *k, double *fk, double *Fk, mtm_err *err) MTM_MUST_USE;
 
 /* The individual risk of every record from its fk and Fk, as sdcMicro's
- * indivRisk (risk[i] in [0, 1]; fk == Fk gives 1). */
+ * indivRisk (method "approx"; risk[i] in [0, 1]; fk == Fk gives 1 / fk, as
+ * measure_risk without weights; so does Fk < fk, from weights under 1). */
 void mtm_sdc_indiv_risk(const double *fk, const double *Fk, long n, double *risk);
 
 /* The global risk: the expected number of re-identifications, sum of risk. */
